@@ -1,0 +1,76 @@
+# TAP helpers for the wa-* tests; source it, then call plan N.
+set -u
+LC_ALL=C.UTF-8
+export LC_ALL
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$TOP/bin:$PATH
+FIX=$TOP/tests/fixtures
+REAL=$TOP/../shared/fixtures/real
+WEBHOOKS=$TOP/../shared/fixtures/webhooks
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/wa-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+WA_HOME=$TMP/home
+export WA_HOME PATH
+unset WA_NOW WA_TOKEN WA_TOKEN_FILE
+_n=0
+_failed=0
+
+_planned=
+plan() { echo "1..$1"; _planned=1; }
+
+_result() {
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_failed=$((_failed + 1))
+	fi
+}
+
+# check TITLE COMMAND...: the command succeeds
+check() {
+	_t=$1; shift
+	"$@" >"$TMP/.out" 2>&1
+	_rc=$?
+	[ $_rc -ne 0 ] && sed 's/^/# /' "$TMP/.out"
+	_result $_rc "$_t"
+}
+
+# check_same TITLE EXPECTED ACTUAL: two strings are equal
+check_same() {
+	if [ "$2" = "$3" ]; then
+		_result 0 "$1"
+	else
+		printf '%s\n' "--- expected" "$2" "--- got" "$3" | sed 's/^/# /'
+		_result 1 "$1"
+	fi
+}
+
+# check_file TITLE FILE: stdin (the expected text) equals FILE
+check_file() {
+	cat >"$TMP/.expected"
+	if cmp -s "$TMP/.expected" "$2"; then
+		_result 0 "$1"
+	else
+		diff -u "$TMP/.expected" "$2" | sed 's/^/# /'
+		_result 1 "$1"
+	fi
+}
+
+# check_status TITLE WANT COMMAND...: the command exits with WANT
+check_status() {
+	_t=$1; _want=$2; shift 2
+	"$@" >"$TMP/.out" 2>&1
+	_rc=$?
+	[ $_rc -ne "$_want" ] && { echo "# exit $_rc, expected $_want"; sed 's/^/# /' "$TMP/.out"; }
+	[ $_rc -eq "$_want" ]
+	_result $? "$_t"
+}
+
+# done_testing: prints the plan at the end when plan was not called
+done_testing() {
+	[ -n "$_planned" ] || echo "1..$_n"
+	[ $_failed -eq 0 ]
+	exit $?
+}
