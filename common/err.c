@@ -1,0 +1,152 @@
+/* err.c: diagnostics, exit status and allocation for every wa-* program. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wa.h"
+
+const char *wa_prog = "wa";
+int wa_status;
+
+void
+wa_init(const char *argv0)
+{
+	const char *p = strrchr(argv0, '/');
+
+	wa_prog = p ? p + 1 : argv0;
+	/* A closed pipe shows up as a write error at wa_finish, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void
+vwarn(const char *file, long line, const char *fmt, va_list ap)
+{
+	int saved = errno;
+	size_t n = strlen(fmt);
+
+	fprintf(stderr, "%s: ", wa_prog);
+	if (file)
+		fprintf(stderr, "%s:%ld: ", file, line);
+	vfprintf(stderr, fmt, ap);
+	if (n > 0 && fmt[n - 1] == ':')
+		fprintf(stderr, " %s", strerror(saved));
+	fputc('\n', stderr);
+}
+
+void
+wa_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+wa_warnat(const char *file, long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(file, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+wa_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(NULL, 0, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+wa_fail(int status)
+{
+	if (status > wa_status)
+		wa_status = status;
+}
+
+void *
+wa_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		wa_die(WA_EXIT_FATAL, "out of memory");
+	return p;
+}
+
+void *
+wa_calloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+
+	if (p == NULL)
+		wa_die(WA_EXIT_FATAL, "out of memory");
+	return p;
+}
+
+void *
+wa_realloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		wa_die(WA_EXIT_FATAL, "out of memory");
+	return p;
+}
+
+char *
+wa_strdup(const char *s)
+{
+	return wa_strndup(s, strlen(s));
+}
+
+char *
+wa_strndup(const char *s, size_t n)
+{
+	char *p = wa_malloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+wa_strdup0(const char *s)
+{
+	return s && *s ? wa_strdup(s) : NULL;
+}
+
+void
+wa_strset(char **dst, const char *s)
+{
+	if (s && *s) {
+		free(*dst);
+		*dst = wa_strdup(s);
+	}
+}
+
+int
+wa_finish(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		wa_warn("error writing output:");
+		return WA_EXIT_FATAL;
+	}
+	return wa_status;
+}
+
+void
+wa_version(void)
+{
+	printf("%s %s\n", wa_prog, WA_VERSION);
+	exit(wa_finish());
+}

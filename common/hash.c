@@ -1,0 +1,104 @@
+/* hash.c: an open-addressing table from strings to pointers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wa.h"
+
+struct slot {
+	char *key;
+	void *v;
+	unsigned long long h;
+};
+
+struct wa_hash {
+	struct slot *s;
+	size_t cap, n;
+};
+
+/* FNV-1a: short keys such as e-mails and phones hash well enough. */
+static unsigned long long
+hashstr(const char *k)
+{
+	unsigned long long h = 1469598103934665603ULL;
+
+	while (*k)
+		h = (h ^ (unsigned char)*k++) * 1099511628211ULL;
+	return h;
+}
+
+struct wa_hash *
+wa_hash_new(void)
+{
+	struct wa_hash *h = wa_calloc(1, sizeof *h);
+
+	h->cap = 64;
+	h->s = wa_calloc(h->cap, sizeof *h->s);
+	return h;
+}
+
+static struct slot *
+find(struct wa_hash *h, const char *key, unsigned long long hv)
+{
+	size_t i = hv & (h->cap - 1);
+
+	while (h->s[i].key && (h->s[i].h != hv || strcmp(h->s[i].key, key)))
+		i = (i + 1) & (h->cap - 1);
+	return &h->s[i];
+}
+
+static void
+grow(struct wa_hash *h)
+{
+	struct slot *old = h->s;
+	size_t i, oldcap = h->cap;
+
+	h->cap *= 2;
+	h->s = wa_calloc(h->cap, sizeof *h->s);
+	for (i = 0; i < oldcap; i++)
+		if (old[i].key)
+			*find(h, old[i].key, old[i].h) = old[i];
+	free(old);
+}
+
+void *
+wa_hash_get(struct wa_hash *h, const char *key)
+{
+	return find(h, key, hashstr(key))->v;
+}
+
+void
+wa_hash_put(struct wa_hash *h, const char *key, void *v)
+{
+	unsigned long long hv = hashstr(key);
+	struct slot *s = find(h, key, hv);
+
+	if (s->key == NULL) {
+		if ((h->n + 1) * 4 > h->cap * 3) {
+			grow(h);
+			s = find(h, key, hv);
+		}
+		s->key = wa_strdup(key);
+		s->h = hv;
+		h->n++;
+	}
+	s->v = v;
+}
+
+size_t
+wa_hash_count(struct wa_hash *h)
+{
+	return h->n;
+}
+
+void
+wa_hash_free(struct wa_hash *h)
+{
+	size_t i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->cap; i++)
+		free(h->s[i].key);
+	free(h->s);
+	free(h);
+}

@@ -1,0 +1,588 @@
+/* input.c: the record loop over files and stdin, JSON lines or CSV, with rejects. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "wa.h"
+
+struct wa_input {
+	int fmt;
+	FILE *rej;
+	const char *rejhdrfile;	/* the file whose header the rejects file has */
+	wa_hdr_fn *onhdr;
+	wa_rec_fn *fn;
+	void *ctx;
+	long nread, nrej;
+	int stop;
+
+	/* the current file */
+	const char *file;
+	int fd;
+	char *buf;
+	size_t cap, start, end, scan;
+	int eof;
+	long lineno;
+	int cp1252;
+	struct wa_buf conv;
+
+	/* the CSV state of the current file */
+	struct csv_parser csv;
+	int csvinit;
+	struct wa_buf raw;	/* bytes of the record being parsed */
+	long rawline;
+	int rawbad;		/* a line of it was not UTF-8 */
+	struct wa_buf fbuf;	/* field bytes, NUL-separated */
+	size_t *foff;
+	char **fptr;
+	size_t nf, fcap;
+	struct wa_csvhdr hdr;
+	struct wa_buf hdrraw;
+	int gothdr, skipfile;
+};
+
+struct wa_input *
+wa_input_new(int fmt)
+{
+	struct wa_input *in = wa_calloc(1, sizeof *in);
+
+	in->fmt = fmt;
+	return in;
+}
+
+void
+wa_input_rejects(struct wa_input *in, const char *path)
+{
+	if ((in->rej = fopen(path, "w")) == NULL)
+		wa_die(WA_EXIT_FATAL, "cannot open rejects file '%s':", path);
+}
+
+void
+wa_input_onheader(struct wa_input *in, wa_hdr_fn *fn)
+{
+	in->onhdr = fn;
+}
+
+long
+wa_input_nread(struct wa_input *in)
+{
+	return in->nread;
+}
+
+long
+wa_input_nrejected(struct wa_input *in)
+{
+	return in->nrej;
+}
+
+/* Fill the buffer so that it holds at least WANT bytes past start, or to EOF. */
+static int
+fill(struct wa_input *in, size_t want)
+{
+	ssize_t n;
+
+	if (in->start > 0 && in->start == in->end)
+		in->start = in->end = in->scan = 0;
+	while (!in->eof && in->end - in->start < want) {
+		if (in->start > 0 && in->end == in->cap) {
+			memmove(in->buf, in->buf + in->start, in->end - in->start);
+			in->end -= in->start;
+			in->scan -= in->start;
+			in->start = 0;
+		}
+		if (in->end == in->cap) {
+			in->cap = in->cap ? in->cap * 2 : 256 * 1024;
+			in->buf = wa_realloc(in->buf, in->cap);
+		}
+		n = read(in->fd, in->buf + in->end, in->cap - in->end);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			wa_warn("%s: read error:", in->file);
+			wa_fail(WA_EXIT_FATAL);
+			in->eof = 1;
+			return -1;
+		}
+		if (n == 0)
+			in->eof = 1;
+		in->end += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The next physical line with its newline, in *P and *N. A line longer than
+ * WA_MAXREC is consumed whole but only its head is returned, and *LONG is set.
+ * Returns 0 at the end of the file.
+ */
+static int
+nextline(struct wa_input *in, const char **p, size_t *n, int *islong)
+{
+	char *nl;
+	size_t skipped = 0;
+
+	*islong = 0;
+	for (;;) {
+		nl = memchr(in->buf + in->scan, '\n', in->end - in->scan);
+		if (nl != NULL) {
+			*p = in->buf + in->start;
+			*n = (size_t)(nl + 1 - *p);
+			in->start = in->scan = (size_t)(nl + 1 - in->buf);
+			break;
+		}
+		if (in->eof) {
+			if (in->start == in->end && skipped == 0)
+				return 0;
+			*p = in->buf + in->start;
+			*n = in->end - in->start;
+			in->start = in->scan = in->end;
+			break;
+		}
+		if (in->end - in->start > WA_MAXREC) {
+			/* Keep a head for the message; drop the rest of the line. */
+			*islong = 1;
+			skipped += in->end - in->start - 64;
+			in->end = in->scan = in->start + 64;
+		}
+		in->scan = in->end;
+		if (fill(in, in->end - in->start + 1) < 0 && in->start == in->end)
+			return 0;
+	}
+	in->lineno++;
+	if (skipped || *n > WA_MAXREC)
+		*islong = 1;
+	if (in->cp1252) {
+		wa_buf_reset(&in->conv);
+		wa_cp1252_to_utf8(&in->conv, *p, *n);
+		*p = in->conv.s;
+		*n = in->conv.len;
+	}
+	return 1;
+}
+
+static void
+writereject(struct wa_input *in, const char *raw, size_t n, int fmt)
+{
+	/* An over-long record was not kept: its message says where it was. */
+	if (in->rej == NULL || n == 0)
+		return;
+	/* A CSV rejects file starts with its header, so it can be fixed and re-read. */
+	if (fmt == WA_FMT_CSV && in->rejhdrfile != in->file && in->hdrraw.len) {
+		fwrite(in->hdrraw.s, 1, in->hdrraw.len, in->rej);
+		in->rejhdrfile = in->file;
+	}
+	fwrite(raw, 1, n, in->rej);
+	if (raw[n - 1] != '\n')
+		fputc('\n', in->rej);
+	if (fflush(in->rej) != 0)
+		wa_die(WA_EXIT_FATAL, "cannot write rejects file:");
+}
+
+static struct wa_input *curin;
+
+static void
+vreject(struct wa_input *in, const char *file, long line, const char *raw,
+    size_t n, int fmt, const char *fmtstr, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof msg, fmtstr, ap);
+	wa_warnat(file, line, "%s", msg);
+	writereject(in, raw, n, fmt);
+	in->nrej++;
+	wa_fail(WA_EXIT_REC);
+}
+
+static void
+reject(struct wa_input *in, long line, const char *raw, size_t n, int fmt,
+    const char *fmtstr, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmtstr);
+	vreject(in, in->file, line, raw, n, fmt, fmtstr, ap);
+	va_end(ap);
+}
+
+void
+wa_reject(struct wa_rec *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreject(curin, r->file, r->line, r->raw, r->rawlen, r->fmt, fmt, ap);
+	va_end(ap);
+}
+
+void
+wa_recwarn(struct wa_rec *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	wa_warnat(r->file, r->line, "%s", msg);
+}
+
+static void
+deliver(struct wa_input *in, struct wa_rec *r)
+{
+	if (in->fn(r, in->ctx))
+		in->stop = 1;
+}
+
+static int
+blank(const char *p, size_t n)
+{
+	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++, n--;
+	return n == 0;
+}
+
+/* Offset of the first byte that is not UTF-8, or a NUL, or N when there is none. */
+static size_t
+badbyte(const char *p, size_t n)
+{
+	size_t ok = wa_utf8_valid(p, n);
+	const char *nul = memchr(p, '\0', ok);
+
+	return nul ? (size_t)(nul - p) : ok;
+}
+
+static void
+jsonline(struct wa_input *in, const char *p, size_t n, int islong)
+{
+	struct wa_rec r = { .file = in->file, .line = in->lineno,
+	    .fmt = WA_FMT_JSON, .raw = p };
+	json_error_t err;
+	size_t bad;
+
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	r.rawlen = n;
+	if (blank(p, n))
+		return;
+	in->nread++;
+	if (islong) {
+		reject(in, in->lineno, p, 0, WA_FMT_JSON,
+		    "line longer than %d bytes", WA_MAXREC);
+		return;
+	}
+	if ((bad = badbyte(p, n)) < n) {
+		reject(in, in->lineno, p, n, WA_FMT_JSON,
+		    "%s at byte %zu", p[bad] ? "invalid UTF-8" : "NUL byte", bad + 1);
+		return;
+	}
+	r.json = json_loadb(p, n, JSON_DECODE_ANY, &err);
+	if (r.json == NULL) {
+		reject(in, in->lineno, p, n, WA_FMT_JSON, "%d: invalid JSON: %s",
+		    err.column, err.text);
+		return;
+	}
+	if (!json_is_object(r.json)) {
+		reject(in, in->lineno, p, n, WA_FMT_JSON, "expected an object");
+		json_decref(r.json);
+		return;
+	}
+	deliver(in, &r);
+	json_decref(r.json);
+}
+
+static void
+csvfield(void *s, size_t len, void *data)
+{
+	struct wa_input *in = data;
+
+	/* The last record's fields stay readable until the next one starts. */
+	if (in->nf == 0)
+		in->fbuf.len = 0;
+	if (in->nf == in->fcap) {
+		in->fcap = in->fcap ? in->fcap * 2 : 64;
+		in->foff = wa_realloc(in->foff, in->fcap * sizeof *in->foff);
+		in->fptr = wa_realloc(in->fptr, in->fcap * sizeof *in->fptr);
+	}
+	in->foff[in->nf++] = in->fbuf.len;
+	wa_buf_add(&in->fbuf, s ? s : "", s ? len : 0);
+	wa_buf_addc(&in->fbuf, '\0');
+}
+
+static void
+trim(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	s[n] = '\0';
+	while (s[i] == ' ' || s[i] == '\t')
+		i++;
+	memmove(s, s + i, n - i + 1);
+}
+
+static void
+csvheader(struct wa_input *in, size_t nf)
+{
+	size_t i;
+
+	in->hdr.n = nf;
+	in->hdr.name = wa_calloc(nf, sizeof *in->hdr.name);
+	for (i = 0; i < nf; i++) {
+		in->hdr.name[i] = wa_strdup(in->fptr[i]);
+		trim(in->hdr.name[i]);
+	}
+	wa_buf_reset(&in->hdrraw);
+	wa_buf_add(&in->hdrraw, in->raw.s, in->raw.len);
+	in->gothdr = 1;
+	if (in->onhdr && in->onhdr(in->file, &in->hdr, in->ctx))
+		in->skipfile = 1;
+}
+
+static void
+csvrecord(int term, void *data)
+{
+	struct wa_input *in = data;
+	struct wa_rec r = { .file = in->file, .line = in->rawline,
+	    .fmt = WA_FMT_CSV, .raw = in->raw.s, .rawlen = in->raw.len };
+	size_t i, nf = in->nf;
+
+	for (i = 0; i < in->nf; i++)
+		in->fptr[i] = in->fbuf.s + in->foff[i];
+	in->nf = 0;
+	if (in->stop || in->skipfile || (nf == 1 && in->fptr[0][0] == '\0'))
+		return;
+	if (!in->gothdr && in->rawbad) {
+		wa_warnat(in->file, in->rawline, "header is not UTF-8; file skipped");
+		wa_fail(WA_EXIT_REC);
+		in->skipfile = 1;
+		return;
+	}
+	if (in->gothdr)
+		in->nread++;
+	if (in->rawbad) {
+		reject(in, in->rawline, in->raw.s, in->raw.len, WA_FMT_CSV,
+		    "invalid UTF-8 or NUL byte");
+		return;
+	}
+	if (!in->gothdr) {
+		csvheader(in, nf);
+		return;
+	}
+	/* Trailing empty fields beyond the header are a spreadsheet's habit, not data. */
+	while (nf > in->hdr.n && in->fptr[nf - 1][0] == '\0')
+		nf--;
+	if (nf != in->hdr.n) {
+		reject(in, in->rawline, in->raw.s, in->raw.len, WA_FMT_CSV,
+		    "%zu fields where the header has %zu", nf, in->hdr.n);
+		return;
+	}
+	r.f = in->fptr;
+	r.nf = nf;
+	r.hdr = &in->hdr;
+	r.cp1252 = in->cp1252;
+	deliver(in, &r);
+}
+
+static void
+csvreset(struct wa_input *in)
+{
+	if (in->csvinit)
+		csv_free(&in->csv);
+	csv_init(&in->csv, CSV_APPEND_NULL);
+	in->csvinit = 1;
+	in->nf = 0;
+	wa_buf_reset(&in->fbuf);
+}
+
+/* The delimiter of a header line: the most frequent of , ; and tab outside quotes. */
+static unsigned char
+delimiter(const char *p, size_t n)
+{
+	size_t i, c = 0, s = 0, t = 0;
+	int q = 0;
+
+	for (i = 0; i < n && (q || (p[i] != '\n' && p[i] != '\r')); i++) {
+		if (p[i] == '"')
+			q = !q;
+		else if (!q && p[i] == ',')
+			c++;
+		else if (!q && p[i] == ';')
+			s++;
+		else if (!q && p[i] == '\t')
+			t++;
+	}
+	if (s > c && s >= t)
+		return ';';
+	if (t > c && t > s)
+		return '\t';
+	return ',';
+}
+
+static void
+csvfile(struct wa_input *in)
+{
+	const char *p;
+	size_t n;
+	int islong;
+
+	csvreset(in);
+	csv_set_delim(&in->csv, delimiter(in->buf + in->start, in->end - in->start));
+	in->gothdr = in->skipfile = 0;
+	in->rejhdrfile = NULL;
+	wa_buf_reset(&in->hdrraw);
+	wa_buf_reset(&in->raw);
+	in->rawbad = 0;
+	while (!in->stop && !in->skipfile && nextline(in, &p, &n, &islong)) {
+		if (in->raw.len == 0)
+			in->rawline = in->lineno;
+		wa_buf_add(&in->raw, p, n);
+		if (islong || in->raw.len > WA_MAXREC) {
+			in->nread++;
+			reject(in, in->rawline, in->raw.s, 0, WA_FMT_CSV,
+			    "record longer than %d bytes (an unclosed quote?)",
+			    WA_MAXREC);
+			wa_buf_reset(&in->raw);
+			csvreset(in);
+			continue;
+		}
+		if (badbyte(p, n) < n)
+			in->rawbad = 1;
+		if (csv_parse(&in->csv, p, n, csvfield, csvrecord, in) != n)
+			wa_die(WA_EXIT_FATAL, "%s: csv: %s", in->file,
+			    csv_strerror(csv_error(&in->csv)));
+		/* A record ended on this line when the parser is back at a record start. */
+		if (in->nf == 0 && in->csv.pstate == 0 && in->csv.entry_pos == 0) {
+			wa_buf_reset(&in->raw);
+			in->rawbad = 0;
+		}
+	}
+	if (!in->stop && !in->skipfile && in->raw.len > 0) {
+		if (in->csv.pstate == 2 && in->csv.quoted) {
+			/* An unclosed quote swallowed the end of the file. */
+			csv_fini(&in->csv, csvfield, NULL, in);
+			in->nread++;
+			reject(in, in->rawline, in->raw.s, in->raw.len,
+			    WA_FMT_CSV, "unclosed quote at the end of the file");
+		} else
+			csv_fini(&in->csv, csvfield, csvrecord, in);
+	}
+	wa_csv_hdr_free(&in->hdr);
+}
+
+static void
+jsonfile(struct wa_input *in)
+{
+	const char *p;
+	size_t n;
+	int islong;
+
+	while (!in->stop && nextline(in, &p, &n, &islong))
+		jsonline(in, p, n, islong);
+}
+
+/* Decide the file's encoding and format from its first bytes. */
+static int
+sniff(struct wa_input *in)
+{
+	const char *p;
+	size_t n, i = 0;
+
+	/* Read no more than a pipe has ready: a slow producer must not stall us. */
+	do {
+		fill(in, in->end - in->start + 1);
+		p = in->buf + in->start;
+		n = in->end - in->start;
+		while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+		    p[i] == '\n'))
+			i++;
+	} while (i == n && !in->eof);
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		in->start += 3;
+		in->scan = in->start;
+		p += 3;
+		n -= 3;
+	}
+	in->cp1252 = wa_cp1252_likely(p, n);
+	if (in->fmt != WA_FMT_AUTO)
+		return in->fmt;
+	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++, n--;
+	return n > 0 && *p == '{' ? WA_FMT_JSON : WA_FMT_CSV;
+}
+
+static void
+onefile(struct wa_input *in, const char *file)
+{
+	in->file = file;
+	in->lineno = 0;
+	in->start = in->end = in->scan = 0;
+	in->eof = 0;
+	if (strcmp(file, "-") == 0)
+		in->fd = 0;
+	else if ((in->fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
+		wa_die(WA_EXIT_FATAL, "cannot open '%s':", file);
+	if (sniff(in) == WA_FMT_JSON)
+		jsonfile(in);
+	else
+		csvfile(in);
+	if (in->fd != 0)
+		close(in->fd);
+}
+
+void
+wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
+    void *ctx)
+{
+	static char *dash[] = { "-" };
+	int i;
+
+	in->fn = fn;
+	in->ctx = ctx;
+	curin = in;
+	if (argc == 0) {
+		argc = 1;
+		argv = dash;
+	}
+	for (i = 0; i < argc && !in->stop; i++)
+		onefile(in, argv[i]);
+}
+
+int
+wa_input_slurp(struct wa_rec *r, struct wa_buf *out)
+{
+	struct wa_input *in = curin;
+	char tmp[65536];
+	off_t off = 0;
+	ssize_t n;
+
+	wa_buf_reset(out);
+	while ((n = pread(in->fd, tmp, sizeof tmp, off)) > 0) {
+		wa_buf_add(out, tmp, (size_t)n);
+		off += n;
+	}
+	return n < 0 ? -1 : 0;
+}
+
+void
+wa_input_free(struct wa_input *in)
+{
+	if (in == NULL)
+		return;
+	if (in->rej && fclose(in->rej) != 0)
+		wa_die(WA_EXIT_FATAL, "cannot write rejects file:");
+	if (in->csvinit)
+		csv_free(&in->csv);
+	free(in->buf);
+	free(in->foff);
+	free(in->fptr);
+	wa_buf_free(&in->conv);
+	wa_buf_free(&in->raw);
+	wa_buf_free(&in->fbuf);
+	wa_buf_free(&in->hdrraw);
+	free(in);
+}

@@ -1,0 +1,109 @@
+/* json.c: small helpers over jansson. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wa.h"
+
+/* 15 digits print money such as 19.99 as written, not as 19.989999999999998. */
+#define DUMPFLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
+void
+wa_json_put(FILE *fp, json_t *obj)
+{
+	json_dumpf(obj, fp, DUMPFLAGS);
+	putc('\n', fp);
+}
+
+json_t *
+wa_json_path(json_t *obj, const char *path)
+{
+	const char *dot;
+	char key[256];
+	size_t n;
+
+	while (obj != NULL && (dot = strchr(path, '.')) != NULL) {
+		n = (size_t)(dot - path);
+		if (n >= sizeof key)
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		obj = json_object_get(obj, key);
+		path = dot + 1;
+	}
+	return obj ? json_object_get(obj, path) : NULL;
+}
+
+const char *
+wa_json_str(json_t *obj, const char *path)
+{
+	return json_string_value(wa_json_path(obj, path));
+}
+
+void
+wa_json_setstr(json_t *obj, const char *key, const char *s)
+{
+	json_object_set_new(obj, key, s && *s ? json_string(s) : json_null());
+}
+
+void
+wa_json_settime(json_t *obj, const char *key, time_t t)
+{
+	char buf[WA_TIMEBUF];
+
+	json_object_set_new(obj, key, t ? json_string(wa_time_fmt(t, buf)) :
+	    json_null());
+}
+
+void
+wa_json_setmoney(json_t *obj, const char *key, long long minor,
+    const char *currency)
+{
+	json_object_set_new(obj, key, minor < 0 ? json_null() :
+	    wa_money_json(minor, currency));
+}
+
+/* Append V as CSV cell text. */
+static void
+celltext(struct wa_buf *b, json_t *v)
+{
+	char *d;
+	size_t i;
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		wa_buf_add(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_NULL:
+		break;
+	case JSON_ARRAY:
+		for (i = 0; i < json_array_size(v); i++) {
+			if (i > 0)
+				wa_buf_adds(b, ", ");
+			celltext(b, json_array_get(v, i));
+		}
+		break;
+	default:
+		if ((d = json_dumps(v, DUMPFLAGS | JSON_ENCODE_ANY)) != NULL) {
+			wa_buf_adds(b, d);
+			free(d);
+		}
+	}
+}
+
+void
+wa_json_putcsv(FILE *fp, json_t *obj, char **fields, size_t nfields)
+{
+	static struct wa_buf b;
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i < nfields; i++) {
+		if (i > 0)
+			putc(',', fp);
+		wa_buf_reset(&b);
+		if ((v = wa_json_path(obj, fields[i])) != NULL)
+			celltext(&b, v);
+		wa_csv_putfield(fp, wa_buf_str(&b), b.len);
+	}
+	putc('\n', fp);
+}

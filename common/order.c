@@ -1,0 +1,143 @@
+/* order.c: one order shape for wa-import's records and wa-hook's events. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "wa.h"
+
+void
+wa_order_additem(struct wa_order *o, const char *name, const char *sku,
+    const char *vendor, long long qty, long long price)
+{
+	struct wa_item *it;
+
+	if (o->nitems == o->itemcap) {
+		o->itemcap = o->itemcap ? o->itemcap * 2 : 4;
+		o->items = wa_realloc(o->items, o->itemcap * sizeof *o->items);
+	}
+	it = &o->items[o->nitems++];
+	it->name = wa_strdup(name);
+	it->sku = *sku ? wa_strdup(sku) : NULL;
+	it->vendor = *vendor ? wa_strdup(vendor) : NULL;
+	it->qty = qty;
+	it->price = price;
+}
+
+int
+wa_order_counts(const struct wa_order *o)
+{
+	static const char *none[] = { "voided", "expired", "cancelled", "failed",
+	    "refunded", "trash" };
+	const char *s = o->financial_status;
+	size_t i;
+
+	if (o->cancelled_at)
+		return 0;
+	if (s && strncasecmp(s, "wc-", 3) == 0)
+		s += 3;		/* WooCommerce's internal status names */
+	for (i = 0; s && i < sizeof none / sizeof *none; i++)
+		if (strcasecmp(s, none[i]) == 0)
+			return 0;
+	return 1;
+}
+
+static json_t *
+items(const struct wa_order *o)
+{
+	json_t *a = json_array(), *it;
+	size_t i;
+
+	for (i = 0; i < o->nitems; i++) {
+		it = json_object();
+		wa_json_setstr(it, "name", o->items[i].name);
+		wa_json_setstr(it, "sku", o->items[i].sku);
+		json_object_set_new(it, "qty", json_integer(o->items[i].qty));
+		wa_json_setmoney(it, "price", o->items[i].price, o->currency);
+		if (o->items[i].vendor)
+			wa_json_setstr(it, "vendor", o->items[i].vendor);
+		json_array_append_new(a, it);
+	}
+	return a;
+}
+
+json_t *
+wa_order_json(const struct wa_order *o)
+{
+	json_t *r = json_object();
+
+	json_object_set_new(r, "type", json_string("order"));
+	wa_json_setstr(r, "id", o->id);
+	wa_json_setstr(r, "name", o->name);
+	wa_json_setstr(r, "customer", o->customer);
+	wa_json_setstr(r, "email", o->email);
+	wa_json_setstr(r, "phone", o->phone);
+	wa_json_settime(r, "created_at", o->created_at);
+	wa_json_settime(r, "paid_at", o->paid_at);
+	wa_json_settime(r, "fulfilled_at", o->fulfilled_at);
+	wa_json_settime(r, "cancelled_at", o->cancelled_at);
+	wa_json_setstr(r, "financial_status", o->financial_status);
+	wa_json_setstr(r, "fulfillment_status", o->fulfillment_status);
+	json_object_set_new(r, "total", o->has_total ?
+	    wa_money_json(o->total, o->currency) : json_null());
+	if (o->refunded)
+		json_object_set_new(r, "refunded",
+		    wa_money_json(o->refunded, o->currency));
+	wa_json_setstr(r, "currency", o->currency);
+	wa_json_setstr(r, "discount_code", o->discount_code);
+	json_object_set_new(r, "items", items(o));
+	json_object_set(r, "tags", o->tags ? o->tags : json_array());
+	if (o->extra && json_object_size(o->extra))
+		json_object_set(r, "extra", o->extra);
+	return r;
+}
+
+void
+wa_order_clear(struct wa_order *o)
+{
+	size_t i;
+
+	free(o->id);
+	free(o->name);
+	free(o->customer);
+	free(o->email);
+	free(o->phone);
+	free(o->currency);
+	free(o->discount_code);
+	free(o->financial_status);
+	free(o->fulfillment_status);
+	for (i = 0; i < o->nitems; i++) {
+		free(o->items[i].name);
+		free(o->items[i].sku);
+		free(o->items[i].vendor);
+	}
+	free(o->items);
+	json_decref(o->tags);
+	json_decref(o->extra);
+	memset(o, 0, sizeof *o);
+}
+
+void
+wa_tags_add(json_t *a, const char *cell)
+{
+	const char *p = cell, *e;
+	size_t i, n;
+
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		e = p + strcspn(p, ",");
+		n = (size_t)(e - p);
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		for (i = 0; n > 0 && i < json_array_size(a); i++) {
+			json_t *t = json_array_get(a, i);
+
+			if (json_string_length(t) == n &&
+			    memcmp(json_string_value(t), p, n) == 0)
+				break;
+		}
+		if (n > 0 && i == json_array_size(a))
+			json_array_append_new(a, json_stringn(p, n));
+		p = e;
+	}
+}

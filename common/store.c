@@ -1,0 +1,191 @@
+/* store.c: which store export a CSV header is, and where its columns are. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "wa.h"
+
+/* Header names of each column, best first; the same name may mean other things per kind. */
+static const char *custnames[WA_NCOL] = {
+	[WA_C_ID] = "Customer ID|customer_id|ID",
+	[WA_C_FIRST] = "First Name|first_name|billing_first_name",
+	[WA_C_LAST] = "Last Name|last_name|billing_last_name",
+	[WA_C_NAME] = "Name|Full Name|Customer Name",
+	[WA_C_EMAIL] = "Email|E-mail|Email Address|billing_email|Email (Billing)",
+	[WA_C_PHONE] = "Phone|Mobile|Mobile Phone|WhatsApp|Phone Number",
+	[WA_C_PHONE2] = "Default Address Phone|Billing Phone|billing_phone|Phone (Billing)",
+	[WA_C_PHONE3] = "Shipping Phone|shipping_phone|Phone (Shipping)",
+	[WA_C_COUNTRY] = "Default Address Country Code|Country Code|billing_country|"
+	    "Country Code (Billing)|Country / Region|Country",
+	[WA_C_COUNTRY2] = "shipping_country|Country Code (Shipping)",
+	[WA_C_PROVINCE] = "Default Address Province Code|Province Code|billing_state|"
+	    "State Code (Billing)|Region|State",
+	[WA_C_CITY] = "Default Address City|City|billing_city|City (Billing)",
+	[WA_C_OPTIN_WA] = "Accepts WhatsApp Marketing",
+	[WA_C_OPTIN_SMS] = "Accepts SMS Marketing",
+	[WA_C_OPTIN_ANY] = "Accepts Marketing",
+	[WA_C_TAGS] = "Tags",
+	[WA_C_NOTE] = "Note",
+	[WA_C_ORDERS] = "Total Orders|Orders",
+	[WA_C_SPENT] = "Total Spent|Total Spend",
+	[WA_C_CREATED] = "Sign Up|Date registered|date_registered|Created At",
+	[WA_C_LANG] = "Language|Locale|lang",
+};
+
+static const char *ordernames[WA_NCOL] = {
+	[WA_C_ID] = "customer_id|Customer ID",
+	[WA_C_FIRST] = "First Name (Billing)|billing_first_name",
+	[WA_C_LAST] = "Last Name (Billing)|billing_last_name",
+	[WA_C_NAME] = "Billing Name|Full Name (Billing)",
+	[WA_C_EMAIL] = "Email|Email (Billing)|billing_email|customer_email",
+	[WA_C_PHONE] = "Phone",
+	[WA_C_PHONE2] = "Billing Phone|Phone (Billing)|billing_phone",
+	[WA_C_PHONE3] = "Shipping Phone|Phone (Shipping)|shipping_phone",
+	[WA_C_COUNTRY] = "Billing Country|Country Code (Billing)|billing_country",
+	[WA_C_COUNTRY2] = "Shipping Country|Country Code (Shipping)|shipping_country",
+	[WA_C_PROVINCE] = "Billing Province|State Code (Billing)|billing_state",
+	[WA_C_CITY] = "Billing City|City (Billing)|billing_city",
+	[WA_C_TAGS] = "Tags",
+	[WA_C_LANG] = "Language|Locale|lang",
+	[WA_O_NAME] = "Name|Order Number|order_number|Order #",
+	[WA_O_ID] = "Id|Order ID|order_id",
+	[WA_O_CREATED] = "Created at|Order Date|order_date|Date",
+	[WA_O_PAID] = "Paid at|paid_date",
+	[WA_O_FULFILLED] = "Fulfilled at|completed_date",
+	[WA_O_CANCELLED] = "Cancelled at",
+	[WA_O_FINANCIAL] = "Financial Status|Order Status|status|Status",
+	[WA_O_FULFILLMENT] = "Fulfillment Status",
+	[WA_O_TOTAL] = "Total|Order Total Amount|order_total",
+	[WA_O_REFUNDED] = "Refunded Amount|Order Refund Amount|refunded_total",
+	[WA_O_CURRENCY] = "Currency|order_currency",
+	[WA_O_DISCOUNT] = "Discount Code|Coupon Code|Coupon(s)",
+	[WA_O_ITEM_NAME] = "Lineitem name|Item Name|item_name|Product(s)",
+	[WA_O_ITEM_SKU] = "Lineitem sku|SKU|item_sku",
+	[WA_O_ITEM_QTY] = "Lineitem quantity|Quantity (- Refund)|Quantity|item_quantity",
+	[WA_O_ITEM_PRICE] = "Lineitem price|Item Cost|Price",
+	[WA_O_ITEM_VENDOR] = "Vendor",
+	[WA_O_ITEMS] = "line_items",
+};
+
+static int
+iswoo(const struct wa_csvhdr *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (strstr(h->name[i], "(Billing)") ||
+		    strncmp(h->name[i], "billing_", 8) == 0 ||
+		    strcasecmp(h->name[i], "Username") == 0 ||
+		    strcmp(h->name[i], "ID") == 0 ||
+		    strcasecmp(h->name[i], "Order Status") == 0)
+			return 1;
+	return 0;
+}
+
+/* WebToffee writes one "line_item_N" column per item. */
+static void
+itemcols(struct wa_layout *l, const struct wa_csvhdr *h)
+{
+	size_t i, n = 0;
+
+	l->itemcols = wa_calloc(h->n + 1, sizeof *l->itemcols);
+	for (i = 0; i < h->n; i++)
+		if (strncmp(h->name[i], "line_item_", 10) == 0 &&
+		    isdigit((unsigned char)h->name[i][10])) {
+			l->itemcols[n++] = (int)i;
+			l->mapped[i] = 1;
+		}
+	l->itemcols[n] = -1;
+}
+
+void
+wa_layout_detect(struct wa_layout *l, const struct wa_csvhdr *h)
+{
+	const char **names;
+	int c;
+
+	memset(l, 0, sizeof *l);
+	l->mapped = wa_calloc(h->n, 1);
+	l->kind = wa_csv_col(h, "Lineitem name|Item Name|item_name|line_items|"
+	    "line_item_1|Order Number|order_id|order_number|Order #") >= 0 ?
+	    WA_KIND_ORDERS : WA_KIND_CUSTOMERS;
+	names = l->kind == WA_KIND_ORDERS ? ordernames : custnames;
+	for (c = 0; c < WA_NCOL; c++) {
+		l->col[c] = names[c] ? wa_csv_col(h, names[c]) : -1;
+		if (l->col[c] >= 0)
+			l->mapped[l->col[c]] = 1;
+	}
+	/* Line-item columns describe one item, not the order: no order extra. */
+	for (c = 0; l->kind == WA_KIND_ORDERS && (size_t)c < h->n; c++)
+		if (strncasecmp(h->name[c], "Lineitem ", 9) == 0)
+			l->mapped[c] = 1;
+	itemcols(l, h);
+	l->source = iswoo(h) ? "woocommerce" : "shopify";
+	if (l->col[WA_C_OPTIN_WA] >= 0)
+		l->optin_source = "accepts_whatsapp_marketing";
+	else if (l->col[WA_C_OPTIN_SMS] >= 0)
+		l->optin_source = "accepts_sms_marketing";
+	else if (l->col[WA_C_OPTIN_ANY] >= 0)
+		l->optin_source = "accepts_marketing";
+	if (l->kind == WA_KIND_CUSTOMERS && l->col[WA_C_EMAIL] < 0 &&
+	    l->col[WA_C_PHONE] < 0 && l->col[WA_C_PHONE2] < 0 &&
+	    l->col[WA_C_ID] < 0)
+		l->kind = WA_KIND_UNKNOWN;
+}
+
+void
+wa_layout_free(struct wa_layout *l)
+{
+	free(l->mapped);
+	free(l->itemcols);
+	l->mapped = NULL;
+	l->itemcols = NULL;
+}
+
+const char *
+wa_layout_get(const struct wa_layout *l, struct wa_rec *r, enum wa_col c)
+{
+	return wa_csv_get(r, l->col[c]);
+}
+
+int
+wa_yesno(const char *s)
+{
+	static const char *yes[] = { "yes", "y", "true", "1", "on", "subscribed" };
+	static const char *no[] = { "", "no", "n", "false", "0", "off",
+	    "not_subscribed", "unsubscribed" };
+	size_t i;
+
+	for (i = 0; i < sizeof yes / sizeof *yes; i++)
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+	for (i = 0; i < sizeof no / sizeof *no; i++)
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	return -1;
+}
+
+int
+wa_mangled(const char *s)
+{
+	if (*s == '+' || *s == '-')
+		s++;
+	if (!isdigit((unsigned char)*s++))
+		return 0;
+	if (*s == '.') {
+		if (!isdigit((unsigned char)*++s))
+			return 0;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	if (*s != 'E' && *s != 'e')
+		return 0;
+	if (*++s == '+')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	while (isdigit((unsigned char)*s))
+		s++;
+	return *s == '\0';
+}

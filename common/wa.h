@@ -1,0 +1,357 @@
+/* wa: shared code for the wa-* programs, one section per common/ file. */
+#ifndef WA_H
+#define WA_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#define WA_VERSION "0.1.0"
+
+#if defined(__GNUC__)
+#define WA_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define WA_NORETURN __attribute__((noreturn))
+#else
+#define WA_PRINTF(f, a)
+#define WA_NORETURN
+#endif
+
+/* err.c: diagnostics, exit status, allocation */
+enum {
+	WA_EXIT_OK = 0,		/* everything went through */
+	WA_EXIT_REC = 1,	/* some records were rejected or failed */
+	WA_EXIT_USAGE = 2,	/* usage or configuration error */
+	WA_EXIT_FATAL = 3	/* I/O, auth or network: the run stopped */
+};
+extern const char *wa_prog;
+extern int wa_status;		/* worst exit status so far */
+void wa_init(const char *argv0);
+/* A format ending in ':' appends strerror(errno), as in sbase. */
+void wa_warn(const char *fmt, ...) WA_PRINTF(1, 2);
+void wa_warnat(const char *file, long line, const char *fmt, ...)
+    WA_PRINTF(3, 4);
+WA_NORETURN void wa_die(int status, const char *fmt, ...) WA_PRINTF(2, 3);
+void wa_fail(int status);	/* raise wa_status to at least STATUS */
+void *wa_malloc(size_t n);
+void *wa_calloc(size_t n, size_t m);
+void *wa_realloc(void *p, size_t n);
+char *wa_strdup(const char *s);
+char *wa_strndup(const char *s, size_t n);
+/* A copy of S, or NULL when S is NULL or empty. */
+char *wa_strdup0(const char *s);
+/* Replace *DST with a copy of S when S says something. */
+void wa_strset(char **dst, const char *s);
+/* Flush and close stdout; a write error is fatal. Returns the exit status. */
+int wa_finish(void);
+/* The common --help/--version handling of long options. */
+void wa_version(void);
+
+/* opt.c: option values */
+/* Parse a whole decimal number in [lo, hi] or die with status 2. */
+long long wa_optnum(const char *opt, const char *s, long long lo, long long hi);
+
+/* buf.c: a growable byte buffer */
+struct wa_buf {
+	char *s;
+	size_t len, cap;
+};
+void wa_buf_add(struct wa_buf *b, const void *p, size_t n);
+void wa_buf_addc(struct wa_buf *b, int c);
+void wa_buf_adds(struct wa_buf *b, const char *s);
+void wa_buf_reset(struct wa_buf *b);
+void wa_buf_free(struct wa_buf *b);
+const char *wa_buf_str(struct wa_buf *b);	/* NUL-terminated view */
+
+/* utf8.c: validation and Windows-1252 conversion */
+/* Length of the valid UTF-8 prefix of P[0..N); N when all of it is valid. */
+size_t wa_utf8_valid(const char *p, size_t n);
+/* Does P[0..N) look like Windows-1252 text rather than broken UTF-8? */
+int wa_cp1252_likely(const char *p, size_t n);
+/* Append P[0..N) converted from Windows-1252 to UTF-8 (iconv). */
+void wa_cp1252_to_utf8(struct wa_buf *out, const char *p, size_t n);
+
+/* input.c: the record loop over operands and stdin */
+enum { WA_FMT_AUTO, WA_FMT_JSON, WA_FMT_CSV };
+#define WA_MAXREC (1 << 20)	/* longest record accepted, in bytes */
+struct wa_rec {
+	const char *file;	/* as named on the command line, "-" for stdin */
+	long line;		/* first physical line of the record */
+	int fmt;		/* WA_FMT_JSON or WA_FMT_CSV */
+	const char *raw;	/* the record's bytes as read (UTF-8) */
+	size_t rawlen;
+	json_t *json;		/* JSON: the parsed object */
+	char **f;		/* CSV: the fields, NUL-terminated */
+	size_t nf;
+	struct wa_csvhdr *hdr;	/* CSV: the file's header */
+	int cp1252;		/* the file was converted from Windows-1252 */
+};
+struct wa_input;
+/* Called once per record; return nonzero to stop the loop. */
+typedef int wa_rec_fn(struct wa_rec *r, void *ctx);
+/* Called once per CSV file after its header row; return nonzero to skip the file. */
+typedef int wa_hdr_fn(const char *file, struct wa_csvhdr *h, void *ctx);
+struct wa_input *wa_input_new(int fmt);
+void wa_input_rejects(struct wa_input *in, const char *path);
+void wa_input_onheader(struct wa_input *in, wa_hdr_fn *fn);
+/* Run FN over every record of the files in ARGV (none or "-": stdin). */
+void wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
+    void *ctx);
+void wa_input_free(struct wa_input *in);
+/* Report a bad record at its file:line, copy it to the rejects file. */
+void wa_reject(struct wa_rec *r, const char *fmt, ...) WA_PRINTF(2, 3);
+/* Warn about a record that still goes through. */
+void wa_recwarn(struct wa_rec *r, const char *fmt, ...) WA_PRINTF(2, 3);
+/* Counters for the summary line: records read and rejected. */
+long wa_input_nread(struct wa_input *in);
+long wa_input_nrejected(struct wa_input *in);
+/* The whole of the current file, for a look-ahead scan (NULL for a pipe). */
+int wa_input_slurp(struct wa_rec *r, struct wa_buf *out);
+
+/* csv.c: header mapping and the CSV writer */
+struct wa_csvhdr {
+	char **name;		/* header names, trimmed, BOM stripped */
+	size_t n;
+};
+/* Index of the first header matching one of NAMES ("a|b|c", case-insensitive), or -1. */
+int wa_csv_col(const struct wa_csvhdr *h, const char *names);
+/* Field I of R with one Shopify apostrophe and surrounding space removed; "" if absent. */
+const char *wa_csv_get(struct wa_rec *r, int i);
+void wa_csv_hdr_free(struct wa_csvhdr *h);
+/* Write one RFC 4180 field (quoted only when needed). */
+void wa_csv_putfield(FILE *fp, const char *s, size_t n);
+
+/* json.c: helpers over jansson */
+/* Dump OBJ compact on one line to FP. */
+void wa_json_put(FILE *fp, json_t *obj);
+/* The string at dotted PATH ("extra.utm_source"), or NULL. */
+const char *wa_json_str(json_t *obj, const char *path);
+json_t *wa_json_path(json_t *obj, const char *path);
+/* Set KEY to a string, or to null when S is NULL or empty. */
+void wa_json_setstr(json_t *obj, const char *key, const char *s);
+/* Set KEY to T in ISO 8601 UTC, or to null when T is 0. */
+void wa_json_settime(json_t *obj, const char *key, time_t t);
+/* Set KEY to an amount of MINOR units of CURRENCY, or to null when MINOR < 0. */
+void wa_json_setmoney(json_t *obj, const char *key, long long minor,
+    const char *currency);
+/* Write OBJ as a CSV row of FIELDS (comma-separated names); arrays are joined by ", ". */
+void wa_json_putcsv(FILE *fp, json_t *obj, char **fields, size_t nfields);
+
+/* out.c: JSON lines or CSV on stdout */
+struct wa_out;
+/* FIELDS: comma-separated list for CSV; NULL for JSON lines. */
+struct wa_out *wa_out_new(int fmt, const char *fields);
+void wa_out_put(struct wa_out *o, json_t *obj);
+void wa_out_free(struct wa_out *o);
+
+/* time.c: times, durations and the clock */
+#define WA_TIMEBUF 32
+enum { WA_DATES_ANY, WA_DATES_DMY, WA_DATES_MDY };
+/*
+ * Parse ISO 8601 (Z, an offset or none for UTC; fractions dropped),
+ * Shopify's "2025-05-11 09:55:16 -0400", a bare date (midnight UTC),
+ * Unix seconds (9 to 11 digits), or a spreadsheet's "31/12/2023 22:36"
+ * (or with - or .; taken as UTC) read as ORDER says (WA_DATES_ANY: only
+ * when a field over 12 tells the day). Returns 0 and sets *T, or -1.
+ */
+int wa_time_parse(const char *s, int order, time_t *t);
+/* Is S a d/m/yyyy date read differently as DMY and MDY (05/06/2024)? */
+int wa_time_ambiguous(const char *s);
+/*
+ * The date order of a text full of d/m/yyyy dates: WA_DATES_DMY or
+ * WA_DATES_MDY when some field over 12 tells, WA_DATES_ANY when none
+ * does, -1 when both orders are seen. S need not be NUL-terminated.
+ */
+int wa_time_guess_order(const char *s, size_t n);
+/* Format T as 2025-05-11T13:55:16Z into BUF (WA_TIMEBUF bytes). */
+char *wa_time_fmt(time_t t, char *buf);
+/* Parse a duration "90s", "30m", "48h", "65d", "2w" or "1d12h" into seconds. */
+int wa_dur_parse(const char *s, long long *secs);
+/*
+ * The clock: --now TIME (wa_now_set returns -1 when it does not parse),
+ * else $WA_NOW when it parses, else the system clock.
+ */
+int wa_now_set(const char *s);
+time_t wa_now(void);
+
+/* tz.c: time zones */
+/*
+ * The IANA zone for a country (ISO 3166 alpha-2) and a province code
+ * (Shopify's or ISO 3166-2; may be NULL), or NULL. Countries and zones
+ * come from $WA_ZONETAB, else zone1970.tab or zone.tab in $TZDIR
+ * (/usr/share/zoneinfo). The string stays valid until exit.
+ */
+const char *wa_tz_for(const char *country, const char *province);
+/*
+ * Broken-down local time of T in ZONE, read from its TZif file in
+ * $TZDIR (/usr/share/zoneinfo), tm_gmtoff, tm_isdst and tm_zone
+ * included. Returns 0, or -1 for an unknown zone.
+ */
+int wa_tz_local(const char *zone, time_t t, struct tm *tm);
+
+/* phone.c: E.164 normalization and same-user matching */
+#define WA_PHONE_MAX 24
+enum {
+	WA_PHONE_OK,
+	WA_PHONE_EMPTY,		/* nothing there */
+	WA_PHONE_MANGLED,	/* a spreadsheet wrote it as 9.19961E+11 */
+	WA_PHONE_NOCOUNTRY,	/* national number and no country to read it in */
+	WA_PHONE_BADCC,		/* no such country calling code */
+	WA_PHONE_LENGTH,	/* wrong length for the country's plan */
+	WA_PHONE_JUNK		/* letters or other characters that are no phone */
+};
+/*
+ * Normalize RAW to E.164 ("+" and digits) into OUT (WA_PHONE_MAX bytes).
+ * CC, an ISO 3166 alpha-2 code or NULL, reads numbers written without an
+ * international prefix. Returns WA_PHONE_OK or the reason it could not.
+ */
+int wa_phone_norm(const char *raw, const char *cc, char *out);
+const char *wa_phone_strerror(int err);
+/* The ISO 3166 alpha-2 country of an E.164 number, or NULL. */
+const char *wa_phone_country(const char *e164);
+/*
+ * A key that is equal for two E.164 numbers exactly when WhatsApp may see
+ * them as the same user (Brazil's 9th digit, Mexico 521/52, Argentina 549/54).
+ */
+void wa_phone_key(const char *e164, char *out);
+int wa_phone_same(const char *a, const char *b);
+
+/* money.c: exact amounts in minor units */
+/* Digits after the point for an ISO 4217 currency (2 when unknown or NULL). */
+int wa_money_exp(const char *currency);
+/* Parse "1659.95" into minor units of CURRENCY; returns 0 or -1. */
+int wa_money_parse(const char *s, const char *currency, long long *minor);
+/* V in minor units of FROM digits, in minor units of TO digits (rounded half up). */
+long long wa_money_rescale(long long v, int from, int to);
+/* A JSON number in major units for MINOR units of CURRENCY. */
+json_t *wa_money_json(long long minor, const char *currency);
+
+/* state.c: WA_HOME and durable files */
+/* $WA_HOME, or ${XDG_STATE_HOME:-$HOME/.local/state}/wa, created 0700. */
+const char *wa_home(void);
+/* Append N bytes to the file at PATH (0600) and fsync it; returns 0 or -1. */
+int wa_append(const char *path, const char *p, size_t n);
+/* Open a temporary file next to PATH for an atomic rewrite. */
+FILE *wa_rewrite_open(const char *path, char **tmp);
+/* fsync, close, and rename TMP over PATH; returns 0 or -1. */
+int wa_rewrite_commit(FILE *fp, char *tmp, const char *path);
+
+/* hash.c: string keys to pointers */
+struct wa_hash;
+struct wa_hash *wa_hash_new(void);
+/* The value stored under KEY, or NULL. */
+void *wa_hash_get(struct wa_hash *h, const char *key);
+/* Store V under KEY (copied), replacing what was there. */
+void wa_hash_put(struct wa_hash *h, const char *key, void *v);
+size_t wa_hash_count(struct wa_hash *h);
+void wa_hash_free(struct wa_hash *h);
+
+/* store.c: Shopify and WooCommerce export layouts, matched by header name */
+enum wa_col {
+	/* customers */
+	WA_C_ID, WA_C_FIRST, WA_C_LAST, WA_C_NAME, WA_C_EMAIL, WA_C_PHONE,
+	WA_C_PHONE2, WA_C_PHONE3, WA_C_COUNTRY, WA_C_COUNTRY2, WA_C_PROVINCE,
+	WA_C_CITY, WA_C_OPTIN_WA, WA_C_OPTIN_SMS, WA_C_OPTIN_ANY, WA_C_TAGS,
+	WA_C_NOTE, WA_C_ORDERS, WA_C_SPENT, WA_C_CREATED, WA_C_LANG,
+	/* orders */
+	WA_O_NAME, WA_O_ID, WA_O_CREATED, WA_O_PAID, WA_O_FULFILLED,
+	WA_O_CANCELLED, WA_O_FINANCIAL, WA_O_FULFILLMENT, WA_O_TOTAL,
+	WA_O_REFUNDED, WA_O_CURRENCY, WA_O_DISCOUNT, WA_O_ITEM_NAME,
+	WA_O_ITEM_SKU, WA_O_ITEM_QTY, WA_O_ITEM_PRICE, WA_O_ITEM_VENDOR,
+	WA_O_ITEMS,
+	WA_NCOL
+};
+enum { WA_KIND_UNKNOWN, WA_KIND_CUSTOMERS, WA_KIND_ORDERS };
+struct wa_layout {
+	int kind;
+	const char *source;	/* "shopify" or "woocommerce" */
+	const char *optin_source;	/* the consent column, as opt_in_source */
+	int col[WA_NCOL];	/* header index of each column, or -1 */
+	unsigned char *mapped;	/* per header column: read into a field */
+	int *itemcols;		/* WooCommerce line_item_N columns, -1 ended */
+};
+/* Recognize the export layout of header H; kind WA_KIND_UNKNOWN if none fits. */
+void wa_layout_detect(struct wa_layout *l, const struct wa_csvhdr *h);
+void wa_layout_free(struct wa_layout *l);
+/* The trimmed value of column C of record R ("" when the layout has none). */
+const char *wa_layout_get(const struct wa_layout *l, struct wa_rec *r,
+    enum wa_col c);
+/* Consent cell: 1 yes, 0 no or empty, -1 not a yes/no value. */
+int wa_yesno(const char *s);
+/* Is S a number a spreadsheet wrote in scientific notation, digits lost? */
+int wa_mangled(const char *s);
+
+/* order.c: the order record shared by wa-import and wa-hook */
+struct wa_item {
+	char *name, *sku, *vendor;
+	long long qty, price;	/* price in minor units */
+};
+struct wa_order {
+	char *id, *name, *customer, *email, *phone, *currency, *discount_code;
+	char *financial_status, *fulfillment_status;
+	time_t created_at, paid_at, fulfilled_at, cancelled_at;	/* 0: none */
+	long long total, refunded;	/* minor units */
+	int has_total;
+	json_t *tags;		/* array of strings */
+	struct wa_item *items;
+	size_t nitems, itemcap;
+	json_t *extra;		/* object, or NULL */
+};
+void wa_order_additem(struct wa_order *o, const char *name, const char *sku,
+    const char *vendor, long long qty, long long price);
+/* Does the order count toward a customer's orders and spend? */
+int wa_order_counts(const struct wa_order *o);
+/* The record: {"type":"order","id",...}. */
+json_t *wa_order_json(const struct wa_order *o);
+void wa_order_clear(struct wa_order *o);
+/* Split a Tags cell "a, b ,c" into a JSON array of unique strings, adding to A. */
+void wa_tags_add(json_t *a, const char *cell);
+
+/* customer.c: customer records, their merging and their index */
+struct wa_cust {
+	char *id, *first, *last, *email, *phone, *phone_raw, *country;
+	char *province, *city, *lang, *note, *source, *optsrc;
+	int opt_in;			/* -1: not known */
+	int seen;			/* a row of this import matched it */
+	time_t created;
+	json_t *tags, *extra, *base;	/* base: the record it was read from */
+	long long orders, spent;	/* from the export or base, -1 unknown */
+	int spentexp;			/* digits of spent's minor unit */
+	long long n365, s365;		/* from the base record, -1 unknown */
+	time_t first_at, last_at, lastful_at;
+	json_t *last_items;
+	long long norders, nspent, nn365, ns365;	/* what orders add */
+	char cur[4];
+};
+void wa_cust_init(struct wa_cust *c);
+void wa_cust_clear(struct wa_cust *c);
+/* "email:<e-mail>" or "phone:<E.164>" for a customer with no store id, or NULL. */
+char *wa_cust_makeid(const struct wa_cust *c);
+/*
+ * Fold what N says into D; FROMSTORE: N is a fresh export that updates an
+ * old record D. Consent merges conservatively: a "no" wins, and a withdrawal
+ * made outside the store (a STOP) survives any re-import.
+ */
+void wa_cust_fold(struct wa_cust *d, struct wa_cust *n, int fromstore);
+/* Count order O, placed by C, into C's totals as of NOW. */
+void wa_cust_addorder(struct wa_cust *c, const struct wa_order *o, time_t now);
+/* Read a customer record back; returns -1 without an "id". */
+int wa_cust_fromjson(struct wa_cust *c, json_t *obj);
+json_t *wa_cust_json(const struct wa_cust *c);
+
+/* The customers of one run, found by id, e-mail or same-user phone. */
+struct wa_custdb;
+struct wa_custdb *wa_custdb_new(void);
+/* The customer N is, and in *WHY by what, or NULL. */
+struct wa_cust *wa_custdb_find(struct wa_custdb *db, const struct wa_cust *n,
+    const char **why);
+/* Take N's fields into a new customer at the end; N is left empty. */
+struct wa_cust *wa_custdb_add(struct wa_custdb *db, struct wa_cust *n);
+/* Index C again after its id, e-mail or phone changed. */
+void wa_custdb_index(struct wa_custdb *db, struct wa_cust *c);
+size_t wa_custdb_count(const struct wa_custdb *db);
+struct wa_cust *wa_custdb_at(struct wa_custdb *db, size_t i);
+void wa_custdb_free(struct wa_custdb *db);
+
+#endif
