@@ -1,0 +1,604 @@
+/* wa-import: turn Shopify and WooCommerce exports into customer or order records. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wa.h"
+
+struct imp {
+	int orders;			/* -t orders */
+	const char *cc;			/* -c */
+	int dates;			/* this file's day/month order */
+	int dateopt;			/* --dates */
+	int verbose;
+	struct wa_out *out;
+	struct wa_input *in;
+	struct wa_layout lay;
+	int laydone, scanned;
+	struct wa_custdb *db;
+	struct wa_hash *seenorder;
+	struct wa_order o;		/* the order being gathered */
+	struct wa_cust who;		/* its buyer, as the order rows name them */
+	int opending, obad;
+	long nout, nmerged;
+	time_t now;
+};
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: wa-import [-v] [-t customers|orders] [-c CC] [--merge FILE] "
+	    "[--rejects FILE]\n"
+	    "                 [--dates dmy|mdy] [--now TIME] [-o json|csv "
+	    "--fields LIST] [FILE...]\n");
+	exit(status);
+}
+
+static void
+lower(char *s)
+{
+	for (; s && *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s += 'a' - 'A';
+}
+
+/* Parse a time cell, deciding the file's day/month order when the cell needs it. */
+static int
+gettime(struct imp *im, struct wa_rec *r, const char *s, time_t *t)
+{
+	struct wa_buf all = { 0 };
+	int g;
+
+	*t = 0;
+	if (*s == '\0' || wa_time_parse(s, im->dates, t) == 0)
+		return 0;
+	if (wa_time_ambiguous(s) && im->dates == WA_DATES_ANY && !im->scanned) {
+		im->scanned = 1;
+		if (wa_input_slurp(r, &all) == 0) {
+			g = wa_time_guess_order(all.s, all.len);
+			if (g == WA_DATES_DMY || g == WA_DATES_MDY)
+				im->dates = g;
+		}
+		wa_buf_free(&all);
+		if (wa_time_parse(s, im->dates, t) == 0)
+			return 0;
+	}
+	if (wa_time_ambiguous(s))
+		wa_reject(r, "ambiguous date '%s': give --dates dmy or --dates mdy", s);
+	else
+		wa_reject(r, "bad date '%s'", s);
+	return -1;
+}
+
+/*
+ * The first of the row's phone columns that makes an E.164 number, into
+ * C->phone; the first one written at all goes to C->phone_raw.
+ */
+static int
+getphone(struct imp *im, struct wa_rec *r, struct wa_cust *c)
+{
+	static const enum wa_col cols[] = { WA_C_PHONE, WA_C_PHONE2, WA_C_PHONE3 };
+	const char *raw, *first = NULL;
+	char e164[WA_PHONE_MAX];
+	int err = WA_PHONE_EMPTY, e;
+	size_t i;
+
+	for (i = 0; i < sizeof cols / sizeof *cols; i++) {
+		raw = wa_layout_get(&im->lay, r, cols[i]);
+		if (*raw == '\0')
+			continue;
+		if (wa_mangled(raw)) {
+			wa_reject(r, "phone '%s' was mangled by a spreadsheet "
+			    "(digits lost); export it again from the store", raw);
+			return -1;
+		}
+		if (first == NULL)
+			first = raw;
+		e = wa_phone_norm(raw, c->country ? c->country : im->cc, e164);
+		if (e == WA_PHONE_OK) {
+			wa_strset(&c->phone, e164);
+			break;
+		}
+		if (err == WA_PHONE_EMPTY)
+			err = e;
+	}
+	wa_strset(&c->phone_raw, first);
+	if (c->phone == NULL && first)
+		wa_recwarn(r, "phone '%s' kept as phone_raw: %s", first,
+		    wa_phone_strerror(err));
+	return 0;
+}
+
+static int
+getcountry(struct imp *im, struct wa_rec *r, struct wa_cust *c)
+{
+	const char *s = wa_layout_get(&im->lay, r, WA_C_COUNTRY);
+	char cc[3];
+
+	if (strlen(s) != 2)
+		s = wa_layout_get(&im->lay, r, WA_C_COUNTRY2);
+	if (strlen(s) != 2)
+		return 0;
+	cc[0] = (char)(s[0] & ~0x20);
+	cc[1] = (char)(s[1] & ~0x20);
+	cc[2] = '\0';
+	wa_strset(&c->country, cc);
+	return 0;
+}
+
+/* The identity fields a customer row and an order row both carry. */
+static int
+getperson(struct imp *im, struct wa_rec *r, struct wa_cust *c)
+{
+	const char *name, *sp;
+
+	wa_strset(&c->first, wa_layout_get(&im->lay, r, WA_C_FIRST));
+	wa_strset(&c->last, wa_layout_get(&im->lay, r, WA_C_LAST));
+	name = wa_layout_get(&im->lay, r, WA_C_NAME);
+	if (c->first == NULL && c->last == NULL && *name) {
+		sp = strchr(name, ' ');
+		c->first = sp ? wa_strndup(name, (size_t)(sp - name)) : wa_strdup(name);
+		c->last = sp ? wa_strdup0(sp + 1) : NULL;
+	}
+	wa_strset(&c->email, wa_layout_get(&im->lay, r, WA_C_EMAIL));
+	lower(c->email);
+	if (c->email && strchr(c->email, '@') == NULL) {
+		wa_recwarn(r, "e-mail '%s' has no '@'; left out", c->email);
+		free(c->email);
+		c->email = NULL;
+	}
+	getcountry(im, r, c);
+	wa_strset(&c->province, wa_layout_get(&im->lay, r, WA_C_PROVINCE));
+	wa_strset(&c->city, wa_layout_get(&im->lay, r, WA_C_CITY));
+	wa_strset(&c->lang, wa_layout_get(&im->lay, r, WA_C_LANG));
+	c->source = wa_strdup(im->lay.source);
+	return getphone(im, r, c);
+}
+
+static int
+getid(struct imp *im, struct wa_rec *r, struct wa_cust *c)
+{
+	const char *id = wa_layout_get(&im->lay, r, WA_C_ID);
+	char buf[128];
+
+	if (*id == '\0' || strcmp(id, "0") == 0)
+		return 0;
+	if (wa_mangled(id)) {
+		wa_reject(r, "customer id '%s' was mangled by a spreadsheet "
+		    "(digits lost); export it again from the store", id);
+		return -1;
+	}
+	snprintf(buf, sizeof buf, "%s:%s", im->lay.source, id);
+	wa_strset(&c->id, buf);
+	return 0;
+}
+
+static void
+extra(struct imp *im, struct wa_rec *r, json_t **dst)
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < r->nf; i++) {
+		if (im->lay.mapped[i] || *(v = wa_csv_get(r, (int)i)) == '\0')
+			continue;
+		if (*dst == NULL)
+			*dst = json_object();
+		json_object_set_new(*dst, r->hdr->name[i], json_string(v));
+	}
+}
+
+static void
+addcust(struct imp *im, struct wa_rec *r, struct wa_cust *n)
+{
+	const char *why = NULL;
+	struct wa_cust *d = wa_custdb_find(im->db, n, &why);
+
+	if (d == NULL) {
+		wa_custdb_add(im->db, n);
+		im->nout++;
+		return;
+	}
+	if (!d->base)
+		wa_recwarn(r, "merged into %s (%s)", d->id, why);
+	wa_cust_fold(d, n, 1);
+	wa_custdb_index(im->db, d);
+	wa_cust_clear(n);
+	im->nmerged++;
+}
+
+static int
+custrow(struct imp *im, struct wa_rec *r)
+{
+	struct wa_cust n;
+	const char *s;
+	int yes;
+
+	wa_cust_init(&n);
+	if (getid(im, r, &n) < 0 || getperson(im, r, &n) < 0)
+		goto bad;
+	if (n.id == NULL && (n.id = wa_cust_makeid(&n)) == NULL) {
+		wa_reject(r, "no customer id, e-mail or usable phone");
+		goto bad;
+	}
+	if (im->lay.optin_source) {
+		s = wa_layout_get(&im->lay, r, im->lay.col[WA_C_OPTIN_WA] >= 0 ?
+		    WA_C_OPTIN_WA : im->lay.col[WA_C_OPTIN_SMS] >= 0 ?
+		    WA_C_OPTIN_SMS : WA_C_OPTIN_ANY);
+		if ((yes = wa_yesno(s)) < 0)
+			wa_recwarn(r, "consent '%s' is not yes or no; taken as no", s);
+		n.opt_in = yes == 1;
+		n.optsrc = wa_malloc(64);
+		snprintf(n.optsrc, 64, "%s:%s", im->lay.source, im->lay.optin_source);
+	}
+	wa_tags_add(n.tags, wa_layout_get(&im->lay, r, WA_C_TAGS));
+	n.note = wa_strdup0(wa_layout_get(&im->lay, r, WA_C_NOTE));
+	s = wa_layout_get(&im->lay, r, WA_C_ORDERS);
+	if (*s && (n.orders = strtoll(s, NULL, 10)) < 0)
+		n.orders = -1;
+	s = wa_layout_get(&im->lay, r, WA_C_SPENT);
+	if (*s && wa_money_parse(s, NULL, &n.spent) < 0) {
+		wa_reject(r, "total spent '%s' is not an amount", s);
+		goto bad;
+	}
+	if (gettime(im, r, wa_layout_get(&im->lay, r, WA_C_CREATED), &n.created) < 0)
+		goto bad;
+	extra(im, r, &n.extra);
+	addcust(im, r, &n);
+	return 0;
+bad:
+	wa_cust_clear(&n);
+	return 0;
+}
+
+
+static long long
+getqty(const char *s)
+{
+	long long q = *s ? strtoll(s, NULL, 10) : 1;
+
+	return q > 0 ? q : 1;
+}
+
+/* WooCommerce packs items as "name:A|sku:B|quantity:2|total:9.50", several split by ';'. */
+static void
+kvitems(struct imp *im, const char *cell)
+{
+	char *dup = wa_strdup(cell), *item, *save = NULL, *kv, *save2, *v;
+	const char *name, *sku, *qty, *price;
+	long long p;
+
+	for (item = strtok_r(dup, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
+		name = sku = qty = price = "";
+		for (kv = strtok_r(item, "|", &save2); kv; kv = strtok_r(NULL, "|", &save2)) {
+			if ((v = strchr(kv, ':')) == NULL)
+				continue;
+			*v++ = '\0';
+			if (strcmp(kv, "name") == 0)
+				name = v;
+			else if (strcmp(kv, "sku") == 0)
+				sku = v;
+			else if (strcmp(kv, "quantity") == 0)
+				qty = v;
+			else if (strcmp(kv, "total") == 0)
+				price = v;
+		}
+		/* WooCommerce gives the line's total; items carry the unit price. */
+		if (*name)
+			wa_order_additem(&im->o, name, sku, "", getqty(qty),
+			    wa_money_parse(price, im->o.currency, &p) == 0 ?
+			    p / getqty(qty) : -1);
+	}
+	free(dup);
+}
+
+static void
+additems(struct imp *im, struct wa_rec *r)
+{
+	const struct wa_layout *l = &im->lay;
+	const char *name = wa_layout_get(l, r, WA_O_ITEM_NAME);
+	long long p;
+	int i;
+
+	if (*name)
+		wa_order_additem(&im->o, name, wa_layout_get(l, r, WA_O_ITEM_SKU),
+		    wa_layout_get(l, r, WA_O_ITEM_VENDOR),
+		    getqty(wa_layout_get(l, r, WA_O_ITEM_QTY)),
+		    wa_money_parse(wa_layout_get(l, r, WA_O_ITEM_PRICE),
+		    im->o.currency, &p) == 0 ? p : -1);
+	kvitems(im, wa_layout_get(l, r, WA_O_ITEMS));
+	for (i = 0; l->itemcols[i] >= 0; i++)
+		kvitems(im, wa_csv_get(r, l->itemcols[i]));
+}
+
+static int
+getmoney(struct imp *im, struct wa_rec *r, enum wa_col col, long long *v)
+{
+	const char *s = wa_layout_get(&im->lay, r, col);
+
+	*v = 0;
+	if (*s == '\0' || wa_money_parse(s, im->o.currency, v) == 0)
+		return 0;
+	wa_reject(r, "'%s' is not an amount", s);
+	return -1;
+}
+
+/* The first row of an order: its order-level fields and its buyer. */
+static int
+startorder(struct imp *im, struct wa_rec *r)
+{
+	const struct wa_layout *l = &im->lay;
+	struct wa_order *o = &im->o;
+	const char *id = wa_layout_get(l, r, WA_O_ID);
+	char buf[128];
+
+	o->name = wa_strdup(wa_layout_get(l, r, WA_O_NAME));
+	snprintf(buf, sizeof buf, "%s:%s", l->source, *id ? id : o->name);
+	o->id = wa_strdup(buf);
+	o->currency = wa_strdup0(wa_layout_get(l, r, WA_O_CURRENCY));
+	o->financial_status = wa_strdup0(wa_layout_get(l, r, WA_O_FINANCIAL));
+	o->fulfillment_status = wa_strdup0(wa_layout_get(l, r, WA_O_FULFILLMENT));
+	o->discount_code = wa_strdup0(wa_layout_get(l, r, WA_O_DISCOUNT));
+	o->tags = json_array();
+	wa_tags_add(o->tags, wa_layout_get(l, r, WA_C_TAGS));
+	o->has_total = *wa_layout_get(l, r, WA_O_TOTAL) != '\0';
+	if (gettime(im, r, wa_layout_get(l, r, WA_O_CREATED), &o->created_at) < 0 ||
+	    gettime(im, r, wa_layout_get(l, r, WA_O_PAID), &o->paid_at) < 0 ||
+	    gettime(im, r, wa_layout_get(l, r, WA_O_FULFILLED), &o->fulfilled_at) < 0 ||
+	    gettime(im, r, wa_layout_get(l, r, WA_O_CANCELLED), &o->cancelled_at) < 0 ||
+	    getmoney(im, r, WA_O_TOTAL, &o->total) < 0 ||
+	    getmoney(im, r, WA_O_REFUNDED, &o->refunded) < 0)
+		return -1;
+	wa_cust_init(&im->who);
+	if (getid(im, r, &im->who) < 0 || getperson(im, r, &im->who) < 0)
+		return -1;
+	if (!im->orders && im->who.id == NULL && im->who.email == NULL &&
+	    im->who.phone == NULL) {
+		wa_reject(r, "order %s has no e-mail or usable phone to find "
+		    "its customer by", o->name);
+		return -1;
+	}
+	extra(im, r, &o->extra);
+	additems(im, r);
+	return 0;
+}
+
+static void
+flushorder(struct imp *im)
+{
+	struct wa_cust *c;
+	const char *why;
+	json_t *j;
+
+	if (!im->opending)
+		return;
+	im->opending = 0;
+	if (im->obad || wa_hash_get(im->seenorder, im->o.id)) {
+		/* The same order in two overlapping exports counts once. */
+		if (!im->obad)
+			im->nmerged++;
+		goto out;
+	}
+	wa_hash_put(im->seenorder, im->o.id, im);
+	c = wa_custdb_find(im->db, &im->who, &why);
+	if (im->orders) {
+		im->o.customer = c ? wa_strdup(c->id) : im->who.id ?
+		    wa_strdup(im->who.id) : wa_cust_makeid(&im->who);
+		wa_strset(&im->o.email, im->who.email);
+		wa_strset(&im->o.phone, im->who.phone);
+		j = wa_order_json(&im->o);
+		wa_out_put(im->out, j);
+		json_decref(j);
+		im->nout++;
+	} else if (c == NULL) {
+		if (im->who.id == NULL)
+			im->who.id = wa_cust_makeid(&im->who);
+		c = wa_custdb_add(im->db, &im->who);
+		wa_cust_addorder(c, &im->o, im->now);
+		im->nout++;
+	} else {
+		wa_cust_fold(c, &im->who, 0);
+		wa_custdb_index(im->db, c);
+		wa_cust_addorder(c, &im->o, im->now);
+		im->nmerged++;
+	}
+out:
+	wa_cust_clear(&im->who);
+	wa_order_clear(&im->o);
+}
+
+static int
+orderrow(struct imp *im, struct wa_rec *r)
+{
+	const char *name = wa_layout_get(&im->lay, r, WA_O_NAME);
+
+	if (*name == '\0') {
+		wa_reject(r, "no order number");
+		return 0;
+	}
+	if (im->opending && strcmp(name, im->o.name) == 0) {
+		if (im->obad)
+			wa_reject(r, "a line of order %s, whose first line was "
+			    "rejected", name);
+		else {
+			additems(im, r);
+			im->nmerged++;
+		}
+		return 0;
+	}
+	flushorder(im);
+	im->opending = 1;
+	im->obad = startorder(im, r) < 0;
+	return 0;
+}
+
+/* A record of the --merge file: what it holds survives unless the export says otherwise. */
+static int
+baserow(struct wa_rec *r, void *ctx)
+{
+	struct imp *im = ctx;
+	struct wa_cust c;
+
+	wa_cust_init(&c);
+	if (wa_cust_fromjson(&c, r->json) < 0) {
+		wa_reject(r, "no \"id\" string: not a wa-import customer record");
+		wa_cust_clear(&c);
+		return 0;
+	}
+	wa_custdb_add(im->db, &c);
+	return 0;
+}
+
+static int
+onheader(const char *file, struct wa_csvhdr *h, void *ctx)
+{
+	struct imp *im = ctx;
+
+	flushorder(im);
+	if (im->laydone)
+		wa_layout_free(&im->lay);
+	wa_layout_detect(&im->lay, h);
+	im->laydone = 1;
+	im->scanned = 0;
+	im->dates = im->dateopt;
+	if (im->lay.kind == WA_KIND_UNKNOWN) {
+		wa_warn("%s: cannot tell what this file holds: no Email, Phone "
+		    "or Customer ID column; skipped", file);
+		wa_fail(WA_EXIT_REC);
+		return 1;
+	}
+	if (im->lay.kind == WA_KIND_ORDERS && !im->orders &&
+	    im->lay.col[WA_C_EMAIL] < 0 && im->lay.col[WA_C_PHONE] < 0 &&
+	    im->lay.col[WA_C_PHONE2] < 0 && im->lay.col[WA_C_PHONE3] < 0 &&
+	    im->lay.col[WA_C_ID] < 0) {
+		wa_warn("%s: these orders have no e-mail or phone column to find "
+		    "their customers by; skipped (read them with -t orders)", file);
+		wa_fail(WA_EXIT_REC);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+onrecord(struct wa_rec *r, void *ctx)
+{
+	struct imp *im = ctx;
+
+	if (r->fmt != WA_FMT_CSV) {
+		wa_reject(r, "wa-import reads CSV exports; JSON goes to --merge");
+		return 0;
+	}
+	if (im->lay.kind == WA_KIND_ORDERS)
+		return orderrow(im, r);
+	if (im->orders) {
+		/* Customers only name the buyers of the orders: no record of their own. */
+		long out = im->nout, merged = im->nmerged;
+		long rej = wa_input_nrejected(im->in);
+
+		custrow(im, r);
+		im->nout = out;
+		im->nmerged = merged + (wa_input_nrejected(im->in) == rej);
+		return 0;
+	}
+	return custrow(im, r);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "dates", required_argument, NULL, 'D' },
+		{ "fields", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "merge", required_argument, NULL, 'M' },
+		{ "now", required_argument, NULL, 'N' },
+		{ "rejects", required_argument, NULL, 'R' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct imp im = { .dates = WA_DATES_ANY, .dateopt = WA_DATES_ANY };
+	struct wa_input *in;
+	char *merge = NULL;
+	const char *rejects = NULL, *fields = NULL;
+	int ch, ofmt = WA_FMT_JSON;
+	size_t i;
+	json_t *j;
+
+	wa_init(argv[0]);
+	argv[0] = (char *)wa_prog;	/* getopt's messages name the program */
+	while ((ch = getopt_long(argc, argv, "c:ho:t:vV", longs, NULL)) != -1) {
+		switch (ch) {
+		case 'c': im.cc = optarg; break;
+		case 'D':
+			if (strcmp(optarg, "dmy") == 0)
+				im.dateopt = WA_DATES_DMY;
+			else if (strcmp(optarg, "mdy") == 0)
+				im.dateopt = WA_DATES_MDY;
+			else
+				wa_die(WA_EXIT_USAGE, "--dates: '%s' is not dmy or mdy", optarg);
+			break;
+		case 'F': fields = optarg; break;
+		case 'h': usage(0); break;
+		case 'M': merge = optarg; break;
+		case 'N':
+			if (wa_now_set(optarg) < 0)
+				wa_die(WA_EXIT_USAGE, "--now: bad time '%s'", optarg);
+			break;
+		case 'o':
+			if (strcmp(optarg, "json") == 0)
+				ofmt = WA_FMT_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				ofmt = WA_FMT_CSV;
+			else
+				wa_die(WA_EXIT_USAGE, "-o: '%s' is not json or csv", optarg);
+			break;
+		case 'R': rejects = optarg; break;
+		case 't':
+			if (strcmp(optarg, "orders") == 0)
+				im.orders = 1;
+			else if (strcmp(optarg, "customers") != 0)
+				wa_die(WA_EXIT_USAGE, "-t: '%s' is not customers or orders", optarg);
+			break;
+		case 'v': im.verbose = 1; break;
+		case 'V': wa_version(); break;
+		default: usage(WA_EXIT_USAGE);
+		}
+	}
+	if (im.cc && strlen(im.cc) != 2)
+		wa_die(WA_EXIT_USAGE, "-c: '%s' is not a two-letter country code", im.cc);
+	if (merge && im.orders)
+		wa_die(WA_EXIT_USAGE, "--merge works on customer records, not -t orders");
+	im.out = wa_out_new(ofmt, fields);
+	im.now = wa_now();
+	im.db = wa_custdb_new();
+	im.seenorder = wa_hash_new();
+	if (merge) {
+		in = wa_input_new(WA_FMT_JSON);
+		wa_input_run(in, 1, &merge, baserow, &im);
+		wa_input_free(in);
+	}
+	im.in = in = wa_input_new(WA_FMT_AUTO);
+	if (rejects)
+		wa_input_rejects(in, rejects);
+	wa_input_onheader(in, onheader);
+	wa_input_run(in, argc - optind, argv + optind, onrecord, &im);
+	flushorder(&im);
+	for (i = 0; !im.orders && i < wa_custdb_count(im.db); i++) {
+		j = wa_cust_json(wa_custdb_at(im.db, i));
+		wa_out_put(im.out, j);
+		json_decref(j);
+	}
+	wa_custdb_free(im.db);
+	wa_hash_free(im.seenorder);
+	if (im.verbose)
+		fprintf(stderr, "wa-import: %ld rows: %ld records out, %ld merged, "
+		    "%ld rejected\n", wa_input_nread(in), im.nout, im.nmerged,
+		    wa_input_nrejected(in));
+	wa_input_free(in);
+	if (im.laydone)
+		wa_layout_free(&im.lay);
+	wa_out_free(im.out);
+	return wa_finish();
+}

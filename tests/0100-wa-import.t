@@ -1,0 +1,177 @@
+#!/bin/sh
+# wa-import on the real Shopify exports and on small WooCommerce, cp1252 and merge cases.
+. "$(dirname "$0")/lib.sh"
+
+NOW=2026-11-01T00:00:00Z
+
+# rows in the file, counted by another tool
+rows() {
+	mlr --icsv --ojsonl --allow-ragged-csv-input cat "$1" |
+		jq -c '[.[]] | select(map(. != "") | any)' | wc -l | tr -d ' '
+}
+
+# Every row of every real fixture is out, merged or rejected, and the counts say so.
+for f in "$REAL"/*.csv; do
+	name=$(basename "$f" .csv)
+	case $name in *ddmmyyyy*) t=orders ;; *) t=customers ;; esac
+	wa-import -v -t $t --now $NOW --rejects "$TMP/rej.csv" "$f" >"$TMP/out.jsonl" 2>"$TMP/err"
+	summary=$(grep 'rows:' "$TMP/err")
+	in=$(rows "$f")
+	out=$(sed -n 's/.*: \([0-9]*\) records out.*/\1/p' "$TMP/err")
+	merged=$(sed -n 's/.* \([0-9]*\) merged.*/\1/p' "$TMP/err")
+	rej=$(sed -n 's/.* \([0-9]*\) rejected.*/\1/p' "$TMP/err")
+	lines=$(wc -l <"$TMP/out.jsonl" | tr -d ' ')
+	rejrows=0
+	[ -s "$TMP/rej.csv" ] && rejrows=$(rows "$TMP/rej.csv")
+	check_same "$name: $in rows = out + merged + rejected ($summary)" \
+		"$in $lines $rej" "$((out + merged + rej)) $out $rejrows"
+done
+
+f=$REAL/shopify-customers-2023-customer-id-excel-mangled-skrishnanunni.csv
+wa-import --rejects "$TMP/rej.csv" "$f" >"$TMP/out" 2>"$TMP/err"
+check_same "mangled ids: exit 1" 1 $?
+check_same "mangled ids: nothing guessed" "" "$(cat "$TMP/out")"
+check_same "mangled ids: each says where and why" \
+	"shopify-customers-2023-customer-id-excel-mangled-skrishnanunni.csv:2: customer id '7.02255E+12' was mangled by a spreadsheet (digits lost); export it again from the store" \
+	"$(head -1 "$TMP/err" | sed "s|^wa-import: $REAL/||")"
+check_same "mangled ids: the rejects file is the input, header first" \
+	"$(cat "$f")" "$(cat "$TMP/rej.csv")"
+
+f=$REAL/shopify-customers-2024-default-address-PK.anon.csv
+wa-import --now $NOW "$f" >"$TMP/pk" 2>"$TMP/err"
+check_same "PK: apostrophes stripped, phone E.164, tags split" \
+	'{"id":"shopify:9415673443290","phone":"+923161032937","country":"PK","tz":"Asia/Karachi","tags":["Bronze VIP"],"spent":13175,"orders":1}' \
+	"$(head -1 "$TMP/pk" | jq -c '{id,phone,country,tz,tags,spent,orders}')"
+check_same "PK: a local address phone is read in the address country" \
+	'+923289365817' "$(sed -n 2p "$TMP/pk" | jq -r .phone)"
+check_same "PK: the phone-only duplicate merges into the record with an e-mail" \
+	'{"id":"shopify:4881696779815","email":"granite50@example.com","phone":"+923294089909","orders":7,"spent":17310}' \
+	"$(jq -c 'select(.id=="shopify:4881696779815")|{id,email,phone,orders,spent}' "$TMP/pk")"
+check "PK: the merge is reported with the line of the duplicate" \
+	grep -q "PK.anon.csv:8: merged into shopify:4881696779815 (same phone)" "$TMP/err"
+check_same "PK: 40 rows make 39 customers" 39 "$(wc -l <"$TMP/pk" | tr -d ' ')"
+check_same "PK: a multi-line Note with quotes is kept whole, trimmed" \
+	"$(mlr --icsv --ojsonl filter '$Note != ""' then head -n 1 then cut -f Note "$f" | jq .Note | sed 's/^"\\n/"/')" \
+	"$(jq 'select(.id=="shopify:6740286771895") | .note' "$TMP/pk")"
+
+f=$REAL/shopify-customers-2022-accepts-email-sms-unicode.anon.csv
+wa-import "$f" >"$TMP/uni" 2>"$TMP/err"
+check_same "2022: UK local number with country GB" '+447736781945' \
+	"$(jq -r 'select(.phone_raw == "07736 781945") | .phone' "$TMP/uni")"
+check_same "2022: US number written with brackets" '+13108464794' \
+	"$(jq -r 'select(.phone_raw == "(310) 846-4794") | .phone' "$TMP/uni")"
+check_same "2022: the apostrophe on an e-mail is dropped" 1 \
+	"$(jq -r 'select(.email == "lane25@example.com") | .email' "$TMP/uni" | wc -l | tr -d ' ')"
+check_same "2022: Accepts SMS Marketing is the consent" \
+	"$(mlr --icsv --ojsonl filter '${Accepts SMS Marketing} == "yes"' "$f" | wc -l | tr -d ' ')" \
+	"$(jq -r 'select(.opt_in) | .opt_in_source' "$TMP/uni" | grep -c '^shopify:accepts_sms_marketing$')"
+check "2022: Korean and Cyrillic text comes through" grep -q '시흥' "$TMP/uni"
+
+f=$REAL/shopify-customers-2024-default-address-handmade-UmbraNova.csv
+wa-import "$f" >"$TMP/out" 2>"$TMP/err"
+check_same "a consent typo is taken as no, with a warning, exit 0" \
+	"0 false" "$? $(sed -n 2p "$TMP/out" | jq -r .opt_in)"
+check "the warning names the line and the value" \
+	grep -q "UmbraNova.csv:3: consent 'nyes' is not yes or no; taken as no" "$TMP/err"
+
+f=$REAL/shopify-customers-legacy-synthetic-satwikkansal.csv
+wa-import "$f" >"$TMP/out" 2>&1
+check_same "legacy: Accepts Marketing is the consent" \
+	"$(mlr --icsv --ojsonl filter '${Accepts Marketing} == "yes"' "$f" | wc -l | tr -d ' ')" \
+	"$(jq -r 'select(.opt_in) | .opt_in_source' "$TMP/out" | grep -c '^shopify:accepts_marketing$')"
+check_same "legacy: a company with a comma goes to extra whole" "Mejia, Garza and Brooks" \
+	"$(jq -r '.extra.Company // empty' "$TMP/out" | grep Mejia)"
+
+f=$REAL/shopify-orders-2025-devstore-multiline-luistatera.csv
+wa-import -t orders "$f" >"$TMP/ord" 2>"$TMP/err"
+check_same "orders: one record per order" \
+	"$(mlr --icsv --ojsonl uniq -g Name "$f" | wc -l | tr -d ' ')" "$(wc -l <"$TMP/ord" | tr -d ' ')"
+check_same "orders: #1001 has its four line items and its total" \
+	'{"name":"#1001","total":1659.95,"currency":"EUR","created_at":"2025-05-11T13:55:16Z","items":4,"sum":1659.95}' \
+	"$(jq -c 'select(.name=="#1001")|{name,total,currency,created_at,items:(.items|length),sum:([.items[]|.price*.qty]|add)}' "$TMP/ord")"
+check_same "orders: e-mail case folded, customer id made from it" \
+	'email:russel.winfield@example.com' \
+	"$(jq -r 'select(.email=="russel.winfield@example.com") | .customer' "$TMP/ord" | head -1)"
+wa-import --now $NOW "$f" >"$TMP/cus" 2>"$TMP/err"
+check_same "orders into customers: Russel's orders add up" \
+	"$(jq -s '[.[]|select(.email=="russel.winfield@example.com" and .financial_status!="voided")]|length' "$TMP/ord")" \
+	"$(jq 'select(.email=="russel.winfield@example.com")|.orders' "$TMP/cus")"
+check_same "orders into customers: last_items are the latest order's" \
+	"$(jq -s -c '[.[]|select(.email=="russel.winfield@example.com")]|sort_by(.created_at)|last|[.items[].name]' "$TMP/ord")" \
+	"$(jq -c 'select(.email=="russel.winfield@example.com")|.last_items' "$TMP/cus")"
+
+f=$REAL/shopify-orders-2026-phone-only-note-attributes-BD.anon.csv
+wa-import --now $NOW "$f" >"$TMP/bd" 2>"$TMP/err"
+check_same "BD: phone-only buyers become customers keyed by phone" \
+	'{"id":"phone:+8801793795381","phone":"+8801793795381","country":"BD","tz":"Asia/Dhaka","orders":1,"spent":1500,"currency":"BDT"}' \
+	"$(head -1 "$TMP/bd" | jq -c '{id,phone,country,tz,orders,spent,currency}')"
+wa-import -t orders "$f" >"$TMP/out" 2>&1
+check_same "BD: +880 0... billing phones and the E.164 phone are one number" \
+	"5 5" "$(jq -r .phone "$TMP/out" | grep -c '^+8801') $(jq -r .customer "$TMP/out" | sort -u | wc -l | tr -d ' ')"
+
+f=$REAL/shopify-orders-2024-excel-resaved-crlf-ddmmyyyy.anon.csv
+wa-import "$f" >"$TMP/out" 2>"$TMP/err"
+check_same "orders without e-mail or phone: skipped in customers mode, exit 1" \
+	"1 0" "$? $(wc -l <"$TMP/out" | tr -d ' ')"
+wa-import -t orders "$f" >"$TMP/out" 2>"$TMP/err"
+check_same "DD/MM/YYYY dates are read as such in an unambiguous file" \
+	'2023-12-31T22:36:00Z' "$(jq -r 'select(.name=="#4087") | .created_at' "$TMP/out")"
+check_same "a multi-line order in a CRLF file keeps its items" \
+	"$(mlr --icsv --ojsonl filter '$Name == "#4046"' "$f" | wc -l | tr -d ' ')" \
+	"$(jq 'select(.name=="#4046") | .items | length' "$TMP/out")"
+printf 'Name,Created at,Lineitem name,Email\n#1,05/06/2024 10:00,Hat,a@example.com\n' >"$TMP/amb.csv"
+wa-import -t orders "$TMP/amb.csv" >"$TMP/out" 2>"$TMP/err"
+check_same "an ambiguous date is rejected with advice" \
+	"1 wa-import: $TMP/amb.csv:2: ambiguous date '05/06/2024 10:00': give --dates dmy or --dates mdy" \
+	"$? $(cat "$TMP/err")"
+check_same "--dates mdy reads it" '2024-05-06T10:00:00Z' \
+	"$(wa-import -t orders --dates mdy "$TMP/amb.csv" | jq -r .created_at)"
+
+cat >"$TMP/algol.csv" <<'EOF'
+Order Number,Order Status,Order Date,First Name (Billing),Last Name (Billing),Email (Billing),Phone (Billing),Country Code (Billing),Order Total Amount,SKU,Item Name,Quantity (- Refund),Item Cost,Coupon Code
+5001,completed,2026-10-01 10:00,Ana,Souza,ANA@example.com,(11) 91234-5678,BR,120.00,SKU1,Caneca,2,40.00,BEMVINDO
+5001,completed,2026-10-01 10:00,Ana,Souza,ANA@example.com,(11) 91234-5678,BR,120.00,SKU2,Camiseta,1,40.00,BEMVINDO
+EOF
+wa-import -t orders "$TMP/algol.csv" >"$TMP/out" 2>"$TMP/err"
+check_same "WooCommerce AlgolPlus: items, phone in the billing country" \
+	'{"id":"woocommerce:5001","phone":"+5511912345678","total":120,"items":["Caneca","Camiseta"],"discount_code":"BEMVINDO"}' \
+	"$(jq -c '{id,phone,total,items:[.items[].name],discount_code}' "$TMP/out")"
+
+printf 'First Name,Last Name,Email,Phone,Country Code,Accepts SMS Marketing\nJos\351,M\374ller,jm@example.com,0151 23456789,DE,yes\n' >"$TMP/cp1252.csv"
+check_same "a Windows-1252 file is converted to UTF-8" \
+	'José Müller +4915123456789' \
+	"$(wa-import "$TMP/cp1252.csv" | jq -r '"\(.first_name) \(.last_name) \(.phone)"')"
+
+printf 'Email,Phone,Accepts SMS Marketing\nx@example.com,07700 900123,yes\ny@example.com,2375,yes\n' >"$TMP/cc.csv"
+wa-import -c GB "$TMP/cc.csv" >"$TMP/out" 2>"$TMP/err"
+check_same "-c reads national numbers of rows without a country" \
+	"+447700900123" "$(head -1 "$TMP/out" | jq -r .phone)"
+check_same "an unusable phone stays as phone_raw, with a warning, exit 0" \
+	'0 {"phone":null,"phone_raw":"2375"}' "$? $(sed -n 2p "$TMP/out" | jq -c '{phone,phone_raw}')"
+check "the warning says which line" grep -q "cc.csv:3: phone '2375' kept as phone_raw" "$TMP/err"
+
+# --merge: a re-import never loses a tag, a withdrawal or a note.
+printf 'Customer ID,First Name,Email,Phone,Accepts SMS Marketing,Tags,Note,Total Orders\n1,Ana,ana@example.com,+5511912345678,yes,"vip, new",,1\n2,Bo,bo@example.com,+447700900124,yes,,,0\n' >"$TMP/v1.csv"
+printf 'Customer ID,First Name,Email,Phone,Accepts SMS Marketing,Tags,Note,Total Orders\n1,Ana Maria,ana@example.com,+5511912345678,yes,new,,3\n2,Bo,bo@example.com,+447700900124,yes,,from store,0\n3,Cy,cy@example.com,,no,,,0\n' >"$TMP/v2.csv"
+wa-import "$TMP/v1.csv" |
+	jq -c 'if .id=="shopify:1" then .tags += ["wa:replied"] | .note = "called 3 May" | .birthday = "1990-05-03"
+	       else .opt_in = false | .opt_in_source = "whatsapp:stop" end' >"$TMP/base.jsonl"
+wa-import --merge "$TMP/base.jsonl" "$TMP/v2.csv" >"$TMP/merged" 2>"$TMP/err"
+check_same "--merge: updates contact and order fields, keeps tags, note and own fields" \
+	'{"id":"shopify:1","first_name":"Ana Maria","tags":["vip","new","wa:replied"],"note":"called 3 May","orders":3,"birthday":"1990-05-03"}' \
+	"$(head -1 "$TMP/merged" | jq -c '{id,first_name,tags,note,orders,birthday}')"
+check_same "--merge: a STOP withdrawal survives a store that still says yes" \
+	'{"id":"shopify:2","opt_in":false,"opt_in_source":"whatsapp:stop","note":"from store"}' \
+	"$(sed -n 2p "$TMP/merged" | jq -c '{id,opt_in,opt_in_source,note}')"
+check_same "--merge: new customers come after the old ones" \
+	'shopify:1 shopify:2 shopify:3' "$(jq -r .id "$TMP/merged" | tr '\n' ' ' | sed 's/ $//')"
+
+check_same "CSV output with --fields" \
+	"$(printf 'id,phone,tags\nshopify:1,+5511912345678,"vip, new"\nshopify:2,+447700900124,')" \
+	"$(wa-import -o csv --fields id,phone,tags "$TMP/v1.csv")"
+check_status "a missing file is fatal: exit 3" 3 wa-import "$TMP/nope.csv"
+check_status "a bad option is a usage error: exit 2" 2 wa-import -t nonsense "$TMP/v1.csv"
+check_status "a full disk on stdout is fatal: exit 3" 3 sh -c "wa-import '$TMP/v1.csv' >/dev/full"
+check_same "stdin works when no file is named" 2 "$(wa-import <"$TMP/v1.csv" | wc -l | tr -d ' ')"
+
+done_testing
