@@ -18,7 +18,7 @@
 #define TZIF_MAX (1 << 20)	/* far more than any real TZif file */
 #define BIG_BANG (INT64_C(1) << 59)	/* zic's earliest time; no tm holds it */
 
-/* A row of zone1970.tab: countries (most populous first) and their zone. */
+/* A row of zone.tab or zone1970.tab: countries (most populous first) and their zone. */
 struct row {
 	char *cc;		/* "CH,DE,LI"; the whole line's allocation */
 	char *zone;
@@ -236,10 +236,11 @@ tab_open(void)
 
 	if (env != NULL && *env != '\0')
 		return fopen(env, "r");
-	if (zpath(path, sizeof path, "zone1970.tab") == 0 &&
+	/* zone.tab names a country's own zone (SE: Europe/Stockholm, not Berlin). */
+	if (zpath(path, sizeof path, "zone.tab") == 0 &&
 	    (fp = fopen(path, "r")) != NULL)
 		return fp;
-	if (zpath(path, sizeof path, "zone.tab") == 0)
+	if (zpath(path, sizeof path, "zone1970.tab") == 0)
 		return fopen(path, "r");
 	return NULL;
 }

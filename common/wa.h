@@ -179,7 +179,7 @@ time_t wa_now(void);
 /*
  * The IANA zone for a country (ISO 3166 alpha-2) and a province code
  * (Shopify's or ISO 3166-2; may be NULL), or NULL. Countries and zones
- * come from $WA_ZONETAB, else zone1970.tab or zone.tab in $TZDIR
+ * come from $WA_ZONETAB, else zone.tab or zone1970.tab in $TZDIR
  * (/usr/share/zoneinfo). The string stays valid until exit.
  */
 const char *wa_tz_for(const char *country, const char *province);

@@ -1,6 +1,8 @@
 /* Unit tests for common/tz.c; glibc's localtime_r is the reference. */
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +99,19 @@ zone_tab_fallback(void)
 }
 
 static int
+zone1970_fallback(void)
+{
+	char dir[PATH_MAX];
+
+	unsetenv("WA_ZONETAB");
+	snprintf(dir, sizeof dir, "%s/z1970", tmpdir);
+	setenv("TZDIR", dir, 1);
+	if (!streq(wa_tz_for("LI", NULL), "Europe/Zurich"))
+		return 1;
+	return streq(wa_tz_for("DE", NULL), "Europe/Zurich") ? 0 : 2;
+}
+
+static int
 no_tab(void)
 {
 	setenv("WA_ZONETAB", "/nonexistent/zone1970.tab", 1);
@@ -106,6 +121,8 @@ no_tab(void)
 static void
 test_tabs(void)
 {
+	char dir[PATH_MAX];
+
 	writefile("own.tab", "# a comment\n"
 	    "US\t+404251-0740023\tAmerica/New_York\tEastern\n"
 	    "\n"
@@ -113,8 +130,12 @@ test_tabs(void)
 	    "XX,YY\t+0000+00000\tEtc/UTC\n"
 	    "broken line\n");
 	writefile("zone.tab", "DK\t+5540+01235\tEurope/Copenhagen\n");
+	snprintf(dir, sizeof dir, "%s/z1970", tmpdir);
+	mkdir(dir, 0700);
+	writefile("z1970/zone1970.tab", "CH,DE,LI\t+4723+00832\tEurope/Zurich\n");
 	isnum(child(own_tab), 0, "WA_ZONETAB, picks checked against it");
-	isnum(child(zone_tab_fallback), 0, "zone.tab when no zone1970.tab");
+	isnum(child(zone_tab_fallback), 0, "zone.tab comes first");
+	isnum(child(zone1970_fallback), 0, "zone1970.tab when there is no zone.tab");
 	isnum(child(no_tab), 0, "no tab file: no zones");
 }
 
@@ -129,15 +150,15 @@ static const struct {
 	{ "GB", "ENG", "Europe/London" },
 	{ "ZA", NULL, "Africa/Johannesburg" },
 	{ "AR", "C", "America/Argentina/Buenos_Aires" },
-	/* only in a row shared with others */
-	{ "LI", NULL, "Europe/Zurich" },
-	{ "DK", NULL, "Europe/Berlin" },
-	{ "NO", NULL, "Europe/Berlin" },
-	{ "BS", NULL, "America/Toronto" },
-	{ "MC", NULL, "Europe/Paris" },
-	{ "VA", NULL, "Europe/Rome" },
-	{ "SK", NULL, "Europe/Prague" },
-	{ "BN", NULL, "Asia/Kuching" },
+	/* zone.tab names their own zones; zone1970.tab shares them */
+	{ "LI", NULL, "Europe/Vaduz" },
+	{ "DK", NULL, "Europe/Copenhagen" },
+	{ "NO", NULL, "Europe/Oslo" },
+	{ "BS", NULL, "America/Nassau" },
+	{ "MC", NULL, "Europe/Monaco" },
+	{ "VA", NULL, "Europe/Vatican" },
+	{ "SK", NULL, "Europe/Bratislava" },
+	{ "BN", NULL, "Asia/Brunei" },
 	/* several zones: where most people live */
 	{ "US", NULL, "America/New_York" },
 	{ "BR", NULL, "America/Sao_Paulo" },
