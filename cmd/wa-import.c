@@ -201,7 +201,7 @@ addcust(struct imp *im, struct wa_rec *r, struct wa_cust *n)
 		im->nout++;
 		return;
 	}
-	if (!d->base)
+	if (!d->base && d->listed)
 		wa_recwarn(r, "merged into %s (%s)", d->id, why);
 	wa_cust_fold(d, n, 1);
 	wa_custdb_index(im->db, d);
@@ -217,6 +217,7 @@ custrow(struct imp *im, struct wa_rec *r)
 	int yes;
 
 	wa_cust_init(&n);
+	n.listed = 1;
 	if (getid(im, r, &n) < 0 || getperson(im, r, &n) < 0)
 		goto bad;
 	if (n.id == NULL && (n.id = wa_cust_makeid(&n)) == NULL) {

@@ -138,6 +138,7 @@ wa_cust_fold(struct wa_cust *d, struct wa_cust *n, int fromstore)
 	}
 	if (fromstore)
 		d->seen = 1;
+	d->listed |= n->listed;
 }
 
 void

@@ -314,6 +314,7 @@ struct wa_cust {
 	char *province, *city, *lang, *note, *source, *optsrc;
 	int opt_in;			/* -1: not known */
 	int seen;			/* a row of this import matched it */
+	int listed;			/* a customer file names it, not only orders */
 	time_t created;
 	json_t *tags, *extra, *base;	/* base: the record it was read from */
 	long long orders, spent;	/* from the export or base, -1 unknown */

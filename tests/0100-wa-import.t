@@ -166,6 +166,39 @@ check_same "--merge: a STOP withdrawal survives a store that still says yes" \
 check_same "--merge: new customers come after the old ones" \
 	'shopify:1 shopify:2 shopify:3' "$(jq -r .id "$TMP/merged" | tr '\n' ' ' | sed 's/ $//')"
 
+cat >"$TMP/webtoffee.csv" <<'EOF'
+order_id,order_number,order_date,status,order_total,order_currency,customer_id,billing_first_name,billing_email,billing_phone,billing_country,line_item_1,line_item_2
+901,901,2026-09-30 18:00:00,wc-completed,45.00,EUR,77,Lena,lena@example.com,0151 23456789,DE,name:Tee|sku:T1|quantity:2|total:30.00,name:Cap|sku:C1|quantity:1|total:15.00
+902,902,2026-10-02 09:00:00,wc-cancelled,15.00,EUR,77,Lena,lena@example.com,0151 23456789,DE,name:Cap|sku:C1|quantity:1|total:15.00,
+EOF
+wa-import -t orders "$TMP/webtoffee.csv" >"$TMP/out" 2>"$TMP/err"
+check_same "WebToffee: line_item_N columns, unit prices, the store's customer id" \
+	'{"customer":"woocommerce:77","items":[["Tee",2,15],["Cap",1,15]],"phone":"+4915123456789"}' \
+	"$(head -1 "$TMP/out" | jq -c '{customer,items:[.items[]|[.name,.qty,.price]],phone}')"
+wa-import --now $NOW "$TMP/webtoffee.csv" >"$TMP/out" 2>"$TMP/err"
+check_same "WebToffee: a cancelled order does not count" \
+	'{"id":"woocommerce:77","orders":1,"spent":45,"currency":"EUR","tz":"Europe/Berlin"}' \
+	"$(jq -c '{id,orders,spent,currency,tz}' "$TMP/out")"
+
+cat >"$TMP/skyverge.csv" <<'EOF'
+customer_id,first_name,last_name,email,date_registered,billing_first_name,billing_last_name,billing_company,billing_email,billing_phone,billing_address_1,billing_address_2,billing_postcode,billing_city,billing_state,billing_country
+12,Ana,Souza,ana@example.com,2025-01-15 10:00:00,Ana,Souza,,ana@example.com,(21) 99876-5432,Rua A,,20000-000,Rio,RJ,BR
+EOF
+check_same "SkyVerge customers: id, phone, zone by state, sign-up date" \
+	'{"id":"woocommerce:12","phone":"+5521998765432","tz":"America/Sao_Paulo","created_at":"2025-01-15T10:00:00Z","opt_in":false,"source":"woocommerce"}' \
+	"$(wa-import "$TMP/skyverge.csv" | jq -c '{id,phone,tz,created_at,opt_in,source}')"
+
+printf 'Customer ID,Email,Phone,Country Code\n55,c@example.com,+15555550100,US\n' >"$TMP/c.csv"
+printf 'Name,Email,Created at,Lineitem name,Id\n#9,C@example.com,2026-01-02 03:04:05 +0000,Hat,99\n' >"$TMP/o.csv"
+check_same "-t orders with a customer file names the store's customer id" \
+	'shopify:55' "$(wa-import -t orders "$TMP/c.csv" "$TMP/o.csv" | jq -r .customer)"
+check_same "orders first, customers after: one customer with the store's id" \
+	'shopify:55 1' "$(wa-import "$TMP/o.csv" "$TMP/c.csv" | jq -r '"\(.id) \(.orders)"')"
+wa-import "$TMP/base.jsonl" >"$TMP/out" 2>"$TMP/err"
+check_same "a JSON file as an operand is refused with advice" \
+	"1 wa-import: $TMP/base.jsonl:1: wa-import reads CSV exports; JSON goes to --merge" \
+	"$? $(head -1 "$TMP/err")"
+
 check_same "CSV output with --fields" \
 	"$(printf 'id,phone,tags\nshopify:1,+5511912345678,"vip, new"\nshopify:2,+447700900124,')" \
 	"$(wa-import -o csv --fields id,phone,tags "$TMP/v1.csv")"

@@ -1,0 +1,69 @@
+/* Unit tests for common/state.c: WA_HOME, fsync'd appends and atomic rewrites. */
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wa.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/t-state.XXXXXX";
+
+static int
+mode(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 ? -1 : (int)(st.st_mode & 0777);
+}
+
+static const char *
+slurp(const char *path)
+{
+	static char buf[256];
+	FILE *fp = fopen(path, "r");
+	size_t n = 0;
+
+	if (fp) {
+		n = fread(buf, 1, sizeof buf - 1, fp);
+		fclose(fp);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+int
+main(void)
+{
+	char home[128], path[160], *tmp;
+	FILE *fp;
+
+	wa_init("t-state");
+	umask(022);
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(home, sizeof home, "%s/a/b/wa", dir);
+	setenv("WA_HOME", home, 1);
+	is(wa_home(), home, "WA_HOME is the state directory");
+	isnum(mode(home), 0700, "created 0700 with its parents");
+
+	snprintf(path, sizeof path, "%s/ledger.jsonl", home);
+	isnum(wa_append(path, "{\"a\":1}\n", 8), 0, "append to a new file");
+	isnum(wa_append(path, "{\"b\":2}\n", 8), 0, "append again");
+	is(slurp(path), "{\"a\":1}\n{\"b\":2}\n", "both lines, in order");
+	isnum(mode(path), 0600, "the file is 0600");
+	ok(wa_append("/nonexistent/dir/x", "x", 1) < 0, "an append that cannot be made says so");
+
+	snprintf(path, sizeof path, "%s/suppress.txt", home);
+	wa_append(path, "+447700900123\n", 14);
+	fp = wa_rewrite_open(path, &tmp);
+	ok(fp != NULL, "a rewrite opens a temporary file");
+	fputs("+447700900124\n", fp);
+	is(slurp(path), "+447700900123\n", "the old file stays until the commit");
+	isnum(wa_rewrite_commit(fp, tmp, path), 0, "commit");
+	is(slurp(path), "+447700900124\n", "the new content replaces it");
+	isnum(mode(path), 0600, "a rewritten file is 0600");
+
+	unsetenv("WA_HOME");
+	return done_testing();
+}
