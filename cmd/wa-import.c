@@ -17,7 +17,7 @@ struct imp {
 	struct wa_layout lay;
 	int laydone, scanned;
 	struct wa_custdb *db;
-	struct wa_hash *seenorder;
+	struct wa_hash *seenorder;	/* order ids, when exports may overlap */
 	struct wa_order o;		/* the order being gathered */
 	struct wa_cust who;		/* its buyer, as the order rows name them */
 	int opending, obad;
@@ -376,13 +376,14 @@ flushorder(struct imp *im)
 	if (!im->opending)
 		return;
 	im->opending = 0;
-	if (im->obad || wa_hash_get(im->seenorder, im->o.id)) {
+	if (im->obad || (im->seenorder && wa_hash_get(im->seenorder, im->o.id))) {
 		/* The same order in two overlapping exports counts once. */
 		if (!im->obad)
 			im->nmerged++;
 		goto out;
 	}
-	wa_hash_put(im->seenorder, im->o.id, im);
+	if (im->seenorder)
+		wa_hash_put(im->seenorder, im->o.id, im);
 	c = wa_custdb_find(im->db, &im->who, &why);
 	if (im->orders) {
 		im->o.customer = c ? wa_strdup(c->id) : im->who.id ?
@@ -574,7 +575,9 @@ main(int argc, char **argv)
 	im.out = wa_out_new(ofmt, fields);
 	im.now = wa_now();
 	im.db = wa_custdb_new();
-	im.seenorder = wa_hash_new();
+	/* One export lists each order once: only several can overlap. */
+	if (argc - optind > 1)
+		im.seenorder = wa_hash_new();
 	if (merge) {
 		in = wa_input_new(WA_FMT_JSON);
 		wa_input_run(in, 1, &merge, baserow, &im);

@@ -194,6 +194,8 @@ check_same "-t orders with a customer file names the store's customer id" \
 	'shopify:55' "$(wa-import -t orders "$TMP/c.csv" "$TMP/o.csv" | jq -r .customer)"
 check_same "orders first, customers after: one customer with the store's id" \
 	'shopify:55 1' "$(wa-import "$TMP/o.csv" "$TMP/c.csv" | jq -r '"\(.id) \(.orders)"')"
+check_same "the same order in two overlapping exports counts once" \
+	'1 1' "$(wa-import -t orders "$TMP/o.csv" "$TMP/o.csv" | wc -l | tr -d ' ') $(wa-import "$TMP/o.csv" "$TMP/o.csv" | jq .orders)"
 wa-import "$TMP/base.jsonl" >"$TMP/out" 2>"$TMP/err"
 check_same "a JSON file as an operand is refused with advice" \
 	"1 wa-import: $TMP/base.jsonl:1: wa-import reads CSV exports; JSON goes to --merge" \
