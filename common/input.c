@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <csv.h>
@@ -19,6 +20,8 @@ struct wa_input {
 	void *ctx;
 	long nread, nrej;
 	int stop;
+	int tty;		/* stderr is a terminal: show progress */
+	time_t shown;		/* when progress was last shown, or 0 */
 
 	/* the current file */
 	const char *file;
@@ -230,9 +233,28 @@ wa_recwarn(struct wa_rec *r, const char *fmt, ...)
 	wa_warnat(r->file, r->line, "%s", msg);
 }
 
+/* A line on a terminal for long runs, redrawn at most once a second. */
+static void
+progress(struct wa_input *in)
+{
+	struct timespec ts;
+
+	if (!in->tty || (in->nread & 4095) != 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (in->shown == 0)
+		in->shown = ts.tv_sec;
+	else if (ts.tv_sec > in->shown) {
+		fprintf(stderr, "\r%s: %s: %ld records", wa_prog, in->file,
+		    in->nread);
+		in->shown = ts.tv_sec;
+	}
+}
+
 static void
 deliver(struct wa_input *in, struct wa_rec *r)
 {
+	progress(in);
 	if (in->fn(r, in->ctx))
 		in->stop = 1;
 }
@@ -543,6 +565,7 @@ wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
 
 	in->fn = fn;
 	in->ctx = ctx;
+	in->tty = isatty(2);
 	curin = in;
 	if (argc == 0) {
 		argc = 1;
@@ -550,6 +573,8 @@ wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
 	}
 	for (i = 0; i < argc && !in->stop; i++)
 		onefile(in, argv[i]);
+	if (in->shown)
+		fputs("\r\033[K", stderr);
 }
 
 int

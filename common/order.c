@@ -27,7 +27,7 @@ int
 wa_order_counts(const struct wa_order *o)
 {
 	static const char *none[] = { "voided", "expired", "cancelled", "failed",
-	    "refunded", "trash" };
+	    "trash" };
 	const char *s = o->financial_status;
 	size_t i;
 
