@@ -10,8 +10,18 @@
 void
 wa_json_put(FILE *fp, json_t *obj)
 {
-	json_dumpf(obj, fp, DUMPFLAGS);
-	putc('\n', fp);
+	/* One write a record: json_dumpf makes one fwrite a token. */
+	static char *buf;
+	static size_t cap;
+	size_t n = json_dumpb(obj, buf, cap, DUMPFLAGS);
+
+	if (n >= cap) {
+		cap = n + 1 > 2 * cap ? n + 1 : 2 * cap;
+		buf = wa_realloc(buf, cap);
+		n = json_dumpb(obj, buf, cap, DUMPFLAGS);
+	}
+	buf[n] = '\n';
+	fwrite(buf, 1, n + 1, fp);
 }
 
 json_t *
