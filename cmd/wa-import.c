@@ -94,9 +94,11 @@ getphone(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 			    "(digits lost); export it again from the store", raw);
 			return -1;
 		}
+		e = wa_phone_norm(raw, c->country ? c->country : im->cc, e164);
+		if (e == WA_PHONE_EMPTY)
+			continue;	/* "-" and the like: no phone written */
 		if (first == NULL)
 			first = raw;
-		e = wa_phone_norm(raw, c->country ? c->country : im->cc, e164);
 		if (e == WA_PHONE_OK) {
 			wa_strset(&c->phone, e164);
 			break;

@@ -150,6 +150,11 @@ check_same "an unusable phone stays as phone_raw, with a warning, exit 0" \
 	'0 {"phone":null,"phone_raw":"2375"}' "$? $(sed -n 2p "$TMP/out" | jq -c '{phone,phone_raw}')"
 check "the warning says which line" grep -q "cc.csv:3: phone '2375' kept as phone_raw" "$TMP/err"
 
+printf 'Email,Phone\nz@example.com,-\n' >"$TMP/dash.csv"
+wa-import "$TMP/dash.csv" >"$TMP/out" 2>"$TMP/err"
+check_same "a phone cell of '-' is no phone, and no warning" \
+	'0 null null ' "$? $(jq -r '"\(.phone) \(.phone_raw)"' "$TMP/out") $(cat "$TMP/err")"
+
 # --merge: a re-import never loses a tag, a withdrawal or a note.
 printf 'Customer ID,First Name,Email,Phone,Accepts SMS Marketing,Tags,Note,Total Orders\n1,Ana,ana@example.com,+5511912345678,yes,"vip, new",,1\n2,Bo,bo@example.com,+447700900124,yes,,,0\n' >"$TMP/v1.csv"
 printf 'Customer ID,First Name,Email,Phone,Accepts SMS Marketing,Tags,Note,Total Orders\n1,Ana Maria,ana@example.com,+5511912345678,yes,new,,3\n2,Bo,bo@example.com,+447700900124,yes,,from store,0\n3,Cy,cy@example.com,,no,,,0\n' >"$TMP/v2.csv"
