@@ -16,10 +16,11 @@ extern "C" {
 #define MAXDIG 24
 
 /*
- * The numbering plans: a row per country, sorted by calling code with the
- * code's main country first, then a row per non-geographic code. Derived
- * from libphonenumber 8.12's metadata; tests/unit/t-phonelib.cc holds them
- * to it.
+ * The numbering plans: a row per country (all of libphonenumber's 245) and
+ * per non-geographic code, sorted by calling code, the main country first.
+ * Generated from libphonenumber 8.12's metadata, with the trunk prefixes of
+ * MX, BY, LT, BR, CO, BO and GA and the +1 rules written by hand;
+ * tests/unit/t-phonelib.cc holds them to libphonenumber.
  *
  * trunk: national prefixes ('|' between them, '.' for any digit), tried in
  * order; the first one whose rest fits the plan is dropped. A '?' after one
@@ -31,10 +32,10 @@ extern "C" {
  * fits the rules of any row of the code. They go by the first digit (two
  * for a leading 0): every number libphonenumber takes passes, and most
  * junk does not. Rules for numbers that start with the country's own code
- * come first and are exact, to tell "92 300..." in Pakistan from +92 that
- * lost its '+'; the +1 rule also checks the exchange. NULL in a second
- * row: the main row has it all; in the only row of a non-geographic code:
- * any E.164 length from 8 to 15 digits.
+ * come first and go a digit further, to tell "92 300..." in Pakistan from
+ * +92 that lost its '+'; the +1 rule also checks the exchange. NULL in a
+ * second row: the main row has it all; in the only row of a non-geographic
+ * code: any E.164 length from 8 to 15 digits.
  * lead: for a country sharing its code, the national numbers (same syntax,
  * lengths optional) that are its and not the main country's.
  * local: the area code of a country with only one, and a [class] of the
@@ -377,6 +378,7 @@ item(const char **r, int c)
 	return in;
 }
 
+/* Consume a decimal number at *R. */
 static size_t
 number(const char **r)
 {
@@ -414,18 +416,15 @@ static int
 match(const char *r, const char *d, size_t n)
 {
 	size_t i;
-	int ok;
+	int ok, in;
 
 	while (*r != '\0') {
 		ok = 1;
 		for (i = 0; *r != '\0' && *r != ':' && *r != ' '; i++)
 			ok &= item(&r, i < n ? d[i] : -1);
-		if (*r == ':') {
-			if (ok)
-				return lengths(&r, n);
-			lengths(&r, n);
-		} else if (ok)
-			return 1;
+		in = *r != ':' || lengths(&r, n);
+		if (ok)
+			return in;
 		r += *r == ' ';
 	}
 	return 0;
@@ -454,6 +453,8 @@ codeof(const char *d, size_t n, size_t *cl)
 	const struct plan *p;
 	int cc = 0;
 
+	if (n == 0 || d[0] == '0')
+		return NULL;
 	for (*cl = 1; *cl <= 3 && *cl <= n; (*cl)++) {
 		cc = cc * 10 + d[*cl - 1] - '0';
 		if ((p = bycode(cc)) != NULL)
@@ -571,9 +572,9 @@ emit(const struct plan *p, const char *d, size_t n, char *out)
 
 /*
  * The national part D[0..N) of a number in main row P's code, with the
- * national prefixes TRUNK. AGAIN allows one repeat of the calling code
- * ("+92 +92 300...", or "32 471..." written nationally in Belgium), which
- * libphonenumber also drops when what follows fits.
+ * national prefixes T. AGAIN allows the calling code once more in front,
+ * dropped if the number does not fit with it but does without: "32 0471..."
+ * in Belgium (as libphonenumber reads it) or "+92 92 300...".
  */
 static int
 settle(const struct plan *p, const char *t, const char *d, size_t n,
@@ -770,8 +771,7 @@ scan(const char *raw, struct num *num)
 				num->plus = 1;
 			else if (num->again == 0)
 				num->again = num->n;
-		}
-		else if (strchr(" \t\r\n.-/()[]", c) == NULL) {
+		} else if (strchr(" \t\r\n.-/()[]", c) == NULL) {
 			if (num->n > 0 && extension((const char *)s))
 				break;
 			return WA_PHONE_JUNK;
@@ -787,8 +787,8 @@ scan(const char *raw, struct num *num)
 
 /*
  * "00" and a digit other than 0 is the international prefix, unless the
- * whole number fits the plan of country R (which only happens where
- * national numbers start with 00, like Japan's international freephone).
+ * whole number fits the plan of country R: Tajik mobiles and some
+ * freephone numbers in Asia start with 00.
  */
 static int
 idd(const struct num *num, const struct plan *r)

@@ -198,23 +198,29 @@ enum {
 	WA_PHONE_MANGLED,	/* a spreadsheet wrote it as 9.19961E+11 */
 	WA_PHONE_NOCOUNTRY,	/* national number and no country to read it in */
 	WA_PHONE_BADCC,		/* no such country calling code */
-	WA_PHONE_LENGTH,	/* wrong length for the country's plan */
+	WA_PHONE_LENGTH,	/* wrong length or start for the country's plan */
 	WA_PHONE_JUNK		/* letters or other characters that are no phone */
 };
 /*
- * Normalize RAW to E.164 ("+" and digits) into OUT (WA_PHONE_MAX bytes).
- * CC, an ISO 3166 alpha-2 code or NULL, reads numbers written without an
- * international prefix. Returns WA_PHONE_OK or the reason it could not.
+ * Normalize RAW to E.164 ("+" and digits) into OUT (WA_PHONE_MAX bytes;
+ * "" on error). A leading '+' or "00" gives the calling code; else CC, an
+ * ISO 3166 alpha-2 code in any case ("UK" is GB), NULL or "", reads the
+ * number nationally. Returns WA_PHONE_OK or the reason it could not.
  */
 int wa_phone_norm(const char *raw, const char *cc, char *out);
 const char *wa_phone_strerror(int err);
-/* The ISO 3166 alpha-2 country of an E.164 number, or NULL. */
+/*
+ * The ISO 3166 alpha-2 country of an E.164 number ('+' optional, as in a
+ * wa_id), or NULL for a non-geographic or unknown calling code.
+ */
 const char *wa_phone_country(const char *e164);
 /*
- * A key that is equal for two E.164 numbers exactly when WhatsApp may see
- * them as the same user (Brazil's 9th digit, Mexico 521/52, Argentina 549/54).
+ * Write to OUT (WA_PHONE_MAX bytes) a key that is equal for two E.164
+ * numbers ('+' optional) exactly when WhatsApp may see them as the same
+ * user (Brazil's 9th digit, Mexico 521/52, Argentina 549/54).
  */
 void wa_phone_key(const char *e164, char *out);
+/* Do A and B have the same key? Never for empty numbers. */
 int wa_phone_same(const char *a, const char *b);
 
 /* money.c: exact amounts in minor units */
