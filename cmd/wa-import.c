@@ -29,10 +29,9 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-import [-v] [-t customers|orders] [-c CC] [--merge FILE] "
-	    "[--rejects FILE]\n"
-	    "                 [--dates dmy|mdy] [--now TIME] [-o json|csv "
-	    "--fields LIST] [FILE...]\n");
+	    "usage: wa-import [-v] [-t customers|orders] [-c CC] [-i csv|json]\n"
+	    "                 [--merge FILE] [--rejects FILE] [--dates dmy|mdy]\n"
+	    "                 [--now TIME] [-o json|csv --fields LIST] [FILE...]\n");
 	exit(status);
 }
 
@@ -526,13 +525,13 @@ main(int argc, char **argv)
 	struct wa_input *in;
 	char *merge = NULL;
 	const char *rejects = NULL, *fields = NULL;
-	int ch, ofmt = WA_FMT_JSON;
+	int ch, ifmt = WA_FMT_AUTO, ofmt = WA_FMT_JSON;
 	size_t i;
 	json_t *j;
 
 	wa_init(argv[0]);
 	argv[0] = (char *)wa_prog;	/* getopt's messages name the program */
-	while ((ch = getopt_long(argc, argv, "c:ho:t:vV", longs, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:hi:o:t:vV", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'c': im.cc = optarg; break;
 		case 'D':
@@ -549,6 +548,14 @@ main(int argc, char **argv)
 		case 'N':
 			if (wa_now_set(optarg) < 0)
 				wa_die(WA_EXIT_USAGE, "--now: bad time '%s'", optarg);
+			break;
+		case 'i':
+			if (strcmp(optarg, "csv") == 0)
+				ifmt = WA_FMT_CSV;
+			else if (strcmp(optarg, "json") == 0)
+				ifmt = WA_FMT_JSON;
+			else
+				wa_die(WA_EXIT_USAGE, "-i: '%s' is not csv or json", optarg);
 			break;
 		case 'o':
 			if (strcmp(optarg, "json") == 0)
@@ -585,7 +592,7 @@ main(int argc, char **argv)
 		wa_input_run(in, 1, &merge, baserow, &im);
 		wa_input_free(in);
 	}
-	im.in = in = wa_input_new(WA_FMT_AUTO);
+	im.in = in = wa_input_new(ifmt);
 	if (rejects)
 		wa_input_rejects(in, rejects);
 	wa_input_onheader(in, onheader);

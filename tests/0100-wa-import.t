@@ -155,6 +155,11 @@ wa-import "$TMP/dash.csv" >"$TMP/out" 2>"$TMP/err"
 check_same "a phone cell of '-' is no phone, and no warning" \
 	'0 null null ' "$? $(jq -r '"\(.phone) \(.phone_raw)"' "$TMP/out") $(cat "$TMP/err")"
 
+printf '{note},Email\nhi,q@example.com\n' >"$TMP/brace.csv"
+check_same "-i csv reads a CSV file whose first byte is a brace" \
+	'q@example.com' "$(wa-import -i csv "$TMP/brace.csv" | jq -r .email)"
+check_status "without -i it is taken for JSON lines and rejected" 1 wa-import "$TMP/brace.csv"
+
 # --merge: a re-import never loses a tag, a withdrawal or a note.
 printf 'Customer ID,First Name,Email,Phone,Accepts SMS Marketing,Tags,Note,Total Orders\n1,Ana,ana@example.com,+5511912345678,yes,"vip, new",,1\n2,Bo,bo@example.com,+447700900124,yes,,,0\n' >"$TMP/v1.csv"
 printf 'Customer ID,First Name,Email,Phone,Accepts SMS Marketing,Tags,Note,Total Orders\n1,Ana Maria,ana@example.com,+5511912345678,yes,new,,3\n2,Bo,bo@example.com,+447700900124,yes,,from store,0\n3,Cy,cy@example.com,,no,,,0\n' >"$TMP/v2.csv"
