@@ -91,14 +91,23 @@ wa_hash_count(struct wa_hash *h)
 }
 
 void
-wa_hash_free(struct wa_hash *h)
+wa_hash_free_with(struct wa_hash *h, void (*fn)(void *))
 {
 	size_t i;
 
 	if (h == NULL)
 		return;
-	for (i = 0; i < h->cap; i++)
+	for (i = 0; i < h->cap; i++) {
+		if (h->s[i].key && fn)
+			fn(h->s[i].v);
 		free(h->s[i].key);
+	}
 	free(h->s);
 	free(h);
+}
+
+void
+wa_hash_free(struct wa_hash *h)
+{
+	wa_hash_free_with(h, NULL);
 }

@@ -252,6 +252,8 @@ void *wa_hash_get(struct wa_hash *h, const char *key);
 void wa_hash_put(struct wa_hash *h, const char *key, void *v);
 size_t wa_hash_count(struct wa_hash *h);
 void wa_hash_free(struct wa_hash *h);
+/* Free the table, calling FN on each value first. */
+void wa_hash_free_with(struct wa_hash *h, void (*fn)(void *));
 
 /* store.c: Shopify and WooCommerce export layouts, matched by header name */
 enum wa_col {
@@ -360,5 +362,35 @@ void wa_custdb_index(struct wa_custdb *db, struct wa_cust *c);
 size_t wa_custdb_count(const struct wa_custdb *db);
 struct wa_cust *wa_custdb_at(struct wa_custdb *db, size_t i);
 void wa_custdb_free(struct wa_custdb *db);
+
+/* ledger.c: the send ledger, exactly once across crashes and runs */
+enum {
+	WA_LEDGER_NONE,		/* never tried */
+	WA_LEDGER_ATTEMPT,	/* tried, no outcome: it might have gone out */
+	WA_LEDGER_SENT,
+	WA_LEDGER_FAILED,	/* refused for good */
+	WA_LEDGER_RETRY,	/* refused, may be tried again */
+	WA_LEDGER_UNKNOWN	/* the answer was lost after the request left */
+};
+struct wa_ledger;
+/*
+ * Open (creating 0600) and lock the ledger at PATH, cut a torn last line,
+ * and read it. Without WAIT a ledger locked by another run gives NULL with
+ * errno EWOULDBLOCK.
+ */
+struct wa_ledger *wa_ledger_open(const char *path, int wait);
+/* The last state of dedupe KEY, and when it was reached. */
+int wa_ledger_state(struct wa_ledger *l, const char *key, time_t *at);
+/* Messages that may have reached the WhatsApp user of E164 since SINCE. */
+int wa_ledger_recent(struct wa_ledger *l, const char *e164, time_t since);
+/*
+ * Queue ENTRY ({"event":"attempt|sent|failed|unknown","key",..."at","to"})
+ * and take it into the state; nothing is durable before wa_ledger_flush.
+ */
+int wa_ledger_add(struct wa_ledger *l, json_t *entry);
+/* Write and fsync what was added: an attempt must be flushed before its request leaves. */
+int wa_ledger_flush(struct wa_ledger *l);
+long wa_ledger_entries(const struct wa_ledger *l);
+void wa_ledger_close(struct wa_ledger *l);
 
 #endif

@@ -1,0 +1,157 @@
+/* Unit tests for common/ledger.c: states, caps, durability, torn lines and the lock. */
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wa.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/t-ledger.XXXXXX";
+static char path[128];
+
+static json_t *
+entry(const char *event, const char *key, const char *to, const char *at)
+{
+	json_t *e = json_pack("{s:s, s:s, s:s}", "event", event, "key", key,
+	    "at", at);
+
+	if (to)
+		json_object_set_new(e, "to", json_string(to));
+	return e;
+}
+
+static int
+add(struct wa_ledger *l, const char *event, const char *key, const char *to,
+    const char *at)
+{
+	json_t *e = entry(event, key, to, at);
+	int rc = wa_ledger_add(l, e);
+
+	json_decref(e);
+	return rc;
+}
+
+static const char *
+slurp(void)
+{
+	static char buf[4096];
+	FILE *fp = fopen(path, "r");
+	size_t n = fread(buf, 1, sizeof buf - 1, fp);
+
+	fclose(fp);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void
+append(const char *s)
+{
+	FILE *fp = fopen(path, "a");
+
+	fputs(s, fp);
+	fclose(fp);
+}
+
+static time_t
+t(const char *s)
+{
+	time_t v = 0;
+
+	wa_time_parse(s, WA_DATES_ANY, &v);
+	return v;
+}
+
+int
+main(void)
+{
+	struct wa_ledger *l, *l2;
+	struct stat st;
+	json_t *e;
+	int fds[2], n;
+	pid_t pid;
+	char c;
+
+	wa_init("t-ledger");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof path, "%s/ledger.jsonl", dir);
+	freopen("/dev/null", "w", stderr);
+
+	l = wa_ledger_open(path, 1);
+	ok(l != NULL, "a new ledger opens");
+	stat(path, &st);
+	isnum(st.st_mode & 0777, 0600, "it is created 0600");
+	isnum(wa_ledger_state(l, "c1/shopify:1", NULL), WA_LEDGER_NONE, "an unknown key was never tried");
+	add(l, "attempt", "c1/shopify:1", "+5511987654321", "2026-11-01T10:00:00Z");
+	is(slurp(), "", "nothing is written before the flush");
+	isnum(wa_ledger_flush(l), 0, "flush");
+	is(slurp(), "{\"event\":\"attempt\",\"key\":\"c1/shopify:1\",\"at\":\"2026-11-01T10:00:00Z\",\"to\":\"+5511987654321\"}\n",
+	    "the attempt is on disk after the flush");
+	isnum(wa_ledger_state(l, "c1/shopify:1", NULL), WA_LEDGER_ATTEMPT, "attempted, no outcome yet");
+	add(l, "sent", "c1/shopify:1", NULL, "2026-11-01T10:00:01Z");
+	add(l, "attempt", "c1/shopify:2", "+447700900123", "2026-11-01T10:00:02Z");
+	add(l, "failed", "c1/shopify:2", NULL, "2026-11-01T10:00:03Z");
+	e = json_pack("{s:s}", "event", "sent");
+	ok(wa_ledger_add(l, e) < 0, "an entry without a key is refused");
+	json_decref(e);
+	wa_ledger_flush(l);
+	wa_ledger_close(l);
+
+	l = wa_ledger_open(path, 1);
+	isnum(wa_ledger_entries(l), 4, "four entries read back");
+	isnum(wa_ledger_state(l, "c1/shopify:1", NULL), WA_LEDGER_SENT, "sent survives a reopen");
+	isnum(wa_ledger_state(l, "c1/shopify:2", NULL), WA_LEDGER_FAILED, "failed survives a reopen");
+	isnum(wa_ledger_recent(l, "+551187654321", t("2026-10-25T00:00:00Z")), 1,
+	    "caps see Brazil's number without the 9th digit as the same user");
+	isnum(wa_ledger_recent(l, "+5511987654321", t("2026-11-02T00:00:00Z")), 0,
+	    "outside the window it does not count");
+	add(l, "attempt", "c2/shopify:2", "+447700900123", "2026-11-05T10:00:00Z");
+	e = entry("failed", "c2/shopify:2", NULL, "2026-11-05T10:00:01Z");
+	json_object_set_new(e, "retry", json_true());
+	wa_ledger_add(l, e);
+	json_decref(e);
+	isnum(wa_ledger_state(l, "c2/shopify:2", NULL), WA_LEDGER_RETRY, "a retryable failure");
+	isnum(wa_ledger_recent(l, "+447700900123", 0), 2, "every attempt to a number counts toward caps");
+	wa_ledger_flush(l);
+	wa_ledger_close(l);
+
+	append("{\"event\":\"attempt\",\"key\":\"c3/x\",\"to\":\"+4477");
+	l = wa_ledger_open(path, 1);
+	ok(l != NULL, "a ledger with a torn last line opens");
+	isnum(wa_ledger_state(l, "c3/x", NULL), WA_LEDGER_NONE, "the torn entry is ignored");
+	n = (int)strlen(slurp());
+	ok(n > 0 && slurp()[n - 1] == '\n', "and cut off, so the next append starts a line");
+	wa_ledger_close(l);
+
+	append("garbage\n{\"event\":\"nonsense\",\"key\":\"k\"}\n");
+	l = wa_ledger_open(path, 1);
+	isnum(wa_ledger_entries(l), 6, "lines that are no entries are skipped");
+	wa_ledger_close(l);
+
+	/* A second run on the same ledger waits, or with no wait is refused. */
+	if (pipe(fds) < 0)
+		return 1;
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		l2 = wa_ledger_open(path, 1);
+		c = l2 ? 'y' : 'n';
+		write(fds[1], &c, 1);
+		pause();
+		_exit(0);
+	}
+	read(fds[0], &c, 1);
+	ok(c == 'y', "a run holds the ledger");
+	errno = 0;
+	l = wa_ledger_open(path, 0);
+	ok(l == NULL && errno == EWOULDBLOCK, "a second run with no wait is refused");
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	l = wa_ledger_open(path, 0);
+	ok(l != NULL, "the lock goes with the run that held it");
+	wa_ledger_close(l);
+	return done_testing();
+}
