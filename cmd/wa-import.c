@@ -1,4 +1,5 @@
 /* wa-import: turn Shopify and WooCommerce exports into customer or order records. */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,24 +44,51 @@ lower(char *s)
 			*s += 'a' - 'A';
 }
 
+/* Slashed dates seen in a chunk of the file that show their order. */
+static void
+scandates(const char *p, size_t n, void *ctx)
+{
+	int *seen = ctx, g = wa_time_guess_order(p, n);
+
+	if (g == WA_DATES_DMY || g == WA_DATES_MDY)
+		*seen |= 1 << g;
+	else if (g < 0)
+		*seen |= 1 << WA_DATES_DMY | 1 << WA_DATES_MDY;
+}
+
+/* Take the file's day/month order from a date that shows it. */
+static void
+learn(struct imp *im, const char *s)
+{
+	time_t t;
+
+	if (im->dates != WA_DATES_ANY || strchr(s, '/') == NULL)
+		return;
+	if (wa_time_parse(s, WA_DATES_DMY, &t) < 0)
+		im->dates = WA_DATES_MDY;
+	else if (wa_time_parse(s, WA_DATES_MDY, &t) < 0)
+		im->dates = WA_DATES_DMY;
+}
+
 /* Parse a time cell, deciding the file's day/month order when the cell needs it. */
 static int
 gettime(struct imp *im, struct wa_rec *r, const char *s, time_t *t)
 {
-	struct wa_buf all = { 0 };
-	int g;
+	int seen = 0;
 
 	*t = 0;
-	if (*s == '\0' || wa_time_parse(s, im->dates, t) == 0)
+	if (*s == '\0')
 		return 0;
+	if (wa_time_parse(s, im->dates, t) == 0) {
+		learn(im, s);
+		return 0;
+	}
 	if (wa_time_ambiguous(s) && im->dates == WA_DATES_ANY && !im->scanned) {
 		im->scanned = 1;
-		if (wa_input_slurp(r, &all) == 0) {
-			g = wa_time_guess_order(all.s, all.len);
-			if (g == WA_DATES_DMY || g == WA_DATES_MDY)
-				im->dates = g;
-		}
-		wa_buf_free(&all);
+		if (wa_input_scan(r, scandates, &seen) == 0 &&
+		    (seen == 1 << WA_DATES_DMY || seen == 1 << WA_DATES_MDY))
+			im->dates = seen == 1 << WA_DATES_DMY ? WA_DATES_DMY :
+			    WA_DATES_MDY;
 		if (wa_time_parse(s, im->dates, t) == 0)
 			return 0;
 	}
@@ -162,7 +190,6 @@ static int
 getid(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 {
 	const char *id = wa_layout_get(&im->lay, r, WA_C_ID);
-	char buf[128];
 
 	if (*id == '\0' || strcmp(id, "0") == 0)
 		return 0;
@@ -171,8 +198,8 @@ getid(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 		    "(digits lost); export it again from the store", id);
 		return -1;
 	}
-	snprintf(buf, sizeof buf, "%s:%s", im->lay.source, id);
-	wa_strset(&c->id, buf);
+	free(c->id);
+	c->id = wa_strjoin(im->lay.source, ":", id);
 	return 0;
 }
 
@@ -204,7 +231,7 @@ addcust(struct imp *im, struct wa_rec *r, struct wa_cust *n)
 	}
 	if (!d->base && d->listed)
 		wa_recwarn(r, "merged into %s (%s)", d->id, why);
-	wa_cust_fold(d, n, 1);
+	wa_cust_fold(d, n, d->base || !d->listed);
 	wa_custdb_index(im->db, d);
 	wa_cust_clear(n);
 	im->nmerged++;
@@ -215,6 +242,7 @@ custrow(struct imp *im, struct wa_rec *r)
 {
 	struct wa_cust n;
 	const char *s;
+	char *end;
 	int yes;
 
 	wa_cust_init(&n);
@@ -232,14 +260,16 @@ custrow(struct imp *im, struct wa_rec *r)
 		if ((yes = wa_yesno(s)) < 0)
 			wa_recwarn(r, "consent '%s' is not yes or no; taken as no", s);
 		n.opt_in = yes == 1;
-		n.optsrc = wa_malloc(64);
-		snprintf(n.optsrc, 64, "%s:%s", im->lay.source, im->lay.optin_source);
+		n.optsrc = wa_strjoin(im->lay.source, ":", im->lay.optin_source);
 	}
 	wa_tags_add(n.tags, wa_layout_get(&im->lay, r, WA_C_TAGS));
 	n.note = wa_strdup0(wa_layout_get(&im->lay, r, WA_C_NOTE));
 	s = wa_layout_get(&im->lay, r, WA_C_ORDERS);
-	if (*s && (n.orders = strtoll(s, NULL, 10)) < 0)
+	if (*s && ((n.orders = strtoll(s, &end, 10)) < 0 || *end != '\0' ||
+	    n.orders > 100000000)) {
+		wa_recwarn(r, "total orders '%s' is not a count; left out", s);
 		n.orders = -1;
+	}
 	s = wa_layout_get(&im->lay, r, WA_C_SPENT);
 	if (*s && wa_money_parse(s, NULL, &n.spent) < 0) {
 		wa_reject(r, "total spent '%s' is not an amount", s);
@@ -257,23 +287,44 @@ bad:
 
 
 static long long
-getqty(const char *s)
+getqty(struct wa_rec *r, const char *s)
 {
-	long long q = *s ? strtoll(s, NULL, 10) : 1;
+	char *end;
+	long long q;
 
-	return q > 0 ? q : 1;
+	if (*s == '\0')
+		return 1;
+	q = strtoll(s, &end, 10);
+	if (*end == '\0' && q > 0 && q < 1000000)
+		return q;
+	wa_recwarn(r, "quantity '%s' is not a whole number; 1 taken", s);
+	return 1;
+}
+
+/* A unit price in minor units (a line's TOTAL divided by QTY), or -1 when absent. */
+static long long
+getprice(struct imp *im, struct wa_rec *r, const char *s, long long qty)
+{
+	long long p;
+
+	if (*s == '\0')
+		return -1;
+	if (wa_money_parse(s, im->o.currency, &p) == 0 && p >= 0)
+		return p / qty;
+	wa_recwarn(r, "item price '%s' is not an amount; left out", s);
+	return -1;
 }
 
 /* WooCommerce packs items as "name:A|sku:B|quantity:2|total:9.50", several split by ';'. */
 static void
-kvitems(struct imp *im, const char *cell)
+kvitems(struct imp *im, struct wa_rec *r, const char *cell)
 {
 	char *dup = wa_strdup(cell), *item, *save = NULL, *kv, *save2, *v;
-	const char *name, *sku, *qty, *price;
-	long long p;
+	const char *name, *sku, *qty, *total;
+	long long q;
 
 	for (item = strtok_r(dup, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
-		name = sku = qty = price = "";
+		name = sku = qty = total = "";
 		for (kv = strtok_r(item, "|", &save2); kv; kv = strtok_r(NULL, "|", &save2)) {
 			if ((v = strchr(kv, ':')) == NULL)
 				continue;
@@ -285,13 +336,14 @@ kvitems(struct imp *im, const char *cell)
 			else if (strcmp(kv, "quantity") == 0)
 				qty = v;
 			else if (strcmp(kv, "total") == 0)
-				price = v;
+				total = v;
 		}
+		if (*name == '\0')
+			continue;
 		/* WooCommerce gives the line's total; items carry the unit price. */
-		if (*name)
-			wa_order_additem(&im->o, name, sku, "", getqty(qty),
-			    wa_money_parse(price, im->o.currency, &p) == 0 ?
-			    p / getqty(qty) : -1);
+		q = getqty(r, qty);
+		wa_order_additem(&im->o, name, sku, "", q,
+		    getprice(im, r, total, q));
 	}
 	free(dup);
 }
@@ -301,18 +353,16 @@ additems(struct imp *im, struct wa_rec *r)
 {
 	const struct wa_layout *l = &im->lay;
 	const char *name = wa_layout_get(l, r, WA_O_ITEM_NAME);
-	long long p;
 	int i;
 
 	if (*name)
 		wa_order_additem(&im->o, name, wa_layout_get(l, r, WA_O_ITEM_SKU),
 		    wa_layout_get(l, r, WA_O_ITEM_VENDOR),
-		    getqty(wa_layout_get(l, r, WA_O_ITEM_QTY)),
-		    wa_money_parse(wa_layout_get(l, r, WA_O_ITEM_PRICE),
-		    im->o.currency, &p) == 0 ? p : -1);
-	kvitems(im, wa_layout_get(l, r, WA_O_ITEMS));
+		    getqty(r, wa_layout_get(l, r, WA_O_ITEM_QTY)),
+		    getprice(im, r, wa_layout_get(l, r, WA_O_ITEM_PRICE), 1));
+	kvitems(im, r, wa_layout_get(l, r, WA_O_ITEMS));
 	for (i = 0; l->itemcols[i] >= 0; i++)
-		kvitems(im, wa_csv_get(r, l->itemcols[i]));
+		kvitems(im, r, wa_csv_get(r, l->itemcols[i]));
 }
 
 static int
@@ -321,7 +371,7 @@ getmoney(struct imp *im, struct wa_rec *r, enum wa_col col, long long *v)
 	const char *s = wa_layout_get(&im->lay, r, col);
 
 	*v = 0;
-	if (*s == '\0' || wa_money_parse(s, im->o.currency, v) == 0)
+	if (*s == '\0' || (wa_money_parse(s, im->o.currency, v) == 0 && *v >= 0))
 		return 0;
 	wa_reject(r, "'%s' is not an amount", s);
 	return -1;
@@ -334,11 +384,8 @@ startorder(struct imp *im, struct wa_rec *r)
 	const struct wa_layout *l = &im->lay;
 	struct wa_order *o = &im->o;
 	const char *id = wa_layout_get(l, r, WA_O_ID);
-	char buf[128];
-
 	o->name = wa_strdup(wa_layout_get(l, r, WA_O_NAME));
-	snprintf(buf, sizeof buf, "%s:%s", l->source, *id ? id : o->name);
-	o->id = wa_strdup(buf);
+	o->id = wa_strjoin(l->source, ":", *id ? id : o->name);
 	o->currency = wa_strdup0(wa_layout_get(l, r, WA_O_CURRENCY));
 	o->financial_status = wa_strdup0(wa_layout_get(l, r, WA_O_FINANCIAL));
 	o->fulfillment_status = wa_strdup0(wa_layout_get(l, r, WA_O_FULFILLMENT));
@@ -443,10 +490,11 @@ baserow(struct wa_rec *r, void *ctx)
 {
 	struct imp *im = ctx;
 	struct wa_cust c;
+	const char *why;
 
 	wa_cust_init(&c);
-	if (wa_cust_fromjson(&c, r->json) < 0) {
-		wa_reject(r, "no \"id\" string: not a wa-import customer record");
+	if (wa_cust_fromjson(&c, r->json, &why) < 0) {
+		wa_reject(r, "%s: not a wa-import customer record", why);
 		wa_cust_clear(&c);
 		return 0;
 	}
@@ -468,18 +516,19 @@ onheader(const char *file, struct wa_csvhdr *h, void *ctx)
 	im->dates = im->dateopt;
 	if (im->lay.kind == WA_KIND_UNKNOWN) {
 		wa_warn("%s: cannot tell what this file holds: no Email, Phone "
-		    "or Customer ID column; skipped", file);
+		    "or Customer ID column; its rows are rejected", file);
 		wa_fail(WA_EXIT_REC);
-		return 1;
+		return WA_HDR_REJECT;
 	}
 	if (im->lay.kind == WA_KIND_ORDERS && !im->orders &&
 	    im->lay.col[WA_C_EMAIL] < 0 && im->lay.col[WA_C_PHONE] < 0 &&
 	    im->lay.col[WA_C_PHONE2] < 0 && im->lay.col[WA_C_PHONE3] < 0 &&
 	    im->lay.col[WA_C_ID] < 0) {
 		wa_warn("%s: these orders have no e-mail or phone column to find "
-		    "their customers by; skipped (read them with -t orders)", file);
+		    "their customers by; its rows are rejected (read them with "
+		    "-t orders)", file);
 		wa_fail(WA_EXIT_REC);
-		return 1;
+		return WA_HDR_REJECT;
 	}
 	return 0;
 }
@@ -577,8 +626,10 @@ main(int argc, char **argv)
 		default: usage(WA_EXIT_USAGE);
 		}
 	}
-	if (im.cc && strlen(im.cc) != 2)
-		wa_die(WA_EXIT_USAGE, "-c: '%s' is not a two-letter country code", im.cc);
+	if (im.cc && (strlen(im.cc) != 2 || !isalpha((unsigned char)im.cc[0]) ||
+	    !isalpha((unsigned char)im.cc[1]) || wa_tz_for(im.cc, NULL) == NULL))
+		wa_die(WA_EXIT_USAGE, "-c: '%s' is not a country code such as GB",
+		    im.cc);
 	if (merge && im.orders)
 		wa_die(WA_EXIT_USAGE, "--merge works on customer records, not -t orders");
 	im.out = wa_out_new(ofmt, fields);
@@ -590,6 +641,11 @@ main(int argc, char **argv)
 	if (merge) {
 		in = wa_input_new(WA_FMT_JSON);
 		wa_input_run(in, 1, &merge, baserow, &im);
+		/* Dropping a record here would lose its tags and its STOP: stop instead. */
+		if (wa_input_nrejected(in) > 0)
+			wa_die(WA_EXIT_FATAL, "%s: %ld records cannot be read; nothing "
+			    "written: mend or remove them first", merge,
+			    wa_input_nrejected(in));
 		wa_input_free(in);
 	}
 	im.in = in = wa_input_new(ifmt);

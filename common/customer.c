@@ -40,15 +40,11 @@ wa_cust_clear(struct wa_cust *c)
 char *
 wa_cust_makeid(const struct wa_cust *c)
 {
-	char buf[512];
-
 	if (c->email)
-		snprintf(buf, sizeof buf, "email:%s", c->email);
-	else if (c->phone)
-		snprintf(buf, sizeof buf, "phone:%s", c->phone);
-	else
-		return NULL;
-	return wa_strdup(buf);
+		return wa_strjoin("email", ":", c->email);
+	if (c->phone)
+		return wa_strjoin("phone", ":", c->phone);
+	return NULL;
 }
 
 static void
@@ -101,7 +97,7 @@ foldconsent(struct wa_cust *d, const struct wa_cust *n)
 }
 
 void
-wa_cust_fold(struct wa_cust *d, struct wa_cust *n, int fromstore)
+wa_cust_fold(struct wa_cust *d, struct wa_cust *n, int replace)
 {
 	char **dst[] = { &d->first, &d->last, &d->email, &d->phone,
 	    &d->phone_raw, &d->country, &d->province, &d->city, &d->lang,
@@ -115,28 +111,31 @@ wa_cust_fold(struct wa_cust *d, struct wa_cust *n, int fromstore)
 	if (d->id == NULL || (!d->base && n->id && derived(d->id) && !derived(n->id)))
 		wa_strset(&d->id, n->id);
 	for (i = 0; i < sizeof dst / sizeof *dst; i++)
-		(fromstore && d->base ? wa_strset : keep)(dst[i], *src[i]);
+		(replace ? wa_strset : keep)(dst[i], *src[i]);
 	keep(&d->note, n->note);
 	json_array_extend(d->tags, n->tags);
 	uniqtags(d->tags);
 	if (n->extra && d->extra == NULL)
 		d->extra = json_incref(n->extra);
-	else if (n->extra && d->base && fromstore)
+	else if (n->extra && replace)
 		json_object_update(d->extra, n->extra);
 	foldconsent(d, n);
 	if (n->created && (d->created == 0 || n->created < d->created))
 		d->created = n->created;
 	if (n->spent >= 0)
 		n->spent = wa_money_rescale(n->spent, n->spentexp, d->spentexp);
-	if (d->base) {
-		d->orders = maxll(d->orders, n->orders);
-		d->spent = maxll(d->spent, n->spent);
+	if (d->base || (n->id && d->id && strcmp(n->id, d->id) == 0)) {
+		/* The store's newer count replaces the old; the same row twice counts once. */
+		if (n->orders >= 0)
+			d->orders = d->base ? n->orders : maxll(d->orders, n->orders);
+		if (n->spent >= 0)
+			d->spent = d->base ? n->spent : maxll(d->spent, n->spent);
 	} else if (n->orders >= 0) {
 		/* Two store accounts of one person: their histories add up. */
 		d->orders = maxll(d->orders, 0) + n->orders;
 		d->spent = maxll(d->spent, 0) + maxll(n->spent, 0);
 	}
-	if (fromstore)
+	if (d->base && n->listed)
 		d->seen = 1;
 	d->listed |= n->listed;
 }
@@ -209,13 +208,48 @@ jint(json_t *obj, const char *key)
 	return json_is_integer(v) ? json_integer_value(v) : -1;
 }
 
+/* A field of the wrong type would be read as absent and lose what it held. */
+static const char *
+badtype(json_t *o)
+{
+	static const struct {
+		const char *key;
+		int type;
+	} f[] = {
+		{ "opt_in", JSON_TRUE }, { "tags", JSON_ARRAY },
+		{ "extra", JSON_OBJECT }, { "last_items", JSON_ARRAY },
+		{ "orders", JSON_INTEGER }, { "orders_365d", JSON_INTEGER },
+		{ "spent", JSON_REAL }, { "spent_365d", JSON_REAL },
+		{ "currency", JSON_STRING }, { "opt_in_source", JSON_STRING },
+		{ "email", JSON_STRING }, { "phone", JSON_STRING },
+		{ "note", JSON_STRING },
+	};
+	static char why[64];
+	json_t *v;
+	size_t i;
+	int t;
+
+	for (i = 0; i < sizeof f / sizeof *f; i++) {
+		if ((v = json_object_get(o, f[i].key)) == NULL || json_is_null(v))
+			continue;
+		t = json_typeof(v);
+		if (t == f[i].type || (f[i].type == JSON_TRUE && t == JSON_FALSE) ||
+		    (f[i].type == JSON_REAL && t == JSON_INTEGER))
+			continue;
+		snprintf(why, sizeof why, "\"%s\" has the wrong type", f[i].key);
+		return why;
+	}
+	return NULL;
+}
+
 int
-wa_cust_fromjson(struct wa_cust *c, json_t *o)
+wa_cust_fromjson(struct wa_cust *c, json_t *o, const char **why)
 {
 	const char *cur = wa_json_str(o, "currency");
 	json_t *v;
 
-	if (wa_json_str(o, "id") == NULL)
+	*why = "no \"id\" string";
+	if (wa_json_str(o, "id") == NULL || (*why = badtype(o)) != NULL)
 		return -1;
 	c->base = json_incref(o);
 	c->id = wa_strdup(wa_json_str(o, "id"));

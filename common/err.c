@@ -17,6 +17,8 @@ wa_init(const char *argv0)
 	const char *p = strrchr(argv0, '/');
 
 	wa_prog = p ? p + 1 : argv0;
+	/* One write a message, even when many records go wrong. */
+	setvbuf(stderr, NULL, _IOLBF, 0);
 	/* A closed pipe shows up as a write error at wa_finish, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -116,6 +118,18 @@ wa_strndup(const char *s, size_t n)
 
 	memcpy(p, s, n);
 	p[n] = '\0';
+	return p;
+}
+
+char *
+wa_strjoin(const char *a, const char *sep, const char *b)
+{
+	size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
+	char *p = wa_malloc(na + ns + nb + 1);
+
+	memcpy(p, a, na);
+	memcpy(p + na, sep, ns);
+	memcpy(p + na + ns, b, nb + 1);
 	return p;
 }
 

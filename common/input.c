@@ -29,6 +29,9 @@ struct wa_input {
 	char *buf;
 	size_t cap, start, end, scan;
 	int eof;
+	char eol;		/* '\n', or '\r' in an old Mac file */
+	struct wa_buf replay;	/* lines to read again after a bad quote */
+	size_t replayoff;
 	long lineno;
 	int cp1252;
 	struct wa_buf conv;
@@ -45,7 +48,8 @@ struct wa_input {
 	size_t nf, fcap;
 	struct wa_csvhdr hdr;
 	struct wa_buf hdrraw;
-	int gothdr, skipfile;
+	unsigned char delim;
+	int gothdr, skipfile, rejectall;
 };
 
 struct wa_input *
@@ -129,8 +133,17 @@ nextline(struct wa_input *in, const char **p, size_t *n, int *islong)
 	size_t skipped = 0;
 
 	*islong = 0;
+	if (in->replayoff < in->replay.len) {
+		/* Already read and converted once: serve it as it is. */
+		*p = in->replay.s + in->replayoff;
+		nl = memchr(*p, in->eol, in->replay.len - in->replayoff);
+		*n = nl ? (size_t)(nl + 1 - *p) : in->replay.len - in->replayoff;
+		in->replayoff += *n;
+		in->lineno++;
+		return 1;
+	}
 	for (;;) {
-		nl = memchr(in->buf + in->scan, '\n', in->end - in->scan);
+		nl = memchr(in->buf + in->scan, in->eol, in->end - in->scan);
 		if (nl != NULL) {
 			*p = in->buf + in->start;
 			*n = (size_t)(nl + 1 - *p);
@@ -179,10 +192,8 @@ writereject(struct wa_input *in, const char *raw, size_t n, int fmt)
 		in->rejhdrfile = in->file;
 	}
 	fwrite(raw, 1, n, in->rej);
-	if (raw[n - 1] != '\n')
+	if (raw[n - 1] != '\n' && raw[n - 1] != '\r')
 		fputc('\n', in->rej);
-	if (fflush(in->rej) != 0)
-		wa_die(WA_EXIT_FATAL, "cannot write rejects file:");
 }
 
 static struct wa_input *curin;
@@ -361,8 +372,27 @@ csvheader(struct wa_input *in, size_t nf)
 	wa_buf_reset(&in->hdrraw);
 	wa_buf_add(&in->hdrraw, in->raw.s, in->raw.len);
 	in->gothdr = 1;
-	if (in->onhdr && in->onhdr(in->file, &in->hdr, in->ctx))
+	switch (in->onhdr ? in->onhdr(in->file, &in->hdr, in->ctx) : 0) {
+	case 0:
+		break;
+	case WA_HDR_REJECT:
+		in->rejectall = 1;
+		break;
+	default:
 		in->skipfile = 1;
+	}
+}
+
+/* A row of empty cells is what a spreadsheet leaves below the data. */
+static int
+allempty(char **f, size_t nf)
+{
+	size_t i;
+
+	for (i = 0; i < nf; i++)
+		if (f[i][0] != '\0')
+			return 0;
+	return 1;
 }
 
 static void
@@ -376,8 +406,15 @@ csvrecord(int term, void *data)
 	for (i = 0; i < in->nf; i++)
 		in->fptr[i] = in->fbuf.s + in->foff[i];
 	in->nf = 0;
-	if (in->stop || in->skipfile || (nf == 1 && in->fptr[0][0] == '\0'))
+	if (in->stop || in->skipfile || allempty(in->fptr, nf))
 		return;
+	if (in->rejectall) {
+		/* The header said why, once; each row still counts and is kept. */
+		in->nread++;
+		in->nrej++;
+		writereject(in, in->raw.s, in->raw.len, WA_FMT_CSV);
+		return;
+	}
 	if (!in->gothdr && in->rawbad) {
 		wa_warnat(in->file, in->rawline, "header is not UTF-8; file skipped");
 		wa_fail(WA_EXIT_REC);
@@ -416,6 +453,7 @@ csvreset(struct wa_input *in)
 	if (in->csvinit)
 		csv_free(&in->csv);
 	csv_init(&in->csv, CSV_APPEND_NULL);
+	csv_set_delim(&in->csv, in->delim);
 	in->csvinit = 1;
 	in->nf = 0;
 	wa_buf_reset(&in->fbuf);
@@ -445,6 +483,76 @@ delimiter(const char *p, size_t n)
 	return ',';
 }
 
+/*
+ * An unclosed quote ran on: reject the line the record began on, and read
+ * the lines after it again, so one stray quote costs one row, not the file.
+ */
+static void
+salvage(struct wa_input *in)
+{
+	const char *nl = memchr(in->raw.s, in->eol, in->raw.len);
+	size_t first = nl ? (size_t)(nl + 1 - in->raw.s) : in->raw.len;
+	struct wa_buf rest = { 0 };
+
+	if (!in->gothdr) {
+		wa_warnat(in->file, in->rawline, "unclosed quote in the header; "
+		    "file skipped");
+		wa_fail(WA_EXIT_REC);
+		in->skipfile = 1;
+		return;
+	}
+	in->nread++;
+	reject(in, in->rawline, in->raw.s, first, WA_FMT_CSV,
+	    "unclosed quote; the row is rejected and the next line read again");
+	wa_buf_add(&rest, in->raw.s + first, in->raw.len - first);
+	wa_buf_add(&rest, in->replay.s + in->replayoff,
+	    in->replay.len - in->replayoff);
+	wa_buf_free(&in->replay);
+	in->replay = rest;
+	in->replayoff = 0;
+	in->lineno = in->rawline;
+	wa_buf_reset(&in->raw);
+	in->rawbad = 0;
+	csvreset(in);
+}
+
+static void
+csvline(struct wa_input *in, const char *p, size_t n, int islong)
+{
+	if (in->raw.len == 0)
+		in->rawline = in->lineno;
+	if (islong) {
+		in->nread++;
+		if (!in->gothdr) {
+			wa_warnat(in->file, in->lineno, "header longer than %d "
+			    "bytes; file skipped", WA_MAXREC);
+			wa_fail(WA_EXIT_REC);
+			in->skipfile = 1;
+			return;
+		}
+		reject(in, in->rawline, in->raw.s, in->raw.len, WA_FMT_CSV,
+		    "line longer than %d bytes", WA_MAXREC);
+		wa_buf_reset(&in->raw);
+		csvreset(in);
+		return;
+	}
+	wa_buf_add(&in->raw, p, n);
+	if (in->raw.len > WA_MAXREC) {
+		salvage(in);
+		return;
+	}
+	if (badbyte(p, n) < n)
+		in->rawbad = 1;
+	if (csv_parse(&in->csv, p, n, csvfield, csvrecord, in) != n)
+		wa_die(WA_EXIT_FATAL, "%s: csv: %s", in->file,
+		    csv_strerror(csv_error(&in->csv)));
+	/* A record ended on this line when the parser is back at a record start. */
+	if (in->nf == 0 && in->csv.pstate == 0 && in->csv.entry_pos == 0) {
+		wa_buf_reset(&in->raw);
+		in->rawbad = 0;
+	}
+}
+
 static void
 csvfile(struct wa_input *in)
 {
@@ -452,46 +560,25 @@ csvfile(struct wa_input *in)
 	size_t n;
 	int islong;
 
+	in->delim = delimiter(in->buf + in->start, in->end - in->start);
 	csvreset(in);
-	csv_set_delim(&in->csv, delimiter(in->buf + in->start, in->end - in->start));
-	in->gothdr = in->skipfile = 0;
+	in->gothdr = in->skipfile = in->rejectall = 0;
 	in->rejhdrfile = NULL;
 	wa_buf_reset(&in->hdrraw);
 	wa_buf_reset(&in->raw);
 	in->rawbad = 0;
-	while (!in->stop && !in->skipfile && nextline(in, &p, &n, &islong)) {
-		if (in->raw.len == 0)
-			in->rawline = in->lineno;
-		wa_buf_add(&in->raw, p, n);
-		if (islong || in->raw.len > WA_MAXREC) {
-			in->nread++;
-			reject(in, in->rawline, in->raw.s, 0, WA_FMT_CSV,
-			    "record longer than %d bytes (an unclosed quote?)",
-			    WA_MAXREC);
-			wa_buf_reset(&in->raw);
-			csvreset(in);
-			continue;
-		}
-		if (badbyte(p, n) < n)
-			in->rawbad = 1;
-		if (csv_parse(&in->csv, p, n, csvfield, csvrecord, in) != n)
-			wa_die(WA_EXIT_FATAL, "%s: csv: %s", in->file,
-			    csv_strerror(csv_error(&in->csv)));
-		/* A record ended on this line when the parser is back at a record start. */
-		if (in->nf == 0 && in->csv.pstate == 0 && in->csv.entry_pos == 0) {
-			wa_buf_reset(&in->raw);
-			in->rawbad = 0;
-		}
-	}
-	if (!in->stop && !in->skipfile && in->raw.len > 0) {
-		if (in->csv.pstate == 2 && in->csv.quoted) {
-			/* An unclosed quote swallowed the end of the file. */
-			csv_fini(&in->csv, csvfield, NULL, in);
-			in->nread++;
-			reject(in, in->rawline, in->raw.s, in->raw.len,
-			    WA_FMT_CSV, "unclosed quote at the end of the file");
-		} else
+	for (;;) {
+		while (!in->stop && !in->skipfile && nextline(in, &p, &n, &islong))
+			csvline(in, p, n, islong);
+		if (in->stop || in->skipfile || in->raw.len == 0)
+			break;
+		if (in->csv.pstate != 2 || !in->csv.quoted) {
 			csv_fini(&in->csv, csvfield, csvrecord, in);
+			break;
+		}
+		/* The file ended inside quotes. */
+		csv_fini(&in->csv, csvfield, NULL, in);
+		salvage(in);
 	}
 	wa_csv_hdr_free(&in->hdr);
 }
@@ -530,6 +617,14 @@ sniff(struct wa_input *in)
 		n -= 3;
 	}
 	in->cp1252 = wa_cp1252_likely(p, n);
+	in->eol = '\n';
+	for (i = 0; i < n; i++)
+		if (p[i] == '\n' || p[i] == '\r') {
+			/* A CR with no LF after it: an old Mac file. */
+			if (p[i] == '\r' && i + 1 < n && p[i + 1] != '\n')
+				in->eol = '\r';
+			break;
+		}
 	if (in->fmt != WA_FMT_AUTO)
 		return in->fmt;
 	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
@@ -544,6 +639,8 @@ onefile(struct wa_input *in, const char *file)
 	in->lineno = 0;
 	in->start = in->end = in->scan = 0;
 	in->eof = 0;
+	wa_buf_reset(&in->replay);
+	in->replayoff = 0;
 	if (strcmp(file, "-") == 0)
 		in->fd = 0;
 	else if ((in->fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
@@ -578,16 +675,15 @@ wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
 }
 
 int
-wa_input_slurp(struct wa_rec *r, struct wa_buf *out)
+wa_input_scan(struct wa_rec *r, void (*fn)(const char *, size_t, void *),
+    void *ctx)
 {
-	struct wa_input *in = curin;
-	char tmp[65536];
+	static char chunk[1 << 20];
 	off_t off = 0;
 	ssize_t n;
 
-	wa_buf_reset(out);
-	while ((n = pread(in->fd, tmp, sizeof tmp, off)) > 0) {
-		wa_buf_add(out, tmp, (size_t)n);
+	while ((n = pread(curin->fd, chunk, sizeof chunk, off)) > 0) {
+		fn(chunk, (size_t)n, ctx);
 		off += n;
 	}
 	return n < 0 ? -1 : 0;
@@ -609,5 +705,6 @@ wa_input_free(struct wa_input *in)
 	wa_buf_free(&in->raw);
 	wa_buf_free(&in->fbuf);
 	wa_buf_free(&in->hdrraw);
+	wa_buf_free(&in->replay);
 	free(in);
 }

@@ -67,12 +67,17 @@ wa_money_parse(const char *s, const char *cur, long long *minor)
 		s++;
 	if (*s != '\0' || digits == 0)
 		return -1;
+	/* No shop's amount is near this: refusing it keeps every sum from overflowing. */
+	if (v > WA_MONEY_MAX)
+		return -1;
 	for (frac = frac ? frac - 1 : 0; frac < exp; frac++) {
 		if (v > LLONG_MAX / 10)
 			return -1;
 		v *= 10;
 	}
 	v += round;
+	if (v > WA_MONEY_MAX)
+		return -1;
 	*minor = neg ? -v : v;
 	return 0;
 }

@@ -46,13 +46,16 @@ header(struct wa_out *o)
 void
 wa_out_put(struct wa_out *o, json_t *obj)
 {
-	if (o->fmt != WA_FMT_CSV) {
+	if (o->fmt != WA_FMT_CSV)
 		wa_json_put(stdout, obj);
-		return;
+	else {
+		if (!o->started)
+			header(o);
+		wa_json_putcsv(stdout, obj, o->field, o->n);
 	}
-	if (!o->started)
-		header(o);
-	wa_json_putcsv(stdout, obj, o->field, o->n);
+	/* A closed pipe or a full disk: no use reading the rest. */
+	if (ferror(stdout))
+		wa_die(WA_EXIT_FATAL, "error writing output:");
 }
 
 void

@@ -39,6 +39,8 @@ void *wa_calloc(size_t n, size_t m);
 void *wa_realloc(void *p, size_t n);
 char *wa_strdup(const char *s);
 char *wa_strndup(const char *s, size_t n);
+/* A new string A SEP B. */
+char *wa_strjoin(const char *a, const char *sep, const char *b);
 /* A copy of S, or NULL when S is NULL or empty. */
 char *wa_strdup0(const char *s);
 /* Replace *DST with a copy of S when S says something. */
@@ -90,7 +92,12 @@ struct wa_rec {
 struct wa_input;
 /* Called once per record; return nonzero to stop the loop. */
 typedef int wa_rec_fn(struct wa_rec *r, void *ctx);
-/* Called once per CSV file after its header row; return nonzero to skip the file. */
+/*
+ * Called once per CSV file after its header row: return 0 to read the rows,
+ * WA_HDR_REJECT to count each row as rejected (to the rejects file, with no
+ * message of its own), or WA_HDR_SKIP to skip the file.
+ */
+enum { WA_HDR_READ, WA_HDR_REJECT, WA_HDR_SKIP };
 typedef int wa_hdr_fn(const char *file, struct wa_csvhdr *h, void *ctx);
 struct wa_input *wa_input_new(int fmt);
 void wa_input_rejects(struct wa_input *in, const char *path);
@@ -106,8 +113,9 @@ void wa_recwarn(struct wa_rec *r, const char *fmt, ...) WA_PRINTF(2, 3);
 /* Counters for the summary line: records read and rejected. */
 long wa_input_nread(struct wa_input *in);
 long wa_input_nrejected(struct wa_input *in);
-/* The whole of the current file, for a look-ahead scan (NULL for a pipe). */
-int wa_input_slurp(struct wa_rec *r, struct wa_buf *out);
+/* Call FN on the current file's bytes, a chunk at a time; -1 for a pipe. */
+int wa_input_scan(struct wa_rec *r, void (*fn)(const char *, size_t, void *),
+    void *ctx);
 
 /* csv.c: header mapping and the CSV writer */
 struct wa_csvhdr {
@@ -224,6 +232,7 @@ void wa_phone_key(const char *e164, char *out);
 int wa_phone_same(const char *a, const char *b);
 
 /* money.c: exact amounts in minor units */
+#define WA_MONEY_MAX 1000000000000000LL	/* the largest amount read, minor units */
 /* Digits after the point for an ISO 4217 currency (2 when unknown or NULL). */
 int wa_money_exp(const char *currency);
 /* Parse "1659.95" into minor units of CURRENCY; returns 0 or -1. */
@@ -316,6 +325,125 @@ void wa_order_clear(struct wa_order *o);
 /* Split a Tags cell "a, b ,c" into a JSON array of unique strings, adding to A. */
 void wa_tags_add(json_t *a, const char *cell);
 
+/* graph.c: WhatsApp Cloud API request bodies, answers and error classes */
+/* The default of $WA_API_URL. */
+#define WA_GRAPH_API "https://graph.facebook.com/v21.0"
+#define WA_GRAPH_TEXTMAX 4096	/* free-form text body, in characters */
+#define WA_GRAPH_PARAMMAX 32768	/* one template text parameter */
+#define WA_GRAPH_OPAQUEMAX 512	/* biz_opaque_callback_data */
+#define WA_GRAPH_ERRSZ 256	/* enough for any ERR message below */
+/*
+ * BASE ($WA_API_URL; NULL or "": WA_GRAPH_API) + "/" + NODE (a numeric
+ * id such as $WA_PHONE_NUMBER_ID) + "/" + EDGE ("messages"; NULL: the
+ * node itself) into OUT. Returns 0, or -1 with the reason in ERR.
+ */
+int wa_graph_url(struct wa_buf *out, const char *base, const char *node,
+    const char *edge, char *err, size_t errsz);
+/*
+ * Placeholders: "{{field}}" and "{{field|default}}" take a value from the
+ * record REC (dotted paths such as extra.utm_source; numbers as JSON
+ * writes them, true/false, arrays joined by ", "); text around them is
+ * kept. A field that is missing, null or "" and has no default is an
+ * error naming it: a customer never gets an empty variable. Fill TMPL
+ * into OUT (reset first); returns 0, or -1 with the reason in ERR.
+ */
+int wa_graph_fill(const char *tmpl, json_t *rec, struct wa_buf *out,
+    char *err, size_t errsz);
+/* Check only the syntax of TMPL, so a bad -p is a usage error at start. */
+int wa_graph_check(const char *tmpl, char *err, size_t errsz);
+
+/* What every message carries besides its content. */
+struct wa_graph_msg {
+	const char *to;		/* E.164; '+' added to a bare wa_id */
+	const char *reply_to;	/* context.message_id: wamid answered; NULL */
+	const char *opaque;	/* biz_opaque_callback_data, or NULL: the
+				   dedupe key, echoed in status webhooks */
+};
+enum {
+	WA_GRAPH_HNONE, WA_GRAPH_HTEXT, WA_GRAPH_HIMAGE, WA_GRAPH_HVIDEO,
+	WA_GRAPH_HDOCUMENT
+};
+enum { WA_GRAPH_BURL, WA_GRAPH_BQUICK };
+struct wa_graph_button {
+	int type;		/* BURL or BQUICK */
+	int index;		/* the button's place in the template, 0-9 */
+	const char *text;	/* BURL: the URL suffix; BQUICK: the payload */
+};
+/* A template message; every string may hold placeholders. */
+struct wa_graph_tmpl {
+	const char *name;
+	const char *lang;	/* "pt-BR" is sent as pt_BR; "{{lang|en_US}}" */
+	int htype;		/* WA_GRAPH_H* */
+	const char *header;	/* text, or media: http(s) link or media id */
+	const char *filename;	/* document header: the name shown, or NULL */
+	const char *const *body;	/* body parameters {{1}}, {{2}}... */
+	size_t nbody;
+	const struct wa_graph_button *button;
+	size_t nbutton;
+};
+/* --button "INDEX=TEXT": a URL button; B->text points into ARG. */
+int wa_graph_button_arg(const char *arg, struct wa_graph_button *b,
+    char *err, size_t errsz);
+/*
+ * The request bodies, filled from REC (may be NULL). NULL with the reason
+ * in ERR when a field is missing, a value is empty, too long or not UTF-8,
+ * so the record fails locally and nothing malformed is sent.
+ */
+json_t *wa_graph_template(const struct wa_graph_msg *m,
+    const struct wa_graph_tmpl *t, json_t *rec, char *err, size_t errsz);
+json_t *wa_graph_text(const struct wa_graph_msg *m, const char *text,
+    json_t *rec, char *err, size_t errsz);
+
+/* An error object: a send answer's "error" or a status's "errors" item. */
+struct wa_graph_err {
+	long long code;		/* -1: none */
+	long long subcode;	/* -1: none (deprecated since v16.0) */
+	const char *title;	/* never NULL: "Rate limit hit" */
+	const char *message, *details, *type, *fbtrace;	/* NULL: absent */
+	int transient;		/* is_transient: true */
+};
+/* Strings point into O and live as long as it does. */
+void wa_graph_err_read(struct wa_graph_err *e, json_t *o);
+enum { WA_GRAPH_SENT, WA_GRAPH_ERROR, WA_GRAPH_GARBAGE };
+/* An answer to a send; the strings live until wa_graph_ans_free. */
+struct wa_graph_ans {
+	int kind;		/* GARBAGE: HTML from a proxy, empty, cut */
+	long http;		/* HTTP status; 0: none */
+	const char *wamid, *wa_id, *input;	/* SENT; wa_id may be NULL */
+	const char *mstatus;	/* SENT: accepted, held_for_quality_assessment,
+				   paused, or NULL */
+	struct wa_graph_err err;	/* ERROR; GARBAGE: title only */
+	json_t *json;		/* the parsed body */
+	char what[64];		/* GARBAGE: "no JSON answer (HTTP 502)" */
+};
+int wa_graph_answer(struct wa_graph_ans *a, long http, const char *body,
+    size_t len);
+void wa_graph_ans_free(struct wa_graph_ans *a);
+
+/* What to do about an error (cloud-api.md 2.2); names go in error.class. */
+enum {
+	WA_GC_UNKNOWN,		/* "unknown": fail the record */
+	WA_GC_TRANSIENT,	/* "transient": retry with backoff */
+	WA_GC_THROTTLE,		/* "throttle": back off, lower the rate */
+	WA_GC_PAIR,		/* "pair_limit": this recipient after 4^x s */
+	WA_GC_RECIPIENT,	/* "recipient": never retry this one */
+	WA_GC_CAMPAIGN,		/* "campaign": stop the campaign */
+	WA_GC_LANGUAGE,		/* "template_language": stop that language */
+	WA_GC_ACCOUNT		/* "account": stop everything, exit 3 */
+};
+/*
+ * The class of E (NULL or code -1: no error body) in an answer of HTTP
+ * status HTTP (0: the request was never sent, so a retry is safe; a
+ * request that went out without an answer is no class but an unknown
+ * outcome). The code decides; the HTTP status only when it is unknown.
+ */
+int wa_graph_class(const struct wa_graph_err *e, long http);
+const char *wa_graph_classname(int cls);
+/* Does CODE mean the recipient opted out (131050): add to suppress.txt? */
+int wa_graph_suppress(long long code);
+/* Seconds to wait before retry N (from 0) after a pair limit: 4^N. */
+long long wa_graph_pair_wait(int n);
+
 /* customer.c: customer records, their merging and their index */
 struct wa_cust {
 	char *id, *first, *last, *email, *phone, *phone_raw, *country;
@@ -338,15 +466,17 @@ void wa_cust_clear(struct wa_cust *c);
 /* "email:<e-mail>" or "phone:<E.164>" for a customer with no store id, or NULL. */
 char *wa_cust_makeid(const struct wa_cust *c);
 /*
- * Fold what N says into D; FROMSTORE: N is a fresh export that updates an
- * old record D. Consent merges conservatively: a "no" wins, and a withdrawal
- * made outside the store (a STOP) survives any re-import.
+ * Fold what N says into D. REPLACE: N's contact fields replace D's (a new
+ * export over an old record, or a customer row over a buyer known only from
+ * orders); else D's are kept and N only fills gaps. Consent merges
+ * conservatively: a "no" wins, and a withdrawal made outside the store (a
+ * STOP) survives any re-import.
  */
-void wa_cust_fold(struct wa_cust *d, struct wa_cust *n, int fromstore);
+void wa_cust_fold(struct wa_cust *d, struct wa_cust *n, int replace);
 /* Count order O, placed by C, into C's totals as of NOW. */
 void wa_cust_addorder(struct wa_cust *c, const struct wa_order *o, time_t now);
-/* Read a customer record back; returns -1 without an "id". */
-int wa_cust_fromjson(struct wa_cust *c, json_t *obj);
+/* Read a customer record back; -1 with the reason in *WHY when it is not one. */
+int wa_cust_fromjson(struct wa_cust *c, json_t *obj, const char **why);
 json_t *wa_cust_json(const struct wa_cust *c);
 
 /* The customers of one run, found by id, e-mail or same-user phone. */

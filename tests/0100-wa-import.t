@@ -211,6 +211,49 @@ check_same "a JSON file as an operand is refused with advice" \
 	"1 wa-import: $TMP/base.jsonl:1: wa-import reads CSV exports; JSON goes to --merge" \
 	"$? $(head -1 "$TMP/err")"
 
+# What a review found: each of these lost or doubled data once.
+printf 'Customer ID,Email,Phone,Accepts SMS Marketing\n7,stop@example.com,+14155550123,yes\n' >"$TMP/e.csv"
+printf '{"id":"shopify:7","email":"stop@example.com","opt_in":false,"opt_in_source":"wa-hook:stop","tags":["vip"]}\n{"id":"shopify:8","ema' >"$TMP/torn.jsonl"
+wa-import --merge "$TMP/torn.jsonl" "$TMP/e.csv" >"$TMP/out" 2>"$TMP/err"
+check_same "--merge: an unreadable record stops the run, nothing written" "3 0" "$? $(wc -c <"$TMP/out" | tr -d ' ')"
+printf '{"id":"shopify:7","opt_in":"false","tags":["vip"]}\n' >"$TMP/odd.jsonl"
+check_status "--merge: a field of the wrong type stops the run too" 3 wa-import --merge "$TMP/odd.jsonl" "$TMP/e.csv"
+printf 'Customer ID,Email,Total Spent,Total Orders\n1,a@example.com,100.00,3\n' >"$TMP/c1.csv"
+check_same "the same export twice counts its totals once" '3 100' \
+	"$(wa-import "$TMP/c1.csv" "$TMP/c1.csv" 2>/dev/null | jq -r '"\(.orders) \(.spent)"')"
+wa-import "$TMP/c1.csv" >"$TMP/c1.jsonl"
+printf 'Customer ID,Email,Total Spent,Total Orders\n1,a@example.com,60.00,2\n' >"$TMP/c1b.csv"
+check_same "--merge: the store's newer totals replace the old, even when lower" '2 60' \
+	"$(wa-import --merge "$TMP/c1.jsonl" "$TMP/c1b.csv" | jq -r '"\(.orders) \(.spent)"')"
+f=$REAL/shopify-orders-2024-excel-resaved-crlf-ddmmyyyy.anon.csv
+cat "$f" | wa-import -t orders >"$TMP/out" 2>"$TMP/err"
+check_same "from a pipe the day/month order is learned from the dates already read" \
+	"0 $(mlr --icsv --ojsonl uniq -g Name "$f" | wc -l | tr -d ' ')" "$? $(wc -l <"$TMP/out" | tr -d ' ')"
+wa-import -v --rejects "$TMP/rej.csv" "$f" >"$TMP/out" 2>"$TMP/err"
+check_same "an orders file that cannot be tied to customers: every row counted and kept" \
+	"wa-import: 311 rows: 0 records out, 0 merged, 311 rejected 311" \
+	"$(tail -1 "$TMP/err") $(rows "$TMP/rej.csv")"
+long=$(printf 'x%.0s' $(seq 1 200))
+printf 'Customer ID,Email\n%s1,b@example.com\n%s2,c@example.com\n' "$long" "$long" >"$TMP/longid.csv"
+check_same "long customer ids are kept whole" "2 shopify:${long}2" \
+	"$(wa-import "$TMP/longid.csv" | wc -l | tr -d ' ') $(wa-import "$TMP/longid.csv" | tail -1 | jq -r .id)"
+check_status "-c with no such country is a usage error" 2 wa-import -c ZZ "$TMP/c1.csv"
+printf 'Email,Total Orders\nn@example.com,n/a\n' >"$TMP/na.csv"
+wa-import "$TMP/na.csv" >"$TMP/out" 2>"$TMP/err"
+check_same "a total that is no number is left out with a warning" \
+	"0 wa-import: $TMP/na.csv:2: total orders 'n/a' is not a count; left out" "$? $(cat "$TMP/err")"
+printf 'Name,Email,Created at,Lineitem name,Billing Name,Billing Phone,Billing Country\n#5,k@example.com,2026-01-02 03:04:05 +0000,Hat,Kim Billing,+447700900125,GB\n' >"$TMP/o5.csv"
+printf 'Customer ID,First Name,Last Name,Email,Phone\n42,Kim,Own,k@example.com,+447700900126\n' >"$TMP/c5.csv"
+check_same "orders first: the customer file's own name and phone still win" \
+	'shopify:42 Kim Own +447700900126 1' \
+	"$(wa-import "$TMP/o5.csv" "$TMP/c5.csv" | jq -r '"\(.id) \(.first_name) \(.last_name) \(.phone) \(.orders)"')"
+printf 'Email;First Name\r\na@example.com;A\r\n;\r\n;\r\n' >"$TMP/blank.csv"
+check_status "rows of empty cells below the data are no rows" 0 wa-import "$TMP/blank.csv"
+sh "$TOP/scripts/gen-store" -c 500 -o 5000 -s 1 "$TMP/st" >/dev/null
+{ wa-import -t orders "$TMP/st/orders_export.csv" 2>"$TMP/err"; echo $? >"$TMP/rc"; } | head -c 1 >/dev/null
+check_same "a closed pipe on stdout is fatal at once: exit 3, said once" \
+	"3 wa-import: error writing output: Broken pipe" "$(cat "$TMP/rc") $(grep -v 'phone_raw' "$TMP/err")"
+
 check_same "CSV output with --fields" \
 	"$(printf 'id,phone,tags\nshopify:1,+5511912345678,"vip, new"\nshopify:2,+447700900124,')" \
 	"$(wa-import -o csv --fields id,phone,tags "$TMP/v1.csv")"

@@ -147,11 +147,15 @@ main(void)
 	is(RUN("name,city\nJos\xe9,M\xfcnster\n", &nr, &nj),
 	    "H|name|city\n2|Jos\xc3\xa9|M\xc3\xbcnster\n",
 	    "a whole Windows-1252 file is converted");
-	is(RUN("a,b\n1,\"open\n2,3\n", &nr, &nj), "H|a|b\n",
-	    "an unclosed quote at the end is rejected");
-	isnum(nj, 1, "the unclosed record is one reject");
-	is(slurp("rej"), "a,b\n1,\"open\n2,3\n", "the unclosed record is kept verbatim");
-
+	is(RUN("a,b\n1,\"open\n2,3\n", &nr, &nj), "H|a|b\n3|2|3\n",
+	    "an unclosed quote at the end costs its own row only");
+	isnum(nj, 1, "the unclosed row is one reject");
+	is(slurp("rej"), "a,b\n1,\"open\n", "the unclosed row is kept verbatim");
+	is(RUN("a,b\r1,2\r3,\"x\r4,5\r", &nr, &nj), "H|a|b\n2|1|2\n4|4|5\n",
+	    "old Mac CR line ends, lines counted");
+	isnum(nj, 1, "the unclosed row in a CR file is one reject");
+	is(RUN("a;b\n1;2\n,\n;\n3;4\n", &nr, NULL), "H|a|b\n2|1|2\n5|3|4\n",
+	    "rows of empty cells are no rows");
 	big = wa_malloc(WA_MAXREC + 100);
 	memcpy(big, "a,b\n1,", 6);
 	for (i = 6; i < WA_MAXREC + 50; i++)
@@ -160,6 +164,22 @@ main(void)
 	is(run(big, i + 5, WA_FMT_AUTO, &nr, &nj), "H|a|b\n3|2|3\n",
 	    "an over-long CSV record is rejected and the next one read");
 	isnum(nj, 1, "one over-long record");
+	/* An unclosed quote followed by many rows: only its own row is lost. */
+	{
+		struct wa_buf b = { 0 };
+		char row[32];
+		int k;
+
+		wa_buf_adds(&b, "a;b\n1;\"oops\n");
+		for (k = 0; k < 80000; k++) {
+			snprintf(row, sizeof row, "%d;z\n", k);
+			wa_buf_adds(&b, row);
+		}
+		run(b.s, b.len, WA_FMT_AUTO, &nr, &nj);
+		isnum(nr, 80001, "80001 rows after an unclosed quote are all read");
+		isnum(nj, 1, "and only the one with the quote is rejected");
+		wa_buf_free(&b);
+	}
 	memcpy(big, "{\"a\":\"", 6);
 	memcpy(big + i, "\"}\n{}\n", 6);
 	is(run(big, i + 6, WA_FMT_AUTO, &nr, &nj), "2|{}\n",
