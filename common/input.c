@@ -34,6 +34,7 @@ struct wa_input {
 	size_t replayoff;
 	long lineno;
 	int cp1252;
+	int sawutf8;		/* a valid non-ASCII character was read */
 	struct wa_buf conv;
 
 	/* the CSV state of the current file */
@@ -122,6 +123,42 @@ fill(struct wa_input *in, size_t want)
 }
 
 /*
+ * Until a file shows UTF-8, a line that is not UTF-8 but reads as
+ * Windows-1252 turns the rest of the file over to Windows-1252: a
+ * spreadsheet's re-save may only show it after many ASCII rows.
+ */
+/* Does P hold a valid UTF-8 character outside ASCII? */
+static int
+hasutf8(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] >= 0xc2 &&
+		    wa_utf8_valid(p + i, n - i < 4 ? n - i : 4) >= 2)
+			return 1;
+	return 0;
+}
+
+static void
+encoding(struct wa_input *in, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && (unsigned char)p[i] < 0x80; i++)
+		;
+	if (i == n)
+		return;
+	if (wa_utf8_valid(p, n) == n)
+		in->sawutf8 = 1;
+	else if (wa_cp1252_likely(p, n)) {
+		wa_warnat(in->file, in->lineno, "not UTF-8: read as Windows-1252 "
+		    "from here on");
+		in->cp1252 = 1;
+	}
+}
+
+/*
  * The next physical line with its newline, in *P and *N. A line longer than
  * WA_MAXREC is consumed whole but only its head is returned, and *LONG is set.
  * Returns 0 at the end of the file.
@@ -171,6 +208,8 @@ nextline(struct wa_input *in, const char **p, size_t *n, int *islong)
 	in->lineno++;
 	if (skipped || *n > WA_MAXREC)
 		*islong = 1;
+	if (!in->cp1252 && !in->sawutf8)
+		encoding(in, *p, *n);
 	if (in->cp1252) {
 		wa_buf_reset(&in->conv);
 		wa_cp1252_to_utf8(&in->conv, *p, *n);
@@ -617,6 +656,7 @@ sniff(struct wa_input *in)
 		n -= 3;
 	}
 	in->cp1252 = wa_cp1252_likely(p, n);
+	in->sawutf8 = hasutf8(p, n);
 	in->eol = '\n';
 	for (i = 0; i < n; i++)
 		if (p[i] == '\n' || p[i] == '\r') {
@@ -638,7 +678,7 @@ onefile(struct wa_input *in, const char *file)
 	in->file = file;
 	in->lineno = 0;
 	in->start = in->end = in->scan = 0;
-	in->eof = 0;
+	in->eof = in->sawutf8 = 0;
 	wa_buf_reset(&in->replay);
 	in->replayoff = 0;
 	if (strcmp(file, "-") == 0)

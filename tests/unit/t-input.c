@@ -147,6 +147,21 @@ main(void)
 	is(RUN("name,city\nJos\xe9,M\xfcnster\n", &nr, &nj),
 	    "H|name|city\n2|Jos\xc3\xa9|M\xc3\xbcnster\n",
 	    "a whole Windows-1252 file is converted");
+	{
+		/* Windows-1252 that shows only after the first read's worth of ASCII */
+		struct wa_buf b = { 0 };
+		int k;
+
+		wa_buf_adds(&b, "name,city\n");
+		for (k = 0; k < 40000; k++)
+			wa_buf_adds(&b, "Ann,Oslo\n");
+		wa_buf_adds(&b, "Ren\xe9\x65,M\xfcnchen\n");
+		run(b.s, b.len, WA_FMT_AUTO, &nr, &nj);
+		isnum(nj, 0, "late Windows-1252 is converted, not rejected");
+		ok(strstr(wa_buf_str(&log_), "40002|Ren\xc3\xa9" "e|M\xc3\xbcnchen") != NULL,
+		    "and reads right");
+		wa_buf_free(&b);
+	}
 	is(RUN("a,b\n1,\"open\n2,3\n", &nr, &nj), "H|a|b\n3|2|3\n",
 	    "an unclosed quote at the end costs its own row only");
 	isnum(nj, 1, "the unclosed row is one reject");
