@@ -1,0 +1,269 @@
+#!/bin/sh
+# mock-graph, the Cloud API stand-in the wa-send tests run against: shapes, errors, faults, webhooks.
+. "$(dirname "$0")/lib.sh"
+
+# Made up for the test; never a real secret.
+TOKEN=test-token-$$
+SECRET=test-app-secret-$$
+PNID=106540352242922
+printf 'Authorization: Bearer %s\n' "$TOKEN" >"$TMP/auth"
+printf 'Authorization: Bearer %s\n' "wrong-$TOKEN" >"$TMP/badauth"
+cat >"$TMP/tpl.jsonl" <<'EOF'
+{"name":"winback_offer","language":"en_US","body_params":2,"header":"none","buttons":[{"type":"url"}]}
+{"name":"order_update","language":"en_US","body_params":1,"header":"document"}
+{"name":"hello","language":"pt_BR","body_params":0,"category":"utility"}
+EOF
+
+PIDS=
+trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
+
+# start NAME ARGS...: run mock-graph in the background; sets PORT and PID
+start() {
+	_name=$1; shift
+	WA_TOKEN=$TOKEN WA_APP_SECRET=$SECRET mock-graph "$@" \
+		>"$TMP/$_name.out" 2>"$TMP/$_name.err" &
+	PID=$!
+	PIDS="$PIDS $PID"
+	_i=0
+	until grep -q '^listening on ' "$TMP/$_name.out" 2>/dev/null; do
+		_i=$((_i + 1))
+		if [ $_i -gt 200 ] || ! kill -0 $PID 2>/dev/null; then
+			sed 's/^/# /' "$TMP/$_name.err"
+			PORT=0
+			return 1
+		fi
+		sleep 0.05
+	done
+	PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/$_name.out")
+}
+
+# stop PID: SIGTERM, and its exit status
+stop() {
+	kill -TERM "$1" 2>/dev/null
+	wait "$1"
+}
+
+# send BODY [AUTHFILE]: POST it; the HTTP status on stdout, the answer in $TMP/resp
+send() {
+	curl -s -o "$TMP/resp" -w '%{http_code}' -H @"${2:-$TMP/auth}" \
+		-H 'Content-Type: application/json' --data-binary "$1" \
+		"http://127.0.0.1:$PORT/v23.0/$PNID/messages"
+}
+
+# code: the error code of the last answer
+code() { jq -r '.error.code' "$TMP/resp"; }
+
+# text TO BODY: a text message; tpl TO NAME LANG PARAMS...: a template message
+text() {
+	jq -cn --arg to "$1" --arg b "$2" \
+		'{messaging_product:"whatsapp",recipient_type:"individual",to:$to,type:"text",text:{body:$b}}'
+}
+tpl() {
+	_to=$1 _name=$2 _lang=$3; shift 3
+	jq -cn --arg to "$_to" --arg n "$_name" --arg l "$_lang" \
+		'{messaging_product:"whatsapp",to:$to,type:"template",biz_opaque_callback_data:"c7:\($to)",
+		template:{name:$n,language:{code:$l},
+		components:[{type:"body",parameters:($ARGS.positional|map({type:"text",text:.}))},
+		{type:"button",sub_type:"url",index:"0",parameters:[{type:"text",text:"o/42"}]}]}}' --args "$@"
+}
+
+start main -T "$TMP/tpl.jsonl" -o "$TMP/log.jsonl"
+check "it prints the port it listens on" [ "$PORT" -gt 0 ]
+check_same "GET /health" ok "$(curl -s "http://127.0.0.1:$PORT/health")"
+
+st=$(send "$(tpl '+1 (650) 555-1234' winback_offer en_US Ana 15%)")
+check_same "a template send is accepted" 200 "$st"
+check_same "the documented success shape" \
+	'{"messaging_product":"whatsapp","contacts":[{"input":"+1 (650) 555-1234","wa_id":"16505551234"}],"n":1,"wamid":true}' \
+	"$(jq -c '{messaging_product,contacts,n:(.messages|length),wamid:(.messages[0].id|startswith("wamid."))}' "$TMP/resp")"
+wamid=$(jq -r '.messages[0].id' "$TMP/resp")
+check_same "the log has the message, its parameters and its key" \
+	"{\"wamid\":\"$wamid\",\"to\":\"+1 (650) 555-1234\",\"wa_id\":\"16505551234\",\"type\":\"template\",\"template\":\"winback_offer\",\"lang\":\"en_US\",\"params\":[\"Ana\",\"15%\"],\"buttons\":[\"o/42\"],\"key\":\"c7:+1 (650) 555-1234\"}" \
+	"$(jq -c '{wamid,to,wa_id,type,template,lang,params,buttons,key}' "$TMP/log.jsonl")"
+send "$(text +4915123456789 'Your order shipped.')" >/dev/null
+check "each message gets its own wamid" [ "$(jq -r '.messages[0].id' "$TMP/resp")" != "$wamid" ]
+check_same "a text message is logged with its text" 'Your order shipped.' \
+	"$(tail -1 "$TMP/log.jsonl" | jq -r .text)"
+
+check_same "a wrong token: 190, HTTP 401" "401 190" \
+	"$(send "$(text +4915123456789 hi)" "$TMP/badauth") $(code)"
+printf 'Content-Type: application/json\n' >"$TMP/noauth"
+check_same "no token: 190" "401 190" "$(send "$(text +4915123456789 hi)" "$TMP/noauth") $(code)"
+check_same "letters in 'to': 131009" "400 131009" "$(send "$(text '+1 650 CALL-NOW' hi)") $(code)"
+check_same "too short a 'to': 131009" "400 131009" "$(send "$(text 12345 hi)") $(code)"
+check_same "too long a 'to': 131009" "400 131009" "$(send "$(text +1234567890123456 hi)") $(code)"
+check_same "an unknown template: 132001" "404 132001" \
+	"$(send "$(tpl +16505551234 no_such_template en_US a b)") $(code)"
+check_same "a known template in another language: 132001" "404 132001" \
+	"$(send "$(tpl +16505551234 winback_offer de a b)") $(code)"
+check_same "one body parameter short: 132000" "400 132000" \
+	"$(send "$(tpl +16505551234 winback_offer en_US Ana)") $(code)"
+check "... and the details say how many were expected" \
+	grep -q 'number of localizable_params (1) does not match the expected number of params (2)' "$TMP/resp"
+check_same "an empty text parameter: 131008" "400 131008" \
+	"$(send "$(tpl +16505551234 winback_offer en_US Ana '')") $(code)"
+check_same "a new-line in a parameter: 132018" "400 132018" \
+	"$(send "$(tpl +16505551234 winback_offer en_US Ana 'a
+b')") $(code)"
+b=$(jq -cn '{messaging_product:"whatsapp",to:"+16505551234",type:"template",template:{name:"winback_offer",language:{code:"en_US"},components:[{type:"body",parameters:[{type:"text",text:"a"},{type:"text",text:"b"}]}]}}')
+check_same "a URL button without its parameter: 131008" "400 131008" "$(send "$b") $(code)"
+b=$(jq -cn '{messaging_product:"whatsapp",to:"+16505551234",type:"template",template:{name:"order_update",language:{code:"en_US"},components:[{type:"header",parameters:[{type:"image",image:{link:"https://example.com/a.jpg"}}]},{type:"body",parameters:[{type:"text",text:"42"}]}]}}')
+check_same "an image header for a document template: 132012" "400 132012" "$(send "$b") $(code)"
+check_same "a text body over 4096 characters: 100" "400 100" \
+	"$(send "$(text +16505551234 "$(head -c 4097 /dev/zero | tr '\0' x)")") $(code)"
+check_same "4096 characters of UTF-8 text are fine" 200 \
+	"$(send "$(text +16505551234 "$(head -c 4096 /dev/zero | tr '\0' x | sed 's/x/é/g')")")"
+check_same "no messaging_product: 100" "400 100" "$(send '{"to":"+16505551234","type":"text","text":{"body":"x"}}') $(code)"
+check_same "not JSON: 100" "400 100" "$(send 'to=+16505551234') $(code)"
+check_same "an unknown type: 100" "400 100" \
+	"$(send '{"messaging_product":"whatsapp","to":"+16505551234","type":"fax","fax":{}}') $(code)"
+check_same "an image with neither id nor link: 131008" "400 131008" \
+	"$(send '{"messaging_product":"whatsapp","to":"+16505551234","type":"image","image":{}}') $(code)"
+b=$(jq -cn '{messaging_product:"whatsapp",to:"+16505551234",type:"interactive",interactive:{type:"button",body:{text:"Keep?"},action:{buttons:[range(4)|{type:"reply",reply:{id:"b\(.)",title:"B\(.)"}}]}}}')
+check_same "four reply buttons: 131009" "400 131009" "$(send "$b") $(code)"
+check_same "the error shape" '{"message":"(#131009) Parameter value is not valid","type":"OAuthException","code":131009,"details":true,"trace":true}' \
+	"$(jq -c '.error|{message,type,code,details:(.error_data.details|type=="string"),trace:(.fbtrace_id|type=="string")}' "$TMP/resp")"
+check_same "only the accepted messages are logged" 3 "$(wc -l <"$TMP/log.jsonl" | tr -d ' ')"
+check_same "GET ?fields=throughput" '{"throughput":{"level":"STANDARD"},"id":"106540352242922"}' \
+	"$(curl -s -H @"$TMP/auth" "http://127.0.0.1:$PORT/v23.0/$PNID?fields=throughput")"
+stop $PID
+check_same "SIGTERM: exit 0" 0 $?
+check_same "usage: exit 2" 2 "$(WA_TOKEN=x mock-graph --no-such-option >/dev/null 2>&1; echo $?)"
+check_same "no token in the environment: exit 2" 2 "$(mock-graph >/dev/null 2>&1; echo $?)"
+check_same "a non-loopback address needs --public" 2 \
+	"$(WA_TOKEN=x mock-graph -l 0.0.0.0:0 >/dev/null 2>&1; echo $?)"
+
+# --strict asks for what the OpenAPI spec requires and the live API does not.
+start strict --strict --phone-id $PNID
+check_same "--strict: no recipient_type is 100" "400 100" \
+	"$(send '{"messaging_product":"whatsapp","to":"+16505551234","type":"text","text":{"body":"x"}}') $(code)"
+check_same "--strict: a complete body goes" 200 "$(send "$(text +16505551234 x)")"
+st=$(curl -s -o "$TMP/resp" -w '%{http_code}' -H @"$TMP/auth" --data-binary "$(text +16505551234 x)" \
+	"http://127.0.0.1:$PORT/v23.0/999/messages")
+check_same "--phone-id: another phone number id is Graph's 100/33" "400 100 33 GraphMethodException" \
+	"$st $(jq -r '.error | "\(.code) \(.error_subcode) \(.type)"' "$TMP/resp")"
+stop $PID
+
+# Per-recipient errors, throughput, pair limit, spam limit.
+start err --error '+55 11 98765-4321=131050' --error 447700900123=131047
+check_same "--error TO=131050" "400 131050" "$(send "$(text +5511987654321 hi)") $(code)"
+check_same "--error TO=131047" "400 131047" "$(send "$(text +447700900123 hi)") $(code)"
+check_same "--error leaves other recipients alone" 200 "$(send "$(text +16505551234 hi)")"
+stop $PID
+
+start rate --rate 5 -o "$TMP/rate.jsonl"
+pids=
+for i in $(seq 30); do
+	curl -s -o "$TMP/rate.$i" -w '%{http_code}\n' -H @"$TMP/auth" --data-binary "$(text "+1650555$((1000 + i))" hi)" \
+		"http://127.0.0.1:$PORT/v23.0/$PNID/messages" >"$TMP/rate.st.$i" &
+	pids="$pids $!"
+done
+wait $pids
+ok=$(cat "$TMP"/rate.st.* | grep -c '^200$')
+throttled=$(cat "$TMP"/rate.[0-9]* | jq -r '.error.code // empty' | grep -c '^130429$')
+check "--rate 5: 30 at once, some accepted ($ok), the rest 130429 ($throttled)" \
+	[ "$ok" -ge 5 -a "$ok" -lt 30 -a $((ok + throttled)) -eq 30 ]
+check_same "--rate: throttled answers are HTTP 429" "$throttled" "$(cat "$TMP"/rate.st.* | grep -c '^429$')"
+check_same "--rate: what was accepted is what was logged" "$ok" "$(wc -l <"$TMP/rate.jsonl" | tr -d ' ')"
+stop $PID
+
+start pair --pair-limit --max 3 --throttle-status 400
+check_same "--pair-limit: the first message goes" 200 "$(send "$(text +16505551234 one)")"
+check_same "--pair-limit: the same recipient again at once: 131056" "400 131056" \
+	"$(send "$(text '+1 650-555-1234' two)") $(code)"
+check_same "--pair-limit: another recipient goes" 200 "$(send "$(text +16505554321 three)")"
+check_same "--max 3: the third accepted goes" 200 "$(send "$(text +16505559999 four)")"
+check_same "--max 3: then 131048" "400 131048" "$(send "$(text +16505558888 five)") $(code)"
+stop $PID
+
+# A dropped answer: the message was accepted, the client cannot know.
+start drop --drop-after-accept 1 -o "$TMP/drop.jsonl"
+send "$(text +16505551234 maybe)" >/dev/null
+check_same "--drop-after-accept 1: curl gets an empty reply" 52 $?
+check_same "--drop-after-accept 1: but the message is logged" maybe "$(jq -r .text "$TMP/drop.jsonl")"
+stop $PID
+
+# 5xx faults are deterministic for a seed.
+for run in 1 2; do
+	start f5xx$run --fail-5xx 0.5 --seed 7 -o "$TMP/5xx$run.jsonl"
+	for i in $(seq 12); do send "$(text +16505551234 x)"; echo; done >"$TMP/5xx$run.st"
+	stop $PID
+done
+check "--fail-5xx 0.5: some fail, some pass" \
+	[ "$(grep -c '^5' "$TMP/5xx1.st")" -gt 0 -a "$(grep -c '^200$' "$TMP/5xx1.st")" -gt 0 ]
+check_same "--fail-5xx --seed 7: the same answers twice" "$(cat "$TMP/5xx1.st")" "$(cat "$TMP/5xx2.st")"
+check_same "--fail-5xx: failed requests are not logged" "$(grep -c '^200$' "$TMP/5xx1.st")" \
+	"$(wc -l <"$TMP/5xx1.jsonl" | tr -d ' ')"
+
+# Latency is per answer, not per server: 50 at once take about one latency.
+start slow --latency 200
+t0=$(date +%s%N)
+pids=
+for i in $(seq 50); do
+	{ send "$(text "+1650555$((2000 + i))" hi)"; echo; } >"$TMP/slow.$i" &
+	pids="$pids $!"
+done
+wait $pids
+ms=$((($(date +%s%N) - t0) / 1000000))
+check_same "--latency 200: 50 concurrent requests all answered" 50 "$(cat "$TMP"/slow.* | grep -c '^200$')"
+check "--latency 200: 50 concurrent requests in ${ms} ms, far from 10 s serial" [ "$ms" -lt 6000 ]
+t0=$(date +%s%N)
+send "$(text +16505551234 x)" >/dev/null
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "--latency 200: one request still takes that long (${ms} ms)" [ "$ms" -ge 195 ]
+stop $PID
+
+# Webhooks: a second mock in --sink mode receives them.
+start sink --sink "$TMP/sink.jsonl"
+SINKPID=$PID
+start hook --webhook "http://127.0.0.1:$PORT/webhook" --webhook-delay 20 --read 1 --reply 1 \
+	--reply-text 'Até já / STOP' --async-error +447700900999=131026 -T "$TMP/tpl.jsonl"
+send "$(tpl +16505551234 winback_offer en_US Ana 15%)" >/dev/null
+w1=$(jq -r '.messages[0].id' "$TMP/resp")
+send "$(text +447700900999 hi)" >/dev/null
+w2=$(jq -r '.messages[0].id' "$TMP/resp")
+i=0
+while [ "$(wc -l <"$TMP/sink.jsonl")" -lt 5 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+check_same "webhooks: sent, delivered, read, a reply, and a failed" 5 "$(wc -l <"$TMP/sink.jsonl" | tr -d ' ')"
+bad=0
+while IFS= read -r line; do
+	body=$(printf '%s\n' "$line" | jq -r .body)
+	sig=$(printf '%s\n' "$line" | jq -r .sig)
+	mac=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.*= *//')
+	[ "$sig" = "sha256=$mac" ] || bad=$((bad + 1))
+done <"$TMP/sink.jsonl"
+check_same "webhooks: every X-Hub-Signature-256 is the HMAC of the raw body" 0 $bad
+jq -r .body "$TMP/sink.jsonl" >"$TMP/hooks.jsonl"
+check_same "webhooks: the statuses of the template, in order, with the key" \
+	"sent c7:+16505551234 marketing
+delivered c7:+16505551234 marketing
+read c7:+16505551234 " \
+	"$(jq -r --arg w "$w1" '.entry[].changes[].value.statuses[]? | select(.id == $w) |
+		"\(.status) \(.biz_opaque_callback_data) \(.pricing.category // "")"' "$TMP/hooks.jsonl")"
+check_same "webhooks: the envelope" \
+	"whatsapp_business_account messages $PNID 16505551234 true" \
+	"$(head -1 "$TMP/hooks.jsonl" | jq -r '[.object, .entry[0].changes[0].field,
+		.entry[0].changes[0].value.metadata.phone_number_id,
+		.entry[0].changes[0].value.statuses[0].recipient_id,
+		(.entry[0].changes[0].value.statuses[0].timestamp | test("^[0-9]+$"))] | join(" ")')"
+check_same "webhooks: the reply answers the wamid" "text 16505551234 $w1 Até já / STOP" \
+	"$(jq -r '.entry[].changes[].value.messages[]? | "\(.type) \(.from) \(.context.id) \(.text.body)"' "$TMP/hooks.jsonl")"
+check "webhooks: escaped like Meta's (\\u00e9, \\/)" grep -q 'At\\\\u00e9 j\\\\u00e1 \\\\/ STOP' "$TMP/sink.jsonl"
+check_same "webhooks: --async-error is accepted, then failed by webhook" "failed 131026" \
+	"$(jq -r --arg w "$w2" '.entry[].changes[].value.statuses[]? | select(.id == $w) |
+		"\(.status) \(.errors[0].code)"' "$TMP/hooks.jsonl")"
+stop $PID
+stop $SINKPID
+check_same "the sink stops cleanly too" 0 $?
+
+# A receiver that is down: warned about, and sending goes on.
+start down --webhook "http://127.0.0.1:1/webhook" --webhook-delay 0
+check_same "webhook receiver down: sends still answered" 200 "$(send "$(text +16505551234 hi)")"
+i=0
+while ! grep -q webhook "$TMP/down.err" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+check "webhook receiver down: a warning on stderr" grep -q "mock-graph: webhook to 'http://127.0.0.1:1/webhook' failed" "$TMP/down.err"
+check_same "webhook receiver down: still serving" 200 "$(send "$(text +16505551235 hi)")"
+stop $PID
+check_same "webhook receiver down: exit 0" 0 $?
+
+done_testing
