@@ -145,6 +145,9 @@ void wa_json_setmoney(json_t *obj, const char *key, long long minor,
     const char *currency);
 /* Write OBJ as a CSV row of FIELDS (comma-separated names); arrays are joined by ", ". */
 void wa_json_putcsv(FILE *fp, json_t *obj, char **fields, size_t nfields);
+/* The byte range [*START, *END) of KEY's value at the top level of the object RAW[0..N); 0, or -1. */
+int wa_json_span(const char *raw, size_t n, const char *key, size_t *start,
+    size_t *end);
 
 /* out.c: JSON lines or CSV on stdout */
 struct wa_out;
@@ -522,5 +525,66 @@ int wa_ledger_add(struct wa_ledger *l, json_t *entry);
 int wa_ledger_flush(struct wa_ledger *l);
 long wa_ledger_entries(const struct wa_ledger *l);
 void wa_ledger_close(struct wa_ledger *l);
+
+/* rules.c: rules files of wa-segment and wa-tag, and raw record edits */
+enum { WA_RULES_SEGMENTS, WA_RULES_TAGS };
+struct wa_rule {
+	char *name;		/* the segment or the tag */
+	int op;			/* tags: '+' or '-'; segments: 0 */
+	char *src;		/* the expression, as written */
+	struct wa_expr *e;
+	char *file;		/* where the rule was read */
+	long line;
+	long nproblem;		/* records whose evaluation hit a type problem */
+};
+struct wa_rules {
+	struct wa_rule *r;
+	size_t n;
+};
+/*
+ * Rules of KIND from the file PATH ("-": the standard input), or from the
+ * text TEXT named NAME in messages: lines "name: EXPR" (segments) or
+ * "+tag: EXPR" / "-tag: EXPR" (tags), '#' comments and blank lines. A bad
+ * line is a usage error: "prog: FILE:LINE:COL: message" and a caret line,
+ * exit 2. Segment names are letters, digits, '_' and '-', not first.
+ */
+struct wa_rules *wa_rules_load(const char *path, int kind);
+struct wa_rules *wa_rules_parse(const char *text, const char *name, int kind);
+void wa_rules_free(struct wa_rules *rs);
+/* Parse a command line EXPR or die with status 2, the caret under the error. */
+struct wa_expr *wa_rules_expr(const char *src, const char *opt);
+/* Evaluate rule R on REC: 1 or 0; a type problem is counted and is 0. */
+int wa_rules_test(struct wa_rule *r, json_t *rec, time_t now);
+/* "prog: N records had a type problem in EXPR" for each rule that had some. */
+void wa_rules_report(struct wa_rules *rs);
+/* A CSV record as a JSON object of header names to strings. */
+json_t *wa_rules_csvobj(struct wa_rec *r);
+/*
+ * Write the object RAW[0..N) to OUT with KEY's top-level value replaced by
+ * VAL[0..VLEN), or with "KEY":VAL added at its end; all else byte-for-byte.
+ */
+void wa_rules_splice(struct wa_buf *out, const char *raw, size_t n,
+    const char *key, const char *val, size_t vlen);
+
+/* expr.c: the expression language of wa-tag and wa-segment (see wa(7)) */
+struct wa_expr;
+/*
+ * Parse SRC once. NULL on a syntax error, with the message in ERR (ERRSZ
+ * may be 0) and in *COL (COL may be NULL) the 1-based column, counted in
+ * UTF-8 characters, of the token it points at (one past the end for a
+ * missing one). Regexes with literal patterns are compiled here.
+ */
+struct wa_expr *wa_expr_parse(const char *src, char *err, size_t errsz,
+    int *col);
+/*
+ * Evaluate E on the record REC, with NOW as the clock: 1 true, 0 false,
+ * -1 a type problem (the caller counts it and takes it as false).
+ * Allocates nothing in the common case (glibc's regexec(3) mallocs and
+ * frees once per match). E keeps scratch space: not for two threads.
+ */
+int wa_expr_test(struct wa_expr *e, json_t *rec, time_t now);
+void wa_expr_free(struct wa_expr *e);
+/* Write "SRC\n    ^\n": SRC on one line, the caret under its column COL. */
+void wa_expr_caret(FILE *fp, const char *src, int col);
 
 #endif
