@@ -117,3 +117,108 @@ wa_json_putcsv(FILE *fp, json_t *obj, char **fields, size_t nfields)
 	}
 	putc('\n', fp);
 }
+
+/* Skip white space from P; returns the offset of the next other byte. */
+static size_t
+skipws(const char *raw, size_t n, size_t i)
+{
+	while (i < n && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\n' ||
+	    raw[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* The offset just past the string starting at the quote at I, or 0. */
+static size_t
+skipstr(const char *raw, size_t n, size_t i)
+{
+	for (i++; i < n; i++) {
+		if (raw[i] == '\\')
+			i++;
+		else if (raw[i] == '"')
+			return i + 1;
+	}
+	return 0;
+}
+
+/* The offset just past the value starting at I, or 0 when it is cut short. */
+static size_t
+skipval(const char *raw, size_t n, size_t i)
+{
+	int depth = 0;
+
+	if (i < n && raw[i] == '"')
+		return skipstr(raw, n, i);
+	for (; i < n; i++) {
+		switch (raw[i]) {
+		case '"':
+			if ((i = skipstr(raw, n, i)) == 0)
+				return 0;
+			i--;
+			break;
+		case '{': case '[':
+			depth++;
+			break;
+		case '}': case ']':
+			if (depth == 0)
+				return i;	/* the end of a bare value */
+			if (--depth == 0)
+				return i + 1;
+			break;
+		case ',': case ' ': case '\t': case '\n': case '\r':
+			if (depth == 0)
+				return i;
+			break;
+		}
+	}
+	return depth == 0 ? i : 0;
+}
+
+/* Is the JSON string RAW[I..J) (quotes included) the key KEY? */
+static int
+keyis(const char *raw, size_t i, size_t j, const char *key)
+{
+	size_t n = strlen(key);
+	json_t *s;
+	int eq;
+
+	if (memchr(raw + i, '\\', j - i) == NULL)
+		return j - i - 2 == n && memcmp(raw + i + 1, key, n) == 0;
+	/* Escapes: rare enough to decode the key properly. */
+	if ((s = json_loadb(raw + i, j - i, JSON_DECODE_ANY, NULL)) == NULL)
+		return 0;
+	eq = json_string_length(s) == n && memcmp(json_string_value(s), key, n) == 0;
+	json_decref(s);
+	return eq;
+}
+
+int
+wa_json_span(const char *raw, size_t n, const char *key, size_t *start,
+    size_t *end)
+{
+	size_t i = skipws(raw, n, 0), k, v, e;
+	int found = -1;
+
+	if (i >= n || raw[i] != '{')
+		return -1;
+	for (i = skipws(raw, n, i + 1); i < n && raw[i] == '"'; ) {
+		if ((k = skipstr(raw, n, i)) == 0)
+			return -1;
+		v = skipws(raw, n, k);
+		if (v >= n || raw[v] != ':')
+			return -1;
+		v = skipws(raw, n, v + 1);
+		if ((e = skipval(raw, n, v)) == 0 || e == v)
+			return -1;
+		/* The last of duplicate keys wins, as for jansson. */
+		if (keyis(raw, i, k, key)) {
+			*start = v;
+			*end = e;
+			found = 0;
+		}
+		i = skipws(raw, n, e);
+		if (i < n && raw[i] == ',')
+			i = skipws(raw, n, i + 1);
+	}
+	return found;
+}

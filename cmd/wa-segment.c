@@ -1,0 +1,335 @@
+/* wa-segment: the records an expression selects, or each record's segment by rules. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wa.h"
+
+/* The store playbook's service tiers, first match wins. */
+static const char tiers[] =
+    "platinum: spent_365d >= 1000 && orders >= 4\n"
+    "gold: spent_365d >= 300 && orders >= 2\n"
+    "silver: orders >= 1 && spent >= 50\n"
+    "prospect: orders == 0\n";
+
+struct seg {
+	char *name;		/* NULL: records matching no rule */
+	long count;
+	char *path, *tmp;	/* --split */
+	FILE *fp;
+};
+
+static struct {
+	int invert, count, keep;
+	struct wa_expr *expr;	/* EXPR mode */
+	const char *src;
+	long nproblem;
+	struct wa_rules *rules;	/* rules mode */
+	size_t *ruleseg;	/* rule -> index into segs */
+	struct seg *segs;	/* unique names in order, then "none" */
+	size_t nsegs;
+	const char *split;
+	long npass;
+	time_t now;
+	const char *hdrfile;	/* the CSV file whose header was written last */
+	char **hdr;		/* and its names */
+	size_t nhdr;
+	struct wa_buf out;
+} sg;
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: wa-segment [-c] [-v] [--now TIME] [--rejects FILE] EXPR [FILE...]\n"
+	    "       wa-segment [-c] [-s RULES | --tiers] [--keep] [--split DIR]\n"
+	    "                  [--now TIME] [--rejects FILE] [FILE...]\n");
+	exit(status);
+}
+
+/* Temporary --split files of a run that did not finish are removed. */
+static void
+cleanup(void)
+{
+	size_t i;
+
+	for (i = 0; i < sg.nsegs; i++)
+		if (sg.segs[i].tmp)
+			unlink(sg.segs[i].tmp);
+}
+
+/* The distinct segment names, in the order the rules first give them. */
+static void
+mksegs(void)
+{
+	size_t i, j;
+
+	sg.segs = wa_calloc(sg.rules->n + 1, sizeof *sg.segs);
+	sg.ruleseg = wa_calloc(sg.rules->n, sizeof *sg.ruleseg);
+	for (i = 0; i < sg.rules->n; i++) {
+		for (j = 0; j < sg.nsegs; j++)
+			if (strcmp(sg.segs[j].name, sg.rules->r[i].name) == 0)
+				break;
+		if (j == sg.nsegs)
+			sg.segs[sg.nsegs++].name = sg.rules->r[i].name;
+		sg.ruleseg[i] = j;
+	}
+}
+
+static void
+opensplit(void)
+{
+	struct seg *s;
+	size_t i, n;
+
+	if (mkdir(sg.split, 0777) < 0 && errno != EEXIST)
+		wa_die(WA_EXIT_FATAL, "cannot create '%s':", sg.split);
+	atexit(cleanup);
+	for (i = 0; i < sg.nsegs; i++) {
+		s = &sg.segs[i];
+		n = strlen(sg.split) + strlen(s->name) + 8;
+		s->path = wa_malloc(n);
+		snprintf(s->path, n, "%s/%s.jsonl", sg.split, s->name);
+		if ((s->fp = wa_rewrite_open(s->path, &s->tmp)) == NULL)
+			wa_die(WA_EXIT_FATAL, "cannot write '%s':", s->path);
+	}
+}
+
+static void
+closesplit(void)
+{
+	struct seg *s;
+	char *tmp;
+	size_t i;
+
+	for (i = 0; i < sg.nsegs; i++) {
+		s = &sg.segs[i];
+		tmp = s->tmp;
+		s->tmp = NULL;	/* freed by the commit, whatever it says */
+		if (wa_rewrite_commit(s->fp, tmp, s->path) < 0)
+			wa_die(WA_EXIT_FATAL, "cannot write '%s':", s->path);
+		free(s->path);
+	}
+}
+
+/* A CSV record goes out as CSV, after its header unless that was written last. */
+static void
+putcsv(struct wa_rec *r)
+{
+	size_t i;
+	int same = sg.hdr && sg.nhdr == r->hdr->n;
+
+	for (i = 0; same && i < sg.nhdr; i++)
+		same = strcmp(sg.hdr[i], r->hdr->name[i]) == 0;
+	if (sg.hdrfile != r->file && !same) {
+		for (i = 0; i < sg.nhdr; i++)
+			free(sg.hdr[i]);
+		free(sg.hdr);
+		sg.nhdr = r->hdr->n;
+		sg.hdr = wa_calloc(sg.nhdr, sizeof *sg.hdr);
+		for (i = 0; i < sg.nhdr; i++) {
+			sg.hdr[i] = wa_strdup(r->hdr->name[i]);
+			if (i > 0)
+				putchar(',');
+			wa_csv_putfield(stdout, sg.hdr[i], strlen(sg.hdr[i]));
+		}
+		putchar('\n');
+	}
+	sg.hdrfile = r->file;
+	for (i = 0; i < r->nf; i++) {
+		if (i > 0)
+			putchar(',');
+		wa_csv_putfield(stdout, r->f[i], strlen(r->f[i]));
+	}
+	putchar('\n');
+}
+
+/* Write REC with its "segment" set to S's name, or null. */
+static void
+putseg(struct wa_rec *r, json_t *obj, struct seg *s)
+{
+	FILE *fp = sg.split ? s->fp : stdout;
+	char val[256];
+	int n;
+
+	if (r->fmt == WA_FMT_CSV) {
+		json_object_set_new(obj, "segment", s->name ?
+		    json_string(s->name) : json_null());
+		wa_json_put(fp, obj);
+		return;
+	}
+	n = s->name ? snprintf(val, sizeof val, "\"%s\"", s->name) :
+	    snprintf(val, sizeof val, "null");
+	if (n < 0 || (size_t)n >= sizeof val) {
+		/* A name this long is rare: let jansson write it. */
+		json_object_set_new(obj, "segment", json_string(s->name));
+		wa_json_put(fp, obj);
+		return;
+	}
+	wa_rules_splice(&sg.out, r->raw, r->rawlen, "segment", val, (size_t)n);
+	wa_buf_addc(&sg.out, '\n');
+	fwrite(sg.out.s, 1, sg.out.len, fp);
+}
+
+static int
+onrecord(struct wa_rec *r, void *ctx)
+{
+	json_t *obj = r->fmt == WA_FMT_CSV ? wa_rules_csvobj(r) : r->json;
+	struct seg *s = NULL;
+	size_t i;
+	int t;
+
+	if (sg.expr) {
+		if ((t = wa_expr_test(sg.expr, obj, sg.now)) < 0) {
+			sg.nproblem++;
+			t = 0;
+		}
+		if (t != sg.invert) {
+			sg.npass++;
+			if (sg.count)
+				;
+			else if (r->fmt == WA_FMT_CSV)
+				putcsv(r);
+			else {
+				fwrite(r->raw, 1, r->rawlen, stdout);
+				putchar('\n');
+			}
+		}
+	} else {
+		for (i = 0; i < sg.rules->n; i++)
+			if (wa_rules_test(&sg.rules->r[i], obj, sg.now)) {
+				s = &sg.segs[sg.ruleseg[i]];
+				break;
+			}
+		if (s == NULL && sg.keep)
+			s = &sg.segs[sg.nsegs];	/* the unnamed one */
+		if (s != NULL) {
+			if (s->name)
+				sg.npass++;
+			s->count++;
+			if (!sg.count || sg.split)
+				putseg(r, obj, s);
+		}
+	}
+	if (obj != r->json)
+		json_decref(obj);
+	return 0;
+}
+
+/* Are the records read from the standard input? */
+static int
+stdinput(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-") == 0)
+			return 1;
+	return argc == 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "keep", no_argument, NULL, 'K' },
+		{ "now", required_argument, NULL, 'N' },
+		{ "rejects", required_argument, NULL, 'R' },
+		{ "split", required_argument, NULL, 'S' },
+		{ "tiers", no_argument, NULL, 'T' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *rulesfile = NULL, *rejects = NULL;
+	struct wa_input *in;
+	int ch, tierflag = 0, status;
+	size_t i;
+
+	wa_init(argv[0]);
+	argv[0] = (char *)wa_prog;
+	while ((ch = getopt_long(argc, argv, "chs:vV", longs, NULL)) != -1) {
+		switch (ch) {
+		case 'c': sg.count = 1; break;
+		case 'h': usage(0); break;
+		case 'K': sg.keep = 1; break;
+		case 'N':
+			if (wa_now_set(optarg) < 0)
+				wa_die(WA_EXIT_USAGE, "--now: bad time '%s'", optarg);
+			break;
+		case 'R': rejects = optarg; break;
+		case 's': rulesfile = optarg; break;
+		case 'S': sg.split = optarg; break;
+		case 'T': tierflag = 1; break;
+		case 'v': sg.invert = 1; break;
+		case 'V': wa_version(); break;
+		default: usage(WA_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (rulesfile && strcmp(rulesfile, "-") == 0 && stdinput(argc, argv))
+		wa_die(WA_EXIT_USAGE, "-s -: the standard input cannot hold both "
+		    "the rules and the records");
+	if (rulesfile)
+		sg.rules = wa_rules_load(rulesfile, WA_RULES_SEGMENTS);
+	else if (tierflag)
+		sg.rules = wa_rules_parse(tiers, "--tiers", WA_RULES_SEGMENTS);
+	else {
+		if (argc < 1)
+			usage(WA_EXIT_USAGE);
+		if (sg.keep || sg.split)
+			wa_die(WA_EXIT_USAGE, "--keep and --split need -s RULES or --tiers");
+		sg.src = argv[0];
+		sg.expr = wa_rules_expr(argv[0], "EXPR");
+		argc--;
+		argv++;
+	}
+	if (sg.rules) {
+		if (sg.invert)
+			wa_die(WA_EXIT_USAGE, "-v works on an EXPR, not on rules");
+		if (sg.keep && sg.split)
+			wa_die(WA_EXIT_USAGE, "--keep does not go with --split: "
+			    "end the rules with a catch-all such as 'other: true'");
+		mksegs();
+		if (sg.split)
+			opensplit();
+	}
+	sg.now = wa_now();
+	in = wa_input_new(WA_FMT_AUTO);
+	if (rejects)
+		wa_input_rejects(in, rejects);
+	wa_input_run(in, argc, argv, onrecord, NULL);
+	if (sg.split)
+		closesplit();
+	if (sg.count && sg.expr)
+		printf("%ld\n", sg.npass);
+	else if (sg.count) {
+		for (i = 0; i < sg.nsegs; i++)
+			printf("%s\t%ld\n", sg.segs[i].name, sg.segs[i].count);
+		if (sg.keep)
+			printf("-\t%ld\n", sg.segs[sg.nsegs].count);
+	}
+	if (sg.nproblem > 0)
+		wa_warn("%ld record%s had a type problem in '%s'", sg.nproblem,
+		    sg.nproblem == 1 ? "" : "s", sg.src);
+	wa_rules_report(sg.rules);
+	wa_input_free(in);
+	status = wa_finish();
+	wa_rules_free(sg.rules);
+	if (sg.expr)
+		wa_expr_free(sg.expr);
+	free(sg.segs);
+	sg.segs = NULL;	/* nothing left for cleanup() */
+	sg.nsegs = 0;
+	free(sg.ruleseg);
+	wa_buf_free(&sg.out);
+	for (i = 0; i < sg.nhdr; i++)
+		free(sg.hdr[i]);
+	free(sg.hdr);
+	/* Like grep: nothing selected is status 1. */
+	return status == 0 && sg.npass == 0 ? WA_EXIT_REC : status;
+}
