@@ -19,7 +19,7 @@ BIN = $(patsubst cmd/%.c,bin/%,$(wildcard cmd/*.c))
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard common/*.c))
 UNIT = $(patsubst %.c,%,$(wildcard tests/unit/t-*.c))
 UNITXX = $(patsubst %.cc,%,$(wildcard tests/unit/t-*.cc))
-TESTBIN = $(patsubst tests/%.c,bin/%,$(wildcard tests/mock-*.c))
+TESTBIN = $(patsubst tests/%.c,bin/%,$(wildcard tests/mock-*.c tests/bench-*.c))
 MAN = $(wildcard man/*.1 man/*.7)
 
 all: $(BIN)
@@ -36,6 +36,10 @@ bin/%: cmd/%.c common/libwa.a common/wa.h
 	$(CC) $(CFLAGS) $(DEPCFLAGS) -Icommon -o $@ $< common/libwa.a $(LDFLAGS) $(LDLIBS)
 
 bin/mock-%: tests/mock-%.c common/libwa.a common/wa.h
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(DEPCFLAGS) -Icommon -o $@ $< common/libwa.a $(LDFLAGS) $(LDLIBS)
+
+bin/bench-%: tests/bench-%.c common/libwa.a common/wa.h
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $(DEPCFLAGS) -Icommon -o $@ $< common/libwa.a $(LDFLAGS) $(LDLIBS)
 
@@ -64,7 +68,7 @@ sanitize: deps
 	ASAN_OPTIONS=detect_leaks=1 prove -j2 $(UNIT) $(UNITXX) tests/*.t
 	$(MAKE) clean
 
-bench: deps all
+bench: deps all bin/bench-jsonl
 	sh scripts/bench
 
 demo: deps all
