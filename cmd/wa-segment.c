@@ -8,6 +8,8 @@
 
 #include "wa.h"
 
+#define MAXFIELDS 64	/* more, and the whole record is parsed */
+
 /* The store playbook's service tiers, first match wins. */
 static const char tiers[] =
     "platinum: spent_365d >= 1000 && orders >= 4\n"
@@ -244,7 +246,9 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *fields[MAXFIELDS];
 	const char *rulesfile = NULL, *rejects = NULL;
+	size_t nf;
 	struct wa_input *in;
 	int ch, tierflag = 0, status;
 	size_t i;
@@ -300,6 +304,10 @@ main(int argc, char **argv)
 	}
 	sg.now = wa_now();
 	in = wa_input_new(WA_FMT_AUTO);
+	nf = sg.expr ? wa_expr_fields(sg.expr, fields, MAXFIELDS) :
+	    wa_rules_fields(sg.rules, fields, MAXFIELDS);
+	if (nf <= MAXFIELDS)
+		wa_input_fields(in, fields, nf);
 	if (rejects)
 		wa_input_rejects(in, rejects);
 	wa_input_run(in, argc, argv, onrecord, NULL);

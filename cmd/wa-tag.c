@@ -5,6 +5,8 @@
 
 #include "wa.h"
 
+#define MAXFIELDS 64	/* more, and the whole record is parsed */
+
 static struct {
 	struct wa_rules *rules;
 	time_t now;
@@ -234,7 +236,9 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *fields[MAXFIELDS];
 	const char *tag = NULL, *expr = NULL, *rulesfile = NULL, *rejects = NULL;
+	size_t nf;
 	struct wa_input *in;
 	int ch, op = 0, status;
 
@@ -273,6 +277,9 @@ main(int argc, char **argv)
 	    onerule(op, tag, expr);
 	tg.now = wa_now();
 	in = wa_input_new(WA_FMT_AUTO);
+	fields[0] = "tags";
+	if ((nf = wa_rules_fields(tg.rules, fields + 1, MAXFIELDS - 1)) < MAXFIELDS)
+		wa_input_fields(in, fields, nf + 1);
 	if (rejects)
 		wa_input_rejects(in, rejects);
 	wa_input_run(in, argc - optind, argv + optind, onrecord, NULL);

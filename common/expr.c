@@ -760,6 +760,35 @@ wa_expr_parse(const char *src, char *err, size_t errsz, int *col)
 	return x;
 }
 
+static size_t
+addname(const char **names, size_t n, size_t max, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < max; i++)
+		if (strcmp(names[i], name) == 0)
+			return n;
+	if (n < max)
+		names[n] = name;
+	return n + 1;
+}
+
+size_t
+wa_expr_fields(struct wa_expr *x, const char **names, size_t max)
+{
+	struct node *n;
+	size_t count = 0;
+
+	for (n = x->all; n; n = n->all) {
+		if (n->k == N_PATH)
+			count = addname(names, count, max, n->keys[0]);
+		else if (n->k == N_CALL && (n->fn == F_ANNIV || n->fn == F_HOUR ||
+		    n->fn == F_WDAY))
+			count = addname(names, count, max, "tz");
+	}
+	return count;
+}
+
 void
 wa_expr_free(struct wa_expr *x)
 {

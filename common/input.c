@@ -20,6 +20,9 @@ struct wa_input {
 	void *ctx;
 	long nread, nrej;
 	int stop;
+	const char *const *fields;	/* JSON: only these are parsed */
+	size_t nfields;
+	json_t *picked;
 	int tty;		/* stderr is a terminal: show progress */
 	time_t shown;		/* when progress was last shown, or 0 */
 
@@ -67,6 +70,15 @@ wa_input_rejects(struct wa_input *in, const char *path)
 {
 	if ((in->rej = fopen(path, "w")) == NULL)
 		wa_die(WA_EXIT_FATAL, "cannot open rejects file '%s':", path);
+}
+
+void
+wa_input_fields(struct wa_input *in, const char *const *fields, size_t n)
+{
+	in->fields = fields;
+	in->nfields = n;
+	if (in->picked == NULL)
+		in->picked = json_object();
 }
 
 void
@@ -333,7 +345,7 @@ jsonline(struct wa_input *in, const char *p, size_t n, int islong)
 	struct wa_rec r = { .file = in->file, .line = in->lineno,
 	    .fmt = WA_FMT_JSON, .raw = p };
 	json_error_t err;
-	size_t bad;
+	size_t bad, at = 0;
 
 	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
 		n--;
@@ -351,14 +363,23 @@ jsonline(struct wa_input *in, const char *p, size_t n, int islong)
 		    "%s at byte %zu", p[bad] ? "invalid UTF-8" : "NUL byte", bad + 1);
 		return;
 	}
+	if (in->fields &&
+	    wa_json_pick(p, n, in->fields, in->nfields, in->picked, &at) == 0) {
+		r.json = in->picked;
+		deliver(in, &r);
+		return;
+	}
+	/* A bad record is rare: jansson parses it again to say what is wrong. */
 	r.json = json_loadb(p, n, JSON_DECODE_ANY, &err);
 	if (r.json == NULL) {
 		reject(in, in->lineno, p, n, WA_FMT_JSON, "%d: invalid JSON: %s",
 		    err.column, err.text);
 		return;
 	}
-	if (!json_is_object(r.json)) {
-		reject(in, in->lineno, p, n, WA_FMT_JSON, "expected an object");
+	if (!json_is_object(r.json) || in->fields) {
+		reject(in, in->lineno, p, n, WA_FMT_JSON, in->fields &&
+		    json_is_object(r.json) ? "%zu: invalid JSON" :
+		    "expected an object", at + 1);
 		json_decref(r.json);
 		return;
 	}
@@ -746,5 +767,6 @@ wa_input_free(struct wa_input *in)
 	wa_buf_free(&in->fbuf);
 	wa_buf_free(&in->hdrraw);
 	wa_buf_free(&in->replay);
+	json_decref(in->picked);
 	free(in);
 }

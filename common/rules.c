@@ -239,3 +239,28 @@ wa_rules_splice(struct wa_buf *out, const char *raw, size_t n,
 	wa_buf_add(out, val, vlen);
 	wa_buf_add(out, raw + e, n - e);
 }
+
+size_t
+wa_rules_fields(struct wa_rules *rs, const char **names, size_t max)
+{
+	const char *one[64];
+	size_t i, j, k, n = 0, m;
+
+	for (i = 0; i < rs->n; i++) {
+		if (rs->r[i].e == NULL)
+			continue;	/* -a TAG with no -e: every record */
+		m = wa_expr_fields(rs->r[i].e, one, 64);
+		if (m > 64)
+			return max + 1;
+		for (j = 0; j < m; j++) {
+			for (k = 0; k < n && k < max && strcmp(names[k], one[j]); k++)
+				;
+			if (k < n)
+				continue;
+			if (n < max)
+				names[n] = one[j];
+			n++;
+		}
+	}
+	return n;
+}

@@ -102,6 +102,12 @@ typedef int wa_hdr_fn(const char *file, struct wa_csvhdr *h, void *ctx);
 struct wa_input *wa_input_new(int fmt);
 void wa_input_rejects(struct wa_input *in, const char *path);
 void wa_input_onheader(struct wa_input *in, wa_hdr_fn *fn);
+/*
+ * JSON records are checked whole but only FIELDS[0..N), top-level names,
+ * are parsed into r->json: a filter that reads three fields of a customer
+ * need not build the other thirty. The array must outlive the loop.
+ */
+void wa_input_fields(struct wa_input *in, const char *const *fields, size_t n);
 /* Run FN over every record of the files in ARGV (none or "-": stdin). */
 void wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
     void *ctx);
@@ -148,6 +154,15 @@ void wa_json_putcsv(FILE *fp, json_t *obj, char **fields, size_t nfields);
 /* The byte range [*START, *END) of KEY's value at the top level of the object RAW[0..N); 0, or -1. */
 int wa_json_span(const char *raw, size_t n, const char *key, size_t *start,
     size_t *end);
+
+/* jscan.c: records checked without building them */
+/*
+ * Check that RAW[0..N) is one JSON object and nothing else, the whole of it
+ * by the grammar, and parse only the values of the top-level KEYS into OBJ
+ * (cleared first). 0, or -1 with the offset of the first bad byte in *ERRAT.
+ */
+int wa_json_pick(const char *raw, size_t n, const char *const *keys,
+    size_t nkeys, json_t *obj, size_t *errat);
 
 /* out.c: JSON lines or CSV on stdout */
 struct wa_out;
@@ -555,6 +570,8 @@ void wa_rules_free(struct wa_rules *rs);
 struct wa_expr *wa_rules_expr(const char *src, const char *opt);
 /* Evaluate rule R on REC: 1 or 0; a type problem is counted and is 0. */
 int wa_rules_test(struct wa_rule *r, json_t *rec, time_t now);
+/* The top-level fields the rules read, as wa_expr_fields. */
+size_t wa_rules_fields(struct wa_rules *rs, const char **names, size_t max);
 /* "prog: N records had a type problem in EXPR" for each rule that had some. */
 void wa_rules_report(struct wa_rules *rs);
 /* A CSV record as a JSON object of header names to strings. */
@@ -584,6 +601,11 @@ struct wa_expr *wa_expr_parse(const char *src, char *err, size_t errsz,
  */
 int wa_expr_test(struct wa_expr *e, json_t *rec, time_t now);
 void wa_expr_free(struct wa_expr *e);
+/*
+ * The top-level fields E reads (tz for the functions of local time), up to
+ * MAX of them into NAMES; returns how many there are, which may exceed MAX.
+ */
+size_t wa_expr_fields(struct wa_expr *e, const char **names, size_t max);
 /* Write "SRC\n    ^\n": SRC on one line, the caret under its column COL. */
 void wa_expr_caret(FILE *fp, const char *src, int col);
 

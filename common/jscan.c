@@ -1,0 +1,263 @@
+/* jscan.c: check a JSON-lines record without building it, and parse only the fields asked for. */
+#include <string.h>
+
+#include "wa.h"
+
+#define MAXDEPTH 512	/* jansson's own limit is deeper; no record of ours comes near */
+
+struct scan {
+	const char *p;
+	size_t n, i;
+	int depth;
+};
+
+static void
+ws(struct scan *s)
+{
+	while (s->i < s->n && (s->p[s->i] == ' ' || s->p[s->i] == '\t' ||
+	    s->p[s->i] == '\n' || s->p[s->i] == '\r'))
+		s->i++;
+}
+
+static int
+hex(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
+static int
+string(struct scan *s)
+{
+	unsigned char c;
+	int k;
+
+	for (s->i++; s->i < s->n; s->i++) {
+		c = (unsigned char)s->p[s->i];
+		if (c == '"') {
+			s->i++;
+			return 0;
+		}
+		if (c < 0x20)
+			return -1;
+		if (c != '\\')
+			continue;
+		if (++s->i >= s->n)
+			return -1;
+		c = (unsigned char)s->p[s->i];
+		if (c == 'u') {
+			for (k = 1; k <= 4; k++)
+				if (s->i + k >= s->n || !hex(s->p[s->i + k]))
+					return -1;
+			s->i += 4;
+		} else if (strchr("\"\\/bfnrt", c) == NULL || c == '\0')
+			return -1;
+	}
+	return -1;
+}
+
+static int
+digits(struct scan *s)
+{
+	size_t from = s->i;
+
+	while (s->i < s->n && s->p[s->i] >= '0' && s->p[s->i] <= '9')
+		s->i++;
+	return s->i > from ? 0 : -1;
+}
+
+static int
+number(struct scan *s)
+{
+	if (s->p[s->i] == '-')
+		s->i++;
+	if (s->i < s->n && s->p[s->i] == '0')
+		s->i++;
+	else if (digits(s) < 0)
+		return -1;
+	if (s->i < s->n && s->p[s->i] == '.') {
+		s->i++;
+		if (digits(s) < 0)
+			return -1;
+	}
+	if (s->i < s->n && (s->p[s->i] == 'e' || s->p[s->i] == 'E')) {
+		s->i++;
+		if (s->i < s->n && (s->p[s->i] == '+' || s->p[s->i] == '-'))
+			s->i++;
+		if (digits(s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+word(struct scan *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (s->n - s->i < n || memcmp(s->p + s->i, w, n) != 0)
+		return -1;
+	s->i += n;
+	return 0;
+}
+
+static int value(struct scan *s);
+
+/* Members or items up to CLOSE; KEYS: an object's members have "key": first. */
+static int
+members(struct scan *s, int close, int keys)
+{
+	if (++s->depth > MAXDEPTH)
+		return -1;
+	s->i++;
+	ws(s);
+	if (s->i < s->n && s->p[s->i] == close) {
+		s->i++;
+		s->depth--;
+		return 0;
+	}
+	for (;;) {
+		if (keys) {
+			if (s->i >= s->n || s->p[s->i] != '"' || string(s) < 0)
+				return -1;
+			ws(s);
+			if (s->i >= s->n || s->p[s->i] != ':')
+				return -1;
+			s->i++;
+			ws(s);
+		}
+		if (value(s) < 0)
+			return -1;
+		ws(s);
+		if (s->i < s->n && s->p[s->i] == ',') {
+			s->i++;
+			ws(s);
+			continue;
+		}
+		if (s->i < s->n && s->p[s->i] == close) {
+			s->i++;
+			s->depth--;
+			return 0;
+		}
+		return -1;
+	}
+}
+
+static int
+value(struct scan *s)
+{
+	if (s->i >= s->n)
+		return -1;
+	switch (s->p[s->i]) {
+	case '{':
+		return members(s, '}', 1);
+	case '[':
+		return members(s, ']', 0);
+	case '"':
+		return string(s);
+	case 't':
+		return word(s, "true");
+	case 'f':
+		return word(s, "false");
+	case 'n':
+		return word(s, "null");
+	default:
+		return s->p[s->i] == '-' || (s->p[s->i] >= '0' && s->p[s->i] <= '9') ?
+		    number(s) : -1;
+	}
+}
+
+/* Which of KEYS the JSON string RAW[FROM..TO) (quotes included) is, or -1. */
+static int
+whichkey(const char *raw, size_t from, size_t to, const char *const *keys,
+    size_t nkeys)
+{
+	size_t i, len = to - from - 2;
+
+	if (memchr(raw + from, '\\', to - from) != NULL)
+		return -2;	/* an escaped key: let the caller decode it */
+	for (i = 0; i < nkeys; i++)
+		if (strlen(keys[i]) == len && memcmp(raw + from + 1, keys[i], len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The same for a key written with escapes, decoded first. */
+static int
+escapedkey(const char *raw, size_t from, size_t to, const char *const *keys,
+    size_t nkeys)
+{
+	json_t *k = json_loadb(raw + from, to - from, JSON_DECODE_ANY, NULL);
+	size_t i;
+	int w = -1;
+
+	for (i = 0; k && i < nkeys && w < 0; i++)
+		if (json_string_length(k) == strlen(keys[i]) &&
+		    memcmp(json_string_value(k), keys[i], strlen(keys[i])) == 0)
+			w = (int)i;
+	json_decref(k);
+	return w;
+}
+
+/* Parse the value RAW[FROM..TO) into OBJ under KEY. */
+static int
+pick(json_t *obj, const char *key, const char *raw, size_t from, size_t to)
+{
+	json_t *v = json_loadb(raw + from, to - from, JSON_DECODE_ANY, NULL);
+
+	if (v == NULL)
+		return -1;	/* valid by the grammar, but out of jansson's range */
+	json_object_set_new(obj, key, v);
+	return 0;
+}
+
+int
+wa_json_pick(const char *raw, size_t n, const char *const *keys, size_t nkeys,
+    json_t *obj, size_t *errat)
+{
+	struct scan s = { raw, n, 0, 1 };
+	size_t k0, k1, v0;
+	int w;
+
+	json_object_clear(obj);
+	ws(&s);
+	if (s.i >= n || raw[s.i] != '{')
+		goto bad;
+	s.i++;
+	ws(&s);
+	while (s.i < n && raw[s.i] != '}') {
+		k0 = s.i;
+		if (raw[s.i] != '"' || string(&s) < 0)
+			goto bad;
+		k1 = s.i;
+		ws(&s);
+		if (s.i >= n || raw[s.i] != ':')
+			goto bad;
+		s.i++;
+		ws(&s);
+		v0 = s.i;
+		if (value(&s) < 0)
+			goto bad;
+		if ((w = whichkey(raw, k0, k1, keys, nkeys)) == -2)
+			w = escapedkey(raw, k0, k1, keys, nkeys);
+		if (w >= 0 && pick(obj, keys[w], raw, v0, s.i) < 0)
+			goto bad;
+		ws(&s);
+		if (s.i < n && raw[s.i] == ',') {
+			s.i++;
+			ws(&s);
+			if (s.i < n && raw[s.i] == '}')
+				goto bad;
+		} else if (s.i >= n || raw[s.i] != '}')
+			goto bad;
+	}
+	if (s.i >= n)
+		goto bad;
+	s.i++;
+	ws(&s);
+	if (s.i == n)
+		return 0;
+bad:
+	*errat = s.i;
+	return -1;
+}

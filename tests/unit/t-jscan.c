@@ -1,0 +1,59 @@
+/* Unit tests for common/jscan.c: the grammar check and the picked fields. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wa.h"
+#include "tap.h"
+
+static const char *keys[] = { "tags", "spent", "tz" };
+
+/* The picked fields as compact JSON, or "ERR@offset". */
+static const char *
+pick(const char *raw)
+{
+	static char out[512];
+	json_t *obj = json_object();
+	size_t at;
+	char *d;
+
+	if (wa_json_pick(raw, strlen(raw), keys, 3, obj, &at) < 0)
+		snprintf(out, sizeof out, "ERR@%zu", at);
+	else {
+		d = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+		snprintf(out, sizeof out, "%s", d);
+		free(d);
+	}
+	json_decref(obj);
+	return out;
+}
+
+int
+main(void)
+{
+	static const char *bad[] = {
+		"", "[]", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{,}",
+		"{\"a\":01}", "{\"a\":1.}", "{\"a\":-}", "{\"a\":.5}", "{\"a\":1e}",
+		"{\"a\":tru}", "{\"a\":\"x}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}",
+		"{\"a\":\"tab\there\"}", "{\"a\":[1,]}", "{\"a\":[1 2]}",
+		"{\"a\":{\"b\":1,}}", "{\"a\":1} x", "{\"a\":1}{}", "{a:1}",
+		"{\"a\":1 \"b\":2}", "{\"spent\":1e999}",
+	};
+	size_t i;
+	int n = 0;
+
+	is(pick("{}"), "{}", "an empty object");
+	is(pick("{\"id\":\"x\",\"spent\":12.5,\"tags\":[\"a\",\"b\"],\"extra\":{\"tags\":1}}"),
+	    "{\"spent\":12.5,\"tags\":[\"a\",\"b\"]}", "only the top-level fields asked for");
+	is(pick(" { \"tz\" : \"Asia/Dhaka\" , \"x\" : [ 1 , { } , [ ] , null , true , false , -0.5e+3 ] } \r\n"),
+	    "{\"tz\":\"Asia/Dhaka\"}", "white space everywhere, every kind of value");
+	is(pick("{\"t\\u0061gs\":[\"esc\"]}"), "{\"tags\":[\"esc\"]}", "a key written with escapes");
+	is(pick("{\"spent\":1,\"spent\":2}"), "{\"spent\":2}", "the last of duplicate keys, as jansson");
+	is(pick("{\"note\":\"a \\\"}\\\" b\",\"tz\":\"UTC\"}"), "{\"tz\":\"UTC\"}",
+	    "braces and quotes inside strings");
+	is(pick("{\"a\":\"\\u00e9\\n\\/\"}"), "{}", "valid escapes");
+	for (i = 0; i < sizeof bad / sizeof *bad; i++)
+		n += strncmp(pick(bad[i]), "ERR@", 4) == 0;
+	isnum(n, (long long)(sizeof bad / sizeof *bad), "every malformed record is refused");
+	is(pick("{\"a\":1,}"), "ERR@7", "the offset of the trouble");
+	return done_testing();
+}
