@@ -7,6 +7,8 @@
 void
 wa_buf_add(struct wa_buf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
 
