@@ -221,18 +221,6 @@ onrecord(struct wa_rec *r, void *ctx)
 	return 0;
 }
 
-/* Are the records read from the standard input? */
-static int
-stdinput(int argc, char **argv)
-{
-	int i;
-
-	for (i = 0; i < argc; i++)
-		if (strcmp(argv[i], "-") == 0)
-			return 1;
-	return argc == 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -275,7 +263,7 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (rulesfile && strcmp(rulesfile, "-") == 0 && stdinput(argc, argv))
+	if (rulesfile && strcmp(rulesfile, "-") == 0 && wa_input_stdin(argc, argv))
 		wa_die(WA_EXIT_USAGE, "-s -: the standard input cannot hold both "
 		    "the rules and the records");
 	if (rulesfile)

@@ -214,18 +214,6 @@ onerule(int op, const char *tag, const char *expr)
 	return rs;
 }
 
-/* Are the records read from the standard input? */
-static int
-stdinput(int argc, char **argv)
-{
-	int i;
-
-	for (i = 0; i < argc; i++)
-		if (strcmp(argv[i], "-") == 0)
-			return 1;
-	return argc == 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -268,7 +256,7 @@ main(int argc, char **argv)
 	if ((op != 0) == (rulesfile != NULL))
 		usage(WA_EXIT_USAGE);
 	if (rulesfile && strcmp(rulesfile, "-") == 0 &&
-	    stdinput(argc - optind, argv + optind))
+	    wa_input_stdin(argc - optind, argv + optind))
 		wa_die(WA_EXIT_USAGE, "-r -: the standard input cannot hold both "
 		    "the rules and the records");
 	if (expr && rulesfile)

@@ -750,6 +750,17 @@ wa_input_scan(struct wa_rec *r, void (*fn)(const char *, size_t, void *),
 	return n < 0 ? -1 : 0;
 }
 
+int
+wa_input_stdin(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-") == 0)
+			return 1;
+	return argc == 0;
+}
+
 void
 wa_input_free(struct wa_input *in)
 {

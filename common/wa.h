@@ -112,6 +112,8 @@ void wa_input_fields(struct wa_input *in, const char *const *fields, size_t n);
 void wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
     void *ctx);
 void wa_input_free(struct wa_input *in);
+/* Do the operands ARGV (none, or "-") make the loop read the standard input? */
+int wa_input_stdin(int argc, char **argv);
 /* Report a bad record at its file:line, copy it to the rejects file. */
 void wa_reject(struct wa_rec *r, const char *fmt, ...) WA_PRINTF(2, 3);
 /* Warn about a record that still goes through. */
