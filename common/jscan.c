@@ -1,4 +1,7 @@
 /* jscan.c: check a JSON-lines record without building it, and parse only the fields asked for. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wa.h"
@@ -10,6 +13,8 @@ struct scan {
 	size_t n, i;
 	int depth;
 };
+
+static int number1(struct scan *s, int *real);
 
 static void
 ws(struct scan *s)
@@ -66,8 +71,42 @@ digits(struct scan *s)
 	return s->i > from ? 0 : -1;
 }
 
+/* jansson refuses numbers it cannot hold: so must we, or the fast path would pass them. */
+static int
+inrange(const char *p, size_t n, int real)
+{
+	char buf[512];
+	double d;
+
+	if (n >= sizeof buf)
+		return 0;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	errno = 0;
+	if (!real) {
+		(void)strtoll(buf, NULL, 10);
+		return errno != ERANGE;
+	}
+	d = strtod(buf, NULL);
+	return !(errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL));
+}
+
 static int
 number(struct scan *s)
+{
+	size_t from = s->i;
+	int real = 0;
+
+	if (number1(s, &real) < 0)
+		return -1;
+	/* Only long or exponent-bearing numbers can be out of range. */
+	if ((s->i - from > 15 || real > 1) && !inrange(s->p + from, s->i - from, real))
+		return -1;
+	return 0;
+}
+
+static int
+number1(struct scan *s, int *real)
 {
 	if (s->p[s->i] == '-')
 		s->i++;
@@ -77,11 +116,13 @@ number(struct scan *s)
 		return -1;
 	if (s->i < s->n && s->p[s->i] == '.') {
 		s->i++;
+		*real = 1;
 		if (digits(s) < 0)
 			return -1;
 	}
 	if (s->i < s->n && (s->p[s->i] == 'e' || s->p[s->i] == 'E')) {
 		s->i++;
+		*real = 2;
 		if (s->i < s->n && (s->p[s->i] == '+' || s->p[s->i] == '-'))
 			s->i++;
 		if (digits(s) < 0)

@@ -36,7 +36,8 @@ main(void)
 		"{\"a\":tru}", "{\"a\":\"x}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}",
 		"{\"a\":\"tab\there\"}", "{\"a\":[1,]}", "{\"a\":[1 2]}",
 		"{\"a\":{\"b\":1,}}", "{\"a\":1} x", "{\"a\":1}{}", "{a:1}",
-		"{\"a\":1 \"b\":2}", "{\"spent\":1e999}",
+		"{\"a\":1 \"b\":2}", "{\"spent\":1e999}", "{\"x\":-1e999}",
+		"{\"x\":99999999999999999999}",
 	};
 	size_t i;
 	int n = 0;
@@ -55,5 +56,7 @@ main(void)
 		n += strncmp(pick(bad[i]), "ERR@", 4) == 0;
 	isnum(n, (long long)(sizeof bad / sizeof *bad), "every malformed record is refused");
 	is(pick("{\"a\":1,}"), "ERR@7", "the offset of the trouble");
+	is(pick("{\"x\":1e-400,\"y\":-0,\"spent\":123456789012345678}"),
+	    "{\"spent\":123456789012345678}", "underflow and -0 are numbers, as for jansson");
 	return done_testing();
 }
