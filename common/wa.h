@@ -513,6 +513,54 @@ size_t wa_custdb_count(const struct wa_custdb *db);
 struct wa_cust *wa_custdb_at(struct wa_custdb *db, size_t i);
 void wa_custdb_free(struct wa_custdb *db);
 
+/* http.c: many POSTs in flight over libcurl's multi interface, paced */
+/*
+ * curl_global_init(CURL_GLOBAL_DEFAULT) is main's job, before wa_http_new
+ * (and curl_global_cleanup after wa_http_free); ignore SIGPIPE too. One
+ * struct wa_http is for one thread.
+ */
+struct wa_http;
+struct wa_http_res {
+	void *ctx;		/* as given to wa_http_post */
+	long status;		/* HTTP status; 0: no answer (or a cut one) */
+	const char *body;	/* the answer, NUL-terminated; valid during the callback */
+	size_t len;
+	/*
+	 * The whole body went out: without an answer the outcome is unknown
+	 * (server closed after the request, timeout after the upload). 0: it
+	 * never all left (connection refused, DNS, connect timeout), so it is
+	 * safe to send again. libcurl never re-sends a body that all went out.
+	 */
+	int sent;
+	const char *error;	/* libcurl's message when there was no answer, else NULL */
+	double seconds;		/* from the start of the request to its end */
+};
+typedef void wa_http_fn(struct wa_http_res *res, void *arg);
+/*
+ * RATE requests a second at most (0: paused), in bursts of at most
+ * max(1, RATE/10); in flight at most ceil(RATE x latency x 1.2), latency
+ * being an average of the answered ones, and never over MAXFLIGHT;
+ * TIMEOUT_MS for one request (connecting: at most 10 s of it).
+ */
+struct wa_http *wa_http_new(double rate, int maxflight, long timeout_ms);
+/* The bearer token for Authorization; kept in memory only, never printed, never in argv. */
+void wa_http_auth(struct wa_http *h, const char *token);
+/* Queue a POST of the JSON BODY (copied) to URL; it starts when pacing allows. */
+void wa_http_post(struct wa_http *h, const char *url, const char *body, void *ctx);
+/*
+ * Drive transfers for up to MS milliseconds or until at least one finished;
+ * FN is called for each finished one and may queue more with wa_http_post
+ * (not step or free). Returns how many are queued or in flight.
+ */
+size_t wa_http_step(struct wa_http *h, wa_http_fn *fn, void *arg, long ms);
+void wa_http_setrate(struct wa_http *h, double rate);	/* e.g. lower it on 130429 */
+double wa_http_getrate(const struct wa_http *h);
+size_t wa_http_pending(const struct wa_http *h);	/* queued or in flight */
+size_t wa_http_inflight(const struct wa_http *h);
+double wa_http_latency(const struct wa_http *h);	/* seconds; 0: none seen yet */
+/* Requests still queued or in flight are dropped, FN never called for them. */
+void wa_http_free(struct wa_http *h);
+
 /* ledger.c: the send ledger, exactly once across crashes and runs */
 enum {
 	WA_LEDGER_NONE,		/* never tried */
