@@ -107,6 +107,13 @@ closesplit(void)
 	char *tmp;
 	size_t i;
 
+	/* A run that failed leaves the old files; cleanup() drops the new ones. */
+	if (wa_status >= WA_EXIT_FATAL)
+		exit(wa_status);
+	/* Every file is on disk before the first rename, so none is half a set. */
+	for (i = 0; i < sg.nsegs; i++)
+		if (fflush(sg.segs[i].fp) != 0 || fsync(fileno(sg.segs[i].fp)) < 0)
+			wa_die(WA_EXIT_FATAL, "cannot write '%s':", sg.segs[i].path);
 	for (i = 0; i < sg.nsegs; i++) {
 		s = &sg.segs[i];
 		tmp = s->tmp;
@@ -154,8 +161,7 @@ static void
 putseg(struct wa_rec *r, json_t *obj, struct seg *s)
 {
 	FILE *fp = sg.split ? s->fp : stdout;
-	char val[256];
-	int n;
+	static struct wa_buf val;
 
 	if (r->fmt == WA_FMT_CSV) {
 		json_object_set_new(obj, "segment", s->name ?
@@ -163,17 +169,19 @@ putseg(struct wa_rec *r, json_t *obj, struct seg *s)
 		wa_json_put(fp, obj);
 		return;
 	}
-	n = s->name ? snprintf(val, sizeof val, "\"%s\"", s->name) :
-	    snprintf(val, sizeof val, "null");
-	if (n < 0 || (size_t)n >= sizeof val) {
-		/* A name this long is rare: let jansson write it. */
-		json_object_set_new(obj, "segment", json_string(s->name));
-		wa_json_put(fp, obj);
-		return;
-	}
-	wa_rules_splice(&sg.out, r->raw, r->rawlen, "segment", val, (size_t)n);
+	/* Segment names are letters, digits, '_' and '-': nothing to escape. */
+	wa_buf_reset(&val);
+	if (s->name) {
+		wa_buf_addc(&val, '"');
+		wa_buf_adds(&val, s->name);
+		wa_buf_addc(&val, '"');
+	} else
+		wa_buf_adds(&val, "null");
+	wa_rules_splice(&sg.out, r->raw, r->rawlen, "segment", val.s, val.len);
 	wa_buf_addc(&sg.out, '\n');
 	fwrite(sg.out.s, 1, sg.out.len, fp);
+	if (ferror(fp))
+		wa_die(WA_EXIT_FATAL, "error writing output:");
 }
 
 static int
@@ -218,6 +226,8 @@ onrecord(struct wa_rec *r, void *ctx)
 	}
 	if (obj != r->json)
 		json_decref(obj);
+	if (ferror(stdout))
+		wa_die(WA_EXIT_FATAL, "error writing output:");
 	return 0;
 }
 

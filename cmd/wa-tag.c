@@ -151,6 +151,13 @@ onrecord(struct wa_rec *r, void *ctx)
 	size_t i;
 	int dirty;
 
+	/* A CSV "tags" cell is Shopify's comma list: make it the array it means. */
+	if (r->fmt == WA_FMT_CSV && json_is_string(a = json_object_get(obj, "tags"))) {
+		na = json_array();
+		wa_tags_add(na, json_string_value(a));
+		json_object_set_new(obj, "tags", na);
+	}
+
 	if (!tagsok(json_object_get(obj, "tags"))) {
 		wa_recwarn(r, "tags is not an array of strings; left as it is");
 		fwrite(r->raw, 1, r->rawlen, stdout);
@@ -190,6 +197,8 @@ onrecord(struct wa_rec *r, void *ctx)
 done:
 	if (obj != r->json)
 		json_decref(obj);
+	if (ferror(stdout))
+		wa_die(WA_EXIT_FATAL, "error writing output:");
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* err.c: diagnostics, exit status and allocation for every wa-* program. */
 #include <errno.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,9 @@ wa_init(const char *argv0)
 	const char *p = strrchr(argv0, '/');
 
 	wa_prog = p ? p + 1 : argv0;
+	/* Regular expressions see characters, not bytes: é matches É. */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		setlocale(LC_CTYPE, "");
 	/* One write a message, even when many records go wrong. */
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	/* A closed pipe shows up as a write error at wa_finish, not a silent death. */

@@ -1235,7 +1235,12 @@ match(struct node *n, struct ctx *c, struct val *v)
 	if (n->r->k != N_CONST) {	/* a computed pattern: compile and keep it */
 		if (r.t == V_NULL)
 			return 0;
-		if (r.t != V_STR)
+		/*
+		 * A pattern from the record is data, not the user's: bounded
+		 * repeats can make regcomp take all memory, so they and long
+		 * patterns are a type problem.
+		 */
+		if (r.t != V_STR || strlen(r.s) > 256 || strchr(r.s, '{'))
 			return -1;
 		if (n->pat == NULL || strcmp(n->pat, r.s) != 0) {
 			free(n->pat);

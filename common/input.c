@@ -660,6 +660,7 @@ sniff(struct wa_input *in)
 {
 	const char *p;
 	size_t n, i = 0;
+	int fmt;
 
 	/* Read no more than a pipe has ready: a slow producer must not stall us. */
 	do {
@@ -676,9 +677,19 @@ sniff(struct wa_input *in)
 		p += 3;
 		n -= 3;
 	}
+	fmt = in->fmt;
+	for (i = 0; fmt == WA_FMT_AUTO; i++)
+		if (i == n || (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' &&
+		    p[i] != '\n'))
+			fmt = i < n && p[i] == '{' ? WA_FMT_JSON : WA_FMT_CSV;
+	in->eol = '\n';
+	/* JSON is UTF-8 by definition, and a CR in it is only white space. */
+	in->cp1252 = 0;
+	in->sawutf8 = 1;
+	if (fmt == WA_FMT_JSON)
+		return fmt;
 	in->cp1252 = wa_cp1252_likely(p, n);
 	in->sawutf8 = hasutf8(p, n);
-	in->eol = '\n';
 	for (i = 0; i < n; i++)
 		if (p[i] == '\n' || p[i] == '\r') {
 			/* A CR with no LF after it: an old Mac file. */
@@ -686,11 +697,7 @@ sniff(struct wa_input *in)
 				in->eol = '\r';
 			break;
 		}
-	if (in->fmt != WA_FMT_AUTO)
-		return in->fmt;
-	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-		p++, n--;
-	return n > 0 && *p == '{' ? WA_FMT_JSON : WA_FMT_CSV;
+	return fmt;
 }
 
 static void

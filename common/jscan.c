@@ -6,7 +6,7 @@
 
 #include "wa.h"
 
-#define MAXDEPTH 512	/* jansson's own limit is deeper; no record of ours comes near */
+#define MAXDEPTH 2048	/* jansson's own limit */
 
 struct scan {
 	const char *p;
@@ -31,11 +31,26 @@ hex(int c)
 	    (c >= 'A' && c <= 'F');
 }
 
+/* The code of the \uXXXX escape whose 'u' is at I, or -1. */
+static long
+uescape(struct scan *s, size_t i)
+{
+	long u = 0;
+	int k, c;
+
+	for (k = 1; k <= 4; k++) {
+		if (i + k >= s->n || !hex(c = s->p[i + k]))
+			return -1;
+		u = u * 16 + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return u;
+}
+
 static int
 string(struct scan *s)
 {
 	unsigned char c;
-	int k;
+	long u;
 
 	for (s->i++; s->i < s->n; s->i++) {
 		c = (unsigned char)s->p[s->i];
@@ -51,10 +66,19 @@ string(struct scan *s)
 			return -1;
 		c = (unsigned char)s->p[s->i];
 		if (c == 'u') {
-			for (k = 1; k <= 4; k++)
-				if (s->i + k >= s->n || !hex(s->p[s->i + k]))
-					return -1;
+			if ((u = uescape(s, s->i)) <= 0 || (u >= 0xdc00 && u <= 0xdfff))
+				return -1;	/* \u0000, or half a pair: jansson says no */
 			s->i += 4;
+			if (u >= 0xd800 && u <= 0xdbff) {
+				/* The high half of a pair wants its low half. */
+				if (s->i + 2 >= s->n || s->p[s->i + 1] != '\\' ||
+				    s->p[s->i + 2] != 'u')
+					return -1;
+				u = uescape(s, s->i + 2);
+				if (u < 0xdc00 || u > 0xdfff)
+					return -1;
+				s->i += 6;
+			}
 		} else if (strchr("\"\\/bfnrt", c) == NULL || c == '\0')
 			return -1;
 	}

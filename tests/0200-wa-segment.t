@@ -204,4 +204,26 @@ check_same "CSV with rules: JSON records with the segment" \
 	"$(printf 'plain: Tags == ""\n' | wa-segment -s /dev/stdin "$TMP/c.csv")"
 check_same "CSV: fields are strings" "0" "$(wa-segment -c 'id == 1' "$TMP/c.csv")"
 
+# What a review found
+{ yes '{"a":1}' | head -40000; printf '{"n":"caf\351"}\n{"n":"caf\303\251"}\n'; } >"$TMP/late.jsonl"
+wa-segment true "$TMP/late.jsonl" >"$TMP/out" 2>"$TMP/err"
+check_same "JSON is never read as Windows-1252: the bad line is refused, the good one kept" \
+	"1 {\"n\":\"café\"} 1" "$? $(tail -1 "$TMP/out") $(grep -c 'invalid UTF-8' "$TMP/err")"
+long=$(printf 'a%.0s' $(seq 1 300))
+printf '%s: a >= 1\n' "$long" >"$TMP/long.rules"
+check_same "a long segment name leaves every other field in place" \
+	"{\"a\":1,\"b\":\"x\",\"segment\":\"$long\"}" \
+	"$(printf '{"a":1,"b":"x"}\n' | wa-segment -s "$TMP/long.rules")"
+check_same "~ matches characters without regard to case, not bytes" '2 1' \
+	"$(printf '{"n":"Élodie"}\n{"n":"élodie"}\n' | wa-segment -c 'n ~ "^élo"') $(printf '{"n":"é"}\n' | wa-segment -c 'n ~ "^.$"')"
+check_same "a pattern from the record with bounded repeats is a type problem, not a hang" '0' \
+	"$(printf '{"a":"x","p":"x{1,255}{1,255}{1,255}"}\n' | timeout 10 wa-segment -c 'a ~ p' 2>/dev/null)"
+mkdir -p "$TMP/sp"
+printf '{"orders":5,"spent_365d":2000,"spent":2000}\n' | wa-segment --tiers --split "$TMP/sp"
+wa-segment --tiers --split "$TMP/sp" "$TMP" >/dev/null 2>&1
+check_same "a run that fails leaves the old --split files" '3 1' \
+	"$? $(wc -l <"$TMP/sp/platinum.jsonl" | tr -d ' ')"
+check_same "lone surrogates are refused on the fast path, as jansson does" '1' \
+	"$(printf '{"a":1,"b":"\\ud800"}\n' | wa-segment 'a == 1' >/dev/null 2>&1; echo $?)"
+
 done_testing

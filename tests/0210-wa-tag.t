@@ -178,4 +178,12 @@ printf 'id,Tags\n1,vip\n' >"$TMP/c.csv"
 check_same "CSV: a JSON object of the row, with tags" \
 	'{"id":"1","Tags":"vip","tags":["new"]}' "$(wa-tag -a new "$TMP/c.csv")"
 
+# What a review found
+check_same "CSV input with a Tags-like tags column becomes JSON with an array" \
+	'{"email":"a@example.com","tags":["new","vip"]}' \
+	"$(printf 'email,tags\na@example.com,vip\n' | wa-tag -a new)"
+printf '{"id":"a","opt_in":true,"orders":2,"last_order_at":"2026-08-01T00:00:00Z","tags":[]}\n' >"$TMP/fu.jsonl"
+check_same "follow_up comes off once the customer no longer fits" '["buyer","follow_up"] ["buyer"]' \
+	"$(wa-tag --now 2026-11-01 -r "$TOP/scripts/rules/playbook.tags" "$TMP/fu.jsonl" | jq -c .tags) $(wa-tag --now 2026-11-01 -r "$TOP/scripts/rules/playbook.tags" "$TMP/fu.jsonl" | jq -c '.last_order_at="2026-10-30T00:00:00Z"' | wa-tag --now 2026-11-01 -r "$TOP/scripts/rules/playbook.tags" | jq -c .tags)"
+
 done_testing
