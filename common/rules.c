@@ -17,6 +17,17 @@ badline(const char *file, long line, const char *text, int col,
 	exit(WA_EXIT_USAGE);
 }
 
+/* Characters, not bytes, from S to P: columns count what a person sees. */
+static int
+chars(const char *s, const char *p)
+{
+	int n = 0;
+
+	for (; s < p; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 static int
 isname(int c)
 {
@@ -68,7 +79,7 @@ ruleline(struct wa_rules *rs, const char *file, long lineno, char *line,
 				    "a segment name is letters, digits, '_' and '-'");
 	}
 	if ((r.e = wa_expr_parse(colon + 1, err, sizeof err, &col)) == NULL)
-		badline(file, lineno, line, (int)(colon + 1 - line) + col, err);
+		badline(file, lineno, line, chars(line, colon + 1) + col, err);
 	r.name = wa_strndup(line + ns, ne - ns);
 	r.src = colon + 1;
 	while (*r.src == ' ' || *r.src == '\t')
