@@ -71,7 +71,7 @@ sanitize: deps
 bench: deps all bin/bench-jsonl bin/mock-graph
 	sh scripts/bench
 
-demo: deps all
+demo: deps all bin/mock-graph
 	sh scripts/demo
 
 install: all
