@@ -17,24 +17,10 @@ EOF
 PIDS=
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 
-# start NAME ARGS...: run mock-graph in the background; sets PORT and PID
+# start NAME ARGS...: mock-graph with this test's token and secret
 start() {
-	_name=$1; shift
-	WA_TOKEN=$TOKEN WA_APP_SECRET=$SECRET mock-graph "$@" \
-		>"$TMP/$_name.out" 2>"$TMP/$_name.err" &
-	PID=$!
-	PIDS="$PIDS $PID"
-	_i=0
-	until grep -q '^listening on ' "$TMP/$_name.out" 2>/dev/null; do
-		_i=$((_i + 1))
-		if [ $_i -gt 200 ] || ! kill -0 $PID 2>/dev/null; then
-			sed 's/^/# /' "$TMP/$_name.err"
-			PORT=0
-			return 1
-		fi
-		sleep 0.05
-	done
-	PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/$_name.out")
+	_mn=$1; shift
+	WA_TOKEN=$TOKEN WA_APP_SECRET=$SECRET start_mock "$_mn" "$@"
 }
 
 # stop PID: SIGTERM, and its exit status

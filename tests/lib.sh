@@ -69,6 +69,27 @@ check_status() {
 }
 
 # done_testing: prints the plan at the end when plan was not called
+# start_mock NAME ARGS...: run mock-graph in the background with the
+# environment given, waiting until it listens; sets PORT and PID, adds PID
+# to PIDS (kill them at the end), returns 1 if it did not start
+start_mock() {
+	_name=$1; shift
+	mock-graph "$@" >"$TMP/$_name.out" 2>"$TMP/$_name.err" &
+	PID=$!
+	PIDS="${PIDS:-} $PID"
+	_i=0
+	until grep -q '^listening on ' "$TMP/$_name.out" 2>/dev/null; do
+		_i=$((_i + 1))
+		if [ $_i -gt 200 ] || ! kill -0 $PID 2>/dev/null; then
+			sed 's/^/# /' "$TMP/$_name.err"
+			PORT=0
+			return 1
+		fi
+		sleep 0.05
+	done
+	PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/$_name.out")
+}
+
 done_testing() {
 	[ -n "$_planned" ] || echo "1..$_n"
 	[ $_failed -eq 0 ]
