@@ -34,7 +34,6 @@ static struct {
 	long maxretries, concurrency;
 	double rate;
 	struct wa_ledger *ledger;
-	struct wa_hash *dry;	/* --dry-run: key -> last ledger state */
 	struct wa_hash *supp;	/* phone keys suppressed */
 	struct wa_hash *seen;	/* keys of this run */
 	struct wa_hash *stoplang;	/* languages stopped by 132001 */
@@ -515,14 +514,9 @@ keystate(const char *key)
 {
 	time_t at = 0;
 	int st = WA_LEDGER_NONE;
-	intptr_t v;
 
 	if (g.ledger)
 		st = wa_ledger_state(g.ledger, key, &at);
-	else if (g.dry && (v = (intptr_t)wa_hash_get(g.dry, key)) != 0) {
-		st = (int)(v & 7);
-		at = (time_t)(v >> 3);
-	}
 	if (st == WA_LEDGER_SENT && g.every > 0 && at > 0 &&
 	    (long long)(wa_now() - at) >= g.every)
 		return WA_LEDGER_NONE;
@@ -728,48 +722,6 @@ loadsupp(void)
 	fclose(fp);
 }
 
-/* --dry-run: the ledger read, not locked nor written. */
-static void
-loaddry(void)
-{
-	FILE *fp;
-	char *line = NULL;
-	size_t cap = 0;
-	json_t *e;
-	const char *ev, *key;
-	int st;
-
-	g.dry = wa_hash_new();
-	if ((fp = fopen(g.ledgerpath, "r")) == NULL)
-		return;
-	while (getline(&line, &cap, fp) != -1) {
-		if ((e = json_loads(line, 0, NULL)) == NULL)
-			continue;
-		ev = wa_json_str(e, "event");
-		key = wa_json_str(e, "key");
-		if (ev && key) {
-			st = strcmp(ev, "attempt") == 0 ? WA_LEDGER_ATTEMPT :
-			    strcmp(ev, "sent") == 0 ? WA_LEDGER_SENT :
-			    strcmp(ev, "unknown") == 0 ? WA_LEDGER_UNKNOWN :
-			    strcmp(ev, "failed") == 0 ? (json_is_true(
-			    json_object_get(e, "retry")) ? WA_LEDGER_RETRY :
-			    WA_LEDGER_FAILED) : WA_LEDGER_NONE;
-			if (st != WA_LEDGER_NONE) {
-				time_t at = 0;
-
-				if (wa_json_str(e, "at"))
-					wa_time_parse(wa_json_str(e, "at"),
-					    WA_DATES_ANY, &at);
-				wa_hash_put(g.dry, key,
-				    (void *)(((intptr_t)at << 3) | st));
-			}
-		}
-		json_decref(e);
-	}
-	free(line);
-	fclose(fp);
-}
-
 static char *
 token(void)
 {
@@ -933,9 +885,10 @@ main(int argc, char **argv)
 	loadsupp();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	signal(SIGPIPE, SIG_IGN);
-	if (g.dryrun)
-		loaddry();
-	else {
+	if (g.dryrun) {
+		if ((g.ledger = wa_ledger_read(g.ledgerpath)) == NULL)
+			wa_die(WA_EXIT_FATAL, "cannot read ledger '%s':", g.ledgerpath);
+	} else {
 		tok = token();
 		if ((pnid = getenv("WA_PHONE_NUMBER_ID")) == NULL || *pnid == '\0')
 			wa_die(WA_EXIT_USAGE, "set WA_PHONE_NUMBER_ID "

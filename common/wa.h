@@ -577,6 +577,8 @@ struct wa_ledger;
  * errno EWOULDBLOCK.
  */
 struct wa_ledger *wa_ledger_open(const char *path, int wait);
+/* The ledger at PATH read, not locked, not written: for a dry run. */
+struct wa_ledger *wa_ledger_read(const char *path);
 /* The last state of dedupe KEY, and when it was reached. */
 int wa_ledger_state(struct wa_ledger *l, const char *key, time_t *at);
 /* Messages that may have reached the WhatsApp user of E164 since SINCE. */
