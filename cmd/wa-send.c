@@ -485,11 +485,12 @@ dueretries(void)
 static void
 progress(int last)
 {
-	double now = mono(), el;
+	double now, el;
 	long done = g.nsent + g.nskipped + g.ndeferred + g.nfailed + g.nunknown;
 
-	if (!g.tty || (!last && now - g.shown < 1))
+	if (!g.tty || (!last && (now = mono()) - g.shown < 1))
 		return;
+	now = mono();
 	if (last && g.shown == 0)
 		return;
 	g.shown = now;

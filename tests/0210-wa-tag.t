@@ -3,11 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 NOW=2026-11-01T00:00:00Z
-sh "$TOP/scripts/gen-store" -c 200 -o 800 -s 5 "$TMP" >/dev/null
-wa-import --now $NOW "$TMP/customers_export.csv" "$TMP/orders_export.csv" \
-	>"$TMP/c.jsonl" 2>/dev/null
-C=$TMP/c.jsonl
-total=$(wc -l <"$C" | tr -d ' ')
+store_customers
 # the records with their tags taken out, to compare the other bytes
 notags() { sed 's/"tags":\[[^]]*\]//' "$1"; }
 # is every tags array sorted and unique?

@@ -52,7 +52,7 @@ cat >"$TMP/recs.jsonl" <<'EOF'
 {"id":"8","phone":"07700 900008","country":"GB","opt_in":true,"first_name":"Hal"}
 EOF
 
-start main -o "$TMP/log.jsonl"
+start main -o "$TMP/log.jsonl" || { echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
 MAIN=$URL
 ws "$URL" -c winback -t winback_offer -p '{{first_name}}' -p 15% \
 	--rejects "$TMP/rej.jsonl" "$TMP/recs.jsonl" >"$TMP/out1" 2>"$TMP/err1"

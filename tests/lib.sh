@@ -69,6 +69,15 @@ check_status() {
 }
 
 # done_testing: prints the plan at the end when plan was not called
+# store_customers: a generated store imported at $NOW into $C; sets C and total
+store_customers() {
+	sh "$TOP/scripts/gen-store" -c 200 -o 800 -s 5 "$TMP" >/dev/null
+	wa-import --now "$NOW" "$TMP/customers_export.csv" "$TMP/orders_export.csv" \
+		>"$TMP/c.jsonl" 2>/dev/null
+	C=$TMP/c.jsonl
+	total=$(wc -l <"$C" | tr -d ' ')
+}
+
 # start_mock NAME ARGS...: run mock-graph in the background with the
 # environment given, waiting until it listens; sets PORT and PID, adds PID
 # to PIDS (kill them at the end), returns 1 if it did not start
