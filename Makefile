@@ -13,7 +13,7 @@ override CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-fstack-protector-strong $(CFLAGS)
 PKGS = jansson libcurl libmicrohttpd libcrypto
 DEPCFLAGS = $$($(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LDLIBS = $$($(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm
+LDLIBS = $$($(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 
 BIN = $(patsubst cmd/%.c,bin/%,$(wildcard cmd/*.c))
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard common/*.c))

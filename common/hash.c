@@ -111,3 +111,88 @@ wa_hash_free(struct wa_hash *h)
 {
 	wa_hash_free_with(h, NULL);
 }
+
+/*
+ * A set of 64-bit fingerprints: 8 bytes a key where wa_hash keeps a copy
+ * of each, for sets of millions of long keys such as wamids. Two keys of
+ * ten million share a fingerprint with odds of about one in 300,000.
+ */
+struct wa_fpset {
+	unsigned long long *s;	/* 0: empty */
+	size_t cap, n;
+};
+
+unsigned long long
+wa_fp(const char *key)
+{
+	unsigned long long h = hashstr(key);
+
+	/* FNV's low bits are weak; a murmur3 finalizer spreads them */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h ? h : 1;
+}
+
+struct wa_fpset *
+wa_fpset_new(void)
+{
+	struct wa_fpset *f = wa_calloc(1, sizeof *f);
+
+	f->cap = 1024;
+	f->s = wa_calloc(f->cap, sizeof *f->s);
+	return f;
+}
+
+static unsigned long long *
+fpfind(struct wa_fpset *f, unsigned long long fp)
+{
+	size_t i = (size_t)fp & (f->cap - 1);
+
+	while (f->s[i] != 0 && f->s[i] != fp)
+		i = (i + 1) & (f->cap - 1);
+	return &f->s[i];
+}
+
+int
+wa_fpset_has(struct wa_fpset *f, unsigned long long fp)
+{
+	return *fpfind(f, fp) == fp;
+}
+
+void
+wa_fpset_add(struct wa_fpset *f, unsigned long long fp)
+{
+	unsigned long long *old = f->s, *p;
+	size_t i, cap = f->cap;
+
+	if (2 * (f->n + 1) > f->cap) {
+		f->cap *= 2;
+		f->s = wa_calloc(f->cap, sizeof *f->s);
+		for (i = 0; i < cap; i++)
+			if (old[i])
+				*fpfind(f, old[i]) = old[i];
+		free(old);
+	}
+	if (*(p = fpfind(f, fp)) == 0) {
+		*p = fp;
+		f->n++;
+	}
+}
+
+size_t
+wa_fpset_count(struct wa_fpset *f)
+{
+	return f->n;
+}
+
+void
+wa_fpset_free(struct wa_fpset *f)
+{
+	if (f) {
+		free(f->s);
+		free(f);
+	}
+}

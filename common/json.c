@@ -222,3 +222,9 @@ wa_json_span(const char *raw, size_t n, const char *key, size_t *start,
 	}
 	return found;
 }
+
+char *
+wa_json_line(json_t *obj)
+{
+	return json_dumps(obj, DUMPFLAGS);
+}

@@ -99,6 +99,27 @@ start_mock() {
 	PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/$_name.out")
 }
 
+# start_hook NAME ARGS...: run wa-hook in the background with the
+# environment given, waiting until it listens; sets HPORT and HPID (added
+# to PIDS), returns 1 if it did not start; its stderr is $TMP/NAME.err
+start_hook() {
+	_name=$1; shift
+	wa-hook -l 127.0.0.1:0 "$@" >"$TMP/$_name.out" 2>"$TMP/$_name.err" &
+	HPID=$!
+	PIDS="${PIDS:-} $HPID"
+	_i=0
+	until grep -q 'listening on ' "$TMP/$_name.err" 2>/dev/null; do
+		_i=$((_i + 1))
+		if [ $_i -gt 200 ] || ! kill -0 $HPID 2>/dev/null; then
+			sed 's/^/# /' "$TMP/$_name.err"
+			HPORT=0
+			return 1
+		fi
+		sleep 0.05
+	done
+	HPORT=$(sed -n 's/^wa-hook: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/$_name.err")
+}
+
 done_testing() {
 	[ -n "$_planned" ] || echo "1..$_n"
 	[ $_failed -eq 0 ]

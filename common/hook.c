@@ -1,0 +1,374 @@
+/*
+ * hook.c: webhook bodies into event records. Meta's bodies nest statuses
+ * and messages in entry[].changes[].value; every one of them becomes one
+ * flat record, with phones in E.164 and times in ISO 8601 UTC. Fields
+ * come and go between API versions (business-scoped ids in 2026, numbers
+ * where strings were), so nothing here assumes a field is there.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "wa.h"
+
+struct ctx {
+	wa_hook_fn *fn;
+	void *arg;
+	json_t *value;		/* the change's value */
+	const char *pnid;	/* metadata.phone_number_id */
+	int n;
+};
+
+/* A string or a number as text (ids are sometimes numbers), else NULL. */
+static const char *
+text(json_t *v, char *buf, size_t sz)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(buf, sz, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return buf;
+	}
+	return NULL;
+}
+
+static const char *
+get(json_t *o, const char *path)
+{
+	json_t *v = wa_json_path(o, path);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void
+copystr(json_t *ev, const char *key, json_t *o, const char *path)
+{
+	char buf[32];
+	const char *s = text(wa_json_path(o, path), buf, sizeof buf);
+
+	if (s && *s)
+		json_object_set_new(ev, key, json_string(s));
+}
+
+/* A wa_id is digits without '+'; anything else (a group id, a placeholder) is no phone. */
+static int
+setphone(json_t *ev, const char *key, const char *id)
+{
+	char e164[WA_PHONE_MAX];
+	size_t n;
+
+	if (id == NULL)
+		return -1;
+	if (*id == '+')
+		id++;
+	n = strlen(id);
+	if (n < 1 || n > 15 || strspn(id, "0123456789") != n)
+		return -1;
+	e164[0] = '+';
+	memcpy(e164 + 1, id, n + 1);
+	json_object_set_new(ev, key, json_string(e164));
+	return 0;
+}
+
+/* "timestamp" is a string of Unix seconds, or a number in older bodies. */
+static void
+settime(json_t *ev, json_t *ts)
+{
+	char buf[32];
+	const char *s = text(ts, buf, sizeof buf);
+	time_t t;
+
+	if (s && wa_time_parse(s, WA_DATES_ANY, &t) == 0)
+		wa_json_settime(ev, "at", t);
+}
+
+static json_t *
+newev(const char *kind)
+{
+	json_t *ev = json_object();
+
+	json_object_set_new(ev, "event", json_string(kind));
+	return ev;
+}
+
+static void
+emit(struct ctx *c, json_t *ev)
+{
+	if (c->pnid)
+		json_object_set_new(ev, "phone_number_id", json_string(c->pnid));
+	c->fn(ev, c->arg);
+	c->n++;
+}
+
+/* The first item of an errors[] array, flattened. */
+static void
+seterror(json_t *ev, json_t *errors)
+{
+	json_t *e = json_array_get(errors, 0), *o;
+
+	if (!json_is_object(e))
+		return;
+	o = json_object();
+	if (json_is_integer(json_object_get(e, "code")))
+		json_object_set(o, "code", json_object_get(e, "code"));
+	copystr(o, "title", e, "title");
+	copystr(o, "message", e, "message");
+	copystr(o, "details", e, "error_data.details");
+	json_object_set_new(ev, "error", o);
+}
+
+static void
+status(struct ctx *c, json_t *s)
+{
+	json_t *ev = newev("status");
+	const char *rid = get(s, "recipient_id"), *rtype = get(s, "recipient_type");
+	json_t *pricing = json_object_get(s, "pricing");
+
+	copystr(ev, "wamid", s, "id");
+	copystr(ev, "status", s, "status");
+	settime(ev, json_object_get(s, "timestamp"));
+	if (rtype && strcmp(rtype, "group") == 0) {
+		wa_json_setstr(ev, "group", rid);
+		rid = get(s, "recipient_participant_id");
+	}
+	setphone(ev, "to", rid);
+	copystr(ev, "user_id", s, "recipient_user_id");
+	if (json_object_get(ev, "user_id") == NULL)
+		copystr(ev, "user_id", s, "recipient_participant_user_id");
+	copystr(ev, "key", s, "biz_opaque_callback_data");
+	copystr(ev, "category", pricing, "category");
+	if (json_object_get(ev, "category") == NULL)
+		copystr(ev, "category", s, "conversation.origin.type");
+	copystr(ev, "pricing_type", pricing, "type");
+	seterror(ev, json_object_get(s, "errors"));
+	emit(c, ev);
+}
+
+/* The contact who sent M: by wa_id, by business-scoped id, or the only one. */
+static json_t *
+contact(struct ctx *c, json_t *m)
+{
+	json_t *cs = json_object_get(c->value, "contacts"), *k;
+	const char *from = get(m, "from"), *uid = get(m, "from_user_id"), *v;
+	size_t i;
+
+	json_array_foreach(cs, i, k) {
+		if (from && (v = get(k, "wa_id")) && strcmp(v, from) == 0)
+			return k;
+		if (uid && (v = get(k, "user_id")) && strcmp(v, uid) == 0)
+			return k;
+	}
+	return json_array_size(cs) == 1 ? json_array_get(cs, 0) : NULL;
+}
+
+/* The message types whose object holds the content, for a body that names no type. */
+static const char *const types[] = {
+	"text", "button", "interactive", "image", "video", "audio", "document",
+	"sticker", "location", "contacts", "reaction", "order", "system",
+};
+
+static const char *
+msgtype(json_t *m)
+{
+	const char *t = get(m, "type");
+	size_t i;
+
+	for (i = 0; t == NULL && i < sizeof types / sizeof *types; i++)
+		if (json_is_object(json_object_get(m, types[i])) ||
+		    json_is_array(json_object_get(m, types[i])))
+			t = types[i];
+	return t ? t : "unknown";
+}
+
+/* What the customer said, as one text, and the id behind a button. */
+static void
+content(json_t *ev, json_t *m, const char *type)
+{
+	json_t *o = json_object_get(m, type);
+	const char *it = get(o, "type");
+
+	if (strcmp(type, "text") == 0) {
+		copystr(ev, "text", o, "body");
+	} else if (strcmp(type, "button") == 0) {
+		copystr(ev, "text", o, "text");
+		copystr(ev, "payload", o, "payload");
+	} else if (strcmp(type, "interactive") == 0 && it) {
+		json_t *r = json_object_get(o, it);
+
+		copystr(ev, "text", r, "title");
+		if (json_object_get(ev, "text") == NULL)
+			copystr(ev, "text", r, "body");
+		copystr(ev, "payload", r, "id");
+		if (json_object_get(ev, "payload") == NULL)
+			copystr(ev, "payload", r, "response_json");
+	} else if (strcmp(type, "reaction") == 0) {
+		copystr(ev, "text", o, "emoji");
+		copystr(ev, "context", o, "message_id");
+	} else if (strcmp(type, "system") == 0) {
+		copystr(ev, "text", o, "body");
+		setphone(ev, "new_wa_id", get(o, "wa_id"));
+	} else {
+		copystr(ev, "text", o, "caption");
+		if (json_object_get(ev, "text") == NULL)
+			copystr(ev, "text", o, "text");
+		if (o && strcmp(type, "unsupported") != 0)
+			json_object_set(ev, "content", o);
+	}
+}
+
+static void
+message(struct ctx *c, json_t *m)
+{
+	json_t *ev = newev("message"), *k = contact(c, m);
+	const char *type = msgtype(m);
+
+	copystr(ev, "wamid", m, "id");
+	setphone(ev, "from", get(m, "from"));
+	copystr(ev, "user_id", m, "from_user_id");
+	if (json_object_get(ev, "user_id") == NULL)
+		copystr(ev, "user_id", k, "user_id");
+	if (json_object_get(ev, "from") == NULL)
+		setphone(ev, "from", get(k, "wa_id"));
+	copystr(ev, "name", k, "profile.name");
+	copystr(ev, "username", k, "profile.username");
+	settime(ev, json_object_get(m, "timestamp"));
+	json_object_set_new(ev, "type", json_string(type));
+	content(ev, m, type);
+	if (json_object_get(ev, "context") == NULL)
+		copystr(ev, "context", m, "context.id");
+	if (json_is_object(json_object_get(m, "referral")))
+		json_object_set(ev, "referral", json_object_get(m, "referral"));
+	seterror(ev, json_object_get(m, "errors"));
+	emit(c, ev);
+}
+
+/* Meta's marketing-preference webhook: stop or resume marketing messages. */
+static void
+preference(struct ctx *c, json_t *p)
+{
+	const char *v = get(p, "value");
+	json_t *ev;
+
+	if (v == NULL || (strcmp(v, "stop") != 0 && strcmp(v, "resume") != 0))
+		return;
+	ev = newev(strcmp(v, "stop") == 0 ? "opt_out" : "opt_in");
+	setphone(ev, "from", get(p, "wa_id"));
+	copystr(ev, "user_id", p, "user_id");
+	settime(ev, json_object_get(p, "timestamp"));
+	json_object_set_new(ev, "via", json_string("preferences"));
+	copystr(ev, "category", p, "category");
+	copystr(ev, "detail", p, "detail");
+	emit(c, ev);
+}
+
+static void
+template(struct ctx *c, json_t *v, json_t *entry)
+{
+	json_t *ev = newev("template");
+
+	copystr(ev, "template_id", v, "message_template_id");
+	copystr(ev, "name", v, "message_template_name");
+	copystr(ev, "language", v, "message_template_language");
+	copystr(ev, "status", v, "event");
+	copystr(ev, "reason", v, "reason");
+	settime(ev, json_object_get(entry, "time"));
+	emit(c, ev);
+}
+
+static void
+each(struct ctx *c, json_t *a, void (*fn)(struct ctx *, json_t *))
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(a, i, x)
+		if (json_is_object(x))
+			fn(c, x);
+}
+
+static void
+errorev(struct ctx *c, json_t *e)
+{
+	json_t *ev = newev("error"), *a = json_array();
+
+	json_array_append(a, e);
+	seterror(ev, a);
+	json_decref(a);
+	emit(c, ev);
+}
+
+static void
+change(struct ctx *c, json_t *ch, json_t *entry)
+{
+	const char *field = get(ch, "field");
+	json_t *v = json_object_get(ch, "value"), *ev;
+
+	c->value = v;
+	c->pnid = get(v, "metadata.phone_number_id");
+	if (field && strcmp(field, "messages") == 0) {
+		each(c, json_object_get(v, "statuses"), status);
+		each(c, json_object_get(v, "messages"), message);
+		each(c, json_object_get(v, "errors"), errorev);
+	} else if (field && strcmp(field, "user_preferences") == 0) {
+		each(c, json_object_get(v, "user_preferences"), preference);
+	} else if (field && strcmp(field, "message_template_status_update") == 0) {
+		template(c, v, entry);
+	} else {
+		/* kept whole: a field this version does not know still reaches the spool */
+		ev = newev("change");
+		wa_json_setstr(ev, "field", field);
+		json_object_set(ev, "value", v ? v : json_null());
+		settime(ev, json_object_get(entry, "time"));
+		emit(c, ev);
+	}
+}
+
+int
+wa_hook_meta(json_t *body, wa_hook_fn *fn, void *arg, char *err, size_t errsz)
+{
+	struct ctx c = { fn, arg, NULL, NULL, 0 };
+	json_t *entries = json_object_get(body, "entry"), *e, *ch;
+	size_t i, j;
+
+	if (!json_is_object(body) || !json_is_array(entries)) {
+		snprintf(err, errsz, "not a webhook body: no entry array");
+		return -1;
+	}
+	json_array_foreach(entries, i, e) {
+		json_array_foreach(json_object_get(e, "changes"), j, ch)
+			if (json_is_object(ch))
+				change(&c, ch, e);
+	}
+	return c.n;
+}
+
+void
+wa_hook_key(json_t *ev, const char *line, size_t n, struct wa_buf *key)
+{
+	const char *kind = get(ev, "event"), *id = get(ev, "wamid"),
+	    *st = get(ev, "status");
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len, i;
+	char hex[3];
+
+	wa_buf_reset(key);
+	if (id == NULL)
+		id = get(ev, "hook_id");
+	if (kind && id) {
+		wa_buf_adds(key, kind);
+		wa_buf_addc(key, 0x1f);
+		wa_buf_adds(key, id);
+		wa_buf_addc(key, 0x1f);
+		wa_buf_adds(key, st ? st : "");
+		return;
+	}
+	/* no id: the record itself, which a redelivery reproduces byte for byte */
+	EVP_Digest(line, n, md, &len, EVP_sha256(), NULL);
+	wa_buf_addc(key, '#');
+	for (i = 0; i < len; i++) {
+		snprintf(hex, sizeof hex, "%02x", md[i]);
+		wa_buf_add(key, hex, 2);
+	}
+}

@@ -1,0 +1,326 @@
+/*
+ * spool.c: the webhook event spool, an append-only file of JSON lines.
+ * An event is acknowledged only once it is on disk, and one fdatasync
+ * covers every event that arrived while the last one ran (group commit):
+ * a thread that finds no write going on writes out all that is pending,
+ * the others wait for it. Meta delivers at least once, so events seen
+ * before, in this run or one before it, are dropped by a dedupe key:
+ * the keys of every event in the spool are kept as fingerprints.
+ */
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wa.h"
+
+#define RING 256	/* batches remembered as failed */
+
+struct wa_spool {
+	int fd;
+	char *path;
+	off_t size;
+	pthread_mutex_t mu;
+	pthread_cond_t written;
+	struct wa_fpset *done;	/* keys of the events on disk */
+	struct wa_hash *pend;	/* keys of the batch being gathered */
+	struct wa_hash *fl;	/* keys of the batch being written, or NULL */
+	struct wa_buf pending;	/* lines of the batch being gathered */
+	char **pkeys;		/* and their keys, forgotten if it fails */
+	size_t npkeys, pkcap;
+	long batch;		/* the batch being gathered */
+	long committed;		/* the last batch written out, well or not */
+	long failed[RING];
+	int flushing;
+	long nstored, ndup, nbad;
+	FILE *stream;
+};
+
+/* The batch holding KEY: 0 on disk, -1 never seen. */
+static long
+lookup(struct wa_spool *s, const char *key)
+{
+	if (wa_hash_get(s->pend, key))
+		return s->batch;
+	if (s->fl && wa_hash_get(s->fl, key))
+		return s->batch - 1;
+	return wa_fpset_has(s->done, wa_fp(key)) ? 0 : -1;
+}
+
+/* Cut a last line the crash left without its newline: it was never acknowledged. */
+static int
+cuttorn(struct wa_spool *s)
+{
+	char c;
+	off_t end;
+
+	if ((end = lseek(s->fd, 0, SEEK_END)) <= 0)
+		return (int)end;
+	for (off_t at = end - 1; at >= 0; at--) {
+		if (pread(s->fd, &c, 1, at) != 1)
+			return -1;
+		if (c == '\n') {
+			if (at + 1 < end && ftruncate(s->fd, at + 1) < 0)
+				return -1;
+			return 0;
+		}
+	}
+	return ftruncate(s->fd, 0);
+}
+
+static void
+load(struct wa_spool *s)
+{
+	static const char *const keys[] = { "event", "wamid", "hook_id",
+	    "status" };
+	FILE *fp = fopen(s->path, "r");
+	json_t *o = json_object();
+	struct wa_buf key = { 0 };
+	char *line = NULL;
+	size_t cap = 0, errat;
+	ssize_t n;
+	long lineno = 0;
+
+	while (fp && (n = getline(&line, &cap, fp)) > 0) {
+		lineno++;
+		if (wa_json_pick(line, (size_t)n - 1, keys, 4, o, &errat) < 0) {
+			if (s->nbad++ == 0)
+				wa_warnat(s->path, lineno, "not an event, ignored");
+			continue;
+		}
+		wa_hook_key(o, line, (size_t)n - 1, &key);
+		wa_fpset_add(s->done, wa_fp(wa_buf_str(&key)));
+	}
+	if (fp)
+		fclose(fp);
+	free(line);
+	wa_buf_free(&key);
+	json_decref(o);
+}
+
+struct wa_spool *
+wa_spool_open(const char *path)
+{
+	struct wa_spool *s = wa_calloc(1, sizeof *s);
+
+	s->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (s->fd < 0 || cuttorn(s) < 0) {
+		if (s->fd >= 0)
+			close(s->fd);
+		free(s);
+		return NULL;
+	}
+	s->size = lseek(s->fd, 0, SEEK_END);
+	s->path = wa_strdup(path);
+	s->done = wa_fpset_new();
+	s->pend = wa_hash_new();
+	s->batch = 1;
+	memset(s->failed, -1, sizeof s->failed);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->written, NULL);
+	load(s);
+	return s;
+}
+
+void
+wa_spool_stream(struct wa_spool *s, FILE *fp)
+{
+	s->stream = fp;
+}
+
+static int
+writeall(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Write out the pending batch; called and returns with the lock held. */
+static void
+flush(struct wa_spool *s)
+{
+	struct wa_buf b = s->pending;
+	char **keys = s->pkeys;
+	size_t nkeys = s->npkeys, i;
+	long batch = s->batch++;
+	int rc;
+
+	memset(&s->pending, 0, sizeof s->pending);
+	s->fl = s->pend;
+	s->pend = wa_hash_new();
+	s->pkeys = NULL;
+	s->npkeys = s->pkcap = 0;
+	s->flushing = 1;
+	pthread_mutex_unlock(&s->mu);
+	rc = writeall(s->fd, b.s, b.len);
+	if (rc == 0)
+		rc = fdatasync(s->fd);
+	if (rc < 0)
+		wa_warn("%s: cannot write events:", s->path);
+	pthread_mutex_lock(&s->mu);
+	if (rc < 0) {
+		/* not acknowledged, so Meta sends them again: forget them */
+		if (ftruncate(s->fd, s->size) < 0)
+			wa_warn("%s: cannot cut a failed write:", s->path);
+		s->failed[batch % RING] = batch;
+	} else {
+		for (i = 0; i < nkeys; i++)
+			wa_fpset_add(s->done, wa_fp(keys[i]));
+		s->size += (off_t)b.len;
+		s->nstored += (long)nkeys;
+		if (s->stream && (fwrite(b.s, 1, b.len, s->stream) != b.len ||
+		    fflush(s->stream) != 0)) {
+			wa_warn("error writing events to the output; "
+			    "the spool has them:");
+			s->stream = NULL;
+		}
+	}
+	for (i = 0; i < nkeys; i++)
+		free(keys[i]);
+	free(keys);
+	wa_buf_free(&b);
+	wa_hash_free(s->fl);
+	s->fl = NULL;
+	s->committed = batch;
+	s->flushing = 0;
+	pthread_cond_broadcast(&s->written);
+}
+
+/*
+ * Take LINE into the pending batch unless KEY was seen; returns the batch
+ * the event waits for (0: none, it is on disk) and sets *ISNEW.
+ */
+static long
+gather(struct wa_spool *s, const char *key, const char *line, size_t n,
+    int *isnew)
+{
+	long b = lookup(s, key);
+
+	*isnew = b < 0;
+	if (b >= 0) {
+		s->ndup++;
+		return b > s->committed ? b : 0;
+	}
+	wa_hash_put(s->pend, key, (void *)1);
+	wa_buf_add(&s->pending, line, n);
+	wa_buf_addc(&s->pending, '\n');
+	if (s->npkeys == s->pkcap) {
+		s->pkcap = s->pkcap ? 2 * s->pkcap : 16;
+		s->pkeys = wa_realloc(s->pkeys, s->pkcap * sizeof *s->pkeys);
+	}
+	s->pkeys[s->npkeys++] = wa_strdup(key);
+	return s->batch;
+}
+
+int
+wa_spool_add(struct wa_spool *s, json_t *const *evs, size_t n, size_t *nnew)
+{
+	struct wa_buf key = { 0 };
+	char **lines = wa_calloc(n + 1, sizeof *lines);
+	char **keys = wa_calloc(n + 1, sizeof *keys);
+	long lo = 0, hi = 0, b;
+	size_t i;
+	int rc = 0, isnew;
+
+	/* the work that needs no lock is done before taking it */
+	for (i = 0; i < n; i++) {
+		if ((lines[i] = wa_json_line(evs[i])) == NULL) {
+			rc = -1;
+			continue;
+		}
+		wa_hook_key(evs[i], lines[i], strlen(lines[i]), &key);
+		keys[i] = wa_strdup(wa_buf_str(&key));
+	}
+	*nnew = 0;
+	pthread_mutex_lock(&s->mu);
+	for (i = 0; i < n; i++) {
+		if (lines[i] == NULL)
+			continue;
+		b = gather(s, keys[i], lines[i], strlen(lines[i]), &isnew);
+		*nnew += (size_t)isnew;
+		if (b > 0 && (lo == 0 || b < lo))
+			lo = b;
+		if (b > hi)
+			hi = b;
+	}
+	while (s->committed < hi) {
+		if (!s->flushing)
+			flush(s);
+		else
+			pthread_cond_wait(&s->written, &s->mu);
+	}
+	for (b = lo; hi > 0 && b <= hi; b++)
+		if (s->failed[b % RING] == b)
+			rc = -1;
+	pthread_mutex_unlock(&s->mu);
+	for (i = 0; i < n; i++) {
+		free(lines[i]);
+		free(keys[i]);
+	}
+	free(lines);
+	free(keys);
+	wa_buf_free(&key);
+	return rc;
+}
+
+int
+wa_spool_seen(struct wa_spool *s, json_t *ev)
+{
+	struct wa_buf key = { 0 };
+	char *line = wa_json_line(ev);
+	int seen;
+
+	wa_hook_key(ev, line, strlen(line), &key);
+	pthread_mutex_lock(&s->mu);
+	seen = lookup(s, wa_buf_str(&key)) >= 0;
+	pthread_mutex_unlock(&s->mu);
+	free(line);
+	wa_buf_free(&key);
+	return seen;
+}
+
+void
+wa_spool_counts(struct wa_spool *s, long *stored, long *dup)
+{
+	pthread_mutex_lock(&s->mu);
+	*stored = s->nstored;
+	*dup = s->ndup;
+	pthread_mutex_unlock(&s->mu);
+}
+
+int
+wa_spool_close(struct wa_spool *s)
+{
+	int rc;
+
+	pthread_mutex_lock(&s->mu);
+	while (s->flushing)
+		pthread_cond_wait(&s->written, &s->mu);
+	if (s->pending.len)
+		flush(s);
+	pthread_mutex_unlock(&s->mu);
+	rc = fsync(s->fd);
+	if (close(s->fd) < 0)
+		rc = -1;
+	wa_fpset_free(s->done);
+	wa_hash_free(s->pend);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->written);
+	free(s->path);
+	free(s);
+	return rc;
+}

@@ -1,0 +1,156 @@
+/*
+ * suppress.c: the suppression list, one E.164 number per line. wa-send
+ * appends (error 131050) while wa-hook appends (STOP) and rewrites
+ * (START): both hold flock on the file, and a writer that waited checks
+ * it still has the file the path names, since a rewrite renames a new
+ * one into place and an append to the old one would be lost.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wa.h"
+
+static int
+lockfile(const char *path)
+{
+	struct stat a, b;
+	int fd;
+
+	for (;;) {
+		if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
+		    0600)) < 0)
+			return -1;
+		if (flock(fd, LOCK_EX) < 0 || fstat(fd, &a) < 0) {
+			close(fd);
+			return -1;
+		}
+		if (stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			return fd;
+		close(fd);
+	}
+}
+
+/* Call FN on each number of the list in FP until it returns nonzero. */
+static int
+each(FILE *fp, int (*fn)(const char *e164, void *), void *ctx)
+{
+	char *line = NULL, e164[WA_PHONE_MAX];
+	size_t cap = 0;
+	int rc = 0;
+
+	while (rc == 0 && getline(&line, &cap, fp) != -1) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (wa_phone_norm(line, NULL, e164) == WA_PHONE_OK)
+			rc = fn(e164, ctx);
+	}
+	free(line);
+	return rc;
+}
+
+static int
+putkey(const char *e164, void *h)
+{
+	char k[WA_PHONE_MAX];
+
+	wa_phone_key(e164, k);
+	wa_hash_put(h, k, (void *)1);
+	return 0;
+}
+
+struct wa_hash *
+wa_supp_load(const char *path)
+{
+	struct wa_hash *h = wa_hash_new();
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return h;
+		wa_hash_free(h);
+		return NULL;
+	}
+	each(fp, putkey, h);
+	fclose(fp);
+	return h;
+}
+
+static int
+matches(const char *e164, void *want)
+{
+	return wa_phone_same(e164, want);
+}
+
+int
+wa_supp_add(const char *path, const char *e164)
+{
+	char line[WA_PHONE_MAX + 1];
+	int fd, rc = 0;
+	size_t n;
+	FILE *fp;
+
+	if ((fd = lockfile(path)) < 0)
+		return -1;
+	if ((fp = fdopen(fcntl(fd, F_DUPFD_CLOEXEC, 0), "r")) == NULL) {
+		close(fd);
+		return -1;
+	}
+	if (each(fp, matches, (void *)e164) == 0) {
+		n = (size_t)snprintf(line, sizeof line, "%s\n", e164);
+		if (write(fd, line, n) != (ssize_t)n || fsync(fd) < 0)
+			rc = -1;
+	}
+	fclose(fp);
+	if (close(fd) < 0)
+		rc = -1;
+	return rc;
+}
+
+int
+wa_supp_remove(const char *path, const char *e164)
+{
+	char *line = NULL, *tmp, num[WA_PHONE_MAX];
+	size_t cap = 0;
+	int fd, gone = 0, rc;
+	FILE *in, *out;
+
+	if ((fd = lockfile(path)) < 0)
+		return -1;
+	if ((in = fdopen(fcntl(fd, F_DUPFD_CLOEXEC, 0), "r")) == NULL ||
+	    (out = wa_rewrite_open(path, &tmp)) == NULL) {
+		if (in)
+			fclose(in);
+		close(fd);
+		return -1;
+	}
+	/* other lines, comments included, stay as they were */
+	while (getline(&line, &cap, in) != -1) {
+		char *end = line + strcspn(line, "\r\n"), c = *end;
+
+		*end = '\0';
+		if (wa_phone_norm(line, NULL, num) == WA_PHONE_OK &&
+		    wa_phone_same(num, e164)) {
+			gone++;
+			continue;
+		}
+		*end = c;
+		fputs(line, out);
+	}
+	free(line);
+	fclose(in);
+	if (gone == 0) {
+		fclose(out);
+		unlink(tmp);
+		free(tmp);
+		close(fd);
+		return 0;
+	}
+	rc = wa_rewrite_commit(out, tmp, path);
+	close(fd);
+	return rc < 0 ? -1 : gone;
+}
