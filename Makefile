@@ -68,7 +68,7 @@ sanitize: deps
 	ASAN_OPTIONS=detect_leaks=1 prove -j2 $(UNIT) $(UNITXX) tests/*.t
 	$(MAKE) clean
 
-bench: deps all bin/bench-jsonl bin/mock-graph
+bench: deps all bin/bench-jsonl bin/bench-hook bin/mock-graph
 	sh scripts/bench
 
 demo: deps all bin/mock-graph
