@@ -7,6 +7,7 @@
  * before, in this run or one before it, are dropped by a dedupe key:
  * the keys of every event in the spool are kept as fingerprints.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -149,6 +150,23 @@ writeall(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * Lock the spool against wa-forget, which rewrites it under an exclusive
+ * lock and renames the new file into place: append to the file the path
+ * names now, at its end now.
+ */
+static int
+hold(struct wa_spool *s)
+{
+	int fd = s->fd;
+
+	if (wa_lock_current(&s->fd, s->path, LOCK_SH) < 0)
+		return -1;
+	if (s->fd != fd)
+		s->size = lseek(s->fd, 0, SEEK_END);
+	return 0;
+}
+
 /* Write out the pending batch; called and returns with the lock held. */
 static void
 flush(struct wa_spool *s)
@@ -166,16 +184,18 @@ flush(struct wa_spool *s)
 	s->npkeys = s->pkcap = 0;
 	s->flushing = 1;
 	pthread_mutex_unlock(&s->mu);
-	rc = writeall(s->fd, b.s, b.len);
-	if (rc == 0)
+	rc = hold(s);
+	if (rc == 0 && (rc = writeall(s->fd, b.s, b.len)) == 0)
 		rc = fdatasync(s->fd);
-	if (rc < 0)
-		wa_warn("%s: cannot write events:", s->path);
-	pthread_mutex_lock(&s->mu);
 	if (rc < 0) {
+		wa_warn("%s: cannot write events:", s->path);
 		/* not acknowledged, so Meta sends them again: forget them */
 		if (ftruncate(s->fd, s->size) < 0)
 			wa_warn("%s: cannot cut a failed write:", s->path);
+	}
+	flock(s->fd, LOCK_UN);
+	pthread_mutex_lock(&s->mu);
+	if (rc < 0) {
 		s->failed[batch % RING] = batch;
 	} else {
 		for (i = 0; i < nkeys; i++)

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -135,4 +136,25 @@ wa_rewrite_commit(FILE *fp, char *tmp, const char *path)
 		rc = syncdir(path);
 	free(tmp);
 	return rc;
+}
+
+int
+wa_lock_current(int *fd, const char *path, int how)
+{
+	struct stat a, b;
+	int nfd;
+
+	for (;;) {
+		if (flock(*fd, how) < 0 || fstat(*fd, &a) < 0)
+			return -1;
+		if (stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			return 0;
+		/* renamed over while we waited: the path names a new file */
+		nfd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (nfd < 0)
+			return -1;
+		close(*fd);
+		*fd = nfd;
+	}
 }

@@ -1,12 +1,9 @@
 /*
  * suppress.c: the suppression list, one E.164 number per line. wa-send
  * appends (error 131050) while wa-hook appends (STOP) and rewrites
- * (START): both hold flock on the file, and a writer that waited checks
- * it still has the file the path names, since a rewrite renames a new
- * one into place and an append to the old one would be lost.
+ * (START): both hold flock on the file the path names (wa_lock_current).
  */
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -18,22 +15,13 @@
 static int
 lockfile(const char *path)
 {
-	struct stat a, b;
-	int fd;
+	int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 
-	for (;;) {
-		if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
-		    0600)) < 0)
-			return -1;
-		if (flock(fd, LOCK_EX) < 0 || fstat(fd, &a) < 0) {
-			close(fd);
-			return -1;
-		}
-		if (stat(path, &b) == 0 && a.st_ino == b.st_ino &&
-		    a.st_dev == b.st_dev)
-			return fd;
+	if (fd >= 0 && wa_lock_current(&fd, path, LOCK_EX) < 0) {
 		close(fd);
+		return -1;
 	}
+	return fd;
 }
 
 /* Call FN on each number of the list in FP until it returns nonzero. */

@@ -273,6 +273,13 @@ int wa_append(const char *path, const char *p, size_t n);
 FILE *wa_rewrite_open(const char *path, char **tmp);
 /* fsync, close, and rename TMP over PATH; returns 0 or -1. */
 int wa_rewrite_commit(FILE *fp, char *tmp, const char *path);
+/*
+ * flock(*FD, HOW) on the file PATH names now: a writer that waited while
+ * another renamed a rewritten file into place would otherwise hold a lock
+ * on, and append to, the old one. *FD is reopened (O_RDWR|O_APPEND) when
+ * it must be. 0, or -1 with errno.
+ */
+int wa_lock_current(int *fd, const char *path, int how);
 
 /* hash.c: string keys to pointers */
 struct wa_hash;
