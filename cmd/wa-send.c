@@ -426,8 +426,7 @@ onanswer(struct wa_http_res *res, void *arg)
 	case WA_GC_RECIPIENT:
 		fail(j, code, a.err.title, "recipient", 0);
 		if (a.kind == WA_GRAPH_ERROR && wa_graph_suppress(a.err.code)) {
-			snprintf(line, sizeof line, "%s\n", j->to);
-			if (wa_append(g.suppath, line, strlen(line)) < 0)
+			if (wa_supp_add(g.suppath, j->to) < 0)
 				wa_warn("%s: cannot add %s:", g.suppath, j->to);
 			wa_phone_key(j->to, line);
 			wa_hash_put(g.supp, line, (void *)1);
@@ -582,7 +581,7 @@ onrecord(struct wa_rec *r, void *ctx)
 	json_t *body, *o;
 	struct wa_graph_msg m = { 0 };
 	struct wa_buf lb = { 0 };
-	char to[WA_PHONE_MAX], pk[WA_PHONE_MAX], err[WA_GRAPH_ERRSZ];
+	char to[WA_PHONE_MAX], err[WA_GRAPH_ERRSZ];
 	char ib[32], pb[32];
 	const char *id, *phone;
 	char *key, *p;
@@ -603,8 +602,7 @@ onrecord(struct wa_rec *r, void *ctx)
 		putreason("skipped", id, to, "no_consent");
 		goto out;
 	}
-	wa_phone_key(to, pk);
-	if (wa_hash_get(g.supp, pk)) {
+	if (wa_supp_has(g.supp, to)) {
 		putreason("skipped", id, to, "suppressed");
 		goto out;
 	}
@@ -696,31 +694,6 @@ out:
 	if (rec != r->json)
 		json_decref(rec);
 	return g.fatal;
-}
-
-static void
-loadsupp(void)
-{
-	FILE *fp;
-	char *line = NULL, *p, out[WA_PHONE_MAX], k[WA_PHONE_MAX];
-	size_t cap = 0;
-
-	g.supp = wa_hash_new();
-	if ((fp = fopen(g.suppath, "r")) == NULL) {
-		if (errno != ENOENT)
-			wa_die(WA_EXIT_FATAL, "%s:", g.suppath);
-		return;
-	}
-	while (getline(&line, &cap, fp) != -1) {
-		p = line + strcspn(line, "\r\n");
-		*p = '\0';
-		if (wa_phone_norm(line, NULL, out) != WA_PHONE_OK)
-			continue;
-		wa_phone_key(out, k);
-		wa_hash_put(g.supp, k, (void *)1);
-	}
-	free(line);
-	fclose(fp);
 }
 
 static char *
@@ -883,7 +856,8 @@ main(int argc, char **argv)
 	g.waitcnt = wa_hash_new();
 	g.waittail = &g.wait;
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
-	loadsupp();
+	if ((g.supp = wa_supp_load(g.suppath)) == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", g.suppath);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	signal(SIGPIPE, SIG_IGN);
 	if (g.dryrun) {

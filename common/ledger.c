@@ -154,8 +154,11 @@ wa_ledger_open(const char *path, int wait)
 	l->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (l->fd < 0)
 		goto fail;
-	/* One run per ledger: a second one would not see the first's attempts. */
-	if (flock(l->fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0)
+	/*
+	 * One run per ledger: a second one would not see the first's
+	 * attempts. wa-forget rewrites it under the same lock.
+	 */
+	if (wa_lock_current(&l->fd, path, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0)
 		goto fail;
 	l->keys = wa_hash_new();
 	l->recips = wa_hash_new();

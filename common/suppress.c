@@ -12,6 +12,10 @@
 
 #include "wa.h"
 
+/* A forgotten number's line: its hash, kept as is. */
+#define FORGOTTEN "forgotten:"
+#define ANYHASH "\001hashes"
+
 static int
 lockfile(const char *path)
 {
@@ -24,9 +28,13 @@ lockfile(const char *path)
 	return fd;
 }
 
-/* Call FN on each number of the list in FP until it returns nonzero. */
+/*
+ * Call FN on each number of the list in FP until it returns nonzero;
+ * the hashes of forgotten numbers go to HASHES when not NULL.
+ */
 static int
-each(FILE *fp, int (*fn)(const char *e164, void *), void *ctx)
+each(FILE *fp, int (*fn)(const char *e164, void *), void *ctx,
+    struct wa_hash *hashes)
 {
 	char *line = NULL, e164[WA_PHONE_MAX];
 	size_t cap = 0;
@@ -36,6 +44,10 @@ each(FILE *fp, int (*fn)(const char *e164, void *), void *ctx)
 		line[strcspn(line, "\r\n")] = '\0';
 		if (wa_phone_norm(line, NULL, e164) == WA_PHONE_OK)
 			rc = fn(e164, ctx);
+		else if (hashes && strncmp(line, FORGOTTEN, 10) == 0) {
+			wa_hash_put(hashes, line, (void *)1);
+			wa_hash_put(hashes, ANYHASH, (void *)1);
+		}
 	}
 	free(line);
 	return rc;
@@ -51,6 +63,20 @@ putkey(const char *e164, void *h)
 	return 0;
 }
 
+int
+wa_supp_has(struct wa_hash *h, const char *e164)
+{
+	char k[WA_PHONE_MAX], f[WA_FORGOTBUF];
+
+	wa_phone_key(e164, k);
+	if (wa_hash_get(h, k))
+		return 1;
+	if (!wa_hash_get(h, ANYHASH) || wa_forget_salt(0) < 0)
+		return 0;
+	wa_forget_hash(k, f);
+	return wa_hash_get(h, f) != NULL;
+}
+
 struct wa_hash *
 wa_supp_load(const char *path)
 {
@@ -63,7 +89,7 @@ wa_supp_load(const char *path)
 		wa_hash_free(h);
 		return NULL;
 	}
-	each(fp, putkey, h);
+	each(fp, putkey, h, h);
 	fclose(fp);
 	return h;
 }
@@ -88,7 +114,7 @@ wa_supp_add(const char *path, const char *e164)
 		close(fd);
 		return -1;
 	}
-	if (each(fp, matches, (void *)e164) == 0) {
+	if (each(fp, matches, (void *)e164, NULL) == 0) {
 		n = (size_t)snprintf(line, sizeof line, "%s\n", e164);
 		if (write(fd, line, n) != (ssize_t)n || fsync(fd) < 0)
 			rc = -1;
@@ -100,7 +126,7 @@ wa_supp_add(const char *path, const char *e164)
 }
 
 int
-wa_supp_remove(const char *path, const char *e164)
+wa_supp_replace(const char *path, const char *e164, const char *with)
 {
 	char *line = NULL, *tmp, num[WA_PHONE_MAX];
 	size_t cap = 0;
@@ -123,6 +149,8 @@ wa_supp_remove(const char *path, const char *e164)
 		*end = '\0';
 		if (wa_phone_norm(line, NULL, num) == WA_PHONE_OK &&
 		    wa_phone_same(num, e164)) {
+			if (with && gone == 0)
+				fprintf(out, "%s\n", with);
 			gone++;
 			continue;
 		}

@@ -701,10 +701,18 @@ int wa_sig_ok(int kind, const char *secret, const void *body, size_t n,
 /* suppress.c: the suppression list, shared by wa-send and wa-hook */
 /* The same-user keys (wa_phone_key) of the numbers at PATH; empty if none; NULL on error. */
 struct wa_hash *wa_supp_load(const char *path);
+/*
+ * Is E164, or another number of the same user, suppressed by H? A number
+ * forgotten (wa-forget) is listed as its salted hash, and still counts.
+ */
+int wa_supp_has(struct wa_hash *h, const char *e164);
 /* Append E164 unless the same user is listed; fsync'd. 0 or -1. */
 int wa_supp_add(const char *path, const char *e164);
-/* Remove every number of the same user as E164 (rewrite, rename); how many, or -1. */
-int wa_supp_remove(const char *path, const char *e164);
+/*
+ * Remove every number of the same user as E164 (rewrite, rename), putting
+ * the line WITH in place of the first when WITH is not NULL; how many, or -1.
+ */
+int wa_supp_replace(const char *path, const char *e164, const char *with);
 
 /* words.c: opt-out and opt-in keywords */
 struct wa_words;
@@ -780,5 +788,15 @@ int wa_spool_close(struct wa_spool *s);
  * address bound, printable, into OUT. Dies with status 2 or 3.
  */
 int wa_listen(const char *spec, int loopback_only, char *out, size_t outlen);
+
+/* forget.c: what replaces the identifiers of a person forgotten */
+#define WA_FORGOTBUF 40
+/*
+ * Load the salt from $WA_HOME/salt, or with CREATE make it when there is
+ * none. 0, or -1 with errno (ENOENT: none and not made).
+ */
+int wa_forget_salt(int create);
+/* "forgotten:" and 24 hex digits of the salted HMAC of VALUE, into OUT. */
+void wa_forget_hash(const char *value, char *out);
 
 #endif

@@ -260,7 +260,7 @@ suppress(void)
 	fclose(fp);
 	ok(wa_supp_add(path, "+552187654321") == 0, "adding the same user");
 	isnum(lines(path), 3, "adds no line");
-	isnum(wa_supp_remove(path, "+552187654321"), 1,
+	isnum(wa_supp_replace(path, "+552187654321", NULL), 1,
 	    "removing a number removes the same user's other form");
 	h = wa_supp_load(path);
 	snprintf(line, sizeof line, "+447700900001");
@@ -281,7 +281,7 @@ suppress(void)
 	}
 	for (i = 0; i < 200; i++) {
 		wa_supp_add(path, "+15555550100");
-		wa_supp_remove(path, "+15555550100");
+		wa_supp_replace(path, "+15555550100", NULL);
 	}
 	waitpid(pid, NULL, 0);
 	isnum(lines(path), 2 + 200, "200 appends survive 200 rewrites");

@@ -1,0 +1,477 @@
+/* wa-forget: erase a person from the customer and order files, the ledger, the spool and the suppression list. */
+#include <sys/file.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wa.h"
+
+enum { K_RECORDS, K_LEDGER, K_EVENTS };
+enum { LEARN, EXPORT, ERASE };
+
+static struct {
+	struct wa_hash *ids, *emails, *phones;	/* phones by same-user key */
+	int dryrun, export;
+	long nids;		/* identifiers known, to see the set grow */
+	char **phonelist;	/* the same-user keys in phones */
+	size_t nphones;
+	json_t *out;		/* --export: what is held */
+	char *ledger, *events, *suppress;
+} g;
+
+static const char *const picked[] = { "id", "customer", "email", "phone",
+    "to", "from" };
+#define NPICKED (sizeof picked / sizeof *picked)
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: wa-forget [-n] [--export] [-f FILE]... [--ledger FILE]\n"
+	    "                 [--events FILE] [--suppress FILE] PHONE|EMAIL|ID...\n"
+	    "Erase a person: customer records become anonymous stubs, and in the\n"
+	    "orders, the ledger and the event spool a salted hash replaces what\n"
+	    "names them, so counts and reports stay. --export prints it all instead.\n"
+	    "  -f FILE                a customer or order file (JSON lines) to erase from\n"
+	    "      --ledger FILE      the send ledger ($WA_HOME/ledger.jsonl)\n"
+	    "      --events FILE      the event spool ($WA_HOME/events.jsonl)\n"
+	    "      --suppress FILE    the suppression list ($WA_HOME/suppress.txt)\n"
+	    "  -n, --dry-run          say what would change, change nothing\n"
+	    "      --export           print everything held about them as JSON\n"
+	    "  -h, --help             this help\n"
+	    "      --version          print the version\n");
+	exit(status);
+}
+
+static void
+lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+static void
+known(struct wa_hash *h, const char *v)
+{
+	if (!wa_hash_get(h, v)) {
+		wa_hash_put(h, v, (void *)1);
+		g.nids++;
+		if (h == g.phones) {
+			g.phonelist = wa_realloc(g.phonelist,
+			    (g.nphones + 1) * sizeof *g.phonelist);
+			g.phonelist[g.nphones++] = wa_strdup(v);
+		}
+	}
+}
+
+/* An identifier as given, or as a record holds it: an e-mail, a phone, or an id. */
+static void
+addwho(const char *s)
+{
+	char e164[WA_PHONE_MAX], k[WA_PHONE_MAX], *e;
+
+	if (s == NULL || *s == '\0' || strncmp(s, "forgotten:", 10) == 0)
+		return;
+	if (strchr(s, '@') && strncmp(s, "email:", 6) != 0) {
+		e = wa_strdup(s);
+		lower(e);
+		known(g.emails, e);
+		free(e);
+	} else if ((*s == '+' || strncmp(s, "phone:", 6) == 0) &&
+	    wa_phone_norm(s + (*s == '+' ? 0 : 6), NULL, e164) == WA_PHONE_OK) {
+		wa_phone_key(e164, k);
+		known(g.phones, k);
+	} else {
+		known(g.ids, s);
+		/* wa-import's ids for customers with no store id */
+		if (strncmp(s, "email:", 6) == 0 || strncmp(s, "phone:", 6) == 0)
+			addwho(s[0] == 'e' ? s + 6 : s);
+	}
+}
+
+static int
+isphone(const char *v)
+{
+	char e164[WA_PHONE_MAX], k[WA_PHONE_MAX];
+
+	if (v == NULL || wa_phone_norm(v, NULL, e164) != WA_PHONE_OK)
+		return 0;
+	wa_phone_key(e164, k);
+	return wa_hash_get(g.phones, k) != NULL;
+}
+
+static int
+isemail(const char *v)
+{
+	char *e;
+	int hit;
+
+	if (v == NULL)
+		return 0;
+	e = wa_strdup(v);
+	lower(e);
+	hit = wa_hash_get(g.emails, e) != NULL;
+	free(e);
+	return hit;
+}
+
+/* Is the record O (its picked fields) about the person? */
+static int
+matches(json_t *o, int kind)
+{
+	const char *id = wa_json_str(o, "id");
+
+	/* an event's or an order's id is its own, not the person's */
+	if (id && kind == K_RECORDS && !json_is_string(json_object_get(o, "type")) &&
+	    wa_hash_get(g.ids, id))
+		return 1;
+	if (id && kind == K_LEDGER && wa_hash_get(g.ids, id))
+		return 1;
+	if (wa_json_str(o, "customer") && wa_hash_get(g.ids, wa_json_str(o, "customer")))
+		return 1;
+	return isemail(wa_json_str(o, "email")) || isphone(wa_json_str(o, "phone")) ||
+	    isphone(wa_json_str(o, "to")) || isphone(wa_json_str(o, "from"));
+}
+
+static void
+learn(json_t *o, int kind)
+{
+	static const char *const keys[] = { "customer", "email", "phone", "to", "from" };
+	size_t i;
+
+	if (kind != K_EVENTS && !json_is_string(json_object_get(o, "type")))
+		addwho(wa_json_str(o, "id"));
+	for (i = 0; i < sizeof keys / sizeof *keys; i++)
+		addwho(wa_json_str(o, keys[i]));
+}
+
+static void
+hashed(json_t *o, const char *key, const char *v)
+{
+	char h[WA_FORGOTBUF];
+
+	wa_forget_hash(v, h);
+	json_object_set_new(o, key, json_string(h));
+}
+
+/* Replace the string at KEY by its hash (a phone: of its same-user key). */
+static void
+hashkey(json_t *o, const char *key)
+{
+	const char *v = wa_json_str(o, key);
+	char e164[WA_PHONE_MAX], k[WA_PHONE_MAX];
+	char *e;
+
+	if (v == NULL || strncmp(v, "forgotten:", 10) == 0)
+		return;
+	if ((!strcmp(key, "to") || !strcmp(key, "from") || !strcmp(key, "phone")) &&
+	    wa_phone_norm(v, NULL, e164) == WA_PHONE_OK) {
+		wa_phone_key(e164, k);
+		hashed(o, key, k);
+	} else if (!strcmp(key, "email")) {
+		e = wa_strdup(v);
+		lower(e);
+		hashed(o, key, e);
+		free(e);
+	} else {
+		hashed(o, key, v);
+	}
+}
+
+/* wa-send's dedupe key is CAMPAIGN/ID: the id part, when it is the person's, hashed. */
+static void
+rekey(json_t *o)
+{
+	const char *k = wa_json_str(o, "key"), *p;
+	char h[WA_FORGOTBUF];
+	struct wa_buf b = { 0 };
+
+	for (p = k ? strchr(k, '/') : NULL; p; p = strchr(p + 1, '/')) {
+		if (!wa_hash_get(g.ids, p + 1))
+			continue;
+		wa_forget_hash(p + 1, h);
+		wa_buf_add(&b, k, (size_t)(p + 1 - k));
+		wa_buf_adds(&b, h);
+		json_object_set_new(o, "key", json_string(wa_buf_str(&b)));
+		break;
+	}
+	wa_buf_free(&b);
+}
+
+static void
+drop(json_t *o, const char *const *keys)
+{
+	for (; *keys; keys++)
+		json_object_del(o, *keys);
+}
+
+/* A customer record becomes a stub: its counts, and nothing that names anyone. */
+static json_t *
+stub(json_t *o)
+{
+	static const char *const keep[] = { "orders", "spent", "currency",
+	    "first_order_at", "last_order_at", "last_fulfilled_at",
+	    "orders_365d", "spent_365d", "source", "created_at", "tags",
+	    "segment", "tier", "variant" };
+	json_t *s = json_object();
+	size_t i;
+
+	hashed(s, "id", wa_json_str(o, "id") ? wa_json_str(o, "id") : "?");
+	for (i = 0; i < sizeof keep / sizeof *keep; i++)
+		if (json_object_get(o, keep[i]))
+			json_object_set(s, keep[i], json_object_get(o, keep[i]));
+	json_object_set_new(s, "opt_in", json_false());
+	json_object_set_new(s, "forgotten", json_true());
+	return s;
+}
+
+static json_t *
+erase(json_t *o, int kind)
+{
+	static const char *const personal[] = { "name", "username", "user_id",
+	    "text", "payload", "content", "referral", "new_wa_id", "group",
+	    "extra", "abandoned_checkout_url", "first_name", "last_name",
+	    "phone_raw", NULL };
+	static const char *const ids[] = { "customer", "email", "phone", "to",
+	    "from", "wamid", "context", NULL };
+	size_t i;
+
+	if (kind == K_RECORDS && !json_is_string(json_object_get(o, "type")))
+		return stub(o);
+	if (kind == K_LEDGER)
+		hashkey(o, "id");
+	for (i = 0; ids[i]; i++)
+		hashkey(o, ids[i]);
+	rekey(o);
+	drop(o, personal);
+	json_object_set_new(o, "forgotten", json_true());
+	json_incref(o);
+	return o;
+}
+
+static const char *
+section(int kind, json_t *o)
+{
+	if (kind == K_LEDGER)
+		return "ledger";
+	if (kind == K_EVENTS)
+		return "events";
+	return json_is_string(json_object_get(o, "type")) ? "orders" : "customers";
+}
+
+/*
+ * Read IN (from PATH): learn the person's identifiers from their records,
+ * or put their records in the export, or copy IN to OUT (may be NULL for
+ * a dry run) with their records erased. How many records are theirs.
+ */
+static long
+scan(const char *path, int kind, int mode, FILE *in, FILE *out)
+{
+	json_t *o = json_object(), *full, *e;
+	char *line = NULL;
+	size_t cap = 0, errat;
+	ssize_t n;
+	long hits = 0;
+
+	while ((n = getline(&line, &cap, in)) > 0) {
+		size_t len = (size_t)n - (line[n - 1] == '\n');
+
+		if (wa_json_pick(line, len, picked, NPICKED, o, &errat) < 0 ||
+		    !matches(o, kind) || (full = json_loadb(line, len, 0, NULL)) == NULL) {
+			if (out)
+				fwrite(line, 1, (size_t)n, out);
+			continue;
+		}
+		hits++;
+		if (mode == LEARN)
+			learn(full, kind);
+		else if (mode == EXPORT)
+			json_array_append(json_object_get(g.out, section(kind, full)), full);
+		else if (out) {
+			e = erase(full, kind);
+			wa_json_put(out, e);
+			json_decref(e);
+		}
+		json_decref(full);
+	}
+	free(line);
+	json_decref(o);
+	if (ferror(in))
+		wa_die(WA_EXIT_FATAL, "%s:", path);
+	return hits;
+}
+
+static void
+learnfrom(const char *path, int kind)
+{
+	FILE *fp = fopen(path, "r");
+
+	if (fp == NULL) {
+		if (errno != ENOENT)
+			wa_die(WA_EXIT_FATAL, "%s:", path);
+		return;
+	}
+	scan(path, kind, LEARN, fp, NULL);
+	fclose(fp);
+}
+
+/*
+ * Erase from PATH, rewritten and renamed into place; the ledger and the
+ * spool under the lock wa-send and wa-hook take, so nothing they append
+ * meanwhile is lost.
+ */
+static long
+rewrite(const char *path, int kind, int locked)
+{
+	int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+	FILE *in, *out = NULL;
+	char *tmp = NULL;
+	long hits;
+
+	if (fd < 0) {
+		if (errno != ENOENT)
+			wa_die(WA_EXIT_FATAL, "%s:", path);
+		return 0;
+	}
+	if (locked && wa_lock_current(&fd, path, LOCK_EX) < 0)
+		wa_die(WA_EXIT_FATAL, "%s: cannot lock:", path);
+	if ((in = fdopen(fcntl(fd, F_DUPFD_CLOEXEC, 0), "r")) == NULL ||
+	    (!g.export && !g.dryrun && (out = wa_rewrite_open(path, &tmp)) == NULL))
+		wa_die(WA_EXIT_FATAL, "%s:", path);
+	hits = scan(path, kind, g.export ? EXPORT : ERASE, in, out);
+	fclose(in);
+	if (out && hits > 0 && wa_rewrite_commit(out, tmp, path) < 0)
+		wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", path);
+	if (out && hits == 0) {
+		fclose(out);
+		unlink(tmp);
+		free(tmp);
+	}
+	close(fd);
+	if (!g.export)
+		wa_warn("%s: %ld %s %s", path, hits, hits == 1 ? "record" : "records",
+		    g.dryrun ? "would be erased" : "erased");
+	return hits;
+}
+
+/* Forgotten numbers stay suppressed, as their hash: wa-send still skips them. */
+static long
+suppression(void)
+{
+	struct wa_hash *h = wa_supp_load(g.suppress);
+	char f[WA_FORGOTBUF];
+	long hits = 0, any = 0;
+	size_t i;
+
+	if (h == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", g.suppress);
+	for (i = 0; i < g.nphones; i++) {
+		any += wa_supp_has(h, g.phonelist[i]);
+		/* listed as a number, not yet as a hash */
+		if (!wa_hash_get(h, g.phonelist[i]))
+			continue;
+		hits++;
+		wa_forget_hash(g.phonelist[i], f);
+		if (!g.export && !g.dryrun &&
+		    wa_supp_replace(g.suppress, g.phonelist[i], f) < 0)
+			wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", g.suppress);
+	}
+	wa_hash_free(h);
+	if (g.export)
+		json_object_set_new(g.out, "suppressed", json_boolean(any > 0));
+	else if (hits)
+		wa_warn("%s: %ld %s %s", g.suppress, hits, hits == 1 ? "number" :
+		    "numbers", g.dryrun ? "would be hashed" : "hashed, still suppressed");
+	return hits;
+}
+
+static char *
+statefile(char *opt, const char *name)
+{
+	return opt ? opt : wa_strjoin(wa_home(), "/", name);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "events", required_argument, NULL, 'E' },
+		{ "export", no_argument, NULL, 'X' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "ledger", required_argument, NULL, 'L' },
+		{ "suppress", required_argument, NULL, 'S' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char **files = wa_calloc((size_t)argc, sizeof *files);
+	size_t nfiles = 0, i;
+	long before, hits = 0;
+	int c, pass;
+
+	wa_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "f:hn", longs, NULL)) != -1) {
+		switch (c) {
+		case 'f': files[nfiles++] = optarg; break;
+		case 'n': g.dryrun = 1; break;
+		case 'E': g.events = wa_strdup(optarg); break;
+		case 'L': g.ledger = wa_strdup(optarg); break;
+		case 'S': g.suppress = wa_strdup(optarg); break;
+		case 'X': g.export = 1; break;
+		case 'V': wa_version(); break;
+		case 'h': usage(0); break;
+		default: usage(WA_EXIT_USAGE);
+		}
+	}
+	if (optind == argc)
+		usage(WA_EXIT_USAGE);
+	g.ledger = statefile(g.ledger, "ledger.jsonl");
+	g.events = statefile(g.events, "events.jsonl");
+	g.suppress = statefile(g.suppress, "suppress.txt");
+	if (wa_forget_salt(!g.export && !g.dryrun) < 0 && !g.export && !g.dryrun)
+		wa_die(WA_EXIT_FATAL, "%s/salt:", wa_home());
+	g.ids = wa_hash_new();
+	g.emails = wa_hash_new();
+	g.phones = wa_hash_new();
+	for (; optind < argc; optind++)
+		addwho(argv[optind]);
+	/* an e-mail leads to a customer id, the id to a phone in the ledger... */
+	for (pass = 0, before = -1; pass < 4 && before != g.nids; pass++) {
+		before = g.nids;
+		for (i = 0; i < nfiles; i++)
+			learnfrom(files[i], K_RECORDS);
+		learnfrom(g.ledger, K_LEDGER);
+	}
+	if (g.export)
+		g.out = json_pack("{s:[], s:[], s:[], s:[]}", "customers", "orders",
+		    "ledger", "events");
+	for (i = 0; i < nfiles; i++)
+		hits += rewrite(files[i], K_RECORDS, 0);
+	hits += rewrite(g.ledger, K_LEDGER, 1);
+	hits += rewrite(g.events, K_EVENTS, 1);
+	hits += suppression();
+	if (g.export) {
+		json_dumpf(g.out, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(g.out);
+	}
+	if (hits == 0) {
+		wa_warn("nothing is held about them");
+		wa_fail(WA_EXIT_REC);
+	}
+	for (i = 0; i < g.nphones; i++)
+		free(g.phonelist[i]);
+	free(g.phonelist);
+	free(files);
+	wa_hash_free(g.ids);
+	wa_hash_free(g.emails);
+	wa_hash_free(g.phones);
+	free(g.ledger);
+	free(g.events);
+	free(g.suppress);
+	return wa_finish();
+}
