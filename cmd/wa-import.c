@@ -158,6 +158,26 @@ getcountry(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 }
 
 /* The identity fields a customer row and an order row both carry. */
+/* A birthday that is no date is left out: the customer still comes in. */
+static void
+getbirthday(struct imp *im, struct wa_rec *r, struct wa_cust *c)
+{
+	const char *s = wa_layout_get(&im->lay, r, WA_C_BIRTHDAY);
+	char buf[WA_TIMEBUF];
+	time_t t;
+
+	if (*s == '\0')
+		return;
+	if (wa_time_parse(s, im->dates, &t) < 0) {
+		wa_recwarn(r, "birthday '%s' is not a date (or needs --dates); "
+		    "left out", s);
+		return;
+	}
+	wa_time_fmt(t, buf);
+	buf[10] = '\0';
+	wa_strset(&c->birthday, buf);
+}
+
 static int
 getperson(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 {
@@ -182,6 +202,7 @@ getperson(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 	wa_strset(&c->province, wa_layout_get(&im->lay, r, WA_C_PROVINCE));
 	wa_strset(&c->city, wa_layout_get(&im->lay, r, WA_C_CITY));
 	wa_strset(&c->lang, wa_layout_get(&im->lay, r, WA_C_LANG));
+	getbirthday(im, r, c);
 	c->source = wa_strdup(im->lay.source);
 	return getphone(im, r, c);
 }

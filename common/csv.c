@@ -10,13 +10,17 @@ wa_csv_col(const struct wa_csvhdr *h, const char *names)
 {
 	const char *p = names, *bar;
 	size_t n, i;
+	int star;
 
 	for (;;) {
 		bar = strchr(p, '|');
 		n = bar ? (size_t)(bar - p) : strlen(p);
+		/* "Birthday (*": a prefix, for Shopify's metafield columns */
+		star = n > 0 && p[n - 1] == '*';
 		for (i = 0; i < h->n; i++)
-			if (strlen(h->name[i]) == n &&
-			    strncasecmp(h->name[i], p, n) == 0)
+			if ((star ? strlen(h->name[i]) >= n - 1 :
+			    strlen(h->name[i]) == n) &&
+			    strncasecmp(h->name[i], p, n - (size_t)star) == 0)
 				return (int)i;
 		if (bar == NULL)
 			return -1;

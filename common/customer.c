@@ -25,7 +25,7 @@ wa_cust_clear(struct wa_cust *c)
 {
 	char **s[] = { &c->id, &c->first, &c->last, &c->email, &c->phone,
 	    &c->phone_raw, &c->country, &c->province, &c->city, &c->lang,
-	    &c->note, &c->source, &c->optsrc };
+	    &c->note, &c->source, &c->optsrc, &c->birthday };
 	size_t i;
 
 	for (i = 0; i < sizeof s / sizeof *s; i++)
@@ -101,10 +101,10 @@ wa_cust_fold(struct wa_cust *d, struct wa_cust *n, int replace)
 {
 	char **dst[] = { &d->first, &d->last, &d->email, &d->phone,
 	    &d->phone_raw, &d->country, &d->province, &d->city, &d->lang,
-	    &d->source };
+	    &d->source, &d->birthday };
 	char **src[] = { &n->first, &n->last, &n->email, &n->phone,
 	    &n->phone_raw, &n->country, &n->province, &n->city, &n->lang,
-	    &n->source };
+	    &n->source, &n->birthday };
 	size_t i;
 
 	/* The id keys the ledger: keep it, but let a store's id replace a made-up one. */
@@ -262,6 +262,7 @@ wa_cust_fromjson(struct wa_cust *c, json_t *o, const char **why)
 	c->province = wa_strdup0(wa_json_str(o, "province"));
 	c->city = wa_strdup0(wa_json_str(o, "city"));
 	c->lang = wa_strdup0(wa_json_str(o, "lang"));
+	c->birthday = wa_strdup0(wa_json_str(o, "birthday"));
 	c->note = wa_strdup0(wa_json_str(o, "note"));
 	c->source = wa_strdup0(wa_json_str(o, "source"));
 	c->optsrc = wa_strdup0(wa_json_str(o, "opt_in_source"));
@@ -310,6 +311,8 @@ wa_cust_json(const struct wa_cust *c)
 	wa_json_setstr(o, "city", c->city);
 	wa_json_setstr(o, "tz", cc ? wa_tz_for(cc, c->country ? c->province : NULL) : NULL);
 	wa_json_setstr(o, "lang", c->lang);
+	if (c->birthday)
+		wa_json_setstr(o, "birthday", c->birthday);
 	json_object_set_new(o, "opt_in", json_boolean(c->opt_in == 1));
 	wa_json_setstr(o, "opt_in_source", c->optsrc);
 	json_object_set(o, "tags", c->tags);

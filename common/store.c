@@ -31,6 +31,9 @@ static const char *custnames[WA_NCOL] = {
 	[WA_C_SPENT] = "Total Spent|Total Spend",
 	[WA_C_CREATED] = "Sign Up|Date registered|date_registered|Created At",
 	[WA_C_LANG] = "Language|Locale|lang",
+	/* Shopify keeps it in a metafield, exported as "Birthday (customer.metafields...)" */
+	[WA_C_BIRTHDAY] = "Birthday|Birth Date|Date of Birth|Birthdate|billing_birthdate|"
+	    "Birthday (*|Birth date (*|Date of birth (*",
 };
 
 static const char *ordernames[WA_NCOL] = {

@@ -130,7 +130,10 @@ struct wa_csvhdr {
 	char **name;		/* header names, trimmed, BOM stripped */
 	size_t n;
 };
-/* Index of the first header matching one of NAMES ("a|b|c", case-insensitive), or -1. */
+/*
+ * Index of the first header matching one of NAMES ("a|b|c", case-insensitive;
+ * a name ending in '*' matches the headers it begins), or -1.
+ */
 int wa_csv_col(const struct wa_csvhdr *h, const char *names);
 /* Field I of R with one Shopify apostrophe and surrounding space removed; "" if absent. */
 const char *wa_csv_get(struct wa_rec *r, int i);
@@ -308,6 +311,7 @@ enum wa_col {
 	WA_C_PHONE2, WA_C_PHONE3, WA_C_COUNTRY, WA_C_COUNTRY2, WA_C_PROVINCE,
 	WA_C_CITY, WA_C_OPTIN_WA, WA_C_OPTIN_SMS, WA_C_OPTIN_ANY, WA_C_TAGS,
 	WA_C_NOTE, WA_C_ORDERS, WA_C_SPENT, WA_C_CREATED, WA_C_LANG,
+	WA_C_BIRTHDAY,
 	/* orders */
 	WA_O_NAME, WA_O_ID, WA_O_CREATED, WA_O_PAID, WA_O_FULFILLED,
 	WA_O_CANCELLED, WA_O_FINANCIAL, WA_O_FULFILLMENT, WA_O_TOTAL,
@@ -485,6 +489,7 @@ long long wa_graph_pair_wait(int n);
 struct wa_cust {
 	char *id, *first, *last, *email, *phone, *phone_raw, *country;
 	char *province, *city, *lang, *note, *source, *optsrc;
+	char *birthday;			/* YYYY-MM-DD */
 	int opt_in;			/* -1: not known */
 	int seen;			/* a row of this import matched it */
 	int listed;			/* a customer file names it, not only orders */

@@ -262,4 +262,13 @@ check_status "a bad option is a usage error: exit 2" 2 wa-import -t nonsense "$T
 check_status "a full disk on stdout is fatal: exit 3" 3 sh -c "wa-import '$TMP/v1.csv' >/dev/full"
 check_same "stdin works when no file is named" 2 "$(wa-import <"$TMP/v1.csv" | wc -l | tr -d ' ')"
 
+printf 'Customer ID,First Name,Email,Birthday (customer.metafields.facts.birth_date)\n1,Ana,a@x.com,1990-05-17\n2,Bo,b@x.com,soon\n3,Cy,c@x.com,\n' >"$TMP/bd.csv"
+check_same "a birthday from Shopify's metafield column, as a date" "shopify:1 1990-05-17|shopify:2 null|shopify:3 null" \
+	"$(wa-import "$TMP/bd.csv" 2>"$TMP/bd.err" | jq -r '"\(.id) \(.birthday)"' | tr '\n' '|' | sed 's/|$//')"
+check_same "one that is no date is left out, with a warning at its line" \
+	"wa-import: $TMP/bd.csv:3: birthday 'soon' is not a date (or needs --dates); left out" "$(cat "$TMP/bd.err")"
+printf 'Email,Date of Birth\nd@x.com,17/05/1990\ne@x.com,05/06/1991\n' >"$TMP/bd2.csv"
+check_same "a d/m/y birthday is read with --dates dmy" "1990-05-17 1991-06-05" \
+	"$(wa-import --dates dmy "$TMP/bd2.csv" 2>/dev/null | jq -r .birthday | tr '\n' ' ' | sed 's/ $//')"
+
 done_testing
