@@ -76,7 +76,11 @@ fetch(struct wa_api *a, const char *waba, int *npages)
 	struct wa_buf u = { 0 };
 	size_t i;
 
-	for (*npages = 0; *npages < MAXPAGES; free(after), after = next) {
+	for (*npages = 0;; free(after), after = next) {
+		/* a cursor that never ends must not loop, nor cut the list quietly */
+		if (*npages == MAXPAGES)
+			wa_die(WA_EXIT_FATAL, "message_templates: more than %d pages",
+			    MAXPAGES);
 		pageurl(&u, waba, after);
 		if ((page = wa_api_call(a, wa_buf_str(&u), NULL, err, sizeof err)) == NULL)
 			wa_die(WA_EXIT_FATAL, "message_templates: %s", err);

@@ -237,7 +237,8 @@ checkone(const struct wa_tmpl *t, size_t nbody, int htype, size_t nbutton,
 		    t->name, t->lang, t->status);
 	if (nbody != t->nbody)
 		return seterr(err, errsz, "template '%s' (%s) takes %zu body "
-		    "parameters, %zu given", t->name, t->lang, t->nbody, nbody);
+		    "parameter%s, %zu given", t->name, t->lang, t->nbody,
+		    t->nbody == 1 ? "" : "s", nbody);
 	if (t->htype < 0)
 		return seterr(err, errsz, "template '%s' (%s) has a %s header, "
 		    "which cannot be sent from here", t->name, t->lang, t->header);
@@ -253,7 +254,8 @@ checkone(const struct wa_tmpl *t, size_t nbody, int htype, size_t nbutton,
 		    t->header, htype == WA_GRAPH_HNONE ? "none" : given);
 	if (nbutton != t->ndynamic)
 		return seterr(err, errsz, "template '%s' (%s) takes %zu button "
-		    "parameters, %zu given", t->name, t->lang, t->ndynamic, nbutton);
+		    "parameter%s, %zu given", t->name, t->lang, t->ndynamic,
+		    t->ndynamic == 1 ? "" : "s", nbutton);
 	return 0;
 }
 

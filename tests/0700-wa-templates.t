@@ -85,6 +85,9 @@ check_same "with the API's error" \
 	"wa-templates: message_templates: HTTP 401, error 190 (account): Invalid OAuth access token - Cannot parse access token" \
 	"$(cat "$TMP/out")"
 check_same "the cache is kept after a failed sync" 5 "$(jq '.templates | length' "$CACHE")"
+WA_TOKEN=$TOKEN WA_API_URL=$URL wa-templates sync >"$TMP/out" 2>&1
+grep -q "$TOKEN" "$TMP/out" "$CACHE"
+check_same "the token is never printed nor cached" 1 $?
 WA_TOKEN=$TOKEN WA_API_URL=$URL WA_WABA_ID=999 wa-templates sync >"$TMP/out" 2>&1
 check_same "another account's id: exit 3" 3 $?
 grep -q "error 100 .*Unsupported get request. Object with ID '999'" "$TMP/out"

@@ -116,7 +116,7 @@ main(void)
 	    "a text header's parameter left out");
 	is(chk(c, "sale", "es", 0, WA_GRAPH_HTEXT, 1), "ok", "text header given");
 	is(chk(c, "sale", "es", 0, WA_GRAPH_HTEXT, 0),
-	    "template 'sale' (es) takes 1 button parameters, 0 given",
+	    "template 'sale' (es) takes 1 button parameter, 0 given",
 	    "button parameters counted");
 	is(chk(c, "visit", "en", 0, WA_GRAPH_HNONE, 0),
 	    "template 'visit' (en) has a location header, which cannot be sent from here",
