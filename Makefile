@@ -14,6 +14,8 @@ override CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 PKGS = jansson libcurl libmicrohttpd libcrypto
 DEPCFLAGS = $$($(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LDLIBS = $$($(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
+# wa-link draws QR codes (libqrencode) and deflates its PNGs (zlib).
+bin/wa-link: LDLIBS += -lqrencode -lz
 
 BIN = $(patsubst cmd/%.c,bin/%,$(wildcard cmd/*.c))
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard common/*.c))

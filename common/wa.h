@@ -803,5 +803,84 @@ int wa_listen(const char *spec, int loopback_only, char *out, size_t outlen);
 int wa_forget_salt(int create);
 /* "forgotten:" and 24 hex digits of the salted HMAC of VALUE, into OUT. */
 void wa_forget_hash(const char *value, char *out);
+/* url.c: percent-encoding */
+/* Append S with every byte but RFC 3986's unreserved ones as %XX. */
+void wa_url_enc(struct wa_buf *out, const char *s);
+
+/* api.c: one Graph API request at a time (wa-templates, wa-profile) */
+#define WA_API_MAXBODY (4 << 20)	/* a longer answer is cut: an error */
+struct wa_api;
+/*
+ * The token from WA_TOKEN or WA_TOKEN_FILE (dies with status 2 without
+ * one), the CA bundle from WA_CA_FILE; main calls curl_global_init first.
+ */
+struct wa_api *wa_api_new(void);
+/*
+ * GET URL, or POST the JSON BODY to it; the answer's object, or NULL
+ * with the reason in ERR: no answer, an error object ("HTTP 401, error
+ * 190 (account): ..."), or no JSON object.
+ */
+json_t *wa_api_call(struct wa_api *a, const char *url, json_t *body,
+    char *err, size_t errsz);
+void wa_api_free(struct wa_api *a);
+
+/* templates.c: the message template cache (see wa-templates(1)) */
+#define WA_TMPL_FILE "templates.json"	/* in wa_home() */
+#define WA_TMPL_STALE (7 * 86400)	/* older caches are warned about */
+struct wa_tmpl {
+	/* strings point into the cache's document */
+	const char *name, *lang, *category, *status, *header;
+	int htype;		/* WA_GRAPH_H*; -1: one wa-send cannot fill */
+	size_t nbody;		/* body parameters */
+	size_t nhead;		/* text header parameters */
+	size_t nbutton;		/* buttons, of which ndynamic take a parameter */
+	size_t ndynamic;
+};
+struct wa_tmpl_cache {
+	json_t *doc;		/* {"synced_at","templates":[record...]} */
+	struct wa_tmpl *t;
+	size_t n;
+	time_t synced;		/* 0: not known */
+};
+/*
+ * The cache record of a template object of GET /<WABA_ID>/message_templates:
+ * {"name","language","category","status","body_params","header",
+ * "header_params","buttons":[{"type","dynamic"}],"id","components"};
+ * NULL without a name or language.
+ */
+json_t *wa_tmpl_record(json_t *api);
+/* The cache of DOC (referenced), or NULL with the reason in ERR. */
+struct wa_tmpl_cache *wa_tmpl_read(json_t *doc, char *err, size_t errsz);
+/* The cache at PATH; NULL with errno (ENOENT: none yet) and the reason in ERR. */
+struct wa_tmpl_cache *wa_tmpl_load(const char *path, char *err, size_t errsz);
+/*
+ * Would a send of template NAME in LANG ("pt-BR" or pt_BR) with NBODY
+ * body parameters, a header of HTYPE (WA_GRAPH_H*) and NBUTTON button
+ * parameters go through? 0, or -1 with what is wrong in ERR (unknown
+ * template or language, not APPROVED, counts, header type).
+ */
+int wa_tmpl_check(const struct wa_tmpl_cache *c, const char *name,
+    const char *lang, size_t nbody, int htype, size_t nbutton, char *err,
+    size_t errsz);
+void wa_tmpl_free(struct wa_tmpl_cache *c);
+
+/* ref.c: the source tag of click-to-chat links (see wa-link(1)) */
+#define WA_REF_MAX 64	/* characters of a tag: letters, digits, -_.:/ */
+int wa_ref_valid(const char *ref);
+/* Append TEXT (may be NULL) and " [ref: REF]" to OUT; -1 for a bad REF. */
+int wa_ref_make(struct wa_buf *out, const char *text, const char *ref);
+/* The last "[ref: TAG]" of TEXT (case and the space optional) into OUT; 0, or -1. */
+int wa_ref_parse(const char *text, char *out, size_t outsz);
+
+/* profile.c: the business profile's fields and the API's limits */
+/*
+ * Check the profile fields of P (about, address, description, email,
+ * websites, vertical; messaging_product and profile_picture_url are let
+ * through) against the limits of the OpenAPI spec v23.0: 0, or -1 with
+ * the first problem in ERR.
+ */
+int wa_profile_check(json_t *p, char *err, size_t errsz);
+/* The fields a profile may set, NULL-terminated. */
+extern const char *const wa_profile_fields[];
 
 #endif

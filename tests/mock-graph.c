@@ -10,6 +10,9 @@
  * "text","key","at"}, key being the biz_opaque_callback_data.
  * GET /<version>/<PHONE_NUMBER_ID>?fields=throughput answers the throughput
  * level; GET /health answers "ok" (never delayed, never failed).
+ * GET /<version>/<WABA_ID>/message_templates pages through the -T templates;
+ * GET and POST .../<PHONE_NUMBER_ID>/whatsapp_business_profile keep a
+ * profile in memory, checked as the API checks it (see get_templates).
  *
  * The token is $WA_TOKEN, or the first line of $WA_TOKEN_FILE; never an
  * option. A request without it or with another one gets code 190 (HTTP 401).
@@ -901,6 +904,178 @@ get_node(struct MHD_Connection *c, struct req *r, uint64_t rn, const char *id)
 	set_json(r, 200, o);
 }
 
+/* The object GET message_templates lists for template I, built from the -T line. */
+static json_t *
+tpl_api(const struct tpl *t, size_t i)
+{
+	json_t *comps = json_array(), *btns = json_array(), *b;
+	struct wa_buf s = { 0 };
+	char num[32], cat[32], *p;
+	int k;
+
+	if (strcmp(t->header, "none") != 0) {
+		snprintf(num, sizeof num, "%s", t->header);
+		for (p = num; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		json_array_append_new(comps, json_pack("{s:s,s:s}", "type", "HEADER",
+		    "format", num));
+		if (strcmp(t->header, "text") == 0)
+			json_object_set_new(json_array_get(comps, 0), "text",
+			    json_string(t->hparams ? "Hello {{1}}" : "Hello"));
+	}
+	wa_buf_adds(&s, "Body of ");
+	wa_buf_adds(&s, t->name);
+	for (k = 1; k <= t->body; k++) {
+		snprintf(num, sizeof num, " {{%d}}", k);
+		wa_buf_adds(&s, num);
+	}
+	json_array_append_new(comps, json_pack("{s:s,s:s}", "type", "BODY",
+	    "text", wa_buf_str(&s)));
+	for (k = 0; k < t->nbtn; k++) {
+		if (t->btype[k] == 'u')
+			b = json_pack("{s:s,s:s,s:s}", "type", "URL", "text", "Open",
+			    "url", t->bdyn[k] ? "https://shop.example/{{1}}" : "https://shop.example/");
+		else if (t->btype[k] == 'q')
+			b = json_pack("{s:s,s:s}", "type", "QUICK_REPLY", "text", "Stop promotions");
+		else
+			b = json_pack("{s:s,s:s,s:s}", "type", "PHONE_NUMBER", "text", "Call us",
+			    "phone_number", "+" DISPLAY);
+		json_array_append_new(btns, b);
+	}
+	if (t->nbtn > 0)
+		json_array_append_new(comps, json_pack("{s:s,s:o}", "type", "BUTTONS",
+		    "buttons", btns));
+	else
+		json_decref(btns);
+	wa_buf_free(&s);
+	snprintf(num, sizeof num, "%zu", 920070352646140u + i);
+	snprintf(cat, sizeof cat, "%s", t->category);
+	for (p = cat; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:s}", "name", t->name, "language",
+	    t->lang, "status", t->status, "category", cat, "components", comps,
+	    "id", num);
+}
+
+/*
+ * GET /<version>/<WABA_ID>/message_templates?limit=N&after=CURSOR: the -T
+ * templates, N (2) a page, so that clients must page; paging.next only
+ * while more remain, as Graph does.
+ */
+static void
+get_templates(struct MHD_Connection *c, struct req *r, uint64_t rn, const char *url)
+{
+	const char *lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+	const char *after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+	unsigned long from = 0, n = 2, i;
+	char *end, cur[32], first[32], next[512];
+	json_t *data = json_array(), *paging;
+
+	if (lim != NULL && ((n = strtoul(lim, &end, 10)) < 1 || n > 1000 || *end)) {
+		json_decref(data);
+		set_error(r, rn, 100, "Param limit must be a number from 1 to 1000");
+		return;
+	}
+	if (after != NULL && (strncmp(after, "AQ", 2) != 0 ||
+	    (from = strtoul(after + 2, &end, 10)) > ntpls || strcmp(end, "==") != 0)) {
+		json_decref(data);
+		set_error(r, rn, 100, "Invalid cursor 'after'");
+		return;
+	}
+	for (i = from; i < ntpls && i < from + n; i++)
+		json_array_append_new(data, tpl_api(&tpls[i], i));
+	snprintf(first, sizeof first, "AQ%lu==", from);
+	snprintf(cur, sizeof cur, "AQ%lu==", i);
+	paging = json_pack("{s:{s:s,s:s}}", "cursors", "before", first, "after", cur);
+	if (i < ntpls) {
+		/* a '=' in the cursor is %3D in a URL */
+		snprintf(next, sizeof next, "http://%s%s?limit=%lu&after=AQ%lu%%3D%%3D",
+		    host ? host : "127.0.0.1", url, n, i);
+		json_object_set_new(paging, "next", json_string(next));
+	}
+	set_json(r, 200, json_pack("{s:o,s:o}", "data", data, "paging", paging));
+}
+
+static json_t *profile;	/* the business profile, under mu */
+
+static json_t *
+profile_default(void)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:[s],s:s,s:s}",
+	    "messaging_product", "whatsapp",
+	    "about", "Mock Store: we answer within a day",
+	    "address", "1 Test Street, Springfield",
+	    "description", "A store that exists only in the tests.",
+	    "email", "hello@shop.example",
+	    "websites", "https://shop.example/",
+	    "vertical", "RETAIL",
+	    "profile_picture_url", "https://pps.whatsapp.net/v/mock.jpg");
+}
+
+/* GET /<version>/<PHONE_NUMBER_ID>/whatsapp_business_profile?fields=a,b */
+static void
+get_profile(struct MHD_Connection *c, struct req *r, uint64_t rn)
+{
+	const char *fields = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "fields");
+	char buf[256], det[DETLEN], bar[80], *f, *save;
+	json_t *o = json_pack("{s:s}", "messaging_product", "whatsapp"), *v;
+
+	snprintf(buf, sizeof buf, "%s", fields ? fields :
+	    "about,address,description,email,profile_picture_url,websites,vertical");
+	pthread_mutex_lock(&mu);
+	for (f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+		snprintf(bar, sizeof bar, "|%s|", f);
+		if (!strstr("|messaging_product|about|address|description|email|"
+		    "profile_picture_url|websites|vertical|", bar)) {
+			pthread_mutex_unlock(&mu);
+			json_decref(o);
+			snprintf(det, sizeof det, "Tried accessing nonexisting field (%.64s) "
+			    "on node type (WhatsAppBusinessProfile)", f);
+			set_error(r, rn, 100, det);
+			return;
+		}
+		if ((v = json_object_get(profile, f)) != NULL)
+			json_object_set(o, f, v);
+	}
+	pthread_mutex_unlock(&mu);
+	/* the OpenAPI spec v23.0's shape: data[0].business_profile */
+	set_json(r, 200, json_pack("{s:[{s:o}]}", "data", "business_profile", o));
+}
+
+/* POST /<version>/<PHONE_NUMBER_ID>/whatsapp_business_profile: the fields given replace. */
+static void
+post_profile(struct req *r, uint64_t rn)
+{
+	char det[DETLEN];
+	const char *k;
+	json_t *b = NULL, *v;
+
+	if (r->big || r->body.len == 0 ||
+	    (b = json_loadb(r->body.s, r->body.len, 0, NULL)) == NULL ||
+	    !json_is_object(b) || strcmp(wa_json_str(b, "messaging_product") ?
+	    wa_json_str(b, "messaging_product") : "", "whatsapp") != 0) {
+		json_decref(b);
+		set_error(r, rn, 100, "The parameter messaging_product is required");
+		return;
+	}
+	json_object_del(b, "profile_picture_handle");	/* no uploads here */
+	if (json_object_get(b, "profile_picture_url") != NULL)
+		snprintf(det, sizeof det, "Unexpected key \"profile_picture_url\"");
+	if (json_object_get(b, "profile_picture_url") != NULL ||
+	    wa_profile_check(b, det, sizeof det) < 0) {
+		json_decref(b);
+		set_error(r, rn, 100, det);
+		return;
+	}
+	pthread_mutex_lock(&mu);
+	json_object_foreach(b, k, v)
+		json_object_set(profile, k, v);
+	pthread_mutex_unlock(&mu);
+	json_decref(b);
+	set_json(r, 200, json_pack("{s:b}", "success", 1));
+}
+
 static int
 authorized(struct MHD_Connection *c)
 {
@@ -971,6 +1146,11 @@ route(struct MHD_Connection *c, struct req *r, const char *url, const char *meth
 		seg[nseg++] = p;
 	if (nseg > 0 && seg[0][0] == 'v' && strchr(seg[0], '.'))
 		memmove(seg, seg + 1, sizeof seg[0] * (size_t)--nseg);
+	if (nseg == 2 && strcmp(seg[0], WABA_ID) == 0 &&
+	    strcmp(seg[1], "message_templates") == 0 && get) {
+		get_templates(c, r, n, url);
+		return;
+	}
 	if (nseg == 0 || nseg > 2 || strspn(seg[0], "0123456789") != strlen(seg[0]) ||
 	    (phone_id && strcmp(seg[0], phone_id) != 0)) {
 		set_patherr(r, n, method, nseg ? seg[0] : "");
@@ -981,6 +1161,9 @@ route(struct MHD_Connection *c, struct req *r, const char *url, const char *meth
 	else if (nseg == 2 && strcmp(seg[1], "messages") == 0 &&
 	    strcmp(method, "POST") == 0)
 		post_messages(r, n, seg[0]);
+	else if (nseg == 2 && strcmp(seg[1], "whatsapp_business_profile") == 0)
+		get ? get_profile(c, r, n) : strcmp(method, "POST") == 0 ?
+		    post_profile(r, n) : set_patherr(r, n, method, seg[0]);
 	else
 		set_patherr(r, n, method, seg[0]);
 }
@@ -1583,6 +1766,7 @@ main(int argc, char **argv)
 	tokens = rate;
 	tokens_at = mono_ms();
 	pairs = wa_hash_new();
+	profile = profile_default();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -1632,6 +1816,7 @@ main(int argc, char **argv)
 	for (; (rc = rcpts) != NULL; rcpts = rc->next, free(rc))
 		;
 	wa_hash_free(pairs);
+	json_decref(profile);
 	for (i = 0; i < ntpls; i++) {
 		free(tpls[i].name);
 		free(tpls[i].lang);
