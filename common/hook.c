@@ -223,6 +223,7 @@ message(struct ctx *c, json_t *m)
 {
 	json_t *ev = newev("message"), *k = contact(c, m);
 	const char *type = msgtype(m);
+	char ref[WA_REF_MAX + 1];
 
 	copystr(ev, "wamid", m, "id");
 	setphone(ev, "from", get(m, "from"));
@@ -238,6 +239,10 @@ message(struct ctx *c, json_t *m)
 	content(ev, m, type);
 	if (json_object_get(ev, "context") == NULL)
 		copystr(ev, "context", m, "context.id");
+	/* the tag a wa-link link puts in the text it fills in */
+	if (wa_json_str(ev, "text") &&
+	    wa_ref_parse(wa_json_str(ev, "text"), ref, sizeof ref) == 0)
+		json_object_set_new(ev, "ref", json_string(ref));
 	if (json_is_object(json_object_get(m, "referral")))
 		json_object_set(ev, "referral", json_object_get(m, "referral"));
 	seterror(ev, json_object_get(m, "errors"));

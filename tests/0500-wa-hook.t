@@ -146,6 +146,12 @@ check_same "and read as text" "Olá, café ☕ voilà https://loja.example/p?a=1
 check_same "phones come in E.164, times in UTC" "+5511987654321 2025-11-23T10:00:00Z Ana" \
 	"$(jq -r 'select(.wamid == "wamid.ACC") | "\(.from) \(.at) \(.name)"' "$SP")"
 
+# --- the source tag of a wa-link link
+text "$TMP/ref.json" wamid.REF 447700900044 'Hi! Is the blue mug in stock? [ref: product:sku123]'
+check_same "a message with a link's tag" 200 "$(post "$TMP/ref.json")"
+check_same "gets its ref" "product:sku123" "$(jq -r 'select(.wamid == "wamid.REF") | .ref' "$SP")"
+check_same "a message without one has none" "null" "$(jq -r 'select(.wamid == "wamid.ACC") | .ref' "$SP")"
+
 # --- real-shaped statuses, several entries in one POST
 cat >"$TMP/multi.json" <<'EOF'
 {"object":"whatsapp_business_account","entry":[
