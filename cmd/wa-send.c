@@ -15,6 +15,7 @@
 #define EXIT_BUSY 75
 #define BATCH 64	/* attempts flushed together before their requests leave */
 #define MAXPARAM 64
+#define WINDOW (24 * 60 * 60)	/* the customer-service window, seconds */
 
 struct job {
 	char *id, *to, *key, *lang, *body;
@@ -31,6 +32,7 @@ static struct {
 	const char *params[MAXPARAM];
 	struct wa_graph_button buttons[10];
 	int dryrun, retryunknown, nowait, quiet;
+	int reply;		/* --reply: the input is wa-hook events */
 	long maxretries, concurrency;
 	double rate;
 	struct wa_ledger *ledger;
@@ -47,6 +49,7 @@ static struct {
 	struct job *fly;	/* in flight */
 	struct job *retry;	/* waiting for their retry */
 	long nsent, nskipped, ndeferred, nfailed, nunknown;
+	long nother;		/* --reply: events that are no message */
 	int quiet0, quiet1;	/* --quiet: minutes of the day, -1: none */
 	long capn;		/* --cap N/DURATION */
 	long long capsecs, every;
@@ -64,7 +67,7 @@ usage(int status)
 	    "               [--button INDEX=TEXT]...\n"
 	    "               [--dry-run] [--ledger FILE] [--suppress FILE] [--rate N]\n"
 	    "               [--concurrency N] [--max-retries N] [--retry-unknown]\n"
-	    "               [--no-wait] [--now TIME] [--rejects FILE] [-q]\n"
+	    "               [--no-wait] [--now TIME] [--rejects FILE] [--reply] [-q]\n"
 	    "               [--quiet HH:MM-HH:MM] [--cap N/DURATION] [--every DURATION]\n"
 	    "               [FILE...]\n");
 	exit(status);
@@ -575,6 +578,82 @@ str(json_t *rec, const char *k, char *buf, size_t n)
 	return NULL;
 }
 
+/* A record that fails here, before anything is sent: not in the ledger, so fixed data goes out next run. */
+static void
+localfail(struct wa_rec *r, const char *id, const char *to, const char *err)
+{
+	json_t *o = event("failed", id, to);
+
+	json_object_set_new(o, "error", errobj(json_null(), err, "local"));
+	put(o);
+	g.nfailed++;
+	wa_reject(r, "%s", err);
+	wa_fail(WA_EXIT_REC);
+}
+
+/* A customer record: its id (NULL: none) and its phone in TO; -1 when it is skipped. */
+static int
+customer(json_t *rec, char *ib, char *pb, const char **id, char *to)
+{
+	const char *phone;
+
+	*id = str(rec, "id", ib, 32);
+	phone = str(rec, "phone", pb, 32);
+	if (phone == NULL || wa_phone_norm(phone,
+	    wa_json_str(rec, "country"), to) != WA_PHONE_OK) {
+		putreason("skipped", *id, phone, "invalid_phone");
+		return -1;
+	}
+	if (!json_is_true(json_object_get(rec, "opt_in"))) {
+		putreason("skipped", *id, to, "no_consent");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A wa-hook event, for --reply: a message gives its wamid as the id and its
+ * sender in TO, with no opt-in needed since the customer wrote first; -1
+ * when it gets no answer. Other events pass without a line of their own (a
+ * spool holds millions of statuses), counted for the summary.
+ */
+static int
+inbound(struct wa_rec *r, json_t *rec, const char **id, char *to)
+{
+	const char *ev = wa_json_str(rec, "event"), *from, *at;
+	time_t t;
+
+	if (ev == NULL || strcmp(ev, "message") != 0) {
+		g.nother++;
+		return -1;
+	}
+	*id = wa_json_str(rec, "wamid");
+	from = wa_json_str(rec, "from");
+	at = wa_json_str(rec, "at");
+	if (*id == NULL || **id == '\0') {
+		localfail(r, NULL, from, "missing field 'wamid'");
+		return -1;
+	}
+	/* A user known only by a business-scoped user_id has no number to answer. */
+	if (from == NULL || *from == '\0') {
+		putreason("skipped", *id, NULL, "no_phone");
+		return -1;
+	}
+	if (wa_phone_norm(from, NULL, to) != WA_PHONE_OK) {
+		putreason("skipped", *id, from, "invalid_phone");
+		return -1;
+	}
+	if (at == NULL || wa_time_parse(at, WA_DATES_ANY, &t) < 0) {
+		localfail(r, *id, to, "no time in field 'at'");
+		return -1;
+	}
+	if (wa_now() - t >= WINDOW) {
+		putreason("skipped", *id, to, "window_closed");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 onrecord(struct wa_rec *r, void *ctx)
 {
@@ -584,7 +663,7 @@ onrecord(struct wa_rec *r, void *ctx)
 	struct wa_buf lb = { 0 };
 	char to[WA_PHONE_MAX], pk[WA_PHONE_MAX], err[WA_GRAPH_ERRSZ];
 	char ib[32], pb[32];
-	const char *id, *phone;
+	const char *id;
 	char *key, *p;
 	struct job *j;
 	int st;
@@ -592,17 +671,9 @@ onrecord(struct wa_rec *r, void *ctx)
 	(void)ctx;
 	if (g.fatal)
 		goto out;
-	id = str(rec, "id", ib, sizeof ib);
-	phone = str(rec, "phone", pb, sizeof pb);
-	if (phone == NULL || wa_phone_norm(phone,
-	    wa_json_str(rec, "country"), to) != WA_PHONE_OK) {
-		putreason("skipped", id, phone, "invalid_phone");
+	if (g.reply ? inbound(r, rec, &id, to) < 0 :
+	    customer(rec, ib, pb, &id, to) < 0)
 		goto out;
-	}
-	if (!json_is_true(json_object_get(rec, "opt_in"))) {
-		putreason("skipped", id, to, "no_consent");
-		goto out;
-	}
 	wa_phone_key(to, pk);
 	if (wa_hash_get(g.supp, pk)) {
 		putreason("skipped", id, to, "suppressed");
@@ -664,12 +735,7 @@ onrecord(struct wa_rec *r, void *ctx)
 	body = g.text ? wa_graph_text(&m, g.text, rec, err, sizeof err) :
 	    wa_graph_template(&m, &g.tmpl, rec, err, sizeof err);
 	if (body == NULL) {
-		o = event("failed", j->id, j->to);
-		json_object_set_new(o, "error", errobj(json_null(), err, "local"));
-		put(o);
-		g.nfailed++;
-		wa_reject(r, "%s", err);
-		wa_fail(WA_EXIT_REC);
+		localfail(r, j->id, j->to, err);
 		job_free(j);
 		goto out;
 	}
@@ -765,6 +831,7 @@ main(int argc, char **argv)
 		{ "quiet", required_argument, NULL, 'Q' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "rejects", required_argument, NULL, 'R' },
+		{ "reply", no_argument, NULL, 'A' },
 		{ "retry-unknown", no_argument, NULL, 'U' },
 		{ "suppress", required_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
@@ -787,6 +854,7 @@ main(int argc, char **argv)
 	g.tmpl.lang = "{{lang|en_US}}";
 	while ((ch = getopt_long(argc, argv, "c:hl:m:p:qt:", longs, NULL)) != -1) {
 		switch (ch) {
+		case 'A': g.reply = 1; break;
 		case 'B':
 			if (nb == 10)
 				wa_die(WA_EXIT_USAGE, "--button: at most 10");
@@ -951,10 +1019,14 @@ main(int argc, char **argv)
 		wa_ledger_close(g.ledger);
 	curl_global_cleanup();
 	progress(1);
-	if (!g.quiet)
+	if (!g.quiet) {
 		fprintf(stderr, "%s: %s: %ld sent, %ld skipped, %ld deferred, "
-		    "%ld failed, %ld unknown\n", wa_prog, g.campaign, g.nsent,
+		    "%ld failed, %ld unknown", wa_prog, g.campaign, g.nsent,
 		    g.nskipped, g.ndeferred, g.nfailed, g.nunknown);
+		if (g.reply)
+			fprintf(stderr, ", %ld other events", g.nother);
+		fputc('\n', stderr);
+	}
 	wa_input_free(in);
 	status = wa_finish();
 	if (g.fatal)

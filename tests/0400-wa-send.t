@@ -29,14 +29,6 @@ ws() {
 	WA_TOKEN=$TOKEN WA_API_URL=$_u wa-send "$@"
 }
 
-# ev FILE ID: the event (and reason or error class) of record ID in FILE
-ev() {
-	jq -r --arg id "$2" 'select(.id == $id) |
-		.event + (if .reason then " " + .reason elif .error then " " + .error.class else "" end)' "$1"
-}
-
-lines() { wc -l <"$1" | tr -d ' '; }
-
 mkdir -p "$WA_HOME"
 # The Brazilian number is suppressed without its 9th digit: the same user.
 printf '%s\n' +447700900099 +552187654321 >"$WA_HOME/suppress.txt"
