@@ -31,7 +31,7 @@ static struct {
 	struct wa_graph_tmpl tmpl;
 	const char *params[MAXPARAM];
 	struct wa_graph_button buttons[10];
-	int dryrun, retryunknown, nowait, quiet;
+	int dryrun, retryunknown, retryfailed, nowait, quiet;
 	int reply;		/* --reply: the input is wa-hook events */
 	long maxretries, concurrency;
 	double rate;
@@ -64,11 +64,12 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-send -c CAMPAIGN (-t TEMPLATE [-l LANG] [-p PARAM]... | -m TEXT)\n"
 	    "               [--header-text T | --header-image URL | --header-document URL]\n"
-	    "               [--button INDEX=TEXT]...\n"
+	    "               [--button INDEX=TEXT]... [--reply]\n"
 	    "               [--dry-run] [--ledger FILE] [--suppress FILE] [--rate N]\n"
-	    "               [--concurrency N] [--max-retries N] [--retry-unknown]\n"
-	    "               [--no-wait] [--now TIME] [--rejects FILE] [--reply] [-q]\n"
-	    "               [--quiet HH:MM-HH:MM] [--cap N/DURATION] [--every DURATION]\n"
+	    "               [--concurrency N] [--max-retries N] [--retry-failed]\n"
+	    "               [--retry-unknown] [--no-wait] [--now TIME] [--rejects FILE]\n"
+	    "               [-q] [--quiet HH:MM-HH:MM] [--cap N/DURATION]\n"
+	    "               [--every DURATION]\n"
 	    "               [FILE...]\n");
 	exit(status);
 }
@@ -307,9 +308,14 @@ stoplang(const char *lang)
 	dropstopped();
 }
 
+/*
+ * J failed. HOLD: the seconds before a later run may try its key again, 0
+ * at once, -1 never (then it is skipped, failed_before, unless
+ * --retry-failed).
+ */
 static void
 fail(struct job *j, json_t *code, const char *title, const char *cls,
-    int retry)
+    long long hold)
 {
 	json_t *o = event("failed", j->id, j->to), *e;
 
@@ -318,7 +324,9 @@ fail(struct job *j, json_t *code, const char *title, const char *cls,
 	put(o);
 	o = entry("failed", j);
 	json_object_set_new(o, "error", e);
-	json_object_set_new(o, "retry", json_boolean(retry));
+	json_object_set_new(o, "retry", json_boolean(hold == 0));
+	if (hold > 0)
+		wa_json_settime(o, "until", wa_now() + (time_t)hold);
 	ledger_add(o);
 	g.nfailed++;
 	wa_fail(WA_EXIT_REC);
@@ -410,7 +418,7 @@ onanswer(struct wa_http_res *res, void *arg)
 			wa_graph_ans_free(&a);
 			return;
 		}
-		fail(j, code, a.err.title, wa_graph_classname(cls), 1);
+		fail(j, code, a.err.title, wa_graph_classname(cls), 0);
 		break;
 	case WA_GC_PAIR:
 		if (!isstopped(j) && wa_graph_pair_wait(j->tries) <= 64 &&
@@ -427,7 +435,8 @@ onanswer(struct wa_http_res *res, void *arg)
 		putreason("deferred", j->id, j->to, "pair_limit");
 		break;
 	case WA_GC_RECIPIENT:
-		fail(j, code, a.err.title, "recipient", 0);
+		fail(j, code, a.err.title, "recipient",
+		    wa_graph_hold(a.err.code));
 		if (a.kind == WA_GRAPH_ERROR && wa_graph_suppress(a.err.code)) {
 			snprintf(line, sizeof line, "%s\n", j->to);
 			if (wa_append(g.suppath, line, strlen(line)) < 0)
@@ -437,26 +446,27 @@ onanswer(struct wa_http_res *res, void *arg)
 		}
 		break;
 	case WA_GC_CAMPAIGN:
-		fail(j, code, a.err.title, "campaign", 1);
+		fail(j, code, a.err.title, "campaign", 0);
 		if (!g.stopped)
 			wa_warn("campaign %s stopped: %s", g.campaign, a.err.title);
 		g.stopped = 1;
 		stopall();
 		break;
 	case WA_GC_LANGUAGE:
-		fail(j, code, a.err.title, "template_language", 1);
+		fail(j, code, a.err.title, "template_language", 0);
 		wa_warn("language %s stopped: %s", j->lang ? j->lang : "?",
 		    a.err.title);
 		stoplang(j->lang);
 		break;
 	case WA_GC_ACCOUNT:
-		fail(j, code, a.err.title, "account", 1);
+		fail(j, code, a.err.title, "account", 0);
 		if (!g.fatal)
 			wa_warn("account error, everything stopped: %s", a.err.title);
 		g.fatal = 1;
 		stopall();
 		break;
 	default:
+		/* No known class: not for good, since it may not be the recipient's. */
 		fail(j, code, a.err.title, wa_graph_classname(cls), 0);
 		break;
 	}
@@ -512,17 +522,23 @@ step(long ms)
 	wa_http_step(g.http, onanswer, NULL, ms);
 }
 
-/* The last state of KEY in the ledger; a sent one older than --every is none. */
+/*
+ * The last state of KEY in the ledger; a sent one older than --every, and a
+ * failed one whose hold is over, are none.
+ */
 static int
 keystate(const char *key)
 {
-	time_t at = 0;
+	time_t at = 0, until;
 	int st = WA_LEDGER_NONE;
 
 	if (g.ledger)
 		st = wa_ledger_state(g.ledger, key, &at);
 	if (st == WA_LEDGER_SENT && g.every > 0 && at > 0 &&
 	    (long long)(wa_now() - at) >= g.every)
+		return WA_LEDGER_NONE;
+	if (st == WA_LEDGER_FAILED && (until = wa_ledger_until(g.ledger, key)) > 0 &&
+	    wa_now() >= until)
 		return WA_LEDGER_NONE;
 	return st;
 }
@@ -693,6 +709,11 @@ onrecord(struct wa_rec *r, void *ctx)
 		free(key);
 		goto out;
 	}
+	if (st == WA_LEDGER_FAILED && !g.retryfailed) {
+		putreason("skipped", id, to, "failed_before");
+		free(key);
+		goto out;
+	}
 	if ((st == WA_LEDGER_ATTEMPT || st == WA_LEDGER_UNKNOWN) &&
 	    !g.retryunknown) {
 		o = event("unknown", id, to);
@@ -832,6 +853,7 @@ main(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'r' },
 		{ "rejects", required_argument, NULL, 'R' },
 		{ "reply", no_argument, NULL, 'A' },
+		{ "retry-failed", no_argument, NULL, 'F' },
 		{ "retry-unknown", no_argument, NULL, 'U' },
 		{ "suppress", required_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
@@ -896,6 +918,7 @@ main(int argc, char **argv)
 				wa_die(WA_EXIT_USAGE, "--quiet: want HH:MM-HH:MM, as 21:00-09:00, not '%s'", optarg);
 			break;
 		}
+		case 'F': g.retryfailed = 1; break;
 		case 'h': usage(0); break;
 		case 'l': g.tmpl.lang = optarg; break;
 		case 'L': g.ledgerpath = optarg; break;

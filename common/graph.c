@@ -779,6 +779,13 @@ wa_graph_suppress(long long code)
 }
 
 long long
+wa_graph_hold(long long code)
+{
+	/* The per-user marketing cap: Meta asks to wait a day, not forever. */
+	return code == 131049 ? 24 * 60 * 60 : -1;
+}
+
+long long
 wa_graph_pair_wait(int n)
 {
 	long long s = 1;

@@ -12,6 +12,7 @@
 struct keystate {
 	int state;
 	time_t at;
+	time_t until;		/* FAILED: may be tried again from then; 0: never */
 	char to[WA_PHONE_MAX];	/* the same-user key of the recipient */
 };
 
@@ -67,8 +68,9 @@ take(struct wa_ledger *l, json_t *e)
 {
 	const char *event = wa_json_str(e, "event"), *key = wa_json_str(e, "key");
 	const char *to = wa_json_str(e, "to"), *at = wa_json_str(e, "at");
+	const char *until = wa_json_str(e, "until");
 	struct keystate *k;
-	time_t t = 0;
+	time_t t = 0, u = 0;
 	int state;
 
 	if (event == NULL || key == NULL ||
@@ -85,8 +87,11 @@ take(struct wa_ledger *l, json_t *e)
 		wa_phone_key(to, k->to);
 		addtime(l, k->to, t);
 	}
+	if (state == WA_LEDGER_FAILED && until)
+		wa_time_parse(until, WA_DATES_ANY, &u);
 	k->state = state;
 	k->at = t;
+	k->until = u;
 	l->entries++;
 	return 0;
 }
@@ -112,7 +117,9 @@ untear(struct wa_ledger *l, const char *buf, size_t n)
 static int
 load(struct wa_ledger *l)
 {
-	static const char *const keys[] = { "event", "key", "to", "at", "retry" };
+	static const char *const keys[] = {
+		"event", "key", "to", "at", "retry", "until"
+	};
 	struct wa_buf all = { 0 };
 	char tmp[65536], *p, *nl, *end;
 	json_t *e = json_object();
@@ -133,7 +140,7 @@ load(struct wa_ledger *l)
 		if (nl == p)
 			continue;
 		/* Only the fields a state needs are built; the line is checked whole. */
-		if (wa_json_pick(p, (size_t)(nl - p), keys, 5, e, &at) < 0 ||
+		if (wa_json_pick(p, (size_t)(nl - p), keys, 6, e, &at) < 0 ||
 		    take(l, e) < 0) {
 			wa_warnat(l->path, line, "not a ledger entry; ignored");
 			l->bad++;
@@ -177,6 +184,14 @@ wa_ledger_state(struct wa_ledger *l, const char *key, time_t *at)
 	if (at)
 		*at = k ? k->at : 0;
 	return k ? k->state : WA_LEDGER_NONE;
+}
+
+time_t
+wa_ledger_until(struct wa_ledger *l, const char *key)
+{
+	struct keystate *k = wa_hash_get(l->keys, key);
+
+	return k && k->state == WA_LEDGER_FAILED ? k->until : 0;
 }
 
 int

@@ -461,6 +461,11 @@ int wa_graph_class(const struct wa_graph_err *e, long http);
 const char *wa_graph_classname(int cls);
 /* Does CODE mean the recipient opted out (131050): add to suppress.txt? */
 int wa_graph_suppress(long long code);
+/*
+ * Seconds before a recipient refused with CODE (a recipient-class error)
+ * may be tried again, -1 for never: a later run skips it until then.
+ */
+long long wa_graph_hold(long long code);
 /* Seconds to wait before retry N (from 0) after a pair limit: 4^N. */
 long long wa_graph_pair_wait(int n);
 
@@ -566,7 +571,7 @@ enum {
 	WA_LEDGER_NONE,		/* never tried */
 	WA_LEDGER_ATTEMPT,	/* tried, no outcome: it might have gone out */
 	WA_LEDGER_SENT,
-	WA_LEDGER_FAILED,	/* refused for good */
+	WA_LEDGER_FAILED,	/* refused for good, or until a time */
 	WA_LEDGER_RETRY,	/* refused, may be tried again */
 	WA_LEDGER_UNKNOWN	/* the answer was lost after the request left */
 };
@@ -581,10 +586,16 @@ struct wa_ledger *wa_ledger_open(const char *path, int wait);
 struct wa_ledger *wa_ledger_read(const char *path);
 /* The last state of dedupe KEY, and when it was reached. */
 int wa_ledger_state(struct wa_ledger *l, const char *key, time_t *at);
+/*
+ * For a key FAILED for good: when it may be tried again (the entry's
+ * "until"), or 0 for never.
+ */
+time_t wa_ledger_until(struct wa_ledger *l, const char *key);
 /* Messages that may have reached the WhatsApp user of E164 since SINCE. */
 int wa_ledger_recent(struct wa_ledger *l, const char *e164, time_t since);
 /*
- * Queue ENTRY ({"event":"attempt|sent|failed|unknown","key",..."at","to"})
+ * Queue ENTRY ({"event":"attempt|sent|failed|unknown","key",..."at","to"};
+ * a failed one has "retry", true or false, and may have "until")
  * and take it into the state; nothing is durable before wa_ledger_flush.
  */
 int wa_ledger_add(struct wa_ledger *l, json_t *entry);

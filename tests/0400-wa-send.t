@@ -185,6 +185,35 @@ check "131050: the number is added to suppress.txt" grep -qx '+447700900021' "$W
 ws "$URL" -c opt2 -t hello "$TMP/err.jsonl" >"$TMP/e2" 2>>"$TMP/stderr"
 check_same "131050: and suppressed in the next campaign" "skipped suppressed" "$(ev "$TMP/e2" e1)"
 
+# Refused for good: not tried again on the next run, unless --retry-failed
+cat >"$TMP/gone.jsonl" <<'EOF'
+{"id":"g1","phone":"+447700900023","opt_in":true}
+{"id":"g2","phone":"+447700900024","opt_in":true}
+{"id":"g3","phone":"+447700900025","opt_in":true}
+EOF
+start gone --error +447700900023=131026 --error +447700900024=131049 --error +447700900025=999999
+# gone WHEN ARGS...: a run of the gone campaign at WHEN; its events by record
+gone() {
+	_w=$1; shift
+	ws "$URL" -c gone -t hello --now "$_w" "$@" "$TMP/gone.jsonl" >"$TMP/g.out" 2>>"$TMP/stderr"
+	echo "$? $(for i in 1 2 3; do ev "$TMP/g.out" g$i; done | paste -sd'|' -)"
+}
+# tries: the attempts of each gone key in the ledger
+tries() {
+	jq -r 'select(.event == "attempt" and (.key | startswith("gone/"))) | .key' \
+		"$WA_HOME/ledger.jsonl" | sort | uniq -c | awk '{ printf "%s ", $1 }'
+}
+check_same "131026 and 131049 fail as recipient errors, a code of no known class as unknown" \
+	"1 failed recipient|failed recipient|failed unknown" "$(gone 2026-11-23T10:00:00Z)"
+check_same "ten minutes later: the recipient errors are skipped, failed_before; the unknown class is tried again" \
+	"1 skipped failed_before|skipped failed_before|failed unknown" "$(gone 2026-11-23T10:10:00Z)"
+check_same "a day later: 131049 (wait 24 h) is tried again, 131026 is not" \
+	"1 skipped failed_before|failed recipient|failed unknown" "$(gone 2026-11-24T10:00:01Z)"
+check_same "--retry-failed: tried again" \
+	"1 failed recipient|failed recipient|failed unknown" "$(gone 2026-11-24T10:10:00Z --retry-failed)"
+check_same "the attempts in the ledger: no request for a skipped key" "2 3 4 " "$(tries)"
+URL=$MAIN
+
 awk 'BEGIN { for (i = 1; i <= 6; i++) printf "{\"id\":\"c%d\",\"phone\":\"+4477009003%02d\",\"opt_in\":true}\n", i, i }' >"$TMP/camp.jsonl"
 start camp --error +447700900301=132000 -o "$TMP/camp.log"
 ws "$URL" -c camp -t hello --rate 2 "$TMP/camp.jsonl" >"$TMP/c1" 2>>"$TMP/stderr"
