@@ -27,7 +27,7 @@ struct job {
 };
 
 static struct {
-	const char *campaign, *text, *ledgerpath, *suppath;
+	const char *campaign, *text, *ledgerpath, *suppath, *events;
 	struct wa_graph_tmpl tmpl;
 	const char *params[MAXPARAM];
 	struct wa_graph_button buttons[10];
@@ -69,7 +69,7 @@ usage(int status)
 	    "               [--concurrency N] [--max-retries N] [--retry-failed]\n"
 	    "               [--retry-unknown] [--no-wait] [--now TIME] [--rejects FILE]\n"
 	    "               [-q] [--quiet HH:MM-HH:MM] [--cap N/DURATION]\n"
-	    "               [--every DURATION]\n"
+	    "               [--every DURATION] [--events FILE]\n"
 	    "               [FILE...]\n");
 	exit(status);
 }
@@ -810,6 +810,19 @@ loadsupp(void)
 	fclose(fp);
 }
 
+/* Keys left unknown by an earlier run, settled by the webhook statuses wa-hook wrote. */
+static void
+settle(void)
+{
+	long n = wa_ledger_settle(g.ledger, g.events, wa_now());
+
+	if (n < 0)
+		wa_die(WA_EXIT_FATAL, "%s: cannot settle unknown outcomes:", g.events);
+	if (n > 0 && !g.quiet)
+		fprintf(stderr, "%s: %ld unknown outcomes settled from %s\n",
+		    wa_prog, n, g.events);
+}
+
 static char *
 token(void)
 {
@@ -840,6 +853,7 @@ main(int argc, char **argv)
 		{ "cap", required_argument, NULL, 'P' },
 		{ "concurrency", required_argument, NULL, 'C' },
 		{ "dry-run", no_argument, NULL, 'D' },
+		{ "events", required_argument, NULL, 'K' },
 		{ "every", required_argument, NULL, 'E' },
 		{ "header-document", required_argument, NULL, 'H' },
 		{ "header-image", required_argument, NULL, 'I' },
@@ -920,6 +934,7 @@ main(int argc, char **argv)
 		}
 		case 'F': g.retryfailed = 1; break;
 		case 'h': usage(0); break;
+		case 'K': g.events = optarg; break;
 		case 'l': g.tmpl.lang = optarg; break;
 		case 'L': g.ledgerpath = optarg; break;
 		case 'm': g.text = optarg; break;
@@ -969,6 +984,8 @@ main(int argc, char **argv)
 		g.ledgerpath = wa_strjoin(wa_home(), "/", "ledger.jsonl");
 	if (g.suppath == NULL)
 		g.suppath = wa_strjoin(wa_home(), "/", "suppress.txt");
+	if (g.events == NULL)
+		g.events = wa_strjoin(wa_home(), "/", "events.jsonl");
 	g.seen = wa_hash_new();
 	g.stoplang = wa_hash_new();
 	g.waitcnt = wa_hash_new();
@@ -1000,6 +1017,7 @@ main(int argc, char **argv)
 		memset(tok, 0, strlen(tok));
 		free(tok);
 	}
+	settle();
 	g.tty = !g.quiet && isatty(2);
 	g.start = mono();
 	in = wa_input_new(WA_FMT_AUTO);

@@ -601,6 +601,21 @@ int wa_ledger_recent(struct wa_ledger *l, const char *e164, time_t since);
 int wa_ledger_add(struct wa_ledger *l, json_t *entry);
 /* Write and fsync what was added: an attempt must be flushed before its request leaves. */
 int wa_ledger_flush(struct wa_ledger *l);
+/*
+ * Settle the keys whose outcome is unknown (ATTEMPT, UNKNOWN) from the
+ * status events of wa-hook in the file EVENTS, one JSON object a line:
+ * {"event":"status","key","status":"sent|delivered|read|failed","wamid",
+ * "at", and for failed "error":{"code","title"} or Meta's "errors"}. A key
+ * seen delivered or read, else sent, gets a "sent" entry with the wamid; one
+ * seen failed gets a "failed" one, for good by a recipient error (as
+ * wa_graph_hold says), else to be tried again. Entries say "via":"webhook".
+ * Statuses dated more than 10 minutes before the key's last entry are about
+ * an earlier send of it. Only the fields of a status are parsed, and the
+ * file is not read at all when no key is open. On a ledger from
+ * wa_ledger_read the state changes in memory only. Returns how many keys
+ * were settled (0 for an absent file), or -1 with errno.
+ */
+long wa_ledger_settle(struct wa_ledger *l, const char *events, time_t now);
 long wa_ledger_entries(const struct wa_ledger *l);
 void wa_ledger_close(struct wa_ledger *l);
 

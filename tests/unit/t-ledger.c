@@ -131,6 +131,9 @@ main(void)
 	ok(wa_ledger_until(l, "c4/x") == t("2026-11-06T10:00:02Z"),
 	    "a failure held until a time is read back with it");
 	ok(wa_ledger_until(l, "c1/shopify:2") == 0, "a failure for good has no end");
+	isnum(wa_ledger_settle(l, dir, 0), 0, "no key is open: the events are not even read");
+	add(l, "attempt", "c5/x", "+447700900123", "2026-11-05T10:00:00Z");
+	isnum(wa_ledger_settle(l, dir, 0), -1, "a key is open: they are read (a directory fails)");
 	n = (int)strlen(slurp());
 	ok(n > 0 && slurp()[n - 1] == '\n', "and cut off, so the next append starts a line");
 	wa_ledger_close(l);
