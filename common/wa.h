@@ -202,6 +202,8 @@ int wa_dur_parse(const char *s, long long *secs);
  */
 int wa_now_set(const char *s);
 time_t wa_now(void);
+/* Seconds of the monotonic clock, for waits and rates (never --now). */
+double wa_mono(void);
 
 /* tz.c: time zones */
 /*
@@ -618,6 +620,55 @@ int wa_ledger_flush(struct wa_ledger *l);
 long wa_ledger_settle(struct wa_ledger *l, const char *events, time_t now);
 long wa_ledger_entries(const struct wa_ledger *l);
 void wa_ledger_close(struct wa_ledger *l);
+
+/* sendq.c: wa-send's queue: attempt first, paced requests, retries, error classes */
+/* wa-send's event line {"event","id","to","campaign","at"}; ID, TO NULL: null. */
+json_t *wa_sendq_event(const char *campaign, const char *ev, const char *id,
+    const char *to);
+/* An event's "error": {"code","title","class"}; CODE is taken. */
+json_t *wa_sendq_error(json_t *code, const char *title, const char *cls);
+struct wa_sendq_cfg {
+	const char *campaign;
+	const char *url;		/* the messages edge */
+	struct wa_ledger *ledger;	/* open for writing */
+	const char *ledgerpath;		/* for messages */
+	const char *suppath;		/* 131050 adds the number here */
+	struct wa_hash *supp;		/* and its phone key here */
+	double rate;			/* as wa_http_new */
+	long concurrency, maxretries;
+	/* Each outcome as an event (sent, failed, deferred, unknown), taken. */
+	void (*emit)(json_t *o, void *arg);
+	void *arg;
+};
+/*
+ * Every message goes through the queue: its "attempt" is in the ledger and
+ * synced before its request leaves, its outcome after. Transient errors and
+ * throttling are retried with backoff and jitter (throttling halves the
+ * rate), a pair limit after 4^n s; a recipient error fails the message (for
+ * good, or for wa_graph_hold), 131050 suppresses the number; a campaign
+ * error defers everything queued, 132001 what is queued in its language, an
+ * account error everything, for good. TOKEN is copied.
+ */
+struct wa_sendq *wa_sendq_new(const struct wa_sendq_cfg *c, const char *token);
+/* The reason a message in LANG (NULL: none) cannot go now, or NULL. */
+const char *wa_sendq_stopped(struct wa_sendq *q, const char *lang);
+/* An account error stopped everything: read no more. */
+int wa_sendq_fatal(const struct wa_sendq *q);
+/* Queue the request BODY (taken) for record ID to TO under the dedupe KEY. */
+void wa_sendq_add(struct wa_sendq *q, const char *id, const char *to,
+    const char *key, const char *lang, json_t *body);
+/* Is the backlog over twice the concurrency: step before adding more? */
+int wa_sendq_full(const struct wa_sendq *q);
+/* Messages queued to the user of TO and not in the ledger yet, for caps. */
+long wa_sendq_waiting(struct wa_sendq *q, const char *to);
+/*
+ * Start what is due and drive the requests for up to MS milliseconds (-1:
+ * until the next retry is due, a second at most). 0 when nothing is left.
+ */
+int wa_sendq_step(struct wa_sendq *q, long ms);
+size_t wa_sendq_inflight(const struct wa_sendq *q);
+/* Requests still in flight (after an account error) are unknown, "stopped". */
+void wa_sendq_free(struct wa_sendq *q);
 
 /* rules.c: rules files of wa-segment and wa-tag, and raw record edits */
 enum { WA_RULES_SEGMENTS, WA_RULES_TAGS };
