@@ -443,6 +443,7 @@ newq(const char *url, const char *tok)
 
 	c.campaign = g.campaign;
 	c.url = url;
+	c.cafile = getenv("WA_CA_FILE");
 	c.ledger = g.ledger;
 	c.ledgerpath = g.ledgerpath;
 	c.suppath = g.suppath;

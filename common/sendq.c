@@ -448,6 +448,9 @@ onanswer(struct wa_http_res *res, void *arg)
 		return;
 	}
 	wa_graph_answer(&a, res->status, res->body, res->len);
+	/* Never sent: libcurl says why (a refused connection, a bad certificate). */
+	if (res->status == 0 && res->error)
+		a.err.title = res->error;
 	if (a.kind == WA_GRAPH_SENT) {
 		sent(q, j, a.wamid);
 		job_free(j);
@@ -488,6 +491,8 @@ wa_sendq_new(const struct wa_sendq_cfg *c, const char *token)
 	q->waittail = &q->wait;
 	q->http = wa_http_new(c->rate, (int)c->concurrency, 30000);
 	wa_http_auth(q->http, token);
+	if (c->cafile && *c->cafile)
+		wa_http_ca(q->http, c->cafile);
 	/* The jitter of the backoff differs between runs and processes. */
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	return q;

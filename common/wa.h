@@ -552,6 +552,11 @@ typedef void wa_http_fn(struct wa_http_res *res, void *arg);
 struct wa_http *wa_http_new(double rate, int maxflight, long timeout_ms);
 /* The bearer token for Authorization; kept in memory only, never printed, never in argv. */
 void wa_http_auth(struct wa_http *h, const char *token);
+/*
+ * Trust the CA certificates of the PEM FILE instead of the system's: for a
+ * TLS proxy with a private CA, or a test (libcurl reads no variable for it).
+ */
+void wa_http_ca(struct wa_http *h, const char *file);
 /* Queue a POST of the JSON BODY (copied) to URL; it starts when pacing allows. */
 void wa_http_post(struct wa_http *h, const char *url, const char *body, void *ctx);
 /*
@@ -630,6 +635,7 @@ json_t *wa_sendq_error(json_t *code, const char *title, const char *cls);
 struct wa_sendq_cfg {
 	const char *campaign;
 	const char *url;		/* the messages edge */
+	const char *cafile;		/* as wa_http_ca; NULL: the system's */
 	struct wa_ledger *ledger;	/* open for writing */
 	const char *ledgerpath;		/* for messages */
 	const char *suppath;		/* 131050 adds the number here */
