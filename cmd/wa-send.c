@@ -365,6 +365,26 @@ message(struct wa_rec *r, json_t *rec, const char *id, const char *to,
 	free(lang);
 }
 
+/*
+ * After an account error the rest of the input is read only to say so, one
+ * event a record, unchecked (in --reply, for the messages).
+ */
+static void
+stopped(json_t *rec)
+{
+	const char *ev = wa_json_str(rec, "event");
+	char ib[32], pb[32];
+
+	if (!g.reply)
+		putreason("deferred", str(rec, "id", ib, sizeof ib),
+		    str(rec, "phone", pb, sizeof pb), "stopped");
+	else if (ev && strcmp(ev, "message") == 0)
+		putreason("deferred", wa_json_str(rec, "wamid"),
+		    wa_json_str(rec, "from"), "stopped");
+	else
+		g.nother++;
+}
+
 static int
 onrecord(struct wa_rec *r, void *ctx)
 {
@@ -374,8 +394,10 @@ onrecord(struct wa_rec *r, void *ctx)
 	char *key;
 
 	(void)ctx;
-	if (g.q && wa_sendq_fatal(g.q))
+	if (g.q && wa_sendq_fatal(g.q)) {
+		stopped(rec);
 		goto out;
+	}
 	if (g.reply ? inbound(r, rec, &id, to) < 0 :
 	    customer(rec, ib, pb, &id, to) < 0)
 		goto out;
@@ -395,7 +417,7 @@ onrecord(struct wa_rec *r, void *ctx)
 out:
 	if (rec != r->json)
 		json_decref(rec);
-	return g.q && wa_sendq_fatal(g.q);
+	return 0;
 }
 
 static void

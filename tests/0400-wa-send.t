@@ -108,8 +108,13 @@ env -u WA_TOKEN WA_TOKEN_FILE="$TMP/token" WA_API_URL="$URL" wa-send -c tf -t he
 check_same "WA_TOKEN_FILE: the token is read from its first line" "0 sent" "$? $(ev "$TMP/tf" h1)"
 check_status "no WA_PHONE_NUMBER_ID: exit 2" 2 env -u WA_PHONE_NUMBER_ID WA_TOKEN=x WA_API_URL="$URL" wa-send -c x -t hello "$TMP/h.jsonl"
 check_status "no -c: exit 2" 2 ws "$URL" -t hello "$TMP/recs.jsonl"
-check_status "a wrong token is an account error: exit 3" 3 \
-	env WA_TOKEN=wrong-token WA_API_URL="$URL" wa-send -c acct -t hello --ledger "$TMP/acct.jsonl" "$TMP/recs.jsonl"
+awk 'BEGIN { for (i = 1; i <= 20; i++) printf "{\"id\":\"a%d\",\"phone\":\"+4477009006%02d\",\"opt_in\":true}\n", i, i }' >"$TMP/acct.jsonl"
+env WA_TOKEN=wrong-token WA_API_URL="$URL" wa-send -c acct -t hello --concurrency 1 \
+	--ledger "$TMP/acct.ledger" "$TMP/acct.jsonl" >"$TMP/a1" 2>>"$TMP/stderr"
+check_same "a wrong token is an account error: exit 3" "3 failed account" "$? $(ev "$TMP/a1" a1)"
+check_same "an account error: still one event per record, the records not read yet deferred, stopped" \
+	"20 20 deferred stopped" \
+	"$(lines "$TMP/a1") $(jq -r .id "$TMP/a1" | sort -u | wc -l | tr -d ' ') $(ev "$TMP/a1" a20)"
 
 # --dry-run: bodies out, nothing sent, no ledger, no token
 n=$(lines "$TMP/log.jsonl")
