@@ -13,6 +13,7 @@
 
 #define EXIT_BUSY 75
 #define MAXPARAM 64
+#define MAXFIELDS 128	/* fields parsed; past that, all of them */
 #define WINDOW (24 * 60 * 60)	/* the customer-service window, seconds */
 
 static struct {
@@ -420,6 +421,35 @@ out:
 	return 0;
 }
 
+/*
+ * Only the fields read here and by the placeholders are parsed from JSON
+ * records: most of a wa-hook spool is statuses, passed over at once.
+ */
+static void
+fields(struct wa_input *in)
+{
+	static const char *const own[] = {
+		"id", "phone", "country", "opt_in", "tz",
+		"event", "wamid", "from", "at"
+	};
+	static char *names[MAXFIELDS];
+	size_t n = 0, i;
+	int bad = 0;
+
+	for (i = 0; i < sizeof own / sizeof own[0]; i++)
+		names[n++] = wa_strdup(own[i]);
+	bad |= wa_graph_fields(g.text, names, &n, MAXFIELDS);
+	bad |= wa_graph_fields(g.tmpl.lang, names, &n, MAXFIELDS);
+	bad |= wa_graph_fields(g.tmpl.header, names, &n, MAXFIELDS);
+	for (i = 0; i < g.tmpl.nbody; i++)
+		bad |= wa_graph_fields(g.tmpl.body[i], names, &n, MAXFIELDS);
+	for (i = 0; i < g.tmpl.nbutton; i++)
+		bad |= wa_graph_fields(g.tmpl.button[i].text, names, &n,
+		    MAXFIELDS);
+	if (bad == 0)
+		wa_input_fields(in, (const char *const *)names, n);
+}
+
 static void
 loadsupp(void)
 {
@@ -669,6 +699,7 @@ main(int argc, char **argv)
 	g.tty = !g.quiet && isatty(2);
 	g.start = wa_mono();
 	in = wa_input_new(WA_FMT_AUTO);
+	fields(in);
 	if (rejects)
 		wa_input_rejects(in, rejects);
 	wa_input_run(in, argc, argv, onrecord, NULL);

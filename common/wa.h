@@ -373,6 +373,12 @@ int wa_graph_fill(const char *tmpl, json_t *rec, struct wa_buf *out,
     char *err, size_t errsz);
 /* Check only the syntax of TMPL, so a bad -p is a usage error at start. */
 int wa_graph_check(const char *tmpl, char *err, size_t errsz);
+/*
+ * Add to NAMES[0..*N), at most MAX, the top-level fields the placeholders of
+ * TMPL (NULL: none) read ("extra" for {{extra.utm_source}}), each once and
+ * copied. -1 when TMPL is bad or there are more than MAX.
+ */
+int wa_graph_fields(const char *tmpl, char **names, size_t *n, size_t max);
 
 /* What every message carries besides its content. */
 struct wa_graph_msg {
