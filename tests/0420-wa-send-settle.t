@@ -42,12 +42,13 @@ wait_for() {
 echo '{"id":"s1","phone":"+447700900201","opt_in":true}' >"$TMP/s1.jsonl"
 env WA_TOKEN="$TOKEN" WA_API_URL="$SLOW" wa-send -c settle -t hello "$TMP/s1.jsonl" >"$TMP/o1" 2>/dev/null &
 BG=$!
-wait_for 100 grep -q '"attempt"' "$LEDGER"
+# killed once the mock has the request (it logs before it waits), the answer not back yet
+wait_for 400 test -s "$TMP/slow.log"
 kill -9 $BG
 wait $BG 2>/dev/null
 check_same "killed after its attempt: the key's outcome is unknown" "attempt" \
 	"$(jq -r 'select(.key == "settle/s1") | .event' "$LEDGER" | tail -1)"
-wait_for 200 grep -q sent "$TMP/sink.jsonl"
+wait_for 600 grep -q sent "$TMP/sink.jsonl"
 statuses >"$TMP/events.jsonl"
 check_same "the mock took the message and its webhook says sent" "1 sent" \
 	"$(lines "$TMP/slow.log") $(jq -r 'select(.key == "settle/s1") | .status' "$TMP/events.jsonl" | head -1)"

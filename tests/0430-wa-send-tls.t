@@ -33,10 +33,10 @@ for _try in 1 2 3 4 5; do
 	_i=0
 	until curl -sf --cacert "$TMP/cert.pem" "https://127.0.0.1:$_p/health" >/dev/null 2>&1; do
 		_i=$((_i + 1))
-		kill -0 $NGPID 2>/dev/null && [ $_i -le 100 ] || break
+		kill -0 $NGPID 2>/dev/null && [ $_i -le 400 ] || break
 		sleep 0.05
 	done
-	kill -0 $NGPID 2>/dev/null && [ $_i -le 100 ] && break
+	kill -0 $NGPID 2>/dev/null && [ $_i -le 400 ] && break
 	kill $NGPID 2>/dev/null
 	_p=$((_p + 1))
 done
