@@ -390,7 +390,7 @@ static int
 onrecord(struct wa_rec *r, void *ctx)
 {
 	json_t *rec = r->fmt == WA_FMT_CSV ? wa_rules_csvobj(r) : r->json;
-	char to[WA_PHONE_MAX], pk[WA_PHONE_MAX], ib[32], pb[32];
+	char to[WA_PHONE_MAX], ib[32], pb[32];
 	const char *id;
 	char *key;
 
@@ -402,8 +402,7 @@ onrecord(struct wa_rec *r, void *ctx)
 	if (g.reply ? inbound(r, rec, &id, to) < 0 :
 	    customer(rec, ib, pb, &id, to) < 0)
 		goto out;
-	wa_phone_key(to, pk);
-	if (wa_hash_get(g.supp, pk)) {
+	if (wa_suppressed(g.supp, to)) {
 		putreason("skipped", id, to, "suppressed");
 		goto out;
 	}
@@ -450,31 +449,6 @@ fields(struct wa_input *in)
 		wa_input_fields(in, (const char *const *)names, n);
 }
 
-static void
-loadsupp(void)
-{
-	FILE *fp;
-	char *line = NULL, *p, out[WA_PHONE_MAX], k[WA_PHONE_MAX];
-	size_t cap = 0;
-
-	g.supp = wa_hash_new();
-	if ((fp = fopen(g.suppath, "r")) == NULL) {
-		if (errno != ENOENT)
-			wa_die(WA_EXIT_FATAL, "%s:", g.suppath);
-		return;
-	}
-	while (getline(&line, &cap, fp) != -1) {
-		p = line + strcspn(line, "\r\n");
-		*p = '\0';
-		if (wa_phone_norm(line, NULL, out) != WA_PHONE_OK)
-			continue;
-		wa_phone_key(out, k);
-		wa_hash_put(g.supp, k, (void *)1);
-	}
-	free(line);
-	fclose(fp);
-}
-
 /* Keys left unknown by an earlier run, settled by the webhook statuses wa-hook wrote. */
 static void
 settle(void)
@@ -505,28 +479,6 @@ newq(const char *url, const char *tok)
 	c.maxretries = g.maxretries;
 	c.emit = put;
 	return wa_sendq_new(&c, tok);
-}
-
-static char *
-token(void)
-{
-	const char *t = getenv("WA_TOKEN"), *f = getenv("WA_TOKEN_FILE");
-	FILE *fp;
-	char *line = NULL;
-	size_t cap = 0;
-
-	if (t && *t)
-		return wa_strdup(t);
-	if (f == NULL || *f == '\0')
-		wa_die(WA_EXIT_USAGE, "set WA_TOKEN or WA_TOKEN_FILE "
-		    "(or use --dry-run)");
-	if ((fp = fopen(f, "r")) == NULL)
-		wa_die(WA_EXIT_USAGE, "WA_TOKEN_FILE %s:", f);
-	if (getline(&line, &cap, fp) == -1 || *line == '\n' || *line == '\r')
-		wa_die(WA_EXIT_USAGE, "WA_TOKEN_FILE %s: no token on its first line", f);
-	fclose(fp);
-	line[strcspn(line, "\r\n")] = '\0';
-	return line;
 }
 
 int
@@ -670,14 +622,17 @@ main(int argc, char **argv)
 	if (g.events == NULL)
 		g.events = wa_strjoin(wa_home(), "/", "events.jsonl");
 	g.seen = wa_hash_new();
-	loadsupp();
+	if ((g.supp = wa_suppress_load(g.suppath)) == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", g.suppath);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	signal(SIGPIPE, SIG_IGN);
 	if (g.dryrun) {
 		if ((g.ledger = wa_ledger_read(g.ledgerpath)) == NULL)
 			wa_die(WA_EXIT_FATAL, "cannot read ledger '%s':", g.ledgerpath);
 	} else {
-		tok = token();
+		if ((tok = wa_secret("WA_TOKEN", "WA_TOKEN_FILE")) == NULL)
+			wa_die(WA_EXIT_USAGE, "set WA_TOKEN or WA_TOKEN_FILE "
+			    "(or use --dry-run)");
 		if ((pnid = getenv("WA_PHONE_NUMBER_ID")) == NULL || *pnid == '\0')
 			wa_die(WA_EXIT_USAGE, "set WA_PHONE_NUMBER_ID "
 			    "(or use --dry-run)");

@@ -335,19 +335,6 @@ sent(struct wa_sendq *q, struct job *j, const char *wamid)
 	ledger_add(q, o);
 }
 
-/* 131050: the user stopped marketing messages, in the list from now on. */
-static void
-suppress(struct wa_sendq *q, const char *to)
-{
-	char line[WA_PHONE_MAX + 2];
-
-	snprintf(line, sizeof line, "%s\n", to);
-	if (wa_append(q->c.suppath, line, strlen(line)) < 0)
-		wa_warn("%s: cannot add %s:", q->c.suppath, to);
-	wa_phone_key(to, line);
-	wa_hash_put(q->c.supp, line, (void *)1);
-}
-
 /* Halve the rate on throttling, once a second at most. */
 static void
 slowdown(struct wa_sendq *q)
@@ -403,8 +390,10 @@ refused(struct wa_sendq *q, struct job *j, struct wa_graph_ans *a, int cls)
 		break;
 	case WA_GC_RECIPIENT:
 		fail(q, j, code, title, "recipient", wa_graph_hold(a->err.code));
-		if (a->kind == WA_GRAPH_ERROR && wa_graph_suppress(a->err.code))
-			suppress(q, j->to);
+		/* 131050: the user stopped marketing messages, for every campaign. */
+		if (a->kind == WA_GRAPH_ERROR && wa_graph_suppress(a->err.code) &&
+		    wa_suppress_add(q->c.suppath, q->c.supp, j->to) < 0)
+			wa_warn("%s: cannot add %s:", q->c.suppath, j->to);
 		break;
 	case WA_GC_CAMPAIGN:
 		fail(q, j, code, title, "campaign", 0);

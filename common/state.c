@@ -136,3 +136,76 @@ wa_rewrite_commit(FILE *fp, char *tmp, const char *path)
 	free(tmp);
 	return rc;
 }
+
+char *
+wa_secret(const char *var, const char *filevar)
+{
+	const char *v = getenv(var), *f = getenv(filevar);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *fp;
+
+	if (v && *v)
+		return wa_strdup(v);
+	if (f == NULL || *f == '\0')
+		return NULL;
+	if ((fp = fopen(f, "r")) == NULL)
+		wa_die(WA_EXIT_USAGE, "%s %s:", filevar, f);
+	n = getline(&line, &cap, fp);
+	fclose(fp);
+	if (n > 0)
+		line[strcspn(line, "\r\n")] = '\0';
+	if (n <= 0 || *line == '\0')
+		wa_die(WA_EXIT_USAGE, "%s %s: nothing on its first line",
+		    filevar, f);
+	return line;
+}
+
+struct wa_hash *
+wa_suppress_load(const char *path)
+{
+	struct wa_hash *h = wa_hash_new();
+	char *line = NULL, out[WA_PHONE_MAX], k[WA_PHONE_MAX];
+	size_t cap = 0;
+	FILE *fp;
+	int err;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return errno == ENOENT ? h : NULL;
+	while (getline(&line, &cap, fp) != -1) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (wa_phone_norm(line, NULL, out) != WA_PHONE_OK)
+			continue;
+		wa_phone_key(out, k);
+		wa_hash_put(h, k, (void *)1);
+	}
+	free(line);
+	err = ferror(fp);
+	fclose(fp);
+	if (err) {
+		wa_hash_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+int
+wa_suppressed(struct wa_hash *s, const char *e164)
+{
+	char k[WA_PHONE_MAX];
+
+	wa_phone_key(e164, k);
+	return wa_hash_get(s, k) != NULL;
+}
+
+int
+wa_suppress_add(const char *path, struct wa_hash *s, const char *e164)
+{
+	char line[WA_PHONE_MAX + 2];
+
+	wa_phone_key(e164, line);
+	wa_hash_put(s, line, (void *)1);
+	snprintf(line, sizeof line, "%s\n", e164);
+	return wa_append(path, line, strlen(line));
+}

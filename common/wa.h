@@ -273,6 +273,21 @@ int wa_append(const char *path, const char *p, size_t n);
 FILE *wa_rewrite_open(const char *path, char **tmp);
 /* fsync, close, and rename TMP over PATH; returns 0 or -1. */
 int wa_rewrite_commit(FILE *fp, char *tmp, const char *path);
+/*
+ * A secret from the environment: the variable VAR, else the first line of
+ * the file named by FILEVAR; NULL when neither is set. A file that cannot
+ * be read or holds nothing is a usage error (exit 2). Wipe it, free it.
+ */
+char *wa_secret(const char *var, const char *filevar);
+/*
+ * The suppression list at PATH, one number a line, as same-user phone
+ * keys; an absent file is an empty list; NULL with errno when unreadable.
+ */
+struct wa_hash *wa_suppress_load(const char *path);
+/* Is E164, or another number of the same WhatsApp user, in the list S? */
+int wa_suppressed(struct wa_hash *s, const char *e164);
+/* Add E164 to the list S and to its file at PATH (fsync'd); 0 or -1. */
+int wa_suppress_add(const char *path, struct wa_hash *s, const char *e164);
 
 /* hash.c: string keys to pointers */
 struct wa_hash;

@@ -1336,29 +1336,6 @@ load_templates(const char *path)
 	fclose(fp);
 }
 
-static char *
-load_token(void)
-{
-	const char *s = getenv("WA_TOKEN"), *f = getenv("WA_TOKEN_FILE");
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *fp;
-
-	if (s && *s)
-		return wa_strdup(s);
-	if (f == NULL || *f == '\0')
-		wa_die(WA_EXIT_USAGE, "set WA_TOKEN or WA_TOKEN_FILE to the token to accept");
-	if ((fp = fopen(f, "r")) == NULL)
-		wa_die(WA_EXIT_USAGE, "cannot open '%s':", f);
-	if (getline(&line, &cap, fp) < 0)
-		wa_die(WA_EXIT_USAGE, "'%s' is empty", f);
-	fclose(fp);
-	line[strcspn(line, "\r\n")] = '\0';
-	if (*line == '\0')
-		wa_die(WA_EXIT_USAGE, "'%s' is empty", f);
-	return line;
-}
-
 /* Bind ADDR:PORT (only loopback unless --public); the printable address in OUT. */
 static int
 listen_on(const char *spec, char *out, size_t outlen)
@@ -1565,8 +1542,8 @@ main(int argc, char **argv)
 		usage(WA_EXIT_USAGE);
 	if (sinkpath && (logpath || hook_url))
 		wa_die(WA_EXIT_USAGE, "--sink cannot go with -o or --webhook");
-	if (!sinkpath)
-		token = load_token();
+	if (!sinkpath && (token = wa_secret("WA_TOKEN", "WA_TOKEN_FILE")) == NULL)
+		wa_die(WA_EXIT_USAGE, "set WA_TOKEN or WA_TOKEN_FILE to the token to accept");
 	if (hook_url && ((secret = getenv("WA_APP_SECRET")) == NULL || !*secret))
 		wa_die(WA_EXIT_USAGE, "--webhook: set WA_APP_SECRET to sign the webhooks");
 	if (tplpath)
