@@ -134,8 +134,8 @@ keystate(const char *key)
 	if (st == WA_LEDGER_SENT && g.every > 0 && at > 0 &&
 	    (long long)(wa_now() - at) >= g.every)
 		return WA_LEDGER_NONE;
-	if (st == WA_LEDGER_FAILED && (until = wa_ledger_until(g.ledger, key)) > 0 &&
-	    wa_now() >= until)
+	if (st == WA_LEDGER_FAILED &&
+	    (until = wa_ledger_until(g.ledger, key)) > 0 && wa_now() >= until)
 		return WA_LEDGER_NONE;
 	return st;
 }
@@ -191,7 +191,10 @@ str(json_t *rec, const char *k, char *buf, size_t n)
 	return NULL;
 }
 
-/* A record that fails here, before anything is sent: not in the ledger, so fixed data goes out next run. */
+/*
+ * A record that fails here, before anything is sent: not in the ledger, so
+ * fixed data goes out next run.
+ */
 static void
 localfail(struct wa_rec *r, const char *id, const char *to, const char *err)
 {
@@ -202,7 +205,7 @@ localfail(struct wa_rec *r, const char *id, const char *to, const char *err)
 	wa_reject(r, "%s", err);
 }
 
-/* A customer record: its id (NULL: none) and its phone in TO; -1 when it is skipped. */
+/* A customer record: its id (NULL: none) and phone in TO; -1 when skipped. */
 static int
 customer(json_t *rec, char *ib, char *pb, const char **id, char *to)
 {
@@ -282,7 +285,7 @@ language(json_t *rec)
 	return lang;
 }
 
-/* Is KEY, to TO, kept from going out by this run or the ledger? Its event is out then. */
+/* Is KEY kept from going out by this run or the ledger? Its event is out then. */
 static int
 done(const char *key, const char *id, const char *to)
 {
@@ -449,7 +452,7 @@ fields(struct wa_input *in)
 		wa_input_fields(in, (const char *const *)names, n);
 }
 
-/* Keys left unknown by an earlier run, settled by the webhook statuses wa-hook wrote. */
+/* Keys left unknown by an earlier run, settled by wa-hook's webhook statuses. */
 static void
 settle(void)
 {

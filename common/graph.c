@@ -217,7 +217,10 @@ placeholder(const char *s, size_t len, json_t *rec, struct wa_buf *out,
 	return 0;
 }
 
-/* Fill TMPL from REC into OUT; OUT NULL: check the syntax only (naming the fields in NM). */
+/*
+ * Fill TMPL from REC into OUT; OUT NULL: check the syntax only, naming the
+ * fields in NM unless NULL.
+ */
 static int
 walk(const char *tmpl, json_t *rec, struct wa_buf *out, struct names *nm,
     char *err, size_t errsz)

@@ -74,7 +74,7 @@ struct wa_http {
 	long timeout_ms;
 	struct curl_slist *hdrs;	/* shared by every handle */
 	struct curl_slist *old;		/* earlier header lists, kept until free */
-	char *cafile;			/* CAs trusted instead of the system's; NULL */
+	char *cafile;			/* CAs trusted, not the system's; NULL */
 	struct url *urls;
 	struct pend *q;			/* ring of requests not started yet */
 	size_t qhead, qlen, qcap;

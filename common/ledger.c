@@ -9,7 +9,7 @@
 
 #include "wa.h"
 
-/* How much earlier than a key's last entry a status of it may be dated: clocks differ. */
+/* A status may be dated this much before its key's last entry: clocks differ. */
 #define SETTLE_SKEW (10 * 60)
 
 struct keystate {

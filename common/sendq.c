@@ -1,4 +1,4 @@
-/* sendq.c: wa-send's queue: attempts in the ledger first, paced requests, retries, error classes. */
+/* sendq.c: wa-send's queue: attempt first, paced requests, retries, error classes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
