@@ -188,7 +188,7 @@ consent(json_t *ev)
 	}
 	if (wa_spool_seen(g.spool, ev))
 		return 0;
-	rc = kind[4] == 'o' ? wa_supp_add(g.suppath, from) :
+	rc = kind[4] == 'o' ? wa_supp_add(g.suppath, NULL, from) :
 	    wa_supp_replace(g.suppath, from, NULL);
 	if (rc < 0)
 		wa_warn("%s: cannot record the %s of %s:", g.suppath, kind, from);

@@ -152,13 +152,36 @@ valtext(struct wa_buf *out, json_t *v)
 	}
 }
 
+/* The top-level fields placeholders read, for wa_graph_fields. */
+struct names {
+	char **v;
+	size_t *n, max;
+	int over;
+};
+
+/* Add the top-level field of the path KEY to NM, once. */
+static void
+addname(struct names *nm, const char *key)
+{
+	size_t i, len = strcspn(key, ".");
+
+	for (i = 0; i < *nm->n; i++)
+		if (strlen(nm->v[i]) == len && strncmp(nm->v[i], key, len) == 0)
+			return;
+	if (*nm->n == nm->max)
+		nm->over = 1;
+	else
+		nm->v[(*nm->n)++] = wa_strndup(key, len);
+}
+
 /*
  * The placeholder S of LEN bytes, "field" or "field|default": append its
- * value to OUT, or only check its syntax when OUT is NULL.
+ * value to OUT, or only check its syntax when OUT is NULL (and add its
+ * field to NM unless NULL).
  */
 static int
 placeholder(const char *s, size_t len, json_t *rec, struct wa_buf *out,
-    char *err, size_t errsz)
+    struct names *nm, char *err, size_t errsz)
 {
 	const char *e = s + len, *bar = memchr(s, '|', len);
 	const char *fs = s, *fe = bar != NULL ? bar : e;
@@ -175,10 +198,12 @@ placeholder(const char *s, size_t len, json_t *rec, struct wa_buf *out,
 	    memchr(fs, '}', n) != NULL)
 		return seterr(err, errsz, "bad placeholder '{{%.*s}}'",
 		    (int)len, s);
-	if (out == NULL)
-		return 0;
 	memcpy(key, fs, n);
 	key[n] = '\0';
+	if (nm != NULL)
+		addname(nm, key);
+	if (out == NULL)
+		return 0;
 	v = rec != NULL ? wa_json_path(rec, key) : NULL;
 	mark = out->len;
 	if (v != NULL && valtext(out, v) < 0)
@@ -192,10 +217,13 @@ placeholder(const char *s, size_t len, json_t *rec, struct wa_buf *out,
 	return 0;
 }
 
-/* Fill TMPL from REC into OUT; OUT NULL: check the syntax only. */
+/*
+ * Fill TMPL from REC into OUT; OUT NULL: check the syntax only, naming the
+ * fields in NM unless NULL.
+ */
 static int
-walk(const char *tmpl, json_t *rec, struct wa_buf *out, char *err,
-    size_t errsz)
+walk(const char *tmpl, json_t *rec, struct wa_buf *out, struct names *nm,
+    char *err, size_t errsz)
 {
 	const char *p = tmpl, *open;
 	size_t n;
@@ -211,7 +239,7 @@ walk(const char *tmpl, json_t *rec, struct wa_buf *out, char *err,
 		if (p[n] == '\0')
 			return seterr(err, errsz, "unterminated '{{' in '%s'",
 			    tmpl);
-		if (placeholder(p, n, rec, out, err, errsz) < 0)
+		if (placeholder(p, n, rec, out, nm, err, errsz) < 0)
 			return -1;
 		p += n + 2;
 	}
@@ -225,13 +253,26 @@ wa_graph_fill(const char *tmpl, json_t *rec, struct wa_buf *out, char *err,
     size_t errsz)
 {
 	wa_buf_reset(out);
-	return walk(tmpl, rec, out, err, errsz);
+	return walk(tmpl, rec, out, NULL, err, errsz);
 }
 
 int
 wa_graph_check(const char *tmpl, char *err, size_t errsz)
 {
-	return walk(tmpl, NULL, NULL, err, errsz);
+	return walk(tmpl, NULL, NULL, NULL, err, errsz);
+}
+
+int
+wa_graph_fields(const char *tmpl, char **names, size_t *n, size_t max)
+{
+	struct names nm = { names, n, max, 0 };
+	char err[WA_GRAPH_ERRSZ];
+
+	if (tmpl == NULL)
+		return 0;
+	if (walk(tmpl, NULL, NULL, &nm, err, sizeof err) < 0)
+		return -1;
+	return nm.over ? -1 : 0;
 }
 
 /* TMPL filled as a JSON string for WHAT, or NULL with the reason. */
@@ -776,6 +817,13 @@ int
 wa_graph_suppress(long long code)
 {
 	return code == 131050;
+}
+
+long long
+wa_graph_hold(long long code)
+{
+	/* The per-user marketing cap: Meta asks to wait a day, not forever. */
+	return code == 131049 ? 24 * 60 * 60 : -1;
 }
 
 long long

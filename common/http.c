@@ -74,6 +74,7 @@ struct wa_http {
 	long timeout_ms;
 	struct curl_slist *hdrs;	/* shared by every handle */
 	struct curl_slist *old;		/* earlier header lists, kept until free */
+	char *cafile;			/* CAs trusted, not the system's; NULL */
 	struct url *urls;
 	struct pend *q;			/* ring of requests not started yet */
 	size_t qhead, qlen, qcap;
@@ -202,6 +203,8 @@ newxfer(struct wa_http *h)
 	curl_easy_setopt(x->e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(x->e, CURLOPT_TCP_KEEPIDLE, 30L);
 	curl_easy_setopt(x->e, CURLOPT_TCP_KEEPINTVL, 15L);
+	if (h->cafile)
+		curl_easy_setopt(x->e, CURLOPT_CAINFO, h->cafile);
 	/* The token goes to this server only: no redirects, no other scheme. */
 	curl_easy_setopt(x->e, CURLOPT_FOLLOWLOCATION, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -433,6 +436,17 @@ freehdrs(struct curl_slist *l)
 }
 
 void
+wa_http_ca(struct wa_http *h, const char *file)
+{
+	size_t i;
+
+	free(h->cafile);
+	h->cafile = wa_strdup(file);
+	for (i = 0; i < h->nall; i++)
+		curl_easy_setopt(h->all[i]->e, CURLOPT_CAINFO, h->cafile);
+}
+
+void
 wa_http_auth(struct wa_http *h, const char *token)
 {
 	static const char pre[] = "Authorization: Bearer ";
@@ -599,6 +613,7 @@ wa_http_free(struct wa_http *h)
 	free(h->pos);
 	freehdrs(h->hdrs);
 	freehdrs(h->old);
+	free(h->cafile);
 	while ((u = h->urls) != NULL) {
 		h->urls = u->next;
 		free(u->s);

@@ -9,10 +9,14 @@
 
 #include "wa.h"
 
+/* A status may be dated this much before its key's last entry: clocks differ. */
+#define SETTLE_SKEW (10 * 60)
+
 struct keystate {
 	int state;
 	time_t at;
-	char to[WA_PHONE_MAX];	/* the same-user key of the recipient */
+	time_t until;		/* FAILED: may be tried again from then; 0: never */
+	char to[WA_PHONE_MAX];	/* the recipient of the last attempt, E.164 */
 };
 
 struct times {
@@ -27,6 +31,7 @@ struct wa_ledger {
 	struct wa_hash *recips;	/* same-user phone key -> struct times */
 	struct wa_buf pending;	/* entries added since the last flush */
 	long entries, bad;
+	long open;		/* keys in ATTEMPT or UNKNOWN state */
 	int readonly;		/* wa_ledger_read: a look, for a dry run */
 };
 
@@ -45,14 +50,22 @@ statefor(const char *event, json_t *e)
 	return WA_LEDGER_NONE;
 }
 
+static int
+isopen(int state)
+{
+	return state == WA_LEDGER_ATTEMPT || state == WA_LEDGER_UNKNOWN;
+}
+
 static void
 addtime(struct wa_ledger *l, const char *to, time_t at)
 {
-	struct times *ts = wa_hash_get(l->recips, to);
+	char key[WA_PHONE_MAX];
+	struct times *ts;
 
-	if (ts == NULL) {
+	wa_phone_key(to, key);
+	if ((ts = wa_hash_get(l->recips, key)) == NULL) {
 		ts = wa_calloc(1, sizeof *ts);
-		wa_hash_put(l->recips, to, ts);
+		wa_hash_put(l->recips, key, ts);
 	}
 	if (ts->n == ts->cap) {
 		ts->cap = ts->cap ? ts->cap * 2 : 4;
@@ -67,8 +80,9 @@ take(struct wa_ledger *l, json_t *e)
 {
 	const char *event = wa_json_str(e, "event"), *key = wa_json_str(e, "key");
 	const char *to = wa_json_str(e, "to"), *at = wa_json_str(e, "at");
+	const char *until = wa_json_str(e, "until");
 	struct keystate *k;
-	time_t t = 0;
+	time_t t = 0, u = 0;
 	int state;
 
 	if (event == NULL || key == NULL ||
@@ -82,11 +96,15 @@ take(struct wa_ledger *l, json_t *e)
 	}
 	/* An attempt that might have gone out counts toward caps, as a sent one does. */
 	if (state == WA_LEDGER_ATTEMPT && to && *to) {
-		wa_phone_key(to, k->to);
-		addtime(l, k->to, t);
+		snprintf(k->to, sizeof k->to, "%s", to);
+		addtime(l, to, t);
 	}
+	if (state == WA_LEDGER_FAILED && until)
+		wa_time_parse(until, WA_DATES_ANY, &u);
+	l->open += isopen(state) - isopen(k->state);
 	k->state = state;
 	k->at = t;
+	k->until = u;
 	l->entries++;
 	return 0;
 }
@@ -112,7 +130,9 @@ untear(struct wa_ledger *l, const char *buf, size_t n)
 static int
 load(struct wa_ledger *l)
 {
-	static const char *const keys[] = { "event", "key", "to", "at", "retry" };
+	static const char *const keys[] = {
+		"event", "key", "to", "at", "retry", "until"
+	};
 	struct wa_buf all = { 0 };
 	char tmp[65536], *p, *nl, *end;
 	json_t *e = json_object();
@@ -133,7 +153,7 @@ load(struct wa_ledger *l)
 		if (nl == p)
 			continue;
 		/* Only the fields a state needs are built; the line is checked whole. */
-		if (wa_json_pick(p, (size_t)(nl - p), keys, 5, e, &at) < 0 ||
+		if (wa_json_pick(p, (size_t)(nl - p), keys, 6, e, &at) < 0 ||
 		    take(l, e) < 0) {
 			wa_warnat(l->path, line, "not a ledger entry; ignored");
 			l->bad++;
@@ -180,6 +200,14 @@ wa_ledger_state(struct wa_ledger *l, const char *key, time_t *at)
 	if (at)
 		*at = k ? k->at : 0;
 	return k ? k->state : WA_LEDGER_NONE;
+}
+
+time_t
+wa_ledger_until(struct wa_ledger *l, const char *key)
+{
+	struct keystate *k = wa_hash_get(l->keys, key);
+
+	return k && k->state == WA_LEDGER_FAILED ? k->until : 0;
 }
 
 int
@@ -233,6 +261,158 @@ wa_ledger_flush(struct wa_ledger *l)
 	wa_buf_reset(&l->pending);
 	/* One fsync covers every entry added since the last: group commit. */
 	return fsync(l->fd);
+}
+
+/* The best news of one open key in the events: what it settles to. */
+struct news {
+	char *key;
+	int rank;		/* a RANK_ below */
+	json_t *status;		/* the status event that told it */
+	struct news *next;
+};
+
+/* A message seen delivered or read reached the user, whatever failed says. */
+enum { RANK_NONE, RANK_SENT, RANK_FAILED, RANK_DELIVERED };
+
+static int
+rankof(const char *status)
+{
+	if (strcmp(status, "sent") == 0)
+		return RANK_SENT;
+	if (strcmp(status, "failed") == 0)
+		return RANK_FAILED;
+	if (strcmp(status, "delivered") == 0 || strcmp(status, "read") == 0 ||
+	    strcmp(status, "played") == 0)
+		return RANK_DELIVERED;
+	return RANK_NONE;
+}
+
+/*
+ * Keep status event E if it tells more about an open key than what was
+ * seen: a status older than the key's last entry by more than SKEW is
+ * about an earlier send of it (--every), and is left alone.
+ */
+static void
+consider(struct wa_ledger *l, json_t *e, struct wa_hash *seen,
+    struct news **list)
+{
+	const char *ev = wa_json_str(e, "event"), *key = wa_json_str(e, "key");
+	const char *st = wa_json_str(e, "status"), *at = wa_json_str(e, "at");
+	struct keystate *k;
+	struct news *n;
+	time_t t;
+	int rank;
+
+	if (ev == NULL || strcmp(ev, "status") != 0 || key == NULL ||
+	    st == NULL || (rank = rankof(st)) == RANK_NONE ||
+	    (k = wa_hash_get(l->keys, key)) == NULL || !isopen(k->state))
+		return;
+	if (at && wa_time_parse(at, WA_DATES_ANY, &t) == 0 &&
+	    t < k->at - SETTLE_SKEW)
+		return;
+	if ((n = wa_hash_get(seen, key)) == NULL) {
+		n = wa_calloc(1, sizeof *n);
+		n->key = wa_strdup(key);
+		n->next = *list;
+		*list = n;
+		wa_hash_put(seen, key, n);
+	}
+	if (rank > n->rank) {
+		n->rank = rank;
+		json_decref(n->status);
+		n->status = json_deep_copy(e);
+	}
+}
+
+/* The ledger entry that settles N: sent with the wamid, or failed with its class. */
+static json_t *
+settlement(struct wa_ledger *l, struct news *n, time_t now)
+{
+	struct keystate *k = wa_hash_get(l->keys, n->key);
+	const char *slash = strchr(n->key, '/');
+	json_t *o = json_object(), *e;
+	struct wa_graph_err err;
+	char tb[WA_TIMEBUF];
+	long long hold;
+	int cls;
+
+	json_object_set_new(o, "event",
+	    json_string(n->rank == RANK_FAILED ? "failed" : "sent"));
+	if (slash) {
+		json_object_set_new(o, "id", json_string(slash + 1));
+		json_object_set_new(o, "campaign",
+		    json_stringn(n->key, (size_t)(slash - n->key)));
+	}
+	wa_json_setstr(o, "to", k->to);
+	json_object_set_new(o, "at", json_string(wa_time_fmt(now, tb)));
+	json_object_set_new(o, "key", json_string(n->key));
+	wa_json_setstr(o, "wamid", wa_json_str(n->status, "wamid"));
+	json_object_set_new(o, "via", json_string("webhook"));
+	if (n->rank != RANK_FAILED)
+		return o;
+	/* wa-hook's "error", or Meta's "errors" array as it came. */
+	if ((e = json_object_get(n->status, "error")) == NULL)
+		e = json_array_get(json_object_get(n->status, "errors"), 0);
+	wa_graph_err_read(&err, e);
+	cls = wa_graph_class(&err, 200);
+	hold = cls == WA_GC_RECIPIENT ? wa_graph_hold(err.code) : 0;
+	json_object_set_new(o, "error", json_pack("{s:o,s:s,s:s}", "code",
+	    err.code >= 0 ? json_integer(err.code) : json_null(), "title",
+	    err.title, "class", wa_graph_classname(cls)));
+	json_object_set_new(o, "retry", json_boolean(hold == 0));
+	if (hold > 0)
+		wa_json_settime(o, "until", now + (time_t)hold);
+	return o;
+}
+
+long
+wa_ledger_settle(struct wa_ledger *l, const char *events, time_t now)
+{
+	static const char *const keys[] = {
+		"event", "key", "status", "wamid", "at", "error", "errors"
+	};
+	struct news *list = NULL, *n;
+	struct wa_hash *seen;
+	json_t *e, *o;
+	char *line = NULL;
+	size_t cap = 0, at;
+	ssize_t len;
+	long settled = 0;
+	FILE *fp;
+	int rc;
+
+	if (l->open == 0)
+		return 0;
+	if ((fp = fopen(events, "r")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	seen = wa_hash_new();
+	e = json_object();
+	/* Only the fields a status needs are built: the spool may be huge. */
+	while ((len = getline(&line, &cap, fp)) > 0)
+		if (wa_json_pick(line, (size_t)len - (line[len - 1] == '\n'),
+		    keys, 7, e, &at) == 0)
+			consider(l, e, seen, &list);
+	free(line);
+	json_decref(e);
+	if (ferror(fp))
+		settled = -1;
+	fclose(fp);
+	for (; list; list = n) {
+		n = list->next;
+		if (settled >= 0) {
+			o = settlement(l, list, now);
+			rc = l->readonly ? take(l, o) : wa_ledger_add(l, o);
+			json_decref(o);
+			settled = rc < 0 ? -1 : settled + 1;
+		}
+		json_decref(list->status);
+		free(list->key);
+		free(list);
+	}
+	wa_hash_free(seen);
+	if (settled > 0 && !l->readonly && wa_ledger_flush(l) < 0)
+		return -1;
+	return settled;
 }
 
 struct wa_ledger *

@@ -101,7 +101,7 @@ matches(const char *e164, void *want)
 }
 
 int
-wa_supp_add(const char *path, const char *e164)
+wa_supp_add(const char *path, struct wa_hash *h, const char *e164)
 {
 	char line[WA_PHONE_MAX + 1];
 	int fd, rc = 0;
@@ -122,6 +122,8 @@ wa_supp_add(const char *path, const char *e164)
 	fclose(fp);
 	if (close(fd) < 0)
 		rc = -1;
+	if (h)
+		putkey(e164, h);
 	return rc;
 }
 

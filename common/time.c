@@ -322,3 +322,12 @@ wa_now(void)
 		return t;
 	return time(NULL);
 }
+
+double
+wa_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}

@@ -207,6 +207,8 @@ int wa_dur_parse(const char *s, long long *secs);
  */
 int wa_now_set(const char *s);
 time_t wa_now(void);
+/* Seconds of the monotonic clock, for waits and rates (never --now). */
+double wa_mono(void);
 
 /* tz.c: time zones */
 /*
@@ -392,6 +394,12 @@ int wa_graph_fill(const char *tmpl, json_t *rec, struct wa_buf *out,
     char *err, size_t errsz);
 /* Check only the syntax of TMPL, so a bad -p is a usage error at start. */
 int wa_graph_check(const char *tmpl, char *err, size_t errsz);
+/*
+ * Add to NAMES[0..*N), at most MAX, the top-level fields the placeholders of
+ * TMPL (NULL: none) read ("extra" for {{extra.utm_source}}), each once and
+ * copied. -1 when TMPL is bad or there are more than MAX.
+ */
+int wa_graph_fields(const char *tmpl, char **names, size_t *n, size_t max);
 
 /* What every message carries besides its content. */
 struct wa_graph_msg {
@@ -482,6 +490,11 @@ int wa_graph_class(const struct wa_graph_err *e, long http);
 const char *wa_graph_classname(int cls);
 /* Does CODE mean the recipient opted out (131050): add to suppress.txt? */
 int wa_graph_suppress(long long code);
+/*
+ * Seconds before a recipient refused with CODE (a recipient-class error)
+ * may be tried again, -1 for never: a later run skips it until then.
+ */
+long long wa_graph_hold(long long code);
 /* Seconds to wait before retry N (from 0) after a pair limit: 4^N. */
 long long wa_graph_pair_wait(int n);
 
@@ -567,6 +580,11 @@ typedef void wa_http_fn(struct wa_http_res *res, void *arg);
 struct wa_http *wa_http_new(double rate, int maxflight, long timeout_ms);
 /* The bearer token for Authorization; kept in memory only, never printed, never in argv. */
 void wa_http_auth(struct wa_http *h, const char *token);
+/*
+ * Trust the CA certificates of the PEM FILE instead of the system's: for a
+ * TLS proxy with a private CA, or a test (libcurl reads no variable for it).
+ */
+void wa_http_ca(struct wa_http *h, const char *file);
 /* Queue a POST of the JSON BODY (copied) to URL; it starts when pacing allows. */
 void wa_http_post(struct wa_http *h, const char *url, const char *body, void *ctx);
 /*
@@ -588,7 +606,7 @@ enum {
 	WA_LEDGER_NONE,		/* never tried */
 	WA_LEDGER_ATTEMPT,	/* tried, no outcome: it might have gone out */
 	WA_LEDGER_SENT,
-	WA_LEDGER_FAILED,	/* refused for good */
+	WA_LEDGER_FAILED,	/* refused for good, or until a time */
 	WA_LEDGER_RETRY,	/* refused, may be tried again */
 	WA_LEDGER_UNKNOWN	/* the answer was lost after the request left */
 };
@@ -603,17 +621,88 @@ struct wa_ledger *wa_ledger_open(const char *path, int wait);
 struct wa_ledger *wa_ledger_read(const char *path);
 /* The last state of dedupe KEY, and when it was reached. */
 int wa_ledger_state(struct wa_ledger *l, const char *key, time_t *at);
+/*
+ * For a key FAILED for good: when it may be tried again (the entry's
+ * "until"), or 0 for never.
+ */
+time_t wa_ledger_until(struct wa_ledger *l, const char *key);
 /* Messages that may have reached the WhatsApp user of E164 since SINCE. */
 int wa_ledger_recent(struct wa_ledger *l, const char *e164, time_t since);
 /*
- * Queue ENTRY ({"event":"attempt|sent|failed|unknown","key",..."at","to"})
+ * Queue ENTRY ({"event":"attempt|sent|failed|unknown","key",..."at","to"};
+ * a failed one has "retry", true or false, and may have "until")
  * and take it into the state; nothing is durable before wa_ledger_flush.
  */
 int wa_ledger_add(struct wa_ledger *l, json_t *entry);
 /* Write and fsync what was added: an attempt must be flushed before its request leaves. */
 int wa_ledger_flush(struct wa_ledger *l);
+/*
+ * Settle the keys whose outcome is unknown (ATTEMPT, UNKNOWN) from the
+ * status events of wa-hook in the file EVENTS, one JSON object a line:
+ * {"event":"status","key","status":"sent|delivered|read|failed","wamid",
+ * "at", and for failed "error":{"code","title"} or Meta's "errors"}. A key
+ * seen delivered or read, else sent, gets a "sent" entry with the wamid; one
+ * seen failed gets a "failed" one, for good by a recipient error (as
+ * wa_graph_hold says), else to be tried again. Entries say "via":"webhook".
+ * Statuses dated more than 10 minutes before the key's last entry are about
+ * an earlier send of it. Only the fields of a status are parsed, and the
+ * file is not read at all when no key is open. On a ledger from
+ * wa_ledger_read the state changes in memory only. Returns how many keys
+ * were settled (0 for an absent file), or -1 with errno.
+ */
+long wa_ledger_settle(struct wa_ledger *l, const char *events, time_t now);
 long wa_ledger_entries(const struct wa_ledger *l);
 void wa_ledger_close(struct wa_ledger *l);
+
+/* sendq.c: wa-send's queue: attempt first, paced requests, retries, error classes */
+/* wa-send's event line {"event","id","to","campaign","at"}; ID, TO NULL: null. */
+json_t *wa_sendq_event(const char *campaign, const char *ev, const char *id,
+    const char *to);
+/* An event's "error": {"code","title","class"}; CODE is taken. */
+json_t *wa_sendq_error(json_t *code, const char *title, const char *cls);
+struct wa_sendq_cfg {
+	const char *campaign;
+	const char *url;		/* the messages edge */
+	const char *cafile;		/* as wa_http_ca; NULL: the system's */
+	struct wa_ledger *ledger;	/* open for writing */
+	const char *ledgerpath;		/* for messages */
+	const char *suppath;		/* 131050 adds the number here */
+	struct wa_hash *supp;		/* and its phone key here */
+	double rate;			/* as wa_http_new */
+	long concurrency, maxretries;
+	/* Each outcome as an event (sent, failed, deferred, unknown), taken. */
+	void (*emit)(json_t *o, void *arg);
+	void *arg;
+};
+/*
+ * Every message goes through the queue: its "attempt" is in the ledger and
+ * synced before its request leaves, its outcome after. Transient errors and
+ * throttling are retried with backoff and jitter (throttling halves the
+ * rate), a pair limit after 4^n s; a recipient error fails the message (for
+ * good, or for wa_graph_hold), 131050 suppresses the number; a campaign
+ * error defers everything queued, 132001 what is queued in its language, an
+ * account error everything, for good. TOKEN is copied.
+ */
+struct wa_sendq *wa_sendq_new(const struct wa_sendq_cfg *c, const char *token);
+/* The reason a message in LANG (NULL: none) cannot go now, or NULL. */
+const char *wa_sendq_stopped(struct wa_sendq *q, const char *lang);
+/* An account error stopped everything: read no more. */
+int wa_sendq_fatal(const struct wa_sendq *q);
+/* Queue the request BODY (taken) for record ID to TO under the dedupe KEY. */
+void wa_sendq_add(struct wa_sendq *q, const char *id, const char *to,
+    const char *key, const char *lang, json_t *body);
+/* Is the backlog over twice the concurrency: step before adding more? */
+int wa_sendq_full(const struct wa_sendq *q);
+/* Messages queued to the user of TO and not in the ledger yet, for caps. */
+long wa_sendq_waiting(struct wa_sendq *q, const char *to);
+/*
+ * Start what is due and drive the requests for up to MS milliseconds (-1:
+ * until the next retry is due, a second at most). 0 when nothing is left.
+ */
+int wa_sendq_step(struct wa_sendq *q, long ms);
+size_t wa_sendq_inflight(const struct wa_sendq *q);
+/* Requests still in flight (after an account error) are unknown, "stopped". */
+void wa_sendq_free(struct wa_sendq *q);
 
 /* rules.c: rules files of wa-segment and wa-tag, and raw record edits */
 enum { WA_RULES_SEGMENTS, WA_RULES_TAGS };
@@ -711,8 +800,11 @@ struct wa_hash *wa_supp_load(const char *path);
  * forgotten (wa-forget) is listed as its salted hash, and still counts.
  */
 int wa_supp_has(struct wa_hash *h, const char *e164);
-/* Append E164 unless the same user is listed; fsync'd. 0 or -1. */
-int wa_supp_add(const char *path, const char *e164);
+/*
+ * Append E164 to the list at PATH unless the same user is listed there,
+ * fsync'd, and to H when not NULL. 0 or -1.
+ */
+int wa_supp_add(const char *path, struct wa_hash *h, const char *e164);
 /*
  * Remove every number of the same user as E164 (rewrite, rename), putting
  * the line WITH in place of the first when WITH is not NULL; how many, or -1.

@@ -29,14 +29,6 @@ ws() {
 	WA_TOKEN=$TOKEN WA_API_URL=$_u wa-send "$@"
 }
 
-# ev FILE ID: the event (and reason or error class) of record ID in FILE
-ev() {
-	jq -r --arg id "$2" 'select(.id == $id) |
-		.event + (if .reason then " " + .reason elif .error then " " + .error.class else "" end)' "$1"
-}
-
-lines() { wc -l <"$1" | tr -d ' '; }
-
 mkdir -p "$WA_HOME"
 # The Brazilian number is suppressed without its 9th digit: the same user.
 printf '%s\n' +447700900099 +552187654321 >"$WA_HOME/suppress.txt"
@@ -116,8 +108,13 @@ env -u WA_TOKEN WA_TOKEN_FILE="$TMP/token" WA_API_URL="$URL" wa-send -c tf -t he
 check_same "WA_TOKEN_FILE: the token is read from its first line" "0 sent" "$? $(ev "$TMP/tf" h1)"
 check_status "no WA_PHONE_NUMBER_ID: exit 2" 2 env -u WA_PHONE_NUMBER_ID WA_TOKEN=x WA_API_URL="$URL" wa-send -c x -t hello "$TMP/h.jsonl"
 check_status "no -c: exit 2" 2 ws "$URL" -t hello "$TMP/recs.jsonl"
-check_status "a wrong token is an account error: exit 3" 3 \
-	env WA_TOKEN=wrong-token WA_API_URL="$URL" wa-send -c acct -t hello --ledger "$TMP/acct.jsonl" "$TMP/recs.jsonl"
+awk 'BEGIN { for (i = 1; i <= 20; i++) printf "{\"id\":\"a%d\",\"phone\":\"+4477009006%02d\",\"opt_in\":true}\n", i, i }' >"$TMP/acct.jsonl"
+env WA_TOKEN=wrong-token WA_API_URL="$URL" wa-send -c acct -t hello --concurrency 1 \
+	--ledger "$TMP/acct.ledger" "$TMP/acct.jsonl" >"$TMP/a1" 2>>"$TMP/stderr"
+check_same "a wrong token is an account error: exit 3" "3 failed account" "$? $(ev "$TMP/a1" a1)"
+check_same "an account error: still one event per record, the records not read yet deferred, stopped" \
+	"20 20 deferred stopped" \
+	"$(lines "$TMP/a1") $(jq -r .id "$TMP/a1" | sort -u | wc -l | tr -d ' ') $(ev "$TMP/a1" a20)"
 
 # --dry-run: bodies out, nothing sent, no ledger, no token
 n=$(lines "$TMP/log.jsonl")
@@ -192,6 +189,35 @@ check_same "131050: failed as a recipient error, exit 1" "1 failed recipient sen
 check "131050: the number is added to suppress.txt" grep -qx '+447700900021' "$WA_HOME/suppress.txt"
 ws "$URL" -c opt2 -t hello "$TMP/err.jsonl" >"$TMP/e2" 2>>"$TMP/stderr"
 check_same "131050: and suppressed in the next campaign" "skipped suppressed" "$(ev "$TMP/e2" e1)"
+
+# Refused for good: not tried again on the next run, unless --retry-failed
+cat >"$TMP/gone.jsonl" <<'EOF'
+{"id":"g1","phone":"+447700900023","opt_in":true}
+{"id":"g2","phone":"+447700900024","opt_in":true}
+{"id":"g3","phone":"+447700900025","opt_in":true}
+EOF
+start gone --error +447700900023=131026 --error +447700900024=131049 --error +447700900025=999999
+# gone WHEN ARGS...: a run of the gone campaign at WHEN; its events by record
+gone() {
+	_w=$1; shift
+	ws "$URL" -c gone -t hello --now "$_w" "$@" "$TMP/gone.jsonl" >"$TMP/g.out" 2>>"$TMP/stderr"
+	echo "$? $(for i in 1 2 3; do ev "$TMP/g.out" g$i; done | paste -sd'|' -)"
+}
+# tries: the attempts of each gone key in the ledger
+tries() {
+	jq -r 'select(.event == "attempt" and (.key | startswith("gone/"))) | .key' \
+		"$WA_HOME/ledger.jsonl" | sort | uniq -c | awk '{ printf "%s ", $1 }'
+}
+check_same "131026 and 131049 fail as recipient errors, a code of no known class as unknown" \
+	"1 failed recipient|failed recipient|failed unknown" "$(gone 2026-11-23T10:00:00Z)"
+check_same "ten minutes later: the recipient errors are skipped, failed_before; the unknown class is tried again" \
+	"1 skipped failed_before|skipped failed_before|failed unknown" "$(gone 2026-11-23T10:10:00Z)"
+check_same "a day later: 131049 (wait 24 h) is tried again, 131026 is not" \
+	"1 skipped failed_before|failed recipient|failed unknown" "$(gone 2026-11-24T10:00:01Z)"
+check_same "--retry-failed: tried again" \
+	"1 failed recipient|failed recipient|failed unknown" "$(gone 2026-11-24T10:10:00Z --retry-failed)"
+check_same "the attempts in the ledger: no request for a skipped key" "2 3 4 " "$(tries)"
+URL=$MAIN
 
 awk 'BEGIN { for (i = 1; i <= 6; i++) printf "{\"id\":\"c%d\",\"phone\":\"+4477009003%02d\",\"opt_in\":true}\n", i, i }' >"$TMP/camp.jsonl"
 start camp --error +447700900301=132000 -o "$TMP/camp.log"

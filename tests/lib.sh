@@ -120,6 +120,15 @@ start_hook() {
 	HPORT=$(sed -n 's/^wa-hook: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/$_name.err")
 }
 
+# ev FILE ID: the wa-send event (and reason or error class) of record ID in FILE
+ev() {
+	jq -r --arg id "$2" 'select(.id == $id) |
+		.event + (if .reason then " " + .reason elif .error then " " + .error.class else "" end)' "$1"
+}
+
+# lines FILE: how many lines FILE has
+lines() { wc -l <"$1" | tr -d ' '; }
+
 done_testing() {
 	[ -n "$_planned" ] || echo "1..$_n"
 	[ $_failed -eq 0 ]

@@ -45,12 +45,7 @@
  * {"at","sig","body"} (the raw body as a string) to FILE.
  */
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/types.h>
-
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <netinet/in.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -71,8 +66,6 @@
 #include <curl/curl.h>
 #include <microhttpd.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "wa.h"
 
@@ -1375,20 +1368,15 @@ post_hook(CURL *cu, const struct ev *e)
 {
 	static uint64_t lastwarn;
 	static unsigned long nfail;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
-	char sig[40 + 2 * EVP_MAX_MD_SIZE], *body = hook_body(e);
+	char sig[40 + WA_SIGBUF], *body = hook_body(e);
 	struct curl_slist *hs = NULL;
 	long code = 0;
 	CURLcode rc;
 
 	if (body == NULL)
 		return;
-	HMAC(EVP_sha256(), secret, (int)strlen(secret), (unsigned char *)body,
-	    strlen(body), md, &mdlen);
-	i = (unsigned)snprintf(sig, sizeof sig, "X-Hub-Signature-256: sha256=");
-	for (unsigned j = 0; j < mdlen; j++, i += 2)
-		snprintf(sig + i, 3, "%02x", md[j]);
+	memcpy(sig, "X-Hub-Signature-256: ", 21);
+	wa_sig_hex(secret, body, strlen(body), sig + 21);
 	hs = curl_slist_append(hs, "Content-Type: application/json");
 	hs = curl_slist_append(hs, sig);
 	hs = curl_slist_append(hs, "Expect:");
@@ -1519,77 +1507,6 @@ load_templates(const char *path)
 	fclose(fp);
 }
 
-static char *
-load_token(void)
-{
-	const char *s = getenv("WA_TOKEN"), *f = getenv("WA_TOKEN_FILE");
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *fp;
-
-	if (s && *s)
-		return wa_strdup(s);
-	if (f == NULL || *f == '\0')
-		wa_die(WA_EXIT_USAGE, "set WA_TOKEN or WA_TOKEN_FILE to the token to accept");
-	if ((fp = fopen(f, "r")) == NULL)
-		wa_die(WA_EXIT_USAGE, "cannot open '%s':", f);
-	if (getline(&line, &cap, fp) < 0)
-		wa_die(WA_EXIT_USAGE, "'%s' is empty", f);
-	fclose(fp);
-	line[strcspn(line, "\r\n")] = '\0';
-	if (*line == '\0')
-		wa_die(WA_EXIT_USAGE, "'%s' is empty", f);
-	return line;
-}
-
-/* Bind ADDR:PORT (only loopback unless --public); the printable address in OUT. */
-static int
-listen_on(const char *spec, char *out, size_t outlen)
-{
-	struct addrinfo hints = { 0 }, *ai;
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof ss;
-	char host[256], sport[16], num[INET6_ADDRSTRLEN];
-	const char *colon = strrchr(spec, ':');
-	int fd, one = 1, loop, err;
-
-	if (colon == NULL)
-		snprintf(host, sizeof host, "127.0.0.1"), snprintf(sport, sizeof sport, "%s", spec);
-	else {
-		snprintf(host, sizeof host, "%.*s", (int)(colon - spec), spec);
-		snprintf(sport, sizeof sport, "%s", colon + 1);
-	}
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
-	}
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE;
-	if ((err = getaddrinfo(host, sport, &hints, &ai)) != 0)
-		wa_die(WA_EXIT_USAGE, "-l: '%s': %s", spec, gai_strerror(err));
-	if (ai->ai_family == AF_INET)
-		loop = ntohl(((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr.s_addr) >> 24 == 127;
-	else
-		loop = IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr);
-	if (!loop && !public_ok)
-		wa_die(WA_EXIT_USAGE, "-l: '%s' is not a loopback address (use --public)", spec);
-	if ((fd = socket(ai->ai_family, SOCK_STREAM, 0)) < 0)
-		wa_die(WA_EXIT_FATAL, "socket:");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 4096) != 0)
-		wa_die(WA_EXIT_FATAL, "cannot listen on '%s':", spec);
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	getsockname(fd, (struct sockaddr *)&ss, &sl);
-	if (ss.ss_family == AF_INET) {
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, num, sizeof num);
-		snprintf(out, outlen, "%s:%u", num, ntohs(((struct sockaddr_in *)&ss)->sin_port));
-	} else {
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, num, sizeof num);
-		snprintf(out, outlen, "[%s]:%u", num, ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
-	}
-	freeaddrinfo(ai);
-	return fd;
-}
 
 static double
 prob(const char *opt, const char *s)
@@ -1748,8 +1665,8 @@ main(int argc, char **argv)
 		usage(WA_EXIT_USAGE);
 	if (sinkpath && (logpath || hook_url))
 		wa_die(WA_EXIT_USAGE, "--sink cannot go with -o or --webhook");
-	if (!sinkpath)
-		token = load_token();
+	if (!sinkpath && (token = wa_secret("WA_TOKEN")) == NULL)
+		wa_die(WA_EXIT_USAGE, "set WA_TOKEN or WA_TOKEN_FILE to the token to accept");
 	if (hook_url && ((secret = getenv("WA_APP_SECRET")) == NULL || !*secret))
 		wa_die(WA_EXIT_USAGE, "--webhook: set WA_APP_SECRET to sign the webhooks");
 	if (tplpath)
@@ -1757,7 +1674,7 @@ main(int argc, char **argv)
 	if ((logpath || sinkpath) &&
 	    (logfp = fopen(sinkpath ? sinkpath : logpath, "a")) == NULL)
 		wa_die(WA_EXIT_USAGE, "cannot open '%s':", sinkpath ? sinkpath : logpath);
-	fd = listen_on(listen_at, where, sizeof where);
+	fd = wa_listen(listen_at, !public_ok, where, sizeof where);
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);

@@ -671,6 +671,24 @@ test_fill(void)
 	json_decref(rec);
 }
 
+static void
+test_fields(void)
+{
+	char *names[3];
+	size_t n = 0, i;
+
+	isnum(wa_graph_fields("Hi {{ name|there}}, {{extra.utm}} {{extra.x}} {{name}}",
+	    names, &n, 3), 0, "fields: read");
+	isnum(n, 2, "fields: each once");
+	is(n > 1 ? names[1] : "", "extra", "fields: the top level of a path");
+	isnum(wa_graph_fields(NULL, names, &n, 3), 0, "fields: none in NULL");
+	isnum(wa_graph_fields("{{a}} {{b}}", names, &n, 3), -1,
+	    "fields: more than MAX");
+	isnum(wa_graph_fields("{{a", names, &n, 3), -1, "fields: bad syntax");
+	for (i = 0; i < n; i++)
+		free(names[i]);
+}
+
 static const struct wa_graph_msg to_br = { "+5511987654321", NULL, NULL };
 static const struct wa_graph_msg to_us = { "+16505551234", NULL, NULL };
 
@@ -1315,6 +1333,7 @@ main(void)
 {
 	yaml_anchors();
 	test_fill();
+	test_fields();
 	test_text();
 	test_template();
 	test_refusals();

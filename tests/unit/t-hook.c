@@ -258,7 +258,7 @@ suppress(void)
 	fp = fopen(path, "w");
 	fputs("# kept\n+447700900001\n+5521987654321\n", fp);
 	fclose(fp);
-	ok(wa_supp_add(path, "+552187654321") == 0, "adding the same user");
+	ok(wa_supp_add(path, NULL, "+552187654321") == 0, "adding the same user");
 	isnum(lines(path), 3, "adds no line");
 	isnum(wa_supp_replace(path, "+552187654321", NULL), 1,
 	    "removing a number removes the same user's other form");
@@ -275,12 +275,12 @@ suppress(void)
 	if ((pid = fork()) == 0) {
 		for (i = 0; i < 200; i++) {
 			snprintf(line, sizeof line, "+4477008%05d", i);
-			wa_supp_add(path, line);
+			wa_supp_add(path, NULL, line);
 		}
 		_exit(0);
 	}
 	for (i = 0; i < 200; i++) {
-		wa_supp_add(path, "+15555550100");
+		wa_supp_add(path, NULL, "+15555550100");
 		wa_supp_replace(path, "+15555550100", NULL);
 	}
 	waitpid(pid, NULL, 0);

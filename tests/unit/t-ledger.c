@@ -116,6 +116,11 @@ main(void)
 	json_decref(e);
 	isnum(wa_ledger_state(l, "c2/shopify:2", NULL), WA_LEDGER_RETRY, "a retryable failure");
 	isnum(wa_ledger_recent(l, "+447700900123", 0), 2, "every attempt to a number counts toward caps");
+	e = entry("failed", "c4/x", NULL, "2026-11-05T10:00:02Z");
+	json_object_set_new(e, "retry", json_false());
+	json_object_set_new(e, "until", json_string("2026-11-06T10:00:02Z"));
+	wa_ledger_add(l, e);
+	json_decref(e);
 	wa_ledger_flush(l);
 	wa_ledger_close(l);
 
@@ -123,13 +128,19 @@ main(void)
 	l = wa_ledger_open(path, 1);
 	ok(l != NULL, "a ledger with a torn last line opens");
 	isnum(wa_ledger_state(l, "c3/x", NULL), WA_LEDGER_NONE, "the torn entry is ignored");
+	ok(wa_ledger_until(l, "c4/x") == t("2026-11-06T10:00:02Z"),
+	    "a failure held until a time is read back with it");
+	ok(wa_ledger_until(l, "c1/shopify:2") == 0, "a failure for good has no end");
+	isnum(wa_ledger_settle(l, dir, 0), 0, "no key is open: the events are not even read");
+	add(l, "attempt", "c5/x", "+447700900123", "2026-11-05T10:00:00Z");
+	isnum(wa_ledger_settle(l, dir, 0), -1, "a key is open: they are read (a directory fails)");
 	n = (int)strlen(slurp());
 	ok(n > 0 && slurp()[n - 1] == '\n', "and cut off, so the next append starts a line");
 	wa_ledger_close(l);
 
 	append("garbage\n{\"event\":\"nonsense\",\"key\":\"k\"}\n");
 	l = wa_ledger_open(path, 1);
-	isnum(wa_ledger_entries(l), 6, "lines that are no entries are skipped");
+	isnum(wa_ledger_entries(l), 7, "lines that are no entries are skipped");
 	wa_ledger_close(l);
 
 	/* A second run on the same ledger waits, or with no wait is refused. */

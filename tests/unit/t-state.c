@@ -35,7 +35,8 @@ slurp(const char *path)
 int
 main(void)
 {
-	char home[128], path[160], *tmp;
+	char home[128], path[160], *tmp, *sec;
+	struct wa_hash *s;
 	FILE *fp;
 
 	wa_init("t-state");
@@ -63,6 +64,29 @@ main(void)
 	isnum(wa_rewrite_commit(fp, tmp, path), 0, "commit");
 	is(slurp(path), "+447700900124\n", "the new content replaces it");
 	isnum(mode(path), 0600, "a rewritten file is 0600");
+
+	s = wa_supp_load(path);
+	ok(s != NULL && wa_supp_has(s, "+447700900124"), "the suppression list is read");
+	ok(!wa_supp_has(s, "+447700900123"), "only what it holds");
+	isnum(wa_supp_add(path, s, "+5521987654321"), 0, "a number is added");
+	ok(wa_supp_has(s, "+552187654321"), "and the same user without the 9th digit is suppressed");
+	is(slurp(path), "+447700900124\n+5521987654321\n", "the number is in the file");
+	wa_hash_free(s);
+	s = wa_supp_load("/nonexistent/suppress.txt");
+	ok(s != NULL && wa_hash_count(s) == 0, "an absent list is empty");
+	wa_hash_free(s);
+
+	setenv("T_SECRET", "s3cret", 1);
+	setenv("T_SECRET_FILE", path, 1);
+	sec = wa_secret("T_SECRET");
+	is(sec, "s3cret", "a secret from its variable first");
+	free(sec);
+	unsetenv("T_SECRET");
+	sec = wa_secret("T_SECRET");
+	is(sec, "+447700900124", "else the first line of its file, the newline cut");
+	free(sec);
+	unsetenv("T_SECRET_FILE");
+	ok(wa_secret("T_SECRET") == NULL, "neither: none");
 
 	unsetenv("WA_HOME");
 	return done_testing();
