@@ -27,6 +27,8 @@ static struct {
 	double rate;
 	struct wa_ledger *ledger;
 	struct wa_hash *supp;	/* phone keys suppressed */
+	struct wa_tmpl_cache *tmpls;	/* wa-templates' cache, or NULL */
+	int nocheck;
 	struct wa_hash *seen;	/* keys of this run */
 	struct wa_sendq *q;	/* NULL: a dry run */
 	long nsent, nskipped, ndeferred, nfailed, nunknown;
@@ -49,7 +51,7 @@ usage(int status)
 	    "               [--concurrency N] [--max-retries N] [--retry-failed]\n"
 	    "               [--retry-unknown] [--no-wait] [--now TIME] [--rejects FILE]\n"
 	    "               [-q] [--quiet HH:MM-HH:MM] [--cap N/DURATION]\n"
-	    "               [--every DURATION] [--events FILE]\n"
+	    "               [--every DURATION] [--events FILE] [--no-check]\n"
 	    "               [FILE...]\n");
 	exit(status);
 }
@@ -333,6 +335,42 @@ held(json_t *rec, const char *id, const char *to)
 }
 
 /* Queue the message of REC to TO under KEY, or in a dry run print its body. */
+/* Does the template cache say the template goes through in LANG? */
+static int
+checked(const char *lang, char *err, size_t errsz)
+{
+	char why[160];
+
+	if (g.tmpls == NULL || g.text || lang == NULL ||
+	    wa_tmpl_check(g.tmpls, g.tmpl.name, lang, g.tmpl.nbody,
+	    g.tmpl.htype, g.tmpl.nbutton, why, sizeof why) == 0)
+		return 1;
+	snprintf(err, errsz, "template %s: %s", g.tmpl.name, why);
+	return 0;
+}
+
+/*
+ * With a cache from wa-templates, a campaign the API would stop is refused
+ * before it starts: a language given with -l is checked now, one taken
+ * from each record when the record comes.
+ */
+static void
+loadcheck(void)
+{
+	char *path = wa_strjoin(wa_home(), "/", WA_TMPL_FILE), err[256];
+	const char *l = g.tmpl.lang;
+
+	if ((g.tmpls = wa_tmpl_load(path, err, sizeof err)) == NULL &&
+	    errno != ENOENT)
+		wa_die(WA_EXIT_USAGE, "%s: %s (or --no-check)", path, err);
+	free(path);
+	if (g.tmpls && g.tmpls->synced && wa_now() - g.tmpls->synced > WA_TMPL_STALE)
+		wa_warn("the template cache is over a week old: wa-templates sync");
+	if (g.tmpls && strstr(l, "{{") == NULL && !checked(l, err, sizeof err))
+		wa_die(WA_EXIT_USAGE, "%s (wa-templates sync if it changed, "
+		    "or --no-check)", err);
+}
+
 static void
 message(struct wa_rec *r, json_t *rec, const char *id, const char *to,
     const char *key)
@@ -349,6 +387,11 @@ message(struct wa_rec *r, json_t *rec, const char *id, const char *to,
 	}
 	m.to = to;
 	m.opaque = key;
+	if (!checked(lang, err, sizeof err)) {
+		localfail(r, id, to, err);
+		free(lang);
+		return;
+	}
 	body = g.text ? wa_graph_text(&m, g.text, rec, err, sizeof err) :
 	    wa_graph_template(&m, &g.tmpl, rec, err, sizeof err);
 	if (body == NULL)
@@ -500,6 +543,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "ledger", required_argument, NULL, 'L' },
 		{ "max-retries", required_argument, NULL, 'M' },
+		{ "no-check", no_argument, NULL, 'O' },
 		{ "no-wait", no_argument, NULL, 'W' },
 		{ "now", required_argument, NULL, 'N' },
 		{ "quiet", required_argument, NULL, 'Q' },
@@ -594,6 +638,7 @@ main(int argc, char **argv)
 		case 'U': g.retryunknown = 1; break;
 		case 'V': wa_version(); break;
 		case 'W': g.nowait = 1; break;
+		case 'O': g.nocheck = 1; break;
 		default: usage(WA_EXIT_USAGE);
 		}
 	}
@@ -624,6 +669,8 @@ main(int argc, char **argv)
 		g.suppath = wa_strjoin(wa_home(), "/", "suppress.txt");
 	if (g.events == NULL)
 		g.events = wa_strjoin(wa_home(), "/", "events.jsonl");
+	if (!g.text && !g.nocheck)
+		loadcheck();
 	g.seen = wa_hash_new();
 	if ((g.supp = wa_supp_load(g.suppath)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", g.suppath);
