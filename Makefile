@@ -79,6 +79,7 @@ sanitize: deps
 # The C unit tests, and the fuzz targets on their corpora, under valgrind:
 # leaks and uninitialized reads in the normal build.
 VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	--child-silent-after-fork=yes \
 	--error-exitcode=1
 valgrind: deps
 	@$(MAKE) -s $(UNIT) $(FUZZBIN)
