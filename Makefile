@@ -22,6 +22,8 @@ LIBOBJ = $(patsubst %.c,%.o,$(wildcard common/*.c))
 UNIT = $(patsubst %.c,%,$(wildcard tests/unit/t-*.c))
 UNITXX = $(patsubst %.cc,%,$(wildcard tests/unit/t-*.cc))
 TESTBIN = $(patsubst tests/%.c,bin/%,$(wildcard tests/mock-*.c tests/bench-*.c))
+FUZZ = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZBIN = $(patsubst %,bin/fuzz-%,$(FUZZ))
 MAN = $(wildcard man/*.1 man/*.7)
 
 all: $(BIN)
@@ -48,6 +50,12 @@ bin/bench-%: tests/bench-%.c common/libwa.a common/wa.h
 tests/unit/t-%: tests/unit/t-%.c tests/unit/tap.h common/libwa.a common/wa.h
 	$(CC) $(CFLAGS) $(DEPCFLAGS) -Icommon -o $@ $< common/libwa.a $(LDFLAGS) $(LDLIBS)
 
+# The fuzz targets under a plain main, to replay their corpora in the suite.
+bin/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/main.c tests/fuzz/fuzz.h common/libwa.a common/wa.h
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(DEPCFLAGS) -Icommon -o $@ $< tests/fuzz/main.c \
+		common/libwa.a $(LDFLAGS) $(LDLIBS)
+
 # Checks common/phone.c against libphonenumber, the reference.
 tests/unit/t-%: tests/unit/t-%.cc tests/unit/tap.h common/libwa.a common/wa.h
 	$(CXX) -O1 -g -Wall -Wextra $(DEPCFLAGS) -Icommon -o $@ $< common/libwa.a \
@@ -60,7 +68,7 @@ check test: deps
 	@$(MAKE) -s build-tests
 	prove -j2 $(UNIT) $(UNITXX) tests/*.t
 
-build-tests: $(BIN) $(UNIT) $(UNITXX) $(TESTBIN)
+build-tests: $(BIN) $(UNIT) $(UNITXX) $(TESTBIN) $(FUZZBIN)
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: deps
@@ -69,6 +77,47 @@ sanitize: deps
 		LDFLAGS='-fsanitize=address,undefined'
 	ASAN_OPTIONS=detect_leaks=1 prove -j2 $(UNIT) $(UNITXX) tests/*.t
 	$(MAKE) clean
+
+# The C unit tests, and the fuzz targets on their corpora, under valgrind:
+# leaks and uninitialized reads in the normal build.
+VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	--child-silent-after-fork=yes \
+	--error-exitcode=1
+valgrind: deps
+	@$(MAKE) -s $(UNIT) $(FUZZBIN)
+	prove -j2 --exec '$(VALGRIND)' $(UNIT)
+	for t in $(FUZZ); do \
+		$(VALGRIND) --log-fd=3 bin/fuzz-$$t tests/fuzz/seeds/$$t/* \
+			$$(ls -d tests/fuzz/regress/$$t/* 2>/dev/null) 3>&2 >/dev/null 2>&1 || \
+		{ echo "valgrind: bin/fuzz-$$t failed"; exit 1; }; \
+	done
+
+# libFuzzer on each target for FUZZ_SECONDS, built with clang apart from
+# the normal objects; a crash stops with its input in $(FUZZDIR).
+FUZZCC ?= clang
+FUZZDIR ?= fuzz
+FUZZ_SECONDS ?= 600
+FUZZFLAGS = -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all \
+	-fsanitize=fuzzer-no-link,address,undefined
+FUZZOBJ = $(patsubst common/%.c,$(FUZZDIR)/obj/%.o,$(wildcard common/*.c))
+
+$(FUZZDIR)/obj/%.o: common/%.c common/wa.h
+	@mkdir -p $(@D)
+	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) $(DEPCFLAGS) -c -o $@ $<
+
+$(FUZZDIR)/libwa.a: $(FUZZOBJ)
+	rm -f $@
+	ar rcs $@ $(FUZZOBJ)
+
+$(FUZZDIR)/bin/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(FUZZDIR)/libwa.a
+	@mkdir -p $(@D)
+	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer $(DEPCFLAGS) -Icommon \
+		-o $@ $< $(FUZZDIR)/libwa.a $(LDFLAGS) $(LDLIBS)
+
+fuzz-build: $(patsubst %,$(FUZZDIR)/bin/fuzz-%,$(FUZZ))
+
+fuzz: deps fuzz-build
+	FUZZDIR=$(FUZZDIR) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run $(FUZZ)
 
 bench: deps all bin/bench-jsonl bin/bench-hook bin/mock-graph
 	sh scripts/bench
@@ -88,6 +137,7 @@ uninstall:
 	for f in man/*.7; do rm -f $(DESTDIR)$(MANDIR)/man7/$${f#man/}; done
 
 clean:
-	rm -rf bin common/*.o common/libwa.a $(UNIT) $(UNITXX)
+	rm -rf bin common/*.o common/libwa.a $(UNIT) $(UNITXX) \
+		$(FUZZDIR)/obj $(FUZZDIR)/bin $(FUZZDIR)/libwa.a
 
-.PHONY: all deps check test build-tests sanitize bench demo install uninstall clean
+.PHONY: all deps check test build-tests sanitize valgrind fuzz fuzz-build bench demo install uninstall clean

@@ -434,8 +434,6 @@ main(int argc, char **argv)
 		wa_die(WA_EXIT_FATAL, "%s: cannot open the spool:", spoolpath);
 	if (out)
 		wa_spool_stream(g.spool, stdout);
-	/* a full file system or ulimit -f is an error to answer 500 to, not a crash */
-	signal(SIGXFSZ, SIG_IGN);
 	json_object_seed(0);
 	fd = wa_listen(listen_at, 0, where, sizeof where);
 

@@ -245,11 +245,12 @@ badtype(json_t *o)
 int
 wa_cust_fromjson(struct wa_cust *c, json_t *o, const char **why)
 {
-	const char *cur = wa_json_str(o, "currency");
+	const char *cur = wa_json_str(o, "currency"), *id = wa_json_str(o, "id");
 	json_t *v;
 
+	/* an empty id would be written back as null, which no run reads */
 	*why = "no \"id\" string";
-	if (wa_json_str(o, "id") == NULL || (*why = badtype(o)) != NULL)
+	if (id == NULL || *id == '\0' || (*why = badtype(o)) != NULL)
 		return -1;
 	c->base = json_incref(o);
 	c->id = wa_strdup(wa_json_str(o, "id"));

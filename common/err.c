@@ -25,6 +25,8 @@ wa_init(const char *argv0)
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	/* A closed pipe shows up as a write error at wa_finish, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
+	/* ulimit -f shows up as a write error (EFBIG) to report, not a death by signal */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 static void

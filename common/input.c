@@ -565,8 +565,10 @@ salvage(struct wa_input *in)
 	reject(in, in->rawline, in->raw.s, first, WA_FMT_CSV,
 	    "unclosed quote; the row is rejected and the next line read again");
 	wa_buf_add(&rest, in->raw.s + first, in->raw.len - first);
-	wa_buf_add(&rest, in->replay.s + in->replayoff,
-	    in->replay.len - in->replayoff);
+	/* replay.s is null when nothing waits: no offset on a null pointer */
+	if (in->replayoff < in->replay.len)
+		wa_buf_add(&rest, in->replay.s + in->replayoff,
+		    in->replay.len - in->replayoff);
 	wa_buf_free(&in->replay);
 	in->replay = rest;
 	in->replayoff = 0;

@@ -175,6 +175,12 @@ check_same "--merge: a STOP withdrawal survives a store that still says yes" \
 	"$(sed -n 2p "$TMP/merged" | jq -c '{id,opt_in,opt_in_source,note}')"
 check_same "--merge: new customers come after the old ones" \
 	'shopify:1 shopify:2 shopify:3' "$(jq -r .id "$TMP/merged" | tr '\n' ' ' | sed 's/ $//')"
+# An empty id would come out as null and stop the next run: it is refused now.
+printf '{"id":"","email":"e@example.com"}\n' >"$TMP/emptyid.jsonl"
+check_status "--merge: a base with an empty id is refused, as the next run would" 3 \
+	wa-import --merge "$TMP/emptyid.jsonl" "$TMP/v2.csv"
+grep -q 'emptyid.jsonl:1: no "id" string: not a wa-import customer record' "$TMP/.out"
+_result $? "at its FILE:LINE"
 
 cat >"$TMP/webtoffee.csv" <<'EOF'
 order_id,order_number,order_date,status,order_total,order_currency,customer_id,billing_first_name,billing_email,billing_phone,billing_country,line_item_1,line_item_2

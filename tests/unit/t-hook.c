@@ -272,6 +272,7 @@ suppress(void)
 	fclose(fp);
 
 	/* a writer and a rewriter at once: no append is lost to the rename */
+	fflush(stdout);		/* or the child may print our TAP lines again */
 	if ((pid = fork()) == 0) {
 		for (i = 0; i < 200; i++) {
 			snprintf(line, sizeof line, "+4477008%05d", i);
