@@ -36,6 +36,7 @@ static struct {
 	const char *split;
 	long npass;
 	time_t now;
+	struct wa_ab *ab;	/* --ab: the arm of each record out */
 	const char *hdrfile;	/* the CSV file whose header was written last */
 	char **hdr;		/* and its names */
 	size_t nhdr;
@@ -46,9 +47,10 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-segment [-c] [-v] [--now TIME] [--rejects FILE] EXPR [FILE...]\n"
+	    "usage: wa-segment [-c] [-v] [--ab NAME:W/W...] [--now TIME] [--rejects FILE]\n"
+	    "                  EXPR [FILE...]\n"
 	    "       wa-segment [-c] [-s RULES | --tiers] [--keep] [--split DIR]\n"
-	    "                  [--now TIME] [--rejects FILE] [FILE...]\n");
+	    "                  [--ab NAME:W/W...] [--now TIME] [--rejects FILE] [FILE...]\n");
 	exit(status);
 }
 
@@ -156,28 +158,63 @@ putcsv(struct wa_rec *r)
 	putchar('\n');
 }
 
-/* Write REC with its "segment" set to S's name, or null. */
-static void
-putseg(struct wa_rec *r, json_t *obj, struct seg *s)
+/* The record's id for --ab: a string or a whole number; NULL when it has none. */
+static const char *
+abid(json_t *obj, char *buf, size_t sz)
 {
-	FILE *fp = sg.split ? s->fp : stdout;
-	static struct wa_buf val;
+	json_t *v = json_object_get(obj, "id");
+
+	if (json_is_integer(v)) {
+		snprintf(buf, sz, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return buf;
+	}
+	return json_is_string(v) && *json_string_value(v) ? json_string_value(v) : NULL;
+}
+
+/*
+ * Write REC with "segment" set to S's name or null (S NULL: no segment),
+ * and "variant" set to ARM (NULL: none). Names are letters, digits, '_'
+ * and '-': nothing to escape in the JSON spliced in.
+ */
+static void
+put(struct wa_rec *r, json_t *obj, struct seg *s, const char *arm)
+{
+	FILE *fp = sg.split && s ? s->fp : stdout;
+	static struct wa_buf val, tmp;
+	const char *raw = r->raw;
+	size_t n = r->rawlen;
 
 	if (r->fmt == WA_FMT_CSV) {
-		json_object_set_new(obj, "segment", s->name ?
-		    json_string(s->name) : json_null());
+		if (s)
+			json_object_set_new(obj, "segment", s->name ?
+			    json_string(s->name) : json_null());
+		if (arm)
+			json_object_set_new(obj, "variant", json_string(arm));
 		wa_json_put(fp, obj);
 		return;
 	}
-	/* Segment names are letters, digits, '_' and '-': nothing to escape. */
-	wa_buf_reset(&val);
-	if (s->name) {
+	if (s) {
+		wa_buf_reset(&val);
+		if (s->name) {
+			wa_buf_addc(&val, '"');
+			wa_buf_adds(&val, s->name);
+			wa_buf_addc(&val, '"');
+		} else
+			wa_buf_adds(&val, "null");
+		wa_rules_splice(&tmp, raw, n, "segment", val.s, val.len);
+		raw = tmp.s;
+		n = tmp.len;
+	}
+	if (arm) {
+		wa_buf_reset(&val);
 		wa_buf_addc(&val, '"');
-		wa_buf_adds(&val, s->name);
+		wa_buf_adds(&val, arm);
 		wa_buf_addc(&val, '"');
-	} else
-		wa_buf_adds(&val, "null");
-	wa_rules_splice(&sg.out, r->raw, r->rawlen, "segment", val.s, val.len);
+		wa_rules_splice(&sg.out, raw, n, "variant", val.s, val.len);
+	} else {
+		wa_buf_reset(&sg.out);
+		wa_buf_add(&sg.out, raw, n);
+	}
 	wa_buf_addc(&sg.out, '\n');
 	fwrite(sg.out.s, 1, sg.out.len, fp);
 	if (ferror(fp))
@@ -189,9 +226,16 @@ onrecord(struct wa_rec *r, void *ctx)
 {
 	json_t *obj = r->fmt == WA_FMT_CSV ? wa_rules_csvobj(r) : r->json;
 	struct seg *s = NULL;
+	const char *id = NULL, *arm;
+	char idbuf[32];
 	size_t i;
-	int t;
+	int t = 0;
 
+	if (sg.ab && (id = abid(obj, idbuf, sizeof idbuf)) == NULL) {
+		wa_reject(r, "no id to draw an --ab arm by");
+		goto out;
+	}
+	arm = sg.ab ? wa_ab_arm(sg.ab, id) : NULL;
 	if (sg.expr) {
 		if ((t = wa_expr_test(sg.expr, obj, sg.now)) < 0) {
 			sg.nproblem++;
@@ -201,6 +245,8 @@ onrecord(struct wa_rec *r, void *ctx)
 			sg.npass++;
 			if (sg.count)
 				;
+			else if (arm)
+				put(r, obj, NULL, arm);
 			else if (r->fmt == WA_FMT_CSV)
 				putcsv(r);
 			else {
@@ -221,9 +267,10 @@ onrecord(struct wa_rec *r, void *ctx)
 				sg.npass++;
 			s->count++;
 			if (!sg.count || sg.split)
-				putseg(r, obj, s);
+				put(r, obj, s, arm);
 		}
 	}
+out:
 	if (obj != r->json)
 		json_decref(obj);
 	if (ferror(stdout))
@@ -235,6 +282,7 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longs[] = {
+		{ "ab", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep", no_argument, NULL, 'K' },
 		{ "now", required_argument, NULL, 'N' },
@@ -249,12 +297,17 @@ main(int argc, char **argv)
 	size_t nf;
 	struct wa_input *in;
 	int ch, tierflag = 0, status;
+	char err[128];
 	size_t i;
 
 	wa_init(argv[0]);
 	argv[0] = (char *)wa_prog;
 	while ((ch = getopt_long(argc, argv, "chs:vV", longs, NULL)) != -1) {
 		switch (ch) {
+		case 'A':
+			if ((sg.ab = wa_ab_parse(optarg, err, sizeof err)) == NULL)
+				wa_die(WA_EXIT_USAGE, "--ab: %s", err);
+			break;
 		case 'c': sg.count = 1; break;
 		case 'h': usage(0); break;
 		case 'K': sg.keep = 1; break;
@@ -280,11 +333,11 @@ main(int argc, char **argv)
 		sg.rules = wa_rules_load(rulesfile, WA_RULES_SEGMENTS);
 	else if (tierflag)
 		sg.rules = wa_rules_parse(tiers, "--tiers", WA_RULES_SEGMENTS);
+	else if (sg.keep || sg.split)
+		wa_die(WA_EXIT_USAGE, "--keep and --split need -s RULES or --tiers");
 	else {
 		if (argc < 1)
 			usage(WA_EXIT_USAGE);
-		if (sg.keep || sg.split)
-			wa_die(WA_EXIT_USAGE, "--keep and --split need -s RULES or --tiers");
 		sg.src = argv[0];
 		sg.expr = wa_rules_expr(argv[0], "EXPR");
 		argc--;
@@ -304,6 +357,8 @@ main(int argc, char **argv)
 	in = wa_input_new(WA_FMT_AUTO);
 	nf = sg.expr ? wa_expr_fields(sg.expr, fields, MAXFIELDS) :
 	    wa_rules_fields(sg.rules, fields, MAXFIELDS);
+	if (sg.ab && nf < MAXFIELDS)
+		fields[nf++] = "id";
 	if (nf <= MAXFIELDS)
 		wa_input_fields(in, fields, nf);
 	if (rejects)
@@ -328,6 +383,7 @@ main(int argc, char **argv)
 	wa_rules_free(sg.rules);
 	if (sg.expr)
 		wa_expr_free(sg.expr);
+	wa_ab_free(sg.ab);
 	free(sg.segs);
 	sg.segs = NULL;	/* nothing left for cleanup() */
 	sg.nsegs = 0;

@@ -975,4 +975,18 @@ int wa_profile_check(json_t *p, char *err, size_t errsz);
 /* The fields a profile may set, NULL-terminated. */
 extern const char *const wa_profile_fields[];
 
+/* ab.c: A/B test arms, stable per record id */
+struct wa_ab;
+/*
+ * "NAME:50/50" (arms A, B...) or "NAME:control=10/A=45/B=45": two to 26
+ * arms whose weights add up to 100 (hundredths count). NULL with the
+ * reason in ERR.
+ */
+struct wa_ab *wa_ab_parse(const char *spec, char *err, size_t errsz);
+/* The arm of the record with ID: the same on every run, for this NAME. */
+const char *wa_ab_arm(const struct wa_ab *ab, const char *id);
+/* The arms' names, in order, into *NAMES; how many. */
+size_t wa_ab_arms(const struct wa_ab *ab, const char *const **names);
+void wa_ab_free(struct wa_ab *ab);
+
 #endif

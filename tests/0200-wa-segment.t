@@ -222,4 +222,26 @@ check_same "a run that fails leaves the old --split files" '3 1' \
 check_same "lone surrogates are refused on the fast path, as jansson does" '1' \
 	"$(printf '{"a":1,"b":"\\ud800"}\n' | wa-segment 'a == 1' >/dev/null 2>&1; echo $?)"
 
+# --ab: arms by a hash of the test's name and the id, spliced in
+printf '%s\n' '{"id":"shopify:1","opt_in":true,"note":"a  b"}' '{"id":"shopify:2","opt_in":false}' \
+	'{"id":3,"opt_in":true}' '{"opt_in":true}' >"$TMP/ab.jsonl"
+wa-segment --ab t1:50/50 opt_in --rejects "$TMP/ab.rej" "$TMP/ab.jsonl" >"$TMP/ab.out" 2>"$TMP/ab.err"
+check_same "--ab on the records an EXPR selects; one without an id is rejected: exit 1" 1 $?
+check_same "each selected record gets a variant, every other byte kept" \
+	'{"id":"shopify:1","opt_in":true,"note":"a  b","variant":"X"}|{"id":3,"opt_in":true,"variant":"X"}' \
+	"$(sed 's/"variant":"[AB]"/"variant":"X"/' "$TMP/ab.out" | tr '\n' '|' | sed 's/|$//')"
+check_same "and the same arms on a second run" "$(cat "$TMP/ab.out")" \
+	"$(wa-segment --ab t1:50/50 opt_in "$TMP/ab.jsonl" 2>/dev/null)"
+grep -q ':4: no id to draw an --ab arm by' "$TMP/ab.err"
+_result $? "the record without an id is named by its line"
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "{\"id\":\"c%d\",\"spent_365d\":0,\"orders\":1,\"spent\":60}\n", i }' >"$TMP/ab2.jsonl"
+check_same "10/45/45 over 20,000 customers, with their tier" "silver control 2000|silver B 9000|silver A 9000" \
+	"$(wa-segment --tiers --ab 't2:control=10/A=45/B=45' "$TMP/ab2.jsonl" | jq -r '"\(.segment) \(.variant)"' | sort | uniq -c |
+		awk '{ d = $1 - ($3 == "control" ? 2000 : 9000); ok = d < 0 ? -d < 300 : d < 300;
+			print $2, $3, ok ? ($3 == "control" ? 2000 : 9000) : $1 }' | sort -k2,2r | tr '\n' '|' | sed 's/|$//')"
+check_status "weights that do not add up to 100: exit 2" 2 wa-segment --ab t:60/30 true "$TMP/ab.jsonl"
+printf 'id,opt_in\n7,true\n' >"$TMP/ab.csv"
+check_same "a CSV record comes out as JSON with its variant" '{"id":"7","opt_in":"true","variant":"A"}' \
+	"$(wa-segment --ab 't3:A=99.99/B=0.01' true "$TMP/ab.csv" 2>&1 | sed 's/"variant":"B"/"variant":"A"/')"
+
 done_testing
