@@ -577,15 +577,17 @@ count(json_t *o, const char *name)
 static void
 funnel(json_t *all)
 {
-	static const char *const stage[] = { "sent", "delivered", "read",
+	static const char *const field[] = { "sent", "delivered", "read",
 	    "replied", "conversions" };
+	static const char *const stage[] = { "sent", "delivered", "read",
+	    "replied", "converted" };
 	long long v, max = count(all, "sent");
 	size_t i;
 
 	printf("<svg id=\"funnel\" viewBox=\"0 0 400 %d\" role=\"img\" "
 	    "aria-label=\"funnel\">\n", 5 * 36);
 	for (i = 0; i < NELEM(stage); i++) {
-		v = count(all, stage[i]);
+		v = count(all, field[i]);
 		printf("<text x=\"0\" y=\"%zu\">%s</text>", i * 36 + 19, stage[i]);
 		printf("<rect class=\"bar\" data-stage=\"%s\" data-value=\"%lld\" "
 		    "x=\"100\" y=\"%zu\" width=\"%.1f\" height=\"28\" fill=\"#25d366\"/>",
@@ -651,8 +653,9 @@ htmlcell(struct wa_buf *b, json_t *o, const struct col *c, const char *tag)
 }
 
 static void
-puthtml(json_t *a, json_t *days, const char *by)
+puthtml(json_t *a, json_t *days, const char *by, time_t now)
 {
+	char tb[WA_TIMEBUF];
 	struct wa_buf b = { 0 };
 	json_t *all = json_array_get(a, json_array_size(a) - 1), *o;
 	size_t i, j;
@@ -668,7 +671,9 @@ puthtml(json_t *a, json_t *days, const char *by)
 	    "th:first-child,td:first-child{text-align:left}\n"
 	    ".met{color:#060}.unmet{color:#b00;font-weight:bold}\n"
 	    "svg{width:100%%;max-width:40em;height:auto;display:block;font-size:13px}\n"
-	    "</style></head><body>\n<h1>WhatsApp report</h1>\n");
+	    ".store th{white-space:normal;text-align:left;font-weight:normal}\n"
+	    "</style></head><body>\n<h1>WhatsApp report</h1>\n<p>As of %s.</p>\n",
+	    wa_time_fmt(now, tb));
 	printf("<h2>Funnel</h2>\n");
 	funnel(all);
 	printf("<h2>Messages a day</h2>\n");
@@ -690,7 +695,7 @@ puthtml(json_t *a, json_t *days, const char *by)
 			htmlcell(&b, o, &cols[j], "td");
 		printf("</tr>\n");
 	}
-	printf("</table></div>\n<h2>Store-wide</h2>\n<div class=\"scroll\"><table>\n");
+	printf("</table></div>\n<h2>Store-wide</h2>\n<div class=\"scroll\"><table class=\"store\">\n");
 	for (j = 0; j < NELEM(storecols); j++) {
 		printf("<tr><th>");
 		esc(storecols[j].head);
@@ -811,7 +816,7 @@ main(int argc, char **argv)
 		break;
 	case O_HTML:
 		days = bydays(&st);
-		puthtml(a, days, bys[by]);
+		puthtml(a, days, bys[by], o.now);
 		json_decref(days);
 		break;
 	}

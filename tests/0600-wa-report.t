@@ -271,6 +271,48 @@ check_same "an orders file of something else: each line said" \
 	"$(wc -l <"$L" | tr -d ' ') wa-report: $L:1: not an order record: no \"type\":\"order\"" \
 	"$(wc -l <"$TMP/err" | tr -d ' ') $(head -1 "$TMP/err")"
 
+# The page: self-contained, rendered by headless Chromium without a console
+# message, not blank, and its charts say what the JSON says.
+wa-report --now $NOW --orders "$O" --targets -o html >"$TMP/page.html"
+check_same "html: no script, no link, nothing fetched" "0" \
+	"$(grep -Eci '<script|<link|src=|href=|url\(|https?:' "$TMP/page.html")"
+# chrome PAGE PNG: render PAGE as a phone would, to PNG; the log in $TMP/chromium.log
+chrome() {
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+		--user-data-dir="$TMP/chromium" --enable-logging=stderr --v=0 \
+		--window-size=412,915 --screenshot="$2" "file://$1" \
+		>/dev/null 2>"$TMP/chromium.log"
+}
+printf '<!DOCTYPE html><p>x</p><script>console.error("seen")</script>\n' >"$TMP/noisy.html"
+chrome "$TMP/noisy.html" "$TMP/noisy.png"
+check "chromium: its log does show a page's console errors" grep -q ':CONSOLE.*"seen"' "$TMP/chromium.log"
+chrome "$TMP/page.html" "$TMP/page.png"
+check_same "chromium: the page renders, exit 0" 0 $?
+check_same "chromium: no console message" "" "$(grep ':CONSOLE' "$TMP/chromium.log")"
+ink=$(perl "$TOP/tests/png-ink" "$TMP/page.png")
+check "screenshot: not blank, over 2% of it inked ($ink)" \
+	awk -v i="${ink% *}" -v t="${ink#* }" 'BEGIN { exit !(t > 0 && i > t / 50) }'
+check_same "funnel: sent > delivered > read > replied > converted, as in JSON" \
+	"$(jq -r 'select(.group == "all") | "sent \(.sent),delivered \(.delivered),read \(.read),replied \(.replied),converted \(.conversions)"' "$TMP/all.json")" \
+	"$(grep -o 'data-stage="[a-z]*" data-value="[0-9]*"' "$TMP/page.html" | sed 's/data-stage="\([a-z]*\)" data-value="\([0-9]*\)"/\1 \2/' | paste -sd, -)"
+check_same "daily chart: sent and read a day, as -b day in JSON" \
+	"$(jq -r 'select(.group != "all") | "\(.group) sent \(.sent),\(.group) read \(.read)"' "$TMP/day.json" | paste -sd, -)" \
+	"$(grep -o 'data-day="[-0-9]*" data-series="[a-z]*" data-value="[0-9]*"' "$TMP/page.html" |
+		sed 's/data-day="\([-0-9]*\)" data-series="\([a-z]*\)" data-value="\([0-9]*\)"/\1 \2 \3/' | paste -sd, -)"
+# What is drawn is to scale (to the 0.1 written): funnel widths 240 x value / sent,
+# daily heights 190 x value / the most sent in a day.
+check_same "charts: every bar drawn to its value's scale" "" \
+	"$(grep -o '<rect class="bar"[^>]*>' "$TMP/page.html" | sed 's/ \([a-z-]*\)="\([^"]*\)"/ \1=\2/g' |
+		awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); a[kv[1]] = kv[2] }
+			if (a["data-stage"] != "") { if (a["data-stage"] == "sent") s = a["data-value"]; n = 240; d = s; got = a["width"] }
+			else { if (m == "") m = '"$(jq -s '[.[] | select(.group != "all") | .sent] | max' "$TMP/day.json")"'; n = 190; d = m; got = a["height"] }
+			want = n * a["data-value"] / d
+			if (got - want > 0.051 || want - got > 0.051) print $0 ": " got " not " want
+			delete a }')"
+check_same "the page's table: spring's row, targets marked" \
+	'<tr><td>spring</td><td>11</td><td>7</td><td>4</td><td>3</td><td>3</td><td>1</td><td>63.6%</td><td class="unmet">57.1% not met</td>' \
+	"$(grep -o '<tr><td>spring</td>.*not met</td>' "$TMP/page.html" | sed 's/\(not met<\/td>\).*/\1/')"
+
 # Usage and missing files.
 check_status "-b nonsense: exit 2" 2 wa-report -b year
 check_status "--window nonsense: exit 2" 2 wa-report --window soon
