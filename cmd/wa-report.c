@@ -87,51 +87,44 @@ usage(int status)
 	exit(status);
 }
 
+/* What takes one record of a file in: 0, or -1 with the reason in *WHY. */
+typedef int feed_fn(struct wa_report *r, json_t *o, const char **why);
+
+/* Orders files: wa-import's order records, or wa-hook's order events. */
 static int
-onledger(struct wa_rec *r, void *ctx)
+order(struct wa_report *r, json_t *o, const char **why)
 {
-	const char *why;
-
-	if (wa_report_ledger(rep, r->json, &why) < 0)
-		wa_reject(r, "%s", why);
-	return 0;
-}
-
-static int
-onevent(struct wa_rec *r, void *ctx)
-{
-	const char *why;
-
-	if (wa_report_event(rep, r->json, &why) < 0)
-		wa_reject(r, "%s", why);
-	return 0;
-}
-
-static int
-onorder(struct wa_rec *r, void *ctx)
-{
-	const char *t = wa_json_str(r->json, "type"), *e = wa_json_str(r->json, "event");
-	const char *why;
+	const char *t = wa_json_str(o, "type"), *e = wa_json_str(o, "event");
 
 	if ((t == NULL || strcmp(t, "order") != 0) &&
 	    (e == NULL || strcmp(e, "order") != 0))
-		wa_reject(r, "not an order record: no \"type\":\"order\"");
-	else if (wa_report_order(rep, r->json, &why) < 0)
-		wa_reject(r, "%s", why);
+		return *why = "not an order record: no \"type\":\"order\"", -1;
+	return wa_report_order(r, o, why);
+}
+
+/* Customers files: any record will do, most have no tier. */
+static int
+customer(struct wa_report *r, json_t *c, const char **why)
+{
+	wa_report_customer(r, c);
 	return 0;
 }
 
 static int
-oncustomer(struct wa_rec *r, void *ctx)
+onrecord(struct wa_rec *r, void *ctx)
 {
-	wa_report_customer(rep, r->json);
+	feed_fn *fn = *(feed_fn **)ctx;
+	const char *why;
+
+	if (fn(rep, r->json, &why) < 0)
+		wa_reject(r, "%s", why);
 	return 0;
 }
 
-/* Read the JSON lines of PATH, parsing only FIELDS; a missing default file is empty. */
+/* Read the JSON lines of PATH into FN, parsing only FIELDS; a missing default file is empty. */
 static void
 readfile(const char *path, int isdefault, const char *const *fields,
-    size_t n, wa_rec_fn *fn)
+    size_t n, feed_fn *fn)
 {
 	struct wa_input *in;
 	char *argv[1];
@@ -141,7 +134,7 @@ readfile(const char *path, int isdefault, const char *const *fields,
 	in = wa_input_new(WA_FMT_JSON);
 	argv[0] = (char *)path;
 	wa_input_fields(in, fields, n);
-	wa_input_run(in, 1, argv, fn, NULL);
+	wa_input_run(in, 1, argv, onrecord, &fn);
 	wa_input_free(in);
 }
 
@@ -796,13 +789,15 @@ main(int argc, char **argv)
 	if (events == NULL)
 		events = de = wa_strjoin(wa_home(), "/", "events.jsonl");
 	rep = wa_report_new(&o);
-	readfile(ledger, dl != NULL, ledgerfields, NELEM(ledgerfields), onledger);
+	readfile(ledger, dl != NULL, ledgerfields, NELEM(ledgerfields),
+	    wa_report_ledger);
 	wa_report_index(rep);
 	if (customers)
-		readfile(customers, 0, custfields, NELEM(custfields), oncustomer);
-	readfile(events, de != NULL, eventfields, NELEM(eventfields), onevent);
+		readfile(customers, 0, custfields, NELEM(custfields), customer);
+	readfile(events, de != NULL, eventfields, NELEM(eventfields),
+	    wa_report_event);
 	for (i = 0; i < norders; i++)
-		readfile(orders[i], 0, orderfields, NELEM(orderfields), onorder);
+		readfile(orders[i], 0, orderfields, NELEM(orderfields), order);
 	wa_report_store(rep, &st);
 	k = wa_report_kpis(rep, by, &n);
 	a = rows(k, n, &st);
