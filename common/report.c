@@ -755,6 +755,8 @@ percentiles(struct wa_kpi *k, struct resp *rs, size_t n)
 {
 	size_t i, j;
 
+	if (n == 0)
+		return;	/* RS may be NULL, which qsort(3) must not see */
 	qsort(rs, n, sizeof *rs, cmpresp);
 	for (i = 0; i < n; i = j) {
 		for (j = i; j < n && rs[j].g == rs[i].g; j++)
