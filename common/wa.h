@@ -988,5 +988,57 @@ const char *wa_ab_arm(const struct wa_ab *ab, const char *id);
 /* The arms' names, in order, into *NAMES; how many. */
 size_t wa_ab_arms(const struct wa_ab *ab, const char *const **names);
 void wa_ab_free(struct wa_ab *ab);
+/* report.c: the KPIs of wa-report, from the ledger, webhook events and orders */
+enum { WA_BY_CAMPAIGN, WA_BY_DAY, WA_BY_WEEK, WA_BY_MONTH, WA_BY_TIER };
+struct wa_report_opt {
+	time_t since, until;	/* messages sent in [since, until); until 0: open */
+	long long window;	/* an order this long after a message converts */
+	long long replywin;	/* a customer writing this long after a message replies */
+	time_t now;		/* first-time buyers: six months before it at most */
+};
+struct wa_amount {
+	const char *cur;	/* ISO 4217 */
+	long long sum;		/* minor units */
+	long n;			/* orders */
+};
+/* The figures of one group of messages. */
+struct wa_kpi {
+	char *group;
+	long sent, delivered, read, failed, replied, opted_out;
+	long recips;		/* distinct recipients of delivered messages */
+	long conversions;	/* distinct recipients with an order counted */
+	long nresp;		/* customer messages answered */
+	long long median_s, p90_s;	/* response times; -1: none */
+	struct wa_amount *rev;	/* revenue per currency */
+	size_t nrev;
+};
+/* Store-wide: orders of the period, and first-time buyers of the period. */
+struct wa_store_kpi {
+	/* per currency, NCUR each: all orders, by messaged customers, others */
+	const struct wa_amount *site, *messaged, *others;
+	size_t ncur;
+	long cohort[2], repeat[2];	/* [0] not messaged, [1] messaged */
+};
+struct wa_report;
+struct wa_report *wa_report_new(const struct wa_report_opt *o);
+/*
+ * Feed the ledger first, then wa_report_index, then events, orders and
+ * customers in any order. Each returns 0, or -1 with the reason in *WHY
+ * for an entry that cannot be read.
+ */
+int wa_report_ledger(struct wa_report *r, json_t *e, const char **why);
+void wa_report_index(struct wa_report *r);
+/* A wa-hook event: status, message, opt_out, order; others are ignored. */
+int wa_report_event(struct wa_report *r, json_t *e, const char **why);
+/* A wa-import order record (or an order event). */
+int wa_report_order(struct wa_report *r, json_t *o, const char **why);
+/* A customer record: its "tier", else "segment", for WA_BY_TIER; 1 if it was a recipient. */
+int wa_report_customer(struct wa_report *r, json_t *c);
+/* The groups of messages by BY, in name order, then "all": *N in all. */
+struct wa_kpi *wa_report_kpis(struct wa_report *r, int by, size_t *n);
+void wa_report_kpis_free(struct wa_kpi *k, size_t n);
+/* Valid until wa_report_free. */
+void wa_report_store(struct wa_report *r, struct wa_store_kpi *st);
+void wa_report_free(struct wa_report *r);
 
 #endif

@@ -50,6 +50,15 @@ for f in "$h"/*; do
 			;;
 		esac
 	done
+	# as ledger, events and orders at once: no line of these is any of them
+	timeout 60 wa-report --ledger "$f" --events "$f" --orders "$f" -o json >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	case $name in
+	*.jsonl) in=$(records "$f") rej=$(refused "$f") ;;
+	*) in=0 rej=0 ;;
+	esac
+	[ $rc -lt 4 ] && [ -s "$TMP/out" ] && [ "$rej" -eq $((3 * in)) ]
+	_result $? "wa-report $name: exit $rc, a report, $in lines each refused by the 3 readers ($rej)"
 	timeout 60 wa-import -v "$f" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	[ $rc -lt 2 ] && { ! grep -q 'rows:' "$TMP/err" ||
