@@ -15,12 +15,24 @@
 #define MAXPARAM 64
 #define MAXFIELDS 128	/* fields parsed; past that, all of them */
 #define WINDOW (24 * 60 * 60)	/* the customer-service window, seconds */
+#define MAXARM 27		/* the options before any --arm, and 26 arms */
 
-static struct {
-	const char *campaign, *text, *ledgerpath, *suppath, *events;
+/* What a record gets: the options before any --arm, or those of its variant's arm. */
+struct arm {
+	const char *name;	/* --arm NAME; NULL: before any --arm */
+	const char *text;	/* -m TEXT, or NULL for -t */
 	struct wa_graph_tmpl tmpl;
 	const char *params[MAXPARAM];
 	struct wa_graph_button buttons[10];
+	size_t np, nb;
+	int ownp, ownb, ownh;	/* -p, --button, a header given in the arm */
+	int skip;		/* --skip: a hold-out arm, sent nothing */
+};
+
+static struct {
+	const char *campaign, *ledgerpath, *suppath, *events;
+	struct arm arms[MAXARM];
+	size_t narm;
 	int dryrun, retryunknown, retryfailed, nowait, quiet;
 	int reply;		/* --reply: the input is wa-hook events */
 	long maxretries, concurrency;
@@ -52,7 +64,8 @@ usage(int status)
 	    "               [--retry-unknown] [--no-wait] [--now TIME] [--rejects FILE]\n"
 	    "               [-q] [--quiet HH:MM-HH:MM] [--cap N/DURATION]\n"
 	    "               [--every DURATION] [--events FILE] [--no-check]\n"
-	    "               [FILE...]\n");
+	    "               [--arm NAME [--skip] [-t TEMPLATE] [-l LANG] [-p PARAM]...\n"
+	    "                [-m TEXT] [--button INDEX=TEXT]...]... [FILE...]\n");
 	exit(status);
 }
 
@@ -270,14 +283,14 @@ inbound(struct wa_rec *r, json_t *rec, const char **id, char *to)
 	return 0;
 }
 
-/* The template's language for REC, as the API spells it (pt_BR), or NULL. */
+/* The template's language for REC in arm A, as the API spells it (pt_BR), or NULL. */
 static char *
-language(json_t *rec)
+language(const struct arm *a, json_t *rec)
 {
 	struct wa_buf lb = { 0 };
 	char err[WA_GRAPH_ERRSZ], *lang = NULL, *p;
 
-	if (!g.text && wa_graph_fill(g.tmpl.lang, rec, &lb, err, sizeof err) == 0) {
+	if (!a->text && wa_graph_fill(a->tmpl.lang, rec, &lb, err, sizeof err) == 0) {
 		lang = wa_strdup(wa_buf_str(&lb));
 		for (p = lang; *p; p++)
 			if (*p == '-')
@@ -301,6 +314,10 @@ done(const char *key, const char *id, const char *to)
 	st = keystate(key);
 	if (st == WA_LEDGER_SENT) {
 		putreason("skipped", id, to, "already_sent");
+		return 1;
+	}
+	if (st == WA_LEDGER_HELD) {
+		putreason("skipped", id, to, "held_out");
 		return 1;
 	}
 	if (st == WA_LEDGER_FAILED && !g.retryfailed) {
@@ -335,17 +352,17 @@ held(json_t *rec, const char *id, const char *to)
 }
 
 /* Queue the message of REC to TO under KEY, or in a dry run print its body. */
-/* Does the template cache say the template goes through in LANG? */
+/* Does the template cache say arm A's template goes through in LANG? */
 static int
-checked(const char *lang, char *err, size_t errsz)
+checked(const struct arm *a, const char *lang, char *err, size_t errsz)
 {
 	char why[160];
 
-	if (g.tmpls == NULL || g.text || lang == NULL ||
-	    wa_tmpl_check(g.tmpls, g.tmpl.name, lang, g.tmpl.nbody,
-	    g.tmpl.htype, g.tmpl.nbutton, why, sizeof why) == 0)
+	if (g.tmpls == NULL || a->text || a->skip || lang == NULL ||
+	    wa_tmpl_check(g.tmpls, a->tmpl.name, lang, a->tmpl.nbody,
+	    a->tmpl.htype, a->tmpl.nbutton, why, sizeof why) == 0)
 		return 1;
-	snprintf(err, errsz, "template %s: %s", g.tmpl.name, why);
+	snprintf(err, errsz, "template %s: %s", a->tmpl.name, why);
 	return 0;
 }
 
@@ -358,7 +375,7 @@ static void
 loadcheck(void)
 {
 	char *path = wa_strjoin(wa_home(), "/", WA_TMPL_FILE), err[256];
-	const char *l = g.tmpl.lang;
+	const struct arm *a;
 
 	if ((g.tmpls = wa_tmpl_load(path, err, sizeof err)) == NULL &&
 	    errno != ENOENT)
@@ -366,17 +383,20 @@ loadcheck(void)
 	free(path);
 	if (g.tmpls && g.tmpls->synced && wa_now() - g.tmpls->synced > WA_TMPL_STALE)
 		wa_warn("the template cache is over a week old: wa-templates sync");
-	if (g.tmpls && strstr(l, "{{") == NULL && !checked(l, err, sizeof err))
-		wa_die(WA_EXIT_USAGE, "%s (wa-templates sync if it changed, "
-		    "or --no-check)", err);
+	for (a = g.arms; g.tmpls && a < g.arms + g.narm; a++)
+		if (a->tmpl.name && strstr(a->tmpl.lang, "{{") == NULL &&
+		    !checked(a, a->tmpl.lang, err, sizeof err))
+			wa_die(WA_EXIT_USAGE, "%s (wa-templates sync if it changed, "
+			    "or --no-check)", err);
 }
 
 static void
-message(struct wa_rec *r, json_t *rec, const char *id, const char *to,
-    const char *key)
+message(struct wa_rec *r, json_t *rec, const struct arm *a, const char *id,
+    const char *to, const char *key)
 {
 	struct wa_graph_msg m = { 0 };
-	char err[WA_GRAPH_ERRSZ], *lang = language(rec);
+	char err[WA_GRAPH_ERRSZ], *lang = language(a, rec);
+	const char *variant = wa_json_str(rec, "variant");
 	const char *why;
 	json_t *body, *o;
 
@@ -387,13 +407,13 @@ message(struct wa_rec *r, json_t *rec, const char *id, const char *to,
 	}
 	m.to = to;
 	m.opaque = key;
-	if (!checked(lang, err, sizeof err)) {
+	if (!checked(a, lang, err, sizeof err)) {
 		localfail(r, id, to, err);
 		free(lang);
 		return;
 	}
-	body = g.text ? wa_graph_text(&m, g.text, rec, err, sizeof err) :
-	    wa_graph_template(&m, &g.tmpl, rec, err, sizeof err);
+	body = a->text ? wa_graph_text(&m, a->text, rec, err, sizeof err) :
+	    wa_graph_template(&m, &a->tmpl, rec, err, sizeof err);
 	if (body == NULL)
 		localfail(r, id, to, err);
 	else if (g.dryrun) {
@@ -401,10 +421,12 @@ message(struct wa_rec *r, json_t *rec, const char *id, const char *to,
 		json_object_set_new(o, "event", json_string("dry_run"));
 		wa_json_setstr(o, "id", id);
 		wa_json_setstr(o, "to", to);
+		if (variant)
+			wa_json_setstr(o, "variant", variant);
 		json_object_set_new(o, "body", body);
 		put(o, NULL);
 	} else {
-		wa_sendq_add(g.q, id, to, key, lang, body);
+		wa_sendq_add(g.q, id, to, key, lang, variant, body);
 		while (!wa_sendq_fatal(g.q) && wa_sendq_full(g.q))
 			step(100);
 		step(0);
@@ -432,11 +454,53 @@ stopped(json_t *rec)
 		g.nother++;
 }
 
+/* The arm of REC's variant; else the options before any --arm, if they send. */
+static const struct arm *
+armfor(json_t *rec, char *err, size_t errsz)
+{
+	const char *v = wa_json_str(rec, "variant");
+	size_t i;
+
+	for (i = 1; v && i < g.narm; i++)
+		if (strcmp(g.arms[i].name, v) == 0)
+			return &g.arms[i];
+	if (g.arms[0].text || g.arms[0].tmpl.name)
+		return &g.arms[0];
+	if (v)
+		snprintf(err, errsz, "no --arm for variant '%s'", v);
+	else
+		snprintf(err, errsz, "no variant, and no message outside --arm");
+	return NULL;
+}
+
+/*
+ * A hold-out arm's record gets nothing, but is in the ledger, so that the
+ * lift of the message can be measured against no message at all, and so
+ * that the customer stays out on the next run.
+ */
+static void
+holdout(json_t *rec, const char *id, const char *to, const char *key)
+{
+	json_t *o;
+
+	if (!g.dryrun) {
+		o = event("held_out", id, to);
+		json_object_set_new(o, "key", json_string(key));
+		wa_json_setstr(o, "variant", wa_json_str(rec, "variant"));
+		if (wa_ledger_add(g.ledger, o) < 0 || wa_ledger_flush(g.ledger) < 0)
+			wa_die(WA_EXIT_FATAL, "%s: cannot write the ledger:",
+			    g.ledgerpath);
+		json_decref(o);
+	}
+	putreason("skipped", id, to, "held_out");
+}
+
 static int
 onrecord(struct wa_rec *r, void *ctx)
 {
 	json_t *rec = r->fmt == WA_FMT_CSV ? wa_rules_csvobj(r) : r->json;
-	char to[WA_PHONE_MAX], ib[32], pb[32];
+	char to[WA_PHONE_MAX], ib[32], pb[32], err[128];
+	const struct arm *a;
 	const char *id;
 	char *key;
 
@@ -454,10 +518,17 @@ onrecord(struct wa_rec *r, void *ctx)
 	}
 	if (id == NULL)
 		id = to;
+	if ((a = armfor(rec, err, sizeof err)) == NULL) {
+		localfail(r, id, to, err);
+		goto out;
+	}
 	key = wa_strjoin(g.campaign, "/", id);
 	if (!done(key, id, to) && !held(rec, id, to)) {
 		wa_hash_put(g.seen, key, (void *)1);
-		message(r, rec, id, to, key);
+		if (a->skip)
+			holdout(rec, id, to, key);
+		else
+			message(r, rec, a, id, to, key);
 	}
 	free(key);
 out:
@@ -474,23 +545,27 @@ static void
 fields(struct wa_input *in)
 {
 	static const char *const own[] = {
-		"id", "phone", "country", "opt_in", "tz",
+		"id", "phone", "country", "opt_in", "tz", "variant",
 		"event", "wamid", "from", "at"
 	};
 	static char *names[MAXFIELDS];
+	const struct arm *a;
 	size_t n = 0, i;
 	int bad = 0;
 
 	for (i = 0; i < sizeof own / sizeof own[0]; i++)
 		names[n++] = wa_strdup(own[i]);
-	bad |= wa_graph_fields(g.text, names, &n, MAXFIELDS);
-	bad |= wa_graph_fields(g.tmpl.lang, names, &n, MAXFIELDS);
-	bad |= wa_graph_fields(g.tmpl.header, names, &n, MAXFIELDS);
-	for (i = 0; i < g.tmpl.nbody; i++)
-		bad |= wa_graph_fields(g.tmpl.body[i], names, &n, MAXFIELDS);
-	for (i = 0; i < g.tmpl.nbutton; i++)
-		bad |= wa_graph_fields(g.tmpl.button[i].text, names, &n,
-		    MAXFIELDS);
+	for (a = g.arms; a < g.arms + g.narm; a++) {
+		bad |= wa_graph_fields(a->text, names, &n, MAXFIELDS);
+		bad |= wa_graph_fields(a->tmpl.lang, names, &n, MAXFIELDS);
+		bad |= wa_graph_fields(a->tmpl.header, names, &n, MAXFIELDS);
+		for (i = 0; i < a->tmpl.nbody; i++)
+			bad |= wa_graph_fields(a->tmpl.body[i], names, &n,
+			    MAXFIELDS);
+		for (i = 0; i < a->tmpl.nbutton; i++)
+			bad |= wa_graph_fields(a->tmpl.button[i].text, names,
+			    &n, MAXFIELDS);
+	}
 	if (bad == 0)
 		wa_input_fields(in, (const char *const *)names, n);
 }
@@ -527,6 +602,55 @@ newq(const char *url, const char *tok)
 	return wa_sendq_new(&c, tok);
 }
 
+/* A new arm NAME, starting as a copy of the options before the first --arm. */
+static struct arm *
+newarm(const char *name)
+{
+	struct arm *a = &g.arms[g.narm];
+	size_t i;
+
+	if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789_-") != strlen(name) || *name == '\0')
+		wa_die(WA_EXIT_USAGE, "--arm '%s': letters, digits, - and _ only", name);
+	for (i = 1; i < g.narm; i++)
+		if (strcmp(g.arms[i].name, name) == 0)
+			wa_die(WA_EXIT_USAGE, "--arm %s twice", name);
+	if (g.narm == MAXARM)
+		wa_die(WA_EXIT_USAGE, "--arm: at most %d", MAXARM - 1);
+	*a = g.arms[0];
+	a->name = name;
+	a->ownp = a->ownb = a->ownh = 0;
+	g.narm++;
+	return a;
+}
+
+/* The options of arm A make a message, or A is a hold-out; else exit 2. */
+static void
+checkarm(struct arm *a)
+{
+	const char *in = a->name ? a->name : "the options before --arm";
+	char err[WA_GRAPH_ERRSZ];
+	size_t i;
+
+	if (a->skip || (a->name == NULL && g.narm > 1 && !a->text && !a->tmpl.name))
+		return;
+	if ((a->tmpl.name == NULL) == (a->text == NULL))
+		wa_die(WA_EXIT_USAGE, "give one of -t TEMPLATE or -m TEXT (%s)", in);
+	if (a->text && (a->np > 0 || a->nb > 0 || a->tmpl.htype != WA_GRAPH_HNONE))
+		wa_die(WA_EXIT_USAGE, "-p, --button and headers go with -t, not with -m");
+	for (i = 0; i < a->np; i++)
+		if (wa_graph_check(a->params[i], err, sizeof err) < 0)
+			wa_die(WA_EXIT_USAGE, "-p '%s': %s", a->params[i], err);
+	if (a->text && wa_graph_check(a->text, err, sizeof err) < 0)
+		wa_die(WA_EXIT_USAGE, "-m: %s", err);
+	if (!a->text && wa_graph_check(a->tmpl.lang, err, sizeof err) < 0)
+		wa_die(WA_EXIT_USAGE, "-l: %s", err);
+	a->tmpl.body = a->params;
+	a->tmpl.nbody = a->np;
+	a->tmpl.button = a->buttons;
+	a->tmpl.nbutton = a->nb;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -552,6 +676,8 @@ main(int argc, char **argv)
 		{ "reply", no_argument, NULL, 'A' },
 		{ "retry-failed", no_argument, NULL, 'F' },
 		{ "retry-unknown", no_argument, NULL, 'U' },
+		{ "arm", required_argument, NULL, 'G' },
+		{ "skip", no_argument, NULL, 'k' },
 		{ "suppress", required_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -559,7 +685,8 @@ main(int argc, char **argv)
 	const char *rejects = NULL, *pnid;
 	char err[WA_GRAPH_ERRSZ], *tok;
 	struct wa_input *in;
-	size_t np = 0, nb = 0, i;
+	struct arm *a;
+	size_t i;
 	struct wa_buf url = { 0 };
 	int ch, status, fatal = 0;
 
@@ -569,25 +696,35 @@ main(int argc, char **argv)
 	g.concurrency = 500;
 	g.maxretries = 5;
 	g.quiet0 = g.quiet1 = -1;
-	g.tmpl.lang = "{{lang|en_US}}";
+	g.narm = 1;
+	a = &g.arms[0];
+	a->tmpl.lang = "{{lang|en_US}}";
 	while ((ch = getopt_long(argc, argv, "c:hl:m:p:qt:", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'A': g.reply = 1; break;
+		case 'G': a = newarm(optarg); break;
+		case 'k':
+			if (a->name == NULL)
+				wa_die(WA_EXIT_USAGE, "--skip goes after --arm NAME");
+			a->skip = 1;
+			break;
 		case 'B':
-			if (nb == 10)
+			if (!a->ownb)
+				a->nb = 0, a->ownb = 1;
+			if (a->nb == 10)
 				wa_die(WA_EXIT_USAGE, "--button: at most 10");
-			if (wa_graph_button_arg(optarg, &g.buttons[nb], err, sizeof err) < 0)
+			if (wa_graph_button_arg(optarg, &a->buttons[a->nb], err, sizeof err) < 0)
 				wa_die(WA_EXIT_USAGE, "--button: %s", err);
-			nb++;
+			a->nb++;
 			break;
 		case 'H': case 'I': case 'X':
-			if (g.tmpl.htype != WA_GRAPH_HNONE)
+			if (a->ownh++)
 				wa_die(WA_EXIT_USAGE, "one header at most");
-			g.tmpl.htype = ch == 'H' ? WA_GRAPH_HDOCUMENT :
+			a->tmpl.htype = ch == 'H' ? WA_GRAPH_HDOCUMENT :
 			    ch == 'I' ? WA_GRAPH_HIMAGE : WA_GRAPH_HTEXT;
 			if (wa_graph_check(optarg, err, sizeof err) < 0)
 				wa_die(WA_EXIT_USAGE, "header '%s': %s", optarg, err);
-			g.tmpl.header = optarg;
+			a->tmpl.header = optarg;
 			break;
 		case 'c': g.campaign = optarg; break;
 		case 'C': g.concurrency = (long)wa_optnum("--concurrency", optarg, 1, 10000); break;
@@ -617,24 +754,26 @@ main(int argc, char **argv)
 		case 'F': g.retryfailed = 1; break;
 		case 'h': usage(0); break;
 		case 'K': g.events = optarg; break;
-		case 'l': g.tmpl.lang = optarg; break;
+		case 'l': a->tmpl.lang = optarg; break;
 		case 'L': g.ledgerpath = optarg; break;
-		case 'm': g.text = optarg; break;
+		case 'm': a->text = optarg, a->tmpl.name = NULL; break;
 		case 'M': g.maxretries = (long)wa_optnum("--max-retries", optarg, 0, 30); break;
 		case 'N':
 			if (wa_now_set(optarg) < 0)
 				wa_die(WA_EXIT_USAGE, "--now: bad time '%s'", optarg);
 			break;
 		case 'p':
-			if (np == MAXPARAM)
+			if (!a->ownp)
+				a->np = 0, a->ownp = 1;
+			if (a->np == MAXPARAM)
 				wa_die(WA_EXIT_USAGE, "-p: at most %d parameters", MAXPARAM);
-			g.params[np++] = optarg;
+			a->params[a->np++] = optarg;
 			break;
 		case 'q': g.quiet = 1; break;
 		case 'r': g.rate = (double)wa_optnum("--rate", optarg, 1, 1000); break;
 		case 'R': rejects = optarg; break;
 		case 'S': g.suppath = optarg; break;
-		case 't': g.tmpl.name = optarg; break;
+		case 't': a->tmpl.name = optarg, a->text = NULL; break;
 		case 'U': g.retryunknown = 1; break;
 		case 'V': wa_version(); break;
 		case 'W': g.nowait = 1; break;
@@ -648,28 +787,15 @@ main(int argc, char **argv)
 		wa_die(WA_EXIT_USAGE, "-c CAMPAIGN is needed");
 	if (strchr(g.campaign, '/'))
 		wa_die(WA_EXIT_USAGE, "-c: a campaign name has no '/'");
-	if ((g.tmpl.name == NULL) == (g.text == NULL))
-		wa_die(WA_EXIT_USAGE, "give one of -t TEMPLATE or -m TEXT");
-	if (g.text && (np > 0 || nb > 0 || g.tmpl.htype != WA_GRAPH_HNONE))
-		wa_die(WA_EXIT_USAGE, "-p, --button and headers go with -t, not with -m");
-	for (i = 0; i < np; i++)
-		if (wa_graph_check(g.params[i], err, sizeof err) < 0)
-			wa_die(WA_EXIT_USAGE, "-p '%s': %s", g.params[i], err);
-	if (g.text && wa_graph_check(g.text, err, sizeof err) < 0)
-		wa_die(WA_EXIT_USAGE, "-m: %s", err);
-	if (!g.text && wa_graph_check(g.tmpl.lang, err, sizeof err) < 0)
-		wa_die(WA_EXIT_USAGE, "-l: %s", err);
-	g.tmpl.body = g.params;
-	g.tmpl.nbody = np;
-	g.tmpl.button = g.buttons;
-	g.tmpl.nbutton = nb;
+	for (i = 0; i < g.narm; i++)
+		checkarm(&g.arms[i]);
 	if (g.ledgerpath == NULL)
 		g.ledgerpath = wa_strjoin(wa_home(), "/", "ledger.jsonl");
 	if (g.suppath == NULL)
 		g.suppath = wa_strjoin(wa_home(), "/", "suppress.txt");
 	if (g.events == NULL)
 		g.events = wa_strjoin(wa_home(), "/", "events.jsonl");
-	if (!g.text && !g.nocheck)
+	if (!g.nocheck)
 		loadcheck();
 	g.seen = wa_hash_new();
 	if ((g.supp = wa_supp_load(g.suppath)) == NULL)

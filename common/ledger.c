@@ -44,6 +44,8 @@ statefor(const char *event, json_t *e)
 		return WA_LEDGER_SENT;
 	if (strcmp(event, "unknown") == 0)
 		return WA_LEDGER_UNKNOWN;
+	if (strcmp(event, "held_out") == 0)
+		return WA_LEDGER_HELD;
 	if (strcmp(event, "failed") == 0)
 		return json_is_true(json_object_get(e, "retry")) ?
 		    WA_LEDGER_RETRY : WA_LEDGER_FAILED;

@@ -10,6 +10,7 @@
 
 struct job {
 	char *id, *to, *key, *lang, *body;
+	char *variant;		/* the record's A/B arm, or NULL */
 	int tries;
 	int counted;		/* in q->waitcnt */
 	double due;		/* monotonic seconds: a retry's time */
@@ -86,6 +87,8 @@ entry(struct wa_sendq *q, const char *ev, struct job *j)
 	json_t *o = event(q, ev, j);
 
 	json_object_set_new(o, "key", json_string(j->key));
+	if (j->variant)
+		json_object_set_new(o, "variant", json_string(j->variant));
 	return o;
 }
 
@@ -113,6 +116,7 @@ job_free(struct job *j)
 	free(j->to);
 	free(j->key);
 	free(j->lang);
+	free(j->variant);
 	free(j->body);
 	free(j);
 }
@@ -489,10 +493,11 @@ wa_sendq_new(const struct wa_sendq_cfg *c, const char *token)
 
 void
 wa_sendq_add(struct wa_sendq *q, const char *id, const char *to,
-    const char *key, const char *lang, json_t *body)
+    const char *key, const char *lang, const char *variant, json_t *body)
 {
 	struct job *j = wa_calloc(1, sizeof *j);
 
+	j->variant = variant ? wa_strdup(variant) : NULL;
 	j->id = wa_strdup(id);
 	j->to = wa_strdup(to);
 	j->key = wa_strdup(key);

@@ -608,7 +608,8 @@ enum {
 	WA_LEDGER_SENT,
 	WA_LEDGER_FAILED,	/* refused for good, or until a time */
 	WA_LEDGER_RETRY,	/* refused, may be tried again */
-	WA_LEDGER_UNKNOWN	/* the answer was lost after the request left */
+	WA_LEDGER_UNKNOWN,	/* the answer was lost after the request left */
+	WA_LEDGER_HELD		/* an A/B hold-out: never sent, on purpose */
 };
 struct wa_ledger;
 /*
@@ -688,9 +689,12 @@ struct wa_sendq *wa_sendq_new(const struct wa_sendq_cfg *c, const char *token);
 const char *wa_sendq_stopped(struct wa_sendq *q, const char *lang);
 /* An account error stopped everything: read no more. */
 int wa_sendq_fatal(const struct wa_sendq *q);
-/* Queue the request BODY (taken) for record ID to TO under the dedupe KEY. */
+/*
+ * Queue the request BODY (taken) for record ID to TO under the dedupe KEY;
+ * VARIANT (may be NULL), the record's A/B arm, goes in its ledger entries.
+ */
 void wa_sendq_add(struct wa_sendq *q, const char *id, const char *to,
-    const char *key, const char *lang, json_t *body);
+    const char *key, const char *lang, const char *variant, json_t *body);
 /* Is the backlog over twice the concurrency: step before adding more? */
 int wa_sendq_full(const struct wa_sendq *q);
 /* Messages queued to the user of TO and not in the ledger yet, for caps. */
