@@ -171,4 +171,51 @@ check_same "a journey while another run of it goes on: exit 75, nothing printed"
 	"$("$J/winback" 2>&1; echo "$? ")"
 wait $BG
 
+# A failure mails: non-zero exit and a line on stderr naming the log
+mkdir -p "$TMP/h2"
+cp "$WA_HOME/customers.jsonl" "$TMP/h2/"
+start_mock fail -T "$TMP/tpl.jsonl" --error +447700900001=131026 -o "$TMP/fail.jsonl" ||
+	{ echo "Bail out! bin/mock-graph did not start"; exit 1; }
+WA_HOME=$TMP/h2 WA_API_URL=http://127.0.0.1:$PORT/v21.0 "$J/welcome" >"$TMP/f.out" 2>"$TMP/f.err"
+check_same "a failed message: exit 1" 1 $?
+check_same "and one line on stderr, for cron to mail" \
+	"welcome: welcome: some messages failed or have no known outcome; see $TMP/h2/journeys.jsonl" "$(cat "$TMP/f.out" "$TMP/f.err")"
+check_same "the failure is in the log" "failed recipient" "$(ev "$TMP/h2/journeys.jsonl" c1)"
+
+# Usage
+check_status "crisis-notice: an unknown [token] is a usage error" 2 \
+	"$J/crisis-notice" delay_notice 'Hi [name], [colour]'
+check_status "vip-early-access: no LAUNCH is a usage error" 2 "$J/vip-early-access"
+check_status "a bad expression in the config is a usage error" 2 \
+	env MARKETING_FILTER='opt_in &&' "$J/welcome"
+for j in welcome order-confirmation shipping-update review-request abandoned-cart birthday \
+	winback vip-early-access crisis-notice auto-replies; do
+	"$J/$j" -h >"$TMP/h.out" 2>&1
+	check_same "$j -h: its header, exit 0" "0 $j" "$? $(head -1 "$TMP/h.out" | sed 's/[: ].*//')"
+done
+
+# config.example documents every key the journeys read, with its default:
+# uncommented and sourced, it gives what the scripts give by themselves.
+sed -n 's/^: "\${\([A-Za-z_]*\)=.*/\1/p; s/^default \([A-Za-z_]*\) .*/\1/p' \
+	"$J"/lib.sh "$J"/[a-z]*[!h] | sort -u >"$TMP/keys"
+sed -n 's/^#\([A-Za-z_]*\)=.*/\1/p' "$J/config.example" | sort >"$TMP/documented"
+check_file "config.example names every key, once" "$TMP/documented" <"$TMP/keys"
+# defaults_of FILE...: the defaults of the keys, as the scripts set them
+defaults_of() {
+	env -i WA_HOME=/h sh -c '
+		default() { eval "[ -n \"\${$1+set}\" ] || $1=\$2"; }
+		eval "$(grep -h "^: \"\${[A-Za-z_]*=\|^default [A-Za-z_]* " "$@")"
+		for k in $(cat "'"$TMP/keys"'"); do eval "printf \"%s=%s\\n\" \$k \"\${$k}\""; done' sh "$@"
+}
+env -i WA_HOME=/h sh -c '. "$1"; for k in $(cat "$2"); do eval "printf \"%s=%s\\n\" \$k \"\${$k}\""; done' sh \
+	"$(sed 's/^#\([A-Za-z_]*=\)/\1/' "$J/config.example" >"$TMP/cfg"; echo "$TMP/cfg")" "$TMP/keys" >"$TMP/cfg.values"
+defaults_of "$J"/lib.sh "$J"/[a-z]*[!h] >"$TMP/defaults"
+check_file "config.example's values are the defaults" "$TMP/cfg.values" <"$TMP/defaults"
+
+if command -v shellcheck >/dev/null 2>&1; then
+	check "the journeys are shellcheck-clean" shellcheck -s sh -x "$J"/lib.sh "$J"/[a-z]*[!h]
+else
+	echo "ok $((_n + 1)) # SKIP shellcheck is not installed"; _n=$((_n + 1))
+fi
+
 done_testing
