@@ -212,6 +212,12 @@ env -i WA_HOME=/h sh -c '. "$1"; for k in $(cat "$2"); do eval "printf \"%s=%s\\
 defaults_of "$J"/lib.sh "$J"/[a-z]*[!h] >"$TMP/defaults"
 check_file "config.example's values are the defaults" "$TMP/cfg.values" <"$TMP/defaults"
 
+# crontab.example names journeys that exist
+sed -n 's/.*\$J\/\([a-z-]*\).*/\1/p' "$TOP/scripts/crontab.example" | sort -u >"$TMP/cron"
+check_same "crontab.example runs every journey" \
+	"abandoned-cart auto-replies birthday crisis-notice order-confirmation review-request shipping-update vip-early-access welcome winback" \
+	"$(paste -sd' ' "$TMP/cron")"
+
 if command -v shellcheck >/dev/null 2>&1; then
 	check "the journeys are shellcheck-clean" shellcheck -s sh -x "$J"/lib.sh "$J"/[a-z]*[!h]
 else
