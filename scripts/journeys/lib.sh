@@ -1,0 +1,231 @@
+# lib.sh: what the journeys in scripts/journeys/ share; sourced, never run.
+#
+# It finds the programs (the repository's bin/ next to this directory when
+# it is built, else PATH), reads the configuration, takes the journey's lock,
+# makes a temporary directory, and gives the helpers below.  The keys and
+# their defaults are documented in config.example, next to this file.
+#
+# Exit status of a journey: the worst of its steps (0 all went through;
+# 1 some messages failed, see $LOG; 2 a configuration error; 3 a fatal error),
+# or 75 when another run of it, or another wa-send, holds the ledger: cron
+# should take 75 as "busy, try next time", and nothing is printed then.
+# Nothing is printed on success either, so cron mails only trouble.
+
+set -eu
+
+JOURNEY=${0##*/}
+JOURNEY=${JOURNEY%.sh}
+
+# -h: the comment at the top of the journey, without its '#'.
+case ${1:-} in
+-h | --help)
+	awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
+	exit 0
+	;;
+esac
+
+_jdir=$(cd "$(dirname "$0")" && pwd)
+if [ -x "$_jdir/../../bin/wa-send" ]; then
+	PATH=$(cd "$_jdir/../../bin" && pwd):$PATH
+	export PATH
+fi
+
+# die STATUS MESSAGE: a message on stderr, then exit
+die() {
+	_s=$1; shift
+	printf '%s: %s\n' "$JOURNEY" "$*" >&2
+	exit "$_s"
+}
+
+for _p in wa-segment wa-send jq; do
+	command -v "$_p" >/dev/null 2>&1 || die 2 "$_p not found (make, or put the wa programs on PATH)"
+done
+
+WA_HOME=${WA_HOME:-${XDG_STATE_HOME:-$HOME/.local/state}/wa}
+export WA_HOME
+WA_CONFIG=${WA_CONFIG:-$WA_HOME/config}
+# The config file is shell, KEY=value lines; what the environment sets wins.
+if [ -f "$WA_CONFIG" ]; then
+	_env=$(export -p)
+	# shellcheck disable=SC1090
+	. "$WA_CONFIG"
+	eval "$_env"
+fi
+
+# Files
+: "${CUSTOMERS=$WA_HOME/customers.jsonl}"
+: "${ORDERS=$WA_HOME/orders.jsonl}"
+: "${EVENTS=$WA_HOME/events.jsonl}"
+: "${LOG=$WA_HOME/journeys.jsonl}"
+# Sending rules
+: "${QUIET=21:00-09:00}"
+: "${CAP=2/7d}"
+: "${UTILITY_QUIET=$QUIET}"
+: "${UTILITY_CAP=6/1d}"
+: "${REPLY_CAP=10/1d}"
+: "${TEMPLATE_LANG=en_US}"
+: "${MARKETING_FILTER=!(\"problem\" in tags)}"
+: "${SHOP_URL=}"
+
+mkdir -p "$WA_HOME"
+chmod 700 "$WA_HOME" 2>/dev/null || :
+
+# One run of a journey at a time: a second one leaves quietly with 75.
+if command -v flock >/dev/null 2>&1; then
+	exec 9>>"$WA_HOME/.journey-$JOURNEY.lock"
+	flock -n 9 || exit 75
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/wa-$JOURNEY.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+_worst=0
+# note STATUS: remember the worst status seen; 75 (busy) is the mildest failure
+note() {
+	case $1 in
+	0) ;;
+	75) [ "$_worst" -ne 0 ] || _worst=75 ;;
+	*) if [ "$_worst" -eq 0 ] || [ "$_worst" -eq 75 ] || [ "$1" -gt "$_worst" ]; then _worst=$1; fi ;;
+	esac
+}
+
+# finish: exit with the worst status of the run
+finish() { exit "$_worst"; }
+
+# default KEY VALUE: KEY=VALUE unless KEY is set (for values holding '}')
+default() {
+	eval "[ -n \"\${$1+set}\" ] || $1=\$2"
+}
+
+# existing FILE...: the files that exist, one a line (for operand lists)
+existing() {
+	for _f; do [ -f "$_f" ] && printf '%s\n' "$_f"; done
+	return 0
+}
+
+# seg ARGS...: wa-segment, where "nothing selected" (1) is no error
+seg() {
+	_rc=0
+	wa-segment "$@" </dev/null || _rc=$?
+	[ "$_rc" -le 1 ] || die "$_rc" "wa-segment failed (exit $_rc)"
+}
+
+# jqf ARGS...: jq, where any failure is fatal
+jqf() {
+	_rc=0
+	jq "$@" </dev/null || _rc=$?
+	[ "$_rc" -eq 0 ] || die 3 "jq failed (exit $_rc) on: $*"
+}
+
+# select_from OUT EXPR FILE...: the records of the existing FILEs for which
+# EXPR is true, into OUT (empty when none)
+select_from() {
+	_out=$1 _expr=$2; shift 2
+	: >"$_out"
+	_files=$(existing "$@")
+	[ -n "$_files" ] || return 0
+	# shellcheck disable=SC2086
+	(IFS='
+'; seg "$_expr" $_files) >"$_out"
+}
+
+# customers OUT EXPR: the customer records for which EXPR is true
+customers() { select_from "$1" "$2" "$CUSTOMERS"; }
+
+# orders_all: $T/orders.jsonl, the orders of $ORDERS and the order events
+# of $EVENTS, one record per order id, a later line's non-null fields
+# winning (a webhook adds fulfilled_at to an exported order)
+orders_all() {
+	[ -f "$T/orders.jsonl" ] && return 0
+	select_from "$T/orders.raw" 'type == "order" && exists(id)' "$ORDERS" "$EVENTS"
+	jqf -c -n 'reduce inputs as $o ({};
+		.[$o.id] = ((.[$o.id] // {}) + ($o | with_entries(select(.value != null)))))
+		| .[] | del(.event, .hook_id)' "$T/orders.raw" >"$T/orders.jsonl"
+}
+
+# The jq definitions that join orders and checkouts to their customers.
+# $c is the customer records; cust finds an order's customer by its id,
+# else e-mail, else phone; send_rec makes the record wa-send reads: the
+# order or checkout id, the customer's phone, consent, name, language and
+# zone, and the order's fields the templates take.
+JQ_JOIN='
+def ix: reduce ($c[] | select(type == "object" and .id != null)) as $x
+	({id: {}, email: {}, phone: {}};
+	 .id[$x.id] = $x
+	 | if $x.email then .email[$x.email] = $x else . end
+	 | if $x.phone then .phone[$x.phone] = $x else . end);
+def cust($i): $i.id[.customer // ""] // $i.email[.email // ""] // $i.phone[.phone // ""];
+def money: if . == null then null
+	elif . == floor then tostring
+	else (. * 100 | round) as $m
+	| "\($m / 100 | floor).\($m % 100 | tostring | if length < 2 then "0" + . else . end)" end;
+def send_rec($i):
+	cust($i) as $k
+	| {id, type, customer: ($k.id // .customer), phone: ($k.phone // .phone),
+	   email: ($k.email // .email),
+	   opt_in: ($k.opt_in == true), first_name: $k.first_name, last_name: $k.last_name,
+	   lang: $k.lang, tz: $k.tz, country: ($k.country // null), tags: ($k.tags // []),
+	   order_name: .name, created_at, fulfilled_at, fulfillment_status,
+	   total: .total, currency, total_text: ((.total | money) as $t
+		| if $t == null then null elif .currency then "\($t) \(.currency)" else $t end),
+	   tracking_url: (.extra.tracking_url // .extra.order_status_url
+		// (if $shop == "" then null else $shop end)),
+	   order_status_url: .extra.order_status_url,
+	   abandoned_checkout_url};
+'
+
+# join IN OUT: each order or checkout of IN as a record wa-send reads
+join() {
+	jqf -c --slurpfile c "$(existing "$CUSTOMERS" | grep . || echo /dev/null)" \
+		--arg shop "$SHOP_URL" "$JQ_JOIN"' ix as $i | send_rec($i)' "$1" >"$2"
+}
+
+# send CLASS CAMPAIGN FILE ARGS...: wa-send FILE under CAMPAIGN with the
+# options of CLASS (marketing: QUIET and CAP; utility: UTILITY_QUIET and
+# UTILITY_CAP; reply: --reply and REPLY_CAP, no quiet hours), never waiting
+# for the ledger, its event lines appended to LOG; an empty FILE sends
+# nothing and leaves the ledger alone
+send() {
+	_class=$1 _camp=$2 _in=$3; shift 3
+	[ -s "$_in" ] || return 0
+	case $_class in
+	marketing)
+		[ -z "$QUIET" ] || set -- "$@" --quiet "$QUIET"
+		[ -z "$CAP" ] || set -- "$@" --cap "$CAP" ;;
+	utility)
+		[ -z "$UTILITY_QUIET" ] || set -- "$@" --quiet "$UTILITY_QUIET"
+		[ -z "$UTILITY_CAP" ] || set -- "$@" --cap "$UTILITY_CAP" ;;
+	reply)
+		set -- --reply "$@"
+		[ -z "$REPLY_CAP" ] || set -- "$@" --cap "$REPLY_CAP" ;;
+	esac
+	_rc=0
+	if [ "$LOG" = - ]; then
+		wa-send -q --no-wait --events "$EVENTS" -c "$_camp" "$@" "$_in" 2>"$T/send.err" || _rc=$?
+	else
+		wa-send -q --no-wait --events "$EVENTS" -c "$_camp" "$@" "$_in" >>"$LOG" 2>"$T/send.err" || _rc=$?
+	fi
+	case $_rc in
+	0) cat "$T/send.err" >&2 ;;
+	75) ;;
+	1)
+		cat "$T/send.err" >&2
+		printf '%s: %s: some messages failed or have no known outcome; see %s\n' \
+			"$JOURNEY" "$_camp" "$LOG" >&2 ;;
+	*)
+		cat "$T/send.err" >&2
+		printf '%s: %s: wa-send exited %s\n' "$JOURNEY" "$_camp" "$_rc" >&2 ;;
+	esac
+	note "$_rc"
+}
+
+# marketing_expr EXPR: EXPR and MARKETING_FILTER, for customer records
+marketing_expr() {
+	if [ -n "$MARKETING_FILTER" ]; then
+		printf '(%s) && (%s)\n' "$1" "$MARKETING_FILTER"
+	else
+		printf '%s\n' "$1"
+	fi
+}
