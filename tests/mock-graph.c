@@ -40,6 +40,8 @@
  * and for a fraction --reply an inbound text reply whose context.id is the
  * wamid. Bodies are escaped like Meta's (non-ASCII as \uXXXX, "/" as "\/").
  * A receiver that is down is warned about, and the webhook is dropped.
+ * Their timestamps count from $WA_NOW when it is set, so that a demo with a
+ * fixed clock gets webhooks that fit its times.
  *
  * --sink FILE makes it a webhook receiver instead: POST /webhook appends
  * {"at","sig","body"} (the raw body as a string) to FILE.
@@ -1300,7 +1302,8 @@ hook_body(const struct ev *e)
 	const struct errdef *ed;
 	char ts[24], exp[24], conv[40], rid[64];
 	json_t *v, *s, *msg;
-	time_t now = time(NULL);
+	/* WA_NOW, when set, is the clock at start: a demo's webhooks fit its times */
+	time_t now = wa_now() + (time(NULL) - (time_t)started);
 	uint64_t h = mix(strtoull(e->wa_id, NULL, 10));
 	char *out, *p;
 	int i;
