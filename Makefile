@@ -71,12 +71,13 @@ check test: deps
 build-tests: $(BIN) $(UNIT) $(UNITXX) $(TESTBIN) $(FUZZBIN)
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The sanitized build is cleaned away after, and prove's summary is the last word.
 sanitize: deps
-	$(MAKE) clean
+	@$(MAKE) -s clean
 	$(MAKE) -s build-tests CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined'
-	ASAN_OPTIONS=detect_leaks=1 prove -j2 $(UNIT) $(UNITXX) tests/*.t
-	$(MAKE) clean
+	@ASAN_OPTIONS=detect_leaks=1 prove -j2 $(UNIT) $(UNITXX) tests/*.t; \
+		st=$$?; $(MAKE) -s clean >/dev/null; exit $$st
 
 # The C unit tests, and the fuzz targets on their corpora, under valgrind:
 # leaks and uninitialized reads in the normal build.

@@ -58,7 +58,8 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-send -c CAMPAIGN (-t TEMPLATE [-l LANG] [-p PARAM]... | -m TEXT)\n"
 	    "               [--header-text T | --header-image URL | --header-document URL]\n"
-	    "               [--button INDEX=TEXT]... [--reply]\n"
+	    "               [--button INDEX=TEXT]... [--quick-reply INDEX=PAYLOAD]...\n"
+	    "               [--reply]\n"
 	    "               [--dry-run] [--ledger FILE] [--suppress FILE] [--rate N]\n"
 	    "               [--concurrency N] [--max-retries N] [--retry-failed]\n"
 	    "               [--retry-unknown] [--no-wait] [--now TIME] [--rejects FILE]\n"
@@ -352,6 +353,17 @@ held(json_t *rec, const char *id, const char *to)
 }
 
 /* Queue the message of REC to TO under KEY, or in a dry run print its body. */
+/* The button parameters a template must have: URL suffixes; a quick reply's payload is optional. */
+static size_t
+urls(const struct arm *a)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < a->nb; i++)
+		n += a->buttons[i].type == WA_GRAPH_BURL;
+	return n;
+}
+
 /* Does the template cache say arm A's template goes through in LANG? */
 static int
 checked(const struct arm *a, const char *lang, char *err, size_t errsz)
@@ -360,7 +372,7 @@ checked(const struct arm *a, const char *lang, char *err, size_t errsz)
 
 	if (g.tmpls == NULL || a->text || a->skip || lang == NULL ||
 	    wa_tmpl_check(g.tmpls, a->tmpl.name, lang, a->tmpl.nbody,
-	    a->tmpl.htype, a->tmpl.nbutton, why, sizeof why) == 0)
+	    a->tmpl.htype, urls(a), why, sizeof why) == 0)
 		return 1;
 	snprintf(err, errsz, "template %s: %s", a->tmpl.name, why);
 	return 0;
@@ -670,6 +682,7 @@ main(int argc, char **argv)
 		{ "no-check", no_argument, NULL, 'O' },
 		{ "no-wait", no_argument, NULL, 'W' },
 		{ "now", required_argument, NULL, 'N' },
+		{ "quick-reply", required_argument, NULL, 'Y' },
 		{ "quiet", required_argument, NULL, 'Q' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "rejects", required_argument, NULL, 'R' },
@@ -708,13 +721,16 @@ main(int argc, char **argv)
 				wa_die(WA_EXIT_USAGE, "--skip goes after --arm NAME");
 			a->skip = 1;
 			break;
-		case 'B':
+		case 'B': case 'Y':
 			if (!a->ownb)
 				a->nb = 0, a->ownb = 1;
 			if (a->nb == 10)
 				wa_die(WA_EXIT_USAGE, "--button: at most 10");
 			if (wa_graph_button_arg(optarg, &a->buttons[a->nb], err, sizeof err) < 0)
-				wa_die(WA_EXIT_USAGE, "--button: %s", err);
+				wa_die(WA_EXIT_USAGE, "%s: %s", ch == 'B' ?
+				    "--button" : "--quick-reply", err);
+			if (ch == 'Y')
+				a->buttons[a->nb].type = WA_GRAPH_BQUICK;
 			a->nb++;
 			break;
 		case 'H': case 'I': case 'X':

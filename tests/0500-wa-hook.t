@@ -312,4 +312,14 @@ check_same "once there is room, the refused ones are taken and none twice" \
 	"12 12" "$(jq -r .wamid "$TMP/full.jsonl" | sort -u | wc -l | tr -d ' ') $(lines "$TMP/full.jsonl")"
 kill "$HPID"; wait "$HPID"
 
+# --- no secret in anything a run wrote (the file we put one in aside), nor in argv
+check_same "the app, verify and Shopify secrets appear in no output, log or spool" "" \
+	"$(grep -rlF -e "$WA_APP_SECRET" -e "$WA_VERIFY_TOKEN" -e "$WA_SHOPIFY_SECRET" "$TMP" | grep -v "^$TMP/secret$")"
+start_hook argv --spool "$TMP/argv.jsonl" || { echo "Bail out!"; exit 1; }
+! tr '\0' ' ' <"/proc/$HPID/cmdline" | grep -qF -e "$WA_APP_SECRET" -e "$WA_VERIFY_TOKEN"
+_result $? "nor in wa-hook's argv"
+[ "$(stat -c %a "$WA_HOME")" = 700 ] && [ "$(stat -c %a "$TMP/argv.jsonl")" = 600 ]
+_result $? "WA_HOME is 0700, the spool 0600"
+kill "$HPID"; wait "$HPID"
+
 done_testing

@@ -17,7 +17,7 @@ cat >"$TMP/tpl.jsonl" <<'EOF'
 {"name":"welcome","language":"en_US","body_params":1}
 {"name":"order_confirmation","language":"en_US","body_params":3}
 {"name":"shipping_update","language":"en_US","body_params":3}
-{"name":"review_request","language":"en_US","body_params":2}
+{"name":"review_request","language":"en_US","body_params":2,"buttons":[{"type":"quick_reply"},{"type":"quick_reply"},{"type":"quick_reply"},{"type":"quick_reply"},{"type":"quick_reply"}]}
 {"name":"abandoned_cart","language":"en_US","body_params":2}
 {"name":"birthday","language":"en_US","body_params":1}
 {"name":"winback_offer","language":"en_US","body_params":2}
@@ -111,7 +111,7 @@ all() {
 # who LOG: one line per accepted message: campaign, recipient, template and
 # parameters or text
 who() {
-	jq -r '"\(.key | sub("/.*"; "")) \(.to) " + (if .template then "\(.template) \(.params | join("|"))" else .text end)' "$1" | sort
+	jq -r '"\(.key | sub("/.*"; "")) \(.to) " + (if .template then "\(.template) \(.params | join("|"))" + (if .buttons then " [\(.buttons | join(","))]" else "" end) else .text end)' "$1" | sort
 }
 
 check_same "first run: every journey exits 0 and prints nothing" "" "$(all)"
@@ -128,8 +128,8 @@ reply-keyword-returns +447700900002 You can return anything within 30 days: repl
 reply-keyword-shipping +447700900008 We ship within 1 to 2 working days; delivery takes 2 to 5 more.
 reply-order-status +447700900003 Hi Cy, your order #1001 is on its way. Track it here: https://track.example/1001
 reply-order-status +447700900010 Hi Ivy, your order #1006 is being prepared.
-review-request +447700900008 review_request Hal|#1003
-review-request +447700900015 review_request Ned|#1007
+review-request +447700900008 review_request Hal|#1003 [SCORE:1,SCORE:2,SCORE:3,SCORE:4,SCORE:5]
+review-request +447700900015 review_request Ned|#1007 [SCORE:1,SCORE:2,SCORE:3,SCORE:4,SCORE:5]
 shipping-update +447700900003 shipping_update Cy|#1001|https://track.example/1001
 vip-early-access-spring-2026 +447700900013 vip_early_access Lu|the spring collection
 welcome +447700900001 welcome Ana
