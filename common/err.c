@@ -170,3 +170,16 @@ wa_version(void)
 	printf("%s %s\n", wa_prog, WA_VERSION);
 	exit(wa_finish());
 }
+
+int
+wa_seterr(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errsz > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errsz, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}

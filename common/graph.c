@@ -1,6 +1,5 @@
 /* graph.c: WhatsApp Cloud API request bodies, answers and error classes. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,32 +18,6 @@ struct fill {
 	size_t errsz;
 };
 
-static int seterr(char *, size_t, const char *, ...) WA_PRINTF(3, 4);
-
-/* Put the reason in ERR; returns -1, for "return seterr(...)". */
-static int
-seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errsz > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsz, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-/* Characters (code points) of valid UTF-8 S: the unit of Meta's limits. */
-static size_t
-nchars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
 
 static int
 isutf8(const char *s)
@@ -85,15 +58,15 @@ wa_graph_url(struct wa_buf *out, const char *base, const char *node,
 	if (base == NULL || *base == '\0')
 		base = WA_GRAPH_API;
 	if (!ishttp(base))
-		return seterr(err, errsz, "API URL '%s' is not an http(s) URL",
+		return wa_seterr(err, errsz, "API URL '%s' is not an http(s) URL",
 		    base);
 	if (node == NULL || *node == '\0')
-		return seterr(err, errsz, "empty id");
+		return wa_seterr(err, errsz, "empty id");
 	if (node[0] == '+')
-		return seterr(err, errsz,
+		return wa_seterr(err, errsz,
 		    "'%s' is a phone number, not its numeric id", node);
 	if (node[strspn(node, DIGITS)] != '\0')
-		return seterr(err, errsz, "'%s' is not a numeric id", node);
+		return wa_seterr(err, errsz, "'%s' is not a numeric id", node);
 	n = strlen(base);
 	while (n > 0 && base[n - 1] == '/')
 		n--;
@@ -196,7 +169,7 @@ placeholder(const char *s, size_t len, json_t *rec, struct wa_buf *out,
 	n = (size_t)(fe - fs);
 	if (n == 0 || n >= sizeof key || memchr(fs, '{', n) != NULL ||
 	    memchr(fs, '}', n) != NULL)
-		return seterr(err, errsz, "bad placeholder '{{%.*s}}'",
+		return wa_seterr(err, errsz, "bad placeholder '{{%.*s}}'",
 		    (int)len, s);
 	memcpy(key, fs, n);
 	key[n] = '\0';
@@ -207,12 +180,12 @@ placeholder(const char *s, size_t len, json_t *rec, struct wa_buf *out,
 	v = rec != NULL ? wa_json_path(rec, key) : NULL;
 	mark = out->len;
 	if (v != NULL && valtext(out, v) < 0)
-		return seterr(err, errsz, "field '%s' is an object, not text",
+		return wa_seterr(err, errsz, "field '%s' is an object, not text",
 		    key);
 	if (out->len > mark)
 		return 0;
 	if (bar == NULL)
-		return seterr(err, errsz, "missing field '%s'", key);
+		return wa_seterr(err, errsz, "missing field '%s'", key);
 	wa_buf_add(out, bar + 1, (size_t)(e - bar - 1));
 	return 0;
 }
@@ -234,10 +207,10 @@ walk(const char *tmpl, json_t *rec, struct wa_buf *out, struct names *nm,
 		p = open + 2;
 		for (n = 0; p[n] != '\0' && strncmp(p + n, "}}", 2) != 0; n++)
 			if (strncmp(p + n, "{{", 2) == 0)
-				return seterr(err, errsz,
+				return wa_seterr(err, errsz,
 				    "nested '{{' in '%s'", tmpl);
 		if (p[n] == '\0')
-			return seterr(err, errsz, "unterminated '{{' in '%s'",
+			return wa_seterr(err, errsz, "unterminated '{{' in '%s'",
 			    tmpl);
 		if (placeholder(p, n, rec, out, nm, err, errsz) < 0)
 			return -1;
@@ -286,11 +259,11 @@ param(struct fill *f, const char *tmpl, const char *what, size_t max)
 		return NULL;
 	s = wa_buf_str(&f->b);
 	if (blank(s, f->b.len))
-		seterr(f->err, f->errsz, "%s is empty", what);
+		wa_seterr(f->err, f->errsz, "%s is empty", what);
 	else if (strlen(s) != f->b.len || !isutf8(s))
-		seterr(f->err, f->errsz, "%s is not valid UTF-8 text", what);
-	else if (nchars(s) > max)
-		seterr(f->err, f->errsz, "%s is longer than %zu characters",
+		wa_seterr(f->err, f->errsz, "%s is not valid UTF-8 text", what);
+	else if (wa_utf8_chars(s) > max)
+		wa_seterr(f->err, f->errsz, "%s is longer than %zu characters",
 		    what, max);
 	else
 		return json_string(s);
@@ -352,18 +325,18 @@ envelope(struct fill *f, const struct wa_graph_msg *m, const char *type)
 	json_t *msg;
 
 	if (e164(m->to, to) < 0) {
-		seterr(f->err, f->errsz, "'%s' is not an E.164 phone number",
+		wa_seterr(f->err, f->errsz, "'%s' is not an E.164 phone number",
 		    m->to ? m->to : "");
 		return NULL;
 	}
 	if (op != NULL && *op != '\0' && (!isutf8(op) ||
-	    nchars(op) > WA_GRAPH_OPAQUEMAX)) {
-		seterr(f->err, f->errsz, "dedupe key is not UTF-8 text of at "
+	    wa_utf8_chars(op) > WA_GRAPH_OPAQUEMAX)) {
+		wa_seterr(f->err, f->errsz, "dedupe key is not UTF-8 text of at "
 		    "most %d characters", WA_GRAPH_OPAQUEMAX);
 		return NULL;
 	}
 	if (re != NULL && *re != '\0' && !isutf8(re)) {
-		seterr(f->err, f->errsz, "message id is not valid UTF-8");
+		wa_seterr(f->err, f->errsz, "message id is not valid UTF-8");
 		return NULL;
 	}
 	msg = json_object();
@@ -391,7 +364,7 @@ media(struct fill *f, const struct wa_graph_tmpl *t, const char *what)
 		return NULL;
 	s = json_string_value(v);
 	if (!ishttp(s) && s[strspn(s, DIGITS)] != '\0') {
-		seterr(f->err, f->errsz,
+		wa_seterr(f->err, f->errsz,
 		    "%s '%s' is neither an http(s) link nor a media id",
 		    what, s);
 		json_decref(v);
@@ -419,10 +392,10 @@ header(struct fill *f, const struct wa_graph_tmpl *t, json_t *comps)
 	json_t *v;
 
 	if (t->htype < WA_GRAPH_HNONE || t->htype > WA_GRAPH_HDOCUMENT)
-		return seterr(f->err, f->errsz, "bad header type %d", t->htype);
+		return wa_seterr(f->err, f->errsz, "bad header type %d", t->htype);
 	if (t->filename != NULL && *t->filename != '\0' &&
 	    t->htype != WA_GRAPH_HDOCUMENT)
-		return seterr(f->err, f->errsz,
+		return wa_seterr(f->err, f->errsz,
 		    "a filename goes with a document header only");
 	if (t->htype == WA_GRAPH_HNONE)
 		return 0;
@@ -471,13 +444,13 @@ buttons(struct fill *f, const struct wa_graph_tmpl *t, json_t *comps)
 		b = &t->button[i];
 		quick = b->type == WA_GRAPH_BQUICK;
 		if (!quick && b->type != WA_GRAPH_BURL)
-			return seterr(f->err, f->errsz, "bad button type %d",
+			return wa_seterr(f->err, f->errsz, "bad button type %d",
 			    b->type);
 		if (b->index < 0 || b->index > 9)
-			return seterr(f->err, f->errsz,
+			return wa_seterr(f->err, f->errsz,
 			    "button index %d is not 0-9", b->index);
 		if (seen & 1u << b->index)
-			return seterr(f->err, f->errsz,
+			return wa_seterr(f->err, f->errsz,
 			    "two buttons at index %d", b->index);
 		seen |= 1u << b->index;
 		snprintf(what, sizeof what, "button %d %s", b->index,
@@ -528,12 +501,12 @@ naming(struct fill *f, const struct wa_graph_tmpl *t, json_t *tp)
 	json_object_set_new(tp, "name", v);
 	if (json_string_value(v)[strspn(json_string_value(v),
 	    "abcdefghijklmnopqrstuvwxyz0123456789_")] != '\0')
-		return seterr(f->err, f->errsz, "template name '%s' may hold "
+		return wa_seterr(f->err, f->errsz, "template name '%s' may hold "
 		    "only a-z, 0-9 and _", json_string_value(v));
 	if (wa_graph_fill(lang, f->rec, &f->b, f->err, f->errsz) < 0)
 		return -1;
 	if (langcode(wa_buf_str(&f->b), code) < 0)
-		return seterr(f->err, f->errsz, "bad language code '%s'",
+		return wa_seterr(f->err, f->errsz, "bad language code '%s'",
 		    wa_buf_str(&f->b));
 	/* The spec's LanguageObject requires policy; the live API takes it. */
 	json_object_set_new(tp, "language", json_pack("{s:s,s:s}",
@@ -594,7 +567,7 @@ wa_graph_button_arg(const char *arg, struct wa_graph_button *b, char *err,
     size_t errsz)
 {
 	if (!isdigit((unsigned char)arg[0]) || arg[1] != '=' || arg[2] == '\0')
-		return seterr(err, errsz,
+		return wa_seterr(err, errsz,
 		    "button '%s': expected INDEX=TEXT with INDEX 0-9", arg);
 	b->type = WA_GRAPH_BURL;
 	b->index = arg[0] - '0';

@@ -1,5 +1,4 @@
 /* profile.c: the WhatsApp business profile's fields, checked as the API checks them. */
-#include <stdarg.h>
 #include <string.h>
 
 #include "wa.h"
@@ -23,28 +22,6 @@ static const char *const verticals[] = {
 	"ONLINE_GAMBLING", "PHYSICAL_GAMBLING", "OTC_DRUGS"
 };
 
-static int
-seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static size_t
-nchars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if ((*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 /* A string of at most MAX characters, valid UTF-8; -1 with the reason. */
 static int
 text(json_t *v, const char *key, size_t min, size_t max, char *err, size_t errsz)
@@ -53,11 +30,11 @@ text(json_t *v, const char *key, size_t min, size_t max, char *err, size_t errsz
 	size_t n;
 
 	if (s == NULL)
-		return seterr(err, errsz, "%s: not a string", key);
+		return wa_seterr(err, errsz, "%s: not a string", key);
 	if (wa_utf8_valid(s, strlen(s)) != strlen(s))
-		return seterr(err, errsz, "%s: not UTF-8", key);
-	if ((n = nchars(s)) < min || n > max)
-		return seterr(err, errsz, "%s: %zu characters; the API takes %s%zu",
+		return wa_seterr(err, errsz, "%s: not UTF-8", key);
+	if ((n = wa_utf8_chars(s)) < min || n > max)
+		return wa_seterr(err, errsz, "%s: %zu characters; the API takes %s%zu",
 		    key, n, min ? "1 to " : "at most ", max);
 	return 0;
 }
@@ -99,15 +76,16 @@ sites(json_t *v, char *err, size_t errsz)
 	size_t i;
 
 	if (!json_is_array(v))
-		return seterr(err, errsz, "websites: not an array");
+		return wa_seterr(err, errsz, "websites: not an array");
 	if (json_array_size(v) > NSITES)
-		return seterr(err, errsz, "websites: %zu of them; the API takes at most %d",
+		return wa_seterr(err, errsz,
+		    "websites: %zu of them; the API takes at most %d",
 		    json_array_size(v), NSITES);
 	json_array_foreach(v, i, w) {
 		if (text(w, "websites", 1, SITEMAX, err, errsz) < 0)
 			return -1;
 		if (!website(json_string_value(w)))
-			return seterr(err, errsz, "websites: '%s' is not an http(s) URL",
+			return wa_seterr(err, errsz, "websites: '%s' is not an http(s) URL",
 			    json_string_value(w));
 	}
 	return 0;
@@ -122,7 +100,7 @@ vertical(json_t *v, char *err, size_t errsz)
 	for (i = 0; s != NULL && i < sizeof verticals / sizeof verticals[0]; i++)
 		if (strcmp(s, verticals[i]) == 0)
 			return 0;
-	return seterr(err, errsz, "vertical: '%s' is not one of the API's "
+	return wa_seterr(err, errsz, "vertical: '%s' is not one of the API's "
 	    "(OTHER, AUTO, BEAUTY, APPAREL, EDU, ..., RETAIL, RESTAURANT, ...)",
 	    s ? s : "(not a string)");
 }
@@ -139,7 +117,7 @@ field(const char *k, json_t *v, char *err, size_t errsz)
 	if (strcmp(k, "email") == 0) {
 		if (text(v, k, 0, EMAILMAX, err, errsz) < 0)
 			return -1;
-		return email(json_string_value(v)) ? 0 : seterr(err, errsz,
+		return email(json_string_value(v)) ? 0 : wa_seterr(err, errsz,
 		    "email: '%s' is not an e-mail address", json_string_value(v));
 	}
 	if (strcmp(k, "websites") == 0)
@@ -148,7 +126,7 @@ field(const char *k, json_t *v, char *err, size_t errsz)
 		return vertical(v, err, errsz);
 	if (strcmp(k, "messaging_product") == 0 || strcmp(k, "profile_picture_url") == 0)
 		return 0;
-	return seterr(err, errsz, "%s: not a field of the business profile", k);
+	return wa_seterr(err, errsz, "%s: not a field of the business profile", k);
 }
 
 int
@@ -158,7 +136,7 @@ wa_profile_check(json_t *p, char *err, size_t errsz)
 	json_t *v;
 
 	if (!json_is_object(p))
-		return seterr(err, errsz, "not a JSON object");
+		return wa_seterr(err, errsz, "not a JSON object");
 	json_object_foreach(p, k, v)
 		if (field(k, v, err, errsz) < 0)
 			return -1;

@@ -1,7 +1,6 @@
 /* templates.c: the message template cache of wa-templates, checked before sends. */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,17 +14,6 @@ static const char *const hnames[] = {
 	[WA_GRAPH_HIMAGE] = "image", [WA_GRAPH_HVIDEO] = "video",
 	[WA_GRAPH_HDOCUMENT] = "document"
 };
-
-static int
-seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* The number of distinct {{...}} placeholders in S: {{1}} twice is one. */
 static size_t
@@ -166,7 +154,7 @@ wa_tmpl_read(json_t *doc, char *err, size_t errsz)
 	size_t i;
 
 	if (!json_is_array(list)) {
-		seterr(err, errsz, "no \"templates\" array");
+		wa_seterr(err, errsz, "no \"templates\" array");
 		return NULL;
 	}
 	c = wa_calloc(1, sizeof *c);
@@ -174,7 +162,7 @@ wa_tmpl_read(json_t *doc, char *err, size_t errsz)
 	c->t = wa_calloc(json_array_size(list), sizeof *c->t);
 	json_array_foreach(list, i, r) {
 		if (readone(&c->t[i], r) < 0) {
-			seterr(err, errsz, "template %zu: no name, language, "
+			wa_seterr(err, errsz, "template %zu: no name, language, "
 			    "status, header or body_params", i + 1);
 			wa_tmpl_free(c);
 			return NULL;
@@ -198,14 +186,14 @@ wa_tmpl_load(const char *path, char *err, size_t errsz)
 	if ((fp = fopen(path, "r")) == NULL) {
 		int e = errno;
 
-		seterr(err, errsz, "%s", strerror(e));
+		wa_seterr(err, errsz, "%s", strerror(e));
 		errno = e;
 		return NULL;
 	}
 	doc = json_loadf(fp, 0, &je);
 	fclose(fp);
 	if (doc == NULL) {
-		seterr(err, errsz, "%d:%d: %s", je.line, je.column, je.text);
+		wa_seterr(err, errsz, "%d:%d: %s", je.line, je.column, je.text);
 		errno = EINVAL;
 		return NULL;
 	}
@@ -233,27 +221,27 @@ checkone(const struct wa_tmpl *t, size_t nbody, int htype, size_t nbutton,
 	    hnames[htype] : "?";
 
 	if (strcmp(t->status, "APPROVED") != 0)
-		return seterr(err, errsz, "template '%s' (%s) is %s, not APPROVED",
+		return wa_seterr(err, errsz, "template '%s' (%s) is %s, not APPROVED",
 		    t->name, t->lang, t->status);
 	if (nbody != t->nbody)
-		return seterr(err, errsz, "template '%s' (%s) takes %zu body "
+		return wa_seterr(err, errsz, "template '%s' (%s) takes %zu body "
 		    "parameter%s, %zu given", t->name, t->lang, t->nbody,
 		    t->nbody == 1 ? "" : "s", nbody);
 	if (t->htype < 0)
-		return seterr(err, errsz, "template '%s' (%s) has a %s header, "
+		return wa_seterr(err, errsz, "template '%s' (%s) has a %s header, "
 		    "which cannot be sent from here", t->name, t->lang, t->header);
 	if (t->htype == WA_GRAPH_HTEXT && htype != WA_GRAPH_HTEXT && t->nhead > 0)
-		return seterr(err, errsz, "template '%s' (%s) has a text header "
+		return wa_seterr(err, errsz, "template '%s' (%s) has a text header "
 		    "with a parameter, none given", t->name, t->lang);
 	if (t->htype == WA_GRAPH_HTEXT && htype == WA_GRAPH_HTEXT && t->nhead == 0)
-		return seterr(err, errsz, "template '%s' (%s) has a fixed text "
+		return wa_seterr(err, errsz, "template '%s' (%s) has a fixed text "
 		    "header, a header text given", t->name, t->lang);
 	if (t->htype != WA_GRAPH_HTEXT && t->htype != htype)
-		return seterr(err, errsz, "template '%s' (%s) has %s header, "
+		return wa_seterr(err, errsz, "template '%s' (%s) has %s header, "
 		    "%s given", t->name, t->lang, t->htype == WA_GRAPH_HNONE ? "no" :
 		    t->header, htype == WA_GRAPH_HNONE ? "none" : given);
 	if (nbutton != t->ndynamic)
-		return seterr(err, errsz, "template '%s' (%s) takes %zu button "
+		return wa_seterr(err, errsz, "template '%s' (%s) takes %zu button "
 		    "parameter%s, %zu given", t->name, t->lang, t->ndynamic,
 		    t->ndynamic == 1 ? "" : "s", nbutton);
 	return 0;
@@ -280,10 +268,10 @@ wa_tmpl_check(const struct wa_tmpl_cache *c, const char *name,
 		wa_buf_adds(&langs, c->t[i].lang);
 	}
 	if (named)
-		seterr(err, errsz, "template '%s' has no language '%s' (it has %s)",
+		wa_seterr(err, errsz, "template '%s' has no language '%s' (it has %s)",
 		    name, lang, wa_buf_str(&langs));
 	else
-		seterr(err, errsz, "no template '%s' on the account", name);
+		wa_seterr(err, errsz, "no template '%s' on the account", name);
 	wa_buf_free(&langs);
 	return -1;
 }

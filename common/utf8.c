@@ -109,3 +109,14 @@ wa_cp1252_to_utf8(struct wa_buf *out, const char *s, size_t n)
 		wa_buf_add(out, tmp, (size_t)(o - tmp));
 	}
 }
+
+size_t
+wa_utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if ((*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}

@@ -41,6 +41,8 @@ char *wa_strdup(const char *s);
 char *wa_strndup(const char *s, size_t n);
 /* A new string A SEP B. */
 char *wa_strjoin(const char *a, const char *sep, const char *b);
+/* Format the reason into ERR (may be NULL or ERRSZ 0) and return -1. */
+int wa_seterr(char *err, size_t errsz, const char *fmt, ...) WA_PRINTF(3, 4);
 /* A copy of S, or NULL when S is NULL or empty. */
 char *wa_strdup0(const char *s);
 /* Replace *DST with a copy of S when S says something. */
@@ -69,6 +71,8 @@ const char *wa_buf_str(struct wa_buf *b);	/* NUL-terminated view */
 /* utf8.c: validation and Windows-1252 conversion */
 /* Length of the valid UTF-8 prefix of P[0..N); N when all of it is valid. */
 size_t wa_utf8_valid(const char *p, size_t n);
+/* The characters (code points) of valid UTF-8 S: the unit of Meta's limits. */
+size_t wa_utf8_chars(const char *s);
 /* Does P[0..N) look like Windows-1252 text rather than broken UTF-8? */
 int wa_cp1252_likely(const char *p, size_t n);
 /* Append P[0..N) converted from Windows-1252 to UTF-8 (iconv). */

@@ -266,17 +266,6 @@ chance(uint64_t n, int salt)
 	return (double)(mix(seed ^ mix(n * 8 + (uint64_t)salt)) >> 11) * 0x1.0p-53;
 }
 
-static size_t
-ulen(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if ((*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 /* Digits of a phone number as the API reads one, or -1 when it is no number. */
 static int
 phone_digits(const char *s, char *out)
@@ -430,7 +419,7 @@ check_media(json_t *o, const char *what, int caption, char *det)
 	if (link && strncmp(link, "https://", 8) != 0 &&
 	    strncmp(link, "http://", 7) != 0)
 		FAIL(131009, "%s['link'] must be an HTTP or HTTPS URL", what);
-	if (cap && (!caption || ulen(cap) > 1024))
+	if (cap && (!caption || wa_utf8_chars(cap) > 1024))
 		FAIL(100, "Param %s['caption'] is not allowed or over 1024 characters", what);
 	return 0;
 }
@@ -451,7 +440,7 @@ check_param(json_t *p, const char *where, int body, const char **val, char *det)
 			FAIL(100, "Parameter 'text' is mandatory for component parameter type 'text'");
 		if (*s == '\0')
 			FAIL(131008, "Parameter of type text is missing text value");
-		if (ulen(s) > 32768)
+		if (wa_utf8_chars(s) > 32768)
 			FAIL(100, "%s: text parameters are at most 32768 characters", where);
 		if (body && (strpbrk(s, "\n\t") || strstr(s, "     ")))
 			FAIL(132018, "Param text cannot have new-line/tab characters or more than 4 consecutive spaces");
@@ -606,7 +595,7 @@ check_interactive(json_t *o, char *det)
 	if ((body == NULL || !*body) && (strcmp(type, "button") == 0 ||
 	    strcmp(type, "list") == 0 || strcmp(type, "cta_url") == 0))
 		FAIL(100, "The parameter interactive['body']['text'] is required");
-	if ((body && ulen(body) > 1024) || (foot && ulen(foot) > 60))
+	if ((body && wa_utf8_chars(body) > 1024) || (foot && wa_utf8_chars(foot) > 60))
 		FAIL(100, "interactive: body is at most 1024 characters, footer 60");
 	if (strcmp(type, "button") != 0)
 		return 0;
@@ -618,7 +607,7 @@ check_interactive(json_t *o, char *det)
 		title = wa_json_str(b, "reply.title");
 		if (!json_is_string(json_object_get(b, "type")) || id == NULL || title == NULL)
 			FAIL(100, "buttons[%zu] needs type, reply.id and reply.title", i);
-		if (!*id || ulen(id) > 256 || !*title || ulen(title) > 20)
+		if (!*id || wa_utf8_chars(id) > 256 || !*title || wa_utf8_chars(title) > 20)
 			FAIL(131009, "buttons[%zu]: id is 1 to 256 characters, title 1 to 20", i);
 		for (j = 0; j < i; j++)
 			if (strcmp(id, wa_json_str(json_array_get(bs, j), "reply.id")) == 0 ||
@@ -667,7 +656,7 @@ validate(json_t *b, struct msg *m, char *det)
 	if (ctx && !json_is_string(json_object_get(ctx, "message_id")))
 		FAIL(100, "The parameter context['message_id'] is required");
 	k = json_object_get(b, "biz_opaque_callback_data");
-	if (k && (!json_is_string(k) || ulen(json_string_value(k)) > 512))
+	if (k && (!json_is_string(k) || wa_utf8_chars(json_string_value(k)) > 512))
 		FAIL(100, "Param biz_opaque_callback_data must be a string of at most 512 characters");
 	m->key = json_string_value(k);
 	o = json_object_get(b, m->type);
@@ -678,7 +667,7 @@ validate(json_t *b, struct msg *m, char *det)
 		m->text = json_string_value(json_object_get(o, "body"));
 		if (m->text == NULL || !*m->text)
 			FAIL(100, "The parameter text['body'] is required.");
-		if (ulen(m->text) > 4096)
+		if (wa_utf8_chars(m->text) > 4096)
 			FAIL(100, "Param text['body'] must be at most 4096 characters long.");
 		return 0;
 	}
