@@ -122,11 +122,13 @@ chunk(FILE *fp, const char *type, const unsigned char *p, size_t n)
 	uint32_t v = htonl((uint32_t)n);
 	uLong crc = crc32(0, (const Bytef *)type, 4);
 
-	if (n > 0)
-		crc = crc32(crc, p, (uInt)n);
 	fwrite(&v, 4, 1, fp);
 	fwrite(type, 1, 4, fp);
-	fwrite(p, 1, n, fp);
+	/* IEND has no data, and fwrite of a null pointer is undefined */
+	if (n > 0) {
+		crc = crc32(crc, p, (uInt)n);
+		fwrite(p, 1, n, fp);
+	}
 	v = htonl((uint32_t)crc);
 	fwrite(&v, 4, 1, fp);
 }

@@ -45,7 +45,7 @@ static struct {
 	struct wa_sendq *q;	/* NULL: a dry run */
 	long nsent, nskipped, ndeferred, nfailed, nunknown;
 	long nother;		/* --reply: events that are no message */
-	int quiet0, quiet1;	/* --quiet: minutes of the day, -1: none */
+	struct wa_quiet hours;	/* --quiet */
 	long capn;		/* --cap N/DURATION */
 	long long capsecs, every;
 	int tty;		/* stderr is a terminal: a progress line */
@@ -154,43 +154,6 @@ keystate(const char *key)
 	    (until = wa_ledger_until(g.ledger, key)) > 0 && wa_now() >= until)
 		return WA_LEDGER_NONE;
 	return st;
-}
-
-/* "HH:MM" into minutes of the day, or -1. */
-static int
-hhmm(const char *s, const char **end)
-{
-	int h, m;
-
-	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' || s[2] != ':' ||
-	    s[3] < '0' || s[3] > '9' || s[4] < '0' || s[4] > '9')
-		return -1;
-	h = (s[0] - '0') * 10 + s[1] - '0';
-	m = (s[3] - '0') * 10 + s[4] - '0';
-	if (h > 24 || m > 59 || (h == 24 && m != 0))
-		return -1;
-	*end = s + 5;
-	return h * 60 + m;
-}
-
-/* Is it quiet time where the customer of REC at TO lives? */
-static int
-isquiet(json_t *rec, const char *to)
-{
-	const char *zone = wa_json_str(rec, "tz"), *cc;
-	struct tm tm;
-	int m;
-
-	if (g.quiet0 < 0)
-		return 0;
-	if ((zone == NULL || *zone == '\0') && (cc = wa_phone_country(to)) != NULL)
-		zone = wa_tz_for(cc, NULL);
-	if (zone == NULL || *zone == '\0' || wa_tz_local(zone, wa_now(), &tm) < 0)
-		return 0;
-	m = tm.tm_hour * 60 + tm.tm_min;
-	if (g.quiet0 <= g.quiet1)
-		return m >= g.quiet0 && m < g.quiet1;
-	return m >= g.quiet0 || m < g.quiet1;
 }
 
 static const char *
@@ -339,7 +302,7 @@ done(const char *key, const char *id, const char *to)
 static int
 held(json_t *rec, const char *id, const char *to)
 {
-	if (isquiet(rec, to)) {
+	if (wa_quiet_now(&g.hours, wa_json_str(rec, "tz"), to, wa_now())) {
 		putreason("deferred", id, to, "quiet_hours");
 		return 1;
 	}
@@ -708,7 +671,6 @@ main(int argc, char **argv)
 	g.rate = 80;
 	g.concurrency = 500;
 	g.maxretries = 5;
-	g.quiet0 = g.quiet1 = -1;
 	g.narm = 1;
 	a = &g.arms[0];
 	a->tmpl.lang = "{{lang|en_US}}";
@@ -759,14 +721,10 @@ main(int argc, char **argv)
 				wa_die(WA_EXIT_USAGE, "--cap: want N/DURATION, as 2/7d, not '%s'", optarg);
 			break;
 		}
-		case 'Q': {
-			const char *e;
-
-			if ((g.quiet0 = hhmm(optarg, &e)) < 0 || *e != '-' ||
-			    (g.quiet1 = hhmm(e + 1, &e)) < 0 || *e != '\0')
+		case 'Q':
+			if (wa_quiet_parse(optarg, &g.hours) < 0)
 				wa_die(WA_EXIT_USAGE, "--quiet: want HH:MM-HH:MM, as 21:00-09:00, not '%s'", optarg);
 			break;
-		}
 		case 'F': g.retryfailed = 1; break;
 		case 'h': usage(0); break;
 		case 'K': g.events = optarg; break;

@@ -1049,4 +1049,18 @@ void wa_report_kpis_free(struct wa_kpi *k, size_t n);
 void wa_report_store(struct wa_report *r, struct wa_store_kpi *st);
 void wa_report_free(struct wa_report *r);
 
+/* quiet.c: quiet hours in the customer's own day */
+struct wa_quiet {
+	int set;
+	int from, to;		/* minutes of the day; from > to spans midnight */
+};
+/* "HH:MM-HH:MM", such as 21:00-09:00; 0, or -1 when it is not one. */
+int wa_quiet_parse(const char *s, struct wa_quiet *q);
+/*
+ * Is T within Q in ZONE (the record's tz; NULL or "": the zone of the
+ * country of E164)? Never when Q is not set or no zone is known.
+ */
+int wa_quiet_now(const struct wa_quiet *q, const char *zone, const char *e164,
+    time_t t);
+
 #endif
