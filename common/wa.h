@@ -988,6 +988,34 @@ const char *wa_ab_arm(const struct wa_ab *ab, const char *id);
 /* The arms' names, in order, into *NAMES; how many. */
 size_t wa_ab_arms(const struct wa_ab *ab, const char *const **names);
 void wa_ab_free(struct wa_ab *ab);
+/* stats.c: the tests of wa-report -b variant */
+/* The regularized incomplete beta function I_x(a, b). */
+double wa_betai(double a, double b, double x);
+double wa_norm_cdf(double z);
+/* The standard normal's quantile: the Z where wa_norm_cdf(Z) is P. */
+double wa_norm_ppf(double p);
+/* Student's t with DF degrees of freedom, any real DF > 0 (INFINITY: normal). */
+double wa_t_cdf(double t, double df);
+double wa_t_ppf(double p, double df);
+/* An arm against the baseline, at alpha 0.05 two-sided. */
+struct wa_test {
+	double diff;		/* arm - baseline */
+	double lo, hi;		/* its 95% confidence interval */
+	double stat, df, p;	/* z or t, degrees of freedom (INFINITY: z), p-value */
+	double nneed;		/* per arm for 80% power at the effect seen; NAN: none */
+};
+/*
+ * X1 of N1 against X0 of N0: the Wald interval of the difference, the z
+ * test with the pooled proportion. 0, or -1 when an arm is empty.
+ */
+int wa_test_props(long x1, long n1, long x0, long n0, struct wa_test *t);
+/*
+ * Means M1 and M0 with sample variances V1 and V0 (n - 1) of N1 and N0
+ * values: Welch's t test and interval. 0, or -1 with fewer than 2 a side.
+ */
+int wa_test_welch(double m1, double v1, long n1, double m0, double v0,
+    long n0, struct wa_test *t);
+
 /* report.c: the KPIs of wa-report, from the ledger, webhook events and orders */
 enum { WA_BY_CAMPAIGN, WA_BY_DAY, WA_BY_WEEK, WA_BY_MONTH, WA_BY_TIER };
 struct wa_report_opt {
