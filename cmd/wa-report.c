@@ -10,7 +10,11 @@
 #define NELEM(a) (sizeof (a) / sizeof *(a))
 
 enum { O_TABLE, O_CSV, O_JSON, O_HTML };
-enum { C_TEXT, C_COUNT, C_RATE, C_SECS, C_MONEY };
+enum { C_TEXT, C_COUNT, C_RATE, C_SECS, C_MONEY, C_NUM };
+/* The views: -b campaign...tier, -b ref, -b variant, --insights. */
+enum { V_KPI, V_REF, V_VARIANT, V_INSIGHTS };
+#define BY_REF (WA_BY_TIER + 1)
+#define BY_VARIANT (WA_BY_TIER + 2)
 
 /* The figures of a group, in the order every format shows them. */
 static const struct col {
@@ -35,7 +39,56 @@ static const struct col {
 	{ "conversion_rate", "conv%", C_RATE },
 	{ "revenue", "revenue", C_MONEY },
 	{ "aov", "aov", C_MONEY },
+	/* With survey answers only: the last NSURVEY. */
+	{ "csat", "csat", C_NUM },
+	{ "csat_answers", "csat n", C_COUNT },
+	{ "nps", "nps", C_NUM },
+	{ "nps_answers", "nps n", C_COUNT },
+	{ "negative_rate", "negative%", C_RATE },
 };
+#define NSURVEY 5
+
+/* -b ref: the writers of tagged messages by their first tag. */
+static const struct col refcols[] = {
+	{ "group", "ref", C_TEXT },
+	{ "inquiries", "inquiries", C_COUNT },
+	{ "conversions", "conv", C_COUNT },
+	{ "conversion_rate", "conv%", C_RATE },
+	{ "revenue", "revenue", C_MONEY },
+	{ "aov", "aov", C_MONEY },
+};
+
+/* -b variant: a row per arm and figure. */
+static const struct col armcols[] = {
+	{ "campaign", "campaign", C_TEXT },
+	{ "variant", "arm", C_TEXT },
+	{ "metric", "figure", C_TEXT },
+	{ "currency", "cur", C_TEXT },
+	{ "n", "n", C_COUNT },
+	{ "count", "count", C_COUNT },
+	{ "value", "value", C_NUM },
+	{ "baseline", "vs", C_TEXT },
+	{ "diff", "diff", C_NUM },
+	{ "ci_low", "95% low", C_NUM },
+	{ "ci_high", "95% high", C_NUM },
+	{ "p_value", "p", C_NUM },
+	{ "n_needed", "n needed", C_NUM },
+	{ "verdict", "verdict", C_TEXT },
+};
+
+/* --insights: a row per theme, then all. */
+static const struct col themecols[] = {
+	{ "theme", "theme", C_TEXT },
+	{ "messages", "messages", C_COUNT },
+	{ "auto_reply", "auto", C_COUNT },
+	{ "person", "person", C_COUNT },
+	{ "unanswered", "none", C_COUNT },
+	{ "median_response_s", "resp p50", C_SECS },
+};
+
+/* The columns of this run's view. */
+static const struct col *vcols = cols;
+static size_t nvcols = NELEM(cols) - NSURVEY;
 
 /* The store-wide figures, in the "all" object only. */
 static const struct col storecols[] = {
@@ -48,42 +101,49 @@ static const struct col storecols[] = {
 	{ "repeat_rate_not_messaged", "repeat within 180 days, not messaged", C_RATE },
 };
 
-/* The playbook's targets: a figure meets it at the bound. */
+/* The playbook's targets: a figure meets it at the bound, unless STRICT. */
 static const struct target {
 	const char *name;
 	int atleast;		/* else at most */
 	double bound;
 	const char *text;
+	int strict;
 } targets[] = {
-	{ "read_rate", 1, 0.95, ">= 95%" },
-	{ "median_response_s", 0, 900, "<= 15m" },
-	{ "conversion_rate", 1, 0.35, ">= 35%" },
-	{ "opt_out_rate", 0, 0.02, "<= 2%" },
-	{ "repeat_rate_messaged", 1, 0.40, ">= 40%" },
-	{ "aov_messaged", 1, 1.20, ">= site +20%" },
+	{ "read_rate", 1, 0.95, ">= 95%", 0 },
+	{ "median_response_s", 0, 900, "<= 15m", 0 },
+	{ "conversion_rate", 1, 0.35, ">= 35%", 0 },
+	{ "opt_out_rate", 0, 0.02, "<= 2%", 0 },
+	{ "repeat_rate_messaged", 1, 0.40, ">= 40%", 0 },
+	{ "aov_messaged", 1, 1.20, ">= site +20%", 0 },
+	{ "csat", 1, 4.5, "> 4.5", 1 },
+	{ "negative_rate", 0, 0.02, "< 2%", 1 },
 };
 
 static const char *const ledgerfields[] = { "event", "key", "at", "wamid",
-    "campaign", "id", "to", "retry" };
+    "campaign", "id", "to", "retry", "variant" };
 static const char *const orderfields[] = { "type", "event", "id", "customer",
     "phone", "email", "created_at", "total", "currency", "financial_status",
     "cancelled_at" };
 static const char *const eventfields[] = { "event", "wamid", "key", "status",
     "at", "from", "context", "id", "customer", "phone", "email", "created_at",
-    "total", "currency", "financial_status", "cancelled_at" };
+    "total", "currency", "financial_status", "cancelled_at", "type", "text",
+    "payload", "ref" };
 static const char *const custfields[] = { "id", "phone", "tier", "segment" };
 
 static struct wa_report *rep;
-static int tflag;
+static struct wa_insights *ins;
+static int tflag, view = V_KPI;
 
 static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-report [-b campaign|day|week|month|tier] [-o table|csv|json|html]\n"
-	    "                 [--targets] [--ledger FILE] [--events FILE] [--orders FILE]...\n"
-	    "                 [--customers FILE] [--since TIME] [--until TIME]\n"
-	    "                 [--window DURATION] [--reply-window DURATION] [--now TIME]\n");
+	    "usage: wa-report [-b campaign|day|week|month|tier|ref|variant]\n"
+	    "                 [-c CAMPAIGN] [-o table|csv|json|html] [--insights]\n"
+	    "                 [--survey CAMPAIGN[:5|:10]]... [--targets] [--ledger FILE]\n"
+	    "                 [--events FILE] [--orders FILE]... [--customers FILE]\n"
+	    "                 [--since TIME] [--until TIME] [--window DURATION]\n"
+	    "                 [--reply-window DURATION] [--now TIME]\n");
 	exit(status);
 }
 
@@ -100,6 +160,15 @@ order(struct wa_report *r, json_t *o, const char **why)
 	    (e == NULL || strcmp(e, "order") != 0))
 		return *why = "not an order record: no \"type\":\"order\"", -1;
 	return wa_report_order(r, o, why);
+}
+
+/* Events: the KPIs' and, with --insights, the customers' words. */
+static int
+event(struct wa_report *r, json_t *e, const char **why)
+{
+	if (ins)
+		wa_insights_add(ins, e);
+	return wa_report_event(r, e, why);
 }
 
 /* Customers files: any record will do, most have no tier. */
@@ -218,6 +287,15 @@ secs(long long s)
 	return s < 0 ? json_null() : json_integer(s);
 }
 
+/* X rounded to PLACES, or null when it is no number. */
+static json_t *
+real(double x, int places)
+{
+	double f = pow(10, places);
+
+	return isfinite(x) ? json_real(round(x * f) / f) : json_null();
+}
+
 /* Is figure V of target T met: true, false, or null without a figure. */
 static json_t *
 met(const struct target *t, json_t *v)
@@ -227,6 +305,8 @@ met(const struct target *t, json_t *v)
 	if (!json_is_number(v))
 		return json_null();
 	x = json_number_value(v);
+	if (t->strict && x == t->bound)
+		return json_false();
 	return json_boolean(t->atleast ? x >= t->bound : x <= t->bound);
 }
 
@@ -287,6 +367,29 @@ kpijson(const struct wa_kpi *k)
 	json_object_set_new(o, "conversion_rate", rate(k->conversions, k->recips));
 	json_object_set_new(o, "revenue", money(k->rev, k->nrev, 0));
 	json_object_set_new(o, "aov", money(k->rev, k->nrev, 1));
+	if (nvcols == NELEM(cols)) {
+		json_object_set_new(o, "csat", real(wa_survey_csat(&k->survey), 2));
+		json_object_set_new(o, "csat_answers", json_integer(k->survey.n5));
+		json_object_set_new(o, "nps", real(wa_survey_nps(&k->survey), 1));
+		json_object_set_new(o, "nps_answers", json_integer(k->survey.n10));
+		json_object_set_new(o, "negative_rate",
+		    real(wa_survey_negative(&k->survey), 4));
+	}
+	return o;
+}
+
+/* -b ref: inquiries, and what came of them. */
+static json_t *
+refjson(const struct wa_kpi *k)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "group", json_string(k->group));
+	json_object_set_new(o, "inquiries", json_integer(k->recips));
+	json_object_set_new(o, "conversions", json_integer(k->conversions));
+	json_object_set_new(o, "conversion_rate", rate(k->conversions, k->recips));
+	json_object_set_new(o, "revenue", money(k->rev, k->nrev, 0));
+	json_object_set_new(o, "aov", money(k->rev, k->nrev, 1));
 	return o;
 }
 
@@ -306,7 +409,10 @@ addstore(json_t *o, const struct wa_store_kpi *s)
 	    rate(s->repeat[0], s->cohort[0]));
 }
 
-/* Every group as an object, the last one "all" with the store-wide figures. */
+/*
+ * Every group as an object, the last one "all" with the store-wide figures
+ * (S NULL: none, as for -b ref).
+ */
 static json_t *
 rows(struct wa_kpi *k, size_t n, const struct wa_store_kpi *s)
 {
@@ -314,8 +420,8 @@ rows(struct wa_kpi *k, size_t n, const struct wa_store_kpi *s)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		o = kpijson(&k[i]);
-		if (i == n - 1)
+		o = s ? kpijson(&k[i]) : refjson(&k[i]);
+		if (s && i == n - 1)
 			addstore(o, s);
 		if (tflag)
 			addtargets(o);
@@ -385,6 +491,11 @@ text(struct wa_buf *b, json_t *v, int kind, int human_)
 		wa_buf_adds(b, tmp);
 	} else if (kind == C_SECS && human_)
 		human(b, json_integer_value(v));
+	else if (kind == C_NUM) {
+		snprintf(tmp, sizeof tmp, human_ ? "%.4g" : "%.6g",
+		    json_number_value(v));
+		wa_buf_adds(b, tmp);
+	}
 	else if (json_is_integer(v)) {
 		snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(v));
 		wa_buf_adds(b, tmp);
@@ -452,17 +563,17 @@ pad(const char *s, size_t w, int left)
 static char **
 tablecells(json_t *a, size_t *w)
 {
-	size_t i, j, nr = json_array_size(a) + 1, nc = NELEM(cols);
+	size_t i, j, nr = json_array_size(a) + 1, nc = nvcols;
 	char **t = wa_calloc(nr * nc, sizeof *t);
 	struct wa_buf b = { 0 };
 	const char *m;
 
 	for (j = 0; j < nc; j++) {
 		wa_buf_reset(&b);
-		wa_buf_adds(&b, cols[j].head);
-		if (tflag && targetof(&cols[j])) {
+		wa_buf_adds(&b, vcols[j].head);
+		if (tflag && targetof(&vcols[j])) {
 			wa_buf_adds(&b, " ");
-			wa_buf_adds(&b, targetof(&cols[j])->text);
+			wa_buf_adds(&b, targetof(&vcols[j])->text);
 		}
 		t[j] = wa_strdup(wa_buf_str(&b));
 	}
@@ -470,8 +581,8 @@ tablecells(json_t *a, size_t *w)
 		for (j = 0; j < nc; j++) {
 			json_t *o = json_array_get(a, i - 1);
 
-			cell(&b, o, &cols[j]);
-			if (tflag && (m = mark(o, &cols[j])) != NULL)
+			cell(&b, o, &vcols[j]);
+			if (tflag && (m = mark(o, &vcols[j])) != NULL)
 				wa_buf_adds(&b, m);
 			t[i * nc + j] = wa_strdup(wa_buf_str(&b));
 		}
@@ -486,7 +597,7 @@ tablecells(json_t *a, size_t *w)
 static void
 puttable(json_t *a)
 {
-	size_t i, j, nr = json_array_size(a) + 1, nc = NELEM(cols), w[NELEM(cols)];
+	size_t i, j, nr = json_array_size(a) + 1, nc = nvcols, w[NELEM(cols)];
 	char **t = tablecells(a, w);
 	json_t *all = json_array_get(a, nr - 2);
 	struct wa_buf b = { 0 };
@@ -502,6 +613,8 @@ puttable(json_t *a)
 		putchar('\n');
 	}
 	free(t);
+	if (view != V_KPI)
+		return;
 	printf("\nstore-wide\n");
 	for (j = 0; j < NELEM(storecols); j++) {
 		printf("  %-38s %s", storecols[j].head, cell(&b, all,
@@ -514,6 +627,21 @@ puttable(json_t *a)
 	wa_buf_free(&b);
 }
 
+/* Is the figure NAME in this view's columns, or store-wide ones? */
+static int
+shown(const char *name)
+{
+	size_t j;
+
+	for (j = 0; j < nvcols; j++)
+		if (strcmp(vcols[j].name, name) == 0)
+			return 1;
+	for (j = 0; view == V_KPI && j < NELEM(storecols); j++)
+		if (strcmp(storecols[j].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 /* CSV: every figure by its JSON name, the store-wide ones and the marks last. */
 static void
 putcsv(json_t *a)
@@ -524,11 +652,13 @@ putcsv(json_t *a)
 	size_t i, j, n = 0;
 	json_t *o;
 
-	for (j = 0; j < NELEM(cols); j++)
-		names[n++] = cols[j].name;
-	for (j = 0; j < NELEM(storecols); j++)
+	for (j = 0; j < nvcols; j++)
+		names[n++] = vcols[j].name;
+	for (j = 0; view == V_KPI && j < NELEM(storecols); j++)
 		names[n++] = storecols[j].name;
 	for (j = 0; tflag && j < NELEM(targets); j++) {
+		if (!shown(targets[j].name))
+			continue;
 		snprintf(met[j], sizeof met[j], "%s_met", targets[j].name);
 		names[n++] = met[j];
 	}
@@ -667,28 +797,36 @@ puthtml(json_t *a, json_t *days, const char *by, time_t now)
 	    ".store th{white-space:normal;text-align:left;font-weight:normal}\n"
 	    "</style></head><body>\n<h1>WhatsApp report</h1>\n<p>As of %s.</p>\n",
 	    wa_time_fmt(now, tb));
-	printf("<h2>Funnel</h2>\n");
-	funnel(all);
-	printf("<h2>Messages a day</h2>\n");
-	daily(days);
+	if (view == V_KPI) {
+		printf("<h2>Funnel</h2>\n");
+		funnel(all);
+		printf("<h2>Messages a day</h2>\n");
+		daily(days);
+	}
 	printf("<h2>By %s</h2>\n<div class=\"scroll\"><table>\n<tr>", by);
-	for (j = 0; j < NELEM(cols); j++) {
+	for (j = 0; j < nvcols; j++) {
 		printf("<th>");
-		esc(cols[j].head);
-		if (tflag && targetof(&cols[j])) {
+		esc(vcols[j].head);
+		if (tflag && targetof(&vcols[j])) {
 			printf(" ");
-			esc(targetof(&cols[j])->text);
+			esc(targetof(&vcols[j])->text);
 		}
 		printf("</th>");
 	}
 	printf("</tr>\n");
 	json_array_foreach(a, i, o) {
 		printf("<tr>");
-		for (j = 0; j < NELEM(cols); j++)
-			htmlcell(&b, o, &cols[j], "td");
+		for (j = 0; j < nvcols; j++)
+			htmlcell(&b, o, &vcols[j], "td");
 		printf("</tr>\n");
 	}
-	printf("</table></div>\n<h2>Store-wide</h2>\n<div class=\"scroll\"><table class=\"store\">\n");
+	printf("</table></div>\n");
+	if (view != V_KPI) {
+		printf("</body></html>\n");
+		wa_buf_free(&b);
+		return;
+	}
+	printf("<h2>Store-wide</h2>\n<div class=\"scroll\"><table class=\"store\">\n");
 	for (j = 0; j < NELEM(storecols); j++) {
 		printf("<tr><th>");
 		esc(storecols[j].head);
@@ -718,50 +856,93 @@ bydays(const struct wa_store_kpi *st)
 	return a;
 }
 
+/* The view's rows: KPIs by BY, refs, arms of CAMP, or themes. */
+static json_t *
+viewrows(int by, const char *camp, const struct wa_store_kpi *st)
+{
+	struct wa_arm *arms;
+	struct wa_kpi *k;
+	json_t *a;
+	size_t n;
+
+	switch (view) {
+	case V_INSIGHTS:
+		return wa_insights_rows(ins, rep, 20);
+	case V_VARIANT:
+		arms = wa_report_arms(rep, camp, &n);
+		a = wa_variant_rows(arms, n);
+		wa_report_arms_free(arms, n);
+		return a;
+	}
+	k = view == V_REF ? wa_report_refs(rep, &n) : wa_report_kpis(rep, by, &n);
+	/* Survey columns once there is a survey. */
+	if (view == V_KPI && (k[n - 1].survey.n5 || k[n - 1].survey.n10 ||
+	    k[n - 1].survey.optouts))
+		nvcols = NELEM(cols);
+	a = rows(k, n, view == V_KPI ? st : NULL);
+	wa_report_kpis_free(k, n);
+	return a;
+}
+
+static void
+setview(int v, const struct col *c, size_t n)
+{
+	view = v;
+	vcols = c;
+	nvcols = n;
+}
+
 /*
- * Read the ledger, index its messages by recipient, then take the customer
- * tiers, the webhook events and the orders in; count and write.
+ * Read the ledger, index its messages by recipient, then take the webhook
+ * events, the customers and the orders in; count and write.
  */
 int
 main(int argc, char **argv)
 {
 	static const struct option longs[] = {
+		{ "campaign", required_argument, NULL, 'c' },
 		{ "customers", required_argument, NULL, 'C' },
 		{ "events", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "insights", no_argument, NULL, 'I' },
 		{ "ledger", required_argument, NULL, 'L' },
 		{ "now", required_argument, NULL, 'N' },
 		{ "orders", required_argument, NULL, 'O' },
 		{ "reply-window", required_argument, NULL, 'R' },
 		{ "since", required_argument, NULL, 'S' },
+		{ "survey", required_argument, NULL, 'Q' },
 		{ "targets", no_argument, NULL, 'T' },
 		{ "until", required_argument, NULL, 'U' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "window", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *const bys[] = { "campaign", "day", "week", "month", "tier" };
+	static const char *const bys[] = { "campaign", "day", "week", "month",
+	    "tier", "ref", "variant" };
 	static const char *const fmts[] = { "table", "csv", "json", "html" };
 	struct wa_report_opt o = { .window = 7 * 86400, .replywin = 72 * 3600 };
 	const char *ledger = NULL, *events = NULL, *customers = NULL;
-	const char *since = NULL, *until = NULL;
+	const char *since = NULL, *until = NULL, *camp = NULL;
 	char **orders = wa_calloc((size_t)argc, sizeof *orders);
+	char **surveys = wa_calloc((size_t)argc, sizeof *surveys);
 	int ch, by = WA_BY_CAMPAIGN, fmt = isatty(1) ? O_TABLE : O_JSON;
+	int insights = 0;
 	struct wa_store_kpi st;
-	struct wa_kpi *k;
-	size_t i, n, norders = 0;
+	size_t i, norders = 0, nsurveys = 0;
 	json_t *a, *days = NULL;
 	char *dl = NULL, *de = NULL;
 	int status;
 
 	wa_init(argv[0]);
 	argv[0] = (char *)wa_prog;
-	while ((ch = getopt_long(argc, argv, "b:ho:", longs, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "b:c:ho:", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'b': by = choice("-b", optarg, bys, NELEM(bys)); break;
+		case 'c': camp = optarg; break;
 		case 'C': customers = optarg; break;
 		case 'E': events = optarg; break;
 		case 'h': usage(0); break;
+		case 'I': insights = 1; break;
 		case 'L': ledger = optarg; break;
 		case 'N':
 			if (wa_now_set(optarg) < 0)
@@ -769,6 +950,7 @@ main(int argc, char **argv)
 			break;
 		case 'o': fmt = choice("-o", optarg, fmts, NELEM(fmts)); break;
 		case 'O': orders[norders++] = optarg; break;
+		case 'Q': surveys[nsurveys++] = optarg; break;
 		case 'R': o.replywin = durarg("--reply-window", optarg); break;
 		case 'S': since = optarg; break;
 		case 'T': tflag = 1; break;
@@ -780,6 +962,14 @@ main(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage(WA_EXIT_USAGE);
+	if (camp && by != BY_VARIANT)
+		wa_die(WA_EXIT_USAGE, "-c: only with -b variant");
+	if (by == BY_REF)
+		setview(V_REF, refcols, NELEM(refcols));
+	else if (by == BY_VARIANT)
+		setview(V_VARIANT, armcols, NELEM(armcols));
+	if (insights)
+		setview(V_INSIGHTS, themecols, NELEM(themecols));
 	/* After the loop: --now may come after --since. */
 	o.now = wa_now();
 	o.since = since ? timearg("--since", since) : 0;
@@ -789,19 +979,23 @@ main(int argc, char **argv)
 	if (events == NULL)
 		events = de = wa_strjoin(wa_home(), "/", "events.jsonl");
 	rep = wa_report_new(&o);
+	for (i = 0; i < nsurveys; i++)
+		if (wa_report_survey(rep, surveys[i]) < 0)
+			wa_die(WA_EXIT_USAGE, "--survey: bad campaign '%s'",
+			    surveys[i]);
+	if (insights)
+		ins = wa_insights_new(o.since, o.until);
 	readfile(ledger, dl != NULL, ledgerfields, NELEM(ledgerfields),
 	    wa_report_ledger);
 	wa_report_index(rep);
+	readfile(events, de != NULL, eventfields, NELEM(eventfields), event);
+	/* After the events: a customer's id joins the number that wrote. */
 	if (customers)
 		readfile(customers, 0, custfields, NELEM(custfields), customer);
-	readfile(events, de != NULL, eventfields, NELEM(eventfields),
-	    wa_report_event);
 	for (i = 0; i < norders; i++)
 		readfile(orders[i], 0, orderfields, NELEM(orderfields), order);
 	wa_report_store(rep, &st);
-	k = wa_report_kpis(rep, by, &n);
-	a = rows(k, n, &st);
-	wa_report_kpis_free(k, n);
+	a = viewrows(by, camp, &st);
 	switch (fmt) {
 	case O_TABLE: puttable(a); break;
 	case O_CSV: putcsv(a); break;
@@ -810,15 +1004,18 @@ main(int argc, char **argv)
 			wa_json_put(stdout, json_array_get(a, i));
 		break;
 	case O_HTML:
-		days = bydays(&st);
-		puthtml(a, days, bys[by], o.now);
+		if (view == V_KPI)
+			days = bydays(&st);
+		puthtml(a, days, insights ? "theme" : bys[by], o.now);
 		json_decref(days);
 		break;
 	}
 	json_decref(a);
 	status = wa_finish();
+	wa_insights_free(ins);
 	wa_report_free(rep);
 	free(orders);
+	free(surveys);
 	free(dl);
 	free(de);
 	return status;

@@ -11,7 +11,9 @@
 
 /* Webhook statuses by rank: the highest seen wins, and failed is final. */
 enum { ST_NONE, ST_SENT, ST_DELIVERED, ST_READ, ST_FAILED };
-enum { F_REPLIED = 1, F_OPTOUT = 2 };
+enum { F_REPLIED = 1, F_OPTOUT = 2, F_AUTO = 4 };
+/* A hold-out entry of an A/B test: the arm that gets no message. */
+enum { L_HELD = WA_LEDGER_UNKNOWN + 1 };
 
 /* One message of the period: 32 bytes, whatever the lines said about it. */
 struct msg {
@@ -21,18 +23,21 @@ struct msg {
 	unsigned char ledger;	/* WA_LEDGER_*, the last entry's */
 	unsigned char status;	/* ST_* */
 	unsigned char flags;	/* F_* */
+	uint16_t variant;	/* in variants; 1: none */
 };
 
 struct recip {
 	uint32_t first, n;	/* its messages in byrecip, oldest first */
 	uint32_t tier;		/* in tiers; 0: not known */
+	uint32_t ref;		/* in refs, of its first tagged message; 0: none */
+	time_t reft;		/* when it wrote that message */
 };
 
 /*
  * What a recipient did, matched to our messages once every status is
  * known: only a message that reached them can be replied to or convert.
  */
-enum { A_WROTE, A_OPTOUT, A_ORDER };
+enum { A_WROTE, A_OPTOUT, A_ORDER, A_SCORE, A_BARE };
 struct act {
 	time_t t;
 	long long amount;	/* A_ORDER: minor units */
@@ -42,6 +47,7 @@ struct act {
 	uint32_t cur;		/* A_ORDER: in curs; 0: no amount */
 	unsigned char kind;
 	unsigned char inperiod;	/* A_ORDER: placed in the period */
+	signed char score;	/* A_SCORE, A_BARE: the answer */
 };
 
 struct buyer {
@@ -65,7 +71,10 @@ struct wa_report {
 	/* Values are indexes + 1, stored as pointers. */
 	struct wa_hash *bykey, *bywamid, *byphone, *byid, *bybuyer, *orders;
 	uint32_t *byrecip;	/* message indexes by recipient, then time */
-	struct names camps, tiers, curs;
+	struct names camps, tiers, curs, variants, refs;
+	struct wa_hash *scales;	/* --survey campaigns: their scale + 1 (1: guess) */
+	uint32_t *replycamps;	/* campaigns of wa-send --reply: ids are wamids */
+	size_t nreplycamps;
 	struct act *a;
 	size_t na, capa;
 	int matched;		/* the acts were matched to messages */
@@ -171,8 +180,10 @@ wa_report_new(const struct wa_report_opt *o)
 	r->byid = wa_hash_new();
 	r->bybuyer = wa_hash_new();
 	r->orders = wa_hash_new();
+	r->scales = wa_hash_new();
 	intern(&r->camps, "-");
 	intern(&r->tiers, "-");
+	intern(&r->variants, "-");
 	return r;
 }
 
@@ -201,6 +212,23 @@ recipfor(struct wa_report *r, const char *to, const char *id)
 	return i - 1;
 }
 
+/*
+ * wa-send --reply keys its answers CAMPAIGN/<the customer's wamid>: such
+ * campaigns are kept, to tell an automatic answer by its key.
+ */
+static void
+replycamp(struct wa_report *r, uint32_t camp)
+{
+	size_t i;
+
+	for (i = 0; i < r->nreplycamps; i++)
+		if (r->replycamps[i] == camp)
+			return;
+	r->replycamps = wa_realloc(r->replycamps,
+	    (r->nreplycamps + 1) * sizeof *r->replycamps);
+	r->replycamps[r->nreplycamps++] = camp;
+}
+
 /* A message for ledger key KEY, "campaign/customer" when other fields are missing. */
 static uint32_t
 newmsg(struct wa_report *r, json_t *e, const char *key, time_t t)
@@ -220,6 +248,9 @@ newmsg(struct wa_report *r, json_t *e, const char *key, time_t t)
 	m->at = t;
 	m->camp = camp ? intern(&r->camps, camp) : 1;
 	m->recip = recipfor(r, str(e, "to"), id);
+	m->variant = 1;
+	if (id && strncmp(id, "wamid.", 6) == 0)
+		replycamp(r, m->camp);
 	free(c);
 	put(r->bykey, key, r->nm);
 	return (uint32_t)r->nm++;
@@ -236,6 +267,8 @@ ledgerstate(const char *ev, json_t *e)
 		return WA_LEDGER_UNKNOWN;
 	if (strcmp(ev, "retry") == 0)
 		return WA_LEDGER_RETRY;
+	if (strcmp(ev, "held_out") == 0)
+		return L_HELD;
 	if (strcmp(ev, "failed") == 0)
 		return json_is_true(json_object_get(e, "retry")) ?
 		    WA_LEDGER_RETRY : WA_LEDGER_FAILED;
@@ -246,7 +279,7 @@ int
 wa_report_ledger(struct wa_report *r, json_t *e, const char **why)
 {
 	const char *ev = str(e, "event"), *key = str(e, "key");
-	const char *wamid = str(e, "wamid");
+	const char *wamid = str(e, "wamid"), *arm = str(e, "variant");
 	uint32_t i;
 	time_t t;
 	int st;
@@ -263,9 +296,12 @@ wa_report_ledger(struct wa_report *r, json_t *e, const char **why)
 			return 0;
 		i = newmsg(r, e, key, t) + 1;
 	}
-	if (st == WA_LEDGER_ATTEMPT)
+	if (st == WA_LEDGER_ATTEMPT || st == L_HELD)
 		r->m[i - 1].at = t;
 	r->m[i - 1].ledger = (unsigned char)st;
+	/* Past 65535 arms, the others are none: no test has so many. */
+	if (arm && (r->variants.n < UINT16_MAX || get(r->variants.h, arm)))
+		r->m[i - 1].variant = (uint16_t)intern(&r->variants, arm);
 	if (wamid)
 		put(r->bywamid, wamid, i - 1);
 	return 0;
@@ -411,17 +447,87 @@ newact(struct wa_report *r, int kind, uint32_t rc, time_t t)
 	return a;
 }
 
+/* Message I of ledger key CAMPAIGN/ID, + 1; 0: none. */
+static uint32_t
+bykey(struct wa_report *r, uint32_t camp, const char *id, struct wa_buf *b)
+{
+	wa_buf_reset(b);
+	wa_buf_adds(b, r->camps.s[camp]);
+	wa_buf_addc(b, '/');
+	wa_buf_adds(b, id);
+	return get(r->bykey, wa_buf_str(b));
+}
+
+/* The automatic answer of wa-send --reply to the customer's message WAMID, + 1; 0: none. */
+static uint32_t
+autoreply(struct wa_report *r, const char *wamid)
+{
+	struct wa_buf b = { 0 };
+	uint32_t i = 0, j;
+	size_t k;
+
+	for (k = 0; wamid && k < r->nreplycamps; k++)
+		if ((j = bykey(r, r->replycamps[k], wamid, &b)) != 0 &&
+		    (i == 0 || r->m[j - 1].at < r->m[i - 1].at))
+			i = j;
+	wa_buf_free(&b);
+	return i;
+}
+
+/*
+ * A message tagged by a wa-link link: its writer is a recipient, whether
+ * or not we ever wrote to them, and the first tag they sent is their source.
+ */
+static uint32_t
+tagged(struct wa_report *r, const char *from, const char *ref, time_t t)
+{
+	uint32_t rc = recipfor(r, from, NULL);
+	struct recip *c = &r->rc[rc];
+
+	if (c->ref == 0 || t < c->reft) {
+		c->ref = intern(&r->refs, ref);
+		c->reft = t;
+	}
+	return rc + 1;
+}
+
+/* A survey answer: a button's SCORE:N, or a bare number (kept for --survey). */
+static void
+answer(struct wa_report *r, json_t *e, uint32_t rc, time_t t, uint32_t i)
+{
+	int kind = A_SCORE, score = wa_survey_payload(str(e, "payload"));
+	struct act *a;
+
+	if (score < 0) {
+		kind = A_BARE;
+		score = wa_survey_bare(str(e, "text"));
+	}
+	if (score < 0)
+		return;
+	a = newact(r, kind, rc, t);
+	a->msg = i;
+	a->score = (signed char)score;
+}
+
 /* A customer wrote: a reply to what it quotes, and a wait for our answer. */
 static void
 wrote(struct wa_report *r, json_t *e, time_t t)
 {
-	const char *ctx = str(e, "context");
+	const char *ctx = str(e, "context"), *ref = str(e, "ref");
 	uint32_t rc = sender(r, e), i = ctx ? get(r->bywamid, ctx) : 0;
+	uint32_t ans = autoreply(r, str(e, "wamid"));
 
 	if (i)
 		r->m[i - 1].flags |= F_REPLIED;
-	if (rc)
-		newact(r, A_WROTE, rc - 1, t)->msg = i;
+	/* What answered by itself is no person's answer. */
+	if (ans)
+		r->m[ans - 1].flags |= F_AUTO;
+	if (ref && str(e, "from"))
+		rc = tagged(r, str(e, "from"), ref, t);
+	if (rc == 0)
+		return;
+	newact(r, A_WROTE, rc - 1, t)->msg = i;
+	answer(r, e, rc - 1, t, i);
 }
 
 int
@@ -595,6 +701,9 @@ wa_report_customer(struct wa_report *r, json_t *c)
 	if (i == 0 && phone) {
 		wa_phone_key(phone, pk);
 		i = get(r->byphone, pk);
+		/* Its orders by customer id now join what its number did. */
+		if (i && id && get(r->byid, id) == 0)
+			put(r->byid, id, i - 1);
 	}
 	if (i == 0 || tier == NULL)
 		return 0;
@@ -638,6 +747,16 @@ match(struct wa_report *r)
 		case A_OPTOUT:
 			if ((m = latest(r, a->recip, a->t, r->o.replywin)) != NULL)
 				m->flags |= F_OPTOUT;
+			break;
+		case A_SCORE:
+		case A_BARE:
+			if (a->msg == 0)
+				a->msg = idx(r, latest(r, a->recip, a->t,
+				    r->o.replywin));
+			/* A bare number answers a --survey campaign only. */
+			if (a->kind == A_BARE && a->msg && get(r->scales,
+			    r->camps.s[r->m[a->msg - 1].camp]) == 0)
+				a->msg = 0;
 			break;
 		case A_ORDER:
 			a->msg = idx(r, latest(r, a->recip, a->t, r->o.window));
@@ -812,6 +931,264 @@ count(struct wa_kpi *k, const struct msg *m, const uint32_t *g, struct set *s)
 	}
 }
 
+/*
+ * The groups named by NM in name order (days, weeks and months in time
+ * order), then "all"; RANK[i] is the place of NM's name i + 1.
+ */
+static struct wa_kpi *
+sorted(const struct names *nm, uint32_t *rank)
+{
+	struct gname *gn = wa_calloc(nm->n + 1, sizeof *gn);
+	struct wa_kpi *k = wa_calloc(nm->n + 1, sizeof *k);
+	size_t i;
+
+	for (i = 0; i < nm->n; i++) {
+		gn[i].name = nm->s[i + 1];
+		gn[i].i = (uint32_t)i;
+	}
+	qsort(gn, nm->n, sizeof *gn, cmpname);
+	gn[nm->n].name = "all";
+	for (i = 0; i <= nm->n; i++) {
+		if (i < nm->n)
+			rank[gn[i].i] = (uint32_t)i;
+		k[i].group = wa_strdup(gn[i].name);
+		k[i].median_s = k[i].p90_s = -1;
+	}
+	free(gn);
+	return k;
+}
+
+/* The scale of campaign CAMP's survey, 5 or 10, from --survey or GUESS; 0: none. */
+static int
+scaleof(struct wa_report *r, uint32_t camp, const unsigned char *guess)
+{
+	uint32_t sc = get(r->scales, r->camps.s[camp]);
+
+	if (sc > 1)
+		return (int)sc - 1;
+	if (guess[camp])
+		return guess[camp];
+	return sc ? 5 : 0;
+}
+
+/*
+ * The survey figures of each group: the last answer to each message, on
+ * its campaign's scale, which --survey tells, else the answers: a 0 or a
+ * score over 5 makes it 0-10. An opt-out after a survey's message is a
+ * negative answer.
+ */
+static void
+surveys(struct wa_report *r, struct wa_kpi *k, const uint32_t *rank,
+    const uint32_t *gof, size_t all)
+{
+	unsigned char *guess = wa_calloc(r->camps.n + 1, 1);
+	signed char *last = wa_malloc(r->nm + 1);
+	const struct msg *m;
+	const struct act *a;
+	size_t i;
+	int sc;
+
+	memset(last, -1, r->nm + 1);
+	for (i = 0; i < r->na; i++) {
+		a = &r->a[i];
+		if ((a->kind != A_SCORE && a->kind != A_BARE) || a->msg == 0)
+			continue;
+		m = &r->m[a->msg - 1];
+		last[a->msg - 1] = a->score;
+		if (a->score == 0 || a->score > 5)
+			guess[m->camp] = 10;
+		else if (guess[m->camp] == 0)
+			guess[m->camp] = 5;
+	}
+	for (i = 0; i < r->nm; i++) {
+		m = &r->m[i];
+		if ((sc = scaleof(r, m->camp, guess)) == 0)
+			continue;
+		if (last[i] >= 0) {
+			wa_survey_add(&k[rank[gof[i]]].survey, last[i], sc);
+			wa_survey_add(&k[all].survey, last[i], sc);
+		}
+		if (m->flags & F_OPTOUT) {
+			k[rank[gof[i]]].survey.optouts++;
+			k[all].survey.optouts++;
+		}
+	}
+	free(guess);
+	free(last);
+}
+
+int
+wa_report_survey(struct wa_report *r, const char *spec)
+{
+	char name[256];
+	int sc = wa_survey_spec(spec, name, sizeof name);
+
+	if (sc < 0)
+		return -1;
+	wa_hash_put(r->scales, name, (void *)(uintptr_t)(sc + 1));
+	return 0;
+}
+
+/*
+ * Writers by the source of their first tagged message: those who ordered
+ * within the window after it, and what they spent in it.
+ */
+struct wa_kpi *
+wa_report_refs(struct wa_report *r, size_t *np)
+{
+	uint32_t *rank = wa_calloc(r->refs.n + 1, sizeof *rank), g;
+	unsigned char *conv = wa_calloc(r->nrc + 1, 1);
+	struct wa_kpi *k = sorted(&r->refs, rank);
+	const struct recip *c;
+	const struct act *a;
+	size_t i, all = r->refs.n;
+
+	for (i = 0; i < r->nrc; i++) {
+		c = &r->rc[i];
+		if (c->ref && inperiod(r, c->reft)) {
+			k[rank[c->ref - 1]].recips++;
+			k[all].recips++;
+		}
+	}
+	for (i = 0; i < r->na; i++) {
+		a = &r->a[i];
+		c = &r->rc[a->recip];
+		if (a->kind != A_ORDER || c->ref == 0 || !inperiod(r, c->reft) ||
+		    a->t < c->reft || a->t - c->reft > r->o.window)
+			continue;
+		g = rank[c->ref - 1];
+		if (!conv[a->recip]) {
+			conv[a->recip] = 1;
+			k[g].conversions++;
+			k[all].conversions++;
+		}
+		if (a->cur) {
+			addrev(&k[g], r->curs.s[a->cur], a->amount);
+			addrev(&k[all], r->curs.s[a->cur], a->amount);
+		}
+	}
+	free(conv);
+	free(rank);
+	*np = all + 1;
+	return k;
+}
+
+/* Order acts by recipient: recipient i's are BY[FIRST[i]..FIRST[i + 1]). */
+static uint32_t *
+ordersby(struct wa_report *r, uint32_t **first)
+{
+	uint32_t *f = wa_calloc(r->nrc + 2, sizeof *f), *by, *at;
+	size_t i;
+
+	for (i = 0; i < r->na; i++)
+		if (r->a[i].kind == A_ORDER)
+			f[r->a[i].recip + 2]++;
+	for (i = 2; i < r->nrc + 2; i++)
+		f[i] += f[i - 1];
+	by = wa_calloc(f[r->nrc + 1] + 1, sizeof *by);
+	at = f + 1;
+	for (i = 0; i < r->na; i++)
+		if (r->a[i].kind == A_ORDER)
+			by[at[r->a[i].recip]++] = (uint32_t)i;
+	*first = f;
+	return by;
+}
+
+/*
+ * Add to arm A the recipient of message M: whether they ordered within
+ * the window after it, whatever else reached them, and what they spent
+ * then in each currency (0 in most), by Welford's running variance.
+ */
+static void
+armadd(struct wa_report *r, struct wa_arm *a, const struct msg *m,
+    const uint32_t *by, const uint32_t *first)
+{
+	long long *spent = wa_calloc(r->curs.n + 1, sizeof *spent);
+	const struct act *o;
+	struct wa_arm_rev *v;
+	double x, d;
+	uint32_t k;
+	size_t c;
+	int conv = 0, dlv = m->status == ST_DELIVERED || m->status == ST_READ;
+
+	a->n++;
+	a->held |= m->ledger == L_HELD;
+	a->delivered += dlv;
+	a->read += m->status == ST_READ;
+	a->replied += dlv && (m->flags & F_REPLIED);
+	for (k = first[m->recip]; k < first[m->recip + 1]; k++) {
+		o = &r->a[by[k]];
+		if (o->t < m->at || o->t - m->at > r->o.window)
+			continue;
+		conv = 1;
+		spent[o->cur] += o->amount;
+		if (o->cur)
+			a->rev[o->cur - 1].orders++;
+	}
+	a->conversions += conv;
+	for (c = 1; c <= r->curs.n; c++) {
+		v = &a->rev[c - 1];
+		x = (double)spent[c] / pow(10, wa_money_exp(v->cur));
+		d = x - v->mean;
+		v->mean += d / a->n;
+		v->m2 += d * (x - v->mean);
+	}
+	free(spent);
+}
+
+static int
+cmparm(const void *x, const void *y)
+{
+	const struct wa_arm *a = x, *b = y;
+	int c = strcmp(a->campaign, b->campaign);
+
+	return c ? c : strcmp(a->arm, b->arm);
+}
+
+struct wa_arm *
+wa_report_arms(struct wa_report *r, const char *camp, size_t *np)
+{
+	struct names arms = { 0 };
+	struct wa_arm *a = NULL;
+	const struct msg *m;
+	uint32_t *first, *by = ordersby(r, &first), j;
+	struct wa_buf b = { 0 };
+	size_t i, c, cap = 0, before;
+
+	match(r);
+	for (i = 0; i < r->nm; i++) {
+		m = &r->m[i];
+		if (m->variant <= 1 || !(m->ledger == L_HELD || wentout(m)) ||
+		    (camp && strcmp(r->camps.s[m->camp], camp) != 0))
+			continue;
+		wa_buf_reset(&b);
+		wa_buf_adds(&b, r->camps.s[m->camp]);
+		wa_buf_addc(&b, '\037');	/* in no campaign's name */
+		wa_buf_adds(&b, r->variants.s[m->variant]);
+		before = arms.n;
+		j = intern(&arms, wa_buf_str(&b)) - 1;
+		if (arms.n > before) {
+			a = grow(a, &cap, j, sizeof *a);
+			memset(&a[j], 0, sizeof *a);
+			a[j].campaign = wa_strdup(r->camps.s[m->camp]);
+			a[j].arm = wa_strdup(r->variants.s[m->variant]);
+			a[j].rev = wa_calloc(r->curs.n + 1, sizeof *a[j].rev);
+			a[j].nrev = r->curs.n;
+			for (c = 0; c < r->curs.n; c++)
+				a[j].rev[c].cur = r->curs.s[c + 1];
+		}
+		armadd(r, &a[j], m, by, first);
+	}
+	wa_buf_free(&b);
+	free(by);
+	free(first);
+	*np = arms.n;
+	if (a)
+		qsort(a, arms.n, sizeof *a, cmparm);
+	names_free(&arms);
+	return a;
+}
+
 struct wa_kpi *
 wa_report_kpis(struct wa_report *r, int by, size_t *np)
 {
@@ -819,7 +1196,6 @@ wa_report_kpis(struct wa_report *r, int by, size_t *np)
 	struct wa_kpi *k;
 	struct resp *rs = NULL;
 	struct set s = { 0 };
-	struct gname *gn;
 	uint32_t *gof, *rank, g[2];
 	size_t i, ng, nrs = 0, caprs = 0;
 	char buf[WA_TIMEBUF];
@@ -830,22 +1206,8 @@ wa_report_kpis(struct wa_report *r, int by, size_t *np)
 	for (i = 0; i < r->nm; i++)
 		gof[i] = intern(&groups, groupname(r, &r->m[i], by, buf)) - 1;
 	ng = groups.n;
-	/* Groups in name order: days, weeks and months in time order. */
-	gn = wa_calloc(ng + 1, sizeof *gn);
-	for (i = 0; i < ng; i++) {
-		gn[i].name = groups.s[i + 1];
-		gn[i].i = (uint32_t)i;
-	}
-	qsort(gn, ng, sizeof *gn, cmpname);
-	gn[ng].name = "all";
 	rank = wa_calloc(ng + 1, sizeof *rank);
-	k = wa_calloc(ng + 1, sizeof *k);
-	for (i = 0; i <= ng; i++) {
-		if (i < ng)
-			rank[gn[i].i] = (uint32_t)i;
-		k[i].group = wa_strdup(gn[i].name);
-		k[i].median_s = k[i].p90_s = -1;
-	}
+	k = sorted(&groups, rank);
 	for (i = 0; i < r->nm; i++) {
 		g[0] = rank[gof[i]];
 		g[1] = (uint32_t)ng;
@@ -872,10 +1234,10 @@ wa_report_kpis(struct wa_report *r, int by, size_t *np)
 			addrev(&k[ng], r->curs.s[a->cur], a->amount);
 		}
 	}
+	surveys(r, k, rank, gof, ng);
 	free(s.k);
 	free(rs);
 	free(rank);
-	free(gn);
 	free(gof);
 	names_free(&groups);
 	*np = ng + 1;
@@ -953,6 +1315,10 @@ wa_report_free(struct wa_report *r)
 	wa_hash_free(r->byid);
 	wa_hash_free(r->bybuyer);
 	wa_hash_free(r->orders);
+	wa_hash_free(r->scales);
+	names_free(&r->variants);
+	names_free(&r->refs);
+	free(r->replycamps);
 	names_free(&r->camps);
 	names_free(&r->tiers);
 	names_free(&r->curs);
@@ -965,4 +1331,49 @@ wa_report_free(struct wa_report *r)
 	free(r->messaged);
 	free(r->others);
 	free(r);
+}
+
+void
+wa_report_arms_free(struct wa_arm *a, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(a[i].campaign);
+		free(a[i].arm);
+		free(a[i].rev);
+	}
+	free(a);
+}
+
+int
+wa_report_answer(struct wa_report *r, const char *wamid, const char *from,
+    time_t t, long long *secs)
+{
+	uint32_t i = autoreply(r, wamid), rc, k;
+	char pk[WA_PHONE_MAX];
+	const struct recip *c;
+	const struct msg *m;
+
+	*secs = 0;
+	if (i && wentout(&r->m[i - 1])) {
+		*secs = r->m[i - 1].at > t ? r->m[i - 1].at - t : 0;
+		return WA_ANSWER_AUTO;
+	}
+	if (from == NULL)
+		return WA_ANSWER_NONE;
+	wa_phone_key(from, pk);
+	if ((rc = get(r->byphone, pk)) == 0)
+		return WA_ANSWER_NONE;
+	c = &r->rc[rc - 1];
+	for (k = after(r, c, t); k < c->n; k++) {
+		m = &r->m[r->byrecip[c->first + k]];
+		if (m->at - t > r->o.replywin)
+			break;
+		if (reached(m) && !(m->flags & F_AUTO)) {
+			*secs = m->at - t;
+			return WA_ANSWER_PERSON;
+		}
+	}
+	return WA_ANSWER_NONE;
 }
