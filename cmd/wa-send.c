@@ -35,7 +35,7 @@ static struct {
 	size_t narm;
 	int dryrun, retryunknown, retryfailed, nowait, quiet;
 	int reply;		/* --reply: the input is wa-hook events */
-	long maxretries, concurrency;
+	long maxretries, concurrency, timeout;
 	double rate;
 	struct wa_ledger *ledger;
 	struct wa_hash *supp;	/* phone keys suppressed */
@@ -61,7 +61,8 @@ usage(int status)
 	    "               [--button INDEX=TEXT]... [--quick-reply INDEX=PAYLOAD]...\n"
 	    "               [--reply]\n"
 	    "               [--dry-run] [--ledger FILE] [--suppress FILE] [--rate N]\n"
-	    "               [--concurrency N] [--max-retries N] [--retry-failed]\n"
+	    "               [--concurrency N] [--max-retries N] [--timeout SECONDS]\n"
+	    "               [--retry-failed]\n"
 	    "               [--retry-unknown] [--no-wait] [--now TIME] [--rejects FILE]\n"
 	    "               [-q] [--quiet HH:MM-HH:MM] [--cap N/DURATION]\n"
 	    "               [--every DURATION] [--events FILE] [--no-check]\n"
@@ -573,6 +574,7 @@ newq(const char *url, const char *tok)
 	c.rate = g.rate;
 	c.concurrency = g.concurrency;
 	c.maxretries = g.maxretries;
+	c.timeout_ms = g.timeout * 1000;
 	c.emit = put;
 	return wa_sendq_new(&c, tok);
 }
@@ -655,6 +657,7 @@ main(int argc, char **argv)
 		{ "arm", required_argument, NULL, 'G' },
 		{ "skip", no_argument, NULL, 'k' },
 		{ "suppress", required_argument, NULL, 'S' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -748,6 +751,7 @@ main(int argc, char **argv)
 		case 'R': rejects = optarg; break;
 		case 'S': g.suppath = optarg; break;
 		case 't': a->tmpl.name = optarg, a->text = NULL; break;
+		case 'T': g.timeout = (long)wa_optnum("--timeout", optarg, 1, 600); break;
 		case 'U': g.retryunknown = 1; break;
 		case 'V': wa_version(); break;
 		case 'W': g.nowait = 1; break;

@@ -629,12 +629,57 @@ nud(struct parser *ps)
 	return next(ps) == -1 ? NULL : n;
 }
 
+/*
+ * Does PAT stack repeats, as in "a++" or "a{2}*", or hold more than
+ * MAXREP of them? POSIX leaves the first undefined and glibc nests them:
+ * a few dozen of either can make regcomp take gigabytes.
+ */
+#define MAXREP 32
+static int
+stacked(const char *pat)
+{
+	const char *p;
+	int rep = 0, nrep = 0;
+
+	for (p = pat; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			rep = 0;
+		} else if (*p == '[') {
+			/* a bracket expression; "[]...]" and "[^]...]" hold a ']' */
+			p += p[1] == '^' ? 2 : 1;
+			if (*p == ']')
+				p++;
+			while (*p && *p != ']')
+				p++;
+			if (*p == '\0')
+				break;
+			rep = 0;
+		} else if (*p == '*' || *p == '+' || *p == '?' || *p == '{') {
+			if (rep || ++nrep > MAXREP)
+				return 1;
+			if (*p == '{')
+				while (p[1] && *p != '}')
+					p++;
+			rep = 1;
+		} else
+			rep = 0;
+	}
+	return 0;
+}
+
 /* Compile a regex for N from PAT; -1 (with a message in ERR) if it is bad. */
 static int
 compile(struct node *n, const char *pat, char *err, size_t errsz)
 {
 	int rc;
 
+	if (stacked(pat)) {
+		if (errsz > 0)
+			snprintf(err, errsz, "a repeat of a repeat, as in 'a++', "
+			    "or over %d repeats", MAXREP);
+		return -1;
+	}
 	if (n->hasre) {
 		regfree(&n->re);
 		n->hasre = 0;

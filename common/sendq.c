@@ -482,7 +482,8 @@ wa_sendq_new(const struct wa_sendq_cfg *c, const char *token)
 	q->stoplang = wa_hash_new();
 	q->waitcnt = wa_hash_new();
 	q->waittail = &q->wait;
-	q->http = wa_http_new(c->rate, (int)c->concurrency, 30000);
+	q->http = wa_http_new(c->rate, (int)c->concurrency,
+	    c->timeout_ms > 0 ? c->timeout_ms : 30000);
 	wa_http_auth(q->http, token);
 	if (c->cafile && *c->cafile)
 		wa_http_ca(q->http, c->cafile);

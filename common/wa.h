@@ -675,6 +675,7 @@ struct wa_sendq_cfg {
 	struct wa_hash *supp;		/* and its phone key here */
 	double rate;			/* as wa_http_new */
 	long concurrency, maxretries;
+	long timeout_ms;		/* a request's whole life; 0: 30 s */
 	/* Each outcome as an event (sent, failed, deferred, unknown), taken. */
 	void (*emit)(json_t *o, void *arg);
 	void *arg;

@@ -399,6 +399,10 @@ static const struct {
 	{ "exists(a + 1)", 8, "exists() takes a field name" },
 	{ "email ~ \"(gmail\"", 9, "bad regex" },
 	{ "email ~ \"a{2,1}\"", 9, "bad regex" },
+	/* stacked repeats: glibc nests them, and 130 of them took 1.4 GB (fuzz-expr) */
+	{ "note ~ \"c++\"", 8, "a repeat of a repeat" },
+	{ "note ~ \"c{2}*\"", 8, "a repeat of a repeat" },
+	{ "note ~ \"a?b?c?d?e?f?g?h?i?j?k?l?m?n?o?p?q?r?s?t?u?v?w?x?y?z?A?B?C?D?E?F?G?\"", 8, "over 32 repeats" },
 	{ "email ~ 5", 9, "a regex must be a string" },
 	{ "since(t) > 65x", 12, "bad number '65x'" },
 	{ "since(t) > 65dd", 12, "bad duration '65dd'" },
