@@ -2,7 +2,8 @@
 # The A/B scenario of 0620-wa-report-variant.t: "gen DIR" writes a ledger,
 # events and orders from a fixed seed; "check DIR JSON" computes every
 # figure again with scipy.stats and says each that differs from wa-report's
-# in its first 4 significant digits.
+# in its first 4 significant digits. "props X1 N1 X0 N0" prints, as JSON,
+# the two-proportion figures of X1/N1 against X0/N0.
 import json, math, random, sys
 
 ARMS = [("A", 300, False), ("B", 300, False), ("holdout", 200, True)]
@@ -151,4 +152,9 @@ def check(path):
 
 
 if __name__ == "__main__":
-    gen(sys.argv[2]) if sys.argv[1] == "gen" else check(sys.argv[3])
+    if sys.argv[1] == "props":
+        print(json.dumps(props(*(int(a) for a in sys.argv[2:6]))))
+    elif sys.argv[1] == "gen":
+        gen(sys.argv[2])
+    else:
+        check(sys.argv[3])
