@@ -24,7 +24,7 @@ check(json_t *ev, void *arg)
 	json_t *back, *picked = json_object();
 	json_error_t je;
 	size_t n, errat;
-	char *line;
+	char *line, *again = NULL;
 
 	FUZZ_CHECK(json_is_object(ev) && json_is_string(json_object_get(ev,
 	    "event")));
@@ -32,7 +32,12 @@ check(json_t *ev, void *arg)
 	n = strlen(line);
 	FUZZ_CHECK(memchr(line, '\n', n) == NULL);
 	FUZZ_CHECK((back = json_loadb(line, n, 0, &je)) != NULL);
-	FUZZ_CHECK(json_equal(back, ev));
+	/*
+	 * The spool writes reals to 15 digits, so a longitude of 84 digits
+	 * comes back another double: the line, not the value, must be a fixed
+	 * point, since the dedupe key of an event without an id hashes it.
+	 */
+	FUZZ_CHECK((again = wa_json_line(back)) != NULL && strcmp(again, line) == 0);
 	wa_hook_key(ev, line, n, &k1);
 	FUZZ_CHECK(k1.len > 0);
 	FUZZ_CHECK(wa_json_pick(line, n, keys, 4, picked, &errat) == 0);
@@ -45,6 +50,7 @@ check(json_t *ev, void *arg)
 	json_decref(picked);
 	json_decref(back);
 	free(line);
+	free(again);
 	json_decref(ev);
 }
 
