@@ -216,25 +216,43 @@ store(struct batch *b)
 	return rc;
 }
 
+/* The answer once the events of B are stored: 200, or 500 so that they come again. */
+static enum MHD_Result
+stored(struct MHD_Connection *c, struct batch *b)
+{
+	if (store(b) < 0)
+		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "not stored");
+	return reply(c, MHD_HTTP_OK, "ok");
+}
+
+/* The body as JSON; NULL when it is none, with *RET the 400 that refuses it. */
+static json_t *
+jsonbody(struct MHD_Connection *c, struct req *r, enum MHD_Result *ret)
+{
+	json_t *body = json_loadb(r->body.s, r->body.len, 0, NULL);
+
+	if (body == NULL)
+		*ret = refuse(c, MHD_HTTP_BAD_REQUEST, "the body is not JSON",
+		    r->body.len);
+	return body;
+}
+
 static enum MHD_Result
 meta(struct MHD_Connection *c, struct req *r)
 {
 	struct batch b = { 0 };
-	json_error_t je;
+	enum MHD_Result ret;
 	json_t *body;
 	char err[256];
 
-	if ((body = json_loadb(r->body.s, r->body.len, 0, &je)) == NULL)
-		return refuse(c, MHD_HTTP_BAD_REQUEST, "the body is not JSON",
-		    r->body.len);
+	if ((body = jsonbody(c, r, &ret)) == NULL)
+		return ret;
 	if (wa_hook_meta(body, push, &b, err, sizeof err) < 0) {
 		json_decref(body);
 		return refuse(c, MHD_HTTP_BAD_REQUEST, err, r->body.len);
 	}
 	json_decref(body);
-	if (store(&b) < 0)
-		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "not stored");
-	return reply(c, MHD_HTTP_OK, "ok");
+	return stored(c, &b);
 }
 
 static enum MHD_Result
@@ -245,16 +263,15 @@ shopify(struct MHD_Connection *c, struct req *r)
 	const char *id = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "X-Shopify-Webhook-Id");
 	struct batch b = { 0 };
-	json_error_t je;
+	enum MHD_Result ret;
 	json_t *body, *ev;
 	char err[256];
 
 	if (topic == NULL)
 		return refuse(c, MHD_HTTP_BAD_REQUEST, "no X-Shopify-Topic",
 		    r->body.len);
-	if ((body = json_loadb(r->body.s, r->body.len, 0, &je)) == NULL)
-		return refuse(c, MHD_HTTP_BAD_REQUEST, "the body is not JSON",
-		    r->body.len);
+	if ((body = jsonbody(c, r, &ret)) == NULL)
+		return ret;
 	ev = wa_hook_shopify(topic, body, err, sizeof err);
 	json_decref(body);
 	if (ev == NULL) {
@@ -264,9 +281,7 @@ shopify(struct MHD_Connection *c, struct req *r)
 	}
 	wa_json_setstr(ev, "hook_id", id);
 	push(ev, &b);
-	if (store(&b) < 0)
-		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "not stored");
-	return reply(c, MHD_HTTP_OK, "ok");
+	return stored(c, &b);
 }
 
 static enum MHD_Result

@@ -78,46 +78,46 @@ store_customers() {
 	total=$(wc -l <"$C" | tr -d ' ')
 }
 
-# start_mock NAME ARGS...: run mock-graph in the background with the
-# environment given, waiting until it listens; sets PORT and PID, adds PID
-# to PIDS (kill them at the end), returns 1 if it did not start
-start_mock() {
-	_name=$1; shift
-	mock-graph "$@" >"$TMP/$_name.out" 2>"$TMP/$_name.err" &
-	PID=$!
-	PIDS="${PIDS:-} $PID"
+# _serve NAME OUT HOLE CMD...: run CMD in the background, wait until its
+# OUT (out or err) says "listening on 127.0.0.1:PORT"; sets _pid and _port
+# (0 and return 1 when it did not start)
+_serve() {
+	_name=$1 _out=$2 _hole=$3; shift 3
+	"$@" >"$TMP/$_name.out" 2>"$TMP/$_name.err" &
+	_pid=$!
+	PIDS="${PIDS:-} $_pid"
 	_i=0
-	until grep -q '^listening on ' "$TMP/$_name.out" 2>/dev/null; do
+	until grep -q 'listening on ' "$TMP/$_name.$_out" 2>/dev/null; do
 		_i=$((_i + 1))
-		if [ $_i -gt 200 ] || ! kill -0 $PID 2>/dev/null; then
+		if [ $_i -gt 200 ] || ! kill -0 $_pid 2>/dev/null; then
 			sed 's/^/# /' "$TMP/$_name.err"
-			PORT=0
+			_port=0
 			return 1
 		fi
 		sleep 0.05
 	done
-	PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/$_name.out")
+	_port=$(sed -n 's/^'"$_hole"'listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/$_name.$_out")
 }
 
-# start_hook NAME ARGS...: run wa-hook in the background with the
-# environment given, waiting until it listens; sets HPORT and HPID (added
-# to PIDS), returns 1 if it did not start; its stderr is $TMP/NAME.err
+# start_mock NAME ARGS...: mock-graph in the background with the environment
+# given, once it listens; sets PORT and PID, adds PID to PIDS (kill them at
+# the end), returns 1 if it did not start
+start_mock() {
+	_n1=$1; shift
+	_serve "$_n1" out '' mock-graph "$@"
+	_rc=$?
+	PID=$_pid PORT=$_port
+	return $_rc
+}
+
+# start_hook NAME ARGS...: wa-hook on a free port, the same way; sets HPORT
+# and HPID; its stderr is $TMP/NAME.err
 start_hook() {
-	_name=$1; shift
-	wa-hook -l 127.0.0.1:0 "$@" >"$TMP/$_name.out" 2>"$TMP/$_name.err" &
-	HPID=$!
-	PIDS="${PIDS:-} $HPID"
-	_i=0
-	until grep -q 'listening on ' "$TMP/$_name.err" 2>/dev/null; do
-		_i=$((_i + 1))
-		if [ $_i -gt 200 ] || ! kill -0 $HPID 2>/dev/null; then
-			sed 's/^/# /' "$TMP/$_name.err"
-			HPORT=0
-			return 1
-		fi
-		sleep 0.05
-	done
-	HPORT=$(sed -n 's/^wa-hook: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/$_name.err")
+	_n1=$1; shift
+	_serve "$_n1" err 'wa-hook: ' wa-hook -l 127.0.0.1:0 "$@"
+	_rc=$?
+	HPID=$_pid HPORT=$_port
+	return $_rc
 }
 
 # ev FILE ID: the wa-send event (and reason or error class) of record ID in FILE
