@@ -81,15 +81,15 @@ addwho(const char *s)
 		lower(e);
 		known(g.emails, e);
 		free(e);
-	} else if ((*s == '+' || strncmp(s, "phone:", 6) == 0) &&
-	    wa_phone_norm(s + (*s == '+' ? 0 : 6), NULL, e164) == WA_PHONE_OK) {
+	} else if (*s == '+' && wa_phone_norm(s, NULL, e164) == WA_PHONE_OK) {
 		wa_phone_key(e164, k);
 		known(g.phones, k);
 	} else {
 		known(g.ids, s);
-		/* wa-import's ids for customers with no store id */
-		if (strncmp(s, "email:", 6) == 0 || strncmp(s, "phone:", 6) == 0)
-			addwho(s[0] == 'e' ? s + 6 : s);
+		/* wa-import's ids for customers with no store id: an id, and what it holds */
+		if (strncmp(s, "email:", 6) == 0 ||
+		    (strncmp(s, "phone:", 6) == 0 && s[6] == '+'))
+			addwho(s + 6);
 	}
 }
 
@@ -449,11 +449,15 @@ main(int argc, char **argv)
 	if (g.export)
 		g.out = json_pack("{s:[], s:[], s:[], s:[]}", "customers", "orders",
 		    "ledger", "events");
-	for (i = 0; i < nfiles; i++)
-		hits += rewrite(files[i], K_RECORDS, 0);
-	hits += rewrite(g.ledger, K_LEDGER, 1);
+	/*
+	 * The customer files last: they are what leads from an e-mail to the
+	 * rest, so a run that dies half way can be given the same names again.
+	 */
 	hits += rewrite(g.events, K_EVENTS, 1);
 	hits += suppression();
+	hits += rewrite(g.ledger, K_LEDGER, 1);
+	for (i = 0; i < nfiles; i++)
+		hits += rewrite(files[i], K_RECORDS, 0);
 	if (g.export) {
 		json_dumpf(g.out, stdout, JSON_INDENT(2));
 		putchar('\n');

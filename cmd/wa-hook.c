@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +29,8 @@ static struct {
 	struct wa_spool *spool;
 	struct wa_words *stop, *start;
 	atomic_long busy, nrefused, nreq;
+	struct wa_hash *lastout;	/* same-user key -> time of the last STOP */
+	pthread_mutex_t outmu;
 } g;
 
 static void
@@ -168,14 +171,55 @@ keyword(json_t *m)
 }
 
 /*
+ * Note, or with SET 0 read, the time of the last opt-out of the user of
+ * FROM; 0 when none is known.
+ */
+static time_t
+lastout(const char *from, time_t t, int set)
+{
+	char k[WA_PHONE_MAX];
+	time_t was;
+
+	wa_phone_key(from, k);
+	pthread_mutex_lock(&g.outmu);
+	was = (time_t)(intptr_t)wa_hash_get(g.lastout, k);
+	if (set && t > was)
+		wa_hash_put(g.lastout, k, (void *)(intptr_t)t);
+	pthread_mutex_unlock(&g.outmu);
+	return was;
+}
+
+static time_t
+evtime(json_t *ev)
+{
+	time_t t = 0;
+
+	if (wa_json_str(ev, "at"))
+		wa_time_parse(wa_json_str(ev, "at"), WA_DATES_ANY, &t);
+	return t;
+}
+
+/* The STOPs already in the spool, as it is read at start. */
+static void
+onload(json_t *ev, void *arg)
+{
+	const char *kind = wa_json_str(ev, "event"), *from = wa_json_str(ev, "from");
+
+	if (kind && from && strcmp(kind, "opt_out") == 0)
+		lastout(from, evtime(ev), 1);
+}
+
+/*
  * Apply an opt-out or opt-in to the suppression list before it is
- * acknowledged; one seen before is not applied again, so an old START
- * redelivered after a newer STOP cannot undo it.
+ * acknowledged. One seen before is not applied again, and a START older
+ * than the user's last STOP (Meta delivers in no order, and again after a
+ * 500) is stored but not applied, so it cannot undo the STOP.
  */
 static int
 consent(json_t *ev)
 {
 	const char *kind = wa_json_str(ev, "event"), *from = wa_json_str(ev, "from");
+	time_t t = evtime(ev);
 	int rc;
 
 	if (strcmp(kind, "opt_out") != 0 && strcmp(kind, "opt_in") != 0)
@@ -188,8 +232,14 @@ consent(json_t *ev)
 	}
 	if (wa_spool_seen(g.spool, ev))
 		return 0;
+	if (kind[4] == 'i' && lastout(from, 0, 0) > t) {
+		wa_warn("a START of %s older than their last STOP: not applied", from);
+		return 0;
+	}
 	rc = kind[4] == 'o' ? wa_supp_add(g.suppath, NULL, from) :
 	    wa_supp_replace(g.suppath, from, NULL);
+	if (rc >= 0 && kind[4] == 'o')
+		lastout(from, t, 1);
 	if (rc < 0)
 		wa_warn("%s: cannot record the %s of %s:", g.suppath, kind, from);
 	return rc < 0 ? -1 : 0;
@@ -445,7 +495,9 @@ main(int argc, char **argv)
 		g.suppath = wa_strjoin(wa_home(), "/", "suppress.txt");
 	if (spoolpath == NULL)
 		spoolpath = wa_strjoin(wa_home(), "/", "events.jsonl");
-	if ((g.spool = wa_spool_open(spoolpath)) == NULL)
+	g.lastout = wa_hash_new();
+	pthread_mutex_init(&g.outmu, NULL);
+	if ((g.spool = wa_spool_open(spoolpath, onload, NULL)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s: cannot open the spool:", spoolpath);
 	if (out)
 		wa_spool_stream(g.spool, stdout);
@@ -475,6 +527,7 @@ main(int argc, char **argv)
 	wa_secret_free(g.verify);
 	wa_secret_free(g.shopify);
 	wa_words_free(g.stop);
+	wa_hash_free(g.lastout);
 	wa_words_free(g.start);
 	free(g.suppath);
 	free(spoolpath);

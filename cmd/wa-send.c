@@ -162,8 +162,9 @@ str(json_t *rec, const char *k, char *buf, size_t n)
 {
 	json_t *v = json_object_get(rec, k);
 
+	/* an empty id would give every such record one key */
 	if (json_is_string(v))
-		return json_string_value(v);
+		return *json_string_value(v) ? json_string_value(v) : NULL;
 	if (json_is_integer(v)) {
 		snprintf(buf, n, "%lld", (long long)json_integer_value(v));
 		return buf;
@@ -187,7 +188,7 @@ localfail(struct wa_rec *r, const char *id, const char *to, const char *err)
 
 /* A customer record: its id (NULL: none) and phone in TO; -1 when skipped. */
 static int
-customer(json_t *rec, char *ib, char *pb, const char **id, char *to)
+customer(int csv, json_t *rec, char *ib, char *pb, const char **id, char *to)
 {
 	const char *phone;
 
@@ -198,7 +199,9 @@ customer(json_t *rec, char *ib, char *pb, const char **id, char *to)
 		putreason("skipped", *id, phone, "invalid_phone");
 		return -1;
 	}
-	if (!json_is_true(json_object_get(rec, "opt_in"))) {
+	/* a CSV record's opt_in is text: yes, true, 1...; JSON says true */
+	if (csv ? wa_yesno(wa_json_str(rec, "opt_in") ? wa_json_str(rec,
+	    "opt_in") : "") != 1 : !json_is_true(json_object_get(rec, "opt_in"))) {
 		putreason("skipped", *id, to, "no_consent");
 		return -1;
 	}
@@ -376,7 +379,7 @@ message(struct wa_rec *r, json_t *rec, const struct arm *a, const char *id,
 	const char *why;
 	json_t *body, *o;
 
-	if (g.q && (why = wa_sendq_stopped(g.q, lang)) != NULL) {
+	if (g.q && (why = wa_sendq_stopped(g.q, a->tmpl.name, lang)) != NULL) {
 		putreason("deferred", id, to, why);
 		free(lang);
 		return;
@@ -402,7 +405,7 @@ message(struct wa_rec *r, json_t *rec, const struct arm *a, const char *id,
 		json_object_set_new(o, "body", body);
 		put(o, NULL);
 	} else {
-		wa_sendq_add(g.q, id, to, key, lang, variant, body);
+		wa_sendq_add(g.q, id, to, key, a->tmpl.name, lang, variant, body);
 		while (!wa_sendq_fatal(g.q) && wa_sendq_full(g.q))
 			step(100);
 		step(0);
@@ -457,8 +460,16 @@ armfor(json_t *rec, char *err, size_t errsz)
 static void
 holdout(json_t *rec, const char *id, const char *to, const char *key)
 {
+	int st = keystate(key);
 	json_t *o;
 
+	/* with --retry-unknown, a key that may have gone out is no hold-out */
+	if (st == WA_LEDGER_ATTEMPT || st == WA_LEDGER_UNKNOWN) {
+		o = event("unknown", id, to);
+		json_object_set_new(o, "reason", json_string("attempted_before"));
+		put(o, NULL);
+		return;
+	}
 	if (!g.dryrun) {
 		o = event("held_out", id, to);
 		json_object_set_new(o, "key", json_string(key));
@@ -486,7 +497,7 @@ onrecord(struct wa_rec *r, void *ctx)
 		goto out;
 	}
 	if (g.reply ? inbound(r, rec, &id, to) < 0 :
-	    customer(rec, ib, pb, &id, to) < 0)
+	    customer(r->fmt == WA_FMT_CSV, rec, ib, pb, &id, to) < 0)
 		goto out;
 	if (wa_supp_has(g.supp, to)) {
 		putreason("skipped", id, to, "suppressed");
@@ -575,6 +586,7 @@ newq(const char *url, const char *tok)
 	c.concurrency = g.concurrency;
 	c.maxretries = g.maxretries;
 	c.timeout_ms = g.timeout * 1000;
+	c.bytemplate = g.narm > 1;
 	c.emit = put;
 	return wa_sendq_new(&c, tok);
 }
@@ -599,6 +611,25 @@ newarm(const char *name)
 	a->ownp = a->ownb = a->ownh = 0;
 	g.narm++;
 	return a;
+}
+
+/*
+ * An arm's own -m: parameters, buttons and a header it got from the
+ * options before --arm were for their template, and a text takes none.
+ */
+static void
+ownonly(struct arm *a)
+{
+	if (a->name == NULL)
+		return;
+	if (!a->ownp)
+		a->np = 0;
+	if (!a->ownb)
+		a->nb = 0;
+	if (!a->ownh) {
+		a->tmpl.htype = WA_GRAPH_HNONE;
+		a->tmpl.header = NULL;
+	}
 }
 
 /* The options of arm A make a message, or A is a hold-out; else exit 2. */
@@ -733,7 +764,7 @@ main(int argc, char **argv)
 		case 'K': g.events = optarg; break;
 		case 'l': a->tmpl.lang = optarg; break;
 		case 'L': g.ledgerpath = optarg; break;
-		case 'm': a->text = optarg, a->tmpl.name = NULL; break;
+		case 'm': a->text = optarg, a->tmpl.name = NULL; ownonly(a); break;
 		case 'M': g.maxretries = (long)wa_optnum("--max-retries", optarg, 0, 30); break;
 		case 'N':
 			if (wa_now_set(optarg) < 0)

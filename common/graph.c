@@ -792,6 +792,14 @@ wa_graph_suppress(long long code)
 	return code == 131050;
 }
 
+int
+wa_graph_of_template(long long code)
+{
+	/* parameters, text too long, format policy, parameter format; paused, disabled */
+	return code == 132000 || code == 132005 || code == 132007 ||
+	    code == 132012 || code == 132015 || code == 132016;
+}
+
 long long
 wa_graph_hold(long long code)
 {

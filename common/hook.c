@@ -367,6 +367,12 @@ wa_hook_key(json_t *ev, const char *line, size_t n, struct wa_buf *key)
 		wa_buf_adds(key, id);
 		wa_buf_addc(key, 0x1f);
 		wa_buf_adds(key, st ? st : "");
+		/* a group message has one status of each kind per member */
+		if (get(ev, "group")) {
+			wa_buf_addc(key, 0x1f);
+			wa_buf_adds(key, get(ev, "to") ? get(ev, "to") :
+			    get(ev, "user_id") ? get(ev, "user_id") : "");
+		}
 		return;
 	}
 	/* no id: the record itself, which a redelivery reproduces byte for byte */

@@ -227,8 +227,12 @@ addtok(struct wa_insights *in, struct tok **t, size_t *n, size_t *cap,
 
 	*t = grow(*t, cap, *n, sizeof **t);
 	k = &(*t)[(*n)++];
-	snprintf(k->w, sizeof k->w, "%.*s", (int)(len < MAXWORD ? len :
-	    MAXWORD - 1), w);
+	/* a long word is cut at a character, never inside one */
+	if (len >= MAXWORD)
+		for (len = MAXWORD - 1; len > 0 &&
+		    ((unsigned char)w[len] & 0xc0) == 0x80; len--)
+			;
+	snprintf(k->w, sizeof k->w, "%.*s", (int)len, w);
 	for (i = 0; k->w[i]; i++)
 		digits &= k->w[i] >= '0' && k->w[i] <= '9';
 	/* One letter, or a number (an order's, a price): no theme. */

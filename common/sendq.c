@@ -11,6 +11,7 @@
 struct job {
 	char *id, *to, *key, *lang, *body;
 	char *variant;		/* the record's A/B arm, or NULL */
+	char *tmpl;		/* the template, for what its errors stop */
 	int tries;
 	int counted;		/* in q->waitcnt */
 	double due;		/* monotonic seconds: a retry's time */
@@ -22,6 +23,7 @@ struct wa_sendq {
 	struct wa_sendq_cfg c;
 	struct wa_http *http;
 	struct wa_hash *stoplang;	/* languages stopped by 132001 */
+	struct wa_hash *stoptmpl;	/* --arm: templates stopped by their errors */
 	int stopped;		/* campaign error: the rest are deferred */
 	int fatal;		/* account error: stop everything */
 	struct job *wait, **waittail;	/* not posted yet, no attempt yet */
@@ -117,25 +119,47 @@ job_free(struct job *j)
 	free(j->key);
 	free(j->lang);
 	free(j->variant);
+	free(j->tmpl);
 	free(j->body);
 	free(j);
 }
 
-const char *
-wa_sendq_stopped(struct wa_sendq *q, const char *lang)
+/* What 132001 stops: the language, or with templates per arm that template's. */
+static void
+langkey(const struct wa_sendq *q, const char *tmpl, const char *lang,
+    struct wa_buf *b)
 {
+	wa_buf_reset(b);
+	if (q->c.bytemplate && tmpl) {
+		wa_buf_adds(b, tmpl);
+		wa_buf_addc(b, 0x1f);
+	}
+	wa_buf_adds(b, lang ? lang : "");
+}
+
+const char *
+wa_sendq_stopped(struct wa_sendq *q, const char *tmpl, const char *lang)
+{
+	struct wa_buf b = { 0 };
+	int hit;
+
 	if (q->stopped || q->fatal)
 		return "campaign_stopped";
-	if (lang && wa_hash_get(q->stoplang, lang) != NULL)
-		return "template_language_stopped";
-	return NULL;
+	if (tmpl && wa_hash_get(q->stoptmpl, tmpl) != NULL)
+		return "template_stopped";
+	if (lang == NULL)
+		return NULL;
+	langkey(q, tmpl, lang, &b);
+	hit = wa_hash_get(q->stoplang, wa_buf_str(&b)) != NULL;
+	wa_buf_free(&b);
+	return hit ? "template_language_stopped" : NULL;
 }
 
 /* Defer J if it is stopped now; true when it was. */
 static int
 defer(struct wa_sendq *q, struct job *j)
 {
-	const char *why = wa_sendq_stopped(q, j->lang);
+	const char *why = wa_sendq_stopped(q, j->tmpl, j->lang);
 
 	if (why == NULL)
 		return 0;
@@ -230,7 +254,7 @@ dropstopped(struct wa_sendq *q)
 
 	q->waittail = &q->wait;
 	for (pp = &q->wait; (j = *pp) != NULL;) {
-		if (wa_sendq_stopped(q, j->lang)) {
+		if (wa_sendq_stopped(q, j->tmpl, j->lang)) {
 			*pp = j->rnext;
 			q->nwait--;
 			uncount(q, j);
@@ -241,7 +265,7 @@ dropstopped(struct wa_sendq *q)
 		}
 	}
 	for (pp = &q->retry; (j = *pp) != NULL;) {
-		if (wa_sendq_stopped(q, j->lang)) {
+		if (wa_sendq_stopped(q, j->tmpl, j->lang)) {
 			*pp = j->rnext;
 			defer(q, j);
 		} else
@@ -262,9 +286,13 @@ unfly(struct wa_sendq *q, struct job *j)
 }
 
 static void
-stoplang(struct wa_sendq *q, const char *lang)
+stoplang(struct wa_sendq *q, const char *tmpl, const char *lang)
 {
-	wa_hash_put(q->stoplang, lang ? lang : "", (void *)1);
+	struct wa_buf b = { 0 };
+
+	langkey(q, tmpl, lang, &b);
+	wa_hash_put(q->stoplang, wa_buf_str(&b), (void *)1);
+	wa_buf_free(&b);
 	dropstopped(q);
 }
 
@@ -368,7 +396,7 @@ refused(struct wa_sendq *q, struct job *j, struct wa_graph_ans *a, int cls)
 		slowdown(q);
 		/* FALLTHROUGH */
 	case WA_GC_TRANSIENT:
-		if (wa_sendq_stopped(q, j->lang)) {
+		if (wa_sendq_stopped(q, j->tmpl, j->lang)) {
 			json_decref(code);
 			defer(q, j);
 			return 0;
@@ -382,7 +410,7 @@ refused(struct wa_sendq *q, struct job *j, struct wa_graph_ans *a, int cls)
 		break;
 	case WA_GC_PAIR:
 		json_decref(code);
-		if (!wa_sendq_stopped(q, j->lang) &&
+		if (!wa_sendq_stopped(q, j->tmpl, j->lang) &&
 		    wa_graph_pair_wait(j->tries) <= 64 && retry(q, j,
 		    (double)wa_graph_pair_wait(j->tries), title, "pair_limit",
 		    a->err.code))
@@ -401,16 +429,23 @@ refused(struct wa_sendq *q, struct job *j, struct wa_graph_ans *a, int cls)
 		break;
 	case WA_GC_CAMPAIGN:
 		fail(q, j, code, title, "campaign", 0);
-		if (!q->stopped)
-			wa_warn("campaign %s stopped: %s", q->c.campaign, title);
-		q->stopped = 1;
+		if (q->c.bytemplate && j->tmpl && wa_graph_of_template(a->err.code)) {
+			if (!wa_hash_get(q->stoptmpl, j->tmpl))
+				wa_warn("template %s stopped: %s", j->tmpl, title);
+			wa_hash_put(q->stoptmpl, j->tmpl, (void *)1);
+		} else {
+			if (!q->stopped)
+				wa_warn("campaign %s stopped: %s", q->c.campaign,
+				    title);
+			q->stopped = 1;
+		}
 		dropstopped(q);
 		break;
 	case WA_GC_LANGUAGE:
 		fail(q, j, code, title, "template_language", 0);
 		wa_warn("language %s stopped: %s", j->lang ? j->lang : "?",
 		    title);
-		stoplang(q, j->lang);
+		stoplang(q, j->tmpl, j->lang);
 		break;
 	case WA_GC_ACCOUNT:
 		fail(q, j, code, title, "account", 0);
@@ -480,6 +515,7 @@ wa_sendq_new(const struct wa_sendq_cfg *c, const char *token)
 
 	q->c = *c;
 	q->stoplang = wa_hash_new();
+	q->stoptmpl = wa_hash_new();
 	q->waitcnt = wa_hash_new();
 	q->waittail = &q->wait;
 	q->http = wa_http_new(c->rate, (int)c->concurrency,
@@ -494,10 +530,12 @@ wa_sendq_new(const struct wa_sendq_cfg *c, const char *token)
 
 void
 wa_sendq_add(struct wa_sendq *q, const char *id, const char *to,
-    const char *key, const char *lang, const char *variant, json_t *body)
+    const char *key, const char *tmpl, const char *lang, const char *variant,
+    json_t *body)
 {
 	struct job *j = wa_calloc(1, sizeof *j);
 
+	j->tmpl = tmpl ? wa_strdup(tmpl) : NULL;
 	j->variant = variant ? wa_strdup(variant) : NULL;
 	j->id = wa_strdup(id);
 	j->to = wa_strdup(to);
@@ -562,6 +600,7 @@ wa_sendq_free(struct wa_sendq *q)
 	ledger_flush(q);
 	wa_http_free(q->http);
 	wa_hash_free(q->stoplang);
+	wa_hash_free(q->stoptmpl);
 	wa_hash_free(q->waitcnt);
 	free(q);
 }

@@ -19,7 +19,7 @@
 
 #include "wa.h"
 
-#define RING 256	/* batches remembered as failed */
+#define RING 65536	/* batches remembered as failed */
 
 struct wa_spool {
 	int fd;
@@ -37,6 +37,7 @@ struct wa_spool {
 	long committed;		/* the last batch written out, well or not */
 	long failed[RING];
 	int flushing;
+	int broken;		/* a failed write could not be cut */
 	long nstored, ndup, nbad;
 	FILE *stream;
 };
@@ -74,10 +75,10 @@ cuttorn(struct wa_spool *s)
 }
 
 static void
-load(struct wa_spool *s)
+load(struct wa_spool *s, wa_spool_fn *fn, void *arg)
 {
 	static const char *const keys[] = { "event", "wamid", "hook_id",
-	    "status" };
+	    "status", "group", "to", "user_id", "from", "at" };
 	FILE *fp = fopen(s->path, "r");
 	json_t *o = json_object();
 	struct wa_buf key = { 0 };
@@ -88,13 +89,16 @@ load(struct wa_spool *s)
 
 	while (fp && (n = getline(&line, &cap, fp)) > 0) {
 		lineno++;
-		if (wa_json_pick(line, (size_t)n - 1, keys, 4, o, &errat) < 0) {
+		if (wa_json_pick(line, (size_t)n - 1, keys, sizeof keys /
+		    sizeof *keys, o, &errat) < 0) {
 			if (s->nbad++ == 0)
 				wa_warnat(s->path, lineno, "not an event, ignored");
 			continue;
 		}
 		wa_hook_key(o, line, (size_t)n - 1, &key);
 		wa_fpset_add(s->done, wa_fp(wa_buf_str(&key)));
+		if (fn)
+			fn(o, arg);
 	}
 	if (fp)
 		fclose(fp);
@@ -104,7 +108,7 @@ load(struct wa_spool *s)
 }
 
 struct wa_spool *
-wa_spool_open(const char *path)
+wa_spool_open(const char *path, wa_spool_fn *fn, void *arg)
 {
 	struct wa_spool *s = wa_calloc(1, sizeof *s);
 
@@ -123,7 +127,7 @@ wa_spool_open(const char *path)
 	memset(s->failed, -1, sizeof s->failed);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->written, NULL);
-	load(s);
+	load(s, fn, arg);
 	return s;
 }
 
@@ -184,14 +188,21 @@ flush(struct wa_spool *s)
 	s->npkeys = s->pkcap = 0;
 	s->flushing = 1;
 	pthread_mutex_unlock(&s->mu);
-	rc = hold(s);
+	rc = s->broken ? -1 : hold(s);
 	if (rc == 0 && (rc = writeall(s->fd, b.s, b.len)) == 0)
 		rc = fdatasync(s->fd);
-	if (rc < 0) {
+	if (rc < 0 && !s->broken) {
 		wa_warn("%s: cannot write events:", s->path);
-		/* not acknowledged, so Meta sends them again: forget them */
-		if (ftruncate(s->fd, s->size) < 0)
-			wa_warn("%s: cannot cut a failed write:", s->path);
+		/*
+		 * Not acknowledged, so Meta sends them again: forget them. A
+		 * part line that cannot be cut would swallow the next event:
+		 * then nothing more is taken until a restart cuts it.
+		 */
+		if (ftruncate(s->fd, s->size) < 0) {
+			wa_warn("%s: cannot cut a failed write; refusing events "
+			    "until a restart:", s->path);
+			s->broken = 1;
+		}
 	}
 	flock(s->fd, LOCK_UN);
 	pthread_mutex_lock(&s->mu);
@@ -304,6 +315,8 @@ wa_spool_seen(struct wa_spool *s, json_t *ev)
 	char *line = wa_json_line(ev);
 	int seen;
 
+	if (line == NULL)
+		return 0;
 	wa_hook_key(ev, line, strlen(line), &key);
 	pthread_mutex_lock(&s->mu);
 	seen = lookup(s, wa_buf_str(&key)) >= 0;

@@ -144,7 +144,8 @@ wa_test_props(long x1, long n1, long x0, long n0, struct wa_test *t)
 	se = sqrt(pool * (1 - pool) * (1.0 / n1 + 1.0 / n0));
 	t->df = INFINITY;
 	t->stat = se > 0 ? d / se : NAN;
-	t->p = se > 0 ? 2 * wa_norm_cdf(-fabs(t->stat)) : NAN;
+	/* no spread at all (0% or 100% in both): the same, or surely not */
+	t->p = se > 0 ? 2 * wa_norm_cdf(-fabs(t->stat)) : d == 0 ? 1 : 0;
 	/* Per arm, for power POWER at ALPHA, were the effect D real (Fleiss). */
 	pool = (p1 + p0) / 2;
 	t->nneed = d != 0 ? ceil(pow(z * sqrt(2 * pool * (1 - pool)) +
@@ -172,7 +173,7 @@ wa_test_welch(double m1, double v1, long n1, double m0, double v0, long n0,
 	t->lo = t->diff - q * se;
 	t->hi = t->diff + q * se;
 	t->stat = se > 0 ? t->diff / se : NAN;
-	t->p = se > 0 ? 2 * wa_t_cdf(-fabs(t->stat), t->df) : NAN;
+	t->p = se > 0 ? 2 * wa_t_cdf(-fabs(t->stat), t->df) : t->diff == 0 ? 1 : 0;
 	t->nneed = t->diff != 0 && se > 0 ? ceil((z + zb) * (z + zb) *
 	    (v1 + v0) / (t->diff * t->diff)) : NAN;
 	return 0;

@@ -494,6 +494,8 @@ int wa_graph_class(const struct wa_graph_err *e, long http);
 const char *wa_graph_classname(int cls);
 /* Does CODE mean the recipient opted out (131050): add to suppress.txt? */
 int wa_graph_suppress(long long code);
+/* Is the campaign error CODE about the template itself, not the account's marketing? */
+int wa_graph_of_template(long long code);
 /*
  * Seconds before a recipient refused with CODE (a recipient-class error)
  * may be tried again, -1 for never: a later run skips it until then.
@@ -676,6 +678,10 @@ struct wa_sendq_cfg {
 	double rate;			/* as wa_http_new */
 	long concurrency, maxretries;
 	long timeout_ms;		/* a request's whole life; 0: 30 s */
+	/* A/B arms with templates of their own: an error of one template
+	 * (wa_graph_of_template, 132001) stops that template's messages only,
+	 * so that the arms stay alike. */
+	int bytemplate;
 	/* Each outcome as an event (sent, failed, deferred, unknown), taken. */
 	void (*emit)(json_t *o, void *arg);
 	void *arg;
@@ -691,15 +697,18 @@ struct wa_sendq_cfg {
  */
 struct wa_sendq *wa_sendq_new(const struct wa_sendq_cfg *c, const char *token);
 /* The reason a message in LANG (NULL: none) cannot go now, or NULL. */
-const char *wa_sendq_stopped(struct wa_sendq *q, const char *lang);
+const char *wa_sendq_stopped(struct wa_sendq *q, const char *tmpl,
+    const char *lang);
 /* An account error stopped everything: read no more. */
 int wa_sendq_fatal(const struct wa_sendq *q);
 /*
  * Queue the request BODY (taken) for record ID to TO under the dedupe KEY;
+ * TMPL and LANG (may be NULL) are what an error of the template stops;
  * VARIANT (may be NULL), the record's A/B arm, goes in its ledger entries.
  */
 void wa_sendq_add(struct wa_sendq *q, const char *id, const char *to,
-    const char *key, const char *lang, const char *variant, json_t *body);
+    const char *key, const char *tmpl, const char *lang, const char *variant,
+    json_t *body);
 /* Is the backlog over twice the concurrency: step before adding more? */
 int wa_sendq_full(const struct wa_sendq *q);
 /* Messages queued to the user of TO and not in the ledger yet, for caps. */
@@ -850,7 +859,8 @@ int wa_hook_meta(json_t *body, wa_hook_fn *fn, void *arg, char *err,
     size_t errsz);
 /*
  * The dedupe key of event EV written as LINE[0..N): event, wamid (or
- * hook_id) and status; for an event with neither id, a hash of LINE.
+ * hook_id) and status, and the member for a group's status; for an event
+ * with neither id, a hash of LINE.
  */
 void wa_hook_key(json_t *ev, const char *line, size_t n, struct wa_buf *key);
 
@@ -868,9 +878,11 @@ struct wa_spool;
 /*
  * Open (creating 0600) the spool at PATH, cut a torn last line, and read
  * back the keys of the events it holds, which are then never stored
- * again. NULL with errno.
+ * again; FN (may be NULL) sees each event's event, wamid, status, to,
+ * from, user_id and at as it is read. NULL with errno.
  */
-struct wa_spool *wa_spool_open(const char *path);
+typedef void wa_spool_fn(json_t *ev, void *arg);
+struct wa_spool *wa_spool_open(const char *path, wa_spool_fn *fn, void *arg);
 /* Also write every event, once on disk, to FP. */
 void wa_spool_stream(struct wa_spool *s, FILE *fp);
 /*

@@ -121,7 +121,10 @@ wa_words_load(const char *path, struct wa_words **stop, struct wa_words **start)
 	}
 	free(line);
 	fclose(fp);
+	wa_words_free(*stop);
 	*stop = ws[0];
+	if (ws[0]->n == 0)
+		wa_warn("%s: no STOP words: nobody can opt out by writing", path);
 	if (ws[1]) {
 		wa_words_free(*start);
 		*start = ws[1];

@@ -288,4 +288,12 @@ check_same "kill -9 then a re-run: what is called sent is in the mock's log" "" 
 check "kill -9 then a re-run: the first run had sent some, the re-run the rest" \
 	sh -c "grep -q already_sent '$TMP/k2' && grep -q '\"sent\"' '$TMP/k2'"
 
+# CSV consent is text; an empty id is none (the phone keys the record)
+printf 'id,phone,opt_in\n1,+447700900301,yes\n2,+447700900302,no\n' >"$TMP/csv.csv"
+check_same "a CSV record's opt_in yes is consent, no is not" "1 dry_run|2 skipped no_consent" \
+	"$(wa-send --dry-run -q -c csv -m hi "$TMP/csv.csv" | jq -r '"\(.id) \(.event)" + (if .reason then " " + .reason else "" end)' | tr '\n' '|' | sed 's/|$//')"
+printf '%s\n' '{"id":"","phone":"+447700900303","opt_in":true}' '{"id":"","phone":"+447700900304","opt_in":true}' >"$TMP/noid.jsonl"
+check_same "records with an empty id do not share one key" "dry_run dry_run" \
+	"$(wa-send --dry-run -q -c noid -m hi "$TMP/noid.jsonl" | jq -r .event | tr '\n' ' ' | sed 's/ $//')"
+
 done_testing

@@ -35,9 +35,9 @@ body() {
 	printf '{"object":"whatsapp_business_account","entry":[{"id":"880480571844883","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},%s}}]}]}' "$2" >"$1"
 }
 
-# text FILE WAMID FROM TEXT: an inbound text message
+# text FILE WAMID FROM TEXT [TIMESTAMP]: an inbound text message
 text() {
-	body "$1" "\"contacts\":[{\"profile\":{\"name\":\"Ana\"},\"wa_id\":\"$3\"}],\"messages\":[{\"from\":\"$3\",\"id\":\"$2\",\"timestamp\":\"1763892000\",\"type\":\"text\",\"text\":{\"body\":\"$4\"}}]"
+	body "$1" "\"contacts\":[{\"profile\":{\"name\":\"Ana\"},\"wa_id\":\"$3\"}],\"messages\":[{\"from\":\"$3\",\"id\":\"$2\",\"timestamp\":\"${5:-1763892000}\",\"type\":\"text\",\"text\":{\"body\":\"$4\"}}]"
 }
 
 # --- configuration
@@ -212,6 +212,14 @@ check_same "with an opt_in event" "+447700900112 text" \
 text "$TMP/s.json" wamid.S12 447700900112 ' Baja. '
 post "$TMP/s.json" >/dev/null
 check_same "an old STOP redelivered after START does not undo it" "" "$(grep -x '+447700900112' "$SUPP")"
+text "$TMP/s.json" wamid.S300 447700900113 STOP 1763895600
+post "$TMP/s.json" >/dev/null
+text "$TMP/s.json" wamid.S301 447700900113 START 1763892100
+post "$TMP/s.json" >/dev/null
+check_same "a START written before the last STOP, delivered after it, is not applied" "+447700900113" \
+	"$(grep -x '+447700900113' "$SUPP")"
+grep -q 'START of +447700900113 older than their last STOP' "$TMP/main.err"
+_result $? "and says so"
 
 # --- Shopify
 WA_SHOPIFY_SECRET=

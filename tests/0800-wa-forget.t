@@ -98,6 +98,16 @@ check_status "forgetting her again finds nothing: exit 1" 1 wa-forget -f c.jsonl
 cmp -s c.jsonl c.before
 _result $? "and changes nothing"
 
+# A customer with no store id is "phone:+..." in every file: the key and the order's customer too.
+printf '%s\n' '{"id":"phone:+442071838750","first_name":"Cy","phone":"+442071838750","opt_in":true}' >p.jsonl
+printf '%s\n' '{"type":"order","id":"shopify:9","customer":"phone:+442071838750","total":5,"currency":"GBP","items":[]}' >po.jsonl
+printf '%s\n' '{"event":"sent","id":"phone:+442071838750","to":"+442071838750","campaign":"spring","at":"2026-11-01T10:00:01Z","key":"spring/phone:+442071838750","wamid":"wamid.CY"}' >>"$L"
+printf '%s\n' '{"event":"status","wamid":"wamid.CY","status":"read","at":"2026-11-01T10:05:00Z","to":"+442071838750","key":"spring/phone:+442071838750"}' >>"$E"
+wa-forget -f p.jsonl -f po.jsonl +442071838750 2>/dev/null
+check_same "an id made of the phone is hashed everywhere, the keys too" "" \
+	"$(grep -l '442071838750' p.jsonl po.jsonl "$L" "$E")"
+check_status "a phone: id that is no number is only an id: exit 1, no crash" 1 wa-forget -f p.jsonl phone:abc
+
 # The ledger is rewritten only once the run that holds it is done.
 rm -f order
 ( flock "$L" sh -c 'sleep 1; echo sender >>order' ) &

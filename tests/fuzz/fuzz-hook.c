@@ -19,7 +19,7 @@ static void
 check(json_t *ev, void *arg)
 {
 	static const char *const keys[] = { "event", "wamid", "hook_id",
-	    "status" };
+	    "status", "group", "to", "user_id" };
 	struct wa_buf k1 = { 0 }, k2 = { 0 };
 	json_t *back, *picked = json_object();
 	json_error_t je;
@@ -40,7 +40,8 @@ check(json_t *ev, void *arg)
 	FUZZ_CHECK((again = wa_json_line(back)) != NULL && strcmp(again, line) == 0);
 	wa_hook_key(ev, line, n, &k1);
 	FUZZ_CHECK(k1.len > 0);
-	FUZZ_CHECK(wa_json_pick(line, n, keys, 4, picked, &errat) == 0);
+	FUZZ_CHECK(wa_json_pick(line, n, keys, sizeof keys / sizeof *keys,
+	    picked, &errat) == 0);
 	wa_hook_key(picked, line, n, &k2);
 	FUZZ_CHECK(k1.len == k2.len && memcmp(k1.s, k2.s, k1.len) == 0);
 	if (arg)
