@@ -394,10 +394,9 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*size > 0) {
-		if (r->body.len + *size > MAXBODY)
+		/* too big: read to the end all the same, then refused */
+		if (wa_buf_addmax(&r->body, data, *size, MAXBODY) < 0)
 			r->big = 1;
-		else
-			wa_buf_add(&r->body, data, *size);
 		*size = 0;
 		return MHD_YES;
 	}

@@ -104,16 +104,17 @@ wa_ab_parse(const char *spec, char *err, size_t errsz)
 static long
 draw(const char *name, const char *id)
 {
+	/* kept between records: a filter of millions allocates once */
+	static struct wa_buf b;
 	unsigned char md[SHA256_DIGEST_LENGTH];
-	struct wa_buf b = { 0 };
 	unsigned long long v = 0;
 	int i;
 
+	wa_buf_reset(&b);
 	wa_buf_adds(&b, name);
 	wa_buf_addc(&b, 0x1f);
 	wa_buf_adds(&b, id);
 	SHA256((const unsigned char *)b.s, b.len, md);
-	wa_buf_free(&b);
 	for (i = 0; i < 8; i++)
 		v = v << 8 | md[i];
 	/* the top 53 bits, scaled: no modulo bias */
@@ -129,13 +130,6 @@ wa_ab_arm(const struct wa_ab *ab, const char *id)
 	for (i = 0; i + 1 < ab->n && d >= ab->upto[i]; i++)
 		;
 	return ab->arm[i];
-}
-
-size_t
-wa_ab_arms(const struct wa_ab *ab, const char *const **names)
-{
-	*names = (const char *const *)ab->arm;
-	return ab->n;
 }
 
 void

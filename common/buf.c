@@ -57,3 +57,12 @@ wa_buf_str(struct wa_buf *b)
 {
 	return b->s ? b->s : "";
 }
+
+int
+wa_buf_addmax(struct wa_buf *b, const void *p, size_t n, size_t max)
+{
+	if (b->len + n > max)
+		return -1;
+	wa_buf_add(b, p, n);
+	return 0;
+}

@@ -246,27 +246,18 @@ wa_ledger_add(struct wa_ledger *l, json_t *entry)
 int
 wa_ledger_flush(struct wa_ledger *l)
 {
-	const char *p = l->pending.s;
-	size_t n = l->pending.len;
 	off_t size;
-	ssize_t w;
 	int err;
 
 	if (l->readonly || (size = lseek(l->fd, 0, SEEK_END)) < 0)
 		return -1;
-	while (n > 0) {
-		if ((w = write(l->fd, p, n)) < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			/* a full disk may have taken part of a line: cut it */
-			err = errno;
-			if (ftruncate(l->fd, size) == 0)
-				fsync(l->fd);
-			errno = err;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
+	if (wa_write(l->fd, l->pending.s, l->pending.len) < 0) {
+		/* a full disk may have taken part of a line: cut it */
+		err = errno;
+		if (ftruncate(l->fd, size) == 0)
+			fsync(l->fd);
+		errno = err;
+		return -1;
 	}
 	wa_buf_reset(&l->pending);
 	/* One fsync covers every entry added since the last: group commit. */

@@ -102,6 +102,9 @@ load(struct wa_spool *s, wa_spool_fn *fn, void *arg)
 	}
 	if (fp)
 		fclose(fp);
+	if (s->nbad > 1)
+		wa_warn("%s: %ld lines in all are no events, ignored", s->path,
+		    s->nbad);
 	free(line);
 	wa_buf_free(&key);
 	json_decref(o);
@@ -135,23 +138,6 @@ void
 wa_spool_stream(struct wa_spool *s, FILE *fp)
 {
 	s->stream = fp;
-}
-
-static int
-writeall(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /*
@@ -189,7 +175,7 @@ flush(struct wa_spool *s)
 	s->flushing = 1;
 	pthread_mutex_unlock(&s->mu);
 	rc = s->broken ? -1 : hold(s);
-	if (rc == 0 && (rc = writeall(s->fd, b.s, b.len)) == 0)
+	if (rc == 0 && (rc = wa_write(s->fd, b.s, b.len)) == 0)
 		rc = fdatasync(s->fd);
 	if (rc < 0 && !s->broken) {
 		wa_warn("%s: cannot write events:", s->path);

@@ -52,28 +52,21 @@ wa_home(void)
 }
 
 int
-wa_append(const char *path, const char *p, size_t n)
+wa_write(int fd, const void *buf, size_t n)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	const char *p = buf;
 	ssize_t w;
 
-	if (fd < 0)
-		return -1;
 	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			close(fd);
+		if ((w = write(fd, p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
 			return -1;
 		}
 		p += w;
 		n -= (size_t)w;
 	}
-	if (fsync(fd) < 0) {
-		close(fd);
-		return -1;
-	}
-	return close(fd);
+	return 0;
 }
 
 FILE *

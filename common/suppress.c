@@ -116,7 +116,7 @@ wa_supp_add(const char *path, struct wa_hash *h, const char *e164)
 	}
 	if (each(fp, matches, (void *)e164, NULL) == 0) {
 		n = (size_t)snprintf(line, sizeof line, "%s\n", e164);
-		if (write(fd, line, n) != (ssize_t)n || fsync(fd) < 0)
+		if (wa_write(fd, line, n) < 0 || fsync(fd) < 0)
 			rc = -1;
 	}
 	fclose(fp);

@@ -64,6 +64,8 @@ struct wa_buf {
 void wa_buf_add(struct wa_buf *b, const void *p, size_t n);
 void wa_buf_addc(struct wa_buf *b, int c);
 void wa_buf_adds(struct wa_buf *b, const char *s);
+/* Add N bytes unless B would then hold more than MAX; -1 then, and nothing added. */
+int wa_buf_addmax(struct wa_buf *b, const void *p, size_t n, size_t max);
 void wa_buf_reset(struct wa_buf *b);
 void wa_buf_free(struct wa_buf *b);
 const char *wa_buf_str(struct wa_buf *b);	/* NUL-terminated view */
@@ -276,8 +278,8 @@ json_t *wa_money_json(long long minor, const char *currency);
 /* state.c: WA_HOME and durable files */
 /* $WA_HOME, or ${XDG_STATE_HOME:-$HOME/.local/state}/wa, created 0700. */
 const char *wa_home(void);
-/* Append N bytes to the file at PATH (0600) and fsync it; returns 0 or -1. */
-int wa_append(const char *path, const char *p, size_t n);
+/* Write all N bytes of BUF to FD (a signal is no error); 0 or -1. */
+int wa_write(int fd, const void *buf, size_t n);
 /* Open a temporary file next to PATH for an atomic rewrite. */
 FILE *wa_rewrite_open(const char *path, char **tmp);
 /* fsync, close, and rename TMP over PATH; returns 0 or -1. */
@@ -844,7 +846,6 @@ int wa_words_load(const char *path, struct wa_words **stop,
 int wa_words_match(const struct wa_words *ws, const char *text);
 /* S trimmed and case-folded into OUT; -1 when S is not valid text. */
 int wa_words_fold(const char *s, struct wa_buf *out);
-size_t wa_words_count(const struct wa_words *ws);
 void wa_words_free(struct wa_words *ws);
 
 /* hook.c: webhook bodies into event records (see wa-hook(1)) */
@@ -1006,8 +1007,6 @@ struct wa_ab;
 struct wa_ab *wa_ab_parse(const char *spec, char *err, size_t errsz);
 /* The arm of the record with ID: the same on every run, for this NAME. */
 const char *wa_ab_arm(const struct wa_ab *ab, const char *id);
-/* The arms' names, in order, into *NAMES; how many. */
-size_t wa_ab_arms(const struct wa_ab *ab, const char *const **names);
 void wa_ab_free(struct wa_ab *ab);
 /* stats.c: the tests of wa-report -b variant */
 /* The regularized incomplete beta function I_x(a, b). */

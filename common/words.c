@@ -146,12 +146,6 @@ wa_words_match(const struct wa_words *ws, const char *text)
 	return hit;
 }
 
-size_t
-wa_words_count(const struct wa_words *ws)
-{
-	return ws->n;
-}
-
 void
 wa_words_free(struct wa_words *ws)
 {

@@ -292,6 +292,11 @@ start_hook reload --spool "$TMP/load.jsonl" || { echo "Bail out! wa-hook did not
 kill "$HPID"; wait "$HPID"
 jq -e . "$TMP/load.jsonl" >/dev/null 2>&1
 _result $? "a torn last line is cut on restart"
+printf '%s\n' 'not json' '{"event":"status","wamid":"w.1","status":"read"}' '[1]' >"$TMP/bad.jsonl"
+start_hook bad --spool "$TMP/bad.jsonl" || { echo "Bail out! wa-hook did not restart"; exit 1; }
+kill "$HPID"; wait "$HPID"
+grep -q "bad.jsonl:1: not an event, ignored" "$TMP/bad.err" && grep -q "bad.jsonl: 2 lines in all are no events" "$TMP/bad.err"
+_result $? "lines of the spool that are no events are named and counted, not silently passed"
 
 # --- a full disk: refused with 500, the spool stays whole, and the redelivery is taken
 (
