@@ -306,8 +306,11 @@ done(const char *key, const char *id, const char *to)
 static int
 held(json_t *rec, const char *id, const char *to)
 {
-	if (wa_quiet_now(&g.hours, wa_json_str(rec, "tz"), to, wa_now())) {
-		putreason("deferred", id, to, "quiet_hours");
+	int quiet = wa_quiet_now(&g.hours, wa_json_str(rec, "tz"), to, wa_now());
+
+	if (quiet != 0) {
+		putreason("deferred", id, to, quiet > 0 ? "quiet_hours" :
+		    "quiet_zone_unknown");
 		return 1;
 	}
 	if (g.capn > 0 && wa_ledger_recent(g.ledger, to,

@@ -356,6 +356,19 @@ wa_tz_for(const char *country, const char *province)
 	return shared != SIZE_MAX ? rows[shared].zone : NULL;
 }
 
+size_t
+wa_tz_zones(const char *country, const char **zv, size_t max)
+{
+	size_t i, n = 0;
+
+	if (country == NULL || strlen(country) != 2 || tab_load() == -1)
+		return 0;
+	for (i = 0; i < nrows; i++)
+		if (listed(rows[i].cc, country) >= 0 && n++ < max)
+			zv[n - 1] = rows[i].zone;
+	return n;
+}
+
 static uint32_t
 be32(const unsigned char *p)
 {

@@ -230,6 +230,12 @@ const char *wa_tz_for(const char *country, const char *province);
  * included. Returns 0, or -1 for an unknown zone.
  */
 int wa_tz_local(const char *zone, time_t t, struct tm *tm);
+/*
+ * Every zone of COUNTRY (upper case) in the tab file: the first MAX go
+ * to ZV; returns how many there are (0 for none or no tab file).
+ */
+#define WA_TZ_ZONES 64
+size_t wa_tz_zones(const char *country, const char **zv, size_t max);
 
 /* phone.c: E.164 normalization and same-user matching */
 #define WA_PHONE_MAX 24
@@ -1162,8 +1168,9 @@ struct wa_quiet {
 /* "HH:MM-HH:MM", such as 21:00-09:00; 0, or -1 when it is not one. */
 int wa_quiet_parse(const char *s, struct wa_quiet *q);
 /*
- * Is T within Q in ZONE (the record's tz; NULL or "": the zone of the
- * country of E164)? Never when Q is not set or no zone is known.
+ * Is T within Q in ZONE, the record's tz? 1 or 0 (always 0 when Q is not
+ * set). When ZONE is NULL, unknown or malformed, the zones of the country
+ * of E164 decide if they agree; -1 when they do not, or none is known.
  */
 int wa_quiet_now(const struct wa_quiet *q, const char *zone, const char *e164,
     time_t t);
