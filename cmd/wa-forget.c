@@ -362,7 +362,7 @@ rewrite(const char *path, int kind, int locked)
 static long
 suppression(void)
 {
-	struct wa_hash *h = wa_supp_load(g.suppress);
+	struct wa_hash *h = wa_supp_load(g.suppress, NULL);
 	char f[WA_FORGOTBUF];
 	long hits = 0, any = 0;
 	size_t i;

@@ -31,6 +31,7 @@ struct arm {
 
 static struct {
 	const char *campaign, *ledgerpath, *suppath, *events;
+	const char *country;	/* --country: for national numbers */
 	struct arm arms[MAXARM];
 	size_t narm;
 	int dryrun, retryunknown, retryfailed, nowait, quiet;
@@ -62,7 +63,7 @@ usage(int status)
 	    "               [--reply]\n"
 	    "               [--dry-run] [--ledger FILE] [--suppress FILE] [--rate N]\n"
 	    "               [--concurrency N] [--max-retries N] [--timeout SECONDS]\n"
-	    "               [--retry-failed]\n"
+	    "               [--retry-failed] [--country CC]\n"
 	    "               [--retry-unknown] [--no-wait] [--now TIME] [--rejects FILE]\n"
 	    "               [-q] [--quiet HH:MM-HH:MM] [--cap N/DURATION]\n"
 	    "               [--every DURATION] [--events FILE] [--no-check]\n"
@@ -194,8 +195,8 @@ customer(int csv, json_t *rec, char *ib, char *pb, const char **id, char *to)
 
 	*id = str(rec, "id", ib, 32);
 	phone = str(rec, "phone", pb, 32);
-	if (phone == NULL || wa_phone_norm(phone,
-	    wa_json_str(rec, "country"), to) != WA_PHONE_OK) {
+	if (phone == NULL || wa_phone_norm(phone, wa_json_str(rec, "country") ?
+	    wa_json_str(rec, "country") : g.country, to) != WA_PHONE_OK) {
 		putreason("skipped", *id, phone, "invalid_phone");
 		return -1;
 	}
@@ -669,6 +670,7 @@ main(int argc, char **argv)
 		{ "button", required_argument, NULL, 'B' },
 		{ "cap", required_argument, NULL, 'P' },
 		{ "concurrency", required_argument, NULL, 'C' },
+		{ "country", required_argument, NULL, 'Z' },
 		{ "dry-run", no_argument, NULL, 'D' },
 		{ "events", required_argument, NULL, 'K' },
 		{ "every", required_argument, NULL, 'E' },
@@ -744,6 +746,11 @@ main(int argc, char **argv)
 		case 'c': g.campaign = optarg; break;
 		case 'C': g.concurrency = (long)wa_optnum("--concurrency", optarg, 1, 10000); break;
 		case 'D': g.dryrun = 1; break;
+		case 'Z':
+			if (strlen(optarg) != 2 || wa_tz_for(optarg, NULL) == NULL)
+				wa_die(WA_EXIT_USAGE, "--country: '%s' is not a country code such as GB", optarg);
+			g.country = optarg;
+			break;
 		case 'E':
 			if (wa_dur_parse(optarg, &g.every) < 0 || g.every <= 0)
 				wa_die(WA_EXIT_USAGE, "--every: bad duration '%s'", optarg);
@@ -810,7 +817,7 @@ main(int argc, char **argv)
 	if (!g.nocheck)
 		loadcheck();
 	g.seen = wa_hash_new();
-	if ((g.supp = wa_supp_load(g.suppath)) == NULL)
+	if ((g.supp = wa_supp_load(g.suppath, g.country)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", g.suppath);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	signal(SIGPIPE, SIG_IGN);

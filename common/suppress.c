@@ -1,11 +1,13 @@
 /*
- * suppress.c: the suppression list, one E.164 number per line. wa-send
- * appends (error 131050) while wa-hook appends (STOP) and rewrites
- * (START): both hold flock on the file the path names (wa_lock_current).
+ * suppress.c: the suppression list, a number a line. wa-send appends
+ * (error 131050) while wa-hook appends (STOP) and rewrites (START): both
+ * hold flock on the file the path names (wa_lock_current). People and
+ * Meta write it too, so a line is read in any form they use.
  */
 #include <sys/file.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,26 +30,86 @@ lockfile(const char *path)
 	return fd;
 }
 
+/* A line's numbers: a wa_id may also read as a national number. */
+struct line {
+	char num[2][WA_PHONE_MAX];
+	int n;			/* 0: none (blank, comment or hash) */
+	int err;		/* why none could be read; WA_PHONE_OK if fine */
+	char *hash;		/* a forgotten number's "forgotten:..." */
+};
+
 /*
- * Call FN on each number of the list in FP until it returns nonzero;
- * the hashes of forgotten numbers go to HASHES when not NULL.
+ * Read LINE (changed in place): "+44 7700 900021", a wa_id such as
+ * "447700900021", "tel:+44...", a national number in CC, with a trailing
+ * comma, a "# comment" or CRLF. Digits without '+' are both a wa_id and a
+ * national number of CC when both fit: the list suppresses both, for a
+ * message not sent costs less than one to someone who said STOP.
+ */
+static void
+parse(char *line, const char *cc, struct line *l)
+{
+	char *p = line, *e, intl[WA_PHONE_MAX + 1];
+
+	l->n = 0;
+	l->err = WA_PHONE_OK;
+	l->hash = NULL;
+	line[strcspn(line, "#")] = '\0';
+	p += strspn(p, " \t\"");
+	for (e = p + strlen(p); e > p && strchr(" \t\r\n,;\"", e[-1]); e--)
+		;
+	*e = '\0';
+	if (*p == '\0')
+		return;
+	if (strncmp(p, FORGOTTEN, 10) == 0) {
+		l->hash = p;
+		return;
+	}
+	if (strncasecmp(p, "tel:", 4) == 0) {
+		p += 4;
+		p[strcspn(p, ";")] = '\0';	/* RFC 3966 parameters */
+	}
+	if (*p != '+' && *p != '0' &&
+	    snprintf(intl, sizeof intl, "+%s", p) < (int)sizeof intl &&
+	    wa_phone_norm(intl, NULL, l->num[0]) == WA_PHONE_OK)
+		l->n = 1;
+	if ((l->err = wa_phone_norm(p, cc, l->num[l->n])) == WA_PHONE_OK &&
+	    (l->n == 0 || strcmp(l->num[0], l->num[1]) != 0))
+		l->n++;
+	if (l->n > 0)
+		l->err = WA_PHONE_OK;
+}
+
+/*
+ * Call FN on each number of the list in FP until it returns nonzero; the
+ * hashes of forgotten numbers go to HASHES when not NULL. A line that
+ * reads as no number is warned about (as line LINE of PATH) when PATH is
+ * not NULL. It cannot suppress anyone, since no one can tell whom it
+ * means; stopping every campaign for it would not bring its person back
+ * either, while the warning names the line to fix, at every run.
  */
 static int
-each(FILE *fp, int (*fn)(const char *e164, void *), void *ctx,
-    struct wa_hash *hashes)
+each(FILE *fp, const char *path, const char *cc,
+    int (*fn)(const char *e164, void *), void *ctx, struct wa_hash *hashes)
 {
-	char *line = NULL, e164[WA_PHONE_MAX];
+	char *line = NULL;
+	struct line l;
 	size_t cap = 0;
-	int rc = 0;
+	long no = 0;
+	int i, rc = 0;
 
 	while (rc == 0 && getline(&line, &cap, fp) != -1) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (wa_phone_norm(line, NULL, e164) == WA_PHONE_OK)
-			rc = fn(e164, ctx);
-		else if (hashes && strncmp(line, FORGOTTEN, 10) == 0) {
-			wa_hash_put(hashes, line, (void *)1);
+		no++;
+		parse(line, cc, &l);
+		for (i = 0; i < l.n && rc == 0; i++)
+			rc = fn(l.num[i], ctx);
+		if (l.hash && hashes) {
+			wa_hash_put(hashes, l.hash, (void *)1);
 			wa_hash_put(hashes, ANYHASH, (void *)1);
 		}
+		if (l.err != WA_PHONE_OK && path)
+			wa_warnat(path, no, "not read, suppresses nobody: %s%s",
+			    wa_phone_strerror(l.err), l.err == WA_PHONE_NOCOUNTRY ?
+			    " (give --country)" : "");
 	}
 	free(line);
 	return rc;
@@ -78,7 +140,7 @@ wa_supp_has(struct wa_hash *h, const char *e164)
 }
 
 struct wa_hash *
-wa_supp_load(const char *path)
+wa_supp_load(const char *path, const char *cc)
 {
 	struct wa_hash *h = wa_hash_new();
 	FILE *fp;
@@ -89,7 +151,7 @@ wa_supp_load(const char *path)
 		wa_hash_free(h);
 		return NULL;
 	}
-	each(fp, putkey, h, h);
+	each(fp, path, cc, putkey, h, h);
 	fclose(fp);
 	return h;
 }
@@ -114,7 +176,7 @@ wa_supp_add(const char *path, struct wa_hash *h, const char *e164)
 		close(fd);
 		return -1;
 	}
-	if (each(fp, matches, (void *)e164, NULL) == 0) {
+	if (each(fp, NULL, NULL, matches, (void *)e164, NULL) == 0) {
 		n = (size_t)snprintf(line, sizeof line, "%s\n", e164);
 		if (wa_write(fd, line, n) < 0 || fsync(fd) < 0)
 			rc = -1;
@@ -130,7 +192,8 @@ wa_supp_add(const char *path, struct wa_hash *h, const char *e164)
 int
 wa_supp_replace(const char *path, const char *e164, const char *with)
 {
-	char *line = NULL, *tmp, num[WA_PHONE_MAX];
+	char *line = NULL, *tmp, *copy;
+	struct line l;
 	size_t cap = 0;
 	int fd, gone = 0, rc;
 	FILE *in, *out;
@@ -146,17 +209,16 @@ wa_supp_replace(const char *path, const char *e164, const char *with)
 	}
 	/* other lines, comments included, stay as they were */
 	while (getline(&line, &cap, in) != -1) {
-		char *end = line + strcspn(line, "\r\n"), c = *end;
-
-		*end = '\0';
-		if (wa_phone_norm(line, NULL, num) == WA_PHONE_OK &&
-		    wa_phone_same(num, e164)) {
+		copy = wa_strdup(line);
+		parse(copy, NULL, &l);
+		free(copy);
+		if ((l.n > 0 && wa_phone_same(l.num[0], e164)) ||
+		    (l.n > 1 && wa_phone_same(l.num[1], e164))) {
 			if (with && gone == 0)
 				fprintf(out, "%s\n", with);
 			gone++;
 			continue;
 		}
-		*end = c;
 		fputs(line, out);
 	}
 	free(line);

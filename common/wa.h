@@ -819,8 +819,12 @@ int wa_sig_ok(int kind, const char *secret, const void *body, size_t n,
     const char *header);
 
 /* suppress.c: the suppression list, shared by wa-send and wa-hook */
-/* The same-user keys (wa_phone_key) of the numbers at PATH; empty if none; NULL on error. */
-struct wa_hash *wa_supp_load(const char *path);
+/*
+ * The same-user keys (wa_phone_key) of the numbers at PATH, national ones
+ * read in country CC (may be NULL); empty if none; NULL on error. A line
+ * that reads as no number is warned about with its FILE:LINE.
+ */
+struct wa_hash *wa_supp_load(const char *path, const char *cc);
 /*
  * Is E164, or another number of the same user, suppressed by H? A number
  * forgotten (wa-forget) is listed as its salted hash, and still counts.

@@ -262,7 +262,7 @@ suppress(void)
 	isnum(lines(path), 3, "adds no line");
 	isnum(wa_supp_replace(path, "+552187654321", NULL), 1,
 	    "removing a number removes the same user's other form");
-	h = wa_supp_load(path);
+	h = wa_supp_load(path, NULL);
 	snprintf(line, sizeof line, "+447700900001");
 	ok(wa_hash_count(h) == 1 && wa_hash_get(h, line), "the rest stays");
 	wa_hash_free(h);

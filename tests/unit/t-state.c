@@ -70,14 +70,14 @@ main(void)
 	is(slurp(path), "+447700900124\n", "the new content replaces it");
 	isnum(mode(path), 0600, "a rewritten file is 0600");
 
-	s = wa_supp_load(path);
+	s = wa_supp_load(path, NULL);
 	ok(s != NULL && wa_supp_has(s, "+447700900124"), "the suppression list is read");
 	ok(!wa_supp_has(s, "+447700900123"), "only what it holds");
 	isnum(wa_supp_add(path, s, "+5521987654321"), 0, "a number is added");
 	ok(wa_supp_has(s, "+552187654321"), "and the same user without the 9th digit is suppressed");
 	is(slurp(path), "+447700900124\n+5521987654321\n", "the number is in the file");
 	wa_hash_free(s);
-	s = wa_supp_load("/nonexistent/suppress.txt");
+	s = wa_supp_load("/nonexistent/suppress.txt", NULL);
 	ok(s != NULL && wa_hash_count(s) == 0, "an absent list is empty");
 	wa_hash_free(s);
 
