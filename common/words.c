@@ -1,7 +1,9 @@
 /*
  * words.c: opt-out and opt-in keywords. A message is a keyword when,
- * trimmed of spaces and punctuation and case-folded, it is one of the
- * list: "Stop!", " STOP " and "stop." opt out; "please stop" does not.
+ * folded (compatibility forms as NFKC gives them, spaces collapsed, case)
+ * and trimmed of spaces, punctuation and emoji, it is one of the list as a
+ * whole: "Stop!", " ＳＴＯＰ " and "stop 🛑" opt out; "please stop" and "I
+ * want to cancel my order" do not.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -16,20 +18,69 @@ struct wa_words {
 	size_t n, cap;
 };
 
+/*
+ * Eight languages, named in wa-hook(1); "stop promotions" is the text of
+ * Meta's marketing opt-out button, which arrives as a button message.
+ * No word that is an everyday answer in another of them ("fine").
+ */
 static const char *const stopdef[] = {
-	"stop", "unsubscribe", "stop all", "baja", "darse de baja", "parar",
-	"sair", "arret", "arrêt", "abmelden", "berhenti", "退订", "取消订阅",
+	/* English */
+	"stop", "stop all", "stop promotions", "unsubscribe", "cancel", "quit",
+	"end", "opt out", "opt-out", "optout",
+	/* Spanish */
+	"baja", "darse de baja", "dar de baja", "parar", "cancelar", "detener",
+	"detener promociones", "cancelar suscripción",
+	/* Portuguese */
+	"sair", "descadastrar", "parar promoções", "cancelar inscrição",
+	/* French */
+	"arret", "arrêt", "arrêter", "annuler", "désabonner", "se désabonner",
+	"désinscrire", "arrêter les promotions",
+	/* German */
+	"stopp", "abmelden", "abbestellen", "austragen", "beenden", "kündigen",
+	"werbung stoppen",
+	/* Indonesian */
+	"berhenti", "batal", "batalkan", "berhenti langganan", "hentikan promosi",
+	/* Chinese, simplified and traditional */
+	"退订", "取消订阅", "取消", "停止", "退出", "停止推广", "退訂", "取消訂閱",
+	/* Italian */
+	"basta", "annulla", "disiscrivimi", "disiscriviti", "cancellami",
+	"interrompi promozioni",
 };
 static const char *const startdef[] = {
 	"start", "subscribe", "unstop", "alta", "reanudar", "voltar",
 	"abonnieren", "mulai", "订阅",
 };
 
-/* Is wide character C punctuation or space to trim: "STOP!", "「退订」"? */
+/* Is wide character C punctuation, emoji or space to trim: "STOP!", "「退订」"? */
 static int
 trimmed(wint_t c)
 {
-	return iswspace(c) || iswpunct(c) || c == 0x3000 || c == 0xfeff;
+	return iswspace(c) || iswpunct(c);
+}
+
+/*
+ * C as NFKC writes what people type: full-width ASCII ("ＳＴＯＰ") as
+ * ASCII, the ideographic and other spaces as ' ', the letters of "fancy
+ * text" (mathematical bold, italic, script...: "𝐒𝐓𝐎𝐏"; circled: "Ⓢ") as
+ * plain ones. Zero-width characters give 0: they are dropped.
+ */
+static wint_t
+compat(wint_t c)
+{
+	if (c >= 0xff01 && c <= 0xff5e)
+		return c - 0xfee0;
+	if (c == 0x3000 || c == 0xa0 || (c >= 0x2000 && c <= 0x200a) ||
+	    c == 0x202f || c == 0x205f)
+		return ' ';
+	if ((c >= 0x200b && c <= 0x200d) || c == 0x2060 || c == 0xfeff)
+		return 0;
+	/* 13 alphabets of A-Z then a-z; the holes are unassigned */
+	if (c >= 0x1d400 && c <= 0x1d6a3)
+		return (c - 0x1d400) % 52 < 26 ? 'A' + (c - 0x1d400) % 52 :
+		    'a' + (c - 0x1d400) % 52 - 26;
+	if (c >= 0x24b6 && c <= 0x24e9)
+		return c <= 0x24cf ? 'A' + c - 0x24b6 : 'a' + c - 0x24d0;
+	return c;
 }
 
 int
@@ -37,6 +88,7 @@ wa_words_fold(const char *s, struct wa_buf *out)
 {
 	mbstate_t st;
 	wchar_t *w;
+	wint_t c, prev = 0;
 	size_t n = strlen(s), i, j, k, len;
 	char mb[MB_LEN_MAX];
 	const char *p = s;
@@ -48,13 +100,21 @@ wa_words_fold(const char *s, struct wa_buf *out)
 		free(w);
 		return -1;
 	}
+	for (i = j = 0; i < len; i++)
+		if ((c = compat((wint_t)w[i])) != 0)
+			w[j++] = (wchar_t)c;
+	len = j;
 	for (i = 0; i < len && trimmed((wint_t)w[i]); i++)
 		;
 	for (j = len; j > i && trimmed((wint_t)w[j - 1]); j--)
 		;
-	for (; i < j; i++) {
+	for (; i < j; prev = c, i++) {
+		/* "stop  all" and "stop\tall" are "stop all" */
+		if ((c = iswspace((wint_t)w[i]) ? ' ' : towlower((wint_t)w[i])) ==
+		    ' ' && prev == ' ')
+			continue;
 		memset(&st, 0, sizeof st);
-		k = wcrtomb(mb, (wchar_t)towlower((wint_t)w[i]), &st);
+		k = wcrtomb(mb, (wchar_t)c, &st);
 		if (k != (size_t)-1)
 			wa_buf_add(out, mb, k);
 	}

@@ -221,6 +221,27 @@ check_same "a START written before the last STOP, delivered after it, is not app
 grep -q 'START of +447700900113 older than their last STOP' "$TMP/main.err"
 _result $? "and says so"
 
+# STOP words of the eight languages, full-width and fancy forms, Meta's marketing opt-out button
+i=400
+for w in 'ＳＴＯＰ' 'Ｓｔｏｐ　ｐｒｏｍｏｔｉｏｎｓ' Cancel QUIT 'End.' 'opt out' 'Unsubscribe 🛑' \
+	Stopp 'Cancelar inscrição' 'Se désabonner' 'Hentikan promosi' '停止' Annulla '𝐒𝐓𝐎𝐏'; do
+	i=$((i + 1))
+	text "$TMP/s.json" "wamid.S$i" "447700900$i" "$w"
+	post "$TMP/s.json" >/dev/null
+done
+body "$TMP/s.json" '"contacts":[{"profile":{"name":"Di"},"wa_id":"447700900450"}],"messages":[{"from":"447700900450","id":"wamid.B2","timestamp":"1763892000","type":"button","context":{"from":"15550783881","id":"wamid.T2"},"button":{"payload":"Stop promotions","text":"Stop promotions"}}]'
+post "$TMP/s.json" >/dev/null
+for w in 'I want to cancel my order' 'The end' 'ＳＴＯＰ ｉｔ ｎｏｗ' 'Quiero cancelar mi pedido'; do
+	i=$((i + 1))
+	text "$TMP/s.json" "wamid.S$i" "447700900$i" "$w"
+	post "$TMP/s.json" >/dev/null
+done
+check_same "new STOP words, any width, and the opt-out button opt out" \
+	"401 402 403 404 405 406 407 408 409 410 411 412 413 414 450" \
+	"$(grep '^+447700900[45]' "$SUPP" | cut -c11- | sort | tr '\n' ' ' | sed 's/ $//')"
+check_same "the button's opt_out is via button" "+447700900450 button" \
+	"$(jq -r 'select(.event == "opt_out" and .wamid == "wamid.B2") | "\(.from) \(.via)"' "$SP")"
+
 # --- Shopify
 WA_SHOPIFY_SECRET=
 cat >"$TMP/order.json" <<'EOF'

@@ -55,7 +55,7 @@ words(void)
 	static const char *const yes[] = { "STOP", " stop ", "Stop!", "stop.",
 	    "¡Baja!", "ARRÊT", "arret", "Abmelden", "退订", "「取消订阅」",
 	    "Unsubscribe", "STOP ALL", "\tsair ", "PARAR", "Berhenti" };
-	static const char *const no[] = { "stop it please", "stopp", "",
+	static const char *const no[] = { "stop it please", "stopping", "",
 	    "!!!", "bajar", "don't stop", "\xff\xfe" };
 	struct wa_buf b = { 0 };
 	char what[128];
