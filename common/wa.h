@@ -852,9 +852,13 @@ struct wa_words *wa_words_default(int start);
  */
 int wa_words_load(const char *path, struct wa_words **stop,
     struct wa_words **start);
-/* Is TEXT, trimmed of spaces and punctuation and case-folded, one of WS? */
+/* Is TEXT as a whole, folded (wa_words_fold), one of WS? */
 int wa_words_match(const struct wa_words *ws, const char *text);
-/* S trimmed and case-folded into OUT; -1 when S is not valid text. */
+/*
+ * S into OUT with full-width and other compatibility forms as NFKC maps
+ * them, zero-width characters dropped, spaces collapsed, trimmed of
+ * spaces, punctuation and emoji, case-folded; -1 when S is not valid text.
+ */
 int wa_words_fold(const char *s, struct wa_buf *out);
 void wa_words_free(struct wa_words *ws);
 
