@@ -156,8 +156,9 @@ keyword(json_t *m)
 	    (strcmp(type, "text") != 0 && strcmp(type, "button") != 0 &&
 	    strcmp(type, "interactive") != 0))
 		return NULL;
-	if ((out = wa_words_match(g.stop, text)) == 0 &&
-	    !wa_words_match(g.start, text))
+	if ((out = wa_words_match(g.stop, text)) == 2 && strcmp(type, "text") != 0)
+		out = 0;
+	if (out == 0 && !wa_words_match(g.start, text))
 		return NULL;
 	ev = json_object();
 	json_object_set_new(ev, "event", json_string(out ? "opt_out" : "opt_in"));

@@ -852,7 +852,11 @@ struct wa_words *wa_words_default(int start);
  */
 int wa_words_load(const char *path, struct wa_words **stop,
     struct wa_words **start);
-/* Is TEXT as a whole, folded (wa_words_fold), one of WS? */
+/*
+ * Is TEXT as a whole, folded (wa_words_fold), one of WS? 1, or 2 for a
+ * built-in word that opts out only when typed, not as a button's title
+ * ("Cancel"); 0 when it is none.
+ */
 int wa_words_match(const struct wa_words *ws, const char *text);
 /*
  * S into OUT with full-width and other compatibility forms as NFKC maps

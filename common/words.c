@@ -15,6 +15,7 @@
 
 struct wa_words {
 	char **w;
+	unsigned char *typed;	/* the word opts out only when typed */
 	size_t n, cap;
 };
 
@@ -25,26 +26,34 @@ struct wa_words {
  */
 static const char *const stopdef[] = {
 	/* English */
-	"stop", "stop all", "stop promotions", "unsubscribe", "cancel", "quit",
-	"end", "opt out", "opt-out", "optout",
+	"stop", "stop all", "stop promotions", "unsubscribe", "opt out",
+	"opt-out", "optout",
 	/* Spanish */
-	"baja", "darse de baja", "dar de baja", "parar", "cancelar", "detener",
+	"baja", "darse de baja", "dar de baja", "parar", "detener",
 	"detener promociones", "cancelar suscripción",
 	/* Portuguese */
 	"sair", "descadastrar", "parar promoções", "cancelar inscrição",
 	/* French */
-	"arret", "arrêt", "arrêter", "annuler", "désabonner", "se désabonner",
+	"arret", "arrêt", "arrêter", "désabonner", "se désabonner",
 	"désinscrire", "arrêter les promotions",
 	/* German */
-	"stopp", "abmelden", "abbestellen", "austragen", "beenden", "kündigen",
-	"werbung stoppen",
+	"stopp", "abmelden", "abbestellen", "austragen", "werbung stoppen",
 	/* Indonesian */
-	"berhenti", "batal", "batalkan", "berhenti langganan", "hentikan promosi",
+	"berhenti", "berhenti langganan", "hentikan promosi",
 	/* Chinese, simplified and traditional */
-	"退订", "取消订阅", "取消", "停止", "退出", "停止推广", "退訂", "取消訂閱",
+	"退订", "取消订阅", "停止", "停止推广", "退訂", "取消訂閱",
 	/* Italian */
-	"basta", "annulla", "disiscrivimi", "disiscriviti", "cancellami",
+	"basta", "disiscrivimi", "disiscriviti", "cancellami",
 	"interrompi promozioni",
+};
+/*
+ * STOP words only when typed: as the title of a button or a list row
+ * they name a step of the business's own flow ("Keep your slot? Keep /
+ * Cancel"), not an end to its messages.
+ */
+static const char *const typeddef[] = {
+	"cancel", "end", "quit", "cancelar", "annuler", "beenden", "kündigen",
+	"batal", "batalkan", "取消", "退出", "annulla",
 };
 static const char *const startdef[] = {
 	"start", "subscribe", "unstop", "alta", "reanudar", "voltar",
@@ -123,7 +132,7 @@ wa_words_fold(const char *s, struct wa_buf *out)
 }
 
 static void
-add(struct wa_words *ws, const char *s)
+add(struct wa_words *ws, const char *s, int typed)
 {
 	struct wa_buf b = { 0 };
 
@@ -134,7 +143,9 @@ add(struct wa_words *ws, const char *s)
 	if (ws->n == ws->cap) {
 		ws->cap = ws->cap ? 2 * ws->cap : 16;
 		ws->w = wa_realloc(ws->w, ws->cap * sizeof *ws->w);
+		ws->typed = wa_realloc(ws->typed, ws->cap);
 	}
+	ws->typed[ws->n] = (unsigned char)typed;
 	ws->w[ws->n++] = wa_strdup(wa_buf_str(&b));
 	wa_buf_free(&b);
 }
@@ -148,7 +159,9 @@ wa_words_default(int start)
 	    sizeof stopdef / sizeof *stopdef;
 
 	for (i = 0; i < n; i++)
-		add(ws, d[i]);
+		add(ws, d[i], 0);
+	for (i = 0; !start && i < sizeof typeddef / sizeof *typeddef; i++)
+		add(ws, typeddef[i], 1);
 	return ws;
 }
 
@@ -177,7 +190,7 @@ wa_words_load(const char *path, struct wa_words **stop, struct wa_words **start)
 				ws[cur] = wa_calloc(1, sizeof **stop);
 			continue;
 		}
-		add(ws[cur], p);
+		add(ws[cur], p, 0);
 	}
 	free(line);
 	fclose(fp);
@@ -201,7 +214,8 @@ wa_words_match(const struct wa_words *ws, const char *text)
 
 	if (text && wa_words_fold(text, &b) == 0)
 		for (i = 0; i < ws->n && !hit; i++)
-			hit = strcmp(ws->w[i], wa_buf_str(&b)) == 0;
+			if (strcmp(ws->w[i], wa_buf_str(&b)) == 0)
+				hit = ws->typed[i] ? 2 : 1;
 	wa_buf_free(&b);
 	return hit;
 }
@@ -216,5 +230,6 @@ wa_words_free(struct wa_words *ws)
 	for (i = 0; i < ws->n; i++)
 		free(ws->w[i]);
 	free(ws->w);
+	free(ws->typed);
 	free(ws);
 }

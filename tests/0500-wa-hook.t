@@ -236,7 +236,12 @@ for w in 'I want to cancel my order' 'The end' 'ＳＴＯＰ ｉｔ ｎｏｗ' '
 	text "$TMP/s.json" "wamid.S$i" "447700900$i" "$w"
 	post "$TMP/s.json" >/dev/null
 done
-check_same "new STOP words, any width, and the opt-out button opt out" \
+# a button titled Cancel cancels an appointment, not the messages
+body "$TMP/s.json" '"contacts":[{"profile":{"name":"Ed"},"wa_id":"447700900451"}],"messages":[{"from":"447700900451","id":"wamid.B3","timestamp":"1763892000","type":"interactive","context":{"from":"15550783881","id":"wamid.T3"},"interactive":{"type":"button_reply","button_reply":{"id":"cancel","title":"Cancel"}}}]'
+post "$TMP/s.json" >/dev/null
+body "$TMP/s.json" '"contacts":[{"profile":{"name":"Flo"},"wa_id":"447700900452"}],"messages":[{"from":"447700900452","id":"wamid.B4","timestamp":"1763892000","type":"button","context":{"from":"15550783881","id":"wamid.T4"},"button":{"payload":"CANCEL_ORDER","text":"Cancelar"}}]'
+post "$TMP/s.json" >/dev/null
+check_same "new STOP words, any width, and the opt-out button opt out; a Cancel button does not" \
 	"401 402 403 404 405 406 407 408 409 410 411 412 413 414 450" \
 	"$(grep '^+447700900[45]' "$SUPP" | cut -c11- | sort | tr '\n' ' ' | sed 's/ $//')"
 check_same "the button's opt_out is via button" "+447700900450 button" \

@@ -75,6 +75,9 @@ match(void)
 		snprintf(what, sizeof what, "'%s' is not", no[i]);
 		ok(!wa_words_match(stop, no[i]), what);
 	}
+	isnum(wa_words_match(stop, "Cancel"), 2, "'Cancel' opts out only when typed");
+	isnum(wa_words_match(stop, "取消"), 2, "'取消' too");
+	isnum(wa_words_match(stop, "Stop promotions"), 1, "'Stop promotions' as a button too");
 	ok(wa_words_match(start, "ＳＴＡＲＴ"), "'ＳＴＡＲＴ' is a START word");
 	ok(!wa_words_match(start, "Stop promotions"), "'Stop promotions' is not");
 	wa_words_free(stop);
