@@ -63,6 +63,9 @@ wa_window_load(const char *path)
 	}
 	e = json_object();
 	while ((len = getline(&line, &cap, fp)) > 0) {
+		/* wa-hook writes "message" as is: a line without it is no message event */
+		if (strstr(line, "\"message\"") == NULL)
+			continue;
 		if (wa_json_pick(line, (size_t)len - (line[len - 1] == '\n'),
 		    keys, 3, e, &bad) < 0)
 			continue;
