@@ -14,7 +14,6 @@
 #define EXIT_BUSY 75
 #define MAXPARAM 64
 #define MAXFIELDS 128	/* fields parsed; past that, all of them */
-#define WINDOW (24 * 60 * 60)	/* the customer-service window, seconds */
 #define MAXARM 27		/* the options before any --arm, and 26 arms */
 
 /* What a record gets: the options before any --arm, or those of its variant's arm. */
@@ -36,6 +35,8 @@ static struct {
 	size_t narm;
 	int dryrun, retryunknown, retryfailed, nowait, quiet;
 	int reply;		/* --reply: the input is wa-hook events */
+	int assumewin;		/* --assume-window: -m to anyone */
+	struct wa_window *win;	/* for -m: who wrote, from --events */
 	long maxretries, concurrency, timeout;
 	double rate;
 	struct wa_ledger *ledger;
@@ -60,7 +61,7 @@ usage(int status)
 	    "usage: wa-send -c CAMPAIGN (-t TEMPLATE [-l LANG] [-p PARAM]... | -m TEXT)\n"
 	    "               [--header-text T | --header-image URL | --header-document URL]\n"
 	    "               [--button INDEX=TEXT]... [--quick-reply INDEX=PAYLOAD]...\n"
-	    "               [--reply]\n"
+	    "               [--reply | --assume-window]\n"
 	    "               [--dry-run] [--ledger FILE] [--suppress FILE] [--rate N]\n"
 	    "               [--concurrency N] [--max-retries N] [--timeout SECONDS]\n"
 	    "               [--retry-failed] [--country CC]\n"
@@ -245,7 +246,7 @@ inbound(struct wa_rec *r, json_t *rec, const char **id, char *to)
 		localfail(r, *id, to, "no time in field 'at'");
 		return -1;
 	}
-	if (wa_now() - t >= WINDOW) {
+	if (wa_now() - t >= WA_WINDOW) {
 		putreason("skipped", *id, to, "window_closed");
 		return -1;
 	}
@@ -323,7 +324,39 @@ held(json_t *rec, const char *id, const char *to)
 	return 0;
 }
 
-/* Queue the message of REC to TO under KEY, or in a dry run print its body. */
+/*
+ * Is a free-form message to TO refused because TO has not written in the
+ * last 24 hours? The API would answer 131047; its event is out then.
+ */
+static int
+closed(const struct arm *a, const char *id, const char *to)
+{
+	if (g.win == NULL || a->text == NULL || a->skip ||
+	    wa_window_open(g.win, to, wa_now()))
+		return 0;
+	putreason("skipped", id, to, "window_closed");
+	return 1;
+}
+
+/*
+ * With -m outside --reply, who wrote when: the events are read once, only
+ * if some arm sends text.
+ */
+static void
+loadwindow(void)
+{
+	size_t i;
+
+	if (g.reply || g.assumewin)
+		return;
+	for (i = 0; i < g.narm && (g.arms[i].text == NULL || g.arms[i].skip); i++)
+		;
+	if (i == g.narm)
+		return;
+	if ((g.win = wa_window_load(g.events)) == NULL)
+		wa_die(WA_EXIT_FATAL, "%s: cannot read the events:", g.events);
+}
+
 /* The button parameters a template must have: URL suffixes; a quick reply's payload is optional. */
 static size_t
 urls(const struct arm *a)
@@ -514,7 +547,7 @@ onrecord(struct wa_rec *r, void *ctx)
 		goto out;
 	}
 	key = wa_strjoin(g.campaign, "/", id);
-	if (!done(key, id, to) && !held(rec, id, to)) {
+	if (!done(key, id, to) && !held(rec, id, to) && !closed(a, id, to)) {
 		wa_hash_put(g.seen, key, (void *)1);
 		if (a->skip)
 			holdout(rec, id, to, key);
@@ -691,6 +724,7 @@ main(int argc, char **argv)
 		{ "retry-failed", no_argument, NULL, 'F' },
 		{ "retry-unknown", no_argument, NULL, 'U' },
 		{ "arm", required_argument, NULL, 'G' },
+		{ "assume-window", no_argument, NULL, 'w' },
 		{ "skip", no_argument, NULL, 'k' },
 		{ "suppress", required_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -716,6 +750,7 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "c:hl:m:p:qt:", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'A': g.reply = 1; break;
+		case 'w': g.assumewin = 1; break;
 		case 'G': a = newarm(optarg); break;
 		case 'k':
 			if (a->name == NULL)
@@ -814,8 +849,11 @@ main(int argc, char **argv)
 		g.suppath = wa_strjoin(wa_home(), "/", "suppress.txt");
 	if (g.events == NULL)
 		g.events = wa_strjoin(wa_home(), "/", "events.jsonl");
+	if (g.reply && g.assumewin)
+		wa_die(WA_EXIT_USAGE, "--assume-window goes without --reply");
 	if (!g.nocheck)
 		loadcheck();
+	loadwindow();
 	g.seen = wa_hash_new();
 	if ((g.supp = wa_supp_load(g.suppath, g.country)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", g.suppath);
@@ -861,6 +899,7 @@ main(int argc, char **argv)
 	}
 	wa_buf_free(&url);
 	wa_ledger_close(g.ledger);
+	wa_window_free(g.win);
 	curl_global_cleanup();
 	progress(1);
 	if (!g.quiet) {

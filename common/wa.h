@@ -1210,4 +1210,18 @@ json_t *wa_insights_rows(struct wa_insights *in, struct wa_report *r,
     size_t top);
 void wa_insights_free(struct wa_insights *in);
 
+
+/* window.c: the 24-hour customer-service window, from a wa-hook spool */
+#define WA_WINDOW (24 * 60 * 60)	/* seconds after a user's last message */
+struct wa_window;
+struct wa_window *wa_window_new(void);
+/* The message events of the spool at PATH; empty when it does not exist; NULL on error. */
+struct wa_window *wa_window_load(const char *path);
+/* PHONE (E.164) wrote at AT; the latest time is kept, per same-user key. */
+void wa_window_note(struct wa_window *w, const char *phone, time_t at);
+/* When PHONE last wrote, or 0: never. */
+time_t wa_window_last(const struct wa_window *w, const char *phone);
+/* Did PHONE write less than 24 hours before NOW? */
+int wa_window_open(const struct wa_window *w, const char *phone, time_t now);
+void wa_window_free(struct wa_window *w);
 #endif

@@ -4,14 +4,19 @@
 
 progs=$(cd "$TOP/cmd" && ls *.c | sed 's/\.c$//')
 n=1
-for p in $progs; do n=$((n + 4)); done
+for p in $progs; do n=$((n + 5)); done
 plan $n
 
 check "mandoc -Tlint is clean" sh -c \
 	'out=$(mandoc -Tlint -Wwarning "$0"/man/*.[0-9] 2>&1); [ -z "$out" ] || { echo "$out"; exit 1; }' "$TOP"
 for p in $progs; do
 	check "$p has a man page" test -f "$TOP/man/$p.1"
-	check "$p -h exits 0 with its usage on stdout" sh -c "$p -h | grep -q '^usage: $p'"
+	"$p" -h >"$TMP/h.out" 2>"$TMP/h.err"
+	check_same "$p -h: exit 0, its usage on stdout, nothing on stderr" "0 1 0" \
+		"$? $(grep -c "^usage: $p" "$TMP/h.out") $(wc -c <"$TMP/h.err" | tr -d ' ')"
+	"$p" --no-such-option >"$TMP/u.out" 2>"$TMP/u.err"
+	check_same "$p with an unknown option: exit 2, its usage on stderr, nothing on stdout" "2 1 0" \
+		"$? $(grep -c "^usage: $p" "$TMP/u.err") $(wc -c <"$TMP/u.out" | tr -d ' ')"
 	check "$p --version prints its name" sh -c "$p --version | grep -q '^$p [0-9]'"
 	missing=
 	for o in $($p -h | grep -o -- '--[a-z][a-z-]*' | sort -u) $($p -h | grep -o -- '\[-[a-zA-Z]' | cut -c3 | sort -u); do

@@ -12,7 +12,19 @@ cat >"$TMP/tpl.jsonl" <<'EOF'
 {"name":"winback_offer","language":"en_US","body_params":2,"header":"none","buttons":[{"type":"url"}]}
 {"name":"order_update","language":"en_US","body_params":1,"header":"document"}
 {"name":"hello","language":"pt_BR","body_params":0,"category":"utility"}
+{"name":"sale_news","language":"en_US","body_params":0,"header":"text","header_params":1}
+{"name":"promo_qr","language":"en_US","body_params":1,"buttons":[{"type":"quick_reply"}]}
 EOF
+# Free-form messages go only to who wrote in the last 24 hours: these numbers
+# wrote a minute ago, in wa-hook's spool format (--inbound).
+ago() { date -u -d "@$(($(date +%s) - $1))" +%Y-%m-%dT%H:%M:%SZ; }
+inbound() { printf '{"event":"message","wamid":"wamid.IN%s","from":"%s","at":"%s","type":"text","text":"hi"}\n' "$1" "$1" "$2"; }
+{
+	for n in +4915123456789 +16505551234 +16505551235 +16505554321 +16505559999 +16505558888 \
+		+5511987654321 +447700900123 +447700900999 $(seq -f '+1650555%g' 1001 1030) $(seq -f '+1650555%g' 2001 2050); do
+		inbound "$n" "$(ago 60)"
+	done
+} >"$TMP/in.jsonl"
 
 PIDS=
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
@@ -20,7 +32,7 @@ trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 # start NAME ARGS...: mock-graph with this test's token and secret
 start() {
 	_mn=$1; shift
-	WA_TOKEN=$TOKEN WA_APP_SECRET=$SECRET start_mock "$_mn" "$@"
+	WA_TOKEN=$TOKEN WA_APP_SECRET=$SECRET start_mock "$_mn" --inbound "$TMP/in.jsonl" "$@"
 }
 
 # stop PID: SIGTERM, and its exit status
@@ -110,11 +122,68 @@ check_same "four reply buttons: 131009" "400 131009" "$(send "$b") $(code)"
 check_same "the error shape" '{"message":"(#131009) Parameter value is not valid","type":"OAuthException","code":131009,"details":true,"trace":true}' \
 	"$(jq -c '.error|{message,type,code,details:(.error_data.details|type=="string"),trace:(.fbtrace_id|type=="string")}' "$TMP/resp")"
 check_same "only the accepted messages are logged" 3 "$(wc -l <"$TMP/log.jsonl" | tr -d ' ')"
+
+# Parameter types are tied to their component; wrong ones are refused.
+# body BODYPARAMS [BUTTON]: a winback_offer body with these body parameters
+body() {
+	_b=${2:-'[{"type":"text","text":"o/42"}]'}
+	jq -cn --argjson p "$1" --argjson b "$_b" \
+		'{messaging_product:"whatsapp",to:"+16505551234",type:"template",template:{name:"winback_offer",
+		language:{code:"en_US"},components:[{type:"body",parameters:$p},
+		{type:"button",sub_type:"url",index:"0",parameters:$b}]}}'
+}
+check_same "a body parameter of type image: 132012" "400 132012" \
+	"$(send "$(body '[{"type":"text","text":"a"},{"type":"image","image":{"link":"https://example.com/a.jpg"}}]')") $(code)"
+check_same "a body parameter of type payload: 132012" "400 132012" \
+	"$(send "$(body '[{"type":"text","text":"a"},{"type":"payload","payload":"X"}]')") $(code)"
+check_same "currency and date_time body parameters go" 200 \
+	"$(send "$(body '[{"type":"currency","currency":{"fallback_value":"$1","code":"USD","amount_1000":1000}},{"type":"date_time","date_time":{"fallback_value":"May 1"}}]')")"
+check_same "a URL button with a payload parameter: 100" "400 100" \
+	"$(send "$(body '[{"type":"text","text":"a"},{"type":"text","text":"b"}]' '[{"type":"payload","payload":"X"}]')") $(code)"
+qr() {
+	jq -cn --argjson b "$1" '{messaging_product:"whatsapp",to:"+16505551234",type:"template",template:{name:"promo_qr",
+		language:{code:"en_US"},components:[{type:"body",parameters:[{type:"text",text:"a"}]},
+		{type:"button",sub_type:"quick_reply",index:"0",parameters:$b}]}}'
+}
+check_same "a quick-reply button with a text parameter: 100" "400 100" "$(send "$(qr '[{"type":"text","text":"X"}]')") $(code)"
+check_same "a quick-reply button with its payload goes" 200 "$(send "$(qr '[{"type":"payload","payload":"STOP"}]')")"
+hdr() {
+	jq -cn --argjson h "$1" '{messaging_product:"whatsapp",to:"+16505551234",type:"template",template:{name:"sale_news",
+		language:{code:"en_US"},components:[{type:"header",parameters:[$h]}]}}'
+}
+check_same "a text header's parameter of type image: 132012" "400 132012" \
+	"$(send "$(hdr '{"type":"image","image":{"link":"https://example.com/a.jpg"}}')") $(code)"
+x54=$(head -c 54 /dev/zero | tr '\0' x)
+check_same "a header text of 60 characters filled in ('Hello ' and 54) goes" 200 \
+	"$(send "$(hdr "{\"type\":\"text\",\"text\":\"$x54\"}")")"
+check_same "a header text of 61 characters filled in: 132005" "400 132005" \
+	"$(send "$(hdr "{\"type\":\"text\",\"text\":\"${x54}é\"}")") $(code)"
+
+# The 24-hour window: free-form text only to who wrote, templates to anyone.
+check_same "text to a number that never wrote: 131047" "400 131047" "$(send "$(text +16505550001 hi)") $(code)"
+check_same "... and a free-form image too" "400 131047" \
+	"$(send '{"messaging_product":"whatsapp","to":"+16505550001","type":"image","image":{"link":"https://example.com/a.jpg"}}') $(code)"
+check_same "a template to it goes" 200 "$(send "$(tpl +16505550001 winback_offer en_US Ana 15%)")"
+inbound +16505550002 "$(ago 90000)" >>"$TMP/in.jsonl"
+check_same "text to one who wrote 25 hours ago: 131047" "400 131047" "$(send "$(text +16505550002 hi)") $(code)"
+inbound +16505550002 "$(ago 5)" >>"$TMP/in.jsonl"
+check_same "then that one writes: the spool is read again, the text goes" 200 "$(send "$(text +16505550002 hi)")"
+check_same "a Brazilian mobile that wrote without its 9th digit is the same user" 200 \
+	"$(send "$(text '+55 11 8765-4321' hi)")"
+st=$(curl -s -o "$TMP/resp" -w '%{http_code}' -H @"$TMP/auth" --data-binary "$(text +16505551234 x)" \
+	"http://127.0.0.1:$PORT/v23.0/999/messages")
+check_same "without --phone-id, another phone number id than 106540352242922: 100/33" "400 100 33" \
+	"$st $(jq -r '.error | "\(.code) \(.error_subcode)"' "$TMP/resp")"
 check_same "GET ?fields=throughput" '{"throughput":{"level":"STANDARD"},"id":"106540352242922"}' \
 	"$(curl -s -H @"$TMP/auth" "http://127.0.0.1:$PORT/v23.0/$PNID?fields=throughput")"
 stop $PID
 check_same "SIGTERM: exit 0" 0 $?
-check_same "usage: exit 2" 2 "$(WA_TOKEN=x mock-graph --no-such-option >/dev/null 2>&1; echo $?)"
+WA_TOKEN=x mock-graph --no-such-option >"$TMP/u.out" 2>"$TMP/u.err"
+check_same "usage: exit 2, the usage on stderr, nothing on stdout" "2 1 0" \
+	"$? $(grep -c '^usage: mock-graph' "$TMP/u.err") $(wc -c <"$TMP/u.out" | tr -d ' ')"
+mock-graph -h >"$TMP/u.out" 2>"$TMP/u.err"
+check_same "-h: exit 0, the usage on stdout, nothing on stderr" "0 1 0" \
+	"$? $(grep -c '^usage: mock-graph' "$TMP/u.out") $(wc -c <"$TMP/u.err" | tr -d ' ')"
 check_same "no token in the environment: exit 2" 2 "$(mock-graph >/dev/null 2>&1; echo $?)"
 check_same "a non-loopback address needs --public" 2 \
 	"$(WA_TOKEN=x mock-graph -l 0.0.0.0:0 >/dev/null 2>&1; echo $?)"
@@ -183,10 +252,12 @@ check_same "--fail-5xx: failed requests are not logged" "$(grep -c '^200$' "$TMP
 
 # Latency is per answer, not per server: 50 at once take about one latency.
 start slow --latency 200
+# the bodies made first: the time is the server's, not jq's
+for i in $(seq 50); do text "+1650555$((2000 + i))" hi >"$TMP/lat.body.$i"; done
 t0=$(date +%s%N)
 pids=
 for i in $(seq 50); do
-	{ send "$(text "+1650555$((2000 + i))" hi)"; echo; } >"$TMP/slow.$i" &
+	{ send "$(cat "$TMP/lat.body.$i")"; echo; } >"$TMP/slow.$i" &
 	pids="$pids $!"
 done
 wait $pids
@@ -201,7 +272,7 @@ stop $PID
 
 # Webhooks: a second mock in --sink mode receives them.
 start sink --sink "$TMP/sink.jsonl"
-SINKPID=$PID
+SINKPID=$PID SINKPORT=$PORT
 start hook --webhook "http://127.0.0.1:$PORT/webhook" --webhook-delay 20 --read 1 --reply 1 \
 	--reply-text 'Até já / STOP' --async-error +447700900999=131026 -T "$TMP/tpl.jsonl"
 send "$(tpl +16505551234 winback_offer en_US Ana 15%)" >/dev/null
@@ -238,6 +309,21 @@ check "webhooks: escaped like Meta's (\\u00e9, \\/)" grep -q 'At\\\\u00e9 j\\\\u
 check_same "webhooks: --async-error is accepted, then failed by webhook" "failed 131026" \
 	"$(jq -r --arg w "$w2" '.entry[].changes[].value.statuses[]? | select(.id == $w) |
 		"\(.status) \(.errors[0].code)"' "$TMP/hooks.jsonl")"
+stop $PID
+
+# A reply the mock sends by webhook is the user writing: it opens the window.
+start own --webhook "http://127.0.0.1:$SINKPORT/webhook" --webhook-delay 0 --read 1 --reply 1
+check_same "own replies: text before the user wrote: 131047" "400 131047" "$(send "$(text +16505556666 hi)") $(code)"
+check_same "own replies: the built-in hello template goes (no -T)" 200 \
+	"$(send '{"messaging_product":"whatsapp","to":"+16505556666","type":"template","template":{"name":"hello","language":{"code":"en_US"}}}')"
+i=0
+until jq -r .body "$TMP/sink.jsonl" | jq -e 'select(.entry[].changes[].value.messages[]?.from == "16505556666")' >/dev/null 2>&1 ||
+	[ $i -gt 200 ]; do sleep 0.05; i=$((i + 1)); done
+check_same "own replies: after the user's reply, text goes" 200 "$(send "$(text +16505556666 hi)")"
+check_same "built-in templates: an unknown one is 132001" "404 132001" \
+	"$(send '{"messaging_product":"whatsapp","to":"+16505556666","type":"template","template":{"name":"nope","language":{"code":"en_US"}}}') $(code)"
+check_same "built-in templates: hello with a parameter too many is 132000" "400 132000" \
+	"$(send '{"messaging_product":"whatsapp","to":"+16505556666","type":"template","template":{"name":"hello","language":{"code":"en_US"},"components":[{"type":"body","parameters":[{"type":"text","text":"x"}]}]}}') $(code)"
 stop $PID
 stop $SINKPID
 check_same "the sink stops cleanly too" 0 $?

@@ -19,7 +19,7 @@ trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -
 # start NAME ARGS...: mock-graph with this test's token and templates; sets URL too
 start() {
 	_mn=$1; shift
-	WA_TOKEN=$TOKEN start_mock "$_mn" -T "$TMP/tpl.jsonl" "$@" || return 1
+	WA_TOKEN=$TOKEN start_mock "$_mn" -T "$TMP/tpl.jsonl" --inbound "$WA_HOME/events.jsonl" "$@" || return 1
 	URL=http://127.0.0.1:$PORT/v21.0
 }
 
@@ -84,9 +84,29 @@ check_same "--button: sent with the URL suffix filled" 'sent ["h1?x=1"]' \
 	"$(ev "$TMP/h2" h1) $(jq -c 'select(.key == "btn/h1") | .buttons' "$TMP/log.jsonl")"
 check_status "two headers are a usage error" 2 ws "$URL" -c x -t hello --header-text Hi --header-image https://example.com/a.png "$TMP/h.jsonl"
 
-# A free-form text
+# A free-form text goes only inside the 24-hour window: to who wrote, by
+# wa-hook's spool ($WA_HOME/events.jsonl, which the mock reads too).
+ago() { date -u -d "@$(($(date +%s) - $1))" +%Y-%m-%dT%H:%M:%SZ; }
+ws "$URL" -c txt -m 'Hi {{first_name}}, your order shipped.' "$TMP/h.jsonl" >"$TMP/m0" 2>>"$TMP/stderr"
+check_same "-m to one who never wrote: skipped window_closed, nothing sent" "0 skipped window_closed 0" \
+	"$? $(ev "$TMP/m0" h1) $(grep -c '"key":"txt/h1"' "$TMP/log.jsonl")"
+printf '{"event":"message","wamid":"wamid.W1","from":"+447700900061","at":"%s","type":"text","text":"hi"}\n' \
+	"$(ago 90000)" >"$WA_HOME/events.jsonl"
+ws "$URL" -c txt -m 'Hi {{first_name}}, your order shipped.' "$TMP/h.jsonl" >"$TMP/m0" 2>>"$TMP/stderr"
+check_same "-m to one who wrote 25 hours ago: skipped window_closed" "skipped window_closed" "$(ev "$TMP/m0" h1)"
+printf '{"event":"status","key":"x/1","status":"read","wamid":"wamid.X","at":"%s","from":"+447700900062"}\n' \
+	"$(ago 60)" >>"$WA_HOME/events.jsonl"
+printf '{"id":"h2","phone":"+447700900062","opt_in":true}\n' >"$TMP/h2.jsonl"
+ws "$URL" -c txt -m 'Hi' "$TMP/h2.jsonl" >"$TMP/m0" 2>>"$TMP/stderr"
+check_same "-m: a status event is no message from the user" "skipped window_closed" "$(ev "$TMP/m0" h2)"
+ws "$URL" -c txt --assume-window -m 'Hi' "$TMP/h2.jsonl" >"$TMP/m0" 2>>"$TMP/stderr"
+check_same "--assume-window sends; the API refuses it with 131047, a recipient error" "1 failed recipient 131047" \
+	"$? $(ev "$TMP/m0" h2) $(jq -r .error.code "$TMP/m0")"
+check_status "--assume-window with --reply: a usage error" 2 ws "$URL" -c txt --reply --assume-window -m Hi "$TMP/h2.jsonl"
+printf '{"event":"message","wamid":"wamid.W2","from":"+447700900061","at":"%s","type":"text","text":"hi"}\n' \
+	"$(ago 3600)" >>"$WA_HOME/events.jsonl"
 ws "$URL" -c txt -m 'Hi {{first_name}}, your order shipped.' "$TMP/h.jsonl" >"$TMP/m1" 2>>"$TMP/stderr"
-check_same "-m: a text message, filled" "sent Hi Ann, your order shipped." \
+check_same "-m: a text message to one who wrote an hour ago, filled" "sent Hi Ann, your order shipped." \
 	"$(ev "$TMP/m1" h1) $(jq -r 'select(.key == "txt/h1") | .text' "$TMP/log.jsonl")"
 
 # A pair limit: the same user twice is retried after a wait
@@ -291,9 +311,9 @@ check "kill -9 then a re-run: the first run had sent some, the re-run the rest" 
 # CSV consent is text; an empty id is none (the phone keys the record)
 printf 'id,phone,opt_in\n1,+447700900301,yes\n2,+447700900302,no\n' >"$TMP/csv.csv"
 check_same "a CSV record's opt_in yes is consent, no is not" "1 dry_run|2 skipped no_consent" \
-	"$(wa-send --dry-run -q -c csv -m hi "$TMP/csv.csv" | jq -r '"\(.id) \(.event)" + (if .reason then " " + .reason else "" end)' | tr '\n' '|' | sed 's/|$//')"
+	"$(wa-send --dry-run -q -c csv -t hello "$TMP/csv.csv" | jq -r '"\(.id) \(.event)" + (if .reason then " " + .reason else "" end)' | tr '\n' '|' | sed 's/|$//')"
 printf '%s\n' '{"id":"","phone":"+447700900303","opt_in":true}' '{"id":"","phone":"+447700900304","opt_in":true}' >"$TMP/noid.jsonl"
 check_same "records with an empty id do not share one key" "dry_run dry_run" \
-	"$(wa-send --dry-run -q -c noid -m hi "$TMP/noid.jsonl" | jq -r .event | tr '\n' ' ' | sed 's/ $//')"
+	"$(wa-send --dry-run -q -c noid -t hello "$TMP/noid.jsonl" | jq -r .event | tr '\n' ' ' | sed 's/ $//')"
 
 done_testing

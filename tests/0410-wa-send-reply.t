@@ -9,7 +9,10 @@ export WA_PHONE_NUMBER_ID
 PIDS=
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 
-WA_TOKEN=$TOKEN start_mock reply -o "$TMP/log.jsonl" ||
+# The mock learns who wrote from the same events wa-send answers: a free-form
+# answer outside their window is 131047. Its clock starts a minute before
+# wa-send's fixed --now, since it runs on from there (A6 wrote 23:59:59 before).
+WA_NOW=2026-11-23T11:59:00Z WA_TOKEN=$TOKEN start_mock reply --inbound "$TMP/events.jsonl" -o "$TMP/log.jsonl" ||
 	{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
 URL=http://127.0.0.1:$PORT/v21.0
 

@@ -63,7 +63,8 @@ check_same "the mock got it once" 1 "$(lines "$TMP/slow.log")"
 check_same "the ledger says sent, with the wamid, via the webhook" \
 	"$(jq -r .wamid "$TMP/slow.log") webhook" \
 	"$(jq -r 'select(.key == "settle/s1" and .event == "sent") | "\(.wamid) \(.via)"' "$LEDGER")"
-check "the settling is said on stderr" grep -q '1 unknown outcomes settled' "$TMP/e3"
+check "the settling is said on stderr, the whole line" \
+	grep -qx "wa-send: 1 unknown outcomes settled from $TMP/events.jsonl" "$TMP/e3"
 
 # Answers lost on the way back; the statuses written by hand, Meta's "errors" shape too.
 cat >"$TMP/s2.jsonl" <<'EOF'

@@ -56,6 +56,6 @@ check_status "an arm with neither -t nor -m: exit 2" 2 ws -c z --arm A -l en_US 
 check_status "the same arm twice: exit 2" 2 ws -c z --arm A -m a --arm A -m b "$TMP/odd.jsonl"
 check_same "--dry-run shows each record's arm" "A" \
 	"$(printf '%s\n' '{"id":"d","phone":"+447700800009","opt_in":true,"variant":"A"}' |
-		wa-send --dry-run -q -c dry --arm A -m hi | jq -r .variant)"
+		wa-send --dry-run -q -c dry --arm A -t hello | jq -r .variant)"
 
 done_testing

@@ -24,10 +24,12 @@ URLB=http://127.0.0.1:$PORT/v21.0
 awk 'BEGIN { for (i = 0; i < 400; i++)
 	printf "{\"id\":\"c%d\",\"phone\":\"+4477009%05d\",\"opt_in\":true,\"first_name\":\"N%d\"}\n", i, i, i }' >"$TMP/c.jsonl"
 wa-segment --ab 'greeting:A=50/B=50' true "$TMP/c.jsonl" >"$TMP/ab.jsonl"
+# None of the 400 wrote first: only a template may go to them (free-form text
+# would be refused, 131047), here the mock's built-in greeting.
 wa-segment 'variant == "A"' "$TMP/ab.jsonl" |
-	WA_TOKEN=$TOKEN WA_API_URL=$URLA wa-send -q -c greeting --arm A -m 'Hi {{first_name}}!' >/dev/null
+	WA_TOKEN=$TOKEN WA_API_URL=$URLA wa-send -q -c greeting --arm A -t greeting -p 'Hi {{first_name}}!' >/dev/null
 wa-segment 'variant == "B"' "$TMP/ab.jsonl" |
-	WA_TOKEN=$TOKEN WA_API_URL=$URLB wa-send -q -c greeting --arm B -m 'Hello {{first_name}}, new in!' >/dev/null
+	WA_TOKEN=$TOKEN WA_API_URL=$URLB wa-send -q -c greeting --arm B -t greeting -p 'Hello {{first_name}}, new in!' >/dev/null
 L=$WA_HOME/ledger.jsonl
 E=$WA_HOME/events.jsonl
 check_same "all 400 sent, each ledgered with its arm" 400 \

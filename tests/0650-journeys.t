@@ -24,7 +24,9 @@ cat >"$TMP/tpl.jsonl" <<'EOF'
 {"name":"vip_early_access","language":"en_US","body_params":2}
 {"name":"delay_notice","language":"en_US","body_params":2}
 EOF
-start_mock main -T "$TMP/tpl.jsonl" -o "$TMP/log.jsonl" ||
+# The mock's clock is the store's (below), and it learns who wrote from the
+# spool the auto-replies answer: a free-form reply outside the window is 131047.
+WA_NOW=2026-11-23T15:00:00Z start_mock main -T "$TMP/tpl.jsonl" --inbound "$WA_HOME/events.jsonl" -o "$TMP/log.jsonl" ||
 	{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
 WA_API_URL=http://127.0.0.1:$PORT/v21.0
 export WA_API_URL

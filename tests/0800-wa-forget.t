@@ -86,7 +86,7 @@ check_same "her number in the suppression list became its hash" "# opt-outs forg
 _result $? "the salt is 0600"
 
 # wa-send still skips her: by the hash
-WA_PHONE_NUMBER_ID=1 wa-send --dry-run -c promo -m hi >send.out 2>/dev/null <<'EOF'
+WA_PHONE_NUMBER_ID=1 wa-send --dry-run -c promo -t hello >send.out 2>/dev/null <<'EOF'
 {"id":"x","phone":"+5511987654321","opt_in":true}
 {"id":"y","phone":"+5521987654321","opt_in":true}
 EOF

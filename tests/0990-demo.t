@@ -14,8 +14,8 @@ H=$TMP/demo/home
 sent=$(jq -r 'select(.event == "sent")' "$H/ledger.jsonl" | jq -s length)
 [ "$sent" -gt 10 ]
 _result $? "three journeys sent through the mock Cloud API ($sent messages)"
-check_same "each of them reached the mock once" "$sent" \
-	"$(jq -r .key "$TMP/demo/cloud-api.log" | sort -u | wc -l | tr -d ' ')"
+check_same "each of them reached the mock once: as many keys, none twice" "$sent " \
+	"$(jq -r .key "$TMP/demo/cloud-api.log" | sort -u | wc -l | tr -d ' ') $(jq -r .key "$TMP/demo/cloud-api.log" | sort | uniq -d | head -3)"
 check_same "wa-hook took a sent and a delivered status for each" "$sent $sent" \
 	"$(jq -r 'select(.status == "sent")' "$H/events.jsonl" | jq -s length) $(jq -r 'select(.status == "delivered")' "$H/events.jsonl" | jq -s length)"
 check_same "the three Shopify orders are events" 3 "$(jq -r 'select(.event == "order")' "$H/events.jsonl" | jq -s length)"

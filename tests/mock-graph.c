@@ -2,20 +2,28 @@
 
 /*
  * POST /<version>/<PHONE_NUMBER_ID>/messages is checked the way the Cloud API
- * checks it (token, body shapes, phone digits, template names, languages and
- * parameter counts) and answered with the documented success or error shape
+ * checks it (token, the phone number id, body shapes, phone digits, template
+ * names, languages, parameter counts and types, header text length, the
+ * 24-hour window of free-form messages) and answered with the documented
+ * success or error shape
  * ({"error":{"message":"(#code) title","type","code","error_data":{details},
  * "fbtrace_id"}}). Every accepted message is one JSON line in the -o log:
  * {"wamid","to","wa_id","type","template","lang","params","header","buttons",
  * "text","key","at"}, key being the biz_opaque_callback_data.
  * GET /<version>/<PHONE_NUMBER_ID>?fields=throughput answers the throughput
  * level; GET /health answers "ok" (never delayed, never failed).
- * GET /<version>/<WABA_ID>/message_templates pages through the -T templates;
+ * GET /<version>/<WABA_ID>/message_templates pages through the templates
+ * (-T, else the built-in ones: default_templates);
  * GET and POST .../<PHONE_NUMBER_ID>/whatsapp_business_profile keep a
  * profile in memory, checked as the API checks it (see get_templates).
  *
  * The token is $WA_TOKEN, or the first line of $WA_TOKEN_FILE; never an
  * option. A request without it or with another one gets code 190 (HTTP 401).
+ *
+ * A free-form message (any type but template) goes only to a number that
+ * wrote in the last 24 hours by the mock's clock: a message event in the
+ * --inbound spool (wa-hook's format), or a --reply this mock sent.
+ * Otherwise 131047, as the Cloud API answers.
  *
  * Faults, checked in this order once a body is valid:
  *   --fail-5xx P          a fraction P of all requests (before anything else)
@@ -47,6 +55,7 @@
  * {"at","sig","body"} (the raw body as a string) to FILE.
  */
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <ctype.h>
@@ -176,7 +185,8 @@ static const char *replies[] = { "Thanks!", "Is this still available?",
 
 /* options */
 static const char *listen_at = "127.0.0.1:0", *logpath, *tplpath, *sinkpath;
-static const char *hook_url, *phone_id, *reply_text;
+static const char *hook_url, *phone_id = "106540352242922", *reply_text;
+static const char *inpath;	/* --inbound: a wa-hook spool of who wrote */
 static long latency_ms, hook_delay = 200, pair_secs;
 static double rate, p5xx, pdrop, p_read = 0.6, p_reply = 0.05;
 static unsigned long long seed = 1;
@@ -198,6 +208,8 @@ static double tokens;
 static uint64_t tokens_at;
 static struct wa_hash *pairs;
 static struct rcpt *rcpts;
+static struct wa_window *filewin, *ownwin;	/* --inbound's, the replies' */
+static struct stat inst;	/* --inbound as last read */
 static atomic_ullong nreq;
 
 /* the latency queue: suspended connections in the order they are due */
@@ -469,6 +481,53 @@ check_param(json_t *p, const char *where, int body, const char **val, char *det)
 	return 0;
 }
 
+/*
+ * The parameter types each component takes (cloud-api.md 1.2): a body's
+ * are text, currency or date_time, else the format differs from the
+ * template's (132012); a header's are text or a media type, checked
+ * against the template's format by the caller; a URL button takes a text
+ * (its suffix), a quick reply a payload, else the parameter is invalid
+ * (100). COMP is "body", "header" or the button's sub_type.
+ */
+static int
+check_ptype(const char *comp, json_t *p, char *det)
+{
+	const char *t = json_string_value(json_object_get(p, "type"));
+	const char *want;
+
+	if (t == NULL)
+		return 0;	/* check_param says so */
+	if (strcmp(comp, "body") == 0) {
+		if (strcmp(t, "text") && strcmp(t, "currency") && strcmp(t, "date_time"))
+			FAIL(132012, "body: Format mismatch, expected TEXT, CURRENCY or DATE_TIME, received %s", t);
+		return 0;
+	}
+	if (strcmp(comp, "header") == 0) {
+		if (strcmp(t, "text") && strcmp(t, "image") && strcmp(t, "video") &&
+		    strcmp(t, "document"))
+			FAIL(132012, "header: Format mismatch, received %s", t);
+		return 0;
+	}
+	want = strcmp(comp, "url") == 0 ? "text" :
+	    strcmp(comp, "quick_reply") == 0 ? "payload" : NULL;
+	if (want && strcmp(t, want) != 0)
+		FAIL(100, "Invalid parameter: a %s button takes a %s parameter, not %s",
+		    comp, want, t);
+	return 0;
+}
+
+/* A header text over 60 characters once filled in, as tpl_api writes it, is too long. */
+static int
+check_htext(const struct tpl *tp, json_t *p, const char *val, char *det)
+{
+	const char *t = json_string_value(json_object_get(p, "type"));
+	size_t n = wa_utf8_chars(val) + (tp && tp->hparams ? strlen("Hello ") : 0);
+
+	if (t && strcmp(t, "text") == 0 && n > 60)
+		FAIL(132005, "header: the text is %zu characters, at most 60", n);
+	return 0;
+}
+
 static const struct tpl *
 find_tpl(const char *name, const char *lang)
 {
@@ -525,14 +584,17 @@ check_template(json_t *t, struct msg *m, char *det)
 		if (strcasecmp(ctype, "body") == 0) {
 			json_array_foreach(ps, j, p) {
 				snprintf(where, sizeof where, "body[%zu]", j);
-				if ((code = check_param(p, where, 1, &val, det)) != 0)
+				if ((code = check_ptype("body", p, det)) != 0 ||
+				    (code = check_param(p, where, 1, &val, det)) != 0)
 					return code;
 				json_array_append_new(m->params, json_string(val));
 				nbody++;
 			}
 		} else if (strcasecmp(ctype, "header") == 0) {
 			json_array_foreach(ps, j, p) {
-				if ((code = check_param(p, "header", 1, &val, det)) != 0)
+				if ((code = check_ptype("header", p, det)) != 0 ||
+				    (code = check_param(p, "header", 1, &val, det)) != 0 ||
+				    (code = check_htext(tp, p, val, det)) != 0)
 					return code;
 				ptype = json_string_value(json_object_get(p, "type"));
 				if (tp && strcmp(tp->header, "none") != 0 &&
@@ -557,7 +619,8 @@ check_template(json_t *t, struct msg *m, char *det)
 			    strcmp(sub, "quick_reply") == 0 ? 'q' : 'o'))))
 				FAIL(131009, "buttons: the template has no %s button at index %ld", sub, bi);
 			json_array_foreach(ps, j, p) {
-				if ((code = check_param(p, "button", 0, &val, det)) != 0)
+				if ((code = check_ptype(sub, p, det)) != 0 ||
+				    (code = check_param(p, "button", 0, &val, det)) != 0)
 					return code;
 				json_array_append_new(m->buttons, json_string(val));
 			}
@@ -690,6 +753,41 @@ validate(json_t *b, struct msg *m, char *det)
 	m->text = json_string_value(json_object_get(o, "caption"));
 	return check_media(o, m->type, strcmp(m->type, "audio") != 0 &&
 	    strcmp(m->type, "sticker") != 0, det);
+}
+
+/* The mock's clock: $WA_NOW, when set, at start. */
+static time_t
+mock_now(void)
+{
+	return wa_now() + (time(NULL) - (time_t)started);
+}
+
+/*
+ * Did WA_ID write in the last 24 hours: a message in the --inbound spool,
+ * read again whenever it changed, or a reply this mock sent by webhook?
+ */
+static int
+window_open(const char *wa_id)
+{
+	char e164[WA_PHONE_MAX + 1];
+	struct wa_window *w;
+	struct stat st;
+	int open;
+
+	snprintf(e164, sizeof e164, "+%s", wa_id);
+	pthread_mutex_lock(&mu);
+	if (inpath && stat(inpath, &st) == 0 && (st.st_size != inst.st_size ||
+	    st.st_ino != inst.st_ino || st.st_mtim.tv_sec != inst.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != inst.st_mtim.tv_nsec) &&
+	    (w = wa_window_load(inpath)) != NULL) {
+		wa_window_free(filewin);
+		filewin = w;
+		inst = st;
+	}
+	open = (filewin && wa_window_open(filewin, e164, mock_now())) ||
+	    wa_window_open(ownwin, e164, mock_now());
+	pthread_mutex_unlock(&mu);
+	return open;
 }
 
 static const struct inj *
@@ -835,6 +933,10 @@ post_messages(struct req *r, uint64_t rn, const char *pnid)
 		code = validate(b, &m, det);
 	if (code == 0 && (ij = find_inj(m.wa_id)) != NULL && !ij->async)
 		code = ij->code, *det = '\0';
+	if (code == 0 && strcmp(m.type, "template") != 0 && !window_open(m.wa_id))
+		code = 131047, snprintf(det, sizeof det, "Message failed to send "
+		    "because more than 24 hours have passed since the customer "
+		    "last replied to this number.");
 	if (code == 0 && (code = accept_msg(&m, wamid, sizeof wamid, &n)) != 0)
 		*det = '\0';
 	if (code != 0) {
@@ -1288,10 +1390,10 @@ hook_body(const struct ev *e)
 {
 	static const char *st[] = { "sent", "delivered", "read", "", "failed" };
 	const struct errdef *ed;
-	char ts[24], exp[24], conv[40], rid[64];
+	char ts[24], exp[24], conv[40], rid[64], from[WA_PHONE_MAX + 1];
 	json_t *v, *s, *msg;
 	/* WA_NOW, when set, is the clock at start: a demo's webhooks fit its times */
-	time_t now = wa_now() + (time(NULL) - (time_t)started);
+	time_t now = mock_now();
 	uint64_t h = mix(strtoull(e->wa_id, NULL, 10));
 	char *out, *p;
 	int i;
@@ -1305,6 +1407,8 @@ hook_body(const struct ev *e)
 		pthread_mutex_lock(&mu);
 		snprintf(rid, sizeof rid, "wamid.HBgN%08llX%04X%010llX",
 		    (unsigned long long)started, (unsigned)getpid() & 0xffff, nin++);
+		snprintf(from, sizeof from, "+%s", e->wa_id);
+		wa_window_note(ownwin, from, now);	/* the user wrote: the window opens */
 		pthread_mutex_unlock(&mu);
 		msg = json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:s}}", "from",
 		    e->wa_id, "id", rid, "timestamp", ts, "type", "text", "context",
@@ -1445,18 +1549,53 @@ hooker(void *arg)
 	return NULL;
 }
 
-/* Templates: JSON lines {"name","language","body_params","header","buttons",...}. */
+/* One template, a JSON object {"name","language","body_params","header","buttons",...}, from WHERE:LINENO. */
+static void
+add_template(json_t *o, const char *where, long lineno)
+{
+	struct tpl *t;
+	const char *s, *bt;
+	json_t *b;
+	size_t i;
+
+	if (!json_is_string(json_object_get(o, "name")) ||
+	    !json_is_string(json_object_get(o, "language")))
+		wa_die(WA_EXIT_USAGE, "%s:%ld: a template needs a name and a language",
+		    where, lineno);
+	tpls = wa_realloc(tpls, (ntpls + 1) * sizeof *tpls);
+	t = &tpls[ntpls++];
+	memset(t, 0, sizeof *t);
+	t->name = wa_strdup(wa_json_str(o, "name"));
+	t->lang = wa_strdup(wa_json_str(o, "language"));
+	t->header = wa_strdup((s = wa_json_str(o, "header")) ? s : "none");
+	t->category = wa_strdup((s = wa_json_str(o, "category")) ? s : "marketing");
+	t->status = wa_strdup((s = wa_json_str(o, "status")) ? s : "APPROVED");
+	t->body = (int)json_integer_value(json_object_get(o, "body_params"));
+	t->hparams = json_is_integer(json_object_get(o, "header_params")) ?
+	    (int)json_integer_value(json_object_get(o, "header_params")) :
+	    strcmp(t->header, "text") == 0;
+	json_array_foreach(json_object_get(o, "buttons"), i, b) {
+		if (i >= 10)
+			wa_die(WA_EXIT_USAGE, "%s:%ld: at most 10 buttons", where, lineno);
+		bt = wa_json_str(b, "type");
+		t->btype[i] = bt == NULL ? 'o' : strcmp(bt, "url") == 0 ? 'u' :
+		    strcmp(bt, "quick_reply") == 0 ? 'q' : 'o';
+		t->bdyn[i] = t->btype[i] == 'u' &&
+		    !json_is_false(json_object_get(b, "dynamic"));
+		t->nbtn = (int)i + 1;
+	}
+}
+
+/* Templates: JSON lines, each one add_template reads. */
 static void
 load_templates(const char *path)
 {
 	FILE *fp = fopen(path, "r");
 	char *line = NULL;
-	size_t cap = 0, i;
+	size_t cap = 0;
 	long lineno = 0;
 	json_error_t je;
-	json_t *o, *b;
-	struct tpl *t;
-	const char *s, *bt;
+	json_t *o;
 
 	if (fp == NULL)
 		wa_die(WA_EXIT_USAGE, "cannot open '%s':", path);
@@ -1466,38 +1605,46 @@ load_templates(const char *path)
 			continue;
 		if ((o = json_loads(line, 0, &je)) == NULL)
 			wa_die(WA_EXIT_USAGE, "%s:%ld:%d: %s", path, lineno, je.column, je.text);
-		if (!json_is_string(json_object_get(o, "name")) ||
-		    !json_is_string(json_object_get(o, "language")))
-			wa_die(WA_EXIT_USAGE, "%s:%ld: a template needs a name and a language",
-			    path, lineno);
-		tpls = wa_realloc(tpls, (ntpls + 1) * sizeof *tpls);
-		t = &tpls[ntpls++];
-		memset(t, 0, sizeof *t);
-		t->name = wa_strdup(wa_json_str(o, "name"));
-		t->lang = wa_strdup(wa_json_str(o, "language"));
-		t->header = wa_strdup((s = wa_json_str(o, "header")) ? s : "none");
-		t->category = wa_strdup((s = wa_json_str(o, "category")) ? s : "marketing");
-		t->status = wa_strdup((s = wa_json_str(o, "status")) ? s : "APPROVED");
-		t->body = (int)json_integer_value(json_object_get(o, "body_params"));
-		t->hparams = json_is_integer(json_object_get(o, "header_params")) ?
-		    (int)json_integer_value(json_object_get(o, "header_params")) :
-		    strcmp(t->header, "text") == 0;
-		json_array_foreach(json_object_get(o, "buttons"), i, b) {
-			if (i >= 10)
-				wa_die(WA_EXIT_USAGE, "%s:%ld: at most 10 buttons", path, lineno);
-			bt = wa_json_str(b, "type");
-			t->btype[i] = bt == NULL ? 'o' : strcmp(bt, "url") == 0 ? 'u' :
-			    strcmp(bt, "quick_reply") == 0 ? 'q' : 'o';
-			t->bdyn[i] = t->btype[i] == 'u' &&
-			    !json_is_false(json_object_get(b, "dynamic"));
-			t->nbtn = (int)i + 1;
-		}
+		add_template(o, path, lineno);
 		json_decref(o);
 	}
 	free(line);
 	fclose(fp);
 }
 
+/*
+ * Without -T, the templates the tests, the journeys of scripts/journeys and
+ * the demo send, so that an unknown name or a wrong count is refused as the
+ * Cloud API refuses it.
+ */
+static void
+default_templates(void)
+{
+	static const char *const defs[] = {
+		"{\"name\":\"hello\",\"language\":\"en_US\",\"body_params\":0,\"category\":\"utility\"}",
+		"{\"name\":\"greeting\",\"language\":\"en_US\",\"body_params\":1}",
+		"{\"name\":\"winback_offer\",\"language\":\"en_US\",\"body_params\":2}",
+		"{\"name\":\"winback_btn\",\"language\":\"en_US\",\"body_params\":0,\"buttons\":[{\"type\":\"url\"}]}",
+		"{\"name\":\"order_update\",\"language\":\"en_US\",\"body_params\":1,\"header\":\"document\",\"category\":\"utility\"}",
+		"{\"name\":\"sale_news\",\"language\":\"en_US\",\"body_params\":1,\"header\":\"text\",\"header_params\":1}",
+		"{\"name\":\"welcome\",\"language\":\"en_US\",\"body_params\":1}",
+		"{\"name\":\"order_confirmation\",\"language\":\"en_US\",\"body_params\":3,\"category\":\"utility\"}",
+		"{\"name\":\"shipping_update\",\"language\":\"en_US\",\"body_params\":3,\"category\":\"utility\"}",
+		"{\"name\":\"review_request\",\"language\":\"en_US\",\"body_params\":2,\"buttons\":[{\"type\":\"quick_reply\"},{\"type\":\"quick_reply\"},{\"type\":\"quick_reply\"},{\"type\":\"quick_reply\"},{\"type\":\"quick_reply\"}]}",
+		"{\"name\":\"abandoned_cart\",\"language\":\"en_US\",\"body_params\":2}",
+		"{\"name\":\"birthday\",\"language\":\"en_US\",\"body_params\":1}",
+		"{\"name\":\"vip_early_access\",\"language\":\"en_US\",\"body_params\":2}",
+		"{\"name\":\"delay_notice\",\"language\":\"en_US\",\"body_params\":2,\"category\":\"utility\"}",
+	};
+	size_t i;
+	json_t *o;
+
+	for (i = 0; i < sizeof defs / sizeof defs[0]; i++) {
+		o = json_loads(defs[i], 0, NULL);
+		add_template(o, "built-in", (long)i + 1);
+		json_decref(o);
+	}
+}
 
 static double
 prob(const char *opt, const char *s)
@@ -1537,6 +1684,7 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: %s [-l ADDR:PORT] [-o LOG] [-T TEMPLATES] [--strict] [--phone-id ID]\n"
+	    "       [--inbound EVENTS]\n"
 	    "       [--latency MS] [--rate N] [--pair-limit[=S]] [--max N]\n"
 	    "       [--fail-5xx P] [--drop-after-accept P] [--seed N] [--throttle-status 400|429]\n"
 	    "       [--error TO=CODE]... [--async-error TO=CODE]...\n"
@@ -1549,10 +1697,15 @@ usage(int status)
 	    "  -o LOG                 append each accepted message as a JSON line\n"
 	    "  -T TEMPLATES           known templates, JSON lines {\"name\",\"language\",\n"
 	    "                         \"body_params\",\"header\",\"header_params\",\"buttons\",\n"
-	    "                         \"category\",\"status\"}; without it any template goes\n"
+	    "                         \"category\",\"status\"}; without it, the built-in ones\n"
+	    "                         the tests, the journeys and the demo send\n"
 	    "  --strict               also require what the OpenAPI spec requires\n"
 	    "                         (recipient_type, type, language.policy)\n"
-	    "  --phone-id ID          the only PHONE_NUMBER_ID that exists\n"
+	    "  --phone-id ID          the only PHONE_NUMBER_ID that exists (106540352242922)\n"
+	    "  --inbound EVENTS       a wa-hook spool: its message events open the 24-hour\n"
+	    "                         window (read again when it changes); without one,\n"
+	    "                         only the --reply webhooks do, and other free-form\n"
+	    "                         messages get 131047\n"
 	    "  --latency MS           delay every answer (not /health)\n"
 	    "  --rate N               over N accepted messages/s: 130429\n"
 	    "  --pair-limit[=S]       again to one recipient within S (6) s: 131056\n"
@@ -1581,13 +1734,14 @@ main(int argc, char **argv)
 {
 	enum { O_LAT = 256, O_RATE, O_PAIR, O_MAX, O_5XX, O_DROP, O_SEED,
 		O_THR, O_ERR, O_AERR, O_HOOK, O_HDELAY, O_READ, O_REPLY,
-		O_RTEXT, O_SINK, O_PUBLIC, O_STRICT, O_PHONE, O_VERSION };
+		O_RTEXT, O_SINK, O_PUBLIC, O_STRICT, O_PHONE, O_VERSION, O_INBOUND };
 	static const struct option lopts[] = {
 		{ "async-error", required_argument, NULL, O_AERR },
 		{ "drop-after-accept", required_argument, NULL, O_DROP },
 		{ "error", required_argument, NULL, O_ERR },
 		{ "fail-5xx", required_argument, NULL, O_5XX },
 		{ "help", no_argument, NULL, 'h' },
+		{ "inbound", required_argument, NULL, O_INBOUND },
 		{ "latency", required_argument, NULL, O_LAT },
 		{ "max", required_argument, NULL, O_MAX },
 		{ "pair-limit", optional_argument, NULL, O_PAIR },
@@ -1647,6 +1801,7 @@ main(int argc, char **argv)
 		case O_STRICT: strict = 1; break;
 		case O_THR: throttle_status = (int)wa_optnum("--throttle-status", optarg, 400, 599); break;
 		case O_HOOK: hook_url = optarg; break;
+		case O_INBOUND: inpath = optarg; break;
 		case O_HDELAY: hook_delay = (long)wa_optnum("--webhook-delay", optarg, 0, 3600000); break;
 		case O_VERSION: wa_version(); break;
 		default: usage(WA_EXIT_USAGE);
@@ -1662,6 +1817,8 @@ main(int argc, char **argv)
 		wa_die(WA_EXIT_USAGE, "--webhook: set WA_APP_SECRET to sign the webhooks");
 	if (tplpath)
 		load_templates(tplpath);
+	else
+		default_templates();
 	if ((logpath || sinkpath) &&
 	    (logfp = fopen(sinkpath ? sinkpath : logpath, "a")) == NULL)
 		wa_die(WA_EXIT_USAGE, "cannot open '%s':", sinkpath ? sinkpath : logpath);
@@ -1674,6 +1831,7 @@ main(int argc, char **argv)
 	tokens = rate;
 	tokens_at = mono_ms();
 	pairs = wa_hash_new();
+	ownwin = wa_window_new();
 	profile = profile_default();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	pthread_condattr_init(&ca);
@@ -1724,6 +1882,8 @@ main(int argc, char **argv)
 	for (; (rc = rcpts) != NULL; rcpts = rc->next, free(rc))
 		;
 	wa_hash_free(pairs);
+	wa_window_free(filewin);
+	wa_window_free(ownwin);
 	json_decref(profile);
 	for (i = 0; i < ntpls; i++) {
 		free(tpls[i].name);

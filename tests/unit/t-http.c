@@ -124,7 +124,10 @@ killall_mocks(void)
 		}
 }
 
-/* A text message to a made-up US number, KEY as its callback data. */
+/*
+ * The mock's built-in template hello to a made-up US number, KEY as its
+ * callback data: none of them wrote, so free-form text would be 131047.
+ */
 static const char *
 textbody(int i, const char *key)
 {
@@ -132,8 +135,9 @@ textbody(int i, const char *key)
 
 	snprintf(b, sizeof b,
 	    "{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\","
-	    "\"to\":\"+1650555%04d\",\"type\":\"text\",\"text\":{\"body\":\"hi %d\"},"
-	    "\"biz_opaque_callback_data\":\"%s\"}", 1000 + i % 9000, i, key);
+	    "\"to\":\"+1650555%04d\",\"type\":\"template\",\"template\":{\"name\":\"hello\","
+	    "\"language\":{\"code\":\"en_US\"}},\"biz_opaque_callback_data\":\"%s\"}",
+	    1000 + i % 9000, key);
 	return b;
 }
 
@@ -237,7 +241,7 @@ t_basic(struct mock *mk)
 	drain(h, &s, 5);
 	isnum(s.n, 1, "one answer");
 	isnum(s.ctx[7], 1, "with its ctx");
-	isnum(s.status, 200, "a text message: 200");
+	isnum(s.status, 200, "a template message: 200");
 	ok(strstr(s.body, "\"id\":\"wamid.") != NULL, "the answer has a wamid");
 	ok(strstr(s.body, "\"input\":\"+16505551001\"") != NULL, "and the input number");
 	isnum(s.sent, 1, "sent");
