@@ -800,6 +800,15 @@ void wa_expr_caret(FILE *fp, const char *src, int col);
 char *wa_secret(const char *name);
 /* Wipe and free a secret. */
 void wa_secret_free(char *s);
+/*
+ * S with every secret wa_secret read (of 8 characters or more) and every
+ * token-shaped word (EAA and 20 or more letters and digits) as "[token]":
+ * a new string, or NULL when S has none. The Graph API echoes tokens in
+ * some errors; what it says goes through here before we print or log it.
+ */
+char *wa_scrub(const char *s);
+/* Every string in J scrubbed in place. */
+void wa_scrub_json(json_t *j);
 
 /* sig.c: HMAC-SHA256 webhook signatures */
 #define WA_SIGBUF 80
