@@ -975,9 +975,9 @@ main(int argc, char **argv)
 	o.since = since ? timearg("--since", since) : 0;
 	o.until = until ? timearg("--until", until) : 0;
 	if (ledger == NULL)
-		ledger = dl = wa_strjoin(wa_home(), "/", "ledger.jsonl");
+		ledger = dl = wa_home_path(WA_SF_LEDGER);
 	if (events == NULL)
-		events = de = wa_strjoin(wa_home(), "/", "events.jsonl");
+		events = de = wa_home_path(WA_SF_EVENTS);
 	rep = wa_report_new(&o);
 	for (i = 0; i < nsurveys; i++)
 		if (wa_report_survey(rep, surveys[i]) < 0)

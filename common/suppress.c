@@ -19,7 +19,7 @@
 static int
 lockfile(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 
 	if (fd >= 0 && wa_lock_current(&fd, path, LOCK_EX) < 0) {
 		close(fd);

@@ -278,10 +278,36 @@ json_t *wa_money_json(long long minor, const char *currency);
 /* state.c: WA_HOME and durable files */
 /* $WA_HOME, or ${XDG_STATE_HOME:-$HOME/.local/state}/wa, created 0700. */
 const char *wa_home(void);
+/*
+ * Every file the project keeps in wa_home(): wa-forget erases a person from
+ * each that holds personal data, and warns about any other file it finds
+ * there, so a new state file must be listed here to be written at all.
+ */
+enum { WA_SF_LEDGER, WA_SF_EVENTS, WA_SF_SUPPRESS, WA_SF_SALT,
+	WA_SF_TEMPLATES, WA_SF_JOURNEYS, WA_SF_CUSTOMERS, WA_SF_ORDERS,
+	WA_SF_CONFIG, WA_SF_JLOCK, WA_SF_N };
+enum { WA_SK_JSONL, WA_SK_LIST, WA_SK_JSON, WA_SK_TEXT, WA_SK_SECRET,
+	WA_SK_LOCK };		/* kind */
+enum { WA_PD_NONE, WA_PD_RECORDS, WA_PD_LEDGER, WA_PD_EVENTS,
+	WA_PD_SUPPRESS };	/* personal data, and how wa-forget erases it */
+struct wa_statefile {
+	const char *name;	/* a fnmatch(3) pattern */
+	int kind, personal;
+	const char *writer;
+};
+extern const struct wa_statefile wa_statefiles[WA_SF_N];
+/* wa_home()/the name of state file WHICH (WA_SF_*), allocated. */
+char *wa_home_path(int which);
+/* The state file NAME (a file in wa_home()) is, or NULL. */
+const struct wa_statefile *wa_statefile(const char *name);
+/* fopen(PATH, "r") that does not follow a symbolic link (ELOOP). */
+FILE *wa_state_read(const char *path);
 /* Write all N bytes of BUF to FD (a signal is no error); 0 or -1. */
 int wa_write(int fd, const void *buf, size_t n);
 /* Open a temporary file next to PATH for an atomic rewrite. */
 FILE *wa_rewrite_open(const char *path, char **tmp);
+/* fsync the directory holding PATH, so that a rename in it is durable. */
+int wa_syncdir(const char *path);
 /* fsync, close, and rename TMP over PATH; returns 0 or -1. */
 int wa_rewrite_commit(FILE *fp, char *tmp, const char *path);
 /*
@@ -948,7 +974,6 @@ json_t *wa_api_call(struct wa_api *a, const char *url, json_t *body,
 void wa_api_free(struct wa_api *a);
 
 /* templates.c: the message template cache (see wa-templates(1)) */
-#define WA_TMPL_FILE "templates.json"	/* in wa_home() */
 #define WA_TMPL_STALE (7 * 86400)	/* older caches are warned about */
 struct wa_tmpl {
 	/* strings point into the cache's document */
