@@ -82,8 +82,9 @@ wa_supp_load(const char *path)
 {
 	struct wa_hash *h = wa_hash_new();
 	FILE *fp;
+	int e;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fp = wa_state_read(path)) == NULL) {
 		if (errno == ENOENT)
 			return h;
 		wa_hash_free(h);
@@ -91,6 +92,11 @@ wa_supp_load(const char *path)
 	}
 	each(fp, putkey, h, h);
 	fclose(fp);
+	/* without their salt the forgotten numbers would all be let through */
+	if (wa_forget_salt(0) < 0 && ((e = errno) != ENOENT || wa_hash_get(h, ANYHASH)))
+		wa_die(WA_EXIT_USAGE, "%s/salt: %s; the forgotten numbers of %s "
+		    "need it: restore it from a backup", wa_home(), e == ENOENT ?
+		    "missing" : "not a salt", path);
 	return h;
 }
 
