@@ -143,7 +143,7 @@ usage(int status)
 	    "                 [--survey CAMPAIGN[:5|:10]]... [--targets] [--ledger FILE]\n"
 	    "                 [--events FILE] [--orders FILE]... [--customers FILE]\n"
 	    "                 [--since TIME] [--until TIME] [--window DURATION]\n"
-	    "                 [--reply-window DURATION] [--now TIME]\n");
+	    "                 [--reply-window DURATION] [--now TIME] [--raw-csv]\n");
 	exit(status);
 }
 
@@ -908,6 +908,7 @@ main(int argc, char **argv)
 		{ "ledger", required_argument, NULL, 'L' },
 		{ "now", required_argument, NULL, 'N' },
 		{ "orders", required_argument, NULL, 'O' },
+		{ "raw-csv", no_argument, NULL, 'X' },
 		{ "reply-window", required_argument, NULL, 'R' },
 		{ "since", required_argument, NULL, 'S' },
 		{ "survey", required_argument, NULL, 'Q' },
@@ -939,6 +940,7 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'b': by = choice("-b", optarg, bys, NELEM(bys)); break;
 		case 'c': camp = optarg; break;
+		case 'X': wa_csv_raw = 1; break;
 		case 'C': customers = optarg; break;
 		case 'E': events = optarg; break;
 		case 'h': usage(0); break;

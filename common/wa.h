@@ -144,8 +144,15 @@ int wa_csv_col(const struct wa_csvhdr *h, const char *names);
 /* Field I of R with one Shopify apostrophe and surrounding space removed; "" if absent. */
 const char *wa_csv_get(struct wa_rec *r, int i);
 void wa_csv_hdr_free(struct wa_csvhdr *h);
-/* Write one RFC 4180 field (quoted only when needed). */
+/*
+ * Write one RFC 4180 field (quoted only when needed); one starting with =,
+ * +, -, @, tab or CR with a leading ' (OWASP's guard against formulas in
+ * spreadsheets, which wa_csv_get takes off), unless wa_csv_raw (--raw-csv).
+ */
 void wa_csv_putfield(FILE *fp, const char *s, size_t n);
+extern int wa_csv_raw;
+/* S without the ' that wa_csv_putfield put before a cell it guarded. */
+const char *wa_csv_unguard(const char *s);
 
 /* json.c: helpers over jansson */
 /* Dump OBJ compact on one line to FP. */
