@@ -537,18 +537,15 @@ salted(const char *path)
 static void
 salt(char **files, size_t nfiles)
 {
-	char *path = wa_home_path(WA_SF_SALT);
-	const char *with = NULL;
+	const char *with = NULL, *name = wa_statefiles[WA_SF_SALT].name;
 	size_t i;
 
-	if (wa_forget_salt(0) == 0 || (errno == ENOENT && (g.export || g.dryrun))) {
-		free(path);
+	if (wa_forget_salt(0) == 0 || (errno == ENOENT && (g.export || g.dryrun)))
 		return;
-	}
 	if (errno != ENOENT)
-		wa_die(WA_EXIT_USAGE, "%s: not a salt (%s): restore it from a backup; "
-		    "a new one would make the hashes made with it useless", path,
-		    strerror(errno));
+		wa_die(WA_EXIT_USAGE, "%s/%s: not a salt (%s): restore it from a "
+		    "backup; a new one would make the hashes made with it useless",
+		    wa_home(), name, strerror(errno));
 	for (i = 0; with == NULL && i < nfiles; i++)
 		with = salted(files[i]) ? files[i] : NULL;
 	for (i = 0; with == NULL && i < g.nlogs; i++)
@@ -557,11 +554,10 @@ salt(char **files, size_t nfiles)
 		with = salted(g.ledger) ? g.ledger : salted(g.events) ? g.events :
 		    salted(g.suppress) ? g.suppress : NULL;
 	if (with)
-		wa_die(WA_EXIT_USAGE, "%s: missing, but %s holds hashes made with it: "
-		    "restore it from a backup", path, with);
+		wa_die(WA_EXIT_USAGE, "%s/%s: missing, but %s holds hashes made "
+		    "with it: restore it from a backup", wa_home(), name, with);
 	if (wa_forget_salt(1) < 0)
-		wa_die(WA_EXIT_FATAL, "%s:", path);
-	free(path);
+		wa_die(WA_EXIT_FATAL, "%s/%s:", wa_home(), name);
 }
 
 /* Add PATH (resolved: a link's target is what is erased) unless FILES has it. */

@@ -93,10 +93,14 @@ wa_supp_load(const char *path)
 	each(fp, putkey, h, h);
 	fclose(fp);
 	/* without their salt the forgotten numbers would all be let through */
-	if (wa_forget_salt(0) < 0 && ((e = errno) != ENOENT || wa_hash_get(h, ANYHASH)))
-		wa_die(WA_EXIT_USAGE, "%s/salt: %s; the forgotten numbers of %s "
-		    "need it: restore it from a backup", wa_home(), e == ENOENT ?
-		    "missing" : "not a salt", path);
+	if (wa_forget_salt(0) < 0 &&
+	    ((e = errno) != ENOENT || wa_hash_get(h, ANYHASH))) {
+		wa_hash_free(h);
+		wa_die(WA_EXIT_USAGE, "%s/%s: %s; the forgotten numbers of %s "
+		    "need it: restore it from a backup", wa_home(),
+		    wa_statefiles[WA_SF_SALT].name, e == ENOENT ? "missing" :
+		    "not a salt", path);
+	}
 	return h;
 }
 
