@@ -1,6 +1,9 @@
 /* wa-forget: erase a person from the customer and order files, the ledger, the spool and the suppression list. */
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -12,6 +15,8 @@
 
 enum { K_RECORDS, K_LEDGER, K_EVENTS };
 enum { LEARN, EXPORT, ERASE };
+enum { LOCKED = 1, INPLACE = 2 };
+#define COPY ".forget-copy"	/* an erased copy being written back in place */
 
 static struct {
 	struct wa_hash *ids, *emails, *phones;	/* phones by same-user key */
@@ -21,6 +26,8 @@ static struct {
 	size_t nphones;
 	json_t *out;		/* --export: what is held */
 	char *ledger, *events, *suppress;
+	char **logs;		/* wa-send's events kept elsewhere: journeys.jsonl */
+	size_t nlogs;
 } g;
 
 static const char *const picked[] = { "id", "customer", "email", "phone",
@@ -319,42 +326,114 @@ learnfrom(const char *path, int kind)
 	fclose(fp);
 }
 
+/* Write the erased copy FROM (complete and synced) back over FD's file, keeping its inode. */
+static int
+copyback(int fd, const char *from)
+{
+	char buf[1 << 16];
+	int in = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc = 0;
+	ssize_t n = 1;
+
+	if (in < 0 || ftruncate(fd, 0) < 0)
+		rc = -1;
+	while (rc == 0 && n != 0) {
+		if ((n = read(in, buf, sizeof buf)) < 0 && errno != EINTR)
+			rc = -1;
+		else if (n > 0 && wa_write(fd, buf, (size_t)n) < 0)
+			rc = -1;
+	}
+	if (in >= 0)
+		close(in);
+	return rc == 0 && fsync(fd) == 0 ? 0 : -1;
+}
+
 /*
- * Erase from PATH, rewritten and renamed into place; the ledger and the
- * spool under the lock wa-send and wa-hook take, so nothing they append
- * meanwhile is lost.
+ * Erase in place: the data at every name of a hard-linked file, and in a
+ * log that a shell holds open with >>. The copy is named PATH.forget-copy
+ * once complete, so that a run that dies while writing it back is
+ * finished by the next one (see recover).
+ */
+static int
+inplace(FILE *out, char *tmp, const char *path, int fd)
+{
+	char *copy = wa_strjoin(path, COPY, "");
+	int rc = fflush(out) != 0 || ferror(out) || fsync(fileno(out)) < 0;
+
+	if (fclose(out) != 0)
+		rc = 1;
+	if (rc == 0 && (rename(tmp, copy) < 0 || wa_syncdir(copy) < 0))
+		rc = 1;
+	if (rc)
+		unlink(tmp);
+	else if (copyback(fd, copy) < 0)
+		rc = 1;		/* the copy stays, for the next run */
+	else
+		unlink(copy);
+	free(copy);
+	free(tmp);
+	return rc ? -1 : 0;
+}
+
+static long rewrite(const char *path, int kind, int how);
+
+/*
+ * wa-send's events kept by others: wa-send writes the journeys' log only
+ * while it holds the ledger, so it is erased under the ledger's lock, in
+ * place, since the journey's shell may hold it open with >>.
  */
 static long
-rewrite(const char *path, int kind, int locked)
+logs(void)
 {
-	int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+	long hits = 0;
+	size_t i;
+
+	for (i = 0; i < g.nlogs; i++)
+		hits += rewrite(g.logs[i], K_LEDGER, INPLACE);
+	return hits;
+}
+
+/*
+ * Erase from PATH, rewritten and renamed into place (in place when it has
+ * other names, or with INPLACE); with LOCKED under the lock wa-send and
+ * wa-hook take, so nothing they append meanwhile is lost.
+ */
+static long
+rewrite(const char *path, int kind, int how)
+{
+	int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
 	FILE *in, *out = NULL;
 	char *tmp = NULL;
-	long hits;
+	struct stat st;
+	long hits = 0, n;
 
 	if (fd < 0) {
 		if (errno != ENOENT)
 			wa_die(WA_EXIT_FATAL, "%s:", path);
-		return 0;
+		return path == g.ledger ? logs() : 0;
 	}
-	if (locked && wa_lock_current(&fd, path, LOCK_EX) < 0)
+	if ((how & LOCKED) && wa_lock_current(&fd, path, LOCK_EX) < 0)
 		wa_die(WA_EXIT_FATAL, "%s: cannot lock:", path);
+	if (fstat(fd, &st) == 0 && st.st_nlink > 1)
+		how |= INPLACE;
+	if (path == g.ledger)
+		hits += logs();
 	if ((in = fdopen(fcntl(fd, F_DUPFD_CLOEXEC, 0), "r")) == NULL ||
 	    (!g.export && !g.dryrun && (out = wa_rewrite_open(path, &tmp)) == NULL))
 		wa_die(WA_EXIT_FATAL, "%s:", path);
-	hits = scan(path, kind, g.export ? EXPORT : ERASE, in, out);
+	hits += n = scan(path, kind, g.export ? EXPORT : ERASE, in, out);
 	fclose(in);
-	if (out && hits > 0 && wa_rewrite_commit(out, tmp, path) < 0)
+	if (out && n > 0 && ((how & INPLACE) ? inplace(out, tmp, path, fd) :
+	    wa_rewrite_commit(out, tmp, path)) < 0)
 		wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", path);
-	if (out && hits == 0) {
+	if (out && n == 0) {
 		fclose(out);
 		unlink(tmp);
 		free(tmp);
 	}
 	close(fd);
 	if (!g.export)
-		wa_warn("%s: %ld %s %s", path, hits, hits == 1 ? "record" : "records",
-		    g.dryrun ? "would be erased" : "erased");
+		wa_warn("%s: %ld %s %s", path, n, n == 1 ?
+		    "record" : "records", g.dryrun ? "would be erased" : "erased");
 	return hits;
 }
 
@@ -389,10 +468,192 @@ suppression(void)
 	return hits;
 }
 
-static char *
-statefile(char *opt, const char *name)
+/*
+ * What a run that died left next to PATH, under PATH's lock: temporary
+ * files (PATH.tmpXXXXXX of wa_rewrite_open, never renamed into place) go,
+ * and an erased copy cut short while written back in place is written again.
+ */
+static void
+recover(const char *path)
 {
-	return opt ? opt : wa_strjoin(wa_home(), "/", name);
+	char *dir = wa_strdup(path), *base = strrchr(dir, '/'), *copy;
+	int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	struct dirent *d;
+	size_t n;
+	DIR *dp;
+
+	if (fd >= 0 && wa_lock_current(&fd, path, LOCK_EX) < 0)
+		wa_die(WA_EXIT_FATAL, "%s: cannot lock:", path);
+	copy = wa_strjoin(path, COPY, "");
+	if (fd >= 0 && access(copy, F_OK) == 0) {
+		if (copyback(fd, copy) < 0)
+			wa_die(WA_EXIT_FATAL, "%s: cannot finish the erasure in %s:", path, copy);
+		unlink(copy);
+		wa_warn("%s: the erasure a run left half done is finished", path);
+	}
+	free(copy);
+	if (base)
+		*base++ = '\0';
+	n = strlen(base ? base : dir);
+	if ((dp = opendir(base ? (*dir ? dir : "/") : ".")) != NULL) {
+		while ((d = readdir(dp)) != NULL) {
+			if (strncmp(d->d_name, base ? base : dir, n) != 0 ||
+			    strncmp(d->d_name + n, ".tmp", 4) != 0 ||
+			    strlen(d->d_name + n) != 10 ||
+			    unlinkat(dirfd(dp), d->d_name, 0) < 0)
+				continue;
+			wa_warn("%s.tmp%s: left by a run that died, removed", path,
+			    d->d_name + n + 4);
+		}
+		closedir(dp);
+	}
+	free(dir);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Does PATH hold a hash made with the salt? */
+static int
+salted(const char *path)
+{
+	FILE *fp = wa_state_read(path);
+	char *line = NULL;
+	size_t cap = 0;
+	int hit = 0;
+
+	while (fp && !hit && getline(&line, &cap, fp) != -1)
+		hit = strstr(line, "forgotten:") != NULL;
+	free(line);
+	if (fp)
+		fclose(fp);
+	return hit;
+}
+
+/*
+ * The salt, made on the first erasure. A missing one is never made again
+ * over hashes made with the old one: their numbers would no longer be
+ * suppressed, nor their records joined.
+ */
+static void
+salt(char **files, size_t nfiles)
+{
+	const char *with = NULL, *name = wa_statefiles[WA_SF_SALT].name;
+	size_t i;
+
+	if (wa_forget_salt(0) == 0 || (errno == ENOENT && (g.export || g.dryrun)))
+		return;
+	if (errno != ENOENT)
+		wa_die(WA_EXIT_USAGE, "%s/%s: not a salt (%s): restore it from a "
+		    "backup; a new one would make the hashes made with it useless",
+		    wa_home(), name, strerror(errno));
+	for (i = 0; with == NULL && i < nfiles; i++)
+		with = salted(files[i]) ? files[i] : NULL;
+	for (i = 0; with == NULL && i < g.nlogs; i++)
+		with = salted(g.logs[i]) ? g.logs[i] : NULL;
+	if (with == NULL)
+		with = salted(g.ledger) ? g.ledger : salted(g.events) ? g.events :
+		    salted(g.suppress) ? g.suppress : NULL;
+	if (with)
+		wa_die(WA_EXIT_USAGE, "%s/%s: missing, but %s holds hashes made "
+		    "with it: restore it from a backup", wa_home(), name, with);
+	if (wa_forget_salt(1) < 0)
+		wa_die(WA_EXIT_FATAL, "%s/%s:", wa_home(), name);
+}
+
+/* Add PATH (resolved: a link's target is what is erased) unless FILES has it. */
+static void
+addfile(char ***files, size_t *n, const char *path)
+{
+	char real[PATH_MAX];
+	size_t i;
+
+	if (realpath(path, real) == NULL)
+		snprintf(real, sizeof real, "%s", path);
+	for (i = 0; i < *n; i++)
+		if (strcmp((*files)[i], real) == 0)
+			return;
+	*files = wa_realloc(*files, (*n + 1) * sizeof **files);
+	(*files)[(*n)++] = wa_strdup(real);
+}
+
+/*
+ * The files of wa_home() that hold personal data, from the one table of
+ * state files; the options name other ledgers, spools and lists. A file
+ * there that the table does not know is pointed out, to look at by hand.
+ */
+static void
+statefiles(char ***files, size_t *nfiles)
+{
+	const struct wa_statefile *sf;
+	struct dirent *d;
+	char *p;
+	DIR *dp;
+	int i;
+
+	for (i = 0; i < WA_SF_N; i++) {
+		sf = &wa_statefiles[i];
+		if (sf->personal == WA_PD_NONE || strchr(sf->name, '*'))
+			continue;
+		p = wa_home_path(i);
+		if (sf->personal == WA_PD_RECORDS && access(p, F_OK) == 0)
+			addfile(files, nfiles, p);
+		else if (i == WA_SF_LEDGER && g.ledger == NULL)
+			g.ledger = wa_strdup(p);
+		else if (i == WA_SF_EVENTS && g.events == NULL)
+			g.events = wa_strdup(p);
+		else if (i == WA_SF_SUPPRESS && g.suppress == NULL)
+			g.suppress = wa_strdup(p);
+		else if (sf->personal == WA_PD_LEDGER && i != WA_SF_LEDGER) {
+			g.logs = wa_realloc(g.logs, (g.nlogs + 1) * sizeof *g.logs);
+			g.logs[g.nlogs++] = wa_strdup(p);
+		}
+		free(p);
+	}
+	if ((dp = opendir(wa_home())) == NULL)
+		return;
+	while ((d = readdir(dp)) != NULL)
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..") &&
+		    wa_statefile(d->d_name) == NULL && !strstr(d->d_name, ".tmp") &&
+		    !strstr(d->d_name, COPY))
+			wa_warn("%s/%s: not a file wa keeps; look in it by hand",
+			    wa_home(), d->d_name);
+	closedir(dp);
+}
+
+static void
+recoverall(char **files, size_t nfiles)
+{
+	size_t i;
+
+	for (i = 0; i < nfiles; i++)
+		recover(files[i]);
+	for (i = 0; i < g.nlogs; i++)
+		recover(g.logs[i]);
+	recover(g.ledger);
+	recover(g.events);
+	recover(g.suppress);
+}
+
+static void
+freeall(char **files, size_t nfiles)
+{
+	size_t i;
+
+	for (i = 0; i < g.nphones; i++)
+		free(g.phonelist[i]);
+	free(g.phonelist);
+	for (i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	for (i = 0; i < g.nlogs; i++)
+		free(g.logs[i]);
+	free(g.logs);
+	wa_hash_free(g.ids);
+	wa_hash_free(g.emails);
+	wa_hash_free(g.phones);
+	free(g.ledger);
+	free(g.events);
+	free(g.suppress);
 }
 
 int
@@ -408,7 +669,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char **files = wa_calloc((size_t)argc, sizeof *files);
+	char **files = NULL;
 	size_t nfiles = 0, i;
 	long before, hits = 0;
 	int c, pass;
@@ -416,7 +677,7 @@ main(int argc, char **argv)
 	wa_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "f:hn", longs, NULL)) != -1) {
 		switch (c) {
-		case 'f': files[nfiles++] = optarg; break;
+		case 'f': addfile(&files, &nfiles, optarg); break;
 		case 'n': g.dryrun = 1; break;
 		case 'E': g.events = wa_strdup(optarg); break;
 		case 'L': g.ledger = wa_strdup(optarg); break;
@@ -429,11 +690,10 @@ main(int argc, char **argv)
 	}
 	if (optind == argc)
 		usage(WA_EXIT_USAGE);
-	g.ledger = statefile(g.ledger, "ledger.jsonl");
-	g.events = statefile(g.events, "events.jsonl");
-	g.suppress = statefile(g.suppress, "suppress.txt");
-	if (wa_forget_salt(!g.export && !g.dryrun) < 0 && !g.export && !g.dryrun)
-		wa_die(WA_EXIT_FATAL, "%s/salt:", wa_home());
+	statefiles(&files, &nfiles);
+	salt(files, nfiles);
+	if (!g.export && !g.dryrun)
+		recoverall(files, nfiles);
 	g.ids = wa_hash_new();
 	g.emails = wa_hash_new();
 	g.phones = wa_hash_new();
@@ -444,6 +704,8 @@ main(int argc, char **argv)
 		before = g.nids;
 		for (i = 0; i < nfiles; i++)
 			learnfrom(files[i], K_RECORDS);
+		for (i = 0; i < g.nlogs; i++)
+			learnfrom(g.logs[i], K_LEDGER);
 		learnfrom(g.ledger, K_LEDGER);
 	}
 	if (g.export)
@@ -453,11 +715,11 @@ main(int argc, char **argv)
 	 * The customer files last: they are what leads from an e-mail to the
 	 * rest, so a run that dies half way can be given the same names again.
 	 */
-	hits += rewrite(g.events, K_EVENTS, 1);
+	hits += rewrite(g.events, K_EVENTS, LOCKED);
 	hits += suppression();
-	hits += rewrite(g.ledger, K_LEDGER, 1);
+	hits += rewrite(g.ledger, K_LEDGER, LOCKED);
 	for (i = 0; i < nfiles; i++)
-		hits += rewrite(files[i], K_RECORDS, 0);
+		hits += rewrite(files[i], K_RECORDS, LOCKED);
 	if (g.export) {
 		json_dumpf(g.out, stdout, JSON_INDENT(2));
 		putchar('\n');
@@ -467,15 +729,6 @@ main(int argc, char **argv)
 		wa_warn("nothing is held about them");
 		wa_fail(WA_EXIT_REC);
 	}
-	for (i = 0; i < g.nphones; i++)
-		free(g.phonelist[i]);
-	free(g.phonelist);
-	free(files);
-	wa_hash_free(g.ids);
-	wa_hash_free(g.emails);
-	wa_hash_free(g.phones);
-	free(g.ledger);
-	free(g.events);
-	free(g.suppress);
+	freeall(files, nfiles);
 	return wa_finish();
 }

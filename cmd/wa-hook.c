@@ -492,9 +492,9 @@ main(int argc, char **argv)
 	if (words && wa_words_load(words, &g.stop, &g.start) < 0)
 		wa_die(WA_EXIT_USAGE, "--optout-words %s:", words);
 	if (g.suppath == NULL)
-		g.suppath = wa_strjoin(wa_home(), "/", "suppress.txt");
+		g.suppath = wa_home_path(WA_SF_SUPPRESS);
 	if (spoolpath == NULL)
-		spoolpath = wa_strjoin(wa_home(), "/", "events.jsonl");
+		spoolpath = wa_home_path(WA_SF_EVENTS);
 	g.lastout = wa_hash_new();
 	pthread_mutex_init(&g.outmu, NULL);
 	if ((g.spool = wa_spool_open(spoolpath, onload, NULL)) == NULL)

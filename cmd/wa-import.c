@@ -32,7 +32,8 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-import [-v] [-t customers|orders] [-c CC] [-i csv|json]\n"
 	    "                 [--merge FILE] [--rejects FILE] [--dates dmy|mdy]\n"
-	    "                 [--now TIME] [-o json|csv --fields LIST] [FILE...]\n");
+	    "                 [--now TIME] [-o json|csv --fields LIST [--raw-csv]]\n"
+	    "                 [FILE...]\n");
 	exit(status);
 }
 
@@ -587,6 +588,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "merge", required_argument, NULL, 'M' },
 		{ "now", required_argument, NULL, 'N' },
+		{ "raw-csv", no_argument, NULL, 'W' },
 		{ "rejects", required_argument, NULL, 'R' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -604,6 +606,7 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "c:hi:o:t:vV", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'c': im.cc = optarg; break;
+		case 'W': wa_csv_raw = 1; break;
 		case 'D':
 			if (strcmp(optarg, "dmy") == 0)
 				im.dateopt = WA_DATES_DMY;

@@ -143,7 +143,7 @@ usage(int status)
 	    "                 [--survey CAMPAIGN[:5|:10]]... [--targets] [--ledger FILE]\n"
 	    "                 [--events FILE] [--orders FILE]... [--customers FILE]\n"
 	    "                 [--since TIME] [--until TIME] [--window DURATION]\n"
-	    "                 [--reply-window DURATION] [--now TIME]\n");
+	    "                 [--reply-window DURATION] [--now TIME] [--raw-csv]\n");
 	exit(status);
 }
 
@@ -908,6 +908,7 @@ main(int argc, char **argv)
 		{ "ledger", required_argument, NULL, 'L' },
 		{ "now", required_argument, NULL, 'N' },
 		{ "orders", required_argument, NULL, 'O' },
+		{ "raw-csv", no_argument, NULL, 'X' },
 		{ "reply-window", required_argument, NULL, 'R' },
 		{ "since", required_argument, NULL, 'S' },
 		{ "survey", required_argument, NULL, 'Q' },
@@ -939,6 +940,7 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'b': by = choice("-b", optarg, bys, NELEM(bys)); break;
 		case 'c': camp = optarg; break;
+		case 'X': wa_csv_raw = 1; break;
 		case 'C': customers = optarg; break;
 		case 'E': events = optarg; break;
 		case 'h': usage(0); break;
@@ -975,9 +977,9 @@ main(int argc, char **argv)
 	o.since = since ? timearg("--since", since) : 0;
 	o.until = until ? timearg("--until", until) : 0;
 	if (ledger == NULL)
-		ledger = dl = wa_strjoin(wa_home(), "/", "ledger.jsonl");
+		ledger = dl = wa_home_path(WA_SF_LEDGER);
 	if (events == NULL)
-		events = de = wa_strjoin(wa_home(), "/", "events.jsonl");
+		events = de = wa_home_path(WA_SF_EVENTS);
 	rep = wa_report_new(&o);
 	for (i = 0; i < nsurveys; i++)
 		if (wa_report_survey(rep, surveys[i]) < 0)

@@ -48,9 +48,10 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-segment [-c] [-v] [--ab NAME:W/W...] [--now TIME] [--rejects FILE]\n"
-	    "                  EXPR [FILE...]\n"
+	    "                  [--raw-csv] EXPR [FILE...]\n"
 	    "       wa-segment [-c] [-s RULES | --tiers] [--keep] [--split DIR]\n"
-	    "                  [--ab NAME:W/W...] [--now TIME] [--rejects FILE] [FILE...]\n");
+	    "                  [--ab NAME:W/W...] [--now TIME] [--rejects FILE]\n"
+	    "                  [--raw-csv] [FILE...]\n");
 	exit(status);
 }
 
@@ -286,6 +287,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep", no_argument, NULL, 'K' },
 		{ "now", required_argument, NULL, 'N' },
+		{ "raw-csv", no_argument, NULL, 'W' },
 		{ "rejects", required_argument, NULL, 'R' },
 		{ "split", required_argument, NULL, 'S' },
 		{ "tiers", no_argument, NULL, 'T' },
@@ -309,6 +311,7 @@ main(int argc, char **argv)
 				wa_die(WA_EXIT_USAGE, "--ab: %s", err);
 			break;
 		case 'c': sg.count = 1; break;
+		case 'W': wa_csv_raw = 1; break;
 		case 'h': usage(0); break;
 		case 'K': sg.keep = 1; break;
 		case 'N':

@@ -390,7 +390,7 @@ checked(const struct arm *a, const char *lang, char *err, size_t errsz)
 static void
 loadcheck(void)
 {
-	char *path = wa_strjoin(wa_home(), "/", WA_TMPL_FILE), err[256];
+	char *path = wa_home_path(WA_SF_TEMPLATES), err[256];
 	const struct arm *a;
 
 	if ((g.tmpls = wa_tmpl_load(path, err, sizeof err)) == NULL &&
@@ -844,11 +844,11 @@ main(int argc, char **argv)
 	for (i = 0; i < g.narm; i++)
 		checkarm(&g.arms[i]);
 	if (g.ledgerpath == NULL)
-		g.ledgerpath = wa_strjoin(wa_home(), "/", "ledger.jsonl");
+		g.ledgerpath = wa_home_path(WA_SF_LEDGER);
 	if (g.suppath == NULL)
-		g.suppath = wa_strjoin(wa_home(), "/", "suppress.txt");
+		g.suppath = wa_home_path(WA_SF_SUPPRESS);
 	if (g.events == NULL)
-		g.events = wa_strjoin(wa_home(), "/", "events.jsonl");
+		g.events = wa_home_path(WA_SF_EVENTS);
 	if (g.reply && g.assumewin)
 		wa_die(WA_EXIT_USAGE, "--assume-window goes without --reply");
 	if (!g.nocheck)

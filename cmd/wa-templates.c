@@ -27,7 +27,7 @@ usage(int status)
 static char *
 cachepath(void)
 {
-	return wa_strjoin(wa_home(), "/", WA_TMPL_FILE);
+	return wa_home_path(WA_SF_TEMPLATES);
 }
 
 /* The URL of the page after cursor AFTER (NULL: the first). */

@@ -106,6 +106,7 @@ wa_api_call(struct wa_api *a, const char *url, json_t *body, char *err,
 	curl_easy_getinfo(a->e, CURLINFO_RESPONSE_CODE, &http);
 	if (http >= 200 && http < 300)
 		o = json_loadb(a->body.s ? a->body.s : "", a->body.len, 0, NULL);
+	wa_scrub_json(o);
 	if (json_is_object(o) && !json_is_object(json_object_get(o, "error")))
 		return o;
 	json_decref(o);

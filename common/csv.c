@@ -60,19 +60,34 @@ wa_csv_hdr_free(struct wa_csvhdr *h)
 	h->n = 0;
 }
 
+int wa_csv_raw;
+#define GUARDED "=+-@\t\r"
+
+const char *
+wa_csv_unguard(const char *s)
+{
+	return s[0] == '\'' && s[1] && strchr(GUARDED, s[1]) ? s + 1 : s;
+}
+
 void
 wa_csv_putfield(FILE *fp, const char *s, size_t n)
 {
 	size_t i;
 	int quote = n > 0 && (s[0] == ' ' || s[n - 1] == ' ');
+	/* a spreadsheet would run "=HYPERLINK(...)" or "@SUM(...)" from an order note */
+	int guard = !wa_csv_raw && n > 0 && memchr(GUARDED, s[0], 6);
 
 	for (i = 0; i < n && !quote; i++)
 		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
 	if (!quote) {
+		if (guard)
+			putc('\'', fp);
 		fwrite(s, 1, n, fp);
 		return;
 	}
 	putc('"', fp);
+	if (guard)
+		putc('\'', fp);
 	for (i = 0; i < n; i++) {
 		if (s[i] == '"')
 			putc('"', fp);

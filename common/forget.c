@@ -24,7 +24,7 @@ static char salt[SALTLEN + 1];
 static int
 readsalt(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	ssize_t n;
 
 	if (fd < 0)
@@ -71,7 +71,7 @@ wa_forget_salt(int create)
 
 	if (*salt)
 		return 0;
-	path = wa_strjoin(wa_home(), "/", "salt");
+	path = wa_home_path(WA_SF_SALT);
 	rc = readsalt(path);
 	if (rc < 0 && errno == ENOENT && create)
 		rc = makesalt(path);

@@ -612,6 +612,7 @@ wa_graph_err_read(struct wa_graph_err *e, json_t *o)
 
 	memset(e, 0, sizeof *e);
 	e->code = e->subcode = -1;
+	wa_scrub_json(o);
 	if (json_is_integer(v = json_object_get(o, "code")))
 		e->code = json_integer_value(v);
 	if (json_is_integer(v = json_object_get(o, "error_subcode")))
@@ -638,6 +639,7 @@ wa_graph_answer(struct wa_graph_ans *a, long http, const char *body,
 	a->err.code = a->err.subcode = -1;
 	if (body != NULL && len > 0)
 		a->json = json_loadb(body, len, 0, NULL);
+	wa_scrub_json(a->json);	/* "Malformed access token EAA..." */
 	if (json_is_object(e = json_object_get(a->json, "error"))) {
 		wa_graph_err_read(&a->err, e);
 		return a->kind = WA_GRAPH_ERROR;

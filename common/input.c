@@ -68,7 +68,10 @@ wa_input_new(int fmt)
 void
 wa_input_rejects(struct wa_input *in, const char *path)
 {
-	if ((in->rej = fopen(path, "w")) == NULL)
+	/* the records rejected hold names and numbers: for our eyes only */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0 || (in->rej = fdopen(fd, "w")) == NULL)
 		wa_die(WA_EXIT_FATAL, "cannot open rejects file '%s':", path);
 }
 

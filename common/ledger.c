@@ -173,7 +173,7 @@ wa_ledger_open(const char *path, int wait)
 	int err;
 
 	l->path = wa_strdup(path);
-	l->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	l->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (l->fd < 0)
 		goto fail;
 	/*
@@ -384,7 +384,7 @@ wa_ledger_settle(struct wa_ledger *l, const char *events, time_t now)
 
 	if (l->open == 0)
 		return 0;
-	if ((fp = fopen(events, "r")) == NULL)
+	if ((fp = wa_state_read(events)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	seen = wa_hash_new();
 	e = json_object();
@@ -425,7 +425,7 @@ wa_ledger_read(const char *path)
 	l->readonly = 1;
 	l->keys = wa_hash_new();
 	l->recips = wa_hash_new();
-	if ((l->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((l->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
 		if (errno == ENOENT)
 			return l;	/* no ledger yet: nothing was sent */
 		wa_ledger_close(l);

@@ -213,7 +213,8 @@ wa_rules_csvobj(struct wa_rec *r)
 	size_t i;
 
 	for (i = 0; i < r->nf && i < r->hdr->n; i++)
-		json_object_set_new(o, r->hdr->name[i], json_string(r->f[i]));
+		json_object_set_new(o, r->hdr->name[i],
+		    json_string(wa_csv_unguard(r->f[i])));
 	return o;
 }
 

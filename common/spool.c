@@ -79,7 +79,7 @@ load(struct wa_spool *s, wa_spool_fn *fn, void *arg)
 {
 	static const char *const keys[] = { "event", "wamid", "hook_id",
 	    "status", "group", "to", "user_id", "from", "at" };
-	FILE *fp = fopen(s->path, "r");
+	FILE *fp = wa_state_read(s->path);
 	json_t *o = json_object();
 	struct wa_buf key = { 0 };
 	char *line = NULL;
@@ -115,7 +115,7 @@ wa_spool_open(const char *path, wa_spool_fn *fn, void *arg)
 {
 	struct wa_spool *s = wa_calloc(1, sizeof *s);
 
-	s->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	s->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (s->fd < 0 || cuttorn(s) < 0) {
 		if (s->fd >= 0)
 			close(s->fd);

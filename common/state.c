@@ -1,6 +1,7 @@
 /* state.c: the state directory and files that must survive a crash. */
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,44 @@
 #include <unistd.h>
 
 #include "wa.h"
+
+const struct wa_statefile wa_statefiles[WA_SF_N] = {
+	[WA_SF_LEDGER] = { "ledger.jsonl", WA_SK_JSONL, WA_PD_LEDGER, "wa-send" },
+	[WA_SF_EVENTS] = { "events.jsonl", WA_SK_JSONL, WA_PD_EVENTS, "wa-hook" },
+	[WA_SF_SUPPRESS] = { "suppress.txt", WA_SK_LIST, WA_PD_SUPPRESS,
+	    "wa-hook, wa-send, wa-forget" },
+	[WA_SF_SALT] = { "salt", WA_SK_SECRET, WA_PD_NONE, "wa-forget, wa-send" },
+	[WA_SF_TEMPLATES] = { "templates.json", WA_SK_JSON, WA_PD_NONE,
+	    "wa-templates" },
+	/* wa-send's events, appended by scripts/journeys */
+	[WA_SF_JOURNEYS] = { "journeys.jsonl", WA_SK_JSONL, WA_PD_LEDGER,
+	    "scripts/journeys" },
+	/* where scripts/journeys and the demo keep wa-import's output */
+	[WA_SF_CUSTOMERS] = { "customers.jsonl", WA_SK_JSONL, WA_PD_RECORDS,
+	    "wa-import, wa-segment (the user)" },
+	[WA_SF_ORDERS] = { "orders.jsonl", WA_SK_JSONL, WA_PD_RECORDS,
+	    "wa-import (the user)" },
+	[WA_SF_CONFIG] = { "config", WA_SK_TEXT, WA_PD_NONE, "the user" },
+	[WA_SF_JLOCK] = { ".journey-*.lock", WA_SK_LOCK, WA_PD_NONE,
+	    "scripts/journeys" },
+};
+
+char *
+wa_home_path(int which)
+{
+	return wa_strjoin(wa_home(), "/", wa_statefiles[which].name);
+}
+
+const struct wa_statefile *
+wa_statefile(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < WA_SF_N; i++)
+		if (fnmatch(wa_statefiles[i].name, name, 0) == 0)
+			return &wa_statefiles[i];
+	return NULL;
+}
 
 /* mkdir -p, with MODE for the last component. */
 static int
@@ -25,6 +64,28 @@ mkdirs(char *path, mode_t mode)
 		*p = '/';
 	}
 	return mkdir(path, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/*
+ * Another user who can write in the state directory can swap the ledger
+ * or the suppression list, or plant a link where we write: refuse it.
+ */
+static void
+trusted(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		wa_die(WA_EXIT_FATAL, "state directory '%s':", path);
+	if (st.st_uid != geteuid())
+		wa_die(WA_EXIT_USAGE, "state directory '%s' belongs to uid %lu, "
+		    "not to you (uid %lu): chown %lu '%s', or set WA_HOME",
+		    path, (unsigned long)st.st_uid, (unsigned long)geteuid(),
+		    (unsigned long)geteuid(), path);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		wa_die(WA_EXIT_USAGE, "state directory '%s' is writable by %s "
+		    "(mode %04o): chmod go-w '%s'", path, st.st_mode & S_IWOTH ?
+		    "everyone" : "its group", (unsigned)(st.st_mode & 07777), path);
 }
 
 const char *
@@ -48,7 +109,21 @@ wa_home(void)
 		wa_die(WA_EXIT_USAGE, "state directory path too long");
 	if (mkdirs(path, 0700) < 0)
 		wa_die(WA_EXIT_FATAL, "cannot create state directory '%s':", path);
+	trusted(path);
 	return path;
+}
+
+FILE *
+wa_state_read(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	FILE *fp;
+
+	if (fd < 0)
+		return NULL;
+	if ((fp = fdopen(fd, "r")) == NULL)
+		close(fd);
+	return fp;
 }
 
 int
@@ -90,9 +165,8 @@ wa_rewrite_open(const char *path, char **tmp)
 	return fp;
 }
 
-/* fsync the directory holding PATH, so that a rename in it is durable. */
-static int
-syncdir(const char *path)
+int
+wa_syncdir(const char *path)
 {
 	char *dir = wa_strdup(path), *slash = strrchr(dir, '/');
 	int fd, rc;
@@ -126,7 +200,7 @@ wa_rewrite_commit(FILE *fp, char *tmp, const char *path)
 	if (rc < 0)
 		unlink(tmp);
 	else
-		rc = syncdir(path);
+		rc = wa_syncdir(path);
 	free(tmp);
 	return rc;
 }
@@ -144,7 +218,7 @@ wa_lock_current(int *fd, const char *path, int how)
 		    a.st_dev == b.st_dev)
 			return 0;
 		/* renamed over while we waited: the path names a new file */
-		nfd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		nfd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (nfd < 0)
 			return -1;
 		close(*fd);

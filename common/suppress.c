@@ -21,7 +21,7 @@
 static int
 lockfile(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 
 	if (fd >= 0 && wa_lock_current(&fd, path, LOCK_EX) < 0) {
 		close(fd);
@@ -144,8 +144,9 @@ wa_supp_load(const char *path, const char *cc)
 {
 	struct wa_hash *h = wa_hash_new();
 	FILE *fp;
+	int e;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fp = wa_state_read(path)) == NULL) {
 		if (errno == ENOENT)
 			return h;
 		wa_hash_free(h);
@@ -153,6 +154,15 @@ wa_supp_load(const char *path, const char *cc)
 	}
 	each(fp, path, cc, putkey, h, h);
 	fclose(fp);
+	/* without their salt the forgotten numbers would all be let through */
+	if (wa_forget_salt(0) < 0 &&
+	    ((e = errno) != ENOENT || wa_hash_get(h, ANYHASH))) {
+		wa_hash_free(h);
+		wa_die(WA_EXIT_USAGE, "%s/%s: %s; the forgotten numbers of %s "
+		    "need it: restore it from a backup", wa_home(),
+		    wa_statefiles[WA_SF_SALT].name, e == ENOENT ? "missing" :
+		    "not a salt", path);
+	}
 	return h;
 }
 

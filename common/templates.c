@@ -183,7 +183,7 @@ wa_tmpl_load(const char *path, char *err, size_t errsz)
 	json_t *doc;
 	FILE *fp;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fp = wa_state_read(path)) == NULL) {
 		int e = errno;
 
 		wa_seterr(err, errsz, "%s", strerror(e));

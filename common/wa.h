@@ -144,8 +144,15 @@ int wa_csv_col(const struct wa_csvhdr *h, const char *names);
 /* Field I of R with one Shopify apostrophe and surrounding space removed; "" if absent. */
 const char *wa_csv_get(struct wa_rec *r, int i);
 void wa_csv_hdr_free(struct wa_csvhdr *h);
-/* Write one RFC 4180 field (quoted only when needed). */
+/*
+ * Write one RFC 4180 field (quoted only when needed); one starting with =,
+ * +, -, @, tab or CR with a leading ' (OWASP's guard against formulas in
+ * spreadsheets, which wa_csv_get takes off), unless wa_csv_raw (--raw-csv).
+ */
 void wa_csv_putfield(FILE *fp, const char *s, size_t n);
+extern int wa_csv_raw;
+/* S without the ' that wa_csv_putfield put before a cell it guarded. */
+const char *wa_csv_unguard(const char *s);
 
 /* json.c: helpers over jansson */
 /* Dump OBJ compact on one line to FP. */
@@ -284,10 +291,36 @@ json_t *wa_money_json(long long minor, const char *currency);
 /* state.c: WA_HOME and durable files */
 /* $WA_HOME, or ${XDG_STATE_HOME:-$HOME/.local/state}/wa, created 0700. */
 const char *wa_home(void);
+/*
+ * Every file the project keeps in wa_home(): wa-forget erases a person from
+ * each that holds personal data, and warns about any other file it finds
+ * there, so a new state file must be listed here to be written at all.
+ */
+enum { WA_SF_LEDGER, WA_SF_EVENTS, WA_SF_SUPPRESS, WA_SF_SALT,
+	WA_SF_TEMPLATES, WA_SF_JOURNEYS, WA_SF_CUSTOMERS, WA_SF_ORDERS,
+	WA_SF_CONFIG, WA_SF_JLOCK, WA_SF_N };
+enum { WA_SK_JSONL, WA_SK_LIST, WA_SK_JSON, WA_SK_TEXT, WA_SK_SECRET,
+	WA_SK_LOCK };		/* kind */
+enum { WA_PD_NONE, WA_PD_RECORDS, WA_PD_LEDGER, WA_PD_EVENTS,
+	WA_PD_SUPPRESS };	/* personal data, and how wa-forget erases it */
+struct wa_statefile {
+	const char *name;	/* a fnmatch(3) pattern */
+	int kind, personal;
+	const char *writer;
+};
+extern const struct wa_statefile wa_statefiles[WA_SF_N];
+/* wa_home()/the name of state file WHICH (WA_SF_*), allocated. */
+char *wa_home_path(int which);
+/* The state file NAME (a file in wa_home()) is, or NULL. */
+const struct wa_statefile *wa_statefile(const char *name);
+/* fopen(PATH, "r") that does not follow a symbolic link (ELOOP). */
+FILE *wa_state_read(const char *path);
 /* Write all N bytes of BUF to FD (a signal is no error); 0 or -1. */
 int wa_write(int fd, const void *buf, size_t n);
 /* Open a temporary file next to PATH for an atomic rewrite. */
 FILE *wa_rewrite_open(const char *path, char **tmp);
+/* fsync the directory holding PATH, so that a rename in it is durable. */
+int wa_syncdir(const char *path);
 /* fsync, close, and rename TMP over PATH; returns 0 or -1. */
 int wa_rewrite_commit(FILE *fp, char *tmp, const char *path);
 /*
@@ -806,6 +839,15 @@ void wa_expr_caret(FILE *fp, const char *src, int col);
 char *wa_secret(const char *name);
 /* Wipe and free a secret. */
 void wa_secret_free(char *s);
+/*
+ * S with every secret wa_secret read (of 8 characters or more) and every
+ * token-shaped word (EAA and 20 or more letters and digits) as "[token]":
+ * a new string, or NULL when S has none. The Graph API echoes tokens in
+ * some errors; what it says goes through here before we print or log it.
+ */
+char *wa_scrub(const char *s);
+/* Every string in J scrubbed in place. */
+void wa_scrub_json(json_t *j);
 
 /* sig.c: HMAC-SHA256 webhook signatures */
 #define WA_SIGBUF 80
@@ -957,7 +999,6 @@ json_t *wa_api_call(struct wa_api *a, const char *url, json_t *body,
 void wa_api_free(struct wa_api *a);
 
 /* templates.c: the message template cache (see wa-templates(1)) */
-#define WA_TMPL_FILE "templates.json"	/* in wa_home() */
 #define WA_TMPL_STALE (7 * 86400)	/* older caches are warned about */
 struct wa_tmpl {
 	/* strings point into the cache's document */

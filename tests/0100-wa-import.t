@@ -260,9 +260,12 @@ sh "$TOP/scripts/gen-store" -c 500 -o 5000 -s 1 "$TMP/st" >/dev/null
 check_same "a closed pipe on stdout is fatal at once: exit 3, said once" \
 	"3 wa-import: error writing output: Broken pipe" "$(cat "$TMP/rc") $(grep -v 'phone_raw' "$TMP/err")"
 
-check_same "CSV output with --fields" \
-	"$(printf 'id,phone,tags\nshopify:1,+5511912345678,"vip, new"\nshopify:2,+447700900124,')" \
+check_same "CSV output with --fields: a leading + guarded with ' for spreadsheets" \
+	"$(printf "id,phone,tags\nshopify:1,'+5511912345678,\"vip, new\"\nshopify:2,'+447700900124,")" \
 	"$(wa-import -o csv --fields id,phone,tags "$TMP/v1.csv")"
+check_same "--raw-csv: as it is" \
+	"$(printf 'id,phone,tags\nshopify:1,+5511912345678,"vip, new"\nshopify:2,+447700900124,')" \
+	"$(wa-import -o csv --raw-csv --fields id,phone,tags "$TMP/v1.csv")"
 check_status "a missing file is fatal: exit 3" 3 wa-import "$TMP/nope.csv"
 check_status "a bad option is a usage error: exit 2" 2 wa-import -t nonsense "$TMP/v1.csv"
 check_status "a full disk on stdout is fatal: exit 3" 3 sh -c "wa-import '$TMP/v1.csv' >/dev/full"

@@ -1,5 +1,7 @@
 # TAP helpers for the wa-* tests; source it, then call plan N.
 set -u
+# the programs refuse a WA_HOME others can write to: a umask of 002 would make one
+umask 022
 LC_ALL=C.UTF-8
 export LC_ALL
 TOP=$(cd "$(dirname "$0")/.." && pwd)

@@ -51,6 +51,10 @@
  * Their timestamps count from $WA_NOW when it is set, so that a demo with a
  * fixed clock gets webhooks that fit its times.
  *
+ * --echo-token answers every request as Graph does a malformed token: 401,
+ * code 190, the bearer token it got echoed in the message and the details
+ * (the tests check that the wa programs never print it).
+ *
  * --sink FILE makes it a webhook receiver instead: POST /webhook appends
  * {"at","sig","body"} (the raw body as a string) to FILE.
  */
@@ -191,7 +195,7 @@ static long latency_ms, hook_delay = 200, pair_secs;
 static double rate, p5xx, pdrop, p_read = 0.6, p_reply = 0.05;
 static unsigned long long seed = 1;
 static long long maxmsg = -1;
-static int throttle_status = 429, strict, public_ok;
+static int throttle_status = 429, strict, public_ok, echo_token;
 static struct inj *injs;
 static size_t ninjs;
 
@@ -390,6 +394,21 @@ set_5xx(struct req *r, uint64_t n)
 		    "Sorry, something went wrong.</h1><p>We're working on it."
 		    "</p></body></html>\n");
 	}
+}
+
+/* --echo-token: Graph's answer to a token it cannot parse, which repeats it. */
+static void
+set_echo(struct MHD_Connection *c, struct req *r)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	char *m = wa_strjoin("Malformed access token ", "", h && strlen(h) > 7 ?
+	    h + 7 : "");
+
+	set_json(r, 401, json_pack("{s:{s:s,s:s,s:i,s:{s:s}}}", "error",
+	    "message", m, "type", "OAuthException", "code", 190, "error_data",
+	    "details", m));
+	free(m);
 }
 
 /* Graph's answer to a path or method it does not know. */
@@ -1223,6 +1242,10 @@ route(struct MHD_Connection *c, struct req *r, const char *url, const char *meth
 		sink(c, r, url, method);
 		return;
 	}
+	if (echo_token) {
+		set_echo(c, r);
+		return;
+	}
 	if (!authorized(c)) {
 		set_error(r, n, 190, NULL);
 		return;
@@ -1689,7 +1712,7 @@ usage(int status)
 	    "       [--fail-5xx P] [--drop-after-accept P] [--seed N] [--throttle-status 400|429]\n"
 	    "       [--error TO=CODE]... [--async-error TO=CODE]...\n"
 	    "       [--webhook URL [--webhook-delay MS] [--read P] [--reply P] [--reply-text T]]\n"
-	    "       [--public]\n"
+	    "       [--public] [--echo-token]\n"
 	    "   or: %s --sink FILE [-l ADDR:PORT]\n"
 	    "A mock WhatsApp Cloud API: token from WA_TOKEN or WA_TOKEN_FILE, webhooks\n"
 	    "signed with WA_APP_SECRET; prints 'listening on ADDR:PORT' when ready.\n"
@@ -1723,7 +1746,8 @@ usage(int status)
 	    "  --reply-text T         the reply's text (some canned ones)\n"
 	    "  --sink FILE            be a webhook receiver: POST /webhook appends\n"
 	    "                         {\"at\",\"sig\",\"body\"} to FILE\n"
-	    "  --public               allow a non-loopback -l address\n",
+	    "  --public               allow a non-loopback -l address\n"
+	    "  --echo-token           answer 401 with the bearer token in the message\n",
 	    wa_prog, wa_prog);
 	exit(status);
 }
@@ -1734,10 +1758,12 @@ main(int argc, char **argv)
 {
 	enum { O_LAT = 256, O_RATE, O_PAIR, O_MAX, O_5XX, O_DROP, O_SEED,
 		O_THR, O_ERR, O_AERR, O_HOOK, O_HDELAY, O_READ, O_REPLY,
-		O_RTEXT, O_SINK, O_PUBLIC, O_STRICT, O_PHONE, O_VERSION, O_INBOUND };
+		O_RTEXT, O_SINK, O_PUBLIC, O_STRICT, O_PHONE, O_VERSION, O_INBOUND,
+		O_ECHO };
 	static const struct option lopts[] = {
 		{ "async-error", required_argument, NULL, O_AERR },
 		{ "drop-after-accept", required_argument, NULL, O_DROP },
+		{ "echo-token", no_argument, NULL, O_ECHO },
 		{ "error", required_argument, NULL, O_ERR },
 		{ "fail-5xx", required_argument, NULL, O_5XX },
 		{ "help", no_argument, NULL, 'h' },
@@ -1788,6 +1814,7 @@ main(int argc, char **argv)
 		case O_PAIR: pair_secs = optarg ? (long)wa_optnum("--pair-limit", optarg, 1, 86400) : 6; break;
 		case O_PHONE: phone_id = optarg; break;
 		case O_PUBLIC: public_ok = 1; break;
+		case O_ECHO: echo_token = 1; break;
 		case O_RATE: rate = (double)wa_optnum("--rate", optarg, 1, 1000000); break;
 		case O_READ: p_read = prob("--read", optarg); break;
 		case O_REPLY: p_reply = prob("--reply", optarg); break;

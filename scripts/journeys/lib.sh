@@ -52,7 +52,9 @@ if [ -f "$WA_CONFIG" ]; then
 	eval "$_env"
 fi
 
-# Files
+# Files; what is kept under $WA_HOME is listed in common/state.c (wa-forget
+# erases a person from each file there that holds personal data): a new file
+# there goes in that table too.
 : "${CUSTOMERS=$WA_HOME/customers.jsonl}"
 : "${ORDERS=$WA_HOME/orders.jsonl}"
 : "${EVENTS=$WA_HOME/events.jsonl}"

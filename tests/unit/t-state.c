@@ -38,6 +38,7 @@ main(void)
 {
 	char home[128], path[160], *tmp, *sec;
 	struct wa_hash *s;
+	json_t *j;
 	FILE *fp;
 	int fd;
 
@@ -92,6 +93,39 @@ main(void)
 	free(sec);
 	unsetenv("T_SECRET_FILE");
 	ok(wa_secret("T_SECRET") == NULL, "neither: none");
+
+	setenv("T_TOKEN", "my-configured-token", 1);
+	free(wa_secret("T_TOKEN"));
+	setenv("T_SHORT", "x", 1);
+	free(wa_secret("T_SHORT"));
+	sec = wa_scrub("Malformed access token my-configured-token; "
+	    "EAAB0123456789abcdefghij!");
+	is(sec, "Malformed access token [token]; [token]!",
+	    "the token read and one shaped like a token are scrubbed");
+	free(sec);
+	sec = wa_scrub("EAAB0123456789abcdefghijEAA");
+	is(sec, "[token]", "a token runs to its last letter or digit");
+	free(sec);
+	ok(wa_scrub("EAAB0123456789abcdefgh x marks") == NULL,
+	    "EAA and 19 more is no token; a secret under 8 characters is left");
+	j = json_pack("{s:{s:s,s:[s]}}", "error", "message",
+	    "bad my-configured-token", "more", "EAAB0123456789abcdefghij");
+	wa_scrub_json(j);
+	sec = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	is(sec, "{\"error\":{\"message\":\"bad [token]\",\"more\":[\"[token]\"]}}",
+	    "every string of a JSON answer");
+	free(sec);
+	json_decref(j);
+
+	ok(wa_statefile("ledger.jsonl") == &wa_statefiles[WA_SF_LEDGER],
+	    "the ledger is a state file");
+	ok(wa_statefile(".journey-welcome.lock") == &wa_statefiles[WA_SF_JLOCK],
+	    "a journey's lock by its pattern");
+	ok(wa_statefile("notes.txt") == NULL, "another file is none");
+	sec = wa_home_path(WA_SF_JOURNEYS);
+	snprintf(path, sizeof path, "%s/journeys.jsonl", home);
+	is(sec, path, "wa_home_path");
+	free(sec);
 
 	unsetenv("WA_HOME");
 	return done_testing();
