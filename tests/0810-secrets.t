@@ -24,12 +24,12 @@ run() {
 		>"tok/$_nm.out" 2>"tok/$_nm.err"
 	echo $? >"tok/$_nm.rc"
 }
-run send "$TOKEN" wa-send -c t -m hi tok/r.jsonl
+run send "$TOKEN" wa-send -c t -t hello tok/r.jsonl
 run tmpl "$TOKEN" wa-templates sync
 run prof "$TOKEN" wa-profile get
 # a token of another shape is scrubbed because it is the one configured
 OTHER=not-eaa-shaped-$$-secret
-run other "$OTHER" wa-send -c t -m hi tok/r.jsonl
+run other "$OTHER" wa-send -c t -t hello tok/r.jsonl
 check_same "the mock did echo it (sanity)" 1 \
 	"$(curl -s -H "Authorization: Bearer $TOKEN" "$URL/$WA_PHONE_NUMBER_ID" | grep -c "$TOKEN")"
 for p in send tmpl prof other; do
