@@ -645,6 +645,13 @@ int wa_ledger_state(struct wa_ledger *l, const char *key, time_t *at);
  * "until"), or 0 for never.
  */
 time_t wa_ledger_until(struct wa_ledger *l, const char *key);
+/*
+ * The state (and *AT, when it was reached) of the other key of KEY's
+ * campaign whose last attempt or hold-out went to the user of E164 (a
+ * same-user phone key): WA_LEDGER_NONE when there is none.
+ */
+int wa_ledger_owner(struct wa_ledger *l, const char *key, const char *e164,
+    time_t *at);
 /* Messages that may have reached the WhatsApp user of E164 since SINCE. */
 int wa_ledger_recent(struct wa_ledger *l, const char *e164, time_t since);
 /*
