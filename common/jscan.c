@@ -20,6 +20,7 @@ struct scan {
 	const char *p;
 	size_t n, i;
 	int depth;
+	int esc;	/* the last string had an escape */
 	struct key *k;	/* the keys of the objects open, the innermost last */
 	size_t nk, capk;
 	struct key kbuf[NKEYBUF];
@@ -63,6 +64,7 @@ string(struct scan *s)
 	unsigned char c;
 	long u;
 
+	s->esc = 0;
 	for (s->i++; s->i < s->n; s->i++) {
 		c = (unsigned char)s->p[s->i];
 		if (c == '"') {
@@ -73,6 +75,7 @@ string(struct scan *s)
 			return -1;
 		if (c != '\\')
 			continue;
+		s->esc = 1;
 		if (++s->i >= s->n)
 			return -1;
 		c = (unsigned char)s->p[s->i];
@@ -179,7 +182,7 @@ word(struct scan *s, const char *w)
 
 static int value(struct scan *s);
 
-/* Hold the key RAW[FROM..TO) (quotes included) of the innermost object open. */
+/* Hold the key RAW[FROM..TO) (quotes included), just scanned, of the innermost object open. */
 static int
 addkey(struct scan *s, size_t from, size_t to)
 {
@@ -195,7 +198,7 @@ addkey(struct scan *s, size_t from, size_t to)
 			s->k = wa_realloc(s->k, s->capk * sizeof *s->k);
 	}
 	k = &s->k[s->nk];
-	k->owned = memchr(s->p + from, '\\', to - from) != NULL;
+	k->owned = s->esc;
 	k->p = s->p + from + 1;
 	k->len = to - from - 2;
 	if (k->owned) {
@@ -229,30 +232,49 @@ dropkeys(struct scan *s, size_t base)
 			free((void *)s->k[s->nk].p);
 }
 
+/* A cheap hash of key K, for a table of 2 * NKEYBUF slots. */
+static unsigned
+slot(const struct key *k)
+{
+	const unsigned char *p = (const unsigned char *)k->p;
+	unsigned h = (unsigned)k->len * 2654435761u;
+
+	if (k->len > 0)
+		h ^= p[0] * 31u ^ p[k->len - 1] * 131u ^ p[k->len / 2] * 7u;
+	return (h ^ h >> 7) % (2 * NKEYBUF);
+}
+
 /*
  * Close the object whose keys start at BASE: -1 when two of them are the
- * same, agreeing or not, as jansson's JSON_REJECT_DUPLICATES says.
+ * same, agreeing or not, as jansson's JSON_REJECT_DUPLICATES says. A
+ * record's few keys go through a small hash table; many are sorted.
  */
 static int
 endkeys(struct scan *s, size_t base)
 {
+	unsigned char tab[2 * NKEYBUF];
 	struct key *k = s->k + base;
-	size_t i, j, n = s->nk - base;
+	size_t i, n = s->nk - base;
+	unsigned h;
 	int dup = 0;
 
-	if (n > 8) {
+	if (n > NKEYBUF) {
 		qsort(k, n, sizeof *k, keycmp);
 		for (i = 1; i < n && !dup; i++)
 			dup = keycmp(&k[i - 1], &k[i]) == 0;
-	} else
-		for (i = 0; i < n && !dup; i++)
-			for (j = i + 1; j < n && !dup; j++)
-				dup = keycmp(&k[i], &k[j]) == 0;
+	} else if (n > 1) {
+		memset(tab, 0, sizeof tab);
+		for (i = 0; i < n && !dup; i++) {
+			for (h = slot(&k[i]); tab[h] != 0 && !dup;
+			    h = (h + 1) % sizeof tab)
+				dup = keycmp(&k[tab[h] - 1], &k[i]) == 0;
+			tab[h] = (unsigned char)(i + 1);
+		}
+	}
 	dropkeys(s, base);
 	return dup ? -1 : 0;
 }
 
-/* Members or items up to CLOSE; KEYS: an object's members have "key": first. */
 static int
 members(struct scan *s, int close, int keys)
 {
@@ -368,7 +390,7 @@ int
 wa_json_pick(const char *raw, size_t n, const char *const *keys, size_t nkeys,
     json_t *obj, size_t *errat)
 {
-	struct scan s = { raw, n, 0, 1, NULL, 0, NKEYBUF, { { 0 } } };
+	struct scan s = { raw, n, 0, 1, 0, NULL, 0, NKEYBUF, { { 0 } } };
 	size_t k0, k1, v0;
 	int w, rc = -1;
 
