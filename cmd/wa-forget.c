@@ -189,18 +189,24 @@ hashkey(json_t *o, const char *key)
 	}
 }
 
-/* wa-send's dedupe key is CAMPAIGN/ID: the id part, when it is the person's, hashed. */
+/*
+ * wa-send's dedupe key is CAMPAIGN/ID, a number's ID tagged '#' (a text
+ * one's own leading '#' doubled): the id part, when it is the person's,
+ * hashed.
+ */
 static void
 rekey(json_t *o)
 {
-	const char *k = wa_json_str(o, "key"), *p;
+	const char *k = wa_json_str(o, "key"), *p, *id;
 	char h[WA_FORGOTBUF];
 	struct wa_buf b = { 0 };
 
 	for (p = k ? strchr(k, '/') : NULL; p; p = strchr(p + 1, '/')) {
-		if (!wa_hash_get(g.ids, p + 1))
+		id = p + 1;
+		if (!wa_hash_get(g.ids, id) &&
+		    (*id != '#' || !wa_hash_get(g.ids, ++id)))
 			continue;
-		wa_forget_hash(p + 1, h);
+		wa_forget_hash(id, h);
 		wa_buf_add(&b, k, (size_t)(p + 1 - k));
 		wa_buf_adds(&b, h);
 		json_object_set_new(o, "key", json_string(wa_buf_str(&b)));

@@ -44,6 +44,7 @@ static struct {
 	struct wa_tmpl_cache *tmpls;	/* wa-templates' cache, or NULL */
 	int nocheck;
 	struct wa_hash *seen;	/* keys of this run */
+	struct wa_hash *users;	/* same-user phone keys of this run */
 	struct wa_sendq *q;	/* NULL: a dry run */
 	long nsent, nskipped, ndeferred, nfailed, nunknown;
 	long nother;		/* --reply: events that are no message */
@@ -304,6 +305,47 @@ done(const char *key, const char *id, const char *to)
 	return 0;
 }
 
+/*
+ * Has another record of the campaign gone, or is one going, to the user of
+ * TO (another form of the number included)? Its event is out then. A
+ * --reply answers each message, so it is never a duplicate.
+ */
+static int
+duplicate(const char *key, const char *id, const char *to)
+{
+	char pk[WA_PHONE_MAX];
+	time_t at;
+	int st;
+
+	if (g.reply)
+		return 0;
+	wa_phone_key(to, pk);
+	st = wa_ledger_owner(g.ledger, key, to, &at);
+	if (st == WA_LEDGER_SENT && g.every > 0 && at > 0 &&
+	    (long long)(wa_now() - at) >= g.every)
+		st = WA_LEDGER_NONE;
+	if (wa_hash_get(g.users, pk) || st == WA_LEDGER_SENT ||
+	    st == WA_LEDGER_ATTEMPT || st == WA_LEDGER_UNKNOWN ||
+	    st == WA_LEDGER_HELD) {
+		putreason("skipped", id, to, "duplicate_recipient");
+		return 1;
+	}
+	wa_hash_put(g.users, pk, (void *)1);
+	return 0;
+}
+
+/*
+ * The dedupe key CAMPAIGN/ID. A number's id is tagged with '#', and a
+ * string's own leading '#' doubled, so that 6 and "6" are two customers.
+ */
+static char *
+dedupekey(json_t *rec, const char *id)
+{
+	int num = !g.reply && json_is_integer(json_object_get(rec, "id"));
+
+	return wa_strjoin(g.campaign, num || *id == '#' ? "/#" : "/", id);
+}
+
 /* Is the message to TO held back, by --quiet or --cap? Its event is out then. */
 static int
 held(json_t *rec, const char *id, const char *to)
@@ -546,8 +588,9 @@ onrecord(struct wa_rec *r, void *ctx)
 		localfail(r, id, to, err);
 		goto out;
 	}
-	key = wa_strjoin(g.campaign, "/", id);
-	if (!done(key, id, to) && !held(rec, id, to) && !closed(a, id, to)) {
+	key = dedupekey(rec, id);
+	if (!done(key, id, to) && !held(rec, id, to) && !closed(a, id, to) &&
+	    !duplicate(key, id, to)) {
 		wa_hash_put(g.seen, key, (void *)1);
 		if (a->skip)
 			holdout(rec, id, to, key);
@@ -855,6 +898,7 @@ main(int argc, char **argv)
 		loadcheck();
 	loadwindow();
 	g.seen = wa_hash_new();
+	g.users = wa_hash_new();
 	if ((g.supp = wa_supp_load(g.suppath, g.country)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", g.suppath);
 	curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -766,13 +766,33 @@ wa_graph_class(const struct wa_graph_err *e, long http)
 		return WA_GC_RECIPIENT;
 	if (cls != WA_GC_UNKNOWN)
 		return cls;
-	if ((e != NULL && e->transient) || http >= 500 || (none && http == 0))
+	/* A 5xx without Graph's error object is no refusal: wa_graph_outcome. */
+	if ((e != NULL && e->transient) || (!none && http >= 500) ||
+	    (none && http == 0))
 		return WA_GC_TRANSIENT;
 	if (http == 429)
 		return WA_GC_THROTTLE;
 	if (none && http == 401)
 		return WA_GC_ACCOUNT;
 	return WA_GC_UNKNOWN;
+}
+
+int
+wa_graph_outcome(const struct wa_graph_ans *a, int sent)
+{
+	if (a->http == 0)
+		return sent ? WA_OUT_UNKNOWN : WA_OUT_REFUSED;
+	/* A proxy may have rewritten Graph's answer to a message it took. */
+	if (a->http >= 200 && a->http < 300)
+		return a->kind == WA_GRAPH_SENT ? WA_OUT_SENT : WA_OUT_UNKNOWN;
+	/*
+	 * Graph's error object says the message was refused; so does a 3xx or
+	 * 4xx, which no gateway gives for a request it passed on. A 5xx page
+	 * from a load balancer may come after Graph took the message.
+	 */
+	if (a->kind == WA_GRAPH_ERROR || a->http < 500)
+		return WA_OUT_REFUSED;
+	return WA_OUT_UNKNOWN;
 }
 
 const char *

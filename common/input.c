@@ -373,7 +373,8 @@ jsonline(struct wa_input *in, const char *p, size_t n, int islong)
 		return;
 	}
 	/* A bad record is rare: jansson parses it again to say what is wrong. */
-	r.json = json_loadb(p, n, JSON_DECODE_ANY, &err);
+	/* Two readings of one record: {"opt_in":false,"opt_in":true} is no consent. */
+	r.json = json_loadb(p, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
 	if (r.json == NULL) {
 		reject(in, in->lineno, p, n, WA_FMT_JSON, "%d: invalid JSON: %s",
 		    err.column, err.text);

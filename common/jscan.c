@@ -7,11 +7,23 @@
 #include "wa.h"
 
 #define MAXDEPTH 2048	/* jansson's own limit */
+#define NKEYBUF 32	/* keys held without an allocation */
+
+/* A key of an object open, decoded: into the line, or owned if it had escapes. */
+struct key {
+	const char *p;
+	size_t len;
+	int owned;
+};
 
 struct scan {
 	const char *p;
 	size_t n, i;
 	int depth;
+	int esc;	/* the last string had an escape */
+	struct key *k;	/* the keys of the objects open, the innermost last */
+	size_t nk, capk;
+	struct key kbuf[NKEYBUF];
 };
 
 static int number1(struct scan *s, int *real);
@@ -52,6 +64,7 @@ string(struct scan *s)
 	unsigned char c;
 	long u;
 
+	s->esc = 0;
 	for (s->i++; s->i < s->n; s->i++) {
 		c = (unsigned char)s->p[s->i];
 		if (c == '"') {
@@ -62,6 +75,7 @@ string(struct scan *s)
 			return -1;
 		if (c != '\\')
 			continue;
+		s->esc = 1;
 		if (++s->i >= s->n)
 			return -1;
 		c = (unsigned char)s->p[s->i];
@@ -168,10 +182,104 @@ word(struct scan *s, const char *w)
 
 static int value(struct scan *s);
 
-/* Members or items up to CLOSE; KEYS: an object's members have "key": first. */
+/* Hold the key RAW[FROM..TO) (quotes included), just scanned, of the innermost object open. */
+static int
+addkey(struct scan *s, size_t from, size_t to)
+{
+	struct key *k;
+	json_t *v;
+
+	if (s->nk == s->capk) {
+		s->capk *= 2;
+		if (s->k == s->kbuf) {
+			s->k = wa_malloc(s->capk * sizeof *s->k);
+			memcpy(s->k, s->kbuf, sizeof s->kbuf);
+		} else
+			s->k = wa_realloc(s->k, s->capk * sizeof *s->k);
+	}
+	k = &s->k[s->nk];
+	k->owned = s->esc;
+	k->p = s->p + from + 1;
+	k->len = to - from - 2;
+	if (k->owned) {
+		/* "\u0061" is "a": rare enough to decode properly */
+		if ((v = json_loadb(s->p + from, to - from, JSON_DECODE_ANY,
+		    NULL)) == NULL)
+			return -1;
+		k->len = json_string_length(v);
+		k->p = wa_strndup(json_string_value(v), k->len);
+		json_decref(v);
+	}
+	s->nk++;
+	return 0;
+}
+
+static int
+keycmp(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return memcmp(x->p, y->p, x->len);
+}
+
+static void
+dropkeys(struct scan *s, size_t base)
+{
+	while (s->nk > base)
+		if (s->k[--s->nk].owned)
+			free((void *)s->k[s->nk].p);
+}
+
+/* A cheap hash of key K, for a table of 2 * NKEYBUF slots. */
+static unsigned
+slot(const struct key *k)
+{
+	const unsigned char *p = (const unsigned char *)k->p;
+	unsigned h = (unsigned)k->len * 2654435761u;
+
+	if (k->len > 0)
+		h ^= p[0] * 31u ^ p[k->len - 1] * 131u ^ p[k->len / 2] * 7u;
+	return (h ^ h >> 7) % (2 * NKEYBUF);
+}
+
+/*
+ * Close the object whose keys start at BASE: -1 when two of them are the
+ * same, agreeing or not, as jansson's JSON_REJECT_DUPLICATES says. A
+ * record's few keys go through a small hash table; many are sorted.
+ */
+static int
+endkeys(struct scan *s, size_t base)
+{
+	unsigned char tab[2 * NKEYBUF];
+	struct key *k = s->k + base;
+	size_t i, n = s->nk - base;
+	unsigned h;
+	int dup = 0;
+
+	if (n > NKEYBUF) {
+		qsort(k, n, sizeof *k, keycmp);
+		for (i = 1; i < n && !dup; i++)
+			dup = keycmp(&k[i - 1], &k[i]) == 0;
+	} else if (n > 1) {
+		memset(tab, 0, sizeof tab);
+		for (i = 0; i < n && !dup; i++) {
+			for (h = slot(&k[i]); tab[h] != 0 && !dup;
+			    h = (h + 1) % sizeof tab)
+				dup = keycmp(&k[tab[h] - 1], &k[i]) == 0;
+			tab[h] = (unsigned char)(i + 1);
+		}
+	}
+	dropkeys(s, base);
+	return dup ? -1 : 0;
+}
+
 static int
 members(struct scan *s, int close, int keys)
 {
+	size_t base = s->nk, k0;
+
 	if (++s->depth > MAXDEPTH)
 		return -1;
 	s->i++;
@@ -183,7 +291,9 @@ members(struct scan *s, int close, int keys)
 	}
 	for (;;) {
 		if (keys) {
-			if (s->i >= s->n || s->p[s->i] != '"' || string(s) < 0)
+			k0 = s->i;
+			if (s->i >= s->n || s->p[s->i] != '"' || string(s) < 0 ||
+			    addkey(s, k0, s->i) < 0)
 				return -1;
 			ws(s);
 			if (s->i >= s->n || s->p[s->i] != ':')
@@ -202,7 +312,7 @@ members(struct scan *s, int close, int keys)
 		if (s->i < s->n && s->p[s->i] == close) {
 			s->i++;
 			s->depth--;
-			return 0;
+			return keys ? endkeys(s, base) : 0;
 		}
 		return -1;
 	}
@@ -280,10 +390,11 @@ int
 wa_json_pick(const char *raw, size_t n, const char *const *keys, size_t nkeys,
     json_t *obj, size_t *errat)
 {
-	struct scan s = { raw, n, 0, 1 };
+	struct scan s = { raw, n, 0, 1, 0, NULL, 0, NKEYBUF, { { 0 } } };
 	size_t k0, k1, v0;
-	int w;
+	int w, rc = -1;
 
+	s.k = s.kbuf;
 	json_object_clear(obj);
 	ws(&s);
 	if (s.i >= n || raw[s.i] != '{')
@@ -292,7 +403,7 @@ wa_json_pick(const char *raw, size_t n, const char *const *keys, size_t nkeys,
 	ws(&s);
 	while (s.i < n && raw[s.i] != '}') {
 		k0 = s.i;
-		if (raw[s.i] != '"' || string(&s) < 0)
+		if (raw[s.i] != '"' || string(&s) < 0 || addkey(&s, k0, s.i) < 0)
 			goto bad;
 		k1 = s.i;
 		ws(&s);
@@ -316,13 +427,16 @@ wa_json_pick(const char *raw, size_t n, const char *const *keys, size_t nkeys,
 		} else if (s.i >= n || raw[s.i] != '}')
 			goto bad;
 	}
-	if (s.i >= n)
-		goto bad;
-	s.i++;
-	ws(&s);
-	if (s.i == n)
-		return 0;
+	if (s.i < n && endkeys(&s, 0) == 0) {
+		s.i++;
+		ws(&s);
+		rc = s.i == n ? 0 : -1;
+	}
 bad:
-	*errat = s.i;
-	return -1;
+	if (rc < 0)
+		*errat = s.i;
+	dropkeys(&s, 0);
+	if (s.k != s.kbuf)
+		free(s.k);
+	return rc;
 }

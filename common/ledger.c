@@ -29,6 +29,9 @@ struct wa_ledger {
 	char *path;
 	struct wa_hash *keys;	/* dedupe key -> struct keystate */
 	struct wa_hash *recips;	/* same-user phone key -> struct times */
+	struct wa_hash *owners;	/* campaign/phone key -> the struct keystate of
+				   the key last attempted or held out to that user */
+	struct wa_buf scratch;
 	struct wa_buf pending;	/* entries added since the last flush */
 	long entries, bad;
 	long open;		/* keys in ATTEMPT or UNKNOWN state */
@@ -76,6 +79,22 @@ addtime(struct wa_ledger *l, const char *to, time_t at)
 	ts->t[ts->n++] = at;
 }
 
+/* The key of OWNERS for the user of TO in KEY's campaign, in l->scratch; NULL: none. */
+static const char *
+ownerkey(struct wa_ledger *l, const char *key, const char *to)
+{
+	const char *slash = strchr(key, '/');
+	char pk[WA_PHONE_MAX];
+
+	if (slash == NULL || to == NULL || *to == '\0')
+		return NULL;
+	wa_phone_key(to, pk);
+	wa_buf_reset(&l->scratch);
+	wa_buf_add(&l->scratch, key, (size_t)(slash + 1 - key));
+	wa_buf_adds(&l->scratch, pk);
+	return wa_buf_str(&l->scratch);
+}
+
 /* Take one entry into the in-memory state; -1 when it is not a ledger entry. */
 static int
 take(struct wa_ledger *l, json_t *e)
@@ -101,6 +120,10 @@ take(struct wa_ledger *l, json_t *e)
 		snprintf(k->to, sizeof k->to, "%s", to);
 		addtime(l, to, t);
 	}
+	/* One message per user and campaign, whatever the records' ids. */
+	if ((state == WA_LEDGER_ATTEMPT || state == WA_LEDGER_HELD) &&
+	    ownerkey(l, key, to) != NULL)
+		wa_hash_put(l->owners, wa_buf_str(&l->scratch), k);
 	if (state == WA_LEDGER_FAILED && until)
 		wa_time_parse(until, WA_DATES_ANY, &u);
 	l->open += isopen(state) - isopen(k->state);
@@ -184,6 +207,7 @@ wa_ledger_open(const char *path, int wait)
 		goto fail;
 	l->keys = wa_hash_new();
 	l->recips = wa_hash_new();
+	l->owners = wa_hash_new();
 	if (load(l) < 0)
 		goto fail;
 	return l;
@@ -202,6 +226,21 @@ wa_ledger_state(struct wa_ledger *l, const char *key, time_t *at)
 	if (at)
 		*at = k ? k->at : 0;
 	return k ? k->state : WA_LEDGER_NONE;
+}
+
+int
+wa_ledger_owner(struct wa_ledger *l, const char *key, const char *e164,
+    time_t *at)
+{
+	const char *ok = ownerkey(l, key, e164);
+	struct keystate *k = ok ? wa_hash_get(l->owners, ok) : NULL;
+
+	if (k == NULL || k == wa_hash_get(l->keys, key)) {
+		*at = 0;
+		return WA_LEDGER_NONE;
+	}
+	*at = k->at;
+	return k->state;
 }
 
 time_t
@@ -425,6 +464,7 @@ wa_ledger_read(const char *path)
 	l->readonly = 1;
 	l->keys = wa_hash_new();
 	l->recips = wa_hash_new();
+	l->owners = wa_hash_new();
 	if ((l->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
 		if (errno == ENOENT)
 			return l;	/* no ledger yet: nothing was sent */
@@ -460,6 +500,8 @@ wa_ledger_close(struct wa_ledger *l)
 		return;
 	wa_hash_free_with(l->keys, free);
 	wa_hash_free_with(l->recips, freetimes);
+	wa_hash_free(l->owners);
+	wa_buf_free(&l->scratch);
 	if (l->fd >= 0)
 		close(l->fd);
 	wa_buf_free(&l->pending);

@@ -343,7 +343,7 @@ retry(struct wa_sendq *q, struct job *j, double wait, const char *title,
 	return 1;
 }
 
-/* The request went out and no answer came: it may have been sent. */
+/* The answer does not say that the message was refused: it may have been sent. */
 static void
 unknown(struct wa_sendq *q, struct job *j, const char *why)
 {
@@ -470,21 +470,24 @@ onanswer(struct wa_http_res *res, void *arg)
 	struct wa_graph_ans a;
 
 	unfly(q, j);
-	if (res->status == 0 && res->sent) {
-		unknown(q, j, res->error ? res->error : "no answer");
-		job_free(j);
-		return;
-	}
 	wa_graph_answer(&a, res->status, res->body, res->len);
-	/* Never sent: libcurl says why (a refused connection, a bad certificate). */
-	if (res->status == 0 && res->error)
-		a.err.title = res->error;
-	if (a.kind == WA_GRAPH_SENT) {
+	/* No answer: libcurl says why (a refused connection, a timeout). */
+	if (res->status == 0)
+		a.err.title = res->error ? res->error : "no answer";
+	switch (wa_graph_outcome(&a, res->sent)) {
+	case WA_OUT_SENT:
 		sent(q, j, a.wamid);
 		job_free(j);
-	} else if (refused(q, j, &a, wa_graph_class(a.kind == WA_GRAPH_ERROR ?
-	    &a.err : NULL, res->status)))
+		break;
+	case WA_OUT_UNKNOWN:
+		unknown(q, j, a.err.title);
 		job_free(j);
+		break;
+	default:
+		if (refused(q, j, &a, wa_graph_class(a.kind == WA_GRAPH_ERROR ?
+		    &a.err : NULL, res->status)))
+			job_free(j);
+	}
 	wa_graph_ans_free(&a);
 }
 

@@ -532,6 +532,16 @@ enum {
  * outcome). The code decides; the HTTP status only when it is unknown.
  */
 int wa_graph_class(const struct wa_graph_err *e, long http);
+enum { WA_OUT_SENT, WA_OUT_REFUSED, WA_OUT_UNKNOWN };
+/*
+ * What answer A says of a message, SENT being wa_http_res's: SENT only for
+ * a 2xx with messages[0].id; REFUSED (then wa_graph_class says what to do)
+ * for Graph's error object, any 3xx or 4xx, or no answer to a request
+ * whose body never all went; UNKNOWN for every other 2xx, a 5xx without
+ * the error object, or no answer after the body went. An UNKNOWN message
+ * may have been taken, so it is never sent again on its own.
+ */
+int wa_graph_outcome(const struct wa_graph_ans *a, int sent);
 const char *wa_graph_classname(int cls);
 /* Does CODE mean the recipient opted out (131050): add to suppress.txt? */
 int wa_graph_suppress(long long code);
@@ -674,6 +684,13 @@ int wa_ledger_state(struct wa_ledger *l, const char *key, time_t *at);
  * "until"), or 0 for never.
  */
 time_t wa_ledger_until(struct wa_ledger *l, const char *key);
+/*
+ * The state (and *AT, when it was reached) of the other key of KEY's
+ * campaign whose last attempt or hold-out went to the user of E164 (a
+ * same-user phone key): WA_LEDGER_NONE when there is none.
+ */
+int wa_ledger_owner(struct wa_ledger *l, const char *key, const char *e164,
+    time_t *at);
 /* Messages that may have reached the WhatsApp user of E164 since SINCE. */
 int wa_ledger_recent(struct wa_ledger *l, const char *e164, time_t since);
 /*

@@ -109,15 +109,13 @@ ws "$URL" -c txt -m 'Hi {{first_name}}, your order shipped.' "$TMP/h.jsonl" >"$T
 check_same "-m: a text message to one who wrote an hour ago, filled" "sent Hi Ann, your order shipped." \
 	"$(ev "$TMP/m1" h1) $(jq -r 'select(.key == "txt/h1") | .text' "$TMP/log.jsonl")"
 
-# A pair limit: the same user twice is retried after a wait
-cat >"$TMP/pair.jsonl" <<'EOF'
-{"id":"p1","phone":"+447700900071","opt_in":true}
-{"id":"p2","phone":"+447700900071","opt_in":true}
-EOF
-start pair --pair-limit=1 -o "$TMP/pair.log"
+# A pair limit: the same user twice in a row (one message a campaign) is retried after a wait
+echo '{"id":"p1","phone":"+447700900071","opt_in":true}' >"$TMP/pair.jsonl"
+start pair --pair-limit=2 -o "$TMP/pair.log"
 ws "$URL" -c pair -t hello "$TMP/pair.jsonl" >"$TMP/p1" 2>>"$TMP/stderr"
-check_same "--pair-limit: both are sent, the second after a wait" "0 sent sent 2" \
-	"$? $(ev "$TMP/p1" p1) $(ev "$TMP/p1" p2) $(lines "$TMP/pair.log")"
+ws "$URL" -c pair2 -t hello "$TMP/pair.jsonl" >"$TMP/p2" 2>>"$TMP/stderr"
+check_same "--pair-limit: both are sent, the second after a wait" "0 sent sent 2 pair_limit" \
+	"$? $(ev "$TMP/p1" p1) $(ev "$TMP/p2" p1) $(lines "$TMP/pair.log") $(jq -r 'select(.key == "pair2/p1" and .event == "failed") | .error.class' "$WA_HOME/ledger.jsonl" | head -1)"
 URL=$MAIN
 
 # Usage and configuration

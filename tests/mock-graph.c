@@ -36,6 +36,10 @@
  *   --pair-limit[=S]      a message to the same wa_id within S (6) s: 131056
  *   --drop-after-accept P the message is logged as accepted, then the
  *                         connection is closed with no answer
+ *   --odd-after-accept P  logged as accepted, then answered 200 with a body
+ *                         that is not the success shape ({"message_id"})
+ *   --504-after-accept P  logged as accepted, then answered 504 with an
+ *                         HTML page, as a gateway that timed out does
  *   --latency MS          added to every answer; connections are suspended,
  *                         not threads, so many slow requests run at once
  * Throttling codes (4, 80007, 130429, 131056) answer HTTP --throttle-status
@@ -90,7 +94,7 @@
 #define DISPLAY "15550783881"
 #define TH (-1)			/* HTTP status: the --throttle-status */
 
-enum { S_5XX = 1, S_DROP, S_READ, S_REPLY, S_TEXT, S_TRACE };
+enum { S_5XX = 1, S_DROP, S_READ, S_REPLY, S_TEXT, S_TRACE, S_HIDE };
 enum { EV_SENT, EV_DELIVERED, EV_READ, EV_REPLY, EV_FAILED };
 
 struct req {
@@ -192,7 +196,7 @@ static const char *listen_at = "127.0.0.1:0", *logpath, *tplpath, *sinkpath;
 static const char *hook_url, *phone_id = "106540352242922", *reply_text;
 static const char *inpath;	/* --inbound: a wa-hook spool of who wrote */
 static long latency_ms, hook_delay = 200, pair_secs;
-static double rate, p5xx, pdrop, p_read = 0.6, p_reply = 0.05;
+static double rate, p5xx, pdrop, p_read = 0.6, p_reply = 0.05, podd, p504;
 static unsigned long long seed = 1;
 static long long maxmsg = -1;
 static int throttle_status = 429, strict, public_ok, echo_token;
@@ -931,6 +935,23 @@ schedule(struct msg *m, const char *wamid, const char *pnid, uint64_t n, int asy
 	pthread_mutex_unlock(&hq.mu);
 }
 
+/* --odd-after-accept, --504-after-accept: an answer that hides the acceptance. */
+static void
+hide_accept(struct req *r, uint64_t rn, const char *wamid)
+{
+	double c = chance(rn, S_HIDE);
+
+	if (c >= podd + p504)
+		return;
+	free(r->out);
+	if (c < podd)
+		set_json(r, 200, json_pack("{s:s}", "message_id", wamid));
+	else
+		set_text(r, 504, "text/html", "<html><head><title>504 Gateway "
+		    "Time-out</title></head><body><center><h1>504 Gateway "
+		    "Time-out</h1></center></body></html>\n");
+}
+
 static void
 post_messages(struct req *r, uint64_t rn, const char *pnid)
 {
@@ -969,6 +990,7 @@ post_messages(struct req *r, uint64_t rn, const char *pnid)
 		    "messaging_product", "whatsapp", "contacts", "input", m.to,
 		    "wa_id", m.wa_id, "messages", "id", wamid));
 		r->drop = pdrop > 0 && chance(rn, S_DROP) < pdrop;
+		hide_accept(r, rn, wamid);
 	}
 	json_decref(m.params);
 	json_decref(m.buttons);
@@ -1709,7 +1731,8 @@ usage(int status)
 	    "usage: %s [-l ADDR:PORT] [-o LOG] [-T TEMPLATES] [--strict] [--phone-id ID]\n"
 	    "       [--inbound EVENTS]\n"
 	    "       [--latency MS] [--rate N] [--pair-limit[=S]] [--max N]\n"
-	    "       [--fail-5xx P] [--drop-after-accept P] [--seed N] [--throttle-status 400|429]\n"
+	    "       [--fail-5xx P] [--drop-after-accept P] [--odd-after-accept P]\n"
+	    "       [--504-after-accept P] [--seed N] [--throttle-status 400|429]\n"
 	    "       [--error TO=CODE]... [--async-error TO=CODE]...\n"
 	    "       [--webhook URL [--webhook-delay MS] [--read P] [--reply P] [--reply-text T]]\n"
 	    "       [--public] [--echo-token]\n"
@@ -1735,6 +1758,9 @@ usage(int status)
 	    "  --max N                after N accepted messages: 131048\n"
 	    "  --fail-5xx P           a fraction P of requests get a 500, 502 or 503\n"
 	    "  --drop-after-accept P  a fraction P of accepted messages get no answer\n"
+	    "  --odd-after-accept P   a fraction P of accepted messages get a 200 whose\n"
+	    "                         body is {\"message_id\":WAMID}, not the success shape\n"
+	    "  --504-after-accept P   a fraction P of accepted messages get a 504 HTML page\n"
 	    "  --seed N               for the random choices (1)\n"
 	    "  --throttle-status N    HTTP status of 4, 80007, 130429, 131056 (429)\n"
 	    "  --error TO=CODE        always answer CODE for TO ('*': everyone)\n"
@@ -1759,8 +1785,9 @@ main(int argc, char **argv)
 	enum { O_LAT = 256, O_RATE, O_PAIR, O_MAX, O_5XX, O_DROP, O_SEED,
 		O_THR, O_ERR, O_AERR, O_HOOK, O_HDELAY, O_READ, O_REPLY,
 		O_RTEXT, O_SINK, O_PUBLIC, O_STRICT, O_PHONE, O_VERSION, O_INBOUND,
-		O_ECHO };
+		O_ECHO, O_ODD, O_504 };
 	static const struct option lopts[] = {
+		{ "504-after-accept", required_argument, NULL, O_504 },
 		{ "async-error", required_argument, NULL, O_AERR },
 		{ "drop-after-accept", required_argument, NULL, O_DROP },
 		{ "echo-token", no_argument, NULL, O_ECHO },
@@ -1770,6 +1797,7 @@ main(int argc, char **argv)
 		{ "inbound", required_argument, NULL, O_INBOUND },
 		{ "latency", required_argument, NULL, O_LAT },
 		{ "max", required_argument, NULL, O_MAX },
+		{ "odd-after-accept", required_argument, NULL, O_ODD },
 		{ "pair-limit", optional_argument, NULL, O_PAIR },
 		{ "phone-id", required_argument, NULL, O_PHONE },
 		{ "public", no_argument, NULL, O_PUBLIC },
@@ -1807,6 +1835,8 @@ main(int argc, char **argv)
 		case 'T': tplpath = optarg; break;
 		case O_AERR: add_inj("--async-error", optarg, 1); break;
 		case O_DROP: pdrop = prob("--drop-after-accept", optarg); break;
+		case O_ODD: podd = prob("--odd-after-accept", optarg); break;
+		case O_504: p504 = prob("--504-after-accept", optarg); break;
 		case O_ERR: add_inj("--error", optarg, 0); break;
 		case O_5XX: p5xx = prob("--fail-5xx", optarg); break;
 		case O_LAT: latency_ms = (long)wa_optnum("--latency", optarg, 0, 600000); break;
@@ -1836,6 +1866,8 @@ main(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage(WA_EXIT_USAGE);
+	if (podd + p504 > 1)
+		wa_die(WA_EXIT_USAGE, "--odd-after-accept and --504-after-accept add up to over 1");
 	if (sinkpath && (logpath || hook_url))
 		wa_die(WA_EXIT_USAGE, "--sink cannot go with -o or --webhook");
 	if (!sinkpath && (token = wa_secret("WA_TOKEN")) == NULL)

@@ -1169,8 +1169,35 @@ test_answers(void)
 	    "<body>nginx</body></html>"), WA_GRAPH_GARBAGE, "HTML 502");
 	is(a.err.title, "no JSON answer (HTTP 502)",
 	    "HTML 502: no JSON answer");
-	is(wa_graph_classname(wa_graph_class(&a.err, a.http)), "transient",
-	    "HTML 502 is transient");
+	isnum(wa_graph_outcome(&a, 1), WA_OUT_UNKNOWN,
+	    "HTML 502: it may have been taken, unknown");
+	wa_graph_ans_free(&a);
+	answer(&a, 504, "<html><body><h1>504 Gateway Time-out</h1></body></html>");
+	isnum(wa_graph_outcome(&a, 1), WA_OUT_UNKNOWN, "HTML 504: unknown");
+	wa_graph_ans_free(&a);
+	answer(&a, 200, "{\"message_id\":\"wamid.X\"}");
+	isnum(wa_graph_outcome(&a, 1), WA_OUT_UNKNOWN,
+	    "a 200 with message_id, not messages[0].id: unknown");
+	wa_graph_ans_free(&a);
+	answer(&a, 200, "{\"error\":{\"code\":131000,\"message\":\"x\"}}");
+	isnum(wa_graph_outcome(&a, 1), WA_OUT_UNKNOWN,
+	    "a 200 with an error object: unknown");
+	wa_graph_ans_free(&a);
+	answer(&a, 200, "{\"messages\":[{\"id\":\"wamid.Y\"}]}");
+	isnum(wa_graph_outcome(&a, 1), WA_OUT_SENT, "a 200 with messages[0].id: sent");
+	wa_graph_ans_free(&a);
+	answer(&a, 500, "{\"error\":{\"code\":131000,\"message\":\"x\"}}");
+	isnum(wa_graph_outcome(&a, 1), WA_OUT_REFUSED,
+	    "a 500 with Graph's error object: refused");
+	wa_graph_ans_free(&a);
+	answer(&a, 429, "");
+	isnum(wa_graph_outcome(&a, 1), WA_OUT_REFUSED, "an empty 429: refused");
+	wa_graph_ans_free(&a);
+	answer(&a, 0, NULL);
+	isnum(wa_graph_outcome(&a, 0), WA_OUT_REFUSED,
+	    "no answer, the body never all went: refused, safe to retry");
+	isnum(wa_graph_outcome(&a, 1), WA_OUT_UNKNOWN,
+	    "no answer after the body went: unknown");
 	wa_graph_ans_free(&a);
 	isnum(answer(&a, 503, ""), WA_GRAPH_GARBAGE, "empty 503");
 	is(a.what, "no JSON answer (HTTP 503)", "empty body: no JSON answer");
@@ -1281,8 +1308,8 @@ test_classes(void)
 	    "a known code wins over a 5xx");
 	is(wa_graph_classname(wa_graph_class(NULL, 0)), "transient",
 	    "network error before the request was sent is transient");
-	is(wa_graph_classname(wa_graph_class(NULL, 504)), "transient",
-	    "5xx without a body is transient");
+	is(wa_graph_classname(wa_graph_class(NULL, 504)), "unknown",
+	    "5xx without a body is no transient refusal");
 	is(wa_graph_classname(wa_graph_class(NULL, 401)), "account",
 	    "401 without a body is account");
 	is(wa_graph_classname(wa_graph_class(NULL, 404)), "unknown",

@@ -48,7 +48,30 @@ main(void)
 	is(pick(" { \"tz\" : \"Asia/Dhaka\" , \"x\" : [ 1 , { } , [ ] , null , true , false , -0.5e+3 ] } \r\n"),
 	    "{\"tz\":\"Asia/Dhaka\"}", "white space everywhere, every kind of value");
 	is(pick("{\"t\\u0061gs\":[\"esc\"]}"), "{\"tags\":[\"esc\"]}", "a key written with escapes");
-	is(pick("{\"spent\":1,\"spent\":2}"), "{\"spent\":2}", "the last of duplicate keys, as jansson");
+	ok(strncmp(pick("{\"spent\":1,\"spent\":2}"), "ERR@", 4) == 0,
+	    "duplicate keys that disagree are refused, as jansson's JSON_REJECT_DUPLICATES");
+	ok(strncmp(pick("{\"opt_in\":false,\"x\":1,\"opt_in\":true}"), "ERR@", 4) == 0,
+	    "a key not asked for too");
+	ok(strncmp(pick("{\"a\":1,\"a\":1}"), "ERR@", 4) == 0,
+	    "duplicate keys that agree are refused as well");
+	ok(strncmp(pick("{\"t\\u0061gs\":1,\"tags\":1}"), "ERR@", 4) == 0,
+	    "a duplicate written with escapes");
+	ok(strncmp(pick("{\"x\":[{\"b\":1,\"c\":2,\"b\":3}]}"), "ERR@", 4) == 0,
+	    "a duplicate in a nested object");
+	is(pick("{\"x\":{\"a\":1},\"y\":{\"a\":1},\"tz\":\"UTC\"}"), "{\"tz\":\"UTC\"}",
+	    "one key in two objects is no duplicate");
+	{
+		char big[4096], *p = big;
+		int k;
+
+		p += sprintf(p, "{");
+		for (k = 0; k < 100; k++)
+			p += sprintf(p, "\"k%d\":{\"a\":%d},", k, k);
+		sprintf(p, "\"tz\":\"UTC\"}");
+		is(pick(big), "{\"tz\":\"UTC\"}", "101 distinct keys");
+		memcpy(strstr(big, "\"k99\""), "\"k10\"", 5);
+		ok(strncmp(pick(big), "ERR@", 4) == 0, "and one of them twice");
+	}
 	is(pick("{\"note\":\"a \\\"}\\\" b\",\"tz\":\"UTC\"}"), "{\"tz\":\"UTC\"}",
 	    "braces and quotes inside strings");
 	is(pick("{\"a\":\"\\u00e9\\n\\/\"}"), "{}", "valid escapes");

@@ -109,6 +109,19 @@ main(void)
 	    "caps see Brazil's number without the 9th digit as the same user");
 	isnum(wa_ledger_recent(l, "+5511987654321", t("2026-11-02T00:00:00Z")), 0,
 	    "outside the window it does not count");
+	{
+		time_t at;
+
+		isnum(wa_ledger_owner(l, "c1/other", "+5511987654321", &at),
+		    WA_LEDGER_SENT, "another key to the same user of the campaign: its state");
+		ok(at == t("2026-11-01T10:00:01Z"), "and when it was reached");
+		isnum(wa_ledger_owner(l, "c1/shopify:1", "+5511987654321", &at),
+		    WA_LEDGER_NONE, "the key itself is no other");
+		isnum(wa_ledger_owner(l, "c9/other", "+5511987654321", &at),
+		    WA_LEDGER_NONE, "another campaign's is none");
+		isnum(wa_ledger_owner(l, "c1/other", "+447700900999", &at),
+		    WA_LEDGER_NONE, "another user's is none");
+	}
 	add(l, "attempt", "c2/shopify:2", "+447700900123", "2026-11-05T10:00:00Z");
 	e = entry("failed", "c2/shopify:2", NULL, "2026-11-05T10:00:01Z");
 	json_object_set_new(e, "retry", json_true());
