@@ -30,7 +30,7 @@ WA_TOKEN=$TOKEN start_mock odd --odd-after-accept 0.33 --504-after-accept 0.33 -
 	--seed 5 --webhook "$HOOK" --webhook-delay 10 --read 0 --reply 0 -o "$TMP/mock.log" ||
 	{ echo "Bail out! bin/mock-graph did not start"; exit 1; }
 export WA_API_URL=http://127.0.0.1:$PORT/v21.0
-ws() { WA_TOKEN=$TOKEN wa-send -c once -m hi --rate 1000 "$@"; }
+ws() { WA_TOKEN=$TOKEN wa-send -c once -t hello --rate 1000 "$@"; }
 
 ws "$TMP/c.jsonl" >"$TMP/o1" 2>"$TMP/e1"
 check_same "1,000 records: exit 1, one event each" "1 1000" "$? $(lines "$TMP/o1")"

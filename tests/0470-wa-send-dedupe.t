@@ -15,7 +15,7 @@ mkdir -p "$WA_HOME"
 WA_TOKEN=$TOKEN start_mock m -o "$TMP/log.jsonl" ||
 	{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
 export WA_API_URL=http://127.0.0.1:$PORT/v21.0
-ws() { WA_TOKEN=$TOKEN wa-send -m hi "$@"; }
+ws() { WA_TOKEN=$TOKEN wa-send -t hello "$@"; }
 # evs FILE ID...: the event of each record ID, with its reason (answers come in any order)
 evs() { _f=$1; shift; for _i; do ev "$_f" "$_i"; done | paste -sd'|' -; }
 
