@@ -1,5 +1,6 @@
 #!/bin/sh
-# wa-hook: signatures, the real webhook fixtures, dedupe across restarts, STOP words, Shopify, crashes.
+# wa-hook: signatures, every webhook shape (tests/fixtures/webhooks, and the real ones
+# in ../shared/fixtures/webhooks when there), dedupe across restarts, STOP words, Shopify, crashes.
 . "$(dirname "$0")/lib.sh"
 
 # Made up for the test; never real secrets.
@@ -94,48 +95,112 @@ check_same "signed but not JSON: 400" 400 "$(post "$TMP/nj")"
 got=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "http://127.0.0.1:$HPORT/webhook")
 check_same "PUT: 405" 405 "$got"
 
-# --- the real webhook bodies
-ok=0
-for f in "$WEBHOOKS"/*.json; do
-	[ "$(post "$f")" = 200 ] && ok=$((ok + 1))
-done
-check_same "all 40 real bodies are taken" 40 "$ok"
-# Every status (wamid, status) and message wamid in the fixtures, by jq, once.
-jq -r '.entry[].changes[] | select(.field == "messages") | .value |
-	((.statuses // [])[] | "status \(.id) \(.status)"),
-	((.messages // [])[] | "message \(.id)")' "$WEBHOOKS"/*.json | sort -u >"$TMP/want"
-jq -r 'select(.event == "status") | "status \(.wamid) \(.status)"' "$SP" | sort >"$TMP/got.s"
-jq -r 'select(.event == "message") | "message \(.wamid)"' "$SP" | sort >"$TMP/got.m"
-sort "$TMP/got.s" "$TMP/got.m" >"$TMP/got"
-check_file "every status and message reaches the spool once" "$TMP/got" <"$TMP/want"
-check_same "the marketing preference stop is two opt-outs" 2 \
-	"$(jq -c 'select(.event == "opt_out" and .via == "preferences")' "$SP" | wc -l | tr -d ' ')"
-grep -qx '+16505551234' "$SUPP"
+# --- the webhook bodies: this project's own shapes (tests/fixtures/webhooks)
+# always, the collected real ones (../shared/fixtures/webhooks) when there
+DIRS=$FIX/webhooks
+[ -d "$WEBHOOKS" ] && DIRS="$DIRS $WEBHOOKS"
+# bodies DIR...: POST every body in each DIR; prints "TAKEN of ALL"
+bodies() {
+	_ok=0 _all=0
+	for _d; do
+		for _f in "$_d"/*.json; do
+			_all=$((_all + 1))
+			[ "$(post "$_f")" = 200 ] && _ok=$((_ok + 1))
+		done
+	done
+	echo "$_ok of $_all"
+}
+# seen DIR PART: every status (wamid, status) and message wamid of DIR's bodies,
+# by jq, reached PART (the spool lines they added) once
+seen() {
+	jq -r '.entry[].changes[] | select(.field == "messages") | .value |
+		((.statuses // [])[] | "status \(.id) \(.status)"),
+		((.messages // [])[] | "message \(.id)")' "$1"/*.json | sort -u >"$TMP/want"
+	jq -r 'select(.event == "status") | "status \(.wamid) \(.status)"' "$2" | sort >"$TMP/got.s"
+	jq -r 'select(.event == "message") | "message \(.wamid)"' "$2" | sort >"$TMP/got.m"
+	sort "$TMP/got.s" "$TMP/got.m" >"$TMP/got"
+	check_file "every status and message reaches the spool once ($(basename "$1"))" "$TMP/got" <"$TMP/want"
+}
+# pick JQ: the own bodies' spool lines through JQ, one line
+pick() { jq -r "$1" "$TMP/own.sp" | tr '\n' '|' | sed 's/|$//'; }
+
+n=$(ls "$FIX/webhooks"/*.json | wc -l | tr -d ' ')
+check_same "all $n own bodies are taken" "$n of $n" "$(bodies "$FIX/webhooks")"
+cp "$SP" "$TMP/own.sp"
+seen "$FIX/webhooks" "$TMP/own.sp"
+check_same "the text keeps quotes, backslashes, tabs, emoji and accents" \
+	'Olá! "quotes", \backslash\, tab	here, emoji 🎉 and ünïcödé|Ava Fixture|+447700900501|2025-11-23T09:10:00Z' \
+	"$(pick 'select(.wamid == "wamid.FIX-M1") | .text, .name, .from, .at')"
+check_same "a status: sent with its callback data as key, delivered, read (numeric expiration)" \
+	'sent +447700900501 spring-2026|c501 marketing|delivered +447700900501 null marketing|read +447700900501 null marketing' \
+	"$(jq -s -r 'map(select(.wamid == "wamid.FIX-S1")) | sort_by(.at)[] | "\(.status) \(.to) \(.key) \(.category)"' "$TMP/own.sp" | tr '\n' '|' | sed 's/|$//')"
+check_same "a failed status carries its error" "wamid.FIX-S2 131047|wamid.FIX-S3 131026" \
+	"$(pick 'select(.status == "failed") | "\(.wamid) \(.error.code)"' | tr '|' '\n' | sort | tr '\n' '|' | sed 's/|$//')"
+check_same "a group's status: the group and the member who read" "GROUP-FIX-1 +447700900502 GB.FIX.502" \
+	"$(pick 'select(.wamid == "wamid.FIX-S4") | "\(.group) \(.to) \(.user_id)"')"
+check_same "a status to a user known only by a business-scoped id" "GB.FIX.77 null sent" \
+	"$(pick 'select(.wamid == "wamid.FIX-S5") | "\(.user_id) \(.to) \(.status)"')"
+check_same "a message from a business-scoped id alone: id and username, no phone" "GB.FIX.88 uma.fixture null" \
+	"$(pick 'select(.wamid == "wamid.FIX-M2") | "\(.user_id) \(.username) \(.from)"')"
+check_same "a template quick reply: text, payload and the message it answers" "Tell me more MORE_INFO wamid.FIX-S2" \
+	"$(pick 'select(.wamid == "wamid.FIX-M3" and .type == "button") | "\(.text) \(.payload) \(.context)"')"
+check_same "interactive replies: button, list and flow, as text and payload" \
+	'Medium size-m|Tuesday 10:00 slot-2|Sent {"rating":"5","flow_token":"csat-1"}' \
+	"$(pick 'select(.type == "interactive") | "\(.text) \(.payload)"')"
+check_same "media: the caption as text, the media id kept" \
+	'image the mug arrived broken MEDIA-FIX-7|audio null MEDIA-FIX-8|document my invoice MEDIA-FIX-9|sticker null MEDIA-FIX-20' \
+	"$(pick 'select(.content | objects | .id) | "\(.type) \(.text) \(.content.id)"' | tr '|' '\n' | sort -t- -k3n | tr '\n' '|' | sed 's/|$//')"
+check_same "a reaction and its removal, on the message they answer" "wamid.FIX-M10 ❤️ wamid.FIX-S2|wamid.FIX-M11 null wamid.FIX-S2" \
+	"$(pick 'select(.type == "reaction") | "\(.wamid) \(.text) \(.context)"' | tr '|' '\n' | sort | tr '\n' '|' | sed 's/|$//')"
+check_same "a click-to-WhatsApp ad's referral comes with the text" "Quero saber do frete AD-FIX-9 CLID-FIX-9" \
+	"$(pick 'select(.wamid == "wamid.FIX-M12") | "\(.text) \(.referral.source_id) \(.referral.ctwa_clid)"')"
+check_same "escaped slashes are read" "https://maps.example/shop" \
+	"$(pick 'select(.type == "location") | .content.url')"
+check_same "a shared contact and an order keep their content" "447700900599|MUG-1 2 for my sister" \
+	"$(pick 'select(.type == "contacts" or .type == "order") | if .type == "contacts" then .content[0].phones[0].wa_id else "\(.content.product_items[0].product_retailer_id) \(.content.product_items[0].quantity) \(.text)" end')"
+check_same "a changed number gives the new one" "+15555550123 +15555550124" \
+	"$(pick 'select(.type == "system") | "\(.from) \(.new_wa_id)"')"
+check_same "an unsupported message keeps its error" "131051" "$(pick 'select(.type == "unsupported") | .error.code')"
+check_same "the template rejection is kept" "winter_sale_fix en_GB REJECTED INVALID_FORMAT" \
+	"$(pick 'select(.event == "template") | "\(.name) \(.language) \(.status) \(.reason)"')"
+check_same "a batch of two entries: every change of each" "wamid.FIX-M18|wamid.FIX-S6 delivered|wamid.FIX-M19|wamid.FIX-M20" \
+	"$(pick 'select(.wamid // "" | test("FIX-(M18|S6|M19|M20)$")) | .wamid + (if .status then " " + .status else "" end)')"
+check_same "the marketing preference stop is an opt-out" "+447700900503 preferences marketing_messages" \
+	"$(pick 'select(.event == "opt_out") | "\(.from) \(.via) \(.category)"')"
+grep -qx '+447700900503' "$SUPP"
 _result $? "and its number lands in the suppression list"
-check_same "the template rejection is kept" "schedule_confirmation4 REJECTED SCAM" \
-	"$(jq -r 'select(.event == "template") | "\(.name) \(.status) \(.reason)"' "$SP")"
-check_same "a user known only by a business-scoped id is kept, with the id" "BSUID_123 null" \
-	"$(jq -r 'select(.user_id == "BSUID_123") | "\(.user_id) \(.from)"' "$SP")"
-check_same "biz_opaque_callback_data becomes key" "some data" \
-	"$(jq -r 'select(.event == "status" and .key) | .key' "$SP")"
-check_same "a failed status carries its error" "130472 131047" \
-	"$(jq -r 'select(.status == "failed") | .error.code' "$SP" | sort | tr '\n' ' ' | sed 's/ $//')"
-check_same "escaped slashes are read" "https://foursquare.com/v/" \
-	"$(jq -r 'select(.type == "location" and .content.url) | .content.url' "$SP" | cut -c1-25)"
-check_same "a template quick reply: text and payload" "SIM SIM" \
-	"$(jq -r 'select(.type == "button" and .text == "SIM") | "\(.text) \(.payload)"' "$SP")"
-check_same "a changed number gives the new one" "+972912345678" \
-	"$(jq -r 'select(.type == "system") | .new_wa_id' "$SP")"
+
+if shared webhooks; then
+	n0=$(lines "$SP")
+	check_same "all 40 real bodies are taken" "40 of 40" "$(bodies "$WEBHOOKS")"
+	tail -n +$((n0 + 1)) "$SP" >"$TMP/real.sp"
+	seen "$WEBHOOKS" "$TMP/real.sp"
+	check_same "the marketing preference stop is two opt-outs" 2 \
+		"$(jq -c 'select(.event == "opt_out" and .via == "preferences")' "$TMP/real.sp" | wc -l | tr -d ' ')"
+	grep -qx '+16505551234' "$SUPP"
+	_result $? "and its number lands in the suppression list"
+	check_same "the template rejection is kept" "schedule_confirmation4 REJECTED SCAM" \
+		"$(jq -r 'select(.event == "template") | "\(.name) \(.status) \(.reason)"' "$TMP/real.sp")"
+	check_same "a user known only by a business-scoped id is kept, with the id" "BSUID_123 null" \
+		"$(jq -r 'select(.user_id == "BSUID_123") | "\(.user_id) \(.from)"' "$TMP/real.sp")"
+	check_same "biz_opaque_callback_data becomes key" "some data" \
+		"$(jq -r 'select(.event == "status" and .key) | .key' "$TMP/real.sp")"
+	check_same "a failed status carries its error" "130472 131047" \
+		"$(jq -r 'select(.status == "failed") | .error.code' "$TMP/real.sp" | sort | tr '\n' ' ' | sed 's/ $//')"
+	check_same "escaped slashes are read" "https://foursquare.com/v/" \
+		"$(jq -r 'select(.type == "location" and .content.url) | .content.url' "$TMP/real.sp" | cut -c1-25)"
+	check_same "a template quick reply: text and payload" "SIM SIM" \
+		"$(jq -r 'select(.type == "button" and .text == "SIM") | "\(.text) \(.payload)"' "$TMP/real.sp")"
+	check_same "a changed number gives the new one" "+972912345678" \
+		"$(jq -r 'select(.type == "system") | .new_wa_id' "$TMP/real.sp")"
+fi
 n=$(lines "$SP")
+nb=$(ls $(for d in $DIRS; do echo "$d"/*.json; done) | wc -l | tr -d ' ')
 check_same "-o - streams what the spool holds" "$(cat "$SP")" "$(cat "$TMP/main.out")"
 jq -e . "$SP" >/dev/null
 _result $? "every spool line is JSON"
 
-ok=0
-for f in "$WEBHOOKS"/*.json; do
-	[ "$(post "$f")" = 200 ] && ok=$((ok + 1))
-done
-check_same "a redelivery is acknowledged" 40 "$ok"
+check_same "a redelivery is acknowledged" "$nb of $nb" "$(bodies $DIRS)"
 check_same "and dropped" "$n" "$(lines "$SP")"
 
 # --- accents, emoji and \/ as Meta signs them: the raw bytes, not re-serialized JSON
@@ -261,11 +326,8 @@ WA_SHOPIFY_SECRET=shop-secret-$$
 export WA_SHOPIFY_SECRET
 n=$(lines "$SP")
 start_hook second --spool "$SP" --suppress "$SUPP" || { echo "Bail out! wa-hook did not restart"; exit 1; }
-ok=0
-for f in "$WEBHOOKS"/*.json "$TMP/multi.json" "$TMP/acc.json"; do
-	[ "$(post "$f")" = 200 ] && ok=$((ok + 1))
-done
-check_same "after a restart, redeliveries are acknowledged" 42 "$ok"
+check_same "after a restart, redeliveries are acknowledged" "$nb of $nb 200 200" \
+	"$(bodies $DIRS) $(post "$TMP/multi.json") $(post "$TMP/acc.json")"
 check_same "and still dropped" "$n" "$(lines "$SP")"
 
 check_same "a Shopify order with a bad HMAC: 401" 401 "$(shop orders/create "$TMP/order.json" w1 wrong)"

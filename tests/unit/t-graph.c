@@ -7,12 +7,15 @@
 
 #define CANON (JSON_COMPACT | JSON_SORT_KEYS)
 #define SPEC "../shared/fixtures/openapi/business-messaging-api_v23.0.yaml"
+#define EXCERPT "tests/fixtures/openapi/messages-excerpt.yaml"
 
 /*
  * The request schemas of the send endpoint, transcribed from Meta's
  * OpenAPI spec business-messaging-api_v23.0.yaml (facebook/openapi, blob
  * c9dc2144; see SOURCES.md beside it). "l.N" is the line of the schema's
- * name in that file; yaml_anchors() below checks they still match. Only
+ * name in that file; yaml_anchors() below checks they still match, in
+ * EXCERPT (those schemas, copied into the repository) always and in the
+ * whole file when ../shared beside the checkout has it. Only
  * what wa-send builds is here: the text and template messages.
  *
  * POST /{Version}/{Phone-Number-ID}/messages (l.12608) takes Message
@@ -511,49 +514,102 @@ conforms(json_t *body)
 	return check(body, &S_Message, "body") == 0;
 }
 
-/* Do the schemas still sit at the quoted lines of the yaml? */
+static const struct {
+	int line;
+	const char *name;
+} anchor[] = {
+	{ 1369, "CallRequestPayload" }, { 1577, "TemplateObject" },
+	{ 1611, "LanguageObject" }, { 1627, "TemplateComponent" },
+	{ 1660, "HeaderComponent" }, { 1678, "BodyComponent" },
+	{ 1699, "ButtonComponent" }, { 1729, "ParameterObject" },
+	{ 1753, "TextParameter" }, { 1791, "DocumentParameter" },
+	{ 1804, "ImageParameter" }, { 1817, "VideoParameter" },
+	{ 1859, "MediaObject" }, { 1878, "ButtonParameterObject" },
+	{ 2015, "BaseMessageProperties" }, { 2043, "MessageContext" },
+	{ 2080, "Message" }, { 2107, "TextMessage" },
+	{ 2557, "TemplateMessage" }, { 3283, "MessageRequest" },
+	{ 3329, "TextMessage_1" },
+};
+#define NANCHOR (sizeof anchor / sizeof anchor[0])
+
+/*
+ * The excerpt: each schema's lines under "# l.N". Sets at[i] to the index in
+ * ex of anchor i's first line (-1: not there); returns the lines read.
+ */
+static size_t
+excerpt_read(FILE *fp, char ex[][1024], size_t max, long at[])
+{
+	char mark[32];
+	size_t n = 0, i;
+	int k = -1;
+
+	for (i = 0; i < NANCHOR; i++)
+		at[i] = -1;
+	while (n < max && fgets(ex[n], sizeof ex[n], fp) != NULL) {
+		if (k >= 0 && at[k] < 0)
+			at[k] = (long)n;
+		k = -1;
+		for (i = 0; i < NANCHOR; i++) {
+			snprintf(mark, sizeof mark, "# l.%d\n", anchor[i].line);
+			if (strcmp(ex[n], mark) == 0)
+				k = (int)i;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Do the schemas still sit at the quoted lines of the yaml, in the excerpt and whole? */
 static void
 yaml_anchors(void)
 {
-	static const struct {
-		int line;
-		const char *name;
-	} a[] = {
-		{ 1369, "CallRequestPayload" }, { 1577, "TemplateObject" },
-		{ 1611, "LanguageObject" }, { 1627, "TemplateComponent" },
-		{ 1660, "HeaderComponent" }, { 1678, "BodyComponent" },
-		{ 1699, "ButtonComponent" }, { 1729, "ParameterObject" },
-		{ 1753, "TextParameter" }, { 1791, "DocumentParameter" },
-		{ 1804, "ImageParameter" }, { 1817, "VideoParameter" },
-		{ 1859, "MediaObject" }, { 1878, "ButtonParameterObject" },
-		{ 2015, "BaseMessageProperties" }, { 2043, "MessageContext" },
-		{ 2080, "Message" }, { 2107, "TextMessage" },
-		{ 2557, "TemplateMessage" }, { 3283, "MessageRequest" },
-		{ 3329, "TextMessage_1" },
-	};
+	static char ex[1024][1024];
 	const char *path = getenv("WA_OPENAPI") ? getenv("WA_OPENAPI") : SPEC;
-	FILE *fp = fopen(path, "r");
-	char line[512], want[128];
-	size_t i, bad_ = 0;
+	FILE *fp = fopen(EXCERPT, "r");
+	char line[1024], want[128];
+	long at[NANCHOR];
+	size_t i, nex = 0, bad_ = 0, diff = 0;
 	int n = 0, j;
 
-	if (fp == NULL) {
-		ok(1, "schema lines in the yaml # skip no " SPEC);
+	if (fp != NULL) {
+		nex = excerpt_read(fp, ex, sizeof ex / sizeof ex[0], at);
+		fclose(fp);
+	}
+	for (i = 0; i < NANCHOR; i++) {
+		snprintf(want, sizeof want, "    %s:\n", anchor[i].name);
+		if (at[i] < 0 || strcmp(ex[at[i]], want) != 0) {
+			printf("# %s: no \"# l.%d\" before %s", EXCERPT, anchor[i].line, want);
+			bad_++;
+		}
+	}
+	ok(nex > 0 && bad_ == 0, "the transcribed schemas are in the excerpt, under their lines");
+	if ((fp = fopen(path, "r")) == NULL) {
+		ok(1, "the whole yaml # SKIP no ../shared/fixtures (a clone stands alone)");
 		return;
 	}
-	for (i = 0; i < sizeof a / sizeof a[0]; i++) {
-		while (n < a[i].line && fgets(line, sizeof line, fp) != NULL)
+	bad_ = 0;
+	for (i = 0; i < NANCHOR; i++) {
+		while (n < anchor[i].line && fgets(line, sizeof line, fp) != NULL)
 			n++;
-		snprintf(want, sizeof want, "    %s:\n", a[i].name);
-		if (n != a[i].line || strcmp(line, want) != 0) {
-			printf("# l.%d is not %s", a[i].line, want);
+		snprintf(want, sizeof want, "    %s:\n", anchor[i].name);
+		if (n != anchor[i].line || strcmp(line, want) != 0) {
+			printf("# l.%d is not %s", anchor[i].line, want);
 			bad_++;
+		}
+		/* the excerpt's copy, line for line, up to the next mark */
+		for (long e = at[i]; e >= 0 && (size_t)e < nex &&
+		    strncmp(ex[e], "# l.", 4) != 0; e++) {
+			if (e > at[i] && fgets(line, sizeof line, fp) != NULL)
+				n++;
+			if (strcmp(ex[e], line) != 0 && diff++ == 0)
+				printf("# %s differs from the yaml at l.%d\n", EXCERPT, n);
 		}
 	}
 	j = fgets(line, sizeof line, fp) != NULL;
 	fclose(fp);
 	ok(bad_ == 0 && j,
 	    "the transcribed schemas sit at their lines of the yaml");
+	ok(diff == 0, "the excerpt is the yaml's own text");
 }
 
 /* Compare body B (taken) with WANT as canonical JSON; B must conform. */
