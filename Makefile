@@ -28,37 +28,59 @@ MAN = $(wildcard man/*.1 man/*.7)
 
 all: $(BIN)
 
-common/%.o: common/%.c common/wa.h
-	$(CC) $(CFLAGS) $(DEPCFLAGS) -c -o $@ $<
+# Every object lists the headers it read in its .d file (-MMD), with a
+# phony target for each (-MP) so that a removed header breaks nothing: a
+# change recompiles only the objects that include it.
+DEPFLAGS = -MMD -MP
+
+common/%.o: common/%.c
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(DEPCFLAGS) -c -o $@ $<
 
 common/libwa.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
-bin/%: cmd/%.c common/libwa.a common/wa.h
-	@mkdir -p bin
-	$(CC) $(CFLAGS) $(DEPCFLAGS) -Icommon -o $@ $< common/libwa.a $(LDFLAGS) $(LDLIBS)
+# Programs, mocks, benchmarks, unit tests and fuzz replays are compiled to
+# objects first, then linked against the library. Static pattern rules name
+# every object, so make keeps them as targets rather than deleting them as
+# intermediate files. Unit test objects go to tests/unit/obj, so that
+# tests/unit/t-*[^c] are the test programs only.
+CMDOBJ = $(patsubst %.c,%.o,$(wildcard cmd/*.c))
+TESTOBJ = $(patsubst %.c,%.o,$(wildcard tests/*.c tests/fuzz/*.c))
+UNITOBJ = $(patsubst tests/unit/%.c,tests/unit/obj/%.o,$(wildcard tests/unit/t-*.c))
+UNITXXOBJ = $(patsubst tests/unit/%.cc,tests/unit/obj/%.o,$(wildcard tests/unit/t-*.cc))
 
-bin/mock-%: tests/mock-%.c common/libwa.a common/wa.h
-	@mkdir -p bin
-	$(CC) $(CFLAGS) $(DEPCFLAGS) -Icommon -o $@ $< common/libwa.a $(LDFLAGS) $(LDLIBS)
+$(CMDOBJ) $(TESTOBJ): %.o: %.c
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(DEPCFLAGS) -Icommon -c -o $@ $<
 
-bin/bench-%: tests/bench-%.c common/libwa.a common/wa.h
-	@mkdir -p bin
-	$(CC) $(CFLAGS) $(DEPCFLAGS) -Icommon -o $@ $< common/libwa.a $(LDFLAGS) $(LDLIBS)
+$(UNITOBJ): tests/unit/obj/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(DEPCFLAGS) -Icommon -c -o $@ $<
 
-tests/unit/t-%: tests/unit/t-%.c tests/unit/tap.h common/libwa.a common/wa.h
-	$(CC) $(CFLAGS) $(DEPCFLAGS) -Icommon -o $@ $< common/libwa.a $(LDFLAGS) $(LDLIBS)
+$(UNITXXOBJ): tests/unit/obj/%.o: tests/unit/%.cc
+	@mkdir -p $(@D)
+	$(CXX) -O1 -g -Wall -Wextra $(DEPFLAGS) $(DEPCFLAGS) -Icommon -c -o $@ $<
+
+$(BIN): bin/%: cmd/%.o common/libwa.a
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -o $@ $< common/libwa.a $(LDFLAGS) $(LDLIBS)
+
+$(TESTBIN): bin/%: tests/%.o common/libwa.a
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -o $@ $< common/libwa.a $(LDFLAGS) $(LDLIBS)
+
+$(UNIT): tests/unit/%: tests/unit/obj/%.o common/libwa.a
+	$(CC) $(CFLAGS) -o $@ $< common/libwa.a $(LDFLAGS) $(LDLIBS)
 
 # The fuzz targets under a plain main, to replay their corpora in the suite.
-bin/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/main.c tests/fuzz/fuzz.h common/libwa.a common/wa.h
+$(FUZZBIN): bin/fuzz-%: tests/fuzz/fuzz-%.o tests/fuzz/main.o common/libwa.a
 	@mkdir -p bin
-	$(CC) $(CFLAGS) $(DEPCFLAGS) -Icommon -o $@ $< tests/fuzz/main.c \
+	$(CC) $(CFLAGS) -o $@ $< tests/fuzz/main.o \
 		common/libwa.a $(LDFLAGS) $(LDLIBS)
 
 # Checks common/phone.c against libphonenumber, the reference.
-tests/unit/t-%: tests/unit/t-%.cc tests/unit/tap.h common/libwa.a common/wa.h
-	$(CXX) -O1 -g -Wall -Wextra $(DEPCFLAGS) -Icommon -o $@ $< common/libwa.a \
+$(UNITXX): tests/unit/%: tests/unit/obj/%.o common/libwa.a
+	$(CXX) -O1 -g -o $@ $< common/libwa.a \
 		$(LDFLAGS) -lphonenumber -lprotobuf $(LDLIBS)
 
 deps:
@@ -102,17 +124,18 @@ FUZZFLAGS = -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all \
 	-fsanitize=fuzzer-no-link,address,undefined
 FUZZOBJ = $(patsubst common/%.c,$(FUZZDIR)/obj/%.o,$(wildcard common/*.c))
 
-$(FUZZDIR)/obj/%.o: common/%.c common/wa.h
+$(FUZZDIR)/obj/%.o: common/%.c
 	@mkdir -p $(@D)
-	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) $(DEPCFLAGS) -c -o $@ $<
+	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) $(DEPFLAGS) $(DEPCFLAGS) -c -o $@ $<
 
 $(FUZZDIR)/libwa.a: $(FUZZOBJ)
 	rm -f $@
 	ar rcs $@ $(FUZZOBJ)
 
-$(FUZZDIR)/bin/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(FUZZDIR)/libwa.a
+$(FUZZDIR)/bin/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZDIR)/libwa.a
 	@mkdir -p $(@D)
-	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer $(DEPCFLAGS) -Icommon \
+	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer $(DEPFLAGS) -MF $@.d -MT $@ \
+		$(DEPCFLAGS) -Icommon \
 		-o $@ $< $(FUZZDIR)/libwa.a $(LDFLAGS) $(LDLIBS)
 
 fuzz-build: $(patsubst %,$(FUZZDIR)/bin/fuzz-%,$(FUZZ))
@@ -138,7 +161,11 @@ uninstall:
 	for f in man/*.7; do rm -f $(DESTDIR)$(MANDIR)/man7/$${f#man/}; done
 
 clean:
-	rm -rf bin common/*.o common/libwa.a $(UNIT) $(UNITXX) \
+	rm -rf bin common/libwa.a $(UNIT) $(UNITXX) \
 		$(FUZZDIR)/obj $(FUZZDIR)/bin $(FUZZDIR)/libwa.a
+	rm -rf common/*.[od] cmd/*.[od] tests/*.[od] tests/unit/obj tests/fuzz/*.[od]
+
+-include $(wildcard common/*.d cmd/*.d tests/*.d tests/unit/obj/*.d tests/fuzz/*.d \
+	$(FUZZDIR)/obj/*.d $(FUZZDIR)/bin/*.d)
 
 .PHONY: all deps check test build-tests sanitize valgrind fuzz fuzz-build bench demo install uninstall clean
