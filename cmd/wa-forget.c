@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "store.h"
 
 enum { K_RECORDS, K_LEDGER, K_EVENTS };
 enum { LEARN, EXPORT, ERASE };

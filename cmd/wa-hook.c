@@ -15,6 +15,8 @@
 #include <openssl/crypto.h>
 
 #include "wa.h"
+#include "store.h"
+#include "hook.h"
 
 #define MAXBODY (3 << 20)	/* Meta's payloads stay under 3 MB */
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "store.h"
 
 struct imp {
 	int orders;			/* -t orders */

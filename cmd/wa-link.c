@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "wa.h"
+#include "store.h"
 
 #define QUIET 4		/* modules of white around the code, as ISO 18004 asks */
 #define SCALE 8		/* PNG pixels a module */

@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include "wa.h"
+#include "send.h"
 
 #define FIELDS "about,address,description,email,profile_picture_url,websites,vertical"
 

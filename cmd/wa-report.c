@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "report.h"
 
 #define NELEM(a) (sizeof (a) / sizeof *(a))
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "store.h"
 
 #define MAXFIELDS 64	/* more, and the whole record is parsed */
 

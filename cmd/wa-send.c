@@ -10,6 +10,8 @@
 #include <curl/curl.h>
 
 #include "wa.h"
+#include "store.h"
+#include "send.h"
 
 #define EXIT_BUSY 75
 #define MAXPARAM 64

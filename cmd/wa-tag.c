@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "wa.h"
+#include "store.h"
 
 #define MAXFIELDS 64	/* more, and the whole record is parsed */
 

@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 
 #include "wa.h"
+#include "send.h"
 
 #define FIELDS "id,name,language,status,category,components"
 #define MAXPAGES 10000

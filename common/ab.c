@@ -10,6 +10,7 @@
 #include <openssl/sha.h>
 
 #include "wa.h"
+#include "store.h"
 
 #define SCALE 10000	/* weights in hundredths of a percent */
 

@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 
 #include "wa.h"
+#include "send.h"
 
 struct wa_api {
 	CURL *e;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "wa.h"
+#include "store.h"
 
 struct wa_custdb {
 	struct wa_cust **c;

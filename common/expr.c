@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "wa.h"
+#include "store.h"
 
 /*
  * The grammar, a Pratt parser's view of it (binding powers, loosest first):

@@ -16,6 +16,7 @@
 #include <openssl/hmac.h>
 
 #include "wa.h"
+#include "store.h"
 
 #define SALTLEN 64	/* hex digits */
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wa.h"
+#include "send.h"
 
 #define NUMFLAGS (JSON_ENCODE_ANY | JSON_REAL_PRECISION(15))
 #define LETTERS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

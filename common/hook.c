@@ -12,6 +12,8 @@
 #include <openssl/evp.h>
 
 #include "wa.h"
+#include "store.h"
+#include "hook.h"
 
 struct ctx {
 	wa_hook_fn *fn;

@@ -36,6 +36,7 @@
 #include <curl/curl.h>
 
 #include "wa.h"
+#include "send.h"
 
 #define MAXANSWER (1 << 20)	/* a longer answer is cut: no answer */
 #define EWMA 0.1		/* weight of a new latency sample */

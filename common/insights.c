@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "wa.h"
+#include "report.h"
 
 #define MAXWORD 64	/* bytes of a word kept; longer ones are cut */
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "send.h"
 
 /* A status may be dated this much before its key's last entry: clocks differ. */
 #define SETTLE_SKEW (10 * 60)

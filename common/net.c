@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "hook.h"
 
 static void
 hostport(const char *spec, char *host, size_t hsz, char *port, size_t psz)

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "wa.h"
+#include "store.h"
 
 void
 wa_order_additem(struct wa_order *o, const char *name, const char *sku,

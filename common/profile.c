@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "wa.h"
+#include "send.h"
 
 /* Limits and the vertical enum from the OpenAPI spec v23.0 (WhatsAppBusinessProfile). */
 #define ABOUTMAX 139

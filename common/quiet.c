@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wa.h"
+#include "send.h"
 
 /* "HH:MM" into minutes of the day, or -1. */
 static int

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "wa.h"
+#include "store.h"
 
 /*
  * The tag is a visible "[ref: order-page]" at the end of the text: the

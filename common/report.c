@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "wa.h"
+#include "store.h"
+#include "send.h"
+#include "report.h"
 
 #define SIX_MONTHS (180 * 86400LL)
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "wa.h"
+#include "store.h"
 
 #define ERRSZ 256
 

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "store.h"
+#include "send.h"
 
 #define BATCH 64	/* attempts flushed together before their requests leave */
 

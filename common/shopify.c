@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "wa.h"
+#include "store.h"
+#include "hook.h"
 
 static const char *
 get(json_t *o, const char *path)

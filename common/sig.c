@@ -5,7 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "wa.h"
+#include "hook.h"
 
 static unsigned
 mac(const char *secret, const void *body, size_t n, unsigned char *md)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "hook.h"
 
 #define RING 65536	/* batches remembered as failed */
 

@@ -2,7 +2,7 @@
 #include <float.h>
 #include <math.h>
 
-#include "wa.h"
+#include "report.h"
 
 #define ALPHA 0.05	/* two-sided */
 #define POWER 0.80

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "wa.h"
+#include "store.h"
 
 /* Header names of each column, best first; the same name may mean other things per kind. */
 static const char *custnames[WA_NCOL] = {

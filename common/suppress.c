@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "store.h"
 
 /* A forgotten number's line: its hash, kept as is. */
 #define FORGOTTEN "forgotten:"

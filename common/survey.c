@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "wa.h"
+#include "report.h"
 
 /* A whole number 0-10 at S[0..N), nothing else; -1 when it is not one. */
 static int

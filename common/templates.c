@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "wa.h"
+#include "send.h"
 
 #define MAXVARS 128	/* distinct placeholders counted in one text */
 

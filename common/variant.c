@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "wa.h"
+#include "report.h"
 
 /* X to 6 significant digits, or null when it is no number. */
 static json_t *

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "wa.h"
+#include "send.h"
 
 struct wa_window {
 	struct wa_hash *last;	/* phone key -> time_t *, the latest message */

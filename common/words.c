@@ -12,6 +12,7 @@
 #include <wctype.h>
 
 #include "wa.h"
+#include "hook.h"
 
 struct wa_words {
 	char **w;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "hook.h"
 
 struct worker {
 	pthread_t t;

@@ -87,6 +87,8 @@
 #include <openssl/crypto.h>
 
 #include "wa.h"
+#include "send.h"
+#include "hook.h"
 
 #define MAXBODY (1 << 20)
 #define DETLEN 320

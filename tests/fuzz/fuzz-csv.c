@@ -5,6 +5,7 @@
  * numbers only go forward.
  */
 #include "fuzz.h"
+#include "store.h"
 
 struct run {
 	struct wa_layout lay;

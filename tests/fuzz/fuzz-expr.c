@@ -6,6 +6,7 @@
  * (its scratch space is reused), and names the fields it reads.
  */
 #include "fuzz.h"
+#include "store.h"
 
 static const char customer[] = "{\"id\":\"1001\",\"first_name\":\"Ana\","
     "\"phone\":\"+447700900001\",\"email\":\"ana@example.com\","

@@ -7,6 +7,7 @@
  * back with wa_json_pick as when it was stored.
  */
 #include "fuzz.h"
+#include "hook.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)

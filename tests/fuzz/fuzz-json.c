@@ -6,6 +6,7 @@
  * same after wa_cust_json.
  */
 #include "fuzz.h"
+#include "store.h"
 
 static const char *const fields[] = { "id", "phone", "tags", "orders",
     "spent", "created_at", "extra", "opt_in" };

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wa.h"
+#include "store.h"
 #include "tap.h"
 
 #define N 1000000

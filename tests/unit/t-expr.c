@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "wa.h"
+#include "store.h"
 #include "tap.h"
 
 #define ERR (-1)		/* a type problem */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "wa.h"
+#include "send.h"
 #include "tap.h"
 
 #define CANON (JSON_COMPACT | JSON_SORT_KEYS)

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "store.h"
+#include "hook.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/t-hook.XXXXXX";

@@ -13,7 +13,7 @@
 
 #include <curl/curl.h>
 
-#include "wa.h"
+#include "send.h"
 #include "tap.h"
 
 #define MOCK "bin/mock-graph"

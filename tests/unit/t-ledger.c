@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "send.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/t-ledger.XXXXXX";

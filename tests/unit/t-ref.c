@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "wa.h"
+#include "store.h"
 #include "tap.h"
 
 static const char *

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "store.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/t-state.XXXXXX";

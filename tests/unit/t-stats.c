@@ -2,7 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "wa.h"
+#include "report.h"
 #include "tap.h"
 
 /* Is GOT within TOL of WANT? Says both when not. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "wa.h"
+#include "store.h"
 #include "tap.h"
 
 /* A header from a comma-separated list of names. */

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "send.h"
 #include "tap.h"
 
 /* Shaped like GET /<WABA_ID>/message_templates answers (OpenAPI spec v23.0). */

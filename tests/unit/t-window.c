@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "send.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/t-window.XXXXXX";

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "wa.h"
+#include "hook.h"
 #include "tap.h"
 
 static void

@@ -1,0 +1,102 @@
+/* wa: the hook layer: webhooks in, the event spool, signatures (see README.md). */
+#ifndef WA_HOOK_H
+#define WA_HOOK_H
+
+#include "wa.h"
+
+/* sig.c: HMAC-SHA256 webhook signatures */
+#define WA_SIGBUF 80
+enum { WA_SIG_HEX, WA_SIG_B64 };
+/* "sha256=<hex>" (Meta's X-Hub-Signature-256) of BODY into OUT (WA_SIGBUF). */
+void wa_sig_hex(const char *secret, const void *body, size_t n, char *out);
+/* Base64 (Shopify's X-Shopify-Hmac-Sha256) of BODY into OUT (WA_SIGBUF). */
+void wa_sig_b64(const char *secret, const void *body, size_t n, char *out);
+/* Does HEADER (may be NULL) sign BODY with SECRET? Constant time. */
+int wa_sig_ok(int kind, const char *secret, const void *body, size_t n,
+    const char *header);
+
+/* words.c: opt-out and opt-in keywords */
+struct wa_words;
+/* The built-in STOP words (START words when START is nonzero). */
+struct wa_words *wa_words_default(int start);
+/*
+ * Read PATH: one word or phrase per line, '#' comments; lines under a
+ * "[start]" line are opt-in words and replace *START, the others (or
+ * those under "[stop]") make a new *STOP. 0, or -1 with errno.
+ */
+int wa_words_load(const char *path, struct wa_words **stop,
+    struct wa_words **start);
+/*
+ * Is TEXT as a whole, folded (wa_words_fold), one of WS? 1, or 2 for a
+ * built-in word that opts out only when typed, not as a button's title
+ * ("Cancel"); 0 when it is none.
+ */
+int wa_words_match(const struct wa_words *ws, const char *text);
+/*
+ * S into OUT with full-width and other compatibility forms as NFKC maps
+ * them, zero-width characters dropped, spaces collapsed, trimmed of
+ * spaces, punctuation and emoji, case-folded; -1 when S is not valid text.
+ */
+int wa_words_fold(const char *s, struct wa_buf *out);
+void wa_words_free(struct wa_words *ws);
+
+/* hook.c: webhook bodies into event records (see wa-hook(1)) */
+/* Called with each event; takes over the reference. */
+typedef void wa_hook_fn(json_t *ev, void *arg);
+/*
+ * Every status, message, preference and template update of the Cloud API
+ * webhook BODY as an event record; fields it does not know come out as a
+ * "change" event. Returns how many, or -1 with the reason in ERR.
+ */
+int wa_hook_meta(json_t *body, wa_hook_fn *fn, void *arg, char *err,
+    size_t errsz);
+/*
+ * The dedupe key of event EV written as LINE[0..N): event, wamid (or
+ * hook_id) and status, and the member for a group's status; for an event
+ * with neither id, a hash of LINE.
+ */
+void wa_hook_key(json_t *ev, const char *line, size_t n, struct wa_buf *key);
+
+/* shopify.c: Shopify order and checkout webhooks */
+/*
+ * The "order" or "checkout" event, with wa-import's order fields, for a
+ * Shopify webhook BODY of TOPIC (orders/... or checkouts/...); NULL with
+ * the reason in ERR.
+ */
+json_t *wa_hook_shopify(const char *topic, json_t *body, char *err,
+    size_t errsz);
+
+/* spool.c: the event spool, durable before acknowledged, deduplicated */
+struct wa_spool;
+/*
+ * Open (creating 0600) the spool at PATH, cut a torn last line, and read
+ * back the keys of the events it holds, which are then never stored
+ * again; FN (may be NULL) sees each event's event, wamid, status, to,
+ * from, user_id and at as it is read. NULL with errno.
+ */
+typedef void wa_spool_fn(json_t *ev, void *arg);
+struct wa_spool *wa_spool_open(const char *path, wa_spool_fn *fn, void *arg);
+/* Also write every event, once on disk, to FP. */
+void wa_spool_stream(struct wa_spool *s, FILE *fp);
+/*
+ * Append the events EVS[0..N) not seen before and wait until they, and
+ * any earlier copy still on its way, are on disk; *NNEW tells how many
+ * were new. 0, or -1 when some could not be written (they are forgotten,
+ * so a redelivery is taken). Safe to call from many threads.
+ */
+int wa_spool_add(struct wa_spool *s, json_t *const *evs, size_t n,
+    size_t *nnew);
+/* Was an event with EV's key kept (or is it on its way)? */
+int wa_spool_seen(struct wa_spool *s, json_t *ev);
+void wa_spool_counts(struct wa_spool *s, long *stored, long *dup);
+/* Write what is pending, fsync and close; 0 or -1. */
+int wa_spool_close(struct wa_spool *s);
+
+/* net.c: listening sockets */
+/*
+ * Listen on SPEC, "ADDR:PORT", "[V6]:PORT" or "PORT" (127.0.0.1; port 0:
+ * any free one), with LOOPBACK_ONLY refusing other addresses; the
+ * address bound, printable, into OUT. Dies with status 2 or 3.
+ */
+int wa_listen(const char *spec, int loopback_only, char *out, size_t outlen);
+#endif

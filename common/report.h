@@ -1,0 +1,175 @@
+/* wa: the report layer: KPIs, A/B tests, surveys, insights (see README.md). */
+#ifndef WA_REPORT_H
+#define WA_REPORT_H
+
+#include "wa.h"
+
+/* stats.c: the tests of wa-report -b variant */
+/* The regularized incomplete beta function I_x(a, b). */
+double wa_betai(double a, double b, double x);
+double wa_norm_cdf(double z);
+/* The standard normal's quantile: the Z where wa_norm_cdf(Z) is P. */
+double wa_norm_ppf(double p);
+/* Student's t with DF degrees of freedom, any real DF > 0 (INFINITY: normal). */
+double wa_t_cdf(double t, double df);
+double wa_t_ppf(double p, double df);
+/* An arm against the baseline, at alpha 0.05 two-sided. */
+struct wa_test {
+	double diff;		/* arm - baseline */
+	double lo, hi;		/* its 95% confidence interval */
+	double stat, df, p;	/* z or t, degrees of freedom (INFINITY: z), p-value */
+	double nneed;		/* per arm for 80% power at the effect seen; NAN: none */
+};
+/*
+ * X1 of N1 against X0 of N0: the Wald interval of the difference, the z
+ * test with the pooled proportion. 0, or -1 when an arm is empty.
+ */
+int wa_test_props(long x1, long n1, long x0, long n0, struct wa_test *t);
+/*
+ * Means M1 and M0 with sample variances V1 and V0 (n - 1) of N1 and N0
+ * values: Welch's t test and interval. 0, or -1 with fewer than 2 a side.
+ */
+int wa_test_welch(double m1, double v1, long n1, double m0, double v0,
+    long n0, struct wa_test *t);
+
+/* survey.c: satisfaction answers (see wa-report(1), --survey) */
+struct wa_survey {
+	long n5, sum5;		/* answers on the 1-5 scale, their sum */
+	long n10, promoters, detractors;	/* on the 0-10 scale: 9-10, 0-6 */
+	long negative;		/* 1-2 of 5, 0-6 of 10 */
+	long optouts;		/* opt-outs after a survey's message */
+};
+/* The score 0-10 of a button payload "SCORE:4", or -1. */
+int wa_survey_payload(const char *payload);
+/* The score of a text that is a bare number 0-10 ("4", " 9! "), or -1. */
+int wa_survey_bare(const char *text);
+/*
+ * "CAMPAIGN", "CAMPAIGN:5" or "CAMPAIGN:10": the name into NAME, and the
+ * scale, 0 for one told by the answers; -1 for an empty or long name.
+ */
+int wa_survey_spec(const char *spec, char *name, size_t namesz);
+/* Count SCORE on SCALE (5 or 10); a score off the scale is no answer. */
+void wa_survey_add(struct wa_survey *s, int score, int scale);
+/*
+ * The mean of 1-5 answers, promoters - detractors in % of 0-10 ones, and
+ * (negative answers + opt-outs) / (answers + opt-outs); NAN: none.
+ */
+double wa_survey_csat(const struct wa_survey *s);
+double wa_survey_nps(const struct wa_survey *s);
+double wa_survey_negative(const struct wa_survey *s);
+
+/* report.c: the KPIs of wa-report, from the ledger, webhook events and orders */
+enum { WA_BY_CAMPAIGN, WA_BY_DAY, WA_BY_WEEK, WA_BY_MONTH, WA_BY_TIER };
+struct wa_report_opt {
+	time_t since, until;	/* messages sent in [since, until); until 0: open */
+	long long window;	/* an order this long after a message converts */
+	long long replywin;	/* a customer writing this long after a message replies */
+	time_t now;		/* first-time buyers: six months before it at most */
+};
+struct wa_amount {
+	const char *cur;	/* ISO 4217 */
+	long long sum;		/* minor units */
+	long n;			/* orders */
+};
+/* The figures of one group of messages. */
+struct wa_kpi {
+	char *group;
+	long sent, delivered, read, failed, replied, opted_out;
+	long recips;		/* distinct recipients of delivered messages */
+	long conversions;	/* distinct recipients with an order counted */
+	long nresp;		/* customer messages answered */
+	long long median_s, p90_s;	/* response times; -1: none */
+	struct wa_amount *rev;	/* revenue per currency */
+	size_t nrev;
+	struct wa_survey survey;
+};
+/* Store-wide: orders of the period, and first-time buyers of the period. */
+struct wa_store_kpi {
+	/* per currency, NCUR each: all orders, by messaged customers, others */
+	const struct wa_amount *site, *messaged, *others;
+	size_t ncur;
+	long cohort[2], repeat[2];	/* [0] not messaged, [1] messaged */
+};
+struct wa_report;
+struct wa_report *wa_report_new(const struct wa_report_opt *o);
+/*
+ * Feed the ledger first, then wa_report_index, then events, orders and
+ * customers in any order. Each returns 0, or -1 with the reason in *WHY
+ * for an entry that cannot be read.
+ */
+int wa_report_ledger(struct wa_report *r, json_t *e, const char **why);
+void wa_report_index(struct wa_report *r);
+/* A wa-hook event: status, message, opt_out, order; others are ignored. */
+int wa_report_event(struct wa_report *r, json_t *e, const char **why);
+/* A wa-import order record (or an order event). */
+int wa_report_order(struct wa_report *r, json_t *o, const char **why);
+/* A customer record: its "tier", else "segment", for WA_BY_TIER; 1 if it was a recipient. */
+int wa_report_customer(struct wa_report *r, json_t *c);
+/* The groups of messages by BY, in name order, then "all": *N in all. */
+struct wa_kpi *wa_report_kpis(struct wa_report *r, int by, size_t *n);
+void wa_report_kpis_free(struct wa_kpi *k, size_t n);
+/*
+ * Answers count for the --survey campaign of SPEC (as wa_survey_spec)
+ * when a bare number; before the events. 0, or -1 for a bad SPEC.
+ */
+int wa_report_survey(struct wa_report *r, const char *spec);
+/*
+ * The writers of tagged messages (wa-link) by the tag of their first:
+ * recips are the inquiries, conversions those who ordered within the
+ * window after it, rev what they spent then; in name order, then "all".
+ */
+struct wa_kpi *wa_report_refs(struct wa_report *r, size_t *n);
+/* One arm of an A/B test: the recipients of a campaign's messages of a variant. */
+struct wa_arm_rev {
+	const char *cur;
+	long orders;		/* in the window, of the arm's recipients */
+	double mean, m2;	/* per recipient, major units: Welford's sums */
+};
+struct wa_arm {
+	char *campaign, *arm;
+	int held;		/* a hold-out: entries "held_out", no message */
+	long n;			/* recipients: messages that left, or held out */
+	long delivered, read, replied;	/* of the messages */
+	long conversions;	/* recipients who ordered within the window */
+	struct wa_arm_rev *rev;	/* per currency the report knows */
+	size_t nrev;
+};
+/* The arms of campaign CAMP (NULL: of every campaign), by campaign and name. */
+struct wa_arm *wa_report_arms(struct wa_report *r, const char *camp, size_t *n);
+void wa_report_arms_free(struct wa_arm *a, size_t n);
+/*
+ * How the customer's message WAMID from FROM at T was answered: by
+ * wa-send --reply (its key CAMPAIGN/WAMID), else by the next message that
+ * reached them within the reply window, else not, as far as the ledger
+ * knows; the wait in *SECS.
+ */
+enum { WA_ANSWER_NONE, WA_ANSWER_AUTO, WA_ANSWER_PERSON };
+int wa_report_answer(struct wa_report *r, const char *wamid, const char *from,
+    time_t t, long long *secs);
+/* Valid until wa_report_free. */
+void wa_report_store(struct wa_report *r, struct wa_store_kpi *st);
+void wa_report_free(struct wa_report *r);
+
+/* variant.c: A/B arms against their baseline (see wa-report(1), -b variant) */
+/*
+ * For each campaign of two arms or more among A[0..N) (as wa_report_arms),
+ * a row per arm and figure: read, reply and conversion rates by the
+ * two-proportion test, revenue per recipient in each currency by Welch's,
+ * against the arm "control", else the hold-out, else the first.
+ */
+json_t *wa_variant_rows(const struct wa_arm *a, size_t n);
+
+/* insights.c: what customers ask most (see wa-report(1), --insights) */
+struct wa_insights;
+/* Messages written in [SINCE, UNTIL) count; UNTIL 0: open. */
+struct wa_insights *wa_insights_new(time_t since, time_t until);
+/* A wa-hook event: a text message's words and phrases; others are ignored. */
+void wa_insights_add(struct wa_insights *in, json_t *ev);
+/*
+ * The TOP phrases in most messages (two at least), each with how its
+ * messages were answered as R tells, then the same for "all" messages.
+ */
+json_t *wa_insights_rows(struct wa_insights *in, struct wa_report *r,
+    size_t top);
+void wa_insights_free(struct wa_insights *in);
+#endif

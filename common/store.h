@@ -1,0 +1,239 @@
+/* wa: the store layer: customers, orders, exports, rules, consent (see README.md). */
+#ifndef WA_STORE_H
+#define WA_STORE_H
+
+#include "wa.h"
+
+/* store.c: Shopify and WooCommerce export layouts, matched by header name */
+enum wa_col {
+	/* customers */
+	WA_C_ID, WA_C_FIRST, WA_C_LAST, WA_C_NAME, WA_C_EMAIL, WA_C_PHONE,
+	WA_C_PHONE2, WA_C_PHONE3, WA_C_COUNTRY, WA_C_COUNTRY2, WA_C_PROVINCE,
+	WA_C_CITY, WA_C_OPTIN_WA, WA_C_OPTIN_SMS, WA_C_OPTIN_ANY, WA_C_TAGS,
+	WA_C_NOTE, WA_C_ORDERS, WA_C_SPENT, WA_C_CREATED, WA_C_LANG,
+	WA_C_BIRTHDAY,
+	/* orders */
+	WA_O_NAME, WA_O_ID, WA_O_CREATED, WA_O_PAID, WA_O_FULFILLED,
+	WA_O_CANCELLED, WA_O_FINANCIAL, WA_O_FULFILLMENT, WA_O_TOTAL,
+	WA_O_REFUNDED, WA_O_CURRENCY, WA_O_DISCOUNT, WA_O_ITEM_NAME,
+	WA_O_ITEM_SKU, WA_O_ITEM_QTY, WA_O_ITEM_PRICE, WA_O_ITEM_VENDOR,
+	WA_O_ITEMS,
+	WA_NCOL
+};
+enum { WA_KIND_UNKNOWN, WA_KIND_CUSTOMERS, WA_KIND_ORDERS };
+struct wa_layout {
+	int kind;
+	const char *source;	/* "shopify" or "woocommerce" */
+	const char *optin_source;	/* the consent column, as opt_in_source */
+	int col[WA_NCOL];	/* header index of each column, or -1 */
+	unsigned char *mapped;	/* per header column: read into a field */
+	int *itemcols;		/* WooCommerce line_item_N columns, -1 ended */
+};
+/* Recognize the export layout of header H; kind WA_KIND_UNKNOWN if none fits. */
+void wa_layout_detect(struct wa_layout *l, const struct wa_csvhdr *h);
+void wa_layout_free(struct wa_layout *l);
+/* The trimmed value of column C of record R ("" when the layout has none). */
+const char *wa_layout_get(const struct wa_layout *l, struct wa_rec *r,
+    enum wa_col c);
+/* Consent cell: 1 yes, 0 no or empty, -1 not a yes/no value. */
+int wa_yesno(const char *s);
+/* Is S a number a spreadsheet wrote in scientific notation, digits lost? */
+int wa_mangled(const char *s);
+
+/* order.c: the order record shared by wa-import and wa-hook */
+struct wa_item {
+	char *name, *sku, *vendor;
+	long long qty, price;	/* price in minor units */
+};
+struct wa_order {
+	char *id, *name, *customer, *email, *phone, *currency, *discount_code;
+	char *financial_status, *fulfillment_status;
+	time_t created_at, paid_at, fulfilled_at, cancelled_at;	/* 0: none */
+	long long total, refunded;	/* minor units */
+	int has_total;
+	json_t *tags;		/* array of strings */
+	struct wa_item *items;
+	size_t nitems, itemcap;
+	json_t *extra;		/* object, or NULL */
+};
+void wa_order_additem(struct wa_order *o, const char *name, const char *sku,
+    const char *vendor, long long qty, long long price);
+/* Does the order count toward a customer's orders and spend? */
+int wa_order_counts(const struct wa_order *o);
+/* The record: {"type":"order","id",...}. */
+json_t *wa_order_json(const struct wa_order *o);
+void wa_order_clear(struct wa_order *o);
+/* Split a Tags cell "a, b ,c" into a JSON array of unique strings, adding to A. */
+void wa_tags_add(json_t *a, const char *cell);
+
+/* customer.c: customer records, their merging and their index */
+struct wa_cust {
+	char *id, *first, *last, *email, *phone, *phone_raw, *country;
+	char *province, *city, *lang, *note, *source, *optsrc;
+	char *birthday;			/* YYYY-MM-DD */
+	int opt_in;			/* -1: not known */
+	int seen;			/* a row of this import matched it */
+	int listed;			/* a customer file names it, not only orders */
+	time_t created;
+	json_t *tags, *extra, *base;	/* base: the record it was read from */
+	long long orders, spent;	/* from the export or base, -1 unknown */
+	int spentexp;			/* digits of spent's minor unit */
+	long long n365, s365;		/* from the base record, -1 unknown */
+	time_t first_at, last_at, lastful_at;
+	json_t *last_items;
+	long long norders, nspent, nn365, ns365;	/* what orders add */
+	char cur[4];
+};
+void wa_cust_init(struct wa_cust *c);
+void wa_cust_clear(struct wa_cust *c);
+/* "email:<e-mail>" or "phone:<E.164>" for a customer with no store id, or NULL. */
+char *wa_cust_makeid(const struct wa_cust *c);
+/*
+ * Fold what N says into D. REPLACE: N's contact fields replace D's (a new
+ * export over an old record, or a customer row over a buyer known only from
+ * orders); else D's are kept and N only fills gaps. Consent merges
+ * conservatively: a "no" wins, and a withdrawal made outside the store (a
+ * STOP) survives any re-import.
+ */
+void wa_cust_fold(struct wa_cust *d, struct wa_cust *n, int replace);
+/* Count order O, placed by C, into C's totals as of NOW. */
+void wa_cust_addorder(struct wa_cust *c, const struct wa_order *o, time_t now);
+/* Read a customer record back; -1 with the reason in *WHY when it is not one. */
+int wa_cust_fromjson(struct wa_cust *c, json_t *obj, const char **why);
+json_t *wa_cust_json(const struct wa_cust *c);
+
+/* The customers of one run, found by id, e-mail or same-user phone. */
+struct wa_custdb;
+struct wa_custdb *wa_custdb_new(void);
+/* The customer N is, and in *WHY by what, or NULL. */
+struct wa_cust *wa_custdb_find(struct wa_custdb *db, const struct wa_cust *n,
+    const char **why);
+/* Take N's fields into a new customer at the end; N is left empty. */
+struct wa_cust *wa_custdb_add(struct wa_custdb *db, struct wa_cust *n);
+/* Index C again after its id, e-mail or phone changed. */
+void wa_custdb_index(struct wa_custdb *db, struct wa_cust *c);
+size_t wa_custdb_count(const struct wa_custdb *db);
+struct wa_cust *wa_custdb_at(struct wa_custdb *db, size_t i);
+void wa_custdb_free(struct wa_custdb *db);
+
+/* rules.c: rules files of wa-segment and wa-tag, and raw record edits */
+enum { WA_RULES_SEGMENTS, WA_RULES_TAGS };
+struct wa_rule {
+	char *name;		/* the segment or the tag */
+	int op;			/* tags: '+' or '-'; segments: 0 */
+	char *src;		/* the expression, as written */
+	struct wa_expr *e;
+	char *file;		/* where the rule was read */
+	long line;
+	long nproblem;		/* records whose evaluation hit a type problem */
+};
+struct wa_rules {
+	struct wa_rule *r;
+	size_t n;
+};
+/*
+ * Rules of KIND from the file PATH ("-": the standard input), or from the
+ * text TEXT named NAME in messages: lines "name: EXPR" (segments) or
+ * "+tag: EXPR" / "-tag: EXPR" (tags), '#' comments and blank lines. A bad
+ * line is a usage error: "prog: FILE:LINE:COL: message" and a caret line,
+ * exit 2. Segment names are letters, digits, '_' and '-', not first.
+ */
+struct wa_rules *wa_rules_load(const char *path, int kind);
+struct wa_rules *wa_rules_parse(const char *text, const char *name, int kind);
+void wa_rules_free(struct wa_rules *rs);
+/* Parse a command line EXPR or die with status 2, the caret under the error. */
+struct wa_expr *wa_rules_expr(const char *src, const char *opt);
+/* Evaluate rule R on REC: 1 or 0; a type problem is counted and is 0. */
+int wa_rules_test(struct wa_rule *r, json_t *rec, time_t now);
+/* The top-level fields the rules read, as wa_expr_fields. */
+size_t wa_rules_fields(struct wa_rules *rs, const char **names, size_t max);
+/* "prog: N records had a type problem in EXPR" for each rule that had some. */
+void wa_rules_report(struct wa_rules *rs);
+/* A CSV record as a JSON object of header names to strings. */
+json_t *wa_rules_csvobj(struct wa_rec *r);
+/*
+ * Write the object RAW[0..N) to OUT with KEY's top-level value replaced by
+ * VAL[0..VLEN), or with "KEY":VAL added at its end; all else byte-for-byte.
+ */
+void wa_rules_splice(struct wa_buf *out, const char *raw, size_t n,
+    const char *key, const char *val, size_t vlen);
+
+/* expr.c: the expression language of wa-tag and wa-segment (see wa(7)) */
+struct wa_expr;
+/*
+ * Parse SRC once. NULL on a syntax error, with the message in ERR (ERRSZ
+ * may be 0) and in *COL (COL may be NULL) the 1-based column, counted in
+ * UTF-8 characters, of the token it points at (one past the end for a
+ * missing one). Regexes with literal patterns are compiled here.
+ */
+struct wa_expr *wa_expr_parse(const char *src, char *err, size_t errsz,
+    int *col);
+/*
+ * Evaluate E on the record REC, with NOW as the clock: 1 true, 0 false,
+ * -1 a type problem (the caller counts it and takes it as false).
+ * Allocates nothing in the common case (glibc's regexec(3) mallocs and
+ * frees once per match). E keeps scratch space: not for two threads.
+ */
+int wa_expr_test(struct wa_expr *e, json_t *rec, time_t now);
+void wa_expr_free(struct wa_expr *e);
+/*
+ * The top-level fields E reads (tz for the functions of local time), up to
+ * MAX of them into NAMES; returns how many there are, which may exceed MAX.
+ */
+size_t wa_expr_fields(struct wa_expr *e, const char **names, size_t max);
+/* Write "SRC\n    ^\n": SRC on one line, the caret under its column COL. */
+void wa_expr_caret(FILE *fp, const char *src, int col);
+
+/* suppress.c: the suppression list, shared by wa-send and wa-hook */
+/*
+ * The same-user keys (wa_phone_key) of the numbers at PATH, national ones
+ * read in country CC (may be NULL); empty if none; NULL on error. A line
+ * that reads as no number is warned about with its FILE:LINE.
+ */
+struct wa_hash *wa_supp_load(const char *path, const char *cc);
+/*
+ * Is E164, or another number of the same user, suppressed by H? A number
+ * forgotten (wa-forget) is listed as its salted hash, and still counts.
+ */
+int wa_supp_has(struct wa_hash *h, const char *e164);
+/*
+ * Append E164 to the list at PATH unless the same user is listed there,
+ * fsync'd, and to H when not NULL. 0 or -1.
+ */
+int wa_supp_add(const char *path, struct wa_hash *h, const char *e164);
+/*
+ * Remove every number of the same user as E164 (rewrite, rename), putting
+ * the line WITH in place of the first when WITH is not NULL; how many, or -1.
+ */
+int wa_supp_replace(const char *path, const char *e164, const char *with);
+
+/* forget.c: what replaces the identifiers of a person forgotten */
+#define WA_FORGOTBUF 40
+/*
+ * Load the salt from $WA_HOME/salt, or with CREATE make it when there is
+ * none. 0, or -1 with errno (ENOENT: none and not made).
+ */
+int wa_forget_salt(int create);
+/* "forgotten:" and 24 hex digits of the salted HMAC of VALUE, into OUT. */
+void wa_forget_hash(const char *value, char *out);
+
+/* ref.c: the source tag of click-to-chat links (see wa-link(1)) */
+#define WA_REF_MAX 64	/* characters of a tag: letters, digits, -_.:/ */
+int wa_ref_valid(const char *ref);
+/* Append TEXT (may be NULL) and " [ref: REF]" to OUT; -1 for a bad REF. */
+int wa_ref_make(struct wa_buf *out, const char *text, const char *ref);
+/* The last "[ref: TAG]" of TEXT (case and the space optional) into OUT; 0, or -1. */
+int wa_ref_parse(const char *text, char *out, size_t outsz);
+
+/* ab.c: A/B test arms, stable per record id */
+struct wa_ab;
+/*
+ * "NAME:50/50" (arms A, B...) or "NAME:control=10/A=45/B=45": two to 26
+ * arms whose weights add up to 100 (hundredths count). NULL with the
+ * reason in ERR.
+ */
+struct wa_ab *wa_ab_parse(const char *spec, char *err, size_t errsz);
+/* The arm of the record with ID: the same on every run, for this NAME. */
+const char *wa_ab_arm(const struct wa_ab *ab, const char *id);
+void wa_ab_free(struct wa_ab *ab);
+#endif
