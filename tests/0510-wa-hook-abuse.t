@@ -40,7 +40,7 @@ load() {
 	LPID=$!
 	PIDS="$PIDS $LPID"
 	_i=0
-	until grep -q "^${WANT:-open}" "$_f" || [ $_i -gt 300 ]; do sleep 0.05; _i=$((_i + 1)); done
+	until grep -q "^${WANT:-open}" "$_f" 2>/dev/null || [ $_i -gt 300 ]; do sleep 0.05; _i=$((_i + 1)); done
 }
 
 # gone PID SECS: PID has exited within SECS seconds
