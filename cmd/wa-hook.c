@@ -795,8 +795,9 @@ trustproxy(const char *s)
 
 /*
  * Every descriptor the hard limit allows, and a connection limit short of
- * them: at the limit MHD stops accepting, where out of descriptors its
- * accept fails over and over, a core spinning and every webhook locked out.
+ * them: past it MHD closes a new connection at once, where out of
+ * descriptors its accept fails over and over, a core spinning and every
+ * webhook locked out.
  */
 static unsigned
 fdroom(void)

@@ -4,8 +4,9 @@
   hook-load.py idle PORT N [SRC]          N connections that send nothing
   hook-load.py hold PORT N LEN SEND [SRC] N POSTs of Content-Length LEN that
                                           send SEND bytes of body, then stall
-  hook-load.py trickle PORT SECS          one POST whose body comes a byte
-                                          each 0.2 s, for SECS at most
+  hook-load.py trickle PORT SECS [head]   one POST whose body (or with head,
+                                          a header) comes a byte each 0.2 s,
+                                          for SECS at most
 
 idle and hold print "open K" once K connections are made (then "alive K",
 those the server has not closed, after a second), and stay until killed.
@@ -88,7 +89,11 @@ def main():
         secs = float(sys.argv[3])
         s = connect(port, None)
         s.sendall(b"POST /webhook HTTP/1.1\r\nHost: x\r\n"
-                  b"Content-Length: 100000\r\n\r\n")
+                  b"Content-Length: 100000\r\n")
+        if sys.argv[4:] != ["head"]:
+            s.sendall(b"\r\n")
+        else:
+            s.sendall(b"X-Slow: ")
         start = time.time()
         while time.time() - start < secs:
             try:
