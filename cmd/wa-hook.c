@@ -32,8 +32,9 @@ struct req {
 struct conn {
 	struct conn *prev, *next;
 	int fd, slot;		/* slot -1: the trusted proxy, never capped */
-	struct timespec since;
-	int answering, cut;
+	atomic_long since;	/* ms, CLOCK_MONOTONIC_COARSE */
+	atomic_int answering;	/* atomics: no lock on the way of a request */
+	int cut;
 };
 
 static struct {
@@ -442,15 +443,29 @@ post(struct MHD_Connection *c, struct req *r)
 	return meta(c, r);
 }
 
+static long
+nowms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
+	return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Has K's request taken over --timeout? */
+static int
+late(struct conn *k)
+{
+	return nowms() - atomic_load(&k->since) > (long)g.timeout * 1000;
+}
+
 /* K is storing (ANSWERING), or done with a request: the next one's deadline runs from now. */
 static void
 mark(struct conn *k, int answering)
 {
-	pthread_mutex_lock(&g.connmu);
-	k->answering = answering;
 	if (!answering)
-		clock_gettime(CLOCK_MONOTONIC_COARSE, &k->since);
-	pthread_mutex_unlock(&g.connmu);
+		atomic_store(&k->since, nowms());
+	atomic_store(&k->answering, answering);
 }
 
 static enum MHD_Result
@@ -467,16 +482,6 @@ answer(struct MHD_Connection *c, struct req *r, const char *method)
 	if (strcmp(method, "GET") == 0)
 		return verify(c);
 	return post(c, r);
-}
-
-static double
-since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-	return (double)(now.tv_sec - t->tv_sec) +
-	    (double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
 static int
@@ -540,7 +545,7 @@ upload(struct MHD_Connection *c, struct req *r, const char *data, size_t n)
 	    MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context;
 	char ip[64];
 
-	if (since(&k->since) > g.timeout) {
+	if (late(k)) {
 		atomic_fetch_add(&g.ncut, 1);
 		wa_warn("%s: cut a request still coming after %u s",
 		    peer(c, ip, sizeof ip), g.timeout);
@@ -660,7 +665,7 @@ notify(void *cls, struct MHD_Connection *c, void **ctx,
 		    MHD_CONNECTION_INFO_CONNECTION_FD)->connect_fd;
 		k->slot = slot(MHD_get_connection_info(c,
 		    MHD_CONNECTION_INFO_CLIENT_ADDRESS)->client_addr);
-		clock_gettime(CLOCK_MONOTONIC_COARSE, &k->since);
+		atomic_store(&k->since, nowms());
 		pthread_mutex_lock(&g.connmu);
 		k->next = g.conns.next;
 		k->prev = &g.conns;
@@ -696,8 +701,7 @@ cut(int all)
 
 	pthread_mutex_lock(&g.connmu);
 	for (k = g.conns.next; k != &g.conns; k = k->next) {
-		if (k->answering || k->cut || (!all &&
-		    since(&k->since) <= g.timeout))
+		if (atomic_load(&k->answering) || k->cut || (!all && !late(k)))
 			continue;
 		k->cut = 1;
 		if (!all)
