@@ -1,4 +1,5 @@
 /* wa-hook: the webhook receiver; signed events into the spool, STOP into the suppression list. */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -19,10 +21,22 @@
 #include "hook.h"
 
 #define MAXBODY (3 << 20)	/* Meta's payloads stay under 3 MB */
+#define MAXPATHS 16
+#define SLOTS 4096		/* per-address counts, shared by addresses that collide */
 
 struct req {
 	struct wa_buf body;
-	int big;
+	size_t reserved;	/* of g.buffered */
+	int big, answering;
+};
+
+/* A connection: when its request began, to cut it at the deadline however slowly bytes come. */
+struct conn {
+	struct conn *prev, *next;
+	int fd, slot;		/* slot -1: the trusted proxy, never capped */
+	atomic_long since;	/* ms, CLOCK_MONOTONIC_COARSE */
+	atomic_int answering;	/* atomics: no lock on the way of a request */
+	int cut;
 };
 
 static struct {
@@ -30,9 +44,20 @@ static struct {
 	char *suppath;
 	struct wa_spool *spool;
 	struct wa_words *stop, *start;
-	atomic_long busy, nrefused, nreq;
+	atomic_long busy, nrefused, nreq, nperip, ncut;
 	struct wa_hash *lastout;	/* same-user key -> time of the last STOP */
 	pthread_mutex_t outmu;
+	const char *paths[MAXPATHS];
+	int npaths;
+	unsigned char proxy[16];	/* --trust-proxy, as address bytes */
+	size_t proxylen;
+	unsigned maxperip, timeout;
+	atomic_size_t buffered;
+	size_t maxbuffer;
+	pthread_mutex_t connmu;
+	struct conn conns;	/* the list's head */
+	unsigned perip[SLOTS];
+	unsigned seed;
 } g;
 
 static void
@@ -40,7 +65,9 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-hook [-l ADDR:PORT] [--spool FILE] [--suppress FILE]\n"
-	    "               [--optout-words FILE] [-o -]\n"
+	    "               [--optout-words FILE] [-o -] [--path PATH]...\n"
+	    "               [--trust-proxy ADDR] [--max-buffer SIZE]\n"
+	    "               [--max-per-ip N] [--timeout SECS]\n"
 	    "Receive WhatsApp Cloud API and Shopify webhooks: signed events go to\n"
 	    "the spool, durable before they are acknowledged; STOP words go to the\n"
 	    "suppression list. Secrets: WA_APP_SECRET (or WA_APP_SECRET_FILE),\n"
@@ -50,30 +77,77 @@ usage(int status)
 	    "      --suppress FILE    suppression list ($WA_HOME/suppress.txt)\n"
 	    "      --optout-words FILE  STOP (and [start]) words instead of the built-in ones\n"
 	    "  -o -                   also write each stored event to standard output\n"
+	    "      --path PATH        answer at PATH, repeatable (/webhook); others get 404\n"
+	    "      --trust-proxy ADDR take X-Real-IP and X-Forwarded-For from ADDR only\n"
+	    "      --max-buffer SIZE  request bodies held in memory, in all (64M); then 503\n"
+	    "      --max-per-ip N     connections from one address, not the proxy (64; 0: any)\n"
+	    "      --timeout SECS     a request's headers and body must come within (30)\n"
 	    "  -h, --help             this help\n"
 	    "      --version          print the version\n");
 	exit(status);
 }
 
-/* Who sent it: the proxy's X-Real-IP, else the peer. */
+/* The address bytes of SA in OUT[16]; their length, 0 when it is no IP address. */
+static size_t
+addrbytes(const struct sockaddr *sa, unsigned char *out)
+{
+	if (sa == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET) {
+		memcpy(out, &((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr, 4);
+		return 4;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr;
+
+		/* an IPv4 client of an IPv6 socket is that IPv4 address */
+		if (IN6_IS_ADDR_V4MAPPED(a)) {
+			memcpy(out, a->s6_addr + 12, 4);
+			return 4;
+		}
+		memcpy(out, a, 16);
+		return 16;
+	}
+	return 0;
+}
+
+static int
+isproxy(const unsigned char *a, size_t n)
+{
+	return n && n == g.proxylen && memcmp(a, g.proxy, n) == 0;
+}
+
+/*
+ * Who sent it: the peer, or when the peer is the --trust-proxy address,
+ * the client it names in X-Real-IP or last in X-Forwarded-For. Anyone
+ * else's headers say what they like, so they are not read.
+ */
 static const char *
 peer(struct MHD_Connection *c, char *buf, size_t sz)
 {
-	const char *ip = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
 	const union MHD_ConnectionInfo *ci;
 	const struct sockaddr *sa;
+	const char *ip;
+	unsigned char a[16];
+	size_t n;
 
-	if (ip)
-		return ip;
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL)
+	if (ci == NULL || (sa = ci->client_addr) == NULL ||
+	    (n = addrbytes(sa, a)) == 0)
 		return "?";
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->
-		    sin_addr, buf, (socklen_t)sz);
-	else
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->
-		    sin6_addr, buf, (socklen_t)sz);
+	if (isproxy(a, n)) {
+		if ((ip = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    "X-Real-IP")) != NULL)
+			return ip;
+		if ((ip = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    "X-Forwarded-For")) != NULL) {
+			ip = strrchr(ip, ',') ? strrchr(ip, ',') + 1 : ip;
+			return ip + strspn(ip, " ");
+		}
+	}
+	inet_ntop(n == 4 ? AF_INET : AF_INET6, a, buf, (socklen_t)sz);
 	return buf;
 }
 
@@ -107,7 +181,8 @@ same(const char *a, const char *b)
 {
 	size_t n = strlen(a);
 
-	return b && strlen(b) == n && CRYPTO_memcmp(a, b, n) == 0;
+	/* never empty: an empty token must not open the door */
+	return n > 0 && b && strlen(b) == n && CRYPTO_memcmp(a, b, n) == 0;
 }
 
 static enum MHD_Result
@@ -290,21 +365,26 @@ jsonbody(struct MHD_Connection *c, struct req *r, enum MHD_Result *ret)
 	return body;
 }
 
+/* A signed batch is stored whole: an item jansson refuses is kept as its text. */
 static enum MHD_Result
 meta(struct MHD_Connection *c, struct req *r)
 {
 	struct batch b = { 0 };
-	enum MHD_Result ret;
 	json_t *body;
 	char err[256];
+	int n;
 
-	if ((body = jsonbody(c, r, &ret)) == NULL)
-		return ret;
-	if (wa_hook_meta(body, push, &b, err, sizeof err) < 0) {
+	if ((body = json_loadb(r->body.s, r->body.len, 0, NULL)) != NULL) {
+		n = wa_hook_meta(body, push, &b, err, sizeof err);
 		json_decref(body);
-		return refuse(c, MHD_HTTP_BAD_REQUEST, err, r->body.len);
+	} else {
+		n = wa_hook_meta_raw(r->body.s, r->body.len, push, &b, err,
+		    sizeof err);
+		if (n < 0)
+			snprintf(err, sizeof err, "the body is not JSON");
 	}
-	json_decref(body);
+	if (n < 0)	/* nothing pushed */
+		return refuse(c, MHD_HTTP_BAD_REQUEST, err, r->body.len);
 	return stored(c, &b);
 }
 
@@ -366,15 +446,131 @@ post(struct MHD_Connection *c, struct req *r)
 	return meta(c, r);
 }
 
+static long
+nowms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
+	return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Has K's request taken over --timeout? */
+static int
+late(struct conn *k)
+{
+	return nowms() - atomic_load(&k->since) > (long)g.timeout * 1000;
+}
+
+/* K is storing (ANSWERING), or done with a request: the next one's deadline runs from now. */
+static void
+mark(struct conn *k, int answering)
+{
+	if (!answering)
+		atomic_store(&k->since, nowms());
+	atomic_store(&k->answering, answering);
+}
+
 static enum MHD_Result
 answer(struct MHD_Connection *c, struct req *r, const char *method)
 {
+	struct conn *k = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context;
+
+	/* storing: never cut, and waited for at a stop */
+	r->answering = 1;
+	mark(k, 1);
+	atomic_fetch_add(&g.busy, 1);
 	atomic_fetch_add(&g.nreq, 1);
 	if (strcmp(method, "GET") == 0)
 		return verify(c);
-	if (strcmp(method, "POST") == 0)
-		return post(c, r);
-	return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET or POST");
+	return post(c, r);
+}
+
+static int
+known(const char *url)
+{
+	int i;
+
+	for (i = 0; i < g.npaths; i++)
+		if (strcmp(url, g.paths[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Take N more bytes of the bodies held in memory; -1 when that is over --max-buffer. */
+static int
+reserve(size_t n)
+{
+	if (atomic_fetch_add(&g.buffered, n) + n > g.maxbuffer) {
+		atomic_fetch_sub(&g.buffered, n);
+		return -1;
+	}
+	return 0;
+}
+
+/* The first call, on the headers: refuse what can be refused before reading the body. */
+static enum MHD_Result
+begin(struct MHD_Connection *c, struct req *r, const char *url,
+    const char *method)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	unsigned long long len = h ? strtoull(h, NULL, 10) : 0;
+
+	/* a refusal answered here closes the connection, unread */
+	if (!known(url)) {
+		atomic_fetch_add(&g.nrefused, 1);
+		return reply(c, MHD_HTTP_NOT_FOUND, "not found");
+	}
+	if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET or POST");
+	if (len > MAXBODY)
+		return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE, "over 3 MB",
+		    (size_t)len);
+	if (len > 0 && reserve(len) < 0)
+		return refuse(c, MHD_HTTP_SERVICE_UNAVAILABLE, "over "
+		    "--max-buffer: too many bodies in memory", (size_t)len);
+	r->reserved = len;
+	if (len > 0) {
+		/* one allocation of the size announced: no copies as it grows */
+		r->body.s = wa_malloc(len + 1);
+		r->body.cap = len + 1;
+	}
+	return MHD_YES;
+}
+
+/* Part of the body: NO closes the connection (past the deadline or the buffer cap). */
+static enum MHD_Result
+upload(struct MHD_Connection *c, struct req *r, const char *data, size_t n)
+{
+	struct conn *k = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context;
+	char ip[64];
+
+	if (late(k)) {
+		atomic_fetch_add(&g.ncut, 1);
+		wa_warn("%s: cut a request still coming after %u s",
+		    peer(c, ip, sizeof ip), g.timeout);
+		return MHD_NO;
+	}
+	if (r->big || r->body.len + n > MAXBODY) {
+		/* too big: read to the end all the same, then refused */
+		r->big = 1;
+		return MHD_YES;
+	}
+	if (r->body.len + n > r->reserved) {
+		/* chunked, or more than announced */
+		if (reserve(r->body.len + n - r->reserved) < 0) {
+			atomic_fetch_add(&g.nrefused, 1);
+			wa_warn("%s: cut a request over --max-buffer",
+			    peer(c, ip, sizeof ip));
+			return MHD_NO;
+		}
+		r->reserved = r->body.len + n;
+	}
+	wa_buf_add(&r->body, data, n);
+	return MHD_YES;
 }
 
 static enum MHD_Result
@@ -383,25 +579,16 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
     void **ctx)
 {
 	struct req *r = *ctx;
-	const char *len;
+	enum MHD_Result ret;
 
 	if (r == NULL) {
 		r = *ctx = wa_calloc(1, sizeof *r);
-		atomic_fetch_add(&g.busy, 1);
-		len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		/* refused before reading it: the connection closes after */
-		if (len && strtoull(len, NULL, 10) > MAXBODY)
-			return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE, "over 3 MB",
-			    (size_t)strtoull(len, NULL, 10));
-		return MHD_YES;
+		return begin(c, r, url, method);
 	}
 	if (*size > 0) {
-		/* too big: read to the end all the same, then refused */
-		if (wa_buf_addmax(&r->body, data, *size, MAXBODY) < 0)
-			r->big = 1;
+		ret = upload(c, r, data, *size);
 		*size = 0;
-		return MHD_YES;
+		return ret;
 	}
 	return answer(c, r, method);
 }
@@ -410,14 +597,131 @@ static void
 completed(void *cls, struct MHD_Connection *c, void **ctx,
     enum MHD_RequestTerminationCode why)
 {
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *k = ci ? ci->socket_context : NULL;
 	struct req *r = *ctx;
 
+	if (k)
+		mark(k, 0);
 	if (r == NULL)
 		return;
-	atomic_fetch_sub(&g.busy, 1);
+	if (r->answering)
+		atomic_fetch_sub(&g.busy, 1);
+	atomic_fetch_sub(&g.buffered, r->reserved);
 	wa_buf_free(&r->body);
 	free(r);
 	*ctx = NULL;
+}
+
+/* The per-address count of the address SA; -1 for the trusted proxy or no IP. */
+static int
+slot(const struct sockaddr *sa)
+{
+	unsigned char a[16];
+	size_t n = addrbytes(sa, a), i;
+	unsigned h = g.seed;
+
+	if (n == 0 || isproxy(a, n))
+		return -1;
+	for (i = 0; i < n; i++)
+		h = (h ^ a[i]) * 16777619u;
+	return (int)(h % SLOTS);
+}
+
+/* At accept: one address may not hold more than --max-per-ip connections. */
+static enum MHD_Result
+admit(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	int i = slot(sa);
+	unsigned char a[16];
+	unsigned n;
+	long k;
+	char ip[64];
+
+	if (g.maxperip == 0 || i < 0)
+		return MHD_YES;
+	pthread_mutex_lock(&g.connmu);
+	n = g.perip[i];
+	pthread_mutex_unlock(&g.connmu);
+	if (n < g.maxperip)
+		return MHD_YES;
+	/* one warning, then one a thousand: a flood must not flood the log */
+	if ((k = atomic_fetch_add(&g.nperip, 1)) % 1000 == 0) {
+		inet_ntop(addrbytes(sa, a) == 4 ? AF_INET : AF_INET6, a, ip,
+		    sizeof ip);
+		wa_warn("%s: over %u connections from one address: refused "
+		    "(%ld so far)", ip, g.maxperip, k + 1);
+	}
+	return MHD_NO;
+}
+
+static void
+notify(void *cls, struct MHD_Connection *c, void **ctx,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct conn *k = *ctx;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		k = *ctx = wa_calloc(1, sizeof *k);
+		k->fd = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CONNECTION_FD)->connect_fd;
+		k->slot = slot(MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CLIENT_ADDRESS)->client_addr);
+		atomic_store(&k->since, nowms());
+		pthread_mutex_lock(&g.connmu);
+		k->next = g.conns.next;
+		k->prev = &g.conns;
+		k->next->prev = k;
+		g.conns.next = k;
+		if (k->slot >= 0)
+			g.perip[k->slot]++;
+		pthread_mutex_unlock(&g.connmu);
+		return;
+	}
+	if (k == NULL)
+		return;
+	pthread_mutex_lock(&g.connmu);
+	k->prev->next = k->next;
+	k->next->prev = k->prev;
+	if (k->slot >= 0)
+		g.perip[k->slot]--;
+	pthread_mutex_unlock(&g.connmu);
+	free(k);
+	*ctx = NULL;
+}
+
+/*
+ * Cut the connections whose request has taken over --timeout (ALL: every
+ * one not storing). A request that trickles in a byte at a time, or its
+ * headers, keeps MHD's inactivity timeout from ever firing; the shutdown
+ * wakes its thread, which then closes it.
+ */
+static void
+cut(int all)
+{
+	struct conn *k;
+
+	pthread_mutex_lock(&g.connmu);
+	for (k = g.conns.next; k != &g.conns; k = k->next) {
+		if (atomic_load(&k->answering) || k->cut || (!all && !late(k)))
+			continue;
+		k->cut = 1;
+		if (!all)
+			atomic_fetch_add(&g.ncut, 1);
+		shutdown(k->fd, SHUT_RDWR);
+	}
+	pthread_mutex_unlock(&g.connmu);
+}
+
+static void *
+reaper(void *arg)
+{
+	for (;;) {
+		usleep(250000);
+		cut(0);
+	}
+	return NULL;
 }
 
 static void
@@ -432,23 +736,125 @@ config(void)
 	g.shopify = wa_secret("WA_SHOPIFY_SECRET");
 }
 
-/* Stop taking connections, let the requests in flight finish (10 s at most), close the spool. */
+/* However long the stop takes, systemd must not have to kill: every acknowledged event is on disk. */
+static void *
+watchdog(void *arg)
+{
+	sleep(4);
+	wa_warn("still stopping after 4 s: exiting now; every acknowledged "
+	    "event is on disk");
+	_exit(WA_EXIT_FATAL);
+	return NULL;
+}
+
+/* Stop taking connections, cut those not storing, let those storing finish (3 s at most), close the spool. */
 static void
 shutdown_server(struct MHD_Daemon *d)
 {
+	pthread_t t;
 	long stored, dup;
 	int i;
 
+	pthread_create(&t, NULL, watchdog, NULL);
 	MHD_quiesce_daemon(d);
-	for (i = 0; i < 1000 && atomic_load(&g.busy) > 0; i++)
+	cut(1);
+	for (i = 0; i < 300 && atomic_load(&g.busy) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);
 	wa_spool_counts(g.spool, &stored, &dup);
 	if (wa_spool_close(g.spool) < 0)
 		wa_die(WA_EXIT_FATAL, "cannot close the spool:");
 	wa_warn("stopped: %ld requests, %ld events stored, %ld duplicates "
-	    "dropped, %ld refused", atomic_load(&g.nreq), stored, dup,
-	    atomic_load(&g.nrefused));
+	    "dropped, %ld refused, %ld cut at the deadline, %ld connections "
+	    "over --max-per-ip", atomic_load(&g.nreq), stored, dup,
+	    atomic_load(&g.nrefused), atomic_load(&g.ncut),
+	    atomic_load(&g.nperip));
+}
+
+/* A size in bytes, with K, M or G (powers of 1024). */
+static size_t
+optsize(const char *opt, const char *s)
+{
+	static const char units[] = "kmg";
+	size_t n = strlen(s), mult = 1;
+	const char *u = n ? strchr(units, s[n - 1] | 0x20) : NULL;
+	char num[32];
+
+	if (u) {
+		mult = (size_t)1 << (10 * (u - units + 1));
+		n--;
+	}
+	snprintf(num, sizeof num, "%.*s", (int)n, s);
+	return (size_t)wa_optnum(opt, num, 1, (1LL << 40) / (long long)mult) *
+	    mult;
+}
+
+static void
+trustproxy(const char *s)
+{
+	if (inet_pton(AF_INET, s, g.proxy) == 1)
+		g.proxylen = 4;
+	else if (inet_pton(AF_INET6, s, g.proxy) == 1)
+		g.proxylen = 16;
+	else
+		wa_die(WA_EXIT_USAGE, "--trust-proxy: '%s' is not an IP address", s);
+}
+
+/*
+ * Every descriptor the hard limit allows, and a connection limit short of
+ * them: past it MHD closes a new connection at once, where out of
+ * descriptors its accept fails over and over, a core spinning and every
+ * webhook locked out.
+ */
+static unsigned
+fdroom(void)
+{
+	struct rlimit rl = { 1024, 1024 };
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur > 2064)
+		return 2000;
+	return rl.rlim_cur > 128 ? (unsigned)rl.rlim_cur - 64 : 64;
+}
+
+static void
+defaults(void)
+{
+	g.paths[g.npaths++] = "/webhook";	/* README, scripts/nginx-wa-hook.conf */
+	g.maxbuffer = (size_t)64 << 20;
+	g.maxperip = 64;
+	g.timeout = 30;
+	g.conns.next = g.conns.prev = &g.conns;
+	pthread_mutex_init(&g.connmu, NULL);
+	/* colliding addresses share a count: not ones an attacker can pick */
+	if (getentropy(&g.seed, sizeof g.seed) < 0)
+		g.seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+	g.seed |= 1;
+}
+
+static void
+start(struct MHD_Daemon **d, int fd, const char *where)
+{
+	pthread_t t;
+
+	*d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, admit, NULL,
+	    handler, NULL,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_CONNECTION_LIMIT, fdroom(),
+	    MHD_OPTION_CONNECTION_TIMEOUT, g.timeout,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, notify, NULL,
+	    MHD_OPTION_END);
+	if (*d == NULL)
+		wa_die(WA_EXIT_FATAL, "cannot start the HTTP server on '%s'", where);
+	if (pthread_create(&t, NULL, reaper, NULL) != 0)
+		wa_die(WA_EXIT_FATAL, "cannot start a thread:");
+	pthread_detach(t);
 }
 
 int
@@ -456,9 +862,14 @@ main(int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "max-buffer", required_argument, NULL, 'B' },
+		{ "max-per-ip", required_argument, NULL, 'I' },
 		{ "optout-words", required_argument, NULL, 'W' },
+		{ "path", required_argument, NULL, 'A' },
 		{ "spool", required_argument, NULL, 'P' },
 		{ "suppress", required_argument, NULL, 'S' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "trust-proxy", required_argument, NULL, 'T' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -467,9 +878,10 @@ main(int argc, char **argv)
 	struct MHD_Daemon *d;
 	char where[128];
 	sigset_t sigs;
-	int c, fd, sig, out = 0;
+	int c, fd, sig, out = 0, paths = 0;
 
 	wa_init(argv[0]);
+	defaults();
 	while ((c = getopt_long(argc, argv, "hl:o:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'l': listen_at = optarg; break;
@@ -478,8 +890,19 @@ main(int argc, char **argv)
 				wa_die(WA_EXIT_USAGE, "-o takes '-' (standard output)");
 			out = 1;
 			break;
+		case 'A':
+			if (*optarg != '/' || paths == MAXPATHS)
+				wa_die(WA_EXIT_USAGE, "--path: '%s': a path from "
+				    "'/', %d at most", optarg, MAXPATHS);
+			g.paths[paths++] = optarg;
+			g.npaths = paths;
+			break;
+		case 'B': g.maxbuffer = optsize("--max-buffer", optarg); break;
+		case 'I': g.maxperip = (unsigned)wa_optnum("--max-per-ip", optarg, 0, 1000000); break;
 		case 'P': spoolpath = wa_strdup(optarg); break;
 		case 'S': g.suppath = wa_strdup(optarg); break;
+		case 't': g.timeout = (unsigned)wa_optnum("--timeout", optarg, 1, 3600); break;
+		case 'T': trustproxy(optarg); break;
 		case 'W': words = optarg; break;
 		case 'V': wa_version(); break;
 		case 'h': usage(0); break;
@@ -511,16 +934,7 @@ main(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, NULL, NULL,
-	    handler, NULL,
-	    MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_END);
-	if (d == NULL)
-		wa_die(WA_EXIT_FATAL, "cannot start the HTTP server on '%s'", where);
+	start(&d, fd, where);
 	wa_warn("listening on %s", where);
 	while (sigwait(&sigs, &sig) != 0)
 		;

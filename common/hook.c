@@ -351,6 +351,159 @@ wa_hook_meta(json_t *body, wa_hook_fn *fn, void *arg, char *err, size_t errsz)
 	return c.n;
 }
 
+/* The value at KEY of the object O[0..N), or NULL; its span in [*S, *E). */
+static json_t *
+member(const char *o, size_t n, const char *key, size_t *s, size_t *e)
+{
+	if (wa_json_span(o, n, key, s, e) < 0)
+		return NULL;
+	return json_loadb(o + *s, *e - *s, JSON_DECODE_ANY, NULL);
+}
+
+/* An item no parser takes, kept as its text (bytes that are no UTF-8 as U+FFFD). */
+static void
+rawitem(struct ctx *c, const char *field, const char *p, size_t n,
+    json_t *entry)
+{
+	json_t *ev = newev("change");
+	struct wa_buf b = { 0 };
+	size_t ok;
+
+	while (n > 0) {
+		ok = wa_utf8_valid(p, n);
+		wa_buf_add(&b, p, ok);
+		if (ok < n)
+			wa_buf_adds(&b, "\xef\xbf\xbd");
+		ok += ok < n;
+		p += ok;
+		n -= ok;
+	}
+	wa_json_setstr(ev, "field", field);
+	json_object_set_new(ev, "raw", json_stringn(b.s ? b.s : "", b.len));
+	settime(ev, json_object_get(entry, "time"));
+	emit(c, ev);
+	wa_buf_free(&b);
+}
+
+/* The arrays of a change's value whose items are events. */
+static const char *const lists[] = {
+	"statuses", "messages", "errors", "user_preferences",
+};
+
+/* The items of the array at KEY of VAL[0..VN) that parse, into V; the others' spans into BAD. */
+static int
+items(json_t *v, const char *val, size_t vn, const char *key,
+    struct wa_buf *bad)
+{
+	json_t *arr, *x;
+	size_t s, e, at, span[2];
+
+	if (wa_json_span(val, vn, key, &s, &e) < 0 || val[s] != '[')
+		return 0;
+	arr = json_array();
+	for (at = s; wa_json_item(val, e, &at, &span[0], &span[1]) == 0; ) {
+		x = json_loadb(val + span[0], span[1] - span[0],
+		    JSON_DECODE_ANY, NULL);
+		if (x)
+			json_array_append_new(arr, x);
+		else
+			wa_buf_add(bad, span, sizeof span);
+	}
+	json_object_set_new(v, key, arr);
+	return 1;
+}
+
+/* A change jansson refuses as a whole: its event items one by one. */
+static void
+rawchange(struct ctx *c, const char *ch, size_t n, json_t *entry)
+{
+	static const char *const keep[] = { "messaging_product", "metadata",
+	    "contacts" };
+	json_t *o = json_object(), *v = json_object(), *fld, *x;
+	struct wa_buf bad = { 0 };
+	const char *field;
+	size_t s, e, i, found = 0, sp[2];
+
+	fld = member(ch, n, "field", &s, &e);
+	field = json_is_string(fld) ? json_string_value(fld) : NULL;
+	if (wa_json_span(ch, n, "value", &s, &e) == 0 && ch[s] == '{') {
+		for (i = 0; i < sizeof keep / sizeof *keep; i++)
+			if ((x = member(ch + s, e - s, keep[i], &sp[0], &sp[1])))
+				json_object_set_new(v, keep[i], x);
+		for (i = 0; i < sizeof lists / sizeof *lists; i++)
+			found += items(v, ch + s, e - s, lists[i], &bad);
+	}
+	if (found == 0) {
+		rawitem(c, field, ch, n, entry);
+	} else {
+		json_object_set(o, "field", fld ? fld : json_null());
+		json_object_set(o, "value", v);
+		change(c, o, entry);
+		for (i = 0; i + sizeof sp <= bad.len; i += sizeof sp) {
+			memcpy(sp, bad.s + i, sizeof sp);
+			rawitem(c, field, ch + s + sp[0], sp[1] - sp[0], entry);
+		}
+	}
+	c->value = NULL;
+	c->pnid = NULL;
+	wa_buf_free(&bad);
+	json_decref(fld);
+	json_decref(v);
+	json_decref(o);
+}
+
+/* An entry jansson refuses as a whole: its changes one by one. */
+static void
+rawentry(struct ctx *c, const char *en, size_t n)
+{
+	json_t *entry = json_object(), *t, *ch;
+	size_t s, e, at, cs, ce;
+
+	if ((t = member(en, n, "time", &s, &e)) != NULL)
+		json_object_set_new(entry, "time", t);
+	if (wa_json_span(en, n, "changes", &s, &e) == 0 && en[s] == '[') {
+		for (at = s; wa_json_item(en, e, &at, &cs, &ce) == 0; ) {
+			ch = json_loadb(en + cs, ce - cs, JSON_DECODE_ANY, NULL);
+			if (json_is_object(ch))
+				change(c, ch, entry);
+			else if (ch == NULL)
+				rawchange(c, en + cs, ce - cs, entry);
+			json_decref(ch);
+			c->value = NULL;
+			c->pnid = NULL;
+		}
+	}
+	json_decref(entry);
+}
+
+int
+wa_hook_meta_raw(const char *raw, size_t n, wa_hook_fn *fn, void *arg,
+    char *err, size_t errsz)
+{
+	struct ctx c = { fn, arg, NULL, NULL, 0 };
+	json_t *e, *ch;
+	size_t s, end, at, es, ee, j;
+
+	if (wa_json_span(raw, n, "entry", &s, &end) < 0 || raw[s] != '[') {
+		snprintf(err, errsz, "not a webhook body: no entry array");
+		return -1;
+	}
+	for (at = s; wa_json_item(raw, end, &at, &es, &ee) == 0; ) {
+		if ((e = json_loadb(raw + es, ee - es, JSON_DECODE_ANY,
+		    NULL)) == NULL) {
+			rawentry(&c, raw + es, ee - es);
+			continue;
+		}
+		json_array_foreach(json_object_get(e, "changes"), j, ch)
+			if (json_is_object(ch))
+				change(&c, ch, e);
+		json_decref(e);
+		c.value = NULL;
+		c.pnid = NULL;
+	}
+	return c.n;
+}
+
 void
 wa_hook_key(json_t *ev, const char *line, size_t n, struct wa_buf *key)
 {

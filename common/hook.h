@@ -51,11 +51,28 @@ typedef void wa_hook_fn(json_t *ev, void *arg);
 int wa_hook_meta(json_t *body, wa_hook_fn *fn, void *arg, char *err,
     size_t errsz);
 /*
+ * The same for a body jansson refuses as a whole (a lone surrogate, 1e999,
+ * an integer over 64 bits in one item): each entry, change and item that
+ * parses is read as above, and each that does not becomes a "change" event
+ * with its text in "raw". -1 when RAW[0..N) has no entry array at all.
+ */
+int wa_hook_meta_raw(const char *raw, size_t n, wa_hook_fn *fn, void *arg,
+    char *err, size_t errsz);
+/*
  * The dedupe key of event EV written as LINE[0..N): event, wamid (or
  * hook_id) and status, and the member for a group's status; for an event
  * with neither id, a hash of LINE.
  */
 void wa_hook_key(json_t *ev, const char *line, size_t n, struct wa_buf *key);
+
+/* outq.c: lines for a reader that may stall, written by a thread */
+struct wa_outq;
+/* A queue to FD holding MAX bytes at most. */
+struct wa_outq *wa_outq_new(int fd, size_t max);
+/* Queue P[0..N) (whole lines); -1 when it does not fit, and it is dropped, counted. */
+int wa_outq_put(struct wa_outq *q, const char *p, size_t n);
+/* Wait SECS at most for the lines to go out; the lines dropped or left unwritten. */
+long wa_outq_close(struct wa_outq *q, int secs);
 
 /* shopify.c: Shopify order and checkout webhooks */
 /*
@@ -76,7 +93,7 @@ struct wa_spool;
  */
 typedef void wa_spool_fn(json_t *ev, void *arg);
 struct wa_spool *wa_spool_open(const char *path, wa_spool_fn *fn, void *arg);
-/* Also write every event, once on disk, to FP. */
+/* Also write every event, once on disk, to FP (by a thread; dropped, counted, when it is not read). */
 void wa_spool_stream(struct wa_spool *s, FILE *fp);
 /*
  * Append the events EVS[0..N) not seen before and wait until they, and

@@ -223,6 +223,21 @@ wa_json_span(const char *raw, size_t n, const char *key, size_t *start,
 	return found;
 }
 
+int
+wa_json_item(const char *raw, size_t n, size_t *at, size_t *start, size_t *end)
+{
+	size_t i = skipws(raw, n, *at), e;
+
+	if (i < n && (raw[i] == '[' || raw[i] == ','))
+		i = skipws(raw, n, i + 1);
+	if (i >= n || raw[i] == ']' || (e = skipval(raw, n, i)) == 0 || e == i)
+		return -1;
+	*start = i;
+	*end = e;
+	*at = skipws(raw, n, e);
+	return 0;
+}
+
 char *
 wa_json_line(json_t *obj)
 {

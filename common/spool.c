@@ -40,7 +40,7 @@ struct wa_spool {
 	int flushing;
 	int broken;		/* a failed write could not be cut */
 	long nstored, ndup, nbad;
-	FILE *stream;
+	struct wa_outq *out;	/* wa-hook -o -, or NULL */
 };
 
 /* The batch holding KEY: 0 on disk, -1 never seen. */
@@ -138,7 +138,8 @@ wa_spool_open(const char *path, wa_spool_fn *fn, void *arg)
 void
 wa_spool_stream(struct wa_spool *s, FILE *fp)
 {
-	s->stream = fp;
+	fflush(fp);
+	s->out = wa_outq_new(fileno(fp), (size_t)4 << 20);
 }
 
 /*
@@ -192,6 +193,9 @@ flush(struct wa_spool *s)
 		}
 	}
 	flock(s->fd, LOCK_UN);
+	/* without the lock: a slow reader of the copy holds up nothing */
+	if (rc == 0 && s->out)
+		wa_outq_put(s->out, b.s, b.len);
 	pthread_mutex_lock(&s->mu);
 	if (rc < 0) {
 		s->failed[batch % RING] = batch;
@@ -200,12 +204,6 @@ flush(struct wa_spool *s)
 			wa_fpset_add(s->done, wa_fp(keys[i]));
 		s->size += (off_t)b.len;
 		s->nstored += (long)nkeys;
-		if (s->stream && (fwrite(b.s, 1, b.len, s->stream) != b.len ||
-		    fflush(s->stream) != 0)) {
-			wa_warn("error writing events to the output; "
-			    "the spool has them:");
-			s->stream = NULL;
-		}
 	}
 	for (i = 0; i < nkeys; i++)
 		free(keys[i]);
@@ -325,6 +323,7 @@ wa_spool_counts(struct wa_spool *s, long *stored, long *dup)
 int
 wa_spool_close(struct wa_spool *s)
 {
+	long lost;
 	int rc;
 
 	pthread_mutex_lock(&s->mu);
@@ -336,6 +335,9 @@ wa_spool_close(struct wa_spool *s)
 	rc = fsync(s->fd);
 	if (close(s->fd) < 0)
 		rc = -1;
+	if (s->out && (lost = wa_outq_close(s->out, 1)) > 0)
+		wa_warn("%ld events not written to the output, which was not "
+		    "read (the spool has them)", lost);
 	wa_fpset_free(s->done);
 	wa_hash_free(s->pend);
 	pthread_mutex_destroy(&s->mu);

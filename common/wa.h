@@ -174,6 +174,12 @@ void wa_json_putcsv(FILE *fp, json_t *obj, char **fields, size_t nfields);
 /* The byte range [*START, *END) of KEY's value at the top level of the object RAW[0..N); 0, or -1. */
 int wa_json_span(const char *raw, size_t n, const char *key, size_t *start,
     size_t *end);
+/*
+ * The next item [*START, *END) of the array RAW[*AT..N), *AT first at its
+ * '[', then moved past the item; 0, or -1 at the end or when it is cut short.
+ */
+int wa_json_item(const char *raw, size_t n, size_t *at, size_t *start,
+    size_t *end);
 
 /* jscan.c: records checked without building them */
 /*

@@ -129,6 +129,44 @@ normalize(void)
 	wa_buf_free(&key);
 }
 
+/* A body jansson refuses whole: read entry by entry, change by change, item by item. */
+static void
+lenient(void)
+{
+	const char *body = "{\"entry\":[{\"time\":1763892000,\"changes\":["
+	    "{\"field\":\"messages\",\"value\":{\"statuses\":["
+	    "{\"id\":\"w1\",\"status\":\"read\"},"
+	    "{\"id\":\"w2\",\"n\":123456789012345678901234567890},"
+	    "{\"id\":\"w3\",\"status\":\"sent\"}]}},"
+	    "{\"field\":\"x\",\"value\":{\"a\":\"\\ud800\"}}]},"
+	    "{\"changes\":[{\"field\":\"messages\",\"value\":{\"messages\":["
+	    "{\"id\":\"w4\",\"timestamp\":1e999}]}}]}]}";
+	json_t *evs = json_array();
+	size_t at = 0, s, e;
+	char err[128];
+	int n = 0;
+
+	isnum(wa_hook_meta_raw(body, strlen(body), count, evs, err, sizeof err),
+	    5, "two good statuses, three bad items: five events");
+	is(wa_json_str(json_array_get(evs, 1), "wamid"), "w3",
+	    "the item after a bad one is read");
+	is(wa_json_str(json_array_get(evs, 2), "raw"),
+	    "{\"id\":\"w2\",\"n\":123456789012345678901234567890}",
+	    "a bad item is a change event with its text");
+	is(wa_json_str(json_array_get(evs, 2), "at"), "2025-11-23T10:00:00Z",
+	    "at the entry's time");
+	is(wa_json_str(json_array_get(evs, 3), "field"), "x",
+	    "a bad change with no list of items is kept whole");
+	is(wa_json_str(json_array_get(evs, 4), "raw"),
+	    "{\"id\":\"w4\",\"timestamp\":1e999}", "in a later entry too");
+	isnum(wa_hook_meta_raw("[1", 2, count, evs, err, sizeof err), -1,
+	    "no entry array: refused");
+	while (wa_json_item("[1, \"a,]\" ,{\"b\":[2]}]", 21, &at, &s, &e) == 0)
+		n++;
+	isnum(n, 3, "wa_json_item: a number, a string with a comma, an object");
+	json_decref(evs);
+}
+
 static void
 fingerprints(void)
 {
@@ -299,6 +337,7 @@ main(void)
 	sigs();
 	words();
 	normalize();
+	lenient();
 	fingerprints();
 	spool();
 	suppress();
