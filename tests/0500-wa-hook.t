@@ -52,7 +52,10 @@ printf '%s\n' "$WA_APP_SECRET" >"$TMP/secret"
 env -u WA_APP_SECRET WA_APP_SECRET_FILE="$TMP/secret" \
 	wa-hook -l 127.0.0.1:0 --spool "$TMP/x.jsonl" 2>"$TMP/f.err" &
 FPID=$!
-sleep 0.3
+i=0
+until grep -q 'listening on' "$TMP/f.err" 2>/dev/null || [ $i -gt 200 ]; do
+	sleep 0.05; i=$((i + 1))
+done
 grep -q 'listening on' "$TMP/f.err"
 _result $? "WA_APP_SECRET_FILE is read"
 kill $FPID; wait $FPID
@@ -393,7 +396,11 @@ _result $? "lines of the spool that are no events are named and counted, not sil
 ) >/dev/null 2>"$TMP/full.err" &
 HPID=$!
 PIDS="$PIDS $HPID"
-sleep 0.3
+# until it listens: a sanitized build under load takes more than a moment
+i=0
+until grep -q 'listening on ' "$TMP/full.err" 2>/dev/null || [ $i -gt 200 ]; do
+	sleep 0.05; i=$((i + 1))
+done
 HPORT=$(sed -n 's/^wa-hook: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/full.err")
 codes=
 for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
