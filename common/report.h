@@ -59,7 +59,12 @@ double wa_survey_nps(const struct wa_survey *s);
 double wa_survey_negative(const struct wa_survey *s);
 
 /* report.c: the KPIs of wa-report, from the ledger, webhook events and orders */
-enum { WA_BY_CAMPAIGN, WA_BY_DAY, WA_BY_WEEK, WA_BY_MONTH, WA_BY_TIER };
+/*
+ * The groupings of wa-report: the KPIs by campaign...tier (wa_report_kpis),
+ * then the other views: -b ref, -b variant, --insights.
+ */
+enum { WA_BY_CAMPAIGN, WA_BY_DAY, WA_BY_WEEK, WA_BY_MONTH, WA_BY_TIER,
+    WA_BY_REF, WA_BY_VARIANT, WA_BY_THEME };
 struct wa_report_opt {
 	time_t since, until;	/* messages sent in [since, until); until 0: open */
 	long long window;	/* an order this long after a message converts */
@@ -172,4 +177,13 @@ void wa_insights_add(struct wa_insights *in, json_t *ev);
 json_t *wa_insights_rows(struct wa_insights *in, struct wa_report *r,
     size_t top);
 void wa_insights_free(struct wa_insights *in);
+
+/* page.c: wa-report's HTML page */
+/*
+ * The page of rows A of view V grouped BY, as of NOW; for the KPIs (STORE
+ * not NULL) with the funnel, the chart of DAYS and the store-wide figures
+ * of the last row.
+ */
+void wa_page_put(const struct wa_tcols *v, json_t *a, const char *by,
+    time_t now, json_t *days, const struct wa_tcols *store);
 #endif
