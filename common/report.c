@@ -86,15 +86,6 @@ struct wa_report {
 	struct wa_amount *site, *messaged, *others;	/* by currency, from 1 */
 };
 
-static void *
-grow(void *p, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return p;
-	*cap = *cap ? *cap * 2 : 1024;
-	return wa_realloc(p, *cap * size);
-}
-
 static uint32_t
 get(struct wa_hash *h, const char *key)
 {
@@ -204,7 +195,7 @@ recipfor(struct wa_report *r, const char *to, const char *id)
 	if (i == 0 && id)
 		i = get(r->byid, id);
 	if (i == 0) {
-		r->rc = grow(r->rc, &r->caprc, r->nrc, sizeof *r->rc);
+		r->rc = wa_grow(r->rc, &r->caprc, r->nrc, sizeof *r->rc);
 		memset(&r->rc[r->nrc], 0, sizeof *r->rc);
 		i = (uint32_t)++r->nrc;
 	}
@@ -245,7 +236,7 @@ newmsg(struct wa_report *r, json_t *e, const char *key, time_t t)
 		camp = c = wa_strndup(key, (size_t)(slash - key));
 	if (id == NULL && slash && slash[1])
 		id = slash + 1;
-	r->m = grow(r->m, &r->capm, r->nm, sizeof *r->m);
+	r->m = wa_grow(r->m, &r->capm, r->nm, sizeof *r->m);
 	m = &r->m[r->nm];
 	memset(m, 0, sizeof *m);
 	m->at = t;
@@ -441,7 +432,7 @@ newact(struct wa_report *r, int kind, uint32_t rc, time_t t)
 {
 	struct act *a;
 
-	r->a = grow(r->a, &r->capa, r->na, sizeof *r->a);
+	r->a = wa_grow(r->a, &r->capa, r->na, sizeof *r->a);
 	a = &r->a[r->na++];
 	memset(a, 0, sizeof *a);
 	a->kind = (unsigned char)kind;
@@ -637,7 +628,7 @@ buyer(struct wa_report *r, json_t *o, time_t t, uint32_t rc)
 	if (key == NULL && (key = str(o, "email")) == NULL)
 		return;
 	if ((i = get(r->bybuyer, key)) == 0) {
-		r->b = grow(r->b, &r->capb, r->nb, sizeof *r->b);
+		r->b = wa_grow(r->b, &r->capb, r->nb, sizeof *r->b);
 		memset(&r->b[r->nb], 0, sizeof *r->b);
 		put(r->bybuyer, key, r->nb);
 		i = (uint32_t)++r->nb;
@@ -1171,7 +1162,7 @@ wa_report_arms(struct wa_report *r, const char *camp, size_t *np)
 		before = arms.n;
 		j = intern(&arms, wa_buf_str(&b)) - 1;
 		if (arms.n > before) {
-			a = grow(a, &cap, j, sizeof *a);
+			a = wa_grow(a, &cap, j, sizeof *a);
 			memset(&a[j], 0, sizeof *a);
 			a[j].campaign = wa_strdup(r->camps.s[m->camp]);
 			a[j].arm = wa_strdup(r->variants.s[m->variant]);
@@ -1216,7 +1207,7 @@ wa_report_kpis(struct wa_report *r, int by, size_t *np)
 		g[1] = (uint32_t)ng;
 		count(k, &r->m[i], g, &s);
 		if (r->m[i].waitfrom && wentout(&r->m[i])) {
-			rs = grow(rs, &caprs, nrs + 1, sizeof *rs);
+			rs = wa_grow(rs, &caprs, nrs + 1, sizeof *rs);
 			rs[nrs].g = g[0];
 			rs[nrs++].s = r->m[i].at - r->m[i].waitfrom;
 			rs[nrs].g = g[1];

@@ -37,6 +37,8 @@ void wa_fail(int status);	/* raise wa_status to at least STATUS */
 void *wa_malloc(size_t n);
 void *wa_calloc(size_t n, size_t m);
 void *wa_realloc(void *p, size_t n);
+/* P, or P moved to hold *CAP elements of SIZE, doubled when N reached it. */
+void *wa_grow(void *p, size_t *cap, size_t n, size_t size);
 char *wa_strdup(const char *s);
 char *wa_strndup(const char *s, size_t n);
 /* A new string A SEP B. */
