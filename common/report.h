@@ -155,6 +155,14 @@ int wa_report_answer(struct wa_report *r, const char *wamid, const char *from,
 void wa_report_store(struct wa_report *r, struct wa_store_kpi *st);
 void wa_report_free(struct wa_report *r);
 
+/* kpijson.c: the figures of wa-report's groups as JSON objects */
+/* Group K's figures, with the survey's when SURVEY. */
+json_t *wa_kpi_json(const struct wa_kpi *k, int survey);
+/* -b ref: a tag's inquiries, and what came of them. */
+json_t *wa_kpi_refjson(const struct wa_kpi *k);
+/* The store-wide figures of S into O. */
+void wa_kpi_storejson(json_t *o, const struct wa_store_kpi *s);
+
 /* variant.c: A/B arms against their baseline (see wa-report(1), -b variant) */
 /*
  * For each campaign of two arms or more among A[0..N) (as wa_report_arms),
