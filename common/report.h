@@ -58,7 +58,7 @@ double wa_survey_csat(const struct wa_survey *s);
 double wa_survey_nps(const struct wa_survey *s);
 double wa_survey_negative(const struct wa_survey *s);
 
-/* report.c: the KPIs of wa-report, from the ledger, webhook events and orders */
+/* report.c and kpis.c: the KPIs of wa-report, from the ledger, webhook events and orders */
 /*
  * The groupings of wa-report: the KPIs by campaign...tier (wa_report_kpis),
  * then the other views: -b ref, -b variant, --insights.
