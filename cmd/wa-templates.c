@@ -190,29 +190,31 @@ buttonlist(json_t *r, char *out, size_t n)
 static void
 table(const struct wa_tmpl_cache *c)
 {
-	int wn = 4, wl = 8, wc = 8, ws = 6, w;
-	json_t *list = json_object_get(c->doc, "templates");
+	static const struct wa_tcol cols[] = {
+		{ "name", "NAME", WA_COL_TEXT | WA_COL_LEFT },
+		{ "language", "LANGUAGE", WA_COL_TEXT | WA_COL_LEFT },
+		{ "category", "CATEGORY", WA_COL_TEXT | WA_COL_LEFT },
+		{ "status", "STATUS", WA_COL_TEXT | WA_COL_LEFT },
+		{ "body", "BODY", WA_COL_COUNT },
+		/* As wide as the longest kind, "document" or "location". */
+		{ "header", "HEADER  ", WA_COL_TEXT | WA_COL_LEFT },
+		{ "buttons", "BUTTONS", WA_COL_TEXT | WA_COL_LEFT },
+	};
+	static const struct wa_tcols v = { cols, sizeof cols / sizeof *cols, NULL };
+	json_t *list = json_object_get(c->doc, "templates"), *rows = json_array();
 	char btn[128];
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
-		if ((w = (int)strlen(c->t[i].name)) > wn)
-			wn = w;
-		if ((w = (int)strlen(c->t[i].lang)) > wl)
-			wl = w;
-		if (c->t[i].category && (w = (int)strlen(c->t[i].category)) > wc)
-			wc = w;
-		if ((w = (int)strlen(c->t[i].status)) > ws)
-			ws = w;
-	}
-	printf("%-*s  %-*s  %-*s  %-*s  BODY  %-8s  BUTTONS\n", wn, "NAME", wl,
-	    "LANGUAGE", wc, "CATEGORY", ws, "STATUS", "HEADER");
-	for (i = 0; i < c->n; i++) {
 		buttonlist(json_array_get(list, i), btn, sizeof btn);
-		printf("%-*s  %-*s  %-*s  %-*s  %4zu  %-8s  %s\n", wn, c->t[i].name,
-		    wl, c->t[i].lang, wc, c->t[i].category ? c->t[i].category : "",
-		    ws, c->t[i].status, c->t[i].nbody, c->t[i].header, btn);
+		json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:s}",
+		    "name", c->t[i].name, "language", c->t[i].lang, "category",
+		    c->t[i].category ? c->t[i].category : "", "status",
+		    c->t[i].status, "body", (json_int_t)c->t[i].nbody, "header",
+		    c->t[i].header, "buttons", btn));
 	}
+	wa_table_put(&v, rows);
+	json_decref(rows);
 }
 
 /* JSON lines: the records without their components (show has them). */

@@ -111,6 +111,15 @@ wa_realloc(void *p, size_t n)
 	return p;
 }
 
+void *
+wa_grow(void *p, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return p;
+	*cap = *cap ? *cap * 2 : 256;
+	return wa_realloc(p, *cap * size);
+}
+
 char *
 wa_strdup(const char *s)
 {

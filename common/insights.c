@@ -94,15 +94,6 @@ struct wa_insights {
 	struct wa_hash *stop;
 };
 
-static void *
-grow(void *p, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return p;
-	*cap = *cap ? *cap * 2 : 256;
-	return wa_realloc(p, *cap * size);
-}
-
 struct wa_insights *
 wa_insights_new(time_t since, time_t until)
 {
@@ -226,7 +217,7 @@ addtok(struct wa_insights *in, struct tok **t, size_t *n, size_t *cap,
 	int digits = 1;
 	size_t i;
 
-	*t = grow(*t, cap, *n, sizeof **t);
+	*t = wa_grow(*t, cap, *n, sizeof **t);
 	k = &(*t)[(*n)++];
 	/* a long word is cut at a character, never inside one */
 	if (len >= MAXWORD)
@@ -320,7 +311,7 @@ count(struct wa_insights *in, const struct tok *t, int words, size_t m)
 		wa_buf_adds(&b, t[j].w);
 	}
 	if ((i = (size_t)(uintptr_t)wa_hash_get(in->ids, wa_buf_str(&b))) == 0) {
-		in->p = grow(in->p, &in->capp, in->np, sizeof *in->p);
+		in->p = wa_grow(in->p, &in->capp, in->np, sizeof *in->p);
 		in->text = wa_realloc(in->text, in->capp * sizeof *in->text);
 		memset(&in->p[in->np], 0, sizeof *in->p);
 		in->p[in->np].words = words;
@@ -334,7 +325,7 @@ count(struct wa_insights *in, const struct tok *t, int words, size_t m)
 		return;
 	p->last = m + 1;
 	p->df++;
-	in->pid = grow(in->pid, &in->cappid, in->npid, sizeof *in->pid);
+	in->pid = wa_grow(in->pid, &in->cappid, in->npid, sizeof *in->pid);
 	in->pid[in->npid++] = (uint32_t)(i - 1);
 }
 
@@ -354,7 +345,7 @@ wa_insights_add(struct wa_insights *in, json_t *ev)
 	    wa_time_parse(at, WA_DATES_ANY, &tm) < 0 || tm < in->since ||
 	    (in->until && tm >= in->until))
 		return;
-	in->m = grow(in->m, &in->capm, in->nm, sizeof *in->m);
+	in->m = wa_grow(in->m, &in->capm, in->nm, sizeof *in->m);
 	m = &in->m[in->nm];
 	m->wamid = wa_strdup0(wa_json_str(ev, "wamid"));
 	m->from = wa_strdup0(wa_json_str(ev, "from"));

@@ -58,8 +58,13 @@ double wa_survey_csat(const struct wa_survey *s);
 double wa_survey_nps(const struct wa_survey *s);
 double wa_survey_negative(const struct wa_survey *s);
 
-/* report.c: the KPIs of wa-report, from the ledger, webhook events and orders */
-enum { WA_BY_CAMPAIGN, WA_BY_DAY, WA_BY_WEEK, WA_BY_MONTH, WA_BY_TIER };
+/* report.c and kpis.c: the KPIs of wa-report, from the ledger, webhook events and orders */
+/*
+ * The groupings of wa-report: the KPIs by campaign...tier (wa_report_kpis),
+ * then the other views: -b ref, -b variant, --insights.
+ */
+enum { WA_BY_CAMPAIGN, WA_BY_DAY, WA_BY_WEEK, WA_BY_MONTH, WA_BY_TIER,
+    WA_BY_REF, WA_BY_VARIANT, WA_BY_THEME };
 struct wa_report_opt {
 	time_t since, until;	/* messages sent in [since, until); until 0: open */
 	long long window;	/* an order this long after a message converts */
@@ -150,6 +155,14 @@ int wa_report_answer(struct wa_report *r, const char *wamid, const char *from,
 void wa_report_store(struct wa_report *r, struct wa_store_kpi *st);
 void wa_report_free(struct wa_report *r);
 
+/* kpijson.c: the figures of wa-report's groups as JSON objects */
+/* Group K's figures, with the survey's when SURVEY. */
+json_t *wa_kpi_json(const struct wa_kpi *k, int survey);
+/* -b ref: a tag's inquiries, and what came of them. */
+json_t *wa_kpi_refjson(const struct wa_kpi *k);
+/* The store-wide figures of S into O. */
+void wa_kpi_storejson(json_t *o, const struct wa_store_kpi *s);
+
 /* variant.c: A/B arms against their baseline (see wa-report(1), -b variant) */
 /*
  * For each campaign of two arms or more among A[0..N) (as wa_report_arms),
@@ -172,4 +185,13 @@ void wa_insights_add(struct wa_insights *in, json_t *ev);
 json_t *wa_insights_rows(struct wa_insights *in, struct wa_report *r,
     size_t top);
 void wa_insights_free(struct wa_insights *in);
+
+/* page.c: wa-report's HTML page */
+/*
+ * The page of rows A of view V grouped BY, as of NOW; for the KPIs (STORE
+ * not NULL) with the funnel, the chart of DAYS and the store-wide figures
+ * of the last row.
+ */
+void wa_page_put(const struct wa_tcols *v, json_t *a, const char *by,
+    time_t now, json_t *days, const struct wa_tcols *store);
 #endif

@@ -37,6 +37,8 @@ void wa_fail(int status);	/* raise wa_status to at least STATUS */
 void *wa_malloc(size_t n);
 void *wa_calloc(size_t n, size_t m);
 void *wa_realloc(void *p, size_t n);
+/* P, or P moved to hold *CAP elements of SIZE, doubled when N reached it. */
+void *wa_grow(void *p, size_t *cap, size_t n, size_t size);
 char *wa_strdup(const char *s);
 char *wa_strndup(const char *s, size_t n);
 /* A new string A SEP B. */
@@ -196,6 +198,41 @@ struct wa_out;
 struct wa_out *wa_out_new(int fmt, const char *fields);
 void wa_out_put(struct wa_out *o, json_t *obj);
 void wa_out_free(struct wa_out *o);
+
+/* table.c: rows of JSON objects as a terminal table, CSV or JSON lines */
+enum { WA_COL_TEXT, WA_COL_COUNT, WA_COL_RATE, WA_COL_SECS, WA_COL_MONEY,
+    WA_COL_NUM };
+#define WA_COL_LEFT 0x10	/* with a kind: aligned left in the table, else right */
+/* A column: the rows' key NAME, shown as KIND. */
+struct wa_tcol {
+	const char *name;	/* in JSON and CSV */
+	const char *head;	/* in the table and the page */
+	int kind;
+};
+/* A view's columns, and the target text of a column's figure (NULL: none). */
+struct wa_tcols {
+	const struct wa_tcol *col;
+	size_t n;
+	const char *(*target)(const char *name);
+};
+/*
+ * The text of value V of a column of KIND into B (reset first): for a
+ * person with HUMAN (rates in percent, durations in units, "-" for none),
+ * else for CSV.
+ */
+const char *wa_cell_text(struct wa_buf *b, json_t *v, int kind, int human);
+/* The text for a person of column C of row O. */
+const char *wa_cell(struct wa_buf *b, json_t *o, const struct wa_tcol *c);
+/* The mark of C's target in O (its "NAME_met"): " met", " not met", "", or NULL for none. */
+const char *wa_cell_mark(json_t *o, const struct wa_tcol *c);
+const char *wa_col_target(const struct wa_tcols *v, const struct wa_tcol *c);
+/* ROWS under a header row, columns two spaces apart, each with its marks. */
+void wa_table_put(const struct wa_tcols *v, json_t *rows);
+/* Row O as a line per column: its head, its value, its target. */
+void wa_table_list(const struct wa_tcols *v, json_t *o);
+/* ROWS as CSV of the keys NAMES[0..N), a header row first. */
+void wa_csv_rows(const char *const *names, size_t n, json_t *rows);
+void wa_json_rows(json_t *rows);
 
 /* time.c: times, durations and the clock */
 #define WA_TIMEBUF 32

@@ -1,0 +1,125 @@
+/* kpijson.c: the figures of wa-report's groups as JSON objects. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wa.h"
+#include "report.h"
+
+static json_t *
+rate(long num, long den)
+{
+	return den > 0 ? json_real(round(10000.0 * num / den) / 10000) : json_null();
+}
+
+/* A / N rounded half away from zero. */
+static long long
+divround(long long a, long n)
+{
+	return (a >= 0 ? a + n / 2 : a - n / 2) / n;
+}
+
+static int
+cmpcur(const void *a, const void *b)
+{
+	return strcmp((*(const struct wa_amount *const *)a)->cur,
+	    (*(const struct wa_amount *const *)b)->cur);
+}
+
+/* {"EUR": sum} of amounts A[0..N) by code, or their averages with AVG; only those with orders. */
+static json_t *
+money(const struct wa_amount *a, size_t n, int avg)
+{
+	const struct wa_amount **p = wa_calloc(n, sizeof *p);
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = &a[i];
+	qsort(p, n, sizeof *p, cmpcur);
+	for (i = 0; i < n; i++)
+		if (p[i]->n > 0)
+			json_object_set_new(o, p[i]->cur, wa_money_json(avg ?
+			    divround(p[i]->sum, p[i]->n) : p[i]->sum, p[i]->cur));
+	free(p);
+	return o;
+}
+
+static json_t *
+secs(long long s)
+{
+	return s < 0 ? json_null() : json_integer(s);
+}
+
+/* X rounded to PLACES, or null when it is no number. */
+static json_t *
+real(double x, int places)
+{
+	double f = pow(10, places);
+
+	return isfinite(x) ? json_real(round(x * f) / f) : json_null();
+}
+
+/* Is figure V of target T met: true, false, or null without a figure. */
+json_t *
+wa_kpi_json(const struct wa_kpi *k, int survey)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "group", json_string(k->group));
+	json_object_set_new(o, "sent", json_integer(k->sent));
+	json_object_set_new(o, "delivered", json_integer(k->delivered));
+	json_object_set_new(o, "read", json_integer(k->read));
+	json_object_set_new(o, "failed", json_integer(k->failed));
+	json_object_set_new(o, "replied", json_integer(k->replied));
+	json_object_set_new(o, "opted_out", json_integer(k->opted_out));
+	json_object_set_new(o, "delivery_rate", rate(k->delivered, k->sent));
+	json_object_set_new(o, "read_rate", rate(k->read, k->delivered));
+	json_object_set_new(o, "reply_rate", rate(k->replied, k->delivered));
+	json_object_set_new(o, "opt_out_rate", rate(k->opted_out, k->delivered));
+	json_object_set_new(o, "median_response_s", secs(k->median_s));
+	json_object_set_new(o, "p90_response_s", secs(k->p90_s));
+	json_object_set_new(o, "conversions", json_integer(k->conversions));
+	json_object_set_new(o, "conversion_rate", rate(k->conversions, k->recips));
+	json_object_set_new(o, "revenue", money(k->rev, k->nrev, 0));
+	json_object_set_new(o, "aov", money(k->rev, k->nrev, 1));
+	if (survey) {
+		json_object_set_new(o, "csat", real(wa_survey_csat(&k->survey), 2));
+		json_object_set_new(o, "csat_answers", json_integer(k->survey.n5));
+		json_object_set_new(o, "nps", real(wa_survey_nps(&k->survey), 1));
+		json_object_set_new(o, "nps_answers", json_integer(k->survey.n10));
+		json_object_set_new(o, "negative_rate",
+		    real(wa_survey_negative(&k->survey), 4));
+	}
+	return o;
+}
+
+json_t *
+wa_kpi_refjson(const struct wa_kpi *k)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "group", json_string(k->group));
+	json_object_set_new(o, "inquiries", json_integer(k->recips));
+	json_object_set_new(o, "conversions", json_integer(k->conversions));
+	json_object_set_new(o, "conversion_rate", rate(k->conversions, k->recips));
+	json_object_set_new(o, "revenue", money(k->rev, k->nrev, 0));
+	json_object_set_new(o, "aov", money(k->rev, k->nrev, 1));
+	return o;
+}
+
+void
+wa_kpi_storejson(json_t *o, const struct wa_store_kpi *s)
+{
+	json_object_set_new(o, "aov_site", money(s->site, s->ncur, 1));
+	json_object_set_new(o, "aov_messaged", money(s->messaged, s->ncur, 1));
+	json_object_set_new(o, "aov_not_messaged", money(s->others, s->ncur, 1));
+	json_object_set_new(o, "first_time_buyers_messaged",
+	    json_integer(s->cohort[1]));
+	json_object_set_new(o, "first_time_buyers_not_messaged",
+	    json_integer(s->cohort[0]));
+	json_object_set_new(o, "repeat_rate_messaged",
+	    rate(s->repeat[1], s->cohort[1]));
+	json_object_set_new(o, "repeat_rate_not_messaged",
+	    rate(s->repeat[0], s->cohort[0]));
+}

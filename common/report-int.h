@@ -1,0 +1,104 @@
+/*
+ * report-int.h: the state of a report, shared by report.c (which folds the
+ * ledger, events and orders into it) and kpis.c (which counts the figures
+ * out of it). Private to those two: programs include report.h.
+ */
+#ifndef WA_REPORT_INT_H
+#define WA_REPORT_INT_H
+
+#include <stdint.h>
+
+#define SIX_MONTHS (180 * 86400LL)
+
+/* Webhook statuses by rank: the highest seen wins, and failed is final. */
+enum { ST_NONE, ST_SENT, ST_DELIVERED, ST_READ, ST_FAILED };
+enum { F_REPLIED = 1, F_OPTOUT = 2, F_AUTO = 4 };
+/* A hold-out entry of an A/B test: the arm that gets no message. */
+enum { L_HELD = WA_LEDGER_UNKNOWN + 1 };
+
+/* One message of the period: 32 bytes, whatever the lines said about it. */
+struct msg {
+	time_t at;		/* when it went out: its last attempt */
+	time_t waitfrom;	/* the first customer message it answered; 0: none */
+	uint32_t recip, camp;
+	unsigned char ledger;	/* WA_LEDGER_*, the last entry's */
+	unsigned char status;	/* ST_* */
+	unsigned char flags;	/* F_* */
+	uint16_t variant;	/* in variants; 1: none */
+};
+
+struct recip {
+	uint32_t first, n;	/* its messages in byrecip, oldest first */
+	uint32_t tier;		/* in tiers; 0: not known */
+	uint32_t ref;		/* in refs, of its first tagged message; 0: none */
+	time_t reft;		/* when it wrote that message */
+};
+
+/*
+ * What a recipient did, matched to our messages once every status is
+ * known: only a message that reached them can be replied to or convert.
+ */
+enum { A_WROTE, A_OPTOUT, A_ORDER, A_SCORE, A_BARE };
+struct act {
+	time_t t;
+	long long amount;	/* A_ORDER: minor units */
+	uint32_t recip;
+	uint32_t msg;		/* A_WROTE: the one quoted; A_ORDER: the one
+				   it counts for, when matched; + 1, 0: none */
+	uint32_t cur;		/* A_ORDER: in curs; 0: no amount */
+	unsigned char kind;
+	unsigned char inperiod;	/* A_ORDER: placed in the period */
+	signed char score;	/* A_SCORE, A_BARE: the answer */
+};
+
+struct buyer {
+	time_t first, second;	/* the two earliest orders; 0: none */
+	uint32_t recip;		/* + 1; 0: no message went to this buyer */
+};
+
+/* Strings interned once, numbered from 1. */
+struct names {
+	struct wa_hash *h;
+	char **s;
+	size_t n;
+};
+
+struct wa_report {
+	struct wa_report_opt o;
+	struct msg *m;
+	size_t nm, capm;
+	struct recip *rc;
+	size_t nrc, caprc;
+	/* Values are indexes + 1, stored as pointers. */
+	struct wa_hash *bykey, *bywamid, *byphone, *byid, *bybuyer, *orders;
+	uint32_t *byrecip;	/* message indexes by recipient, then time */
+	struct names camps, tiers, curs, variants, refs;
+	struct wa_hash *scales;	/* --survey campaigns: their scale + 1 (1: guess) */
+	uint32_t *replycamps;	/* campaigns of wa-send --reply: ids are wamids */
+	size_t nreplycamps;
+	struct act *a;
+	size_t na, capa;
+	int matched;		/* the acts were matched to messages */
+	struct buyer *b;
+	size_t nb, capb;
+	struct wa_amount *site, *messaged, *others;	/* by currency, from 1 */
+};
+
+/* report.c: the helpers kpis.c shares */
+/* The index + 1 stored under KEY; 0: none. */
+uint32_t wa_rep_get(struct wa_hash *h, const char *key);
+uint32_t wa_rep_intern(struct names *nm, const char *s);
+void wa_rep_names_free(struct names *nm);
+int wa_rep_inperiod(const struct wa_report *r, time_t t);
+/* Did the message leave: the API took it, or a webhook speaks of it? */
+int wa_rep_wentout(const struct msg *m);
+/* Might it have reached the customer: it left and did not fail. */
+int wa_rep_reached(const struct msg *m);
+/* Position in C's messages of the first one sent after T. */
+uint32_t wa_rep_after(struct wa_report *r, const struct recip *c, time_t t);
+/* The automatic answer of wa-send --reply to the customer's message WAMID, + 1; 0: none. */
+uint32_t wa_rep_autoreply(struct wa_report *r, const char *wamid);
+void wa_rep_addamount(struct wa_amount *a, long long amount);
+/* Match the acts to the messages, once every status is known. */
+void wa_rep_match(struct wa_report *r);
+#endif
