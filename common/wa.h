@@ -55,6 +55,8 @@ void wa_version(void);
 /* opt.c: option values */
 /* Parse a whole decimal number in [lo, hi] or die with status 2. */
 long long wa_optnum(const char *opt, const char *s, long long lo, long long hi);
+/* A size in bytes, with K, M or G (powers of 1024), from 1 byte to 1T, or die with status 2. */
+size_t wa_optsize(const char *opt, const char *s);
 
 /* buf.c: a growable byte buffer */
 struct wa_buf {
