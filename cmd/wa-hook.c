@@ -14,10 +14,8 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
-#include <openssl/crypto.h>
 
 #include "wa.h"
-#include "store.h"
 #include "hook.h"
 
 #define MAXBODY (3 << 20)	/* Meta's payloads stay under 3 MB */
@@ -42,10 +40,8 @@ static struct opts {
 static struct {
 	char *secret, *verify, *shopify;
 	struct wa_spool *spool;
-	struct wa_words *stop, *start;
+	struct wa_consent *consent;
 	atomic_long busy, nrefused, nreq;
-	struct wa_hash *lastout;	/* same-user key -> time of the last STOP */
-	pthread_mutex_t outmu;
 	atomic_size_t buffered;
 	struct wa_conns *conns;
 } g;
@@ -134,15 +130,6 @@ refuse(struct MHD_Connection *c, unsigned status, const char *why, size_t len)
 	return reply(c, status, why);
 }
 
-static int
-same(const char *a, const char *b)
-{
-	size_t n = strlen(a);
-
-	/* never empty: an empty token must not open the door */
-	return n > 0 && b && strlen(b) == n && CRYPTO_memcmp(a, b, n) == 0;
-}
-
 static enum MHD_Result
 verify(struct MHD_Connection *c)
 {
@@ -153,10 +140,11 @@ verify(struct MHD_Connection *c)
 	const char *ch = MHD_lookup_connection_value(c,
 	    MHD_GET_ARGUMENT_KIND, "hub.challenge");
 
-	if (mode && strcmp(mode, "subscribe") == 0 && same(g.verify, tok) && ch)
+	if (mode && strcmp(mode, "subscribe") == 0 &&
+	    wa_sig_same(g.verify, tok) && ch)
 		return reply(c, MHD_HTTP_OK, ch);
 	wa_warn("refused a verification request: %s", mode == NULL ?
-	    "no hub.mode" : !same(g.verify, tok) ? "wrong hub.verify_token" :
+	    "no hub.mode" : !wa_sig_same(g.verify, tok) ? "wrong hub.verify_token" :
 	    "no hub.challenge");
 	return reply(c, MHD_HTTP_FORBIDDEN, "forbidden");
 }
@@ -178,109 +166,6 @@ push(json_t *ev, void *arg)
 	b->ev[b->n++] = ev;
 }
 
-/* The opt-out or opt-in a message means, as an event; NULL if none. */
-static json_t *
-keyword(json_t *m)
-{
-	const char *kind = wa_json_str(m, "event"), *text = wa_json_str(m, "text");
-	const char *type = wa_json_str(m, "type");
-	json_t *ev;
-	int out;
-
-	if (strcmp(kind, "message") != 0 || text == NULL || type == NULL ||
-	    (strcmp(type, "text") != 0 && strcmp(type, "button") != 0 &&
-	    strcmp(type, "interactive") != 0))
-		return NULL;
-	if ((out = wa_words_match(g.stop, text)) == 2 && strcmp(type, "text") != 0)
-		out = 0;
-	if (out == 0 && !wa_words_match(g.start, text))
-		return NULL;
-	ev = json_object();
-	json_object_set_new(ev, "event", json_string(out ? "opt_out" : "opt_in"));
-	json_object_set(ev, "wamid", json_object_get(m, "wamid"));
-	json_object_set(ev, "from", json_object_get(m, "from"));
-	if (json_object_get(m, "user_id"))
-		json_object_set(ev, "user_id", json_object_get(m, "user_id"));
-	json_object_set(ev, "at", json_object_get(m, "at"));
-	json_object_set_new(ev, "via", json_string(type));
-	return ev;
-}
-
-/*
- * Note, or with SET 0 read, the time of the last opt-out of the user of
- * FROM; 0 when none is known.
- */
-static time_t
-lastout(const char *from, time_t t, int set)
-{
-	char k[WA_PHONE_MAX];
-	time_t was;
-
-	wa_phone_key(from, k);
-	pthread_mutex_lock(&g.outmu);
-	was = (time_t)(intptr_t)wa_hash_get(g.lastout, k);
-	if (set && t > was)
-		wa_hash_put(g.lastout, k, (void *)(intptr_t)t);
-	pthread_mutex_unlock(&g.outmu);
-	return was;
-}
-
-static time_t
-evtime(json_t *ev)
-{
-	time_t t = 0;
-
-	if (wa_json_str(ev, "at"))
-		wa_time_parse(wa_json_str(ev, "at"), WA_DATES_ANY, &t);
-	return t;
-}
-
-/* The STOPs already in the spool, as it is read at start. */
-static void
-onload(json_t *ev, void *arg)
-{
-	const char *kind = wa_json_str(ev, "event"), *from = wa_json_str(ev, "from");
-
-	if (kind && from && strcmp(kind, "opt_out") == 0)
-		lastout(from, evtime(ev), 1);
-}
-
-/*
- * Apply an opt-out or opt-in to the suppression list before it is
- * acknowledged. One seen before is not applied again, and a START older
- * than the user's last STOP (Meta delivers in no order, and again after a
- * 500) is stored but not applied, so it cannot undo the STOP.
- */
-static int
-consent(json_t *ev)
-{
-	const char *kind = wa_json_str(ev, "event"), *from = wa_json_str(ev, "from");
-	time_t t = evtime(ev);
-	int rc;
-
-	if (strcmp(kind, "opt_out") != 0 && strcmp(kind, "opt_in") != 0)
-		return 0;
-	if (from == NULL) {
-		wa_warn("%s from a user known only as %s: no number to "
-		    "suppress", kind, wa_json_str(ev, "user_id") ?
-		    wa_json_str(ev, "user_id") : "?");
-		return 0;
-	}
-	if (wa_spool_seen(g.spool, ev))
-		return 0;
-	if (kind[4] == 'i' && lastout(from, 0, 0) > t) {
-		wa_warn("a START of %s older than their last STOP: not applied", from);
-		return 0;
-	}
-	rc = kind[4] == 'o' ? wa_supp_add(o.suppress, NULL, from) :
-	    wa_supp_replace(o.suppress, from, NULL);
-	if (rc >= 0 && kind[4] == 'o')
-		lastout(from, t, 1);
-	if (rc < 0)
-		wa_warn("%s: cannot record the %s of %s:", o.suppress, kind, from);
-	return rc < 0 ? -1 : 0;
-}
-
 static int
 store(struct batch *b)
 {
@@ -289,10 +174,10 @@ store(struct batch *b)
 	int rc = 0;
 
 	for (i = 0; i < n; i++)
-		if ((ev = keyword(b->ev[i])) != NULL)
+		if ((ev = wa_consent_event(g.consent, b->ev[i])) != NULL)
 			push(ev, b);
 	for (i = 0; i < b->n; i++)
-		if (consent(b->ev[i]) < 0)
+		if (wa_consent_apply(g.consent, g.spool, b->ev[i]) < 0)
 			rc = -1;
 	if (rc == 0 && wa_spool_add(g.spool, b->ev, b->n, &nnew) < 0)
 		rc = -1;
@@ -730,19 +615,21 @@ parseargs(int argc, char **argv)
 static int
 setup(char *where, size_t wsz)
 {
+	struct wa_words *stop, *start;
+
 	config();
-	g.stop = wa_words_default(0);
-	g.start = wa_words_default(1);
-	if (o.words && wa_words_load(o.words, &g.stop, &g.start) < 0)
+	stop = wa_words_default(0);
+	start = wa_words_default(1);
+	if (o.words && wa_words_load(o.words, &stop, &start) < 0)
 		wa_die(WA_EXIT_USAGE, "--optout-words %s:", o.words);
 	if (o.suppress == NULL)
 		o.suppress = wa_home_path(WA_SF_SUPPRESS);
 	if (o.spool == NULL)
 		o.spool = wa_home_path(WA_SF_EVENTS);
 	g.conns = wa_conns_new(o.maxperip, o.timeout, o.proxy, o.proxylen);
-	g.lastout = wa_hash_new();
-	pthread_mutex_init(&g.outmu, NULL);
-	if ((g.spool = wa_spool_open(o.spool, onload, NULL)) == NULL)
+	g.consent = wa_consent_new(stop, start, o.suppress);
+	if ((g.spool = wa_spool_open(o.spool, wa_consent_onload,
+	    g.consent)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s: cannot open the spool:", o.spool);
 	if (o.out)
 		wa_spool_stream(g.spool, stdout);
@@ -783,9 +670,7 @@ main(int argc, char **argv)
 	wa_secret_free(g.secret);
 	wa_secret_free(g.verify);
 	wa_secret_free(g.shopify);
-	wa_words_free(g.stop);
-	wa_hash_free(g.lastout);
-	wa_words_free(g.start);
+	wa_consent_free(g.consent);
 	free(o.suppress);
 	free(o.spool);
 	return wa_finish();

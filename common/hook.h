@@ -14,6 +14,8 @@ void wa_sig_b64(const char *secret, const void *body, size_t n, char *out);
 /* Does HEADER (may be NULL) sign BODY with SECRET? Constant time. */
 int wa_sig_ok(int kind, const char *secret, const void *body, size_t n,
     const char *header);
+/* Is GOT (may be NULL) WANT, never empty? Constant time over WANT's length. */
+int wa_sig_same(const char *want, const char *got);
 
 /* words.c: opt-out and opt-in keywords */
 struct wa_words;
@@ -149,4 +151,21 @@ void wa_conns_cut(struct wa_conns *cs, int all);
 int wa_conns_reap(struct wa_conns *cs);
 /* Requests cut at the deadline, connections refused over MAXPERIP. */
 void wa_conns_counts(struct wa_conns *cs, long *ncut, long *nperip);
+
+/* consent.c: STOP and START messages into the suppression list */
+struct wa_consent;
+/* Opt-outs by the words STOP, opt-ins by START (both taken over), kept in the suppression list SUPPATH. */
+struct wa_consent *wa_consent_new(struct wa_words *stop,
+    struct wa_words *start, const char *suppath);
+/* The opt-out or opt-in message M means, as an event; NULL if none. */
+json_t *wa_consent_event(struct wa_consent *cs, json_t *m);
+/* A wa_spool_fn (ARG: the wa_consent): the STOPs already in the spool, as it is read at start. */
+void wa_consent_onload(json_t *ev, void *arg);
+/*
+ * Apply the opt-out or opt-in EV to the suppression list before it is
+ * acknowledged, unless SP holds it already or it is a START older than
+ * the user's last STOP. 0, or -1 (warned of) when it cannot be recorded.
+ */
+int wa_consent_apply(struct wa_consent *cs, struct wa_spool *sp, json_t *ev);
+void wa_consent_free(struct wa_consent *cs);
 #endif
