@@ -37,3 +37,11 @@ wa_optsize(const char *opt, const char *s)
 	return (size_t)wa_optnum(opt, num, 1, (1LL << 40) / (long long)mult) *
 	    mult;
 }
+
+/* --now: the clock's time from then on, for tests and replays. */
+void
+wa_opt_now(const char *s)
+{
+	if (wa_now_set(s) < 0)
+		wa_die(WA_EXIT_USAGE, "--now: bad time '%s'", s);
+}
