@@ -169,6 +169,8 @@ void wa_json_put(FILE *fp, json_t *obj);
 char *wa_json_line(json_t *obj);
 /* The string at dotted PATH ("extra.utm_source"), or NULL. */
 const char *wa_json_str(json_t *obj, const char *path);
+/* The same, NULL also for an empty string: a field left blank is no value. */
+const char *wa_json_nestr(json_t *obj, const char *path);
 json_t *wa_json_path(json_t *obj, const char *path);
 /* Set KEY to a string, or to null when S is NULL or empty. */
 void wa_json_setstr(json_t *obj, const char *key, const char *s);
