@@ -17,16 +17,24 @@
 enum { K_RECORDS, K_LEDGER, K_EVENTS };
 enum { LEARN, EXPORT, ERASE };
 enum { LOCKED = 1, INPLACE = 2 };
-#define COPY ".forget-copy"	/* an erased copy being written back in place */
 
+/* What the command line asks; the state files are filled in from $WA_HOME. */
+static struct opts {
+	int dryrun, export;
+	char *ledger, *events, *suppress;
+	char **files;		/* -f, then the state files of customers and orders */
+	size_t nfiles;
+	char **who;		/* the operands */
+	int nwho;
+} opt;
+
+/* The run: what is known of the person, what is held. */
 static struct {
 	struct wa_hash *ids, *emails, *phones;	/* phones by same-user key */
-	int dryrun, export;
 	long nids;		/* identifiers known, to see the set grow */
 	char **phonelist;	/* the same-user keys in phones */
 	size_t nphones;
 	json_t *out;		/* --export: what is held */
-	char *ledger, *events, *suppress;
 	char **logs;		/* wa-send's events kept elsewhere: journeys.jsonl */
 	size_t nlogs;
 } g;
@@ -56,13 +64,6 @@ usage(int status)
 }
 
 static void
-lower(char *s)
-{
-	for (; *s; s++)
-		*s = (char)tolower((unsigned char)*s);
-}
-
-static void
 known(struct wa_hash *h, const char *v)
 {
 	if (!wa_hash_get(h, v)) {
@@ -86,7 +87,7 @@ addwho(const char *s)
 		return;
 	if (strchr(s, '@') && strncmp(s, "email:", 6) != 0) {
 		e = wa_strdup(s);
-		lower(e);
+		wa_lower(e);
 		known(g.emails, e);
 		free(e);
 	} else if (*s == '+' && wa_phone_norm(s, NULL, e164) == WA_PHONE_OK) {
@@ -121,7 +122,7 @@ isemail(const char *v)
 	if (v == NULL)
 		return 0;
 	e = wa_strdup(v);
-	lower(e);
+	wa_lower(e);
 	hit = wa_hash_get(g.emails, e) != NULL;
 	free(e);
 	return hit;
@@ -182,7 +183,7 @@ hashkey(json_t *o, const char *key)
 		hashed(o, key, k);
 	} else if (!strcmp(key, "email")) {
 		e = wa_strdup(v);
-		lower(e);
+		wa_lower(e);
 		hashed(o, key, e);
 		free(e);
 	} else {
@@ -333,54 +334,6 @@ learnfrom(const char *path, int kind)
 	fclose(fp);
 }
 
-/* Write the erased copy FROM (complete and synced) back over FD's file, keeping its inode. */
-static int
-copyback(int fd, const char *from)
-{
-	char buf[1 << 16];
-	int in = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc = 0;
-	ssize_t n = 1;
-
-	if (in < 0 || ftruncate(fd, 0) < 0)
-		rc = -1;
-	while (rc == 0 && n != 0) {
-		if ((n = read(in, buf, sizeof buf)) < 0 && errno != EINTR)
-			rc = -1;
-		else if (n > 0 && wa_write(fd, buf, (size_t)n) < 0)
-			rc = -1;
-	}
-	if (in >= 0)
-		close(in);
-	return rc == 0 && fsync(fd) == 0 ? 0 : -1;
-}
-
-/*
- * Erase in place: the data at every name of a hard-linked file, and in a
- * log that a shell holds open with >>. The copy is named PATH.forget-copy
- * once complete, so that a run that dies while writing it back is
- * finished by the next one (see recover).
- */
-static int
-inplace(FILE *out, char *tmp, const char *path, int fd)
-{
-	char *copy = wa_strjoin(path, COPY, "");
-	int rc = fflush(out) != 0 || ferror(out) || fsync(fileno(out)) < 0;
-
-	if (fclose(out) != 0)
-		rc = 1;
-	if (rc == 0 && (rename(tmp, copy) < 0 || wa_syncdir(copy) < 0))
-		rc = 1;
-	if (rc)
-		unlink(tmp);
-	else if (copyback(fd, copy) < 0)
-		rc = 1;		/* the copy stays, for the next run */
-	else
-		unlink(copy);
-	free(copy);
-	free(tmp);
-	return rc ? -1 : 0;
-}
-
 static long rewrite(const char *path, int kind, int how);
 
 /*
@@ -416,20 +369,20 @@ rewrite(const char *path, int kind, int how)
 	if (fd < 0) {
 		if (errno != ENOENT)
 			wa_die(WA_EXIT_FATAL, "%s:", path);
-		return path == g.ledger ? logs() : 0;
+		return path == opt.ledger ? logs() : 0;
 	}
 	if ((how & LOCKED) && wa_lock_current(&fd, path, LOCK_EX) < 0)
 		wa_die(WA_EXIT_FATAL, "%s: cannot lock:", path);
 	if (fstat(fd, &st) == 0 && st.st_nlink > 1)
 		how |= INPLACE;
-	if (path == g.ledger)
+	if (path == opt.ledger)
 		hits += logs();
 	if ((in = fdopen(fcntl(fd, F_DUPFD_CLOEXEC, 0), "r")) == NULL ||
-	    (!g.export && !g.dryrun && (out = wa_rewrite_open(path, &tmp)) == NULL))
+	    (!opt.export && !opt.dryrun && (out = wa_rewrite_open(path, &tmp)) == NULL))
 		wa_die(WA_EXIT_FATAL, "%s:", path);
-	hits += n = scan(path, kind, g.export ? EXPORT : ERASE, in, out);
+	hits += n = scan(path, kind, opt.export ? EXPORT : ERASE, in, out);
 	fclose(in);
-	if (out && n > 0 && ((how & INPLACE) ? inplace(out, tmp, path, fd) :
+	if (out && n > 0 && ((how & INPLACE) ? wa_forget_inplace(out, tmp, path, fd) :
 	    wa_rewrite_commit(out, tmp, path)) < 0)
 		wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", path);
 	if (out && n == 0) {
@@ -438,9 +391,9 @@ rewrite(const char *path, int kind, int how)
 		free(tmp);
 	}
 	close(fd);
-	if (!g.export)
+	if (!opt.export)
 		wa_warn("%s: %ld %s %s", path, n, n == 1 ?
-		    "record" : "records", g.dryrun ? "would be erased" : "erased");
+		    "record" : "records", opt.dryrun ? "would be erased" : "erased");
 	return hits;
 }
 
@@ -448,13 +401,13 @@ rewrite(const char *path, int kind, int how)
 static long
 suppression(void)
 {
-	struct wa_hash *h = wa_supp_load(g.suppress, NULL);
+	struct wa_hash *h = wa_supp_load(opt.suppress, NULL);
 	char f[WA_FORGOTBUF];
 	long hits = 0, any = 0;
 	size_t i;
 
 	if (h == NULL)
-		wa_die(WA_EXIT_FATAL, "%s:", g.suppress);
+		wa_die(WA_EXIT_FATAL, "%s:", opt.suppress);
 	for (i = 0; i < g.nphones; i++) {
 		any += wa_supp_has(h, g.phonelist[i]);
 		/* listed as a number, not yet as a hash */
@@ -462,61 +415,17 @@ suppression(void)
 			continue;
 		hits++;
 		wa_forget_hash(g.phonelist[i], f);
-		if (!g.export && !g.dryrun &&
-		    wa_supp_replace(g.suppress, g.phonelist[i], f) < 0)
-			wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", g.suppress);
+		if (!opt.export && !opt.dryrun &&
+		    wa_supp_replace(opt.suppress, g.phonelist[i], f) < 0)
+			wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", opt.suppress);
 	}
 	wa_hash_free(h);
-	if (g.export)
+	if (opt.export)
 		json_object_set_new(g.out, "suppressed", json_boolean(any > 0));
 	else if (hits)
-		wa_warn("%s: %ld %s %s", g.suppress, hits, hits == 1 ? "number" :
-		    "numbers", g.dryrun ? "would be hashed" : "hashed, still suppressed");
+		wa_warn("%s: %ld %s %s", opt.suppress, hits, hits == 1 ? "number" :
+		    "numbers", opt.dryrun ? "would be hashed" : "hashed, still suppressed");
 	return hits;
-}
-
-/*
- * What a run that died left next to PATH, under PATH's lock: temporary
- * files (PATH.tmpXXXXXX of wa_rewrite_open, never renamed into place) go,
- * and an erased copy cut short while written back in place is written again.
- */
-static void
-recover(const char *path)
-{
-	char *dir = wa_strdup(path), *base = strrchr(dir, '/'), *copy;
-	int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
-	struct dirent *d;
-	size_t n;
-	DIR *dp;
-
-	if (fd >= 0 && wa_lock_current(&fd, path, LOCK_EX) < 0)
-		wa_die(WA_EXIT_FATAL, "%s: cannot lock:", path);
-	copy = wa_strjoin(path, COPY, "");
-	if (fd >= 0 && access(copy, F_OK) == 0) {
-		if (copyback(fd, copy) < 0)
-			wa_die(WA_EXIT_FATAL, "%s: cannot finish the erasure in %s:", path, copy);
-		unlink(copy);
-		wa_warn("%s: the erasure a run left half done is finished", path);
-	}
-	free(copy);
-	if (base)
-		*base++ = '\0';
-	n = strlen(base ? base : dir);
-	if ((dp = opendir(base ? (*dir ? dir : "/") : ".")) != NULL) {
-		while ((d = readdir(dp)) != NULL) {
-			if (strncmp(d->d_name, base ? base : dir, n) != 0 ||
-			    strncmp(d->d_name + n, ".tmp", 4) != 0 ||
-			    strlen(d->d_name + n) != 10 ||
-			    unlinkat(dirfd(dp), d->d_name, 0) < 0)
-				continue;
-			wa_warn("%s.tmp%s: left by a run that died, removed", path,
-			    d->d_name + n + 4);
-		}
-		closedir(dp);
-	}
-	free(dir);
-	if (fd >= 0)
-		close(fd);
 }
 
 /* Does PATH hold a hash made with the salt? */
@@ -547,7 +456,7 @@ salt(char **files, size_t nfiles)
 	const char *with = NULL, *name = wa_statefiles[WA_SF_SALT].name;
 	size_t i;
 
-	if (wa_forget_salt(0) == 0 || (errno == ENOENT && (g.export || g.dryrun)))
+	if (wa_forget_salt(0) == 0 || (errno == ENOENT && (opt.export || opt.dryrun)))
 		return;
 	if (errno != ENOENT)
 		wa_die(WA_EXIT_USAGE, "%s/%s: not a salt (%s): restore it from a "
@@ -558,8 +467,8 @@ salt(char **files, size_t nfiles)
 	for (i = 0; with == NULL && i < g.nlogs; i++)
 		with = salted(g.logs[i]) ? g.logs[i] : NULL;
 	if (with == NULL)
-		with = salted(g.ledger) ? g.ledger : salted(g.events) ? g.events :
-		    salted(g.suppress) ? g.suppress : NULL;
+		with = salted(opt.ledger) ? opt.ledger : salted(opt.events) ? opt.events :
+		    salted(opt.suppress) ? opt.suppress : NULL;
 	if (with)
 		wa_die(WA_EXIT_USAGE, "%s/%s: missing, but %s holds hashes made "
 		    "with it: restore it from a backup", wa_home(), name, with);
@@ -604,12 +513,12 @@ statefiles(char ***files, size_t *nfiles)
 		p = wa_home_path(i);
 		if (sf->personal == WA_PD_RECORDS && access(p, F_OK) == 0)
 			addfile(files, nfiles, p);
-		else if (i == WA_SF_LEDGER && g.ledger == NULL)
-			g.ledger = wa_strdup(p);
-		else if (i == WA_SF_EVENTS && g.events == NULL)
-			g.events = wa_strdup(p);
-		else if (i == WA_SF_SUPPRESS && g.suppress == NULL)
-			g.suppress = wa_strdup(p);
+		else if (i == WA_SF_LEDGER && opt.ledger == NULL)
+			opt.ledger = wa_strdup(p);
+		else if (i == WA_SF_EVENTS && opt.events == NULL)
+			opt.events = wa_strdup(p);
+		else if (i == WA_SF_SUPPRESS && opt.suppress == NULL)
+			opt.suppress = wa_strdup(p);
 		else if (sf->personal == WA_PD_LEDGER && i != WA_SF_LEDGER) {
 			g.logs = wa_realloc(g.logs, (g.nlogs + 1) * sizeof *g.logs);
 			g.logs[g.nlogs++] = wa_strdup(p);
@@ -621,7 +530,7 @@ statefiles(char ***files, size_t *nfiles)
 	while ((d = readdir(dp)) != NULL)
 		if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..") &&
 		    wa_statefile(d->d_name) == NULL && !strstr(d->d_name, ".tmp") &&
-		    !strstr(d->d_name, COPY))
+		    !strstr(d->d_name, WA_FORGET_COPY))
 			wa_warn("%s/%s: not a file wa keeps; look in it by hand",
 			    wa_home(), d->d_name);
 	closedir(dp);
@@ -633,12 +542,12 @@ recoverall(char **files, size_t nfiles)
 	size_t i;
 
 	for (i = 0; i < nfiles; i++)
-		recover(files[i]);
+		wa_forget_recover(files[i]);
 	for (i = 0; i < g.nlogs; i++)
-		recover(g.logs[i]);
-	recover(g.ledger);
-	recover(g.events);
-	recover(g.suppress);
+		wa_forget_recover(g.logs[i]);
+	wa_forget_recover(opt.ledger);
+	wa_forget_recover(opt.events);
+	wa_forget_recover(opt.suppress);
 }
 
 static void
@@ -658,84 +567,112 @@ freeall(char **files, size_t nfiles)
 	wa_hash_free(g.ids);
 	wa_hash_free(g.emails);
 	wa_hash_free(g.phones);
-	free(g.ledger);
-	free(g.events);
-	free(g.suppress);
+	free(opt.ledger);
+	free(opt.events);
+	free(opt.suppress);
 }
 
-int
-main(int argc, char **argv)
+enum { OPT_EVENTS = 256, OPT_EXPORT, OPT_LEDGER, OPT_SUPPRESS, OPT_VERSION };
+
+static void
+parseargs(int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
-		{ "events", required_argument, NULL, 'E' },
-		{ "export", no_argument, NULL, 'X' },
+		{ "events", required_argument, NULL, OPT_EVENTS },
+		{ "export", no_argument, NULL, OPT_EXPORT },
 		{ "help", no_argument, NULL, 'h' },
-		{ "ledger", required_argument, NULL, 'L' },
-		{ "suppress", required_argument, NULL, 'S' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "ledger", required_argument, NULL, OPT_LEDGER },
+		{ "suppress", required_argument, NULL, OPT_SUPPRESS },
+		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
-	char **files = NULL;
-	size_t nfiles = 0, i;
-	long before, hits = 0;
-	int c, pass;
+	int c;
 
-	wa_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "f:hn", longs, NULL)) != -1) {
 		switch (c) {
-		case 'f': addfile(&files, &nfiles, optarg); break;
-		case 'n': g.dryrun = 1; break;
-		case 'E': g.events = wa_strdup(optarg); break;
-		case 'L': g.ledger = wa_strdup(optarg); break;
-		case 'S': g.suppress = wa_strdup(optarg); break;
-		case 'X': g.export = 1; break;
-		case 'V': wa_version(); break;
+		case 'f': addfile(&opt.files, &opt.nfiles, optarg); break;
+		case 'n': opt.dryrun = 1; break;
+		case OPT_EVENTS: opt.events = wa_strdup(optarg); break;
+		case OPT_LEDGER: opt.ledger = wa_strdup(optarg); break;
+		case OPT_SUPPRESS: opt.suppress = wa_strdup(optarg); break;
+		case OPT_EXPORT: opt.export = 1; break;
+		case OPT_VERSION: wa_version(); break;
 		case 'h': usage(0); break;
 		default: usage(WA_EXIT_USAGE);
 		}
 	}
 	if (optind == argc)
 		usage(WA_EXIT_USAGE);
-	statefiles(&files, &nfiles);
-	salt(files, nfiles);
-	if (!g.export && !g.dryrun)
-		recoverall(files, nfiles);
+	opt.who = argv + optind;
+	opt.nwho = argc - optind;
+}
+
+/* The state files, the salt, what a run that died left; then all that leads to the person. */
+static void
+setup(void)
+{
+	long before;
+	size_t i;
+	int pass;
+
+	statefiles(&opt.files, &opt.nfiles);
+	salt(opt.files, opt.nfiles);
+	if (!opt.export && !opt.dryrun)
+		recoverall(opt.files, opt.nfiles);
 	g.ids = wa_hash_new();
 	g.emails = wa_hash_new();
 	g.phones = wa_hash_new();
-	for (; optind < argc; optind++)
-		addwho(argv[optind]);
+	for (i = 0; i < (size_t)opt.nwho; i++)
+		addwho(opt.who[i]);
 	/* an e-mail leads to a customer id, the id to a phone in the ledger... */
 	for (pass = 0, before = -1; pass < 4 && before != g.nids; pass++) {
 		before = g.nids;
-		for (i = 0; i < nfiles; i++)
-			learnfrom(files[i], K_RECORDS);
+		for (i = 0; i < opt.nfiles; i++)
+			learnfrom(opt.files[i], K_RECORDS);
 		for (i = 0; i < g.nlogs; i++)
 			learnfrom(g.logs[i], K_LEDGER);
-		learnfrom(g.ledger, K_LEDGER);
+		learnfrom(opt.ledger, K_LEDGER);
 	}
-	if (g.export)
+}
+
+/* Erase (or export) everywhere; how many records and numbers held them. */
+static long
+run(void)
+{
+	long hits = 0;
+	size_t i;
+
+	if (opt.export)
 		g.out = json_pack("{s:[], s:[], s:[], s:[]}", "customers", "orders",
 		    "ledger", "events");
 	/*
 	 * The customer files last: they are what leads from an e-mail to the
 	 * rest, so a run that dies half way can be given the same names again.
 	 */
-	hits += rewrite(g.events, K_EVENTS, LOCKED);
+	hits += rewrite(opt.events, K_EVENTS, LOCKED);
 	hits += suppression();
-	hits += rewrite(g.ledger, K_LEDGER, LOCKED);
-	for (i = 0; i < nfiles; i++)
-		hits += rewrite(files[i], K_RECORDS, LOCKED);
-	if (g.export) {
+	hits += rewrite(opt.ledger, K_LEDGER, LOCKED);
+	for (i = 0; i < opt.nfiles; i++)
+		hits += rewrite(opt.files[i], K_RECORDS, LOCKED);
+	if (opt.export) {
 		json_dumpf(g.out, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(g.out);
 	}
-	if (hits == 0) {
+	return hits;
+}
+
+int
+main(int argc, char **argv)
+{
+	wa_init(argv[0]);
+	parseargs(argc, argv);
+	setup();
+	if (run() == 0) {
 		wa_warn("nothing is held about them");
 		wa_fail(WA_EXIT_REC);
 	}
-	freeall(files, nfiles);
+	freeall(opt.files, opt.nfiles);
 	return wa_finish();
 }

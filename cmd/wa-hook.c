@@ -14,50 +14,36 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
-#include <openssl/crypto.h>
 
 #include "wa.h"
-#include "store.h"
 #include "hook.h"
 
 #define MAXBODY (3 << 20)	/* Meta's payloads stay under 3 MB */
 #define MAXPATHS 16
-#define SLOTS 4096		/* per-address counts, shared by addresses that collide */
-
 struct req {
 	struct wa_buf body;
 	size_t reserved;	/* of g.buffered */
 	int big, answering;
 };
 
-/* A connection: when its request began, to cut it at the deadline however slowly bytes come. */
-struct conn {
-	struct conn *prev, *next;
-	int fd, slot;		/* slot -1: the trusted proxy, never capped */
-	atomic_long since;	/* ms, CLOCK_MONOTONIC_COARSE */
-	atomic_int answering;	/* atomics: no lock on the way of a request */
-	int cut;
-};
+/* What the command line asks. */
+static struct opts {
+	const char *listen, *words, *paths[MAXPATHS];
+	char *spool, *suppress;
+	int out, npaths;
+	unsigned char proxy[16];	/* --trust-proxy, as address bytes */
+	size_t proxylen, maxbuffer;
+	unsigned maxperip, timeout;
+} o;
 
+/* The run: secrets, the spool, what is counted. */
 static struct {
 	char *secret, *verify, *shopify;
-	char *suppath;
 	struct wa_spool *spool;
-	struct wa_words *stop, *start;
-	atomic_long busy, nrefused, nreq, nperip, ncut;
-	struct wa_hash *lastout;	/* same-user key -> time of the last STOP */
-	pthread_mutex_t outmu;
-	const char *paths[MAXPATHS];
-	int npaths;
-	unsigned char proxy[16];	/* --trust-proxy, as address bytes */
-	size_t proxylen;
-	unsigned maxperip, timeout;
+	struct wa_consent *consent;
+	atomic_long busy, nrefused, nreq;
 	atomic_size_t buffered;
-	size_t maxbuffer;
-	pthread_mutex_t connmu;
-	struct conn conns;	/* the list's head */
-	unsigned perip[SLOTS];
-	unsigned seed;
+	struct wa_conns *conns;
 } g;
 
 static void
@@ -87,38 +73,6 @@ usage(int status)
 	exit(status);
 }
 
-/* The address bytes of SA in OUT[16]; their length, 0 when it is no IP address. */
-static size_t
-addrbytes(const struct sockaddr *sa, unsigned char *out)
-{
-	if (sa == NULL)
-		return 0;
-	if (sa->sa_family == AF_INET) {
-		memcpy(out, &((const struct sockaddr_in *)(const void *)sa)->
-		    sin_addr, 4);
-		return 4;
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct in6_addr *a = &((const struct sockaddr_in6 *)
-		    (const void *)sa)->sin6_addr;
-
-		/* an IPv4 client of an IPv6 socket is that IPv4 address */
-		if (IN6_IS_ADDR_V4MAPPED(a)) {
-			memcpy(out, a->s6_addr + 12, 4);
-			return 4;
-		}
-		memcpy(out, a, 16);
-		return 16;
-	}
-	return 0;
-}
-
-static int
-isproxy(const unsigned char *a, size_t n)
-{
-	return n && n == g.proxylen && memcmp(a, g.proxy, n) == 0;
-}
-
 /*
  * Who sent it: the peer, or when the peer is the --trust-proxy address,
  * the client it names in X-Real-IP or last in X-Forwarded-For. Anyone
@@ -135,9 +89,9 @@ peer(struct MHD_Connection *c, char *buf, size_t sz)
 
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci == NULL || (sa = ci->client_addr) == NULL ||
-	    (n = addrbytes(sa, a)) == 0)
+	    (n = wa_addrbytes(sa, a)) == 0)
 		return "?";
-	if (isproxy(a, n)) {
+	if (wa_conns_isproxy(g.conns, a, n)) {
 		if ((ip = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    "X-Real-IP")) != NULL)
 			return ip;
@@ -176,15 +130,6 @@ refuse(struct MHD_Connection *c, unsigned status, const char *why, size_t len)
 	return reply(c, status, why);
 }
 
-static int
-same(const char *a, const char *b)
-{
-	size_t n = strlen(a);
-
-	/* never empty: an empty token must not open the door */
-	return n > 0 && b && strlen(b) == n && CRYPTO_memcmp(a, b, n) == 0;
-}
-
 static enum MHD_Result
 verify(struct MHD_Connection *c)
 {
@@ -195,10 +140,11 @@ verify(struct MHD_Connection *c)
 	const char *ch = MHD_lookup_connection_value(c,
 	    MHD_GET_ARGUMENT_KIND, "hub.challenge");
 
-	if (mode && strcmp(mode, "subscribe") == 0 && same(g.verify, tok) && ch)
+	if (mode && strcmp(mode, "subscribe") == 0 &&
+	    wa_sig_same(g.verify, tok) && ch)
 		return reply(c, MHD_HTTP_OK, ch);
 	wa_warn("refused a verification request: %s", mode == NULL ?
-	    "no hub.mode" : !same(g.verify, tok) ? "wrong hub.verify_token" :
+	    "no hub.mode" : !wa_sig_same(g.verify, tok) ? "wrong hub.verify_token" :
 	    "no hub.challenge");
 	return reply(c, MHD_HTTP_FORBIDDEN, "forbidden");
 }
@@ -220,109 +166,6 @@ push(json_t *ev, void *arg)
 	b->ev[b->n++] = ev;
 }
 
-/* The opt-out or opt-in a message means, as an event; NULL if none. */
-static json_t *
-keyword(json_t *m)
-{
-	const char *kind = wa_json_str(m, "event"), *text = wa_json_str(m, "text");
-	const char *type = wa_json_str(m, "type");
-	json_t *ev;
-	int out;
-
-	if (strcmp(kind, "message") != 0 || text == NULL || type == NULL ||
-	    (strcmp(type, "text") != 0 && strcmp(type, "button") != 0 &&
-	    strcmp(type, "interactive") != 0))
-		return NULL;
-	if ((out = wa_words_match(g.stop, text)) == 2 && strcmp(type, "text") != 0)
-		out = 0;
-	if (out == 0 && !wa_words_match(g.start, text))
-		return NULL;
-	ev = json_object();
-	json_object_set_new(ev, "event", json_string(out ? "opt_out" : "opt_in"));
-	json_object_set(ev, "wamid", json_object_get(m, "wamid"));
-	json_object_set(ev, "from", json_object_get(m, "from"));
-	if (json_object_get(m, "user_id"))
-		json_object_set(ev, "user_id", json_object_get(m, "user_id"));
-	json_object_set(ev, "at", json_object_get(m, "at"));
-	json_object_set_new(ev, "via", json_string(type));
-	return ev;
-}
-
-/*
- * Note, or with SET 0 read, the time of the last opt-out of the user of
- * FROM; 0 when none is known.
- */
-static time_t
-lastout(const char *from, time_t t, int set)
-{
-	char k[WA_PHONE_MAX];
-	time_t was;
-
-	wa_phone_key(from, k);
-	pthread_mutex_lock(&g.outmu);
-	was = (time_t)(intptr_t)wa_hash_get(g.lastout, k);
-	if (set && t > was)
-		wa_hash_put(g.lastout, k, (void *)(intptr_t)t);
-	pthread_mutex_unlock(&g.outmu);
-	return was;
-}
-
-static time_t
-evtime(json_t *ev)
-{
-	time_t t = 0;
-
-	if (wa_json_str(ev, "at"))
-		wa_time_parse(wa_json_str(ev, "at"), WA_DATES_ANY, &t);
-	return t;
-}
-
-/* The STOPs already in the spool, as it is read at start. */
-static void
-onload(json_t *ev, void *arg)
-{
-	const char *kind = wa_json_str(ev, "event"), *from = wa_json_str(ev, "from");
-
-	if (kind && from && strcmp(kind, "opt_out") == 0)
-		lastout(from, evtime(ev), 1);
-}
-
-/*
- * Apply an opt-out or opt-in to the suppression list before it is
- * acknowledged. One seen before is not applied again, and a START older
- * than the user's last STOP (Meta delivers in no order, and again after a
- * 500) is stored but not applied, so it cannot undo the STOP.
- */
-static int
-consent(json_t *ev)
-{
-	const char *kind = wa_json_str(ev, "event"), *from = wa_json_str(ev, "from");
-	time_t t = evtime(ev);
-	int rc;
-
-	if (strcmp(kind, "opt_out") != 0 && strcmp(kind, "opt_in") != 0)
-		return 0;
-	if (from == NULL) {
-		wa_warn("%s from a user known only as %s: no number to "
-		    "suppress", kind, wa_json_str(ev, "user_id") ?
-		    wa_json_str(ev, "user_id") : "?");
-		return 0;
-	}
-	if (wa_spool_seen(g.spool, ev))
-		return 0;
-	if (kind[4] == 'i' && lastout(from, 0, 0) > t) {
-		wa_warn("a START of %s older than their last STOP: not applied", from);
-		return 0;
-	}
-	rc = kind[4] == 'o' ? wa_supp_add(g.suppath, NULL, from) :
-	    wa_supp_replace(g.suppath, from, NULL);
-	if (rc >= 0 && kind[4] == 'o')
-		lastout(from, t, 1);
-	if (rc < 0)
-		wa_warn("%s: cannot record the %s of %s:", g.suppath, kind, from);
-	return rc < 0 ? -1 : 0;
-}
-
 static int
 store(struct batch *b)
 {
@@ -331,10 +174,10 @@ store(struct batch *b)
 	int rc = 0;
 
 	for (i = 0; i < n; i++)
-		if ((ev = keyword(b->ev[i])) != NULL)
+		if ((ev = wa_consent_event(g.consent, b->ev[i])) != NULL)
 			push(ev, b);
 	for (i = 0; i < b->n; i++)
-		if (consent(b->ev[i]) < 0)
+		if (wa_consent_apply(g.consent, g.spool, b->ev[i]) < 0)
 			rc = -1;
 	if (rc == 0 && wa_spool_add(g.spool, b->ev, b->n, &nnew) < 0)
 		rc = -1;
@@ -446,40 +289,15 @@ post(struct MHD_Connection *c, struct req *r)
 	return meta(c, r);
 }
 
-static long
-nowms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
-	return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-/* Has K's request taken over --timeout? */
-static int
-late(struct conn *k)
-{
-	return nowms() - atomic_load(&k->since) > (long)g.timeout * 1000;
-}
-
-/* K is storing (ANSWERING), or done with a request: the next one's deadline runs from now. */
-static void
-mark(struct conn *k, int answering)
-{
-	if (!answering)
-		atomic_store(&k->since, nowms());
-	atomic_store(&k->answering, answering);
-}
-
 static enum MHD_Result
 answer(struct MHD_Connection *c, struct req *r, const char *method)
 {
-	struct conn *k = MHD_get_connection_info(c,
+	struct wa_conn *k = MHD_get_connection_info(c,
 	    MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context;
 
 	/* storing: never cut, and waited for at a stop */
 	r->answering = 1;
-	mark(k, 1);
+	wa_conn_mark(k, 1);
 	atomic_fetch_add(&g.busy, 1);
 	atomic_fetch_add(&g.nreq, 1);
 	if (strcmp(method, "GET") == 0)
@@ -492,8 +310,8 @@ known(const char *url)
 {
 	int i;
 
-	for (i = 0; i < g.npaths; i++)
-		if (strcmp(url, g.paths[i]) == 0)
+	for (i = 0; i < o.npaths; i++)
+		if (strcmp(url, o.paths[i]) == 0)
 			return 1;
 	return 0;
 }
@@ -502,7 +320,7 @@ known(const char *url)
 static int
 reserve(size_t n)
 {
-	if (atomic_fetch_add(&g.buffered, n) + n > g.maxbuffer) {
+	if (atomic_fetch_add(&g.buffered, n) + n > o.maxbuffer) {
 		atomic_fetch_sub(&g.buffered, n);
 		return -1;
 	}
@@ -544,14 +362,13 @@ begin(struct MHD_Connection *c, struct req *r, const char *url,
 static enum MHD_Result
 upload(struct MHD_Connection *c, struct req *r, const char *data, size_t n)
 {
-	struct conn *k = MHD_get_connection_info(c,
+	struct wa_conn *k = MHD_get_connection_info(c,
 	    MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context;
 	char ip[64];
 
-	if (late(k)) {
-		atomic_fetch_add(&g.ncut, 1);
+	if (wa_conn_overdue(g.conns, k)) {
 		wa_warn("%s: cut a request still coming after %u s",
-		    peer(c, ip, sizeof ip), g.timeout);
+		    peer(c, ip, sizeof ip), o.timeout);
 		return MHD_NO;
 	}
 	if (r->big || r->body.len + n > MAXBODY) {
@@ -599,11 +416,11 @@ completed(void *cls, struct MHD_Connection *c, void **ctx,
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
 	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct conn *k = ci ? ci->socket_context : NULL;
+	struct wa_conn *k = ci ? ci->socket_context : NULL;
 	struct req *r = *ctx;
 
 	if (k)
-		mark(k, 0);
+		wa_conn_mark(k, 0);
 	if (r == NULL)
 		return;
 	if (r->answering)
@@ -614,114 +431,28 @@ completed(void *cls, struct MHD_Connection *c, void **ctx,
 	*ctx = NULL;
 }
 
-/* The per-address count of the address SA; -1 for the trusted proxy or no IP. */
-static int
-slot(const struct sockaddr *sa)
-{
-	unsigned char a[16];
-	size_t n = addrbytes(sa, a), i;
-	unsigned h = g.seed;
-
-	if (n == 0 || isproxy(a, n))
-		return -1;
-	for (i = 0; i < n; i++)
-		h = (h ^ a[i]) * 16777619u;
-	return (int)(h % SLOTS);
-}
-
 /* At accept: one address may not hold more than --max-per-ip connections. */
 static enum MHD_Result
 admit(void *cls, const struct sockaddr *sa, socklen_t len)
 {
-	int i = slot(sa);
-	unsigned char a[16];
-	unsigned n;
-	long k;
-	char ip[64];
-
-	if (g.maxperip == 0 || i < 0)
-		return MHD_YES;
-	pthread_mutex_lock(&g.connmu);
-	n = g.perip[i];
-	pthread_mutex_unlock(&g.connmu);
-	if (n < g.maxperip)
-		return MHD_YES;
-	/* one warning, then one a thousand: a flood must not flood the log */
-	if ((k = atomic_fetch_add(&g.nperip, 1)) % 1000 == 0) {
-		inet_ntop(addrbytes(sa, a) == 4 ? AF_INET : AF_INET6, a, ip,
-		    sizeof ip);
-		wa_warn("%s: over %u connections from one address: refused "
-		    "(%ld so far)", ip, g.maxperip, k + 1);
-	}
-	return MHD_NO;
+	return wa_conns_admit(g.conns, sa) ? MHD_YES : MHD_NO;
 }
 
 static void
 notify(void *cls, struct MHD_Connection *c, void **ctx,
     enum MHD_ConnectionNotificationCode toe)
 {
-	struct conn *k = *ctx;
-
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		k = *ctx = wa_calloc(1, sizeof *k);
-		k->fd = MHD_get_connection_info(c,
-		    MHD_CONNECTION_INFO_CONNECTION_FD)->connect_fd;
-		k->slot = slot(MHD_get_connection_info(c,
+		*ctx = wa_conn_open(g.conns, MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CONNECTION_FD)->connect_fd,
+		    MHD_get_connection_info(c,
 		    MHD_CONNECTION_INFO_CLIENT_ADDRESS)->client_addr);
-		atomic_store(&k->since, nowms());
-		pthread_mutex_lock(&g.connmu);
-		k->next = g.conns.next;
-		k->prev = &g.conns;
-		k->next->prev = k;
-		g.conns.next = k;
-		if (k->slot >= 0)
-			g.perip[k->slot]++;
-		pthread_mutex_unlock(&g.connmu);
 		return;
 	}
-	if (k == NULL)
+	if (*ctx == NULL)
 		return;
-	pthread_mutex_lock(&g.connmu);
-	k->prev->next = k->next;
-	k->next->prev = k->prev;
-	if (k->slot >= 0)
-		g.perip[k->slot]--;
-	pthread_mutex_unlock(&g.connmu);
-	free(k);
+	wa_conn_close(g.conns, *ctx);
 	*ctx = NULL;
-}
-
-/*
- * Cut the connections whose request has taken over --timeout (ALL: every
- * one not storing). A request that trickles in a byte at a time, or its
- * headers, keeps MHD's inactivity timeout from ever firing; the shutdown
- * wakes its thread, which then closes it.
- */
-static void
-cut(int all)
-{
-	struct conn *k;
-
-	pthread_mutex_lock(&g.connmu);
-	for (k = g.conns.next; k != &g.conns; k = k->next) {
-		if (atomic_load(&k->answering) || k->cut || (!all && !late(k)))
-			continue;
-		k->cut = 1;
-		if (!all)
-			atomic_fetch_add(&g.ncut, 1);
-		shutdown(k->fd, SHUT_RDWR);
-	}
-	pthread_mutex_unlock(&g.connmu);
-}
-
-static void *
-reaper(void *arg)
-{
-	for (;;) {
-		usleep(250000);
-		cut(0);
-	}
-	return NULL;
 }
 
 static void
@@ -752,50 +483,32 @@ static void
 shutdown_server(struct MHD_Daemon *d)
 {
 	pthread_t t;
-	long stored, dup;
+	long stored, dup, ncut, nperip;
 	int i;
 
 	pthread_create(&t, NULL, watchdog, NULL);
 	MHD_quiesce_daemon(d);
-	cut(1);
+	wa_conns_cut(g.conns, 1);
 	for (i = 0; i < 300 && atomic_load(&g.busy) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);
 	wa_spool_counts(g.spool, &stored, &dup);
 	if (wa_spool_close(g.spool) < 0)
 		wa_die(WA_EXIT_FATAL, "cannot close the spool:");
+	wa_conns_counts(g.conns, &ncut, &nperip);
 	wa_warn("stopped: %ld requests, %ld events stored, %ld duplicates "
 	    "dropped, %ld refused, %ld cut at the deadline, %ld connections "
 	    "over --max-per-ip", atomic_load(&g.nreq), stored, dup,
-	    atomic_load(&g.nrefused), atomic_load(&g.ncut),
-	    atomic_load(&g.nperip));
-}
-
-/* A size in bytes, with K, M or G (powers of 1024). */
-static size_t
-optsize(const char *opt, const char *s)
-{
-	static const char units[] = "kmg";
-	size_t n = strlen(s), mult = 1;
-	const char *u = n ? strchr(units, s[n - 1] | 0x20) : NULL;
-	char num[32];
-
-	if (u) {
-		mult = (size_t)1 << (10 * (u - units + 1));
-		n--;
-	}
-	snprintf(num, sizeof num, "%.*s", (int)n, s);
-	return (size_t)wa_optnum(opt, num, 1, (1LL << 40) / (long long)mult) *
-	    mult;
+	    atomic_load(&g.nrefused), ncut, nperip);
 }
 
 static void
 trustproxy(const char *s)
 {
-	if (inet_pton(AF_INET, s, g.proxy) == 1)
-		g.proxylen = 4;
-	else if (inet_pton(AF_INET6, s, g.proxy) == 1)
-		g.proxylen = 16;
+	if (inet_pton(AF_INET, s, o.proxy) == 1)
+		o.proxylen = 4;
+	else if (inet_pton(AF_INET6, s, o.proxy) == 1)
+		o.proxylen = 16;
 	else
 		wa_die(WA_EXIT_USAGE, "--trust-proxy: '%s' is not an IP address", s);
 }
@@ -822,112 +535,115 @@ fdroom(void)
 }
 
 static void
-defaults(void)
-{
-	g.paths[g.npaths++] = "/webhook";	/* README, scripts/nginx-wa-hook.conf */
-	g.maxbuffer = (size_t)64 << 20;
-	g.maxperip = 64;
-	g.timeout = 30;
-	g.conns.next = g.conns.prev = &g.conns;
-	pthread_mutex_init(&g.connmu, NULL);
-	/* colliding addresses share a count: not ones an attacker can pick */
-	if (getentropy(&g.seed, sizeof g.seed) < 0)
-		g.seed = (unsigned)getpid() ^ (unsigned)time(NULL);
-	g.seed |= 1;
-}
-
-static void
 start(struct MHD_Daemon **d, int fd, const char *where)
 {
-	pthread_t t;
-
 	*d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, admit, NULL,
 	    handler, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_CONNECTION_LIMIT, fdroom(),
-	    MHD_OPTION_CONNECTION_TIMEOUT, g.timeout,
+	    MHD_OPTION_CONNECTION_TIMEOUT, o.timeout,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, notify, NULL,
 	    MHD_OPTION_END);
 	if (*d == NULL)
 		wa_die(WA_EXIT_FATAL, "cannot start the HTTP server on '%s'", where);
-	if (pthread_create(&t, NULL, reaper, NULL) != 0)
+	if (wa_conns_reap(g.conns) < 0)
 		wa_die(WA_EXIT_FATAL, "cannot start a thread:");
-	pthread_detach(t);
 }
 
-int
-main(int argc, char **argv)
+enum {
+	OPT_MAXBUFFER = 256, OPT_MAXPERIP, OPT_OPTOUTWORDS, OPT_PATH, OPT_SPOOL,
+	OPT_SUPPRESS, OPT_TIMEOUT, OPT_TRUSTPROXY, OPT_VERSION
+};
+
+static void
+parseargs(int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "help", no_argument, NULL, 'h' },
-		{ "max-buffer", required_argument, NULL, 'B' },
-		{ "max-per-ip", required_argument, NULL, 'I' },
-		{ "optout-words", required_argument, NULL, 'W' },
-		{ "path", required_argument, NULL, 'A' },
-		{ "spool", required_argument, NULL, 'P' },
-		{ "suppress", required_argument, NULL, 'S' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "trust-proxy", required_argument, NULL, 'T' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "max-buffer", required_argument, NULL, OPT_MAXBUFFER },
+		{ "max-per-ip", required_argument, NULL, OPT_MAXPERIP },
+		{ "optout-words", required_argument, NULL, OPT_OPTOUTWORDS },
+		{ "path", required_argument, NULL, OPT_PATH },
+		{ "spool", required_argument, NULL, OPT_SPOOL },
+		{ "suppress", required_argument, NULL, OPT_SUPPRESS },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "trust-proxy", required_argument, NULL, OPT_TRUSTPROXY },
+		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *listen_at = "127.0.0.1:8080", *words = NULL;
-	char *spoolpath = NULL;
-	struct MHD_Daemon *d;
-	char where[128];
-	sigset_t sigs;
-	int c, fd, sig, out = 0, paths = 0;
+	int c, paths = 0;
 
-	wa_init(argv[0]);
-	defaults();
+	o.listen = "127.0.0.1:8080";
+	o.paths[o.npaths++] = "/webhook";	/* README, scripts/nginx-wa-hook.conf */
+	o.maxbuffer = (size_t)64 << 20;
+	o.maxperip = 64;
+	o.timeout = 30;
 	while ((c = getopt_long(argc, argv, "hl:o:", longs, NULL)) != -1) {
 		switch (c) {
-		case 'l': listen_at = optarg; break;
+		case 'l': o.listen = optarg; break;
 		case 'o':
 			if (strcmp(optarg, "-") != 0)
 				wa_die(WA_EXIT_USAGE, "-o takes '-' (standard output)");
-			out = 1;
+			o.out = 1;
 			break;
-		case 'A':
+		case OPT_PATH:
 			if (*optarg != '/' || paths == MAXPATHS)
 				wa_die(WA_EXIT_USAGE, "--path: '%s': a path from "
 				    "'/', %d at most", optarg, MAXPATHS);
-			g.paths[paths++] = optarg;
-			g.npaths = paths;
+			o.paths[paths++] = optarg;
+			o.npaths = paths;
 			break;
-		case 'B': g.maxbuffer = optsize("--max-buffer", optarg); break;
-		case 'I': g.maxperip = (unsigned)wa_optnum("--max-per-ip", optarg, 0, 1000000); break;
-		case 'P': spoolpath = wa_strdup(optarg); break;
-		case 'S': g.suppath = wa_strdup(optarg); break;
-		case 't': g.timeout = (unsigned)wa_optnum("--timeout", optarg, 1, 3600); break;
-		case 'T': trustproxy(optarg); break;
-		case 'W': words = optarg; break;
-		case 'V': wa_version(); break;
+		case OPT_MAXBUFFER: o.maxbuffer = wa_optsize("--max-buffer", optarg); break;
+		case OPT_MAXPERIP: o.maxperip = (unsigned)wa_optnum("--max-per-ip", optarg, 0, 1000000); break;
+		case OPT_SPOOL: o.spool = wa_strdup(optarg); break;
+		case OPT_SUPPRESS: o.suppress = wa_strdup(optarg); break;
+		case OPT_TIMEOUT: o.timeout = (unsigned)wa_optnum("--timeout", optarg, 1, 3600); break;
+		case OPT_TRUSTPROXY: trustproxy(optarg); break;
+		case OPT_OPTOUTWORDS: o.words = optarg; break;
+		case OPT_VERSION: wa_version(); break;
 		case 'h': usage(0); break;
 		default: usage(WA_EXIT_USAGE);
 		}
 	}
 	if (optind != argc)
 		usage(WA_EXIT_USAGE);
+}
+
+/* The secrets, the words, the spool and the listening socket; the socket's descriptor. */
+static int
+setup(char *where, size_t wsz)
+{
+	struct wa_words *stop, *start;
+
 	config();
-	g.stop = wa_words_default(0);
-	g.start = wa_words_default(1);
-	if (words && wa_words_load(words, &g.stop, &g.start) < 0)
-		wa_die(WA_EXIT_USAGE, "--optout-words %s:", words);
-	if (g.suppath == NULL)
-		g.suppath = wa_home_path(WA_SF_SUPPRESS);
-	if (spoolpath == NULL)
-		spoolpath = wa_home_path(WA_SF_EVENTS);
-	g.lastout = wa_hash_new();
-	pthread_mutex_init(&g.outmu, NULL);
-	if ((g.spool = wa_spool_open(spoolpath, onload, NULL)) == NULL)
-		wa_die(WA_EXIT_FATAL, "%s: cannot open the spool:", spoolpath);
-	if (out)
+	stop = wa_words_default(0);
+	start = wa_words_default(1);
+	if (o.words && wa_words_load(o.words, &stop, &start) < 0)
+		wa_die(WA_EXIT_USAGE, "--optout-words %s:", o.words);
+	if (o.suppress == NULL)
+		o.suppress = wa_home_path(WA_SF_SUPPRESS);
+	if (o.spool == NULL)
+		o.spool = wa_home_path(WA_SF_EVENTS);
+	g.conns = wa_conns_new(o.maxperip, o.timeout, o.proxy, o.proxylen);
+	g.consent = wa_consent_new(stop, start, o.suppress);
+	if ((g.spool = wa_spool_open(o.spool, wa_consent_onload,
+	    g.consent)) == NULL)
+		wa_die(WA_EXIT_FATAL, "%s: cannot open the spool:", o.spool);
+	if (o.out)
 		wa_spool_stream(g.spool, stdout);
 	json_object_seed(0);
-	fd = wa_listen(listen_at, 0, where, sizeof where);
+	return wa_listen(o.listen, 0, where, wsz);
+}
+
+/* Serve until SIGINT or SIGTERM, then stop with every acknowledged event on disk. */
+static void
+run(int fd, const char *where)
+{
+	struct MHD_Daemon *d;
+	sigset_t sigs;
+	int sig;
 
 	/* only main takes the signals, in sigwait */
 	sigemptyset(&sigs);
@@ -939,13 +655,23 @@ main(int argc, char **argv)
 	while (sigwait(&sigs, &sig) != 0)
 		;
 	shutdown_server(d);
+}
+
+int
+main(int argc, char **argv)
+{
+	char where[128];
+	int fd;
+
+	wa_init(argv[0]);
+	parseargs(argc, argv);
+	fd = setup(where, sizeof where);
+	run(fd, where);
 	wa_secret_free(g.secret);
 	wa_secret_free(g.verify);
 	wa_secret_free(g.shopify);
-	wa_words_free(g.stop);
-	wa_hash_free(g.lastout);
-	wa_words_free(g.start);
-	free(g.suppath);
-	free(spoolpath);
+	wa_consent_free(g.consent);
+	free(o.suppress);
+	free(o.spool);
 	return wa_finish();
 }

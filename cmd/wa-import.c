@@ -8,16 +8,26 @@
 #include "wa.h"
 #include "store.h"
 
-struct imp {
+/* What the command line asks. */
+static struct opts {
 	int orders;			/* -t orders */
 	const char *cc;			/* -c */
-	int dates;			/* this file's day/month order */
 	int dateopt;			/* --dates */
 	int verbose;
+	int ifmt, ofmt;
+	char *merge;
+	const char *rejects, *fields;
+	char **files;
+	int nfiles;
+} opt = { .dateopt = WA_DATES_ANY, .ifmt = WA_FMT_AUTO, .ofmt = WA_FMT_JSON };
+
+/* The run. */
+struct imp {
+	struct wa_dates dates;		/* this file's day/month order */
 	struct wa_out *out;
 	struct wa_input *in;
 	struct wa_layout lay;
-	int laydone, scanned;
+	int laydone;
 	struct wa_custdb *db;
 	struct wa_hash *seenorder;	/* order ids, when exports may overlap */
 	struct wa_order o;		/* the order being gathered */
@@ -36,69 +46,6 @@ usage(int status)
 	    "                 [--now TIME] [-o json|csv --fields LIST [--raw-csv]]\n"
 	    "                 [FILE...]\n");
 	exit(status);
-}
-
-static void
-lower(char *s)
-{
-	for (; s && *s; s++)
-		if (*s >= 'A' && *s <= 'Z')
-			*s += 'a' - 'A';
-}
-
-/* Slashed dates seen in a chunk of the file that show their order. */
-static void
-scandates(const char *p, size_t n, void *ctx)
-{
-	int *seen = ctx, g = wa_time_guess_order(p, n);
-
-	if (g == WA_DATES_DMY || g == WA_DATES_MDY)
-		*seen |= 1 << g;
-	else if (g < 0)
-		*seen |= 1 << WA_DATES_DMY | 1 << WA_DATES_MDY;
-}
-
-/* Take the file's day/month order from a date that shows it. */
-static void
-learn(struct imp *im, const char *s)
-{
-	time_t t;
-
-	if (im->dates != WA_DATES_ANY || strchr(s, '/') == NULL)
-		return;
-	if (wa_time_parse(s, WA_DATES_DMY, &t) < 0)
-		im->dates = WA_DATES_MDY;
-	else if (wa_time_parse(s, WA_DATES_MDY, &t) < 0)
-		im->dates = WA_DATES_DMY;
-}
-
-/* Parse a time cell, deciding the file's day/month order when the cell needs it. */
-static int
-gettime(struct imp *im, struct wa_rec *r, const char *s, time_t *t)
-{
-	int seen = 0;
-
-	*t = 0;
-	if (*s == '\0')
-		return 0;
-	if (wa_time_parse(s, im->dates, t) == 0) {
-		learn(im, s);
-		return 0;
-	}
-	if (wa_time_ambiguous(s) && im->dates == WA_DATES_ANY && !im->scanned) {
-		im->scanned = 1;
-		if (wa_input_scan(r, scandates, &seen) == 0 &&
-		    (seen == 1 << WA_DATES_DMY || seen == 1 << WA_DATES_MDY))
-			im->dates = seen == 1 << WA_DATES_DMY ? WA_DATES_DMY :
-			    WA_DATES_MDY;
-		if (wa_time_parse(s, im->dates, t) == 0)
-			return 0;
-	}
-	if (wa_time_ambiguous(s))
-		wa_reject(r, "ambiguous date '%s': give --dates dmy or --dates mdy", s);
-	else
-		wa_reject(r, "bad date '%s'", s);
-	return -1;
 }
 
 /*
@@ -123,7 +70,7 @@ getphone(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 			    "(digits lost); export it again from the store", raw);
 			return -1;
 		}
-		e = wa_phone_norm(raw, c->country ? c->country : im->cc, e164);
+		e = wa_phone_norm(raw, c->country ? c->country : opt.cc, e164);
 		if (e == WA_PHONE_EMPTY)
 			continue;	/* "-" and the like: no phone written */
 		if (first == NULL)
@@ -170,7 +117,7 @@ getbirthday(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 
 	if (*s == '\0')
 		return;
-	if (wa_time_parse(s, im->dates, &t) < 0) {
+	if (wa_time_parse(s, im->dates.order, &t) < 0) {
 		wa_recwarn(r, "birthday '%s' is not a date (or needs --dates); "
 		    "left out", s);
 		return;
@@ -194,7 +141,7 @@ getperson(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 		c->last = sp ? wa_strdup0(sp + 1) : NULL;
 	}
 	wa_strset(&c->email, wa_layout_get(&im->lay, r, WA_C_EMAIL));
-	lower(c->email);
+	wa_lower(c->email);
 	if (c->email && strchr(c->email, '@') == NULL) {
 		wa_recwarn(r, "e-mail '%s' has no '@'; left out", c->email);
 		free(c->email);
@@ -298,7 +245,7 @@ custrow(struct imp *im, struct wa_rec *r)
 		wa_reject(r, "total spent '%s' is not an amount", s);
 		goto bad;
 	}
-	if (gettime(im, r, wa_layout_get(&im->lay, r, WA_C_CREATED), &n.created) < 0)
+	if (wa_dates_parse(&im->dates, r, wa_layout_get(&im->lay, r, WA_C_CREATED), &n.created) < 0)
 		goto bad;
 	extra(im, r, &n.extra);
 	addcust(im, r, &n);
@@ -416,17 +363,17 @@ startorder(struct imp *im, struct wa_rec *r)
 	o->tags = json_array();
 	wa_tags_add(o->tags, wa_layout_get(l, r, WA_C_TAGS));
 	o->has_total = *wa_layout_get(l, r, WA_O_TOTAL) != '\0';
-	if (gettime(im, r, wa_layout_get(l, r, WA_O_CREATED), &o->created_at) < 0 ||
-	    gettime(im, r, wa_layout_get(l, r, WA_O_PAID), &o->paid_at) < 0 ||
-	    gettime(im, r, wa_layout_get(l, r, WA_O_FULFILLED), &o->fulfilled_at) < 0 ||
-	    gettime(im, r, wa_layout_get(l, r, WA_O_CANCELLED), &o->cancelled_at) < 0 ||
+	if (wa_dates_parse(&im->dates, r, wa_layout_get(l, r, WA_O_CREATED), &o->created_at) < 0 ||
+	    wa_dates_parse(&im->dates, r, wa_layout_get(l, r, WA_O_PAID), &o->paid_at) < 0 ||
+	    wa_dates_parse(&im->dates, r, wa_layout_get(l, r, WA_O_FULFILLED), &o->fulfilled_at) < 0 ||
+	    wa_dates_parse(&im->dates, r, wa_layout_get(l, r, WA_O_CANCELLED), &o->cancelled_at) < 0 ||
 	    getmoney(im, r, WA_O_TOTAL, &o->total) < 0 ||
 	    getmoney(im, r, WA_O_REFUNDED, &o->refunded) < 0)
 		return -1;
 	wa_cust_init(&im->who);
 	if (getid(im, r, &im->who) < 0 || getperson(im, r, &im->who) < 0)
 		return -1;
-	if (!im->orders && im->who.id == NULL && im->who.email == NULL &&
+	if (!opt.orders && im->who.id == NULL && im->who.email == NULL &&
 	    im->who.phone == NULL) {
 		wa_reject(r, "order %s has no e-mail or usable phone to find "
 		    "its customer by", o->name);
@@ -456,7 +403,7 @@ flushorder(struct imp *im)
 	if (im->seenorder)
 		wa_hash_put(im->seenorder, im->o.id, im);
 	c = wa_custdb_find(im->db, &im->who, &why);
-	if (im->orders) {
+	if (opt.orders) {
 		im->o.customer = c ? wa_strdup(c->id) : im->who.id ?
 		    wa_strdup(im->who.id) : wa_cust_makeid(&im->who);
 		wa_strset(&im->o.email, im->who.email);
@@ -535,15 +482,15 @@ onheader(const char *file, struct wa_csvhdr *h, void *ctx)
 		wa_layout_free(&im->lay);
 	wa_layout_detect(&im->lay, h);
 	im->laydone = 1;
-	im->scanned = 0;
-	im->dates = im->dateopt;
+	im->dates.scanned = 0;
+	im->dates.order = opt.dateopt;
 	if (im->lay.kind == WA_KIND_UNKNOWN) {
 		wa_warn("%s: cannot tell what this file holds: no Email, Phone "
 		    "or Customer ID column; its rows are rejected", file);
 		wa_fail(WA_EXIT_REC);
 		return WA_HDR_REJECT;
 	}
-	if (im->lay.kind == WA_KIND_ORDERS && !im->orders &&
+	if (im->lay.kind == WA_KIND_ORDERS && !opt.orders &&
 	    im->lay.col[WA_C_EMAIL] < 0 && im->lay.col[WA_C_PHONE] < 0 &&
 	    im->lay.col[WA_C_PHONE2] < 0 && im->lay.col[WA_C_PHONE3] < 0 &&
 	    im->lay.col[WA_C_ID] < 0) {
@@ -567,7 +514,7 @@ onrecord(struct wa_rec *r, void *ctx)
 	}
 	if (im->lay.kind == WA_KIND_ORDERS)
 		return orderrow(im, r);
-	if (im->orders) {
+	if (opt.orders) {
 		/* Customers only name the buyers of the orders: no record of their own. */
 		long out = im->nout, merged = im->nmerged;
 		long rej = wa_input_nrejected(im->in);
@@ -580,119 +527,141 @@ onrecord(struct wa_rec *r, void *ctx)
 	return custrow(im, r);
 }
 
-int
-main(int argc, char **argv)
+enum { OPT_DATES = 256, OPT_FIELDS, OPT_MERGE, OPT_NOW, OPT_RAWCSV, OPT_REJECTS };
+
+static int
+choice(const char *o, const char *s, const char *a, int va, const char *b,
+    int vb)
+{
+	if (strcmp(s, a) == 0)
+		return va;
+	if (strcmp(s, b) == 0)
+		return vb;
+	wa_die(WA_EXIT_USAGE, "%s: '%s' is not %s or %s", o, s, a, b);
+	return 0;
+}
+
+static void
+parseargs(int argc, char **argv)
 {
 	static const struct option longs[] = {
-		{ "dates", required_argument, NULL, 'D' },
-		{ "fields", required_argument, NULL, 'F' },
+		{ "dates", required_argument, NULL, OPT_DATES },
+		{ "fields", required_argument, NULL, OPT_FIELDS },
 		{ "help", no_argument, NULL, 'h' },
-		{ "merge", required_argument, NULL, 'M' },
-		{ "now", required_argument, NULL, 'N' },
-		{ "raw-csv", no_argument, NULL, 'W' },
-		{ "rejects", required_argument, NULL, 'R' },
+		{ "merge", required_argument, NULL, OPT_MERGE },
+		{ "now", required_argument, NULL, OPT_NOW },
+		{ "raw-csv", no_argument, NULL, OPT_RAWCSV },
+		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct imp im = { .dates = WA_DATES_ANY, .dateopt = WA_DATES_ANY };
-	struct wa_input *in;
-	char *merge = NULL;
-	const char *rejects = NULL, *fields = NULL;
-	int ch, ifmt = WA_FMT_AUTO, ofmt = WA_FMT_JSON;
-	size_t i;
-	json_t *j;
+	int ch;
 
-	wa_init(argv[0]);
 	argv[0] = (char *)wa_prog;	/* getopt's messages name the program */
 	while ((ch = getopt_long(argc, argv, "c:hi:o:t:vV", longs, NULL)) != -1) {
 		switch (ch) {
-		case 'c': im.cc = optarg; break;
-		case 'W': wa_csv_raw = 1; break;
-		case 'D':
-			if (strcmp(optarg, "dmy") == 0)
-				im.dateopt = WA_DATES_DMY;
-			else if (strcmp(optarg, "mdy") == 0)
-				im.dateopt = WA_DATES_MDY;
-			else
-				wa_die(WA_EXIT_USAGE, "--dates: '%s' is not dmy or mdy", optarg);
+		case 'c': opt.cc = optarg; break;
+		case OPT_RAWCSV: wa_csv_raw = 1; break;
+		case OPT_DATES:
+			opt.dateopt = choice("--dates", optarg, "dmy",
+			    WA_DATES_DMY, "mdy", WA_DATES_MDY);
 			break;
-		case 'F': fields = optarg; break;
+		case OPT_FIELDS: opt.fields = optarg; break;
 		case 'h': usage(0); break;
-		case 'M': merge = optarg; break;
-		case 'N':
-			if (wa_now_set(optarg) < 0)
-				wa_die(WA_EXIT_USAGE, "--now: bad time '%s'", optarg);
-			break;
+		case OPT_MERGE: opt.merge = optarg; break;
+		case OPT_NOW: wa_opt_now(optarg); break;
 		case 'i':
-			if (strcmp(optarg, "csv") == 0)
-				ifmt = WA_FMT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				ifmt = WA_FMT_JSON;
-			else
-				wa_die(WA_EXIT_USAGE, "-i: '%s' is not csv or json", optarg);
+			opt.ifmt = choice("-i", optarg, "csv", WA_FMT_CSV,
+			    "json", WA_FMT_JSON);
 			break;
 		case 'o':
-			if (strcmp(optarg, "json") == 0)
-				ofmt = WA_FMT_JSON;
-			else if (strcmp(optarg, "csv") == 0)
-				ofmt = WA_FMT_CSV;
-			else
-				wa_die(WA_EXIT_USAGE, "-o: '%s' is not json or csv", optarg);
+			opt.ofmt = choice("-o", optarg, "json", WA_FMT_JSON,
+			    "csv", WA_FMT_CSV);
 			break;
-		case 'R': rejects = optarg; break;
+		case OPT_REJECTS: opt.rejects = optarg; break;
 		case 't':
-			if (strcmp(optarg, "orders") == 0)
-				im.orders = 1;
-			else if (strcmp(optarg, "customers") != 0)
-				wa_die(WA_EXIT_USAGE, "-t: '%s' is not customers or orders", optarg);
+			if (choice("-t", optarg, "customers", 0, "orders", 1))
+				opt.orders = 1;
 			break;
-		case 'v': im.verbose = 1; break;
+		case 'v': opt.verbose = 1; break;
 		case 'V': wa_version(); break;
 		default: usage(WA_EXIT_USAGE);
 		}
 	}
-	if (im.cc && (strlen(im.cc) != 2 || !isalpha((unsigned char)im.cc[0]) ||
-	    !isalpha((unsigned char)im.cc[1]) || wa_tz_for(im.cc, NULL) == NULL))
+	if (opt.cc && (strlen(opt.cc) != 2 || !isalpha((unsigned char)opt.cc[0]) ||
+	    !isalpha((unsigned char)opt.cc[1]) || wa_tz_for(opt.cc, NULL) == NULL))
 		wa_die(WA_EXIT_USAGE, "-c: '%s' is not a country code such as GB",
-		    im.cc);
-	if (merge && im.orders)
+		    opt.cc);
+	if (opt.merge && opt.orders)
 		wa_die(WA_EXIT_USAGE, "--merge works on customer records, not -t orders");
-	im.out = wa_out_new(ofmt, fields);
-	im.now = wa_now();
-	im.db = wa_custdb_new();
+	opt.files = argv + optind;
+	opt.nfiles = argc - optind;
+}
+
+/* The output, the clock, and the customers of --merge to merge into. */
+static void
+setup(struct imp *im)
+{
+	struct wa_input *in;
+
+	im->dates.order = WA_DATES_ANY;
+	im->out = wa_out_new(opt.ofmt, opt.fields);
+	im->now = wa_now();
+	im->db = wa_custdb_new();
 	/* One export lists each order once: only several can overlap. */
-	if (argc - optind > 1)
-		im.seenorder = wa_hash_new();
-	if (merge) {
+	if (opt.nfiles > 1)
+		im->seenorder = wa_hash_new();
+	if (opt.merge) {
 		in = wa_input_new(WA_FMT_JSON);
-		wa_input_run(in, 1, &merge, baserow, &im);
+		wa_input_run(in, 1, &opt.merge, baserow, im);
 		/* Dropping a record here would lose its tags and its STOP: stop instead. */
 		if (wa_input_nrejected(in) > 0)
 			wa_die(WA_EXIT_FATAL, "%s: %ld records cannot be read; nothing "
-			    "written: mend or remove them first", merge,
+			    "written: mend or remove them first", opt.merge,
 			    wa_input_nrejected(in));
 		wa_input_free(in);
 	}
-	im.in = in = wa_input_new(ifmt);
-	if (rejects)
-		wa_input_rejects(in, rejects);
+}
+
+/* Read every file, then write the orders as they end, or the customers at the end. */
+static void
+run(struct imp *im)
+{
+	struct wa_input *in;
+	size_t i;
+	json_t *j;
+
+	im->in = in = wa_input_new(opt.ifmt);
+	if (opt.rejects)
+		wa_input_rejects(in, opt.rejects);
 	wa_input_onheader(in, onheader);
-	wa_input_run(in, argc - optind, argv + optind, onrecord, &im);
-	flushorder(&im);
-	for (i = 0; !im.orders && i < wa_custdb_count(im.db); i++) {
-		j = wa_cust_json(wa_custdb_at(im.db, i));
-		wa_out_put(im.out, j);
+	wa_input_run(in, opt.nfiles, opt.files, onrecord, im);
+	flushorder(im);
+	for (i = 0; !opt.orders && i < wa_custdb_count(im->db); i++) {
+		j = wa_cust_json(wa_custdb_at(im->db, i));
+		wa_out_put(im->out, j);
 		json_decref(j);
 	}
-	wa_custdb_free(im.db);
-	wa_hash_free(im.seenorder);
-	if (im.verbose)
+	wa_custdb_free(im->db);
+	wa_hash_free(im->seenorder);
+	if (opt.verbose)
 		fprintf(stderr, "wa-import: %ld rows: %ld records out, %ld merged, "
-		    "%ld rejected\n", wa_input_nread(in), im.nout, im.nmerged,
+		    "%ld rejected\n", wa_input_nread(in), im->nout, im->nmerged,
 		    wa_input_nrejected(in));
 	wa_input_free(in);
-	if (im.laydone)
-		wa_layout_free(&im.lay);
-	wa_out_free(im.out);
+	if (im->laydone)
+		wa_layout_free(&im->lay);
+	wa_out_free(im->out);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct imp im = { 0 };
+
+	wa_init(argv[0]);
+	parseargs(argc, argv);
+	setup(&im);
+	run(&im);
 	return wa_finish();
 }

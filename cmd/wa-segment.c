@@ -25,8 +25,16 @@ struct seg {
 	FILE *fp;
 };
 
+/* What the command line asks. */
+static struct opts {
+	int invert, count, keep, tiers;
+	const char *split, *rulesfile, *rejects;
+	char **files;
+	int nfiles;
+} opt;
+
+/* The run. */
 static struct {
-	int invert, count, keep;
 	struct wa_expr *expr;	/* EXPR mode */
 	const char *src;
 	long nproblem;
@@ -34,7 +42,6 @@ static struct {
 	size_t *ruleseg;	/* rule -> index into segs */
 	struct seg *segs;	/* unique names in order, then "none" */
 	size_t nsegs;
-	const char *split;
 	long npass;
 	time_t now;
 	struct wa_ab *ab;	/* --ab: the arm of each record out */
@@ -91,14 +98,14 @@ opensplit(void)
 	struct seg *s;
 	size_t i, n;
 
-	if (mkdir(sg.split, 0777) < 0 && errno != EEXIST)
-		wa_die(WA_EXIT_FATAL, "cannot create '%s':", sg.split);
+	if (mkdir(opt.split, 0777) < 0 && errno != EEXIST)
+		wa_die(WA_EXIT_FATAL, "cannot create '%s':", opt.split);
 	atexit(cleanup);
 	for (i = 0; i < sg.nsegs; i++) {
 		s = &sg.segs[i];
-		n = strlen(sg.split) + strlen(s->name) + 8;
+		n = strlen(opt.split) + strlen(s->name) + 8;
 		s->path = wa_malloc(n);
-		snprintf(s->path, n, "%s/%s.jsonl", sg.split, s->name);
+		snprintf(s->path, n, "%s/%s.jsonl", opt.split, s->name);
 		if ((s->fp = wa_rewrite_open(s->path, &s->tmp)) == NULL)
 			wa_die(WA_EXIT_FATAL, "cannot write '%s':", s->path);
 	}
@@ -181,7 +188,7 @@ abid(json_t *obj, char *buf, size_t sz)
 static void
 put(struct wa_rec *r, json_t *obj, struct seg *s, const char *arm)
 {
-	FILE *fp = sg.split && s ? s->fp : stdout;
+	FILE *fp = opt.split && s ? s->fp : stdout;
 	static struct wa_buf val, tmp;
 	const char *raw = r->raw;
 	size_t n = r->rawlen;
@@ -243,9 +250,9 @@ onrecord(struct wa_rec *r, void *ctx)
 			sg.nproblem++;
 			t = 0;
 		}
-		if (t != sg.invert) {
+		if (t != opt.invert) {
 			sg.npass++;
-			if (sg.count)
+			if (opt.count)
 				;
 			else if (arm)
 				put(r, obj, NULL, arm);
@@ -262,13 +269,13 @@ onrecord(struct wa_rec *r, void *ctx)
 				s = &sg.segs[sg.ruleseg[i]];
 				break;
 			}
-		if (s == NULL && sg.keep)
+		if (s == NULL && opt.keep)
 			s = &sg.segs[sg.nsegs];	/* the unnamed one */
 		if (s != NULL) {
 			if (s->name)
 				sg.npass++;
 			s->count++;
-			if (!sg.count || sg.split)
+			if (!opt.count || opt.split)
 				put(r, obj, s, arm);
 		}
 	}
@@ -280,102 +287,112 @@ out:
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+enum { OPT_AB = 256, OPT_KEEP, OPT_NOW, OPT_RAWCSV, OPT_REJECTS, OPT_SPLIT,
+    OPT_TIERS };
+
+static void
+parseargs(int argc, char **argv)
 {
 	static const struct option longs[] = {
-		{ "ab", required_argument, NULL, 'A' },
+		{ "ab", required_argument, NULL, OPT_AB },
 		{ "help", no_argument, NULL, 'h' },
-		{ "keep", no_argument, NULL, 'K' },
-		{ "now", required_argument, NULL, 'N' },
-		{ "raw-csv", no_argument, NULL, 'W' },
-		{ "rejects", required_argument, NULL, 'R' },
-		{ "split", required_argument, NULL, 'S' },
-		{ "tiers", no_argument, NULL, 'T' },
+		{ "keep", no_argument, NULL, OPT_KEEP },
+		{ "now", required_argument, NULL, OPT_NOW },
+		{ "raw-csv", no_argument, NULL, OPT_RAWCSV },
+		{ "rejects", required_argument, NULL, OPT_REJECTS },
+		{ "split", required_argument, NULL, OPT_SPLIT },
+		{ "tiers", no_argument, NULL, OPT_TIERS },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *fields[MAXFIELDS];
-	const char *rulesfile = NULL, *rejects = NULL;
-	size_t nf;
-	struct wa_input *in;
-	int ch, tierflag = 0, status;
 	char err[128];
-	size_t i;
+	int ch;
 
-	wa_init(argv[0]);
 	argv[0] = (char *)wa_prog;
 	while ((ch = getopt_long(argc, argv, "chs:vV", longs, NULL)) != -1) {
 		switch (ch) {
-		case 'A':
+		case OPT_AB:
 			if ((sg.ab = wa_ab_parse(optarg, err, sizeof err)) == NULL)
 				wa_die(WA_EXIT_USAGE, "--ab: %s", err);
 			break;
-		case 'c': sg.count = 1; break;
-		case 'W': wa_csv_raw = 1; break;
+		case 'c': opt.count = 1; break;
+		case OPT_RAWCSV: wa_csv_raw = 1; break;
 		case 'h': usage(0); break;
-		case 'K': sg.keep = 1; break;
-		case 'N':
-			if (wa_now_set(optarg) < 0)
-				wa_die(WA_EXIT_USAGE, "--now: bad time '%s'", optarg);
-			break;
-		case 'R': rejects = optarg; break;
-		case 's': rulesfile = optarg; break;
-		case 'S': sg.split = optarg; break;
-		case 'T': tierflag = 1; break;
-		case 'v': sg.invert = 1; break;
+		case OPT_KEEP: opt.keep = 1; break;
+		case OPT_NOW: wa_opt_now(optarg); break;
+		case OPT_REJECTS: opt.rejects = optarg; break;
+		case 's': opt.rulesfile = optarg; break;
+		case OPT_SPLIT: opt.split = optarg; break;
+		case OPT_TIERS: opt.tiers = 1; break;
+		case 'v': opt.invert = 1; break;
 		case 'V': wa_version(); break;
 		default: usage(WA_EXIT_USAGE);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (rulesfile && strcmp(rulesfile, "-") == 0 && wa_input_stdin(argc, argv))
+	opt.files = argv + optind;
+	opt.nfiles = argc - optind;
+}
+
+/* The expression or the rules, the segments and --split's files. */
+static void
+setup(void)
+{
+	if (opt.rulesfile && strcmp(opt.rulesfile, "-") == 0 &&
+	    wa_input_stdin(opt.nfiles, opt.files))
 		wa_die(WA_EXIT_USAGE, "-s -: the standard input cannot hold both "
 		    "the rules and the records");
-	if (rulesfile)
-		sg.rules = wa_rules_load(rulesfile, WA_RULES_SEGMENTS);
-	else if (tierflag)
+	if (opt.rulesfile)
+		sg.rules = wa_rules_load(opt.rulesfile, WA_RULES_SEGMENTS);
+	else if (opt.tiers)
 		sg.rules = wa_rules_parse(tiers, "--tiers", WA_RULES_SEGMENTS);
-	else if (sg.keep || sg.split)
+	else if (opt.keep || opt.split)
 		wa_die(WA_EXIT_USAGE, "--keep and --split need -s RULES or --tiers");
 	else {
-		if (argc < 1)
+		if (opt.nfiles < 1)
 			usage(WA_EXIT_USAGE);
-		sg.src = argv[0];
-		sg.expr = wa_rules_expr(argv[0], "EXPR");
-		argc--;
-		argv++;
+		sg.src = opt.files[0];
+		sg.expr = wa_rules_expr(opt.files[0], "EXPR");
+		opt.nfiles--;
+		opt.files++;
 	}
 	if (sg.rules) {
-		if (sg.invert)
+		if (opt.invert)
 			wa_die(WA_EXIT_USAGE, "-v works on an EXPR, not on rules");
-		if (sg.keep && sg.split)
+		if (opt.keep && opt.split)
 			wa_die(WA_EXIT_USAGE, "--keep does not go with --split: "
 			    "end the rules with a catch-all such as 'other: true'");
 		mksegs();
-		if (sg.split)
+		if (opt.split)
 			opensplit();
 	}
 	sg.now = wa_now();
-	in = wa_input_new(WA_FMT_AUTO);
+}
+
+/* Select or segment every record, then the counts. */
+static void
+run(void)
+{
+	static const char *fields[MAXFIELDS];
+	struct wa_input *in = wa_input_new(WA_FMT_AUTO);
+	size_t nf, i;
+
 	nf = sg.expr ? wa_expr_fields(sg.expr, fields, MAXFIELDS) :
 	    wa_rules_fields(sg.rules, fields, MAXFIELDS);
 	if (sg.ab && nf < MAXFIELDS)
 		fields[nf++] = "id";
 	if (nf <= MAXFIELDS)
 		wa_input_fields(in, fields, nf);
-	if (rejects)
-		wa_input_rejects(in, rejects);
-	wa_input_run(in, argc, argv, onrecord, NULL);
-	if (sg.split)
+	if (opt.rejects)
+		wa_input_rejects(in, opt.rejects);
+	wa_input_run(in, opt.nfiles, opt.files, onrecord, NULL);
+	if (opt.split)
 		closesplit();
-	if (sg.count && sg.expr)
+	if (opt.count && sg.expr)
 		printf("%ld\n", sg.npass);
-	else if (sg.count) {
+	else if (opt.count) {
 		for (i = 0; i < sg.nsegs; i++)
 			printf("%s\t%ld\n", sg.segs[i].name, sg.segs[i].count);
-		if (sg.keep)
+		if (opt.keep)
 			printf("-\t%ld\n", sg.segs[sg.nsegs].count);
 	}
 	if (sg.nproblem > 0)
@@ -383,6 +400,18 @@ main(int argc, char **argv)
 		    sg.nproblem == 1 ? "" : "s", sg.src);
 	wa_rules_report(sg.rules);
 	wa_input_free(in);
+}
+
+int
+main(int argc, char **argv)
+{
+	int status;
+	size_t i;
+
+	wa_init(argv[0]);
+	parseargs(argc, argv);
+	setup();
+	run();
 	status = wa_finish();
 	wa_rules_free(sg.rules);
 	if (sg.expr)

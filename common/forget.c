@@ -5,7 +5,9 @@
  * $WA_HOME/salt and nowhere else, a phone number cannot be found again
  * by hashing every possible one.
  */
+#include <sys/file.h>
 #include <sys/random.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -93,4 +95,96 @@ wa_forget_hash(const char *value, char *out)
 	memcpy(out, "forgotten:", 10);
 	for (i = 0; i < 12; i++)
 		snprintf(out + 10 + 2 * i, 3, "%02x", md[i]);
+}
+
+/* Write the erased copy FROM (complete and synced) back over FD's file, keeping its inode. */
+static int
+copyback(int fd, const char *from)
+{
+	char buf[1 << 16];
+	int in = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc = 0;
+	ssize_t n = 1;
+
+	if (in < 0 || ftruncate(fd, 0) < 0)
+		rc = -1;
+	while (rc == 0 && n != 0) {
+		if ((n = read(in, buf, sizeof buf)) < 0 && errno != EINTR)
+			rc = -1;
+		else if (n > 0 && wa_write(fd, buf, (size_t)n) < 0)
+			rc = -1;
+	}
+	if (in >= 0)
+		close(in);
+	return rc == 0 && fsync(fd) == 0 ? 0 : -1;
+}
+
+/*
+ * Erase in place: the data at every name of a hard-linked file, and in a
+ * log that a shell holds open with >>. The copy is named PATH.forget-copy
+ * once complete, so that a run that dies while writing it back is
+ * finished by the next one (see recover).
+ */
+int
+wa_forget_inplace(FILE *out, char *tmp, const char *path, int fd)
+{
+	char *copy = wa_strjoin(path, WA_FORGET_COPY, "");
+	int rc = fflush(out) != 0 || ferror(out) || fsync(fileno(out)) < 0;
+
+	if (fclose(out) != 0)
+		rc = 1;
+	if (rc == 0 && (rename(tmp, copy) < 0 || wa_syncdir(copy) < 0))
+		rc = 1;
+	if (rc)
+		unlink(tmp);
+	else if (copyback(fd, copy) < 0)
+		rc = 1;		/* the copy stays, for the next run */
+	else
+		unlink(copy);
+	free(copy);
+	free(tmp);
+	return rc ? -1 : 0;
+}
+
+/*
+ * What a run that died left next to PATH, under PATH's lock: temporary
+ * files (PATH.tmpXXXXXX of wa_rewrite_open, never renamed into place) go,
+ * and an erased copy cut short while written back in place is written again.
+ */
+void
+wa_forget_recover(const char *path)
+{
+	char *dir = wa_strdup(path), *base = strrchr(dir, '/'), *copy;
+	int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	struct dirent *d;
+	size_t n;
+	DIR *dp;
+
+	if (fd >= 0 && wa_lock_current(&fd, path, LOCK_EX) < 0)
+		wa_die(WA_EXIT_FATAL, "%s: cannot lock:", path);
+	copy = wa_strjoin(path, WA_FORGET_COPY, "");
+	if (fd >= 0 && access(copy, F_OK) == 0) {
+		if (copyback(fd, copy) < 0)
+			wa_die(WA_EXIT_FATAL, "%s: cannot finish the erasure in %s:", path, copy);
+		unlink(copy);
+		wa_warn("%s: the erasure a run left half done is finished", path);
+	}
+	free(copy);
+	if (base)
+		*base++ = '\0';
+	n = strlen(base ? base : dir);
+	if ((dp = opendir(base ? (*dir ? dir : "/") : ".")) != NULL) {
+		while ((d = readdir(dp)) != NULL) {
+			if (strncmp(d->d_name, base ? base : dir, n) != 0 ||
+			    strncmp(d->d_name + n, ".tmp", 4) != 0 ||
+			    strlen(d->d_name + n) != 10 ||
+			    unlinkat(dirfd(dp), d->d_name, 0) < 0)
+				continue;
+			wa_warn("%s.tmp%s: left by a run that died, removed", path,
+			    d->d_name + n + 4);
+		}
+		closedir(dp);
+	}
+	free(dir);
+	if (fd >= 0)
+		close(fd);
 }

@@ -36,14 +36,6 @@ text(json_t *v, char *buf, size_t sz)
 	return NULL;
 }
 
-static const char *
-get(json_t *o, const char *path)
-{
-	json_t *v = wa_json_path(o, path);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static void
 copystr(json_t *ev, const char *key, json_t *o, const char *path)
 {
@@ -125,7 +117,8 @@ static void
 status(struct ctx *c, json_t *s)
 {
 	json_t *ev = newev("status");
-	const char *rid = get(s, "recipient_id"), *rtype = get(s, "recipient_type");
+	const char *rid = wa_json_str(s, "recipient_id");
+	const char *rtype = wa_json_str(s, "recipient_type");
 	json_t *pricing = json_object_get(s, "pricing");
 
 	copystr(ev, "wamid", s, "id");
@@ -133,7 +126,7 @@ status(struct ctx *c, json_t *s)
 	settime(ev, json_object_get(s, "timestamp"));
 	if (rtype && strcmp(rtype, "group") == 0) {
 		wa_json_setstr(ev, "group", rid);
-		rid = get(s, "recipient_participant_id");
+		rid = wa_json_str(s, "recipient_participant_id");
 	}
 	setphone(ev, "to", rid);
 	copystr(ev, "user_id", s, "recipient_user_id");
@@ -153,13 +146,14 @@ static json_t *
 contact(struct ctx *c, json_t *m)
 {
 	json_t *cs = json_object_get(c->value, "contacts"), *k;
-	const char *from = get(m, "from"), *uid = get(m, "from_user_id"), *v;
+	const char *from = wa_json_str(m, "from"), *v;
+	const char *uid = wa_json_str(m, "from_user_id");
 	size_t i;
 
 	json_array_foreach(cs, i, k) {
-		if (from && (v = get(k, "wa_id")) && strcmp(v, from) == 0)
+		if (from && (v = wa_json_str(k, "wa_id")) && strcmp(v, from) == 0)
 			return k;
-		if (uid && (v = get(k, "user_id")) && strcmp(v, uid) == 0)
+		if (uid && (v = wa_json_str(k, "user_id")) && strcmp(v, uid) == 0)
 			return k;
 	}
 	return json_array_size(cs) == 1 ? json_array_get(cs, 0) : NULL;
@@ -174,7 +168,7 @@ static const char *const types[] = {
 static const char *
 msgtype(json_t *m)
 {
-	const char *t = get(m, "type");
+	const char *t = wa_json_str(m, "type");
 	size_t i;
 
 	for (i = 0; t == NULL && i < sizeof types / sizeof *types; i++)
@@ -189,7 +183,7 @@ static void
 content(json_t *ev, json_t *m, const char *type)
 {
 	json_t *o = json_object_get(m, type);
-	const char *it = get(o, "type");
+	const char *it = wa_json_str(o, "type");
 
 	if (strcmp(type, "text") == 0) {
 		copystr(ev, "text", o, "body");
@@ -210,7 +204,7 @@ content(json_t *ev, json_t *m, const char *type)
 		copystr(ev, "context", o, "message_id");
 	} else if (strcmp(type, "system") == 0) {
 		copystr(ev, "text", o, "body");
-		setphone(ev, "new_wa_id", get(o, "wa_id"));
+		setphone(ev, "new_wa_id", wa_json_str(o, "wa_id"));
 	} else {
 		copystr(ev, "text", o, "caption");
 		if (json_object_get(ev, "text") == NULL)
@@ -228,12 +222,12 @@ message(struct ctx *c, json_t *m)
 	char ref[WA_REF_MAX + 1];
 
 	copystr(ev, "wamid", m, "id");
-	setphone(ev, "from", get(m, "from"));
+	setphone(ev, "from", wa_json_str(m, "from"));
 	copystr(ev, "user_id", m, "from_user_id");
 	if (json_object_get(ev, "user_id") == NULL)
 		copystr(ev, "user_id", k, "user_id");
 	if (json_object_get(ev, "from") == NULL)
-		setphone(ev, "from", get(k, "wa_id"));
+		setphone(ev, "from", wa_json_str(k, "wa_id"));
 	copystr(ev, "name", k, "profile.name");
 	copystr(ev, "username", k, "profile.username");
 	settime(ev, json_object_get(m, "timestamp"));
@@ -255,13 +249,13 @@ message(struct ctx *c, json_t *m)
 static void
 preference(struct ctx *c, json_t *p)
 {
-	const char *v = get(p, "value");
+	const char *v = wa_json_str(p, "value");
 	json_t *ev;
 
 	if (v == NULL || (strcmp(v, "stop") != 0 && strcmp(v, "resume") != 0))
 		return;
 	ev = newev(strcmp(v, "stop") == 0 ? "opt_out" : "opt_in");
-	setphone(ev, "from", get(p, "wa_id"));
+	setphone(ev, "from", wa_json_str(p, "wa_id"));
 	copystr(ev, "user_id", p, "user_id");
 	settime(ev, json_object_get(p, "timestamp"));
 	json_object_set_new(ev, "via", json_string("preferences"));
@@ -309,11 +303,11 @@ errorev(struct ctx *c, json_t *e)
 static void
 change(struct ctx *c, json_t *ch, json_t *entry)
 {
-	const char *field = get(ch, "field");
+	const char *field = wa_json_str(ch, "field");
 	json_t *v = json_object_get(ch, "value"), *ev;
 
 	c->value = v;
-	c->pnid = get(v, "metadata.phone_number_id");
+	c->pnid = wa_json_str(v, "metadata.phone_number_id");
 	if (field && strcmp(field, "messages") == 0) {
 		each(c, json_object_get(v, "statuses"), status);
 		each(c, json_object_get(v, "messages"), message);
@@ -507,15 +501,16 @@ wa_hook_meta_raw(const char *raw, size_t n, wa_hook_fn *fn, void *arg,
 void
 wa_hook_key(json_t *ev, const char *line, size_t n, struct wa_buf *key)
 {
-	const char *kind = get(ev, "event"), *id = get(ev, "wamid"),
-	    *st = get(ev, "status");
+	const char *kind = wa_json_str(ev, "event");
+	const char *id = wa_json_str(ev, "wamid");
+	const char *st = wa_json_str(ev, "status");
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned len, i;
 	char hex[3];
 
 	wa_buf_reset(key);
 	if (id == NULL)
-		id = get(ev, "hook_id");
+		id = wa_json_str(ev, "hook_id");
 	if (kind && id) {
 		wa_buf_adds(key, kind);
 		wa_buf_addc(key, 0x1f);
@@ -523,10 +518,11 @@ wa_hook_key(json_t *ev, const char *line, size_t n, struct wa_buf *key)
 		wa_buf_addc(key, 0x1f);
 		wa_buf_adds(key, st ? st : "");
 		/* a group message has one status of each kind per member */
-		if (get(ev, "group")) {
+		if (wa_json_str(ev, "group")) {
 			wa_buf_addc(key, 0x1f);
-			wa_buf_adds(key, get(ev, "to") ? get(ev, "to") :
-			    get(ev, "user_id") ? get(ev, "user_id") : "");
+			wa_buf_adds(key, wa_json_str(ev, "to") ?
+			    wa_json_str(ev, "to") : wa_json_str(ev, "user_id") ?
+			    wa_json_str(ev, "user_id") : "");
 		}
 		return;
 	}

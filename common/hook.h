@@ -14,6 +14,8 @@ void wa_sig_b64(const char *secret, const void *body, size_t n, char *out);
 /* Does HEADER (may be NULL) sign BODY with SECRET? Constant time. */
 int wa_sig_ok(int kind, const char *secret, const void *body, size_t n,
     const char *header);
+/* Is GOT (may be NULL) WANT, never empty? Constant time over WANT's length. */
+int wa_sig_same(const char *want, const char *got);
 
 /* words.c: opt-out and opt-in keywords */
 struct wa_words;
@@ -116,4 +118,54 @@ int wa_spool_close(struct wa_spool *s);
  * address bound, printable, into OUT. Dies with status 2 or 3.
  */
 int wa_listen(const char *spec, int loopback_only, char *out, size_t outlen);
+
+/* conns.c: a server's connections: counts per address, request deadlines */
+struct sockaddr;
+struct wa_conns;
+struct wa_conn;
+/*
+ * The connections of a server taking MAXPERIP (0: any) from one address
+ * other than PROXY[0..PROXYLEN) (--trust-proxy), each request within
+ * TIMEOUT seconds.
+ */
+struct wa_conns *wa_conns_new(unsigned maxperip, unsigned timeout,
+    const unsigned char *proxy, size_t proxylen);
+/* The address bytes of SA in OUT[16]; their length, 0 when it is no IP address. */
+size_t wa_addrbytes(const struct sockaddr *sa, unsigned char *out);
+/* Are the address bytes A[0..N) the trusted proxy's? */
+int wa_conns_isproxy(const struct wa_conns *cs, const unsigned char *a,
+    size_t n);
+/* May a connection from SA be taken? 0 (warned of, counted) when its address holds its share. */
+int wa_conns_admit(struct wa_conns *cs, const struct sockaddr *sa);
+/* A connection on FD from SA taken, counted against its address. */
+struct wa_conn *wa_conn_open(struct wa_conns *cs, int fd,
+    const struct sockaddr *sa);
+void wa_conn_close(struct wa_conns *cs, struct wa_conn *k);
+/* K is storing (ANSWERING), or done with a request: the next one's deadline runs from now. */
+void wa_conn_mark(struct wa_conn *k, int answering);
+/* Has K's request taken over the timeout? Then it is counted as cut. */
+int wa_conn_overdue(struct wa_conns *cs, struct wa_conn *k);
+/* Shut down the connections past the timeout (ALL: every one not storing). */
+void wa_conns_cut(struct wa_conns *cs, int all);
+/* Cut late connections from a thread, every 250 ms; -1 when it cannot start. */
+int wa_conns_reap(struct wa_conns *cs);
+/* Requests cut at the deadline, connections refused over MAXPERIP. */
+void wa_conns_counts(struct wa_conns *cs, long *ncut, long *nperip);
+
+/* consent.c: STOP and START messages into the suppression list */
+struct wa_consent;
+/* Opt-outs by the words STOP, opt-ins by START (both taken over), kept in the suppression list SUPPATH. */
+struct wa_consent *wa_consent_new(struct wa_words *stop,
+    struct wa_words *start, const char *suppath);
+/* The opt-out or opt-in message M means, as an event; NULL if none. */
+json_t *wa_consent_event(struct wa_consent *cs, json_t *m);
+/* A wa_spool_fn (ARG: the wa_consent): the STOPs already in the spool, as it is read at start. */
+void wa_consent_onload(json_t *ev, void *arg);
+/*
+ * Apply the opt-out or opt-in EV to the suppression list before it is
+ * acknowledged, unless SP holds it already or it is a START older than
+ * the user's last STOP. 0, or -1 (warned of) when it cannot be recorded.
+ */
+int wa_consent_apply(struct wa_consent *cs, struct wa_spool *sp, json_t *ev);
+void wa_consent_free(struct wa_consent *cs);
 #endif

@@ -49,6 +49,14 @@ wa_json_str(json_t *obj, const char *path)
 	return json_string_value(wa_json_path(obj, path));
 }
 
+const char *
+wa_json_nestr(json_t *obj, const char *path)
+{
+	const char *s = wa_json_str(obj, path);
+
+	return s && *s ? s : NULL;
+}
+
 void
 wa_json_setstr(json_t *obj, const char *key, const char *s)
 {

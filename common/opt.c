@@ -1,6 +1,8 @@
 /* opt.c: checked option values. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "wa.h"
 
@@ -16,4 +18,30 @@ wa_optnum(const char *opt, const char *s, long long lo, long long hi)
 		wa_die(WA_EXIT_USAGE, "%s: '%s' is not a number from %lld to %lld",
 		    opt, s, lo, hi);
 	return v;
+}
+
+/* A size in bytes, with K, M or G (powers of 1024). */
+size_t
+wa_optsize(const char *opt, const char *s)
+{
+	static const char units[] = "kmg";
+	size_t n = strlen(s), mult = 1;
+	const char *u = n ? strchr(units, s[n - 1] | 0x20) : NULL;
+	char num[32];
+
+	if (u) {
+		mult = (size_t)1 << (10 * (u - units + 1));
+		n--;
+	}
+	snprintf(num, sizeof num, "%.*s", (int)n, s);
+	return (size_t)wa_optnum(opt, num, 1, (1LL << 40) / (long long)mult) *
+	    mult;
+}
+
+/* --now: the clock's time from then on, for tests and replays. */
+void
+wa_opt_now(const char *s)
+{
+	if (wa_now_set(s) < 0)
+		wa_die(WA_EXIT_USAGE, "--now: bad time '%s'", s);
 }

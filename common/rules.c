@@ -22,11 +22,7 @@ badline(const char *file, long line, const char *text, int col,
 static int
 chars(const char *s, const char *p)
 {
-	int n = 0;
-
-	for (; s < p; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
+	return (int)wa_utf8_nchars(s, (size_t)(p - s));
 }
 
 static int

@@ -9,14 +9,6 @@
 #include "hook.h"
 
 static const char *
-get(json_t *o, const char *path)
-{
-	json_t *v = wa_json_path(o, path);
-
-	return json_is_string(v) && *json_string_value(v) ? json_string_value(v) : NULL;
-}
-
-static const char *
 orempty(const char *s)
 {
 	return s ? s : "";
@@ -41,7 +33,7 @@ sid(json_t *v)
 static int
 when(json_t *o, const char *key, time_t *t)
 {
-	const char *s = get(o, key);
+	const char *s = wa_json_nestr(o, key);
 
 	*t = 0;
 	return s == NULL || wa_time_parse(s, WA_DATES_ANY, t) == 0 ? 0 : -1;
@@ -62,8 +54,9 @@ phone(json_t *b)
 	const char *p;
 
 	for (i = 0; i < sizeof where / sizeof *where; i++)
-		if ((p = get(b, where[i][0])) &&
-		    wa_phone_norm(p, get(b, where[i][1]), e164) == WA_PHONE_OK)
+		if ((p = wa_json_nestr(b, where[i][0])) &&
+		    wa_phone_norm(p, wa_json_nestr(b, where[i][1]), e164) ==
+		    WA_PHONE_OK)
 			return wa_strdup(e164);
 	return NULL;
 }
@@ -77,12 +70,13 @@ items(struct wa_order *o, json_t *b)
 	const char *p;
 
 	json_array_foreach(json_object_get(b, "line_items"), i, it) {
-		p = get(it, "price");
+		p = wa_json_nestr(it, "price");
 		if (p == NULL || wa_money_parse(p, o->currency, &price) < 0)
 			price = -1;
-		wa_order_additem(o, orempty(get(it, "name") ? get(it, "name") :
-		    get(it, "title")), orempty(get(it, "sku")),
-		    orempty(get(it, "vendor")),
+		wa_order_additem(o, orempty(wa_json_nestr(it, "name") ?
+		    wa_json_nestr(it, "name") : wa_json_nestr(it, "title")),
+		    orempty(wa_json_nestr(it, "sku")),
+		    orempty(wa_json_nestr(it, "vendor")),
 		    json_integer_value(json_object_get(it, "quantity")), price);
 	}
 }
@@ -102,10 +96,11 @@ links(struct wa_order *o, json_t *b)
 
 	o->extra = json_object();
 	for (i = 0; f && i < sizeof keys / sizeof *keys; i++)
-		wa_json_setstr(o->extra, keys[i][0], get(f, keys[i][1]));
+		wa_json_setstr(o->extra, keys[i][0], wa_json_nestr(f, keys[i][1]));
 	if (f && o->fulfilled_at == 0)
 		when(f, "created_at", &o->fulfilled_at);
-	wa_json_setstr(o->extra, "order_status_url", get(b, "order_status_url"));
+	wa_json_setstr(o->extra, "order_status_url",
+	    wa_json_nestr(b, "order_status_url"));
 }
 
 json_t *
@@ -125,15 +120,15 @@ wa_hook_shopify(const char *topic, json_t *b, char *err, size_t errsz)
 		snprintf(err, errsz, "%s: no id", topic);
 		return NULL;
 	}
-	o.name = wa_strdup0(get(b, "name"));
+	o.name = wa_strdup0(wa_json_nestr(b, "name"));
 	o.customer = sid(wa_json_path(b, "customer.id"));
-	o.email = wa_strdup0(get(b, "email") ? get(b, "email") :
-	    get(b, "contact_email"));
+	o.email = wa_strdup0(wa_json_nestr(b, "email") ?
+	    wa_json_nestr(b, "email") : wa_json_nestr(b, "contact_email"));
 	o.phone = phone(b);
-	o.currency = wa_strdup0(get(b, "currency"));
-	o.financial_status = wa_strdup0(get(b, "financial_status"));
-	o.fulfillment_status = wa_strdup0(get(b, "fulfillment_status"));
-	o.discount_code = wa_strdup0(get(json_array_get(json_object_get(b,
+	o.currency = wa_strdup0(wa_json_nestr(b, "currency"));
+	o.financial_status = wa_strdup0(wa_json_nestr(b, "financial_status"));
+	o.fulfillment_status = wa_strdup0(wa_json_nestr(b, "fulfillment_status"));
+	o.discount_code = wa_strdup0(wa_json_nestr(json_array_get(json_object_get(b,
 	    "discount_codes"), 0), "code"));
 	if (when(b, "created_at", &o.created_at) < 0 ||
 	    when(b, "processed_at", &o.paid_at) < 0 ||
@@ -142,12 +137,12 @@ wa_hook_shopify(const char *topic, json_t *b, char *err, size_t errsz)
 		wa_order_clear(&o);
 		return NULL;
 	}
-	if ((total = get(b, "total_price")) &&
+	if ((total = wa_json_nestr(b, "total_price")) &&
 	    wa_money_parse(total, o.currency, &o.total) == 0)
 		o.has_total = 1;
 	o.tags = json_array();
-	if (get(b, "tags"))
-		wa_tags_add(o.tags, get(b, "tags"));
+	if (wa_json_nestr(b, "tags"))
+		wa_tags_add(o.tags, wa_json_nestr(b, "tags"));
 	items(&o, b);
 	links(&o, b);
 	if (o.customer == NULL && o.email == NULL && o.phone == NULL) {
@@ -167,7 +162,7 @@ wa_hook_shopify(const char *topic, json_t *b, char *err, size_t errsz)
 	json_object_set_new(ev, "topic", json_string(topic));
 	if (checkout) {
 		wa_json_setstr(ev, "abandoned_checkout_url",
-		    get(b, "abandoned_checkout_url"));
+		    wa_json_nestr(b, "abandoned_checkout_url"));
 		when(b, "completed_at", &t);
 		wa_json_settime(ev, "completed_at", t);
 	}

@@ -209,6 +209,7 @@ int wa_supp_replace(const char *path, const char *e164, const char *with);
 
 /* forget.c: what replaces the identifiers of a person forgotten */
 #define WA_FORGOTBUF 40
+#define WA_FORGET_COPY ".forget-copy"	/* an erased copy being written back in place */
 /*
  * Load the salt from $WA_HOME/salt, or with CREATE make it when there is
  * none. 0, or -1 with errno (ENOENT: none and not made).
@@ -216,6 +217,20 @@ int wa_supp_replace(const char *path, const char *e164, const char *with);
 int wa_forget_salt(int create);
 /* "forgotten:" and 24 hex digits of the salted HMAC of VALUE, into OUT. */
 void wa_forget_hash(const char *value, char *out);
+/*
+ * Erase in place: the erased copy OUT (temporary file TMP, both taken
+ * over) is named PATH.forget-copy once complete, then written back over
+ * FD, PATH's file, keeping its inode (hard links, a log held open with
+ * >>). 0, or -1; after a failure in writing back, the copy stays for
+ * wa_forget_recover.
+ */
+int wa_forget_inplace(FILE *out, char *tmp, const char *path, int fd);
+/*
+ * What a run that died left next to PATH, under PATH's lock: temporary
+ * files go, and an erased copy cut short while written back is written
+ * again. Dies when it cannot.
+ */
+void wa_forget_recover(const char *path);
 
 /* ref.c: the source tag of click-to-chat links (see wa-link(1)) */
 #define WA_REF_MAX 64	/* characters of a tag: letters, digits, -_.:/ */

@@ -111,12 +111,27 @@ wa_cp1252_to_utf8(struct wa_buf *out, const char *s, size_t n)
 }
 
 size_t
+wa_utf8_nchars(const char *p, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			k++;
+	return k;
+}
+
+size_t
 wa_utf8_chars(const char *s)
 {
-	size_t n = 0;
+	return wa_utf8_nchars(s, strlen(s));
+}
 
-	for (; *s != '\0'; s++)
-		if ((*s & 0xC0) != 0x80)
-			n++;
-	return n;
+/* ASCII letters only: the same in every locale, and never a byte of a UTF-8 sequence. */
+void
+wa_lower(char *s)
+{
+	for (; s && *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s += 'a' - 'A';
 }

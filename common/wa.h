@@ -57,6 +57,10 @@ void wa_version(void);
 /* opt.c: option values */
 /* Parse a whole decimal number in [lo, hi] or die with status 2. */
 long long wa_optnum(const char *opt, const char *s, long long lo, long long hi);
+/* A size in bytes, with K, M or G (powers of 1024), from 1 byte to 1T, or die with status 2. */
+size_t wa_optsize(const char *opt, const char *s);
+/* Set the clock (wa_now_set) to --now S, or die with status 2. */
+void wa_opt_now(const char *s);
 
 /* buf.c: a growable byte buffer */
 struct wa_buf {
@@ -77,10 +81,14 @@ const char *wa_buf_str(struct wa_buf *b);	/* NUL-terminated view */
 size_t wa_utf8_valid(const char *p, size_t n);
 /* The characters (code points) of valid UTF-8 S: the unit of Meta's limits. */
 size_t wa_utf8_chars(const char *s);
+/* The same for P[0..N), which may hold NULs or end inside a character. */
+size_t wa_utf8_nchars(const char *p, size_t n);
 /* Does P[0..N) look like Windows-1252 text rather than broken UTF-8? */
 int wa_cp1252_likely(const char *p, size_t n);
 /* Append P[0..N) converted from Windows-1252 to UTF-8 (iconv). */
 void wa_cp1252_to_utf8(struct wa_buf *out, const char *p, size_t n);
+/* Lower-case the ASCII letters of S (may be NULL) in place. */
+void wa_lower(char *s);
 
 /* input.c: the record loop over operands and stdin */
 enum { WA_FMT_AUTO, WA_FMT_JSON, WA_FMT_CSV };
@@ -163,6 +171,8 @@ void wa_json_put(FILE *fp, json_t *obj);
 char *wa_json_line(json_t *obj);
 /* The string at dotted PATH ("extra.utm_source"), or NULL. */
 const char *wa_json_str(json_t *obj, const char *path);
+/* The same, NULL also for an empty string: a field left blank is no value. */
+const char *wa_json_nestr(json_t *obj, const char *path);
 json_t *wa_json_path(json_t *obj, const char *path);
 /* Set KEY to a string, or to null when S is NULL or empty. */
 void wa_json_setstr(json_t *obj, const char *key, const char *s);
@@ -265,6 +275,19 @@ int wa_now_set(const char *s);
 time_t wa_now(void);
 /* Seconds of the monotonic clock, for waits and rates (never --now). */
 double wa_mono(void);
+
+/* dates.c: a file's day/month order, learnt from its dates */
+struct wa_dates {
+	int order;	/* WA_DATES_ANY until a date, or --dates, shows it */
+	int scanned;	/* the file was scanned for one */
+};
+/*
+ * Parse the time cell S of R into *T (0 when empty), deciding D's order
+ * when S needs it, from S or else from the dates of R's file; -1 (R
+ * rejected) when S is no date, or an ambiguous one.
+ */
+int wa_dates_parse(struct wa_dates *d, struct wa_rec *r, const char *s,
+    time_t *t);
 
 /* tz.c: time zones */
 /*
