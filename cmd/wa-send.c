@@ -96,16 +96,10 @@ put(json_t *o, void *arg)
 		wa_die(WA_EXIT_FATAL, "error writing output:");
 }
 
-static json_t *
-event(const char *ev, const char *id, const char *to)
-{
-	return wa_sendq_event(opt.campaign, ev, id, to);
-}
-
 static void
 putreason(const char *ev, const char *id, const char *to, const char *reason)
 {
-	json_t *o = event(ev, id, to);
+	json_t *o = wa_sendq_event(opt.campaign, ev, id, to);
 
 	json_object_set_new(o, "reason", json_string(reason));
 	put(o, NULL);
@@ -159,7 +153,7 @@ str(json_t *rec, const char *k, char *buf, size_t n)
 static void
 localfail(struct wa_rec *r, const char *id, const char *to, const char *err)
 {
-	json_t *o = event("failed", id, to);
+	json_t *o = wa_sendq_event(opt.campaign, "failed", id, to);
 
 	json_object_set_new(o, "error", wa_sendq_error(json_null(), err, "local"));
 	put(o, NULL);
@@ -231,49 +225,6 @@ inbound(struct wa_rec *r, json_t *rec, const char **id, char *to)
 	return 0;
 }
 
-/* The template's language for REC in arm A, as the API spells it (pt_BR), or NULL. */
-static char *
-language(const struct wa_sendarm *a, json_t *rec)
-{
-	struct wa_buf lb = { 0 };
-	char err[WA_GRAPH_ERRSZ], *lang = NULL, *p;
-
-	if (!a->text && wa_graph_fill(a->tmpl.lang, rec, &lb, err, sizeof err) == 0) {
-		lang = wa_strdup(wa_buf_str(&lb));
-		for (p = lang; *p; p++)
-			if (*p == '-')
-				*p = '_';
-	}
-	wa_buf_free(&lb);
-	return lang;
-}
-
-/*
- * The dedupe key CAMPAIGN/ID. A number's id is tagged with '#', and a
- * string's own leading '#' doubled, so that 6 and "6" are two customers.
- */
-static char *
-dedupekey(json_t *rec, const char *id)
-{
-	int num = !opt.gate.reply && json_is_integer(json_object_get(rec, "id"));
-
-	return wa_strjoin(opt.campaign, num || *id == '#' ? "/#" : "/", id);
-}
-
-/* Does the template cache say arm A's template goes through in LANG? */
-static int
-checked(const struct wa_sendarm *a, const char *lang, char *err, size_t errsz)
-{
-	char why[160];
-
-	if (g.tmpls == NULL || a->text || a->skip || lang == NULL ||
-	    wa_tmpl_check(g.tmpls, a->tmpl.name, lang, a->tmpl.nbody,
-	    a->tmpl.htype, wa_sendarm_urls(a), why, sizeof why) == 0)
-		return 1;
-	snprintf(err, errsz, "template %s: %s", a->tmpl.name, why);
-	return 0;
-}
-
 /*
  * With a cache from wa-templates, a campaign the API would stop is refused
  * before it starts: a language given with -l is checked now, one taken
@@ -293,7 +244,7 @@ loadcheck(void)
 		wa_warn("the template cache is over a week old: wa-templates sync");
 	for (a = opt.arms.arm; g.tmpls && a < opt.arms.arm + opt.arms.n; a++)
 		if (a->tmpl.name && strstr(a->tmpl.lang, "{{") == NULL &&
-		    !checked(a, a->tmpl.lang, err, sizeof err))
+		    !wa_sendarm_checked(a, g.tmpls, a->tmpl.lang, err, sizeof err))
 			wa_die(WA_EXIT_USAGE, "%s (wa-templates sync if it changed, "
 			    "or --no-check)", err);
 }
@@ -303,7 +254,7 @@ message(struct wa_rec *r, json_t *rec, const struct wa_sendarm *a, const char *i
     const char *to, const char *key)
 {
 	struct wa_graph_msg m = { 0 };
-	char err[WA_GRAPH_ERRSZ], *lang = language(a, rec);
+	char err[WA_GRAPH_ERRSZ], *lang = wa_sendarm_lang(a, rec);
 	const char *variant = wa_json_str(rec, "variant");
 	const char *why;
 	json_t *body, *o;
@@ -315,7 +266,7 @@ message(struct wa_rec *r, json_t *rec, const struct wa_sendarm *a, const char *i
 	}
 	m.to = to;
 	m.opaque = key;
-	if (!checked(a, lang, err, sizeof err)) {
+	if (!wa_sendarm_checked(a, g.tmpls, lang, err, sizeof err)) {
 		localfail(r, id, to, err);
 		free(lang);
 		return;
@@ -379,7 +330,7 @@ holdout(json_t *rec, const char *id, const char *to, const char *key)
 		return;
 	}
 	if (!opt.dryrun) {
-		o = event("held_out", id, to);
+		o = wa_sendq_event(opt.campaign, "held_out", id, to);
 		json_object_set_new(o, "key", json_string(key));
 		wa_json_setstr(o, "variant", wa_json_str(rec, "variant"));
 		if (wa_ledger_add(g.gate.ledger, o) < 0 || wa_ledger_flush(g.gate.ledger) < 0)
@@ -417,7 +368,7 @@ onrecord(struct wa_rec *r, void *ctx)
 		localfail(r, id, to, err);
 		goto out;
 	}
-	key = dedupekey(rec, id);
+	key = wa_gate_key(&g.gate, opt.campaign, rec, id);
 	ev = wa_gate_check(&g.gate, rec, key, to, a->text && !a->skip, &why);
 	if (ev)
 		putreason(ev, id, to, why);
@@ -499,18 +450,6 @@ loadwindow(void)
 		wa_die(WA_EXIT_FATAL, "%s: cannot read the events:", opt.events);
 }
 
-static void
-setcap(const char *arg)
-{
-	char *end;
-
-	errno = 0;
-	opt.gate.capn = strtol(arg, &end, 10);
-	if (end == arg || *end != '/' || errno || opt.gate.capn < 1 ||
-	    wa_dur_parse(end + 1, &opt.gate.capsecs) < 0 || opt.gate.capsecs <= 0)
-		wa_die(WA_EXIT_USAGE, "--cap: want N/DURATION, as 2/7d, not '%s'", arg);
-}
-
 /* An option of the arm being given (before any --arm: of them all); 0 if CH is none. */
 static int
 armopt(struct wa_sendarm **ap, int ch, const char *arg)
@@ -547,7 +486,10 @@ runopt(int ch, const char *arg)
 	case 'h': usage(0); break;
 	case 'q': opt.quiet = 1; break;
 	case OPT_ASSUMEWIN: opt.assumewin = 1; break;
-	case OPT_CAP: setcap(arg); break;
+	case OPT_CAP:
+		if (wa_gate_cap(&opt.gate, arg) < 0)
+			wa_die(WA_EXIT_USAGE, "--cap: want N/DURATION, as 2/7d, not '%s'", arg);
+		break;
 	case OPT_CONCURRENCY: opt.concurrency = (long)wa_optnum("--concurrency", arg, 1, 10000); break;
 	case OPT_COUNTRY:
 		if (strlen(arg) != 2 || wa_tz_for(arg, NULL) == NULL)

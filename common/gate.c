@@ -1,8 +1,23 @@
 /* gate.c: may a record's message go now: this run, the ledger, quiet hours, cap, window, same user */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "wa.h"
 #include "send.h"
+
+/* --cap N/DURATION, as 2/7d, into O; -1 when ARG is not one. */
+int
+wa_gate_cap(struct wa_gate_opts *o, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	o->capn = strtol(arg, &end, 10);
+	if (end == arg || *end != '/' || errno || o->capn < 1 ||
+	    wa_dur_parse(end + 1, &o->capsecs) < 0 || o->capsecs <= 0)
+		return -1;
+	return 0;
+}
 
 /*
  * The last state of KEY in the ledger; a sent one older than --every, and a
@@ -21,6 +36,19 @@ wa_gate_keystate(const struct wa_gate *g, const char *key)
 	    (until = wa_ledger_until(g->ledger, key)) > 0 && wa_now() >= until)
 		return WA_LEDGER_NONE;
 	return st;
+}
+
+/*
+ * The dedupe key CAMPAIGN/ID. A number's id is tagged with '#', and a
+ * string's own leading '#' doubled, so that 6 and "6" are two customers.
+ */
+char *
+wa_gate_key(const struct wa_gate *g, const char *campaign, json_t *rec,
+    const char *id)
+{
+	int num = !g->o.reply && json_is_integer(json_object_get(rec, "id"));
+
+	return wa_strjoin(campaign, num || *id == '#' ? "/#" : "/", id);
 }
 
 /* Is KEY kept from going out by this run or the ledger? */

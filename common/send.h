@@ -447,6 +447,11 @@ void wa_sendarm_check(const struct wa_sendarms *s, struct wa_sendarm *a);
 const struct wa_sendarm *wa_sendarm_for(const struct wa_sendarms *s, json_t *rec, char *err,
     size_t errsz);
 size_t wa_sendarm_urls(const struct wa_sendarm *a);
+/* The template's language for REC in arm A, as the API spells it (pt_BR), or NULL. */
+char *wa_sendarm_lang(const struct wa_sendarm *a, json_t *rec);
+/* Does the template cache TMPLS (NULL: none) say A's template goes through in LANG? */
+int wa_sendarm_checked(const struct wa_sendarm *a, struct wa_tmpl_cache *tmpls,
+    const char *lang, char *err, size_t errsz);
 int wa_sendarms_text(const struct wa_sendarms *s);
 int wa_sendarms_fields(const struct wa_sendarms *s, char **names, size_t *n, size_t max);
 
@@ -466,7 +471,11 @@ struct wa_gate {
 	struct wa_hash *seen;	/* keys of this run */
 	struct wa_hash *users;	/* same-user phone keys of this run */
 };
+/* --cap N/DURATION, as 2/7d; -1 when ARG is not one. */
+int wa_gate_cap(struct wa_gate_opts *o, const char *arg);
 int wa_gate_keystate(const struct wa_gate *g, const char *key);
+char *wa_gate_key(const struct wa_gate *g, const char *campaign, json_t *rec,
+    const char *id);
 /*
  * NULL when the message to TO under dedupe KEY may go (TEXT: a free-form
  * one), and it is noted as going; else the event it gets ("skipped",

@@ -154,6 +154,38 @@ wa_sendarm_urls(const struct wa_sendarm *a)
 	return n;
 }
 
+/* The template's language for REC in arm A, as the API spells it (pt_BR), or NULL. */
+char *
+wa_sendarm_lang(const struct wa_sendarm *a, json_t *rec)
+{
+	struct wa_buf lb = { 0 };
+	char err[WA_GRAPH_ERRSZ], *lang = NULL, *p;
+
+	if (!a->text && wa_graph_fill(a->tmpl.lang, rec, &lb, err, sizeof err) == 0) {
+		lang = wa_strdup(wa_buf_str(&lb));
+		for (p = lang; *p; p++)
+			if (*p == '-')
+				*p = '_';
+	}
+	wa_buf_free(&lb);
+	return lang;
+}
+
+/* Does the template cache say arm A's template goes through in LANG? */
+int
+wa_sendarm_checked(const struct wa_sendarm *a, struct wa_tmpl_cache *tmpls,
+    const char *lang, char *err, size_t errsz)
+{
+	char why[160];
+
+	if (tmpls == NULL || a->text || a->skip || lang == NULL ||
+	    wa_tmpl_check(tmpls, a->tmpl.name, lang, a->tmpl.nbody,
+	    a->tmpl.htype, wa_sendarm_urls(a), why, sizeof why) == 0)
+		return 1;
+	snprintf(err, errsz, "template %s: %s", a->tmpl.name, why);
+	return 0;
+}
+
 /* Does some arm send free-form text? */
 int
 wa_sendarms_text(const struct wa_sendarms *s)
