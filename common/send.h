@@ -209,6 +209,12 @@ enum {
 	WA_LEDGER_UNKNOWN,	/* the answer was lost after the request left */
 	WA_LEDGER_HELD		/* an A/B hold-out: never sent, on purpose */
 };
+/*
+ * The state a ledger line of EVENT ("attempt", "sent", "failed"...) puts
+ * its key in; E, the line, tells a failure that may be retried. NONE: no
+ * ledger event. wa-report reads the ledger by the same mapping.
+ */
+int wa_ledger_event_state(const char *event, json_t *e);
 struct wa_ledger;
 /*
  * Open (creating 0600) and lock the ledger at PATH, cut a torn last line,

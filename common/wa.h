@@ -363,6 +363,8 @@ void wa_fpset_free(struct wa_fpset *f);
  * when neither is set; an unreadable or empty file is a usage error.
  */
 char *wa_secret(const char *name);
+/* Overwrite the string S (a secret) with NULs, in a way the compiler keeps. */
+void wa_secret_wipe(char *s);
 /* Wipe and free a secret. */
 void wa_secret_free(char *s);
 /*
