@@ -344,7 +344,7 @@ holdout(json_t *rec, const char *id, const char *to, const char *key)
 static int
 onrecord(struct wa_rec *r, void *ctx)
 {
-	json_t *rec = r->fmt == WA_FMT_CSV ? wa_rules_csvobj(r) : r->json;
+	json_t *rec = wa_rec_obj(r);
 	char to[WA_PHONE_MAX], ib[32], pb[32], err[128];
 	const struct wa_sendarm *a;
 	const char *id, *ev, *why;
@@ -378,8 +378,7 @@ onrecord(struct wa_rec *r, void *ctx)
 		message(r, rec, a, id, to, key);
 	free(key);
 out:
-	if (rec != r->json)
-		json_decref(rec);
+	wa_rec_end(rec);
 	return 0;
 }
 

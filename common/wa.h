@@ -122,6 +122,10 @@ void wa_input_free(struct wa_input *in);
 int wa_input_stdin(int argc, char **argv);
 /* Report a bad record at its file:line, copy it to the rejects file. */
 void wa_reject(struct wa_rec *r, const char *fmt, ...) WA_PRINTF(2, 3);
+/* The record as a JSON object (CSV: header names to strings), a new reference. */
+json_t *wa_rec_obj(struct wa_rec *r);
+/* Release OBJ, from wa_rec_obj; exit 3 if stdout had a write error. */
+void wa_rec_end(json_t *obj);
 /* Warn about a record that still goes through. */
 void wa_recwarn(struct wa_rec *r, const char *fmt, ...) WA_PRINTF(2, 3);
 /* Counters for the summary line: records read and rejected. */
