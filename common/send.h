@@ -4,7 +4,7 @@
 
 #include "wa.h"
 
-/* graph.c: WhatsApp Cloud API request bodies, answers and error classes */
+/* graph.c: WhatsApp Cloud API request URLs, bodies and their placeholders */
 /* The default of $WA_API_URL. */
 #define WA_GRAPH_API "https://graph.facebook.com/v21.0"
 #define WA_GRAPH_TEXTMAX 4096	/* free-form text body, in characters */
@@ -79,6 +79,7 @@ json_t *wa_graph_template(const struct wa_graph_msg *m,
 json_t *wa_graph_text(const struct wa_graph_msg *m, const char *text,
     json_t *rec, char *err, size_t errsz);
 
+/* graphans.c: WhatsApp Cloud API answers and error classes */
 /* An error object: a send answer's "error" or a status's "errors" item. */
 struct wa_graph_err {
 	long long code;		/* -1: none */
