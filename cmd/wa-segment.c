@@ -233,7 +233,7 @@ put(struct wa_rec *r, json_t *obj, struct seg *s, const char *arm)
 static int
 onrecord(struct wa_rec *r, void *ctx)
 {
-	json_t *obj = r->fmt == WA_FMT_CSV ? wa_rules_csvobj(r) : r->json;
+	json_t *obj = wa_rec_obj(r);
 	struct seg *s = NULL;
 	const char *id = NULL, *arm;
 	char idbuf[32];
@@ -280,10 +280,7 @@ onrecord(struct wa_rec *r, void *ctx)
 		}
 	}
 out:
-	if (obj != r->json)
-		json_decref(obj);
-	if (ferror(stdout))
-		wa_die(WA_EXIT_FATAL, "error writing output:");
+	wa_rec_end(obj);
 	return 0;
 }
 

@@ -147,7 +147,7 @@ putstr(struct wa_buf *b, const char *s)
 static int
 onrecord(struct wa_rec *r, void *ctx)
 {
-	json_t *obj = r->fmt == WA_FMT_CSV ? wa_rules_csvobj(r) : r->json;
+	json_t *obj = wa_rec_obj(r);
 	json_t *a, *na;
 	size_t i;
 	int dirty;
@@ -196,10 +196,7 @@ onrecord(struct wa_rec *r, void *ctx)
 	wa_buf_addc(&tg.out, '\n');
 	fwrite(tg.out.s, 1, tg.out.len, stdout);
 done:
-	if (obj != r->json)
-		json_decref(obj);
-	if (ferror(stdout))
-		wa_die(WA_EXIT_FATAL, "error writing output:");
+	wa_rec_end(obj);
 	return 0;
 }
 

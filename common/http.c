@@ -93,18 +93,6 @@ struct wa_http {
 	int running;
 };
 
-/* memset that the compiler may not drop: for the token */
-static void *(*const volatile wipe)(void *, int, size_t) = memset;
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static double
 burst(double rate)
 {
@@ -267,7 +255,7 @@ ontimer(CURLM *m, long ms, void *arg)
 {
 	struct wa_http *h = arg;
 
-	h->due = ms < 0 ? -1 : now() + ms / 1000.0;
+	h->due = ms < 0 ? -1 : wa_mono() + ms / 1000.0;
 	return 0;
 }
 
@@ -276,7 +264,7 @@ static void
 drive(struct wa_http *h, int ms)
 {
 	size_t i, n = 0;
-	double t = now();
+	double t = wa_mono();
 	int r, flags;
 
 	if (h->due >= 0) {
@@ -301,7 +289,7 @@ drive(struct wa_http *h, int ms)
 		    CURL_CSELECT_ERR : 0);
 		curl_multi_socket_action(h->m, h->ready[i].fd, flags, &h->running);
 	}
-	if (h->due >= 0 && h->due <= now()) {
+	if (h->due >= 0 && h->due <= wa_mono()) {
 		h->due = -1;
 		curl_multi_socket_action(h->m, CURL_SOCKET_TIMEOUT, 0, &h->running);
 	}
@@ -363,7 +351,7 @@ reap(struct wa_http *h, wa_http_fn *fn, void *arg)
 		x = priv;
 		memset(&res, 0, sizeof res);
 		res.ctx = x->p.ctx;
-		res.seconds = now() - x->t0;
+		res.seconds = wa_mono() - x->t0;
 		/* The whole body went to the connection: it may have arrived. */
 		res.sent = x->off >= x->p.len;
 		if (msg->data.result == CURLE_OK) {
@@ -407,7 +395,7 @@ wa_http_new(double rate, int maxflight, long timeout_ms)
 	h->timeout_ms = timeout_ms > 0 ? timeout_ms : 30000;
 	h->rate = rate > 0 ? rate : 0;
 	h->tokens = 1;
-	h->refilled = now();
+	h->refilled = wa_mono();
 	h->due = -1;
 	curl_multi_setopt(h->m, CURLMOPT_SOCKETFUNCTION, onsocket);
 	curl_multi_setopt(h->m, CURLMOPT_SOCKETDATA, h);
@@ -432,7 +420,7 @@ freehdrs(struct curl_slist *l)
 	struct curl_slist *s;
 
 	for (s = l; s != NULL; s = s->next)
-		wipe(s->data, 0, strlen(s->data));
+		wa_secret_wipe(s->data);
 	curl_slist_free_all(l);
 }
 
@@ -462,8 +450,7 @@ wa_http_auth(struct wa_http *h, const char *token)
 	    curl_slist_append(l, "Expect:") == NULL ||
 	    curl_slist_append(l, line) == NULL)
 		wa_die(WA_EXIT_FATAL, "out of memory");
-	wipe(line, 0, sizeof pre + n);
-	free(line);
+	wa_secret_free(line);
 	/* Requests in flight may still read the old list (a retry). */
 	for (s = h->hdrs; s->next != NULL; s = s->next)
 		;
@@ -516,7 +503,7 @@ wa_http_post(struct wa_http *h, const char *url, const char *body, void *ctx)
 size_t
 wa_http_step(struct wa_http *h, wa_http_fn *fn, void *arg, long ms)
 {
-	double t = now(), end = t + (ms > 0 ? ms : 0) / 1000.0, w, need;
+	double t = wa_mono(), end = t + (ms > 0 ? ms : 0) / 1000.0, w, need;
 	size_t done = 0;
 	int wait = 0;
 
@@ -531,7 +518,7 @@ wa_http_step(struct wa_http *h, wa_http_fn *fn, void *arg, long ms)
 			drive(h, wait);
 			done += reap(h, fn, arg);
 		}
-		t = now();
+		t = wa_mono();
 		if (done > 0 || h->qlen + h->nfly == 0 || t >= end)
 			break;
 		w = end - t;
@@ -547,17 +534,17 @@ wa_http_step(struct wa_http *h, wa_http_fn *fn, void *arg, long ms)
 			nanosleep(&ts, NULL);
 			wait = 0;
 		}
-		t = now();
+		t = wa_mono();
 	}
 	if (done > 0)
-		start(h, now());	/* what FN queued, or what the finished ones freed */
+		start(h, wa_mono());	/* what FN queued, or what the finished ones freed */
 	return h->qlen + h->nfly;
 }
 
 void
 wa_http_setrate(struct wa_http *h, double rate)
 {
-	refill(h, now());
+	refill(h, wa_mono());
 	h->rate = rate > 0 ? rate : 0;
 	if (h->tokens > burst(h->rate))
 		h->tokens = burst(h->rate);

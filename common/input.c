@@ -794,3 +794,26 @@ wa_input_free(struct wa_input *in)
 	json_decref(in->picked);
 	free(in);
 }
+
+json_t *
+wa_rec_obj(struct wa_rec *r)
+{
+	json_t *o;
+	size_t i;
+
+	if (r->fmt != WA_FMT_CSV)
+		return json_incref(r->json);
+	o = json_object();
+	for (i = 0; i < r->nf && i < r->hdr->n; i++)
+		json_object_set_new(o, r->hdr->name[i],
+		    json_string(wa_csv_unguard(r->f[i])));
+	return o;
+}
+
+void
+wa_rec_end(json_t *obj)
+{
+	json_decref(obj);
+	if (ferror(stdout))
+		wa_die(WA_EXIT_FATAL, "error writing output:");
+}

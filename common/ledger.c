@@ -39,8 +39,8 @@ struct wa_ledger {
 	int readonly;		/* wa_ledger_read: a look, for a dry run */
 };
 
-static int
-statefor(const char *event, json_t *e)
+int
+wa_ledger_event_state(const char *event, json_t *e)
 {
 	if (strcmp(event, "attempt") == 0)
 		return WA_LEDGER_ATTEMPT;
@@ -108,7 +108,7 @@ take(struct wa_ledger *l, json_t *e)
 	int state;
 
 	if (event == NULL || key == NULL ||
-	    (state = statefor(event, e)) == WA_LEDGER_NONE)
+	    (state = wa_ledger_event_state(event, e)) == WA_LEDGER_NONE)
 		return -1;
 	if (at)
 		wa_time_parse(at, WA_DATES_ANY, &t);

@@ -203,18 +203,6 @@ wa_rules_report(struct wa_rules *rs)
 			    rs->r[i].src);
 }
 
-json_t *
-wa_rules_csvobj(struct wa_rec *r)
-{
-	json_t *o = json_object();
-	size_t i;
-
-	for (i = 0; i < r->nf && i < r->hdr->n; i++)
-		json_object_set_new(o, r->hdr->name[i],
-		    json_string(wa_csv_unguard(r->f[i])));
-	return o;
-}
-
 void
 wa_rules_splice(struct wa_buf *out, const char *raw, size_t n,
     const char *key, const char *val, size_t vlen)

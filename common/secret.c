@@ -116,12 +116,18 @@ wa_secret(const char *name)
 }
 
 void
+wa_secret_wipe(char *s)
+{
+	/* volatile, so the wipe is not optimized away before free */
+	for (volatile char *p = s; *p; p++)
+		*p = '\0';
+}
+
+void
 wa_secret_free(char *s)
 {
 	if (s == NULL)
 		return;
-	/* volatile, so the wipe is not optimized away before free */
-	for (volatile char *p = s; *p; p++)
-		*p = '\0';
+	wa_secret_wipe(s);
 	free(s);
 }

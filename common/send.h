@@ -4,7 +4,7 @@
 
 #include "wa.h"
 
-/* graph.c: WhatsApp Cloud API request bodies, answers and error classes */
+/* graph.c: WhatsApp Cloud API request URLs, bodies and their placeholders */
 /* The default of $WA_API_URL. */
 #define WA_GRAPH_API "https://graph.facebook.com/v21.0"
 #define WA_GRAPH_TEXTMAX 4096	/* free-form text body, in characters */
@@ -79,6 +79,7 @@ json_t *wa_graph_template(const struct wa_graph_msg *m,
 json_t *wa_graph_text(const struct wa_graph_msg *m, const char *text,
     json_t *rec, char *err, size_t errsz);
 
+/* graphans.c: WhatsApp Cloud API answers and error classes */
 /* An error object: a send answer's "error" or a status's "errors" item. */
 struct wa_graph_err {
 	long long code;		/* -1: none */
@@ -209,6 +210,12 @@ enum {
 	WA_LEDGER_UNKNOWN,	/* the answer was lost after the request left */
 	WA_LEDGER_HELD		/* an A/B hold-out: never sent, on purpose */
 };
+/*
+ * The state a ledger line of EVENT ("attempt", "sent", "failed"...) puts
+ * its key in; E, the line, tells a failure that may be retried. NONE: no
+ * ledger event. wa-report reads the ledger by the same mapping.
+ */
+int wa_ledger_event_state(const char *event, json_t *e);
 struct wa_ledger;
 /*
  * Open (creating 0600) and lock the ledger at PATH, cut a torn last line,
@@ -416,4 +423,71 @@ time_t wa_window_last(const struct wa_window *w, const char *phone);
 /* Did PHONE write less than 24 hours before NOW? */
 int wa_window_open(const struct wa_window *w, const char *phone, time_t now);
 void wa_window_free(struct wa_window *w);
+
+/* sendarm.c: wa-send's message for each A/B arm (--arm), and the arm of a record */
+#define WA_SENDARM_MAXPARAM 64
+#define WA_SENDARM_MAX 27		/* the options before any --arm, and 26 arms */
+/* What a record gets: the options before any --arm, or those of its variant's arm. */
+struct wa_sendarm {
+	const char *name;	/* --arm NAME; NULL: before any --arm */
+	const char *text;	/* -m TEXT, or NULL for -t */
+	struct wa_graph_tmpl tmpl;
+	const char *params[WA_SENDARM_MAXPARAM];
+	struct wa_graph_button buttons[10];
+	size_t np, nb;
+	int ownp, ownb, ownh;	/* -p, --button, a header given in the arm */
+	int skip;		/* --skip: a hold-out arm, sent nothing */
+};
+struct wa_sendarms {
+	struct wa_sendarm arm[WA_SENDARM_MAX];
+	size_t n;
+};
+void wa_sendarms_init(struct wa_sendarms *s);
+/* The options given from here on (-t, -m, -p...) are arm A's; these exit 2 on a bad one. */
+struct wa_sendarm *wa_sendarm_new(struct wa_sendarms *s, const char *name);
+void wa_sendarm_text(struct wa_sendarm *a, const char *text);
+void wa_sendarm_param(struct wa_sendarm *a, const char *arg);
+void wa_sendarm_button(struct wa_sendarm *a, const char *arg, int quick);
+void wa_sendarm_header(struct wa_sendarm *a, int type, const char *arg);
+void wa_sendarm_check(const struct wa_sendarms *s, struct wa_sendarm *a);
+/* NULL with the reason in ERR when no arm sends to REC. */
+const struct wa_sendarm *wa_sendarm_for(const struct wa_sendarms *s, json_t *rec, char *err,
+    size_t errsz);
+size_t wa_sendarm_urls(const struct wa_sendarm *a);
+/* The template's language for REC in arm A, as the API spells it (pt_BR), or NULL. */
+char *wa_sendarm_lang(const struct wa_sendarm *a, json_t *rec);
+/* Does the template cache TMPLS (NULL: none) say A's template goes through in LANG? */
+int wa_sendarm_checked(const struct wa_sendarm *a, struct wa_tmpl_cache *tmpls,
+    const char *lang, char *err, size_t errsz);
+int wa_sendarms_text(const struct wa_sendarms *s);
+int wa_sendarms_fields(const struct wa_sendarms *s, char **names, size_t *n, size_t max);
+
+/* gate.c: may a record's message go now: this run, the ledger, quiet hours, cap, window, same user */
+struct wa_gate_opts {
+	struct wa_quiet hours;	/* --quiet */
+	long capn;		/* --cap N/DURATION */
+	long long capsecs, every;	/* --every */
+	int retryfailed, retryunknown;
+	int reply;		/* --reply: never a duplicate recipient */
+};
+struct wa_gate {
+	struct wa_gate_opts o;
+	struct wa_ledger *ledger;
+	struct wa_sendq *q;	/* NULL: a dry run */
+	struct wa_window *win;	/* who wrote, for -m; NULL: no check */
+	struct wa_hash *seen;	/* keys of this run */
+	struct wa_hash *users;	/* same-user phone keys of this run */
+};
+/* --cap N/DURATION, as 2/7d; -1 when ARG is not one. */
+int wa_gate_cap(struct wa_gate_opts *o, const char *arg);
+int wa_gate_keystate(const struct wa_gate *g, const char *key);
+char *wa_gate_key(const struct wa_gate *g, const char *campaign, json_t *rec,
+    const char *id);
+/*
+ * NULL when the message to TO under dedupe KEY may go (TEXT: a free-form
+ * one), and it is noted as going; else the event it gets ("skipped",
+ * "deferred", "unknown") with its reason in WHY.
+ */
+const char *wa_gate_check(struct wa_gate *g, json_t *rec, const char *key,
+    const char *to, int text, const char **why);
 #endif

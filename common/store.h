@@ -149,8 +149,6 @@ int wa_rules_test(struct wa_rule *r, json_t *rec, time_t now);
 size_t wa_rules_fields(struct wa_rules *rs, const char **names, size_t max);
 /* "prog: N records had a type problem in EXPR" for each rule that had some. */
 void wa_rules_report(struct wa_rules *rs);
-/* A CSV record as a JSON object of header names to strings. */
-json_t *wa_rules_csvobj(struct wa_rec *r);
 /*
  * Write the object RAW[0..N) to OUT with KEY's top-level value replaced by
  * VAL[0..VLEN), or with "KEY":VAL added at its end; all else byte-for-byte.

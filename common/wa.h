@@ -132,6 +132,10 @@ void wa_input_free(struct wa_input *in);
 int wa_input_stdin(int argc, char **argv);
 /* Report a bad record at its file:line, copy it to the rejects file. */
 void wa_reject(struct wa_rec *r, const char *fmt, ...) WA_PRINTF(2, 3);
+/* The record as a JSON object (CSV: header names to strings), a new reference. */
+json_t *wa_rec_obj(struct wa_rec *r);
+/* Release OBJ, from wa_rec_obj; exit 3 if stdout had a write error. */
+void wa_rec_end(json_t *obj);
 /* Warn about a record that still goes through. */
 void wa_recwarn(struct wa_rec *r, const char *fmt, ...) WA_PRINTF(2, 3);
 /* Counters for the summary line: records read and rejected. */
@@ -423,6 +427,8 @@ void wa_fpset_free(struct wa_fpset *f);
  * when neither is set; an unreadable or empty file is a usage error.
  */
 char *wa_secret(const char *name);
+/* Overwrite the string S (a secret) with NULs, in a way the compiler keeps. */
+void wa_secret_wipe(char *s);
 /* Wipe and free a secret. */
 void wa_secret_free(char *s);
 /*
