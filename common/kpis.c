@@ -352,7 +352,7 @@ armadd(struct wa_report *r, struct wa_arm *a, const struct msg *m,
 	int conv = 0, dlv = m->status == ST_DELIVERED || m->status == ST_READ;
 
 	a->n++;
-	a->held |= m->ledger == L_HELD;
+	a->held |= m->ledger == WA_LEDGER_HELD;
 	a->delivered += dlv;
 	a->read += m->status == ST_READ;
 	a->replied += dlv && (m->flags & F_REPLIED);
@@ -398,7 +398,7 @@ wa_report_arms(struct wa_report *r, const char *camp, size_t *np)
 	wa_rep_match(r);
 	for (i = 0; i < r->nm; i++) {
 		m = &r->m[i];
-		if (m->variant <= 1 || !(m->ledger == L_HELD || wa_rep_wentout(m)) ||
+		if (m->variant <= 1 || !(m->ledger == WA_LEDGER_HELD || wa_rep_wentout(m)) ||
 		    (camp && strcmp(r->camps.s[m->camp], camp) != 0))
 			continue;
 		wa_buf_reset(&b);

@@ -13,8 +13,6 @@
 /* Webhook statuses by rank: the highest seen wins, and failed is final. */
 enum { ST_NONE, ST_SENT, ST_DELIVERED, ST_READ, ST_FAILED };
 enum { F_REPLIED = 1, F_OPTOUT = 2, F_AUTO = 4 };
-/* A hold-out entry of an A/B test: the arm that gets no message. */
-enum { L_HELD = WA_LEDGER_UNKNOWN + 1 };
 
 /* One message of the period: 32 bytes, whatever the lines said about it. */
 struct msg {

@@ -175,25 +175,6 @@ newmsg(struct wa_report *r, json_t *e, const char *key, time_t t)
 	return (uint32_t)r->nm++;
 }
 
-static int
-ledgerstate(const char *ev, json_t *e)
-{
-	if (strcmp(ev, "attempt") == 0)
-		return WA_LEDGER_ATTEMPT;
-	if (strcmp(ev, "sent") == 0)
-		return WA_LEDGER_SENT;
-	if (strcmp(ev, "unknown") == 0)
-		return WA_LEDGER_UNKNOWN;
-	if (strcmp(ev, "retry") == 0)
-		return WA_LEDGER_RETRY;
-	if (strcmp(ev, "held_out") == 0)
-		return L_HELD;
-	if (strcmp(ev, "failed") == 0)
-		return json_is_true(json_object_get(e, "retry")) ?
-		    WA_LEDGER_RETRY : WA_LEDGER_FAILED;
-	return WA_LEDGER_NONE;
-}
-
 int
 wa_report_ledger(struct wa_report *r, json_t *e, const char **why)
 {
@@ -205,7 +186,7 @@ wa_report_ledger(struct wa_report *r, json_t *e, const char **why)
 
 	if (ev == NULL || key == NULL)
 		return *why = "not a ledger entry: no event or key", -1;
-	if ((st = ledgerstate(ev, e)) == WA_LEDGER_NONE)
+	if ((st = wa_ledger_event_state(ev, e)) == WA_LEDGER_NONE)
 		return *why = "not a ledger entry: unknown event", -1;
 	if (timeof(e, "at", &t) < 0)
 		return *why = "no valid time in 'at'", -1;
@@ -215,7 +196,7 @@ wa_report_ledger(struct wa_report *r, json_t *e, const char **why)
 			return 0;
 		i = newmsg(r, e, key, t) + 1;
 	}
-	if (st == WA_LEDGER_ATTEMPT || st == L_HELD)
+	if (st == WA_LEDGER_ATTEMPT || st == WA_LEDGER_HELD)
 		r->m[i - 1].at = t;
 	r->m[i - 1].ledger = (unsigned char)st;
 	/* Past 65535 arms, the others are none: no test has so many. */
