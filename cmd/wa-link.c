@@ -188,9 +188,10 @@ qr(const char *link, const char *fmt, const char *out)
 int
 main(int argc, char **argv)
 {
+	enum { OPT_HTML = 256 };
 	static const struct option longs[] = {
 		{ "help", no_argument, NULL, 'h' },
-		{ "html", no_argument, NULL, 'H' },
+		{ "html", no_argument, NULL, OPT_HTML },
 		{ "label", required_argument, NULL, 'l' },
 		{ "qr", required_argument, NULL, 'q' },
 		{ "ref", required_argument, NULL, 'r' },
@@ -206,7 +207,7 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "hm:n:o:", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'h': usage(0); break;
-		case 'H': ishtml = 1; break;
+		case OPT_HTML: ishtml = 1; break;
 		case 'l': label = optarg; break;
 		case 'm': text = optarg; break;
 		case 'n': number = optarg; break;

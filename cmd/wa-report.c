@@ -503,10 +503,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		case 'h': usage(0); break;
 		case OPT_INSIGHTS: o->insights = 1; break;
 		case OPT_LEDGER: o->ledger = optarg; break;
-		case OPT_NOW:
-			if (wa_now_set(optarg) < 0)
-				wa_die(WA_EXIT_USAGE, "--now: bad time '%s'", optarg);
-			break;
+		case OPT_NOW: wa_opt_now(optarg); break;
 		case 'o': o->fmt = choice("-o", optarg, fmts, NELEM(fmts)); break;
 		case OPT_ORDERS: o->orders[o->norders++] = optarg; break;
 		case OPT_SURVEY: o->surveys[o->nsurveys++] = optarg; break;

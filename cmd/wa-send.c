@@ -504,10 +504,7 @@ runopt(int ch, const char *arg)
 	case OPT_LEDGER: opt.ledgerpath = arg; break;
 	case OPT_MAXRETRIES: opt.maxretries = (long)wa_optnum("--max-retries", arg, 0, 30); break;
 	case OPT_NOCHECK: opt.nocheck = 1; break;
-	case OPT_NOW:
-		if (wa_now_set(arg) < 0)
-			wa_die(WA_EXIT_USAGE, "--now: bad time '%s'", arg);
-		break;
+	case OPT_NOW: wa_opt_now(arg); break;
 	case OPT_NOWAIT: opt.nowait = 1; break;
 	case OPT_QUIET:
 		if (wa_quiet_parse(arg, &opt.gate.hours) < 0)

@@ -224,10 +224,11 @@ onerule(int op, const char *tag, const char *expr)
 int
 main(int argc, char **argv)
 {
+	enum { OPT_NOW = 256, OPT_REJECTS };
 	static const struct option longs[] = {
 		{ "help", no_argument, NULL, 'h' },
-		{ "now", required_argument, NULL, 'N' },
-		{ "rejects", required_argument, NULL, 'R' },
+		{ "now", required_argument, NULL, OPT_NOW },
+		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -250,12 +251,9 @@ main(int argc, char **argv)
 			break;
 		case 'e': expr = optarg; break;
 		case 'h': usage(0); break;
-		case 'N':
-			if (wa_now_set(optarg) < 0)
-				wa_die(WA_EXIT_USAGE, "--now: bad time '%s'", optarg);
-			break;
+		case OPT_NOW: wa_opt_now(optarg); break;
 		case 'r': rulesfile = optarg; break;
-		case 'R': rejects = optarg; break;
+		case OPT_REJECTS: rejects = optarg; break;
 		case 'V': wa_version(); break;
 		default: usage(WA_EXIT_USAGE);
 		}

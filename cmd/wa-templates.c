@@ -255,10 +255,11 @@ show(const char *name)
 int
 main(int argc, char **argv)
 {
+	enum { OPT_LIMIT = 256 };
 	static const struct option longs[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "limit", required_argument, NULL, 'L' },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "table", no_argument, NULL, 't' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -271,7 +272,7 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'h': usage(0); break;
 		case 'j': fmt = 'j'; break;
-		case 'L': limit = (long)wa_optnum("--limit", optarg, 1, 1000); break;
+		case OPT_LIMIT: limit = (long)wa_optnum("--limit", optarg, 1, 1000); break;
 		case 't': fmt = 't'; break;
 		case 'V': wa_version(); break;
 		default: usage(WA_EXIT_USAGE);
