@@ -51,18 +51,10 @@ wa_rep_names_free(struct names *nm)
 	wa_hash_free(nm->h);
 }
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s && *s ? s : NULL;
-}
-
 static int
 timeof(json_t *o, const char *key, time_t *t)
 {
-	const char *s = str(o, key);
+	const char *s = wa_json_nestr(o, key);
 
 	return s && wa_time_parse(s, WA_DATES_ANY, t) == 0 ? 0 : -1;
 }
@@ -152,7 +144,7 @@ replycamp(struct wa_report *r, uint32_t camp)
 static uint32_t
 newmsg(struct wa_report *r, json_t *e, const char *key, time_t t)
 {
-	const char *camp = str(e, "campaign"), *id = str(e, "id");
+	const char *camp = wa_json_nestr(e, "campaign"), *id = wa_json_nestr(e, "id");
 	const char *slash = strchr(key, '/');
 	struct msg *m;
 	char *c = NULL;
@@ -166,7 +158,7 @@ newmsg(struct wa_report *r, json_t *e, const char *key, time_t t)
 	memset(m, 0, sizeof *m);
 	m->at = t;
 	m->camp = camp ? wa_rep_intern(&r->camps, camp) : 1;
-	m->recip = recipfor(r, str(e, "to"), id);
+	m->recip = recipfor(r, wa_json_nestr(e, "to"), id);
 	m->variant = 1;
 	if (id && strncmp(id, "wamid.", 6) == 0)
 		replycamp(r, m->camp);
@@ -178,8 +170,8 @@ newmsg(struct wa_report *r, json_t *e, const char *key, time_t t)
 int
 wa_report_ledger(struct wa_report *r, json_t *e, const char **why)
 {
-	const char *ev = str(e, "event"), *key = str(e, "key");
-	const char *wamid = str(e, "wamid"), *arm = str(e, "variant");
+	const char *ev = wa_json_nestr(e, "event"), *key = wa_json_nestr(e, "key");
+	const char *wamid = wa_json_nestr(e, "wamid"), *arm = wa_json_nestr(e, "variant");
 	uint32_t i;
 	time_t t;
 	int st;
@@ -307,8 +299,8 @@ statusrank(const char *s)
 static void
 status(struct wa_report *r, json_t *e)
 {
-	const char *wamid = str(e, "wamid"), *key = str(e, "key");
-	int st = statusrank(str(e, "status"));
+	const char *wamid = wa_json_nestr(e, "wamid"), *key = wa_json_nestr(e, "key");
+	int st = statusrank(wa_json_nestr(e, "status"));
 	uint32_t i = wamid ? wa_rep_get(r->bywamid, wamid) : 0;
 	struct msg *m;
 
@@ -324,7 +316,7 @@ status(struct wa_report *r, json_t *e)
 static uint32_t
 sender(struct wa_report *r, json_t *e)
 {
-	const char *from = str(e, "from");
+	const char *from = wa_json_nestr(e, "from");
 	char pk[WA_PHONE_MAX];
 
 	if (from == NULL)
@@ -395,12 +387,12 @@ tagged(struct wa_report *r, const char *from, const char *ref, time_t t)
 static void
 answer(struct wa_report *r, json_t *e, uint32_t rc, time_t t, uint32_t i)
 {
-	int kind = A_SCORE, score = wa_survey_payload(str(e, "payload"));
+	int kind = A_SCORE, score = wa_survey_payload(wa_json_nestr(e, "payload"));
 	struct act *a;
 
 	if (score < 0) {
 		kind = A_BARE;
-		score = wa_survey_bare(str(e, "text"));
+		score = wa_survey_bare(wa_json_nestr(e, "text"));
 	}
 	if (score < 0)
 		return;
@@ -413,17 +405,17 @@ answer(struct wa_report *r, json_t *e, uint32_t rc, time_t t, uint32_t i)
 static void
 wrote(struct wa_report *r, json_t *e, time_t t)
 {
-	const char *ctx = str(e, "context"), *ref = str(e, "ref");
+	const char *ctx = wa_json_nestr(e, "context"), *ref = wa_json_nestr(e, "ref");
 	uint32_t rc = sender(r, e), i = ctx ? wa_rep_get(r->bywamid, ctx) : 0;
-	uint32_t ans = wa_rep_autoreply(r, str(e, "wamid"));
+	uint32_t ans = wa_rep_autoreply(r, wa_json_nestr(e, "wamid"));
 
 	if (i)
 		r->m[i - 1].flags |= F_REPLIED;
 	/* What answered by itself is no person's answer. */
 	if (ans)
 		r->m[ans - 1].flags |= F_AUTO;
-	if (ref && str(e, "from"))
-		rc = tagged(r, str(e, "from"), ref, t);
+	if (ref && wa_json_nestr(e, "from"))
+		rc = tagged(r, wa_json_nestr(e, "from"), ref, t);
 	if (rc == 0)
 		return;
 	newact(r, A_WROTE, rc - 1, t)->msg = i;
@@ -433,7 +425,7 @@ wrote(struct wa_report *r, json_t *e, time_t t)
 int
 wa_report_event(struct wa_report *r, json_t *e, const char **why)
 {
-	const char *ev = str(e, "event");
+	const char *ev = wa_json_nestr(e, "event");
 	uint32_t rc;
 	time_t t;
 
@@ -460,7 +452,7 @@ wa_report_event(struct wa_report *r, json_t *e, const char **why)
 static uint32_t
 orderrecip(struct wa_report *r, json_t *o)
 {
-	const char *id = str(o, "customer"), *phone = str(o, "phone");
+	const char *id = wa_json_nestr(o, "customer"), *phone = wa_json_nestr(o, "phone");
 	char pk[WA_PHONE_MAX];
 	uint32_t i = id ? wa_rep_get(r->byid, id) : 0;
 
@@ -476,7 +468,7 @@ static uint32_t
 amountof(struct wa_report *r, json_t *o, long long *amount)
 {
 	json_t *v = json_object_get(o, "total");
-	const char *cur = str(o, "currency");
+	const char *cur = wa_json_nestr(o, "currency");
 	double x;
 	size_t n;
 	int e;
@@ -518,7 +510,7 @@ wa_rep_addamount(struct wa_amount *a, long long amount)
 static void
 buyer(struct wa_report *r, json_t *o, time_t t, uint32_t rc)
 {
-	const char *key = str(o, "customer");
+	const char *key = wa_json_nestr(o, "customer");
 	char pk[WA_PHONE_MAX];
 	struct buyer *b;
 	uint32_t i;
@@ -527,11 +519,11 @@ buyer(struct wa_report *r, json_t *o, time_t t, uint32_t rc)
 		snprintf(pk, sizeof pk, "\001%lu", (unsigned long)rc);
 		key = pk;
 	}
-	if (key == NULL && str(o, "phone")) {
-		wa_phone_key(str(o, "phone"), pk);
+	if (key == NULL && wa_json_nestr(o, "phone")) {
+		wa_phone_key(wa_json_nestr(o, "phone"), pk);
 		key = pk;
 	}
-	if (key == NULL && (key = str(o, "email")) == NULL)
+	if (key == NULL && (key = wa_json_nestr(o, "email")) == NULL)
 		return;
 	if ((i = wa_rep_get(r->bybuyer, key)) == 0) {
 		r->b = wa_grow(r->b, &r->capb, r->nb, sizeof *r->b);
@@ -553,7 +545,7 @@ int
 wa_report_order(struct wa_report *r, json_t *o, const char **why)
 {
 	struct wa_order ord = { 0 };
-	const char *id = str(o, "id");
+	const char *id = wa_json_nestr(o, "id");
 	long long amount = 0;
 	uint32_t rc, cur;
 	struct act *a;
@@ -566,8 +558,8 @@ wa_report_order(struct wa_report *r, json_t *o, const char **why)
 		return 0;
 	if (id)
 		put(r->orders, id, 0);
-	ord.financial_status = (char *)str(o, "financial_status");
-	if (str(o, "cancelled_at"))
+	ord.financial_status = (char *)wa_json_nestr(o, "financial_status");
+	if (wa_json_nestr(o, "cancelled_at"))
 		ord.cancelled_at = 1;
 	if (!wa_order_counts(&ord))
 		return 0;
@@ -591,13 +583,13 @@ wa_report_order(struct wa_report *r, json_t *o, const char **why)
 int
 wa_report_customer(struct wa_report *r, json_t *c)
 {
-	const char *tier = str(c, "tier"), *id = str(c, "id");
-	const char *phone = str(c, "phone");
+	const char *tier = wa_json_nestr(c, "tier"), *id = wa_json_nestr(c, "id");
+	const char *phone = wa_json_nestr(c, "phone");
 	char pk[WA_PHONE_MAX];
 	uint32_t i = id ? wa_rep_get(r->byid, id) : 0;
 
 	if (tier == NULL)
-		tier = str(c, "segment");
+		tier = wa_json_nestr(c, "segment");
 	if (i == 0 && phone) {
 		wa_phone_key(phone, pk);
 		i = wa_rep_get(r->byphone, pk);
