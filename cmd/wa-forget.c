@@ -666,7 +666,7 @@ run(void)
 int
 main(int argc, char **argv)
 {
-	wa_init(argv[0]);
+	wa_init(&argc, &argv);
 	parseargs(argc, argv);
 	setup();
 	if (run() == 0) {

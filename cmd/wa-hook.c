@@ -663,7 +663,7 @@ main(int argc, char **argv)
 	char where[128];
 	int fd;
 
-	wa_init(argv[0]);
+	wa_init(&argc, &argv);
 	parseargs(argc, argv);
 	fd = setup(where, sizeof where);
 	run(fd, where);

@@ -557,7 +557,6 @@ parseargs(int argc, char **argv)
 	};
 	int ch;
 
-	argv[0] = (char *)wa_prog;	/* getopt's messages name the program */
 	while ((ch = getopt_long(argc, argv, "c:hi:o:t:vV", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'c': opt.cc = optarg; break;
@@ -659,7 +658,7 @@ main(int argc, char **argv)
 {
 	struct imp im = { 0 };
 
-	wa_init(argv[0]);
+	wa_init(&argc, &argv);
 	parseargs(argc, argv);
 	setup(&im);
 	run(&im);

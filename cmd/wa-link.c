@@ -203,7 +203,7 @@ main(int argc, char **argv)
 	struct wa_buf link = { 0 };
 	int ch, ishtml = 0;
 
-	wa_init(argv[0]);
+	wa_init(&argc, &argv);
 	while ((ch = getopt_long(argc, argv, "hm:n:o:", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'h': usage(0); break;

@@ -150,7 +150,7 @@ main(int argc, char **argv)
 	json_t *p;
 	int ch;
 
-	wa_init(argv[0]);
+	wa_init(&argc, &argv);
 	while ((ch = getopt_long(argc, argv, "hn", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'h': usage(0); break;

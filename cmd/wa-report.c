@@ -591,8 +591,7 @@ main(int argc, char **argv)
 	char *dl = NULL, *de = NULL;
 	int status;
 
-	wa_init(argv[0]);
-	argv[0] = (char *)wa_prog;
+	wa_init(&argc, &argv);
 	o.orders = wa_calloc((size_t)argc, sizeof *o.orders);
 	o.surveys = wa_calloc((size_t)argc, sizeof *o.surveys);
 	parseargs(argc, argv, &o);

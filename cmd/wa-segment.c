@@ -305,7 +305,6 @@ parseargs(int argc, char **argv)
 	char err[128];
 	int ch;
 
-	argv[0] = (char *)wa_prog;
 	while ((ch = getopt_long(argc, argv, "chs:vV", longs, NULL)) != -1) {
 		switch (ch) {
 		case OPT_AB:
@@ -405,7 +404,7 @@ main(int argc, char **argv)
 	int status;
 	size_t i;
 
-	wa_init(argv[0]);
+	wa_init(&argc, &argv);
 	parseargs(argc, argv);
 	setup();
 	run();

@@ -13,7 +13,6 @@
 #include "store.h"
 #include "send.h"
 
-#define EXIT_BUSY 75
 #define MAXFIELDS 128	/* fields parsed; past that, all of them */
 
 enum {
@@ -607,7 +606,7 @@ opensend(void)
 	if ((g.gate.ledger = wa_ledger_open(opt.ledgerpath, !opt.nowait)) == NULL) {
 		if (errno == EWOULDBLOCK) {
 			wa_warn("%s: another run holds the ledger", opt.ledgerpath);
-			exit(EXIT_BUSY);
+			exit(WA_EXIT_BUSY);
 		}
 		wa_die(WA_EXIT_FATAL, "%s: cannot open the ledger:", opt.ledgerpath);
 	}
@@ -681,8 +680,7 @@ run(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	wa_init(argv[0]);
-	argv[0] = (char *)wa_prog;
+	wa_init(&argc, &argv);
 	parseargs(&argc, &argv);
 	setup();
 	return run(argc, argv);

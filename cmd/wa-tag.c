@@ -238,8 +238,7 @@ main(int argc, char **argv)
 	struct wa_input *in;
 	int ch, op = 0, status;
 
-	wa_init(argv[0]);
-	argv[0] = (char *)wa_prog;
+	wa_init(&argc, &argv);
 	while ((ch = getopt_long(argc, argv, "a:d:e:hr:V", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'a':

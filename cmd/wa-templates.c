@@ -267,7 +267,7 @@ main(int argc, char **argv)
 	struct wa_tmpl_cache *c;
 	int ch, fmt = -1, status = WA_EXIT_OK;
 
-	wa_init(argv[0]);
+	wa_init(&argc, &argv);
 	while ((ch = getopt_long(argc, argv, "hjt", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'h': usage(0); break;

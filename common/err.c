@@ -12,12 +12,24 @@
 const char *wa_prog = "wa";
 int wa_status;
 
+/*
+ * The program's name without its directory, also in argv[0], so that
+ * getopt's messages and ours say "wa-hook:" however it was started.
+ */
 void
-wa_init(const char *argv0)
+wa_init(int *argc, char ***argv)
 {
-	const char *p = strrchr(argv0, '/');
+	const char *p = strrchr((*argv)[0], '/');
 
-	wa_prog = p ? p + 1 : argv0;
+	wa_init_name(p ? p + 1 : (*argv)[0]);
+	(*argv)[0] = (char *)wa_prog;
+	(void)argc;
+}
+
+void
+wa_init_name(const char *name)
+{
+	wa_prog = name;
 	/* Regular expressions see characters, not bytes: é matches É. */
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
 		setlocale(LC_CTYPE, "");

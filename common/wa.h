@@ -23,11 +23,15 @@ enum {
 	WA_EXIT_OK = 0,		/* everything went through */
 	WA_EXIT_REC = 1,	/* some records were rejected or failed */
 	WA_EXIT_USAGE = 2,	/* usage or configuration error */
-	WA_EXIT_FATAL = 3	/* I/O, auth or network: the run stopped */
+	WA_EXIT_FATAL = 3,	/* I/O, auth or network: the run stopped */
+	WA_EXIT_BUSY = 75	/* another run holds the lock (EX_TEMPFAIL): try later */
 };
 extern const char *wa_prog;
 extern int wa_status;		/* worst exit status so far */
-void wa_init(const char *argv0);
+/* Set up a program: its name (argv[0] without the directory), locale, signals. */
+void wa_init(int *argc, char ***argv);
+/* The same for a test or fuzz driver named NAME. */
+void wa_init_name(const char *name);
 /* A format ending in ':' appends strerror(errno), as in sbase. */
 void wa_warn(const char *fmt, ...) WA_PRINTF(1, 2);
 void wa_warnat(const char *file, long line, const char *fmt, ...)

@@ -180,7 +180,7 @@ main(int argc, char **argv)
 	FILE *fp;
 	int c;
 
-	wa_init(argv[0]);
+	wa_init(&argc, &argv);
 	while ((c = getopt(argc, argv, "c:d:o:p:")) != -1) {
 		switch (c) {
 		case 'c': nconn = (int)wa_optnum("-c", optarg, 1, 1000); break;

@@ -15,7 +15,7 @@ main(int argc, char **argv)
 	long objects = 0;
 	json_t *j;
 
-	wa_init(argv[0]);
+	wa_init(&argc, &argv);
 	if (fp == NULL)
 		wa_die(WA_EXIT_FATAL, "cannot open '%s':", argv[1]);
 	while ((n = getline(&line, &cap, fp)) > 0) {

@@ -1827,7 +1827,7 @@ main(int argc, char **argv)
 	int c, fd, sig;
 	size_t i;
 
-	wa_init(argv[0]);
+	wa_init(&argc, &argv);
 	json_object_seed(0);	/* before any object, in one thread */
 	while ((c = getopt_long(argc, argv, "hl:o:T:", lopts, NULL)) != -1) {
 		switch (c) {

@@ -16,7 +16,7 @@ struct run {
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	wa_init("fuzz-csv");
+	wa_init_name("fuzz-csv");
 	return 0;
 }
 

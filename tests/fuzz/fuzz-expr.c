@@ -22,7 +22,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	json_error_t je;
 
-	wa_init("fuzz-expr");
+	wa_init_name("fuzz-expr");
 	fallback = json_loads(customer, 0, &je);
 	devnull = fopen("/dev/null", "w");
 	FUZZ_CHECK(fallback != NULL && devnull != NULL);

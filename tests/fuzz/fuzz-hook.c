@@ -13,7 +13,7 @@
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	wa_init("fuzz-hook");
+	wa_init_name("fuzz-hook");
 	return 0;
 }
 

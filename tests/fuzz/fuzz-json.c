@@ -22,7 +22,7 @@ struct seen {
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	wa_init("fuzz-json");
+	wa_init_name("fuzz-json");
 	return 0;
 }
 

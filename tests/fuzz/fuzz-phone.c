@@ -19,7 +19,7 @@ static const char *const countries[] = {
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	wa_init("fuzz-phone");
+	wa_init_name("fuzz-phone");
 	return 0;
 }
 

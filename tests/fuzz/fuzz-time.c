@@ -10,7 +10,7 @@
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	wa_init("fuzz-time");
+	wa_init_name("fuzz-time");
 	return 0;
 }
 

@@ -109,7 +109,7 @@ main(void)
 	char *big;
 	size_t i;
 
-	wa_init("t-input");
+	wa_init_name("t-input");
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	freopen("/dev/null", "w", stderr);

@@ -76,7 +76,7 @@ main(void)
 	pid_t pid;
 	char c;
 
-	wa_init("t-ledger");
+	wa_init_name("t-ledger");
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	snprintf(path, sizeof path, "%s/ledger.jsonl", dir);

@@ -43,7 +43,7 @@ main(void)
 	FILE *fp;
 	int fd;
 
-	wa_init("t-state");
+	wa_init_name("t-state");
 	umask(022);
 	if (mkdtemp(dir) == NULL)
 		return 1;
