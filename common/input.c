@@ -7,54 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <csv.h>
-
 #include "wa.h"
-
-struct wa_input {
-	int fmt;
-	FILE *rej;
-	const char *rejhdrfile;	/* the file whose header the rejects file has */
-	wa_hdr_fn *onhdr;
-	wa_rec_fn *fn;
-	void *ctx;
-	long nread, nrej;
-	int stop;
-	const char *const *fields;	/* JSON: only these are parsed */
-	size_t nfields;
-	json_t *picked;
-	int tty;		/* stderr is a terminal: show progress */
-	time_t shown;		/* when progress was last shown, or 0 */
-
-	/* the current file */
-	const char *file;
-	int fd;
-	char *buf;
-	size_t cap, start, end, scan;
-	int eof;
-	char eol;		/* '\n', or '\r' in an old Mac file */
-	struct wa_buf replay;	/* lines to read again after a bad quote */
-	size_t replayoff;
-	long lineno;
-	int cp1252;
-	int sawutf8;		/* a valid non-ASCII character was read */
-	struct wa_buf conv;
-
-	/* the CSV state of the current file */
-	struct csv_parser csv;
-	int csvinit;
-	struct wa_buf raw;	/* bytes of the record being parsed */
-	long rawline;
-	int rawbad;		/* a line of it was not UTF-8 */
-	struct wa_buf fbuf;	/* field bytes, NUL-separated */
-	size_t *foff;
-	char **fptr;
-	size_t nf, fcap;
-	struct wa_csvhdr hdr;
-	struct wa_buf hdrraw;
-	unsigned char delim;
-	int gothdr, skipfile, rejectall;
-};
+#include "input-int.h"
 
 struct wa_input *
 wa_input_new(int fmt)
@@ -178,8 +132,8 @@ encoding(struct wa_input *in, const char *p, size_t n)
  * WA_MAXREC is consumed whole but only its head is returned, and *LONG is set.
  * Returns 0 at the end of the file.
  */
-static int
-nextline(struct wa_input *in, const char **p, size_t *n, int *islong)
+int
+wa_in_nextline(struct wa_input *in, const char **p, size_t *n, int *islong)
 {
 	char *nl;
 	size_t skipped = 0;
@@ -234,8 +188,8 @@ nextline(struct wa_input *in, const char **p, size_t *n, int *islong)
 	return 1;
 }
 
-static void
-writereject(struct wa_input *in, const char *raw, size_t n, int fmt)
+void
+wa_in_writereject(struct wa_input *in, const char *raw, size_t n, int fmt)
 {
 	/* An over-long record was not kept: its message says where it was. */
 	if (in->rej == NULL || n == 0)
@@ -260,13 +214,13 @@ vreject(struct wa_input *in, const char *file, long line, const char *raw,
 
 	vsnprintf(msg, sizeof msg, fmtstr, ap);
 	wa_warnat(file, line, "%s", msg);
-	writereject(in, raw, n, fmt);
+	wa_in_writereject(in, raw, n, fmt);
 	in->nrej++;
 	wa_fail(WA_EXIT_REC);
 }
 
-static void
-reject(struct wa_input *in, long line, const char *raw, size_t n, int fmt,
+void
+wa_in_reject(struct wa_input *in, long line, const char *raw, size_t n, int fmt,
     const char *fmtstr, ...)
 {
 	va_list ap;
@@ -316,8 +270,8 @@ progress(struct wa_input *in)
 	}
 }
 
-static void
-deliver(struct wa_input *in, struct wa_rec *r)
+void
+wa_in_deliver(struct wa_input *in, struct wa_rec *r)
 {
 	progress(in);
 	if (in->fn(r, in->ctx))
@@ -333,8 +287,8 @@ blank(const char *p, size_t n)
 }
 
 /* Offset of the first byte that is not UTF-8, or a NUL, or N when there is none. */
-static size_t
-badbyte(const char *p, size_t n)
+size_t
+wa_in_badbyte(const char *p, size_t n)
 {
 	size_t ok = wa_utf8_valid(p, n);
 	const char *nul = memchr(p, '\0', ok);
@@ -357,296 +311,38 @@ jsonline(struct wa_input *in, const char *p, size_t n, int islong)
 		return;
 	in->nread++;
 	if (islong) {
-		reject(in, in->lineno, p, 0, WA_FMT_JSON,
+		wa_in_reject(in, in->lineno, p, 0, WA_FMT_JSON,
 		    "line longer than %d bytes", WA_MAXREC);
 		return;
 	}
-	if ((bad = badbyte(p, n)) < n) {
-		reject(in, in->lineno, p, n, WA_FMT_JSON,
+	if ((bad = wa_in_badbyte(p, n)) < n) {
+		wa_in_reject(in, in->lineno, p, n, WA_FMT_JSON,
 		    "%s at byte %zu", p[bad] ? "invalid UTF-8" : "NUL byte", bad + 1);
 		return;
 	}
 	if (in->fields &&
 	    wa_json_pick(p, n, in->fields, in->nfields, in->picked, &at) == 0) {
 		r.json = in->picked;
-		deliver(in, &r);
+		wa_in_deliver(in, &r);
 		return;
 	}
 	/* A bad record is rare: jansson parses it again to say what is wrong. */
 	/* Two readings of one record: {"opt_in":false,"opt_in":true} is no consent. */
 	r.json = json_loadb(p, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
 	if (r.json == NULL) {
-		reject(in, in->lineno, p, n, WA_FMT_JSON, "%d: invalid JSON: %s",
+		wa_in_reject(in, in->lineno, p, n, WA_FMT_JSON, "%d: invalid JSON: %s",
 		    err.column, err.text);
 		return;
 	}
 	if (!json_is_object(r.json) || in->fields) {
-		reject(in, in->lineno, p, n, WA_FMT_JSON, in->fields &&
+		wa_in_reject(in, in->lineno, p, n, WA_FMT_JSON, in->fields &&
 		    json_is_object(r.json) ? "%zu: invalid JSON" :
 		    "expected an object", at + 1);
 		json_decref(r.json);
 		return;
 	}
-	deliver(in, &r);
+	wa_in_deliver(in, &r);
 	json_decref(r.json);
-}
-
-static void
-csvfield(void *s, size_t len, void *data)
-{
-	struct wa_input *in = data;
-
-	/* The last record's fields stay readable until the next one starts. */
-	if (in->nf == 0)
-		in->fbuf.len = 0;
-	if (in->nf == in->fcap) {
-		in->fcap = in->fcap ? in->fcap * 2 : 64;
-		in->foff = wa_realloc(in->foff, in->fcap * sizeof *in->foff);
-		in->fptr = wa_realloc(in->fptr, in->fcap * sizeof *in->fptr);
-	}
-	in->foff[in->nf++] = in->fbuf.len;
-	wa_buf_add(&in->fbuf, s ? s : "", s ? len : 0);
-	wa_buf_addc(&in->fbuf, '\0');
-}
-
-static void
-trim(char *s)
-{
-	size_t n = strlen(s), i = 0;
-
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	s[n] = '\0';
-	while (s[i] == ' ' || s[i] == '\t')
-		i++;
-	memmove(s, s + i, n - i + 1);
-}
-
-static void
-csvheader(struct wa_input *in, size_t nf)
-{
-	size_t i;
-
-	in->hdr.n = nf;
-	in->hdr.name = wa_calloc(nf, sizeof *in->hdr.name);
-	for (i = 0; i < nf; i++) {
-		in->hdr.name[i] = wa_strdup(in->fptr[i]);
-		trim(in->hdr.name[i]);
-	}
-	wa_buf_reset(&in->hdrraw);
-	wa_buf_add(&in->hdrraw, in->raw.s, in->raw.len);
-	in->gothdr = 1;
-	switch (in->onhdr ? in->onhdr(in->file, &in->hdr, in->ctx) : 0) {
-	case 0:
-		break;
-	case WA_HDR_REJECT:
-		in->rejectall = 1;
-		break;
-	default:
-		in->skipfile = 1;
-	}
-}
-
-/* A row of empty cells is what a spreadsheet leaves below the data. */
-static int
-allempty(char **f, size_t nf)
-{
-	size_t i;
-
-	for (i = 0; i < nf; i++)
-		if (f[i][0] != '\0')
-			return 0;
-	return 1;
-}
-
-static void
-csvrecord(int term, void *data)
-{
-	struct wa_input *in = data;
-	struct wa_rec r = { .file = in->file, .line = in->rawline,
-	    .fmt = WA_FMT_CSV, .raw = in->raw.s, .rawlen = in->raw.len };
-	size_t i, nf = in->nf;
-
-	for (i = 0; i < in->nf; i++)
-		in->fptr[i] = in->fbuf.s + in->foff[i];
-	in->nf = 0;
-	if (in->stop || in->skipfile || allempty(in->fptr, nf))
-		return;
-	if (in->rejectall) {
-		/* The header said why, once; each row still counts and is kept. */
-		in->nread++;
-		in->nrej++;
-		writereject(in, in->raw.s, in->raw.len, WA_FMT_CSV);
-		return;
-	}
-	if (!in->gothdr && in->rawbad) {
-		wa_warnat(in->file, in->rawline, "header is not UTF-8; file skipped");
-		wa_fail(WA_EXIT_REC);
-		in->skipfile = 1;
-		return;
-	}
-	if (in->gothdr)
-		in->nread++;
-	if (in->rawbad) {
-		reject(in, in->rawline, in->raw.s, in->raw.len, WA_FMT_CSV,
-		    "invalid UTF-8 or NUL byte");
-		return;
-	}
-	if (!in->gothdr) {
-		csvheader(in, nf);
-		return;
-	}
-	/* Trailing empty fields beyond the header are a spreadsheet's habit, not data. */
-	while (nf > in->hdr.n && in->fptr[nf - 1][0] == '\0')
-		nf--;
-	if (nf != in->hdr.n) {
-		reject(in, in->rawline, in->raw.s, in->raw.len, WA_FMT_CSV,
-		    "%zu fields where the header has %zu", nf, in->hdr.n);
-		return;
-	}
-	r.f = in->fptr;
-	r.nf = nf;
-	r.hdr = &in->hdr;
-	r.cp1252 = in->cp1252;
-	deliver(in, &r);
-}
-
-static void
-csvreset(struct wa_input *in)
-{
-	if (in->csvinit)
-		csv_free(&in->csv);
-	csv_init(&in->csv, CSV_APPEND_NULL);
-	csv_set_delim(&in->csv, in->delim);
-	in->csvinit = 1;
-	in->nf = 0;
-	wa_buf_reset(&in->fbuf);
-}
-
-/* The delimiter of a header line: the most frequent of , ; and tab outside quotes. */
-static unsigned char
-delimiter(const char *p, size_t n)
-{
-	size_t i, c = 0, s = 0, t = 0;
-	int q = 0;
-
-	for (i = 0; i < n && (q || (p[i] != '\n' && p[i] != '\r')); i++) {
-		if (p[i] == '"')
-			q = !q;
-		else if (!q && p[i] == ',')
-			c++;
-		else if (!q && p[i] == ';')
-			s++;
-		else if (!q && p[i] == '\t')
-			t++;
-	}
-	if (s > c && s >= t)
-		return ';';
-	if (t > c && t > s)
-		return '\t';
-	return ',';
-}
-
-/*
- * An unclosed quote ran on: reject the line the record began on, and read
- * the lines after it again, so one stray quote costs one row, not the file.
- */
-static void
-salvage(struct wa_input *in)
-{
-	const char *nl = memchr(in->raw.s, in->eol, in->raw.len);
-	size_t first = nl ? (size_t)(nl + 1 - in->raw.s) : in->raw.len;
-	struct wa_buf rest = { 0 };
-
-	if (!in->gothdr) {
-		wa_warnat(in->file, in->rawline, "unclosed quote in the header; "
-		    "file skipped");
-		wa_fail(WA_EXIT_REC);
-		in->skipfile = 1;
-		return;
-	}
-	in->nread++;
-	reject(in, in->rawline, in->raw.s, first, WA_FMT_CSV,
-	    "unclosed quote; the row is rejected and the next line read again");
-	wa_buf_add(&rest, in->raw.s + first, in->raw.len - first);
-	/* replay.s is null when nothing waits: no offset on a null pointer */
-	if (in->replayoff < in->replay.len)
-		wa_buf_add(&rest, in->replay.s + in->replayoff,
-		    in->replay.len - in->replayoff);
-	wa_buf_free(&in->replay);
-	in->replay = rest;
-	in->replayoff = 0;
-	in->lineno = in->rawline;
-	wa_buf_reset(&in->raw);
-	in->rawbad = 0;
-	csvreset(in);
-}
-
-static void
-csvline(struct wa_input *in, const char *p, size_t n, int islong)
-{
-	if (in->raw.len == 0)
-		in->rawline = in->lineno;
-	if (islong) {
-		in->nread++;
-		if (!in->gothdr) {
-			wa_warnat(in->file, in->lineno, "header longer than %d "
-			    "bytes; file skipped", WA_MAXREC);
-			wa_fail(WA_EXIT_REC);
-			in->skipfile = 1;
-			return;
-		}
-		reject(in, in->rawline, in->raw.s, in->raw.len, WA_FMT_CSV,
-		    "line longer than %d bytes", WA_MAXREC);
-		wa_buf_reset(&in->raw);
-		csvreset(in);
-		return;
-	}
-	wa_buf_add(&in->raw, p, n);
-	if (in->raw.len > WA_MAXREC) {
-		salvage(in);
-		return;
-	}
-	if (badbyte(p, n) < n)
-		in->rawbad = 1;
-	if (csv_parse(&in->csv, p, n, csvfield, csvrecord, in) != n)
-		wa_die(WA_EXIT_FATAL, "%s: csv: %s", in->file,
-		    csv_strerror(csv_error(&in->csv)));
-	/* A record ended on this line when the parser is back at a record start. */
-	if (in->nf == 0 && in->csv.pstate == 0 && in->csv.entry_pos == 0) {
-		wa_buf_reset(&in->raw);
-		in->rawbad = 0;
-	}
-}
-
-static void
-csvfile(struct wa_input *in)
-{
-	const char *p;
-	size_t n;
-	int islong;
-
-	in->delim = delimiter(in->buf + in->start, in->end - in->start);
-	csvreset(in);
-	in->gothdr = in->skipfile = in->rejectall = 0;
-	in->rejhdrfile = NULL;
-	wa_buf_reset(&in->hdrraw);
-	wa_buf_reset(&in->raw);
-	in->rawbad = 0;
-	for (;;) {
-		while (!in->stop && !in->skipfile && nextline(in, &p, &n, &islong))
-			csvline(in, p, n, islong);
-		if (in->stop || in->skipfile || in->raw.len == 0)
-			break;
-		if (in->csv.pstate != 2 || !in->csv.quoted) {
-			csv_fini(&in->csv, csvfield, csvrecord, in);
-			break;
-		}
-		/* The file ended inside quotes. */
-		csv_fini(&in->csv, csvfield, NULL, in);
-		salvage(in);
-	}
-	wa_csv_hdr_free(&in->hdr);
 }
 
 static void
@@ -656,7 +352,7 @@ jsonfile(struct wa_input *in)
 	size_t n;
 	int islong;
 
-	while (!in->stop && nextline(in, &p, &n, &islong))
+	while (!in->stop && wa_in_nextline(in, &p, &n, &islong))
 		jsonline(in, p, n, islong);
 }
 
@@ -722,7 +418,7 @@ onefile(struct wa_input *in, const char *file)
 	if (sniff(in) == WA_FMT_JSON)
 		jsonfile(in);
 	else
-		csvfile(in);
+		wa_in_csvfile(in);
 	if (in->fd != 0)
 		close(in->fd);
 }

@@ -1,0 +1,66 @@
+/*
+ * input-int.h: the state of the record loop, shared by input.c (files, lines,
+ * JSON, rejects) and incsv.c (the CSV records). Private to those two:
+ * programs include wa.h.
+ */
+#ifndef WA_INPUT_INT_H
+#define WA_INPUT_INT_H
+
+#include <time.h>
+
+#include <csv.h>
+
+struct wa_input {
+	int fmt;
+	FILE *rej;
+	const char *rejhdrfile;	/* the file whose header the rejects file has */
+	wa_hdr_fn *onhdr;
+	wa_rec_fn *fn;
+	void *ctx;
+	long nread, nrej;
+	int stop;
+	const char *const *fields;	/* JSON: only these are parsed */
+	size_t nfields;
+	json_t *picked;
+	int tty;		/* stderr is a terminal: show progress */
+	time_t shown;		/* when progress was last shown, or 0 */
+
+	/* the current file */
+	const char *file;
+	int fd;
+	char *buf;
+	size_t cap, start, end, scan;
+	int eof;
+	char eol;		/* '\n', or '\r' in an old Mac file */
+	struct wa_buf replay;	/* lines to read again after a bad quote */
+	size_t replayoff;
+	long lineno;
+	int cp1252;
+	int sawutf8;		/* a valid non-ASCII character was read */
+	struct wa_buf conv;
+
+	/* the CSV state of the current file */
+	struct csv_parser csv;
+	int csvinit;
+	struct wa_buf raw;	/* bytes of the record being parsed */
+	long rawline;
+	int rawbad;		/* a line of it was not UTF-8 */
+	struct wa_buf fbuf;	/* field bytes, NUL-separated */
+	size_t *foff;
+	char **fptr;
+	size_t nf, fcap;
+	struct wa_csvhdr hdr;
+	struct wa_buf hdrraw;
+	unsigned char delim;
+	int gothdr, skipfile, rejectall;
+};
+
+int wa_in_nextline(struct wa_input *in, const char **p, size_t *n, int *islong);
+void wa_in_writereject(struct wa_input *in, const char *raw, size_t n, int fmt);
+void wa_in_reject(struct wa_input *in, long line, const char *raw, size_t n,
+    int fmt, const char *fmtstr, ...) WA_PRINTF(6, 7);
+void wa_in_deliver(struct wa_input *in, struct wa_rec *r);
+size_t wa_in_badbyte(const char *p, size_t n);
+void wa_in_csvfile(struct wa_input *in);
+
+#endif
