@@ -79,7 +79,7 @@ static void
 csvrecord(int term, void *data)
 {
 	struct wa_input *in = data;
-	struct wa_rec r = { .file = in->file, .line = in->rawline,
+	struct wa_rec r = { .in = in, .file = in->file, .line = in->rawline,
 	    .fmt = WA_FMT_CSV, .raw = in->raw.s, .rawlen = in->raw.len };
 	size_t i, nf = in->nf;
 

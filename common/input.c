@@ -204,8 +204,6 @@ wa_in_writereject(struct wa_input *in, const char *raw, size_t n, int fmt)
 		fputc('\n', in->rej);
 }
 
-static struct wa_input *curin;
-
 static void
 vreject(struct wa_input *in, const char *file, long line, const char *raw,
     size_t n, int fmt, const char *fmtstr, va_list ap)
@@ -236,7 +234,7 @@ wa_reject(struct wa_rec *r, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreject(curin, r->file, r->line, r->raw, r->rawlen, r->fmt, fmt, ap);
+	vreject(r->in, r->file, r->line, r->raw, r->rawlen, r->fmt, fmt, ap);
 	va_end(ap);
 }
 
@@ -299,7 +297,7 @@ wa_in_badbyte(const char *p, size_t n)
 static void
 jsonline(struct wa_input *in, const char *p, size_t n, int islong)
 {
-	struct wa_rec r = { .file = in->file, .line = in->lineno,
+	struct wa_rec r = { .in = in, .file = in->file, .line = in->lineno,
 	    .fmt = WA_FMT_JSON, .raw = p };
 	json_error_t err;
 	size_t bad, at = 0;
@@ -433,7 +431,6 @@ wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
 	in->fn = fn;
 	in->ctx = ctx;
 	in->tty = isatty(2);
-	curin = in;
 	if (argc == 0) {
 		argc = 1;
 		argv = dash;
@@ -452,7 +449,7 @@ wa_input_scan(struct wa_rec *r, void (*fn)(const char *, size_t, void *),
 	off_t off = 0;
 	ssize_t n;
 
-	while ((n = pread(curin->fd, chunk, sizeof chunk, off)) > 0) {
+	while ((n = pread(r->in->fd, chunk, sizeof chunk, off)) > 0) {
 		fn(chunk, (size_t)n, ctx);
 		off += n;
 	}

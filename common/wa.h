@@ -97,7 +97,9 @@ void wa_lower(char *s);
 /* input.c: the record loop over operands and stdin */
 enum { WA_FMT_AUTO, WA_FMT_JSON, WA_FMT_CSV };
 #define WA_MAXREC (1 << 20)	/* longest record accepted, in bytes */
+struct wa_input;
 struct wa_rec {
+	struct wa_input *in;	/* the loop that read it: its rejects, its file */
 	const char *file;	/* as named on the command line, "-" for stdin */
 	long line;		/* first physical line of the record */
 	int fmt;		/* WA_FMT_JSON or WA_FMT_CSV */
@@ -109,7 +111,6 @@ struct wa_rec {
 	struct wa_csvhdr *hdr;	/* CSV: the file's header */
 	int cp1252;		/* the file was converted from Windows-1252 */
 };
-struct wa_input;
 /* Called once per record; return nonzero to stop the loop. */
 typedef int wa_rec_fn(struct wa_rec *r, void *ctx);
 /*
