@@ -47,8 +47,8 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-forget [-n] [--export] [-f FILE]... [--ledger FILE]\n"
-	    "                 [--events FILE] [--suppress FILE] PHONE|EMAIL|ID...\n"
+	    "usage: wa-forget [-n] [--export] [-f FILE]... [--events FILE]\n"
+	    "                 [--ledger FILE] [--suppress FILE] PHONE|EMAIL|ID...\n"
 	    "Erase a person: customer records become anonymous stubs, and in the\n"
 	    "orders, the ledger and the event spool a salted hash replaces what\n"
 	    "names them, so counts and reports stay. --export prints it all instead.\n"

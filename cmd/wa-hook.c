@@ -50,10 +50,9 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-hook [-l ADDR:PORT] [--spool FILE] [--suppress FILE]\n"
-	    "               [--optout-words FILE] [-o -] [--path PATH]...\n"
-	    "               [--trust-proxy ADDR] [--max-buffer SIZE]\n"
-	    "               [--max-per-ip N] [--timeout SECS]\n"
+	    "usage: wa-hook [-l ADDR:PORT] [-o -] [--max-buffer SIZE] [--max-per-ip N]\n"
+	    "               [--optout-words FILE] [--path PATH]... [--spool FILE]\n"
+	    "               [--suppress FILE] [--timeout SECS] [--trust-proxy ADDR]\n"
 	    "Receive WhatsApp Cloud API and Shopify webhooks: signed events go to\n"
 	    "the spool, durable before they are acknowledged; STOP words go to the\n"
 	    "suppression list. Secrets: WA_APP_SECRET (or WA_APP_SECRET_FILE),\n"

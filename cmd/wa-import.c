@@ -41,10 +41,10 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-import [-v] [-t customers|orders] [-c CC] [-i csv|json]\n"
-	    "                 [--merge FILE] [--rejects FILE] [--dates dmy|mdy]\n"
-	    "                 [--now TIME] [-o json|csv --fields LIST [--raw-csv]]\n"
-	    "                 [FILE...]\n");
+	    "usage: wa-import [-v] [-c CC] [-i csv|json]\n"
+	    "                 [-o json|csv --fields LIST [--raw-csv]]\n"
+	    "                 [-t customers|orders] [--dates dmy|mdy] [--merge FILE]\n"
+	    "                 [--now TIME] [--rejects FILE] [FILE...]\n");
 	exit(status);
 }
 

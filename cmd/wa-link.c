@@ -18,8 +18,8 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-link [-n NUMBER] [-m TEXT] [--ref SOURCE]\n"
-	    "               [--qr svg|png -o FILE] [--html [--label TEXT]]\n");
+	    "usage: wa-link [--html [--label TEXT]] [-m TEXT] [-n NUMBER]\n"
+	    "               [--qr svg|png -o FILE] [--ref SOURCE]\n");
 	exit(status);
 }
 

@@ -146,12 +146,13 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-report [-b campaign|day|week|month|tier|ref|variant]\n"
-	    "                 [-c CAMPAIGN] [-o table|csv|json|html] [--insights]\n"
-	    "                 [--survey CAMPAIGN[:5|:10]]... [--targets] [--ledger FILE]\n"
-	    "                 [--events FILE] [--orders FILE]... [--customers FILE]\n"
-	    "                 [--since TIME] [--until TIME] [--window DURATION]\n"
-	    "                 [--reply-window DURATION] [--now TIME] [--raw-csv]\n");
+	    "usage: wa-report [--insights] [--raw-csv] [--targets]\n"
+	    "                 [-b campaign|day|week|month|tier|ref|variant]\n"
+	    "                 [-c CAMPAIGN] [-o table|csv|json|html] [--customers FILE]\n"
+	    "                 [--events FILE] [--ledger FILE] [--now TIME]\n"
+	    "                 [--orders FILE]... [--reply-window DURATION] [--since TIME]\n"
+	    "                 [--survey CAMPAIGN[:5|:10]]... [--until TIME]\n"
+	    "                 [--window DURATION]\n");
 	exit(status);
 }
 

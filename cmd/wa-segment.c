@@ -55,11 +55,11 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-segment [-c] [-v] [--ab NAME:W/W...] [--now TIME] [--rejects FILE]\n"
-	    "                  [--raw-csv] EXPR [FILE...]\n"
-	    "       wa-segment [-c] [-s RULES | --tiers] [--keep] [--split DIR]\n"
+	    "usage: wa-segment [-c] [-v] [--raw-csv] [--ab NAME:W/W...] [--now TIME]\n"
+	    "                  [--rejects FILE] EXPR [FILE...]\n"
+	    "       wa-segment [-c] [--keep] [--raw-csv] [-s RULES | --tiers]\n"
 	    "                  [--ab NAME:W/W...] [--now TIME] [--rejects FILE]\n"
-	    "                  [--raw-csv] [FILE...]\n");
+	    "                  [--split DIR] [FILE...]\n");
 	exit(status);
 }
 
