@@ -41,14 +41,17 @@ wa_init_name(const char *name)
 	signal(SIGXFSZ, SIG_IGN);
 }
 
+/* One position format for every diagnostic: FILE:LINE: or FILE:LINE:COL: */
 static void
-vwarn(const char *file, long line, const char *fmt, va_list ap)
+vwarn(const char *file, long line, int col, const char *fmt, va_list ap)
 {
 	int saved = errno;
 	size_t n = strlen(fmt);
 
 	fprintf(stderr, "%s: ", wa_prog);
-	if (file)
+	if (file && col > 0)
+		fprintf(stderr, "%s:%ld:%d: ", file, line, col);
+	else if (file)
 		fprintf(stderr, "%s:%ld: ", file, line);
 	vfprintf(stderr, fmt, ap);
 	if (n > 0 && fmt[n - 1] == ':')
@@ -62,7 +65,7 @@ wa_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(NULL, 0, fmt, ap);
+	vwarn(NULL, 0, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -72,7 +75,17 @@ wa_warnat(const char *file, long line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(file, line, fmt, ap);
+	vwarn(file, line, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+wa_warnpos(const char *file, long line, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(file, line, col, fmt, ap);
 	va_end(ap);
 }
 
@@ -82,7 +95,7 @@ wa_die(int status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(NULL, 0, fmt, ap);
+	vwarn(NULL, 0, 0, fmt, ap);
 	va_end(ap);
 	exit(status);
 }

@@ -59,6 +59,9 @@ int wa_in_nextline(struct wa_input *in, const char **p, size_t *n, int *islong);
 void wa_in_writereject(struct wa_input *in, const char *raw, size_t n, int fmt);
 void wa_in_reject(struct wa_input *in, long line, const char *raw, size_t n,
     int fmt, const char *fmtstr, ...) WA_PRINTF(6, 7);
+/* The same at column COL of LINE. */
+void wa_in_rejectat(struct wa_input *in, long line, int col, const char *raw,
+    size_t n, int fmt, const char *fmtstr, ...) WA_PRINTF(7, 8);
 void wa_in_deliver(struct wa_input *in, struct wa_rec *r);
 size_t wa_in_badbyte(const char *p, size_t n);
 void wa_in_csvfile(struct wa_input *in);

@@ -205,13 +205,13 @@ wa_in_writereject(struct wa_input *in, const char *raw, size_t n, int fmt)
 }
 
 static void
-vreject(struct wa_input *in, const char *file, long line, const char *raw,
-    size_t n, int fmt, const char *fmtstr, va_list ap)
+vreject(struct wa_input *in, const char *file, long line, int col,
+    const char *raw, size_t n, int fmt, const char *fmtstr, va_list ap)
 {
 	char msg[512];
 
 	vsnprintf(msg, sizeof msg, fmtstr, ap);
-	wa_warnat(file, line, "%s", msg);
+	wa_warnpos(file, line, col, "%s", msg);
 	wa_in_writereject(in, raw, n, fmt);
 	in->nrej++;
 	wa_fail(WA_EXIT_REC);
@@ -224,7 +224,18 @@ wa_in_reject(struct wa_input *in, long line, const char *raw, size_t n, int fmt,
 	va_list ap;
 
 	va_start(ap, fmtstr);
-	vreject(in, in->file, line, raw, n, fmt, fmtstr, ap);
+	vreject(in, in->file, line, 0, raw, n, fmt, fmtstr, ap);
+	va_end(ap);
+}
+
+void
+wa_in_rejectat(struct wa_input *in, long line, int col, const char *raw,
+    size_t n, int fmt, const char *fmtstr, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmtstr);
+	vreject(in, in->file, line, col, raw, n, fmt, fmtstr, ap);
 	va_end(ap);
 }
 
@@ -234,7 +245,7 @@ wa_reject(struct wa_rec *r, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreject(r->in, r->file, r->line, r->raw, r->rawlen, r->fmt, fmt, ap);
+	vreject(r->in, r->file, r->line, 0, r->raw, r->rawlen, r->fmt, fmt, ap);
 	va_end(ap);
 }
 
@@ -328,14 +339,17 @@ jsonline(struct wa_input *in, const char *p, size_t n, int islong)
 	/* Two readings of one record: {"opt_in":false,"opt_in":true} is no consent. */
 	r.json = json_loadb(p, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
 	if (r.json == NULL) {
-		wa_in_reject(in, in->lineno, p, n, WA_FMT_JSON, "%d: invalid JSON: %s",
-		    err.column, err.text);
+		wa_in_rejectat(in, in->lineno, err.column, p, n, WA_FMT_JSON,
+		    "invalid JSON: %s", err.text);
 		return;
 	}
 	if (!json_is_object(r.json) || in->fields) {
-		wa_in_reject(in, in->lineno, p, n, WA_FMT_JSON, in->fields &&
-		    json_is_object(r.json) ? "%zu: invalid JSON" :
-		    "expected an object", at + 1);
+		if (in->fields && json_is_object(r.json))
+			wa_in_rejectat(in, in->lineno, (int)(at + 1), p, n,
+			    WA_FMT_JSON, "invalid JSON");
+		else
+			wa_in_reject(in, in->lineno, p, n, WA_FMT_JSON,
+			    "expected an object");
 		json_decref(r.json);
 		return;
 	}

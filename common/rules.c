@@ -13,7 +13,7 @@ WA_NORETURN static void
 badline(const char *file, long line, const char *text, int col,
     const char *msg)
 {
-	fprintf(stderr, "%s: %s:%ld:%d: %s\n", wa_prog, file, line, col, msg);
+	wa_warnpos(file, line, col, "%s", msg);
 	wa_expr_caret(stderr, text, col);
 	exit(WA_EXIT_USAGE);
 }

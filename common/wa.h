@@ -36,6 +36,9 @@ void wa_init_name(const char *name);
 void wa_warn(const char *fmt, ...) WA_PRINTF(1, 2);
 void wa_warnat(const char *file, long line, const char *fmt, ...)
     WA_PRINTF(3, 4);
+/* The same at FILE:LINE:COL (COL from 1; 0 leaves it out). */
+void wa_warnpos(const char *file, long line, int col, const char *fmt, ...)
+    WA_PRINTF(4, 5);
 WA_NORETURN void wa_die(int status, const char *fmt, ...) WA_PRINTF(2, 3);
 void wa_fail(int status);	/* raise wa_status to at least STATUS */
 void *wa_malloc(size_t n);

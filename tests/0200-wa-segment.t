@@ -178,7 +178,7 @@ wa-segment --rejects "$TMP/rej" 'orders >= 1' "$TMP/mixed.jsonl" >"$TMP/out" 2>"
 check_same "a bad record: the others selected, exit 1" \
 	"1:$(printf '{"id":"a","orders":1}\n{"id":"c","orders":2}')" "$?:$(cat "$TMP/out")"
 check_same "a bad record: FILE:LINE: why" \
-	"wa-segment: $TMP/mixed.jsonl:2: 3: invalid JSON: invalid token near 'not'" \
+	"wa-segment: $TMP/mixed.jsonl:2:3: invalid JSON: invalid token near 'not'" \
 	"$(cat "$TMP/err")"
 check_same "--rejects: the bad record as read" "not json" "$(cat "$TMP/rej")"
 check_same "a string compared with a number: no match, no type problem" "" \

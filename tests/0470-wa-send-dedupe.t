@@ -60,7 +60,7 @@ n=$(lines "$TMP/log.jsonl")
 ws -c d3 --rejects "$TMP/rej" "$TMP/dup.jsonl" >"$TMP/o5" 2>"$TMP/e5"
 check_same "a key twice, disagreeing or not: exit 1, nothing sent" "1 $n" "$? $(lines "$TMP/log.jsonl")"
 check_same "each refused at its FILE:LINE" \
-	"wa-send: $TMP/dup.jsonl:1: 57: invalid JSON: duplicate object key near '\"opt_in\"'|wa-send: $TMP/dup.jsonl:2: 56: invalid JSON: duplicate object key near '\"opt_in\"'" \
+	"wa-send: $TMP/dup.jsonl:1:57: invalid JSON: duplicate object key near '\"opt_in\"'|wa-send: $TMP/dup.jsonl:2:56: invalid JSON: duplicate object key near '\"opt_in\"'" \
 	"$(grep '^wa-send: /' "$TMP/e5" | paste -sd'|' -)"
 check_file "and written to the rejects file" "$TMP/rej" <"$TMP/dup.jsonl"
 done_testing

@@ -261,7 +261,7 @@ wa-report --now $NOW --events "$TMP/bad.jsonl" --orders "$O" -o json >"$TMP/bad.
 check_same "bad lines: exit 1" 1 $?
 n=$(wc -l <"$E" | tr -d ' ')
 check_same "bad lines: each named" \
-	"wa-report: $TMP/bad.jsonl:$((n + 1)): 3: invalid JSON: invalid token near 'not'
+	"wa-report: $TMP/bad.jsonl:$((n + 1)):3: invalid JSON: invalid token near 'not'
 wa-report: $TMP/bad.jsonl:$((n + 2)): not an event: no 'event'
 wa-report: $TMP/bad.jsonl:$((n + 3)): no valid time in 'at'" "$(cat "$TMP/err")"
 check_same "bad lines: the rest counted" "$(cat "$TMP/all.json")" "$(cat "$TMP/bad.json")"
