@@ -602,6 +602,7 @@ static void
 setup(struct imp *im)
 {
 	struct wa_input *in;
+	long nbad;
 
 	im->dates.order = WA_DATES_ANY;
 	im->out = wa_out_new(opt.ofmt, opt.fields);
@@ -614,11 +615,11 @@ setup(struct imp *im)
 		in = wa_input_new(WA_FMT_JSON);
 		wa_input_run(in, 1, &opt.merge, baserow, im);
 		/* Dropping a record here would lose its tags and its STOP: stop instead. */
-		if (wa_input_nrejected(in) > 0)
-			wa_die(WA_EXIT_FATAL, "%s: %ld records cannot be read; nothing "
-			    "written: mend or remove them first", opt.merge,
-			    wa_input_nrejected(in));
+		nbad = wa_input_nrejected(in);
 		wa_input_free(in);
+		if (nbad > 0)
+			wa_die(WA_EXIT_FATAL, "%s: %ld records cannot be read; nothing "
+			    "written: mend or remove them first", opt.merge, nbad);
 	}
 }
 
