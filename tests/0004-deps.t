@@ -1,12 +1,13 @@
 #!/bin/sh
-# scripts/deps.list is complete: every header, library and command the code
+# scripts/deps is complete: every header, library and command the code
 # and the tests use belongs to a listed package or to one a listed package
 # depends on, so that scripts/deps makes a fresh Debian machine able to run
 # `make demo` and `make test`.
 . "$(dirname "$0")/lib.sh"
 
 command -v dpkg-query >/dev/null || { echo "1..0 # SKIP not a Debian system"; exit 0; }
-LIST=$TOP/scripts/deps.list
+LIST=$TMP/deps.list
+sh "$TOP/scripts/deps" --list >"$LIST"
 CC=${CC:-cc} CXX=${CXX:-c++}
 cd "$TOP" || exit 1
 
@@ -75,7 +76,7 @@ need() {
 			return
 		fi
 	done
-	echo "# $2 belongs to $_own: add it to scripts/deps.list${3:+ (or fix the package named for it)}"
+	echo "# $2 belongs to $_own: add it to scripts/deps${3:+ (or fix the package named for it)}"
 	_result 1 "$1: $_own"
 }
 
