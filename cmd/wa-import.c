@@ -21,6 +21,17 @@ static struct opts {
 	int nfiles;
 } opt = { .dateopt = WA_DATES_ANY, .ifmt = WA_FMT_AUTO, .ofmt = WA_FMT_JSON };
 
+/* The kinds of warning about a row, summed up at the end. */
+static const struct wa_wkind
+	W_BIRTHDAY = { "birthday", "birthdays left out (not a date)" },
+	W_CONSENT = { "consent", "consent cells taken as no (not yes or no)" },
+	W_EMAIL = { "email", "e-mails left out (no '@')" },
+	W_MERGED = { "merged", "rows merged into an earlier customer" },
+	W_ORDERS = { "orders_count", "order counts left out (not a count)" },
+	W_PHONE = { "phone_raw", "phones kept as phone_raw (not a phone number)" },
+	W_PRICE = { "item_price", "item prices left out (not an amount)" },
+	W_QTY = { "quantity", "quantities taken as 1 (not a whole number)" };
+
 /* The run. */
 struct imp {
 	struct wa_dates dates;		/* this file's day/month order */
@@ -84,7 +95,7 @@ getphone(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 	}
 	wa_strset(&c->phone_raw, first);
 	if (c->phone == NULL && first)
-		wa_recwarn(r, "phone '%s' kept as phone_raw: %s", first,
+		wa_kwarn(r, &W_PHONE, first, "phone '%s' kept as phone_raw: %s", first,
 		    wa_phone_strerror(err));
 	return 0;
 }
@@ -118,7 +129,7 @@ getbirthday(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 	if (*s == '\0')
 		return;
 	if (wa_time_parse(s, im->dates.order, &t) < 0) {
-		wa_recwarn(r, "birthday '%s' is not a date (or needs --dates); "
+		wa_kwarn(r, &W_BIRTHDAY, s, "birthday '%s' is not a date (or needs --dates); "
 		    "left out", s);
 		return;
 	}
@@ -143,7 +154,8 @@ getperson(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 	wa_strset(&c->email, wa_layout_get(&im->lay, r, WA_C_EMAIL));
 	wa_lower(c->email);
 	if (c->email && strchr(c->email, '@') == NULL) {
-		wa_recwarn(r, "e-mail '%s' has no '@'; left out", c->email);
+		wa_kwarn(r, &W_EMAIL, c->email, "e-mail '%s' has no '@'; left out",
+		    c->email);
 		free(c->email);
 		c->email = NULL;
 	}
@@ -200,7 +212,7 @@ addcust(struct imp *im, struct wa_rec *r, struct wa_cust *n)
 		return;
 	}
 	if (!d->base && d->listed)
-		wa_recwarn(r, "merged into %s (%s)", d->id, why);
+		wa_kwarn(r, &W_MERGED, d->id, "merged into %s (%s)", d->id, why);
 	wa_cust_fold(d, n, d->base || !d->listed);
 	wa_custdb_index(im->db, d);
 	wa_cust_clear(n);
@@ -228,7 +240,8 @@ custrow(struct imp *im, struct wa_rec *r)
 		    WA_C_OPTIN_WA : im->lay.col[WA_C_OPTIN_SMS] >= 0 ?
 		    WA_C_OPTIN_SMS : WA_C_OPTIN_ANY);
 		if ((yes = wa_yesno(s)) < 0)
-			wa_recwarn(r, "consent '%s' is not yes or no; taken as no", s);
+			wa_kwarn(r, &W_CONSENT, s, "consent '%s' is not yes or no; "
+			    "taken as no", s);
 		n.opt_in = yes == 1;
 		n.optsrc = wa_strjoin(im->lay.source, ":", im->lay.optin_source);
 	}
@@ -237,7 +250,8 @@ custrow(struct imp *im, struct wa_rec *r)
 	s = wa_layout_get(&im->lay, r, WA_C_ORDERS);
 	if (*s && ((n.orders = strtoll(s, &end, 10)) < 0 || *end != '\0' ||
 	    n.orders > 100000000)) {
-		wa_recwarn(r, "total orders '%s' is not a count; left out", s);
+		wa_kwarn(r, &W_ORDERS, s, "total orders '%s' is not a count; "
+		    "left out", s);
 		n.orders = -1;
 	}
 	s = wa_layout_get(&im->lay, r, WA_C_SPENT);
@@ -267,7 +281,7 @@ getqty(struct wa_rec *r, const char *s)
 	q = strtoll(s, &end, 10);
 	if (*end == '\0' && q > 0 && q < 1000000)
 		return q;
-	wa_recwarn(r, "quantity '%s' is not a whole number; 1 taken", s);
+	wa_kwarn(r, &W_QTY, s, "quantity '%s' is not a whole number; 1 taken", s);
 	return 1;
 }
 
@@ -281,7 +295,7 @@ getprice(struct imp *im, struct wa_rec *r, const char *s, long long qty)
 		return -1;
 	if (wa_money_parse(s, im->o.currency, &p) == 0 && p >= 0)
 		return p / qty;
-	wa_recwarn(r, "item price '%s' is not an amount; left out", s);
+	wa_kwarn(r, &W_PRICE, s, "item price '%s' is not an amount; left out", s);
 	return -1;
 }
 

@@ -452,4 +452,16 @@ void wa_scrub_json(json_t *j);
 /* url.c: percent-encoding */
 /* Append S with every byte but RFC 3986's unreserved ones as %XX. */
 void wa_url_enc(struct wa_buf *out, const char *s);
+/* warns.c: warnings about records, each of a kind (wa-import groups them) */
+struct wa_wkind {
+	const char *name;	/* the kind, as --warnings writes it: "phone_raw" */
+	const char *summary;	/* what N of them are: "phones kept as phone_raw" */
+};
+/*
+ * Warn about record R: a warning of kind K about the cell VALUE (NULL
+ * when none), said in full by FMT ("phone '2375' kept as phone_raw: ...").
+ */
+void wa_kwarn(struct wa_rec *r, const struct wa_wkind *k, const char *value,
+    const char *fmt, ...) WA_PRINTF(4, 5);
+
 #endif
