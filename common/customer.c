@@ -213,19 +213,21 @@ jint(json_t *obj, const char *key)
 static const char *
 badtype(json_t *o)
 {
+#define F(key, type) { key, type, "\"" key "\" has the wrong type" }
 	static const struct {
 		const char *key;
 		int type;
+		const char *why;
 	} f[] = {
-		{ "opt_in", JSON_TRUE }, { "tags", JSON_ARRAY },
-		{ "extra", JSON_OBJECT }, { "last_items", JSON_ARRAY },
-		{ "orders", JSON_INTEGER }, { "orders_365d", JSON_INTEGER },
-		{ "spent", JSON_REAL }, { "spent_365d", JSON_REAL },
-		{ "currency", JSON_STRING }, { "opt_in_source", JSON_STRING },
-		{ "email", JSON_STRING }, { "phone", JSON_STRING },
-		{ "note", JSON_STRING },
+		F("opt_in", JSON_TRUE), F("tags", JSON_ARRAY),
+		F("extra", JSON_OBJECT), F("last_items", JSON_ARRAY),
+		F("orders", JSON_INTEGER), F("orders_365d", JSON_INTEGER),
+		F("spent", JSON_REAL), F("spent_365d", JSON_REAL),
+		F("currency", JSON_STRING), F("opt_in_source", JSON_STRING),
+		F("email", JSON_STRING), F("phone", JSON_STRING),
+		F("note", JSON_STRING),
 	};
-	static char why[64];
+#undef F
 	json_t *v;
 	size_t i;
 	int t;
@@ -237,8 +239,7 @@ badtype(json_t *o)
 		if (t == f[i].type || (f[i].type == JSON_TRUE && t == JSON_FALSE) ||
 		    (f[i].type == JSON_REAL && t == JSON_INTEGER))
 			continue;
-		snprintf(why, sizeof why, "\"%s\" has the wrong type", f[i].key);
-		return why;
+		return f[i].why;
 	}
 	return NULL;
 }

@@ -10,18 +10,21 @@
 void
 wa_json_put(FILE *fp, json_t *obj)
 {
-	/* One write a record: json_dumpf makes one fwrite a token. */
-	static char *buf;
-	static size_t cap;
-	size_t n = json_dumpb(obj, buf, cap, DUMPFLAGS);
+	/*
+	 * One write a record: json_dumpf makes one fwrite a token. Most
+	 * records fit the stack; a longer one takes the heap for its turn.
+	 */
+	char small[8192], *p = small;
+	size_t n = json_dumpb(obj, small, sizeof small - 1, DUMPFLAGS);
 
-	if (n >= cap) {
-		cap = n + 1 > 2 * cap ? n + 1 : 2 * cap;
-		buf = wa_realloc(buf, cap);
-		n = json_dumpb(obj, buf, cap, DUMPFLAGS);
+	if (n > sizeof small - 1) {
+		p = wa_malloc(n + 1);
+		n = json_dumpb(obj, p, n, DUMPFLAGS);
 	}
-	buf[n] = '\n';
-	fwrite(buf, 1, n + 1, fp);
+	p[n] = '\n';
+	fwrite(p, 1, n + 1, fp);
+	if (p != small)
+		free(p);
 }
 
 json_t *
@@ -111,7 +114,7 @@ celltext(struct wa_buf *b, json_t *v)
 void
 wa_json_putcsv(FILE *fp, json_t *obj, char **fields, size_t nfields)
 {
-	static struct wa_buf b;
+	struct wa_buf b = { 0 };
 	json_t *v;
 	size_t i;
 
@@ -124,6 +127,7 @@ wa_json_putcsv(FILE *fp, json_t *obj, char **fields, size_t nfields)
 		wa_csv_putfield(fp, wa_buf_str(&b), b.len);
 	}
 	putc('\n', fp);
+	wa_buf_free(&b);
 }
 
 /* Skip white space from P; returns the offset of the next other byte. */
