@@ -430,9 +430,11 @@ wa_custdb_index(struct wa_custdb *db, struct wa_cust *c)
 		e = wa_calloc(1, sizeof *e);
 		wa_hash_put(db->byphone, key, e);
 	}
+	if (e->c == c)
+		return;
 	if (e->c == NULL || !carries(e->c, key))
 		e->c = c;
-	else if (e->c != c)
+	else
 		e->several = 1;
 }
 
