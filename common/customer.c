@@ -390,7 +390,7 @@ byphone(struct wa_custdb *db, const struct wa_cust *n)
 	char key[WA_PHONE_MAX];
 	struct carrier *e;
 
-	if (n->phone == NULL || n->email)
+	if (n->phone == NULL)
 		return NULL;
 	wa_phone_key(n->phone, key);
 	if ((e = wa_hash_get(db->byphone, key)) == NULL || e->several ||
@@ -409,7 +409,7 @@ wa_custdb_find(struct wa_custdb *db, const struct wa_cust *n, const char **why)
 	else if (n->email && (f = wa_hash_get(db->byemail, n->email)) != NULL)
 		*why = "same e-mail";
 	else if ((f = byphone(db, n)) != NULL)
-		*why = "same phone, no e-mail";
+		*why = "same phone, known by it alone";
 	return f;
 }
 

@@ -39,6 +39,10 @@ check_same "the buyers who are no customer, by id: a phone-only buyer of the sha
 check_same "Hal keeps his record, now sharing his phone; Ada's order is hers" \
 	"shopify:7000000001 1 10 52|shopify:7000000106 0 0 2" \
 	"$(jq -r 'select(.id == "shopify:7000000106" or .id == "shopify:7000000001") | "\(.id) \(.orders) \(.spent) \(.phone_shared)"' "$TMP/co" | tr '\n' '|' | sed 's/|$//')"
+wa-import --now $NOW "$K/orders-51-one-phone.csv" "$K/customers-51-one-phone.csv" >"$TMP/oc" 2>"$TMP/err"
+check_same "orders first, customers after: the same records, by id, phone_shared, orders and spent" \
+	"$(jq -r '"\(.id) \(.phone_shared) \(.orders) \(.spent)"' "$TMP/co" | sort)" \
+	"$(jq -r '"\(.id) \(.phone_shared) \(.orders) \(.spent)"' "$TMP/oc" | sort)"
 wa-import -t orders "$K/customers-51-one-phone.csv" "$K/orders-51-one-phone.csv" >"$TMP/o" 2>"$TMP/err"
 check_same "-t orders: each order's customer by id" \
 	"$(i=1; while [ $i -le 51 ]; do printf '#30%02d shopify:70000000%02d|' $i $i; i=$((i + 1)); done)#3052 phone:+447700900500|#3053 email:new.buyer@example.com|#3054 shopify:7000000104|#3055 phone:+447700900999" \
