@@ -25,10 +25,12 @@ static struct opts {
 static const struct wa_wkind
 	W_BIRTHDAY = { "birthday", "birthdays left out (not a date)" },
 	W_CONSENT = { "consent", "consent cells taken as no (not yes or no)" },
+	W_COUNTRY = { "country", "countries left out (not a country code)" },
 	W_EMAIL = { "email", "e-mails left out (no '@')" },
 	W_MERGED = { "merged", "rows merged into an earlier customer" },
 	W_ORDERS = { "orders_count", "order counts left out (not a count)" },
 	W_PHONE = { "phone_raw", "phones kept as phone_raw (not a phone number)" },
+	W_MANGLED = { "phone_mangled", "phones kept as phone_raw (digits lost to a spreadsheet)" },
 	W_PRICE = { "item_price", "item prices left out (not an amount)" },
 	W_QTY = { "quantity", "quantities taken as 1 (not a whole number)" };
 
@@ -44,6 +46,10 @@ struct imp {
 	struct wa_order o;		/* the order being gathered */
 	struct wa_cust who;		/* its buyer, as the order rows name them */
 	int opending, obad;
+	int saidid;			/* mangled ids, said once a file */
+	int idlost;			/* this row's id was mangled */
+	int norders;			/* order files read */
+	char *notorders;		/* the first other file, for -t orders */
 	long nout, nmerged;
 	time_t now;
 };
@@ -61,15 +67,16 @@ usage(int status)
 
 /*
  * The first of the row's phone columns that makes an E.164 number, into
- * C->phone; the first one written at all goes to C->phone_raw.
+ * C->phone; the first one written at all goes to C->phone_raw. A phone that
+ * cannot be read loses the row nothing else: its order still counts.
  */
-static int
+static void
 getphone(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 {
 	static const enum wa_col cols[] = { WA_C_PHONE, WA_C_PHONE2, WA_C_PHONE3 };
 	const char *raw, *first = NULL;
 	char e164[WA_PHONE_MAX];
-	int err = WA_PHONE_EMPTY, e;
+	int err = WA_PHONE_EMPTY, e, mangled = 0;
 	size_t i;
 
 	for (i = 0; i < sizeof cols / sizeof *cols; i++) {
@@ -77,9 +84,9 @@ getphone(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 		if (*raw == '\0')
 			continue;
 		if (wa_mangled(raw)) {
-			wa_reject(r, "phone '%s' was mangled by a spreadsheet "
-			    "(digits lost); export it again from the store", raw);
-			return -1;
+			if (first == NULL)
+				first = raw, mangled = 1;
+			continue;
 		}
 		e = wa_phone_norm(raw, c->country ? c->country : opt.cc, e164);
 		if (e == WA_PHONE_EMPTY)
@@ -94,27 +101,44 @@ getphone(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 			err = e;
 	}
 	wa_strset(&c->phone_raw, first);
-	if (c->phone == NULL && first)
-		wa_kwarn(r, &W_PHONE, first, "phone '%s' kept as phone_raw: %s", first,
-		    wa_phone_strerror(err));
-	return 0;
+	if (c->phone || first == NULL)
+		return;
+	if (mangled)
+		wa_kwarn(r, &W_MANGLED, first, "phone '%s' was mangled by a "
+		    "spreadsheet (digits lost); kept as phone_raw", first);
+	else
+		wa_kwarn(r, &W_PHONE, first, "phone '%s' kept as phone_raw: %s",
+		    first, wa_phone_strerror(err));
 }
 
-static int
+/* A country that is no ISO code is left out: the row still comes in. */
+static void
 getcountry(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 {
-	const char *s = wa_layout_get(&im->lay, r, WA_C_COUNTRY);
+	static const enum wa_col cols[] = { WA_C_COUNTRY, WA_C_COUNTRY2 };
+	const char *s, *first = NULL;
 	char cc[3];
+	size_t i;
 
-	if (strlen(s) != 2)
-		s = wa_layout_get(&im->lay, r, WA_C_COUNTRY2);
-	if (strlen(s) != 2)
-		return 0;
-	cc[0] = (char)(s[0] & ~0x20);
-	cc[1] = (char)(s[1] & ~0x20);
-	cc[2] = '\0';
-	wa_strset(&c->country, cc);
-	return 0;
+	for (i = 0; i < sizeof cols / sizeof *cols; i++) {
+		if (*(s = wa_layout_get(&im->lay, r, cols[i])) == '\0')
+			continue;
+		if (first == NULL)
+			first = s;
+		if (strlen(s) != 2 || !isalpha((unsigned char)s[0]) ||
+		    !isalpha((unsigned char)s[1]))
+			continue;
+		cc[0] = (char)toupper((unsigned char)s[0]);
+		cc[1] = (char)toupper((unsigned char)s[1]);
+		cc[2] = '\0';
+		if (wa_tz_for(cc, NULL) != NULL) {
+			wa_strset(&c->country, cc);
+			return;
+		}
+	}
+	if (first)
+		wa_kwarn(r, &W_COUNTRY, first, "country '%s' is not a country code "
+		    "such as GB; left out", first);
 }
 
 /* The identity fields a customer row and an order row both carry. */
@@ -138,7 +162,7 @@ getbirthday(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 	wa_strset(&c->birthday, buf);
 }
 
-static int
+static void
 getperson(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 {
 	const char *name, *sp;
@@ -165,24 +189,32 @@ getperson(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 	wa_strset(&c->lang, wa_layout_get(&im->lay, r, WA_C_LANG));
 	getbirthday(im, r, c);
 	c->source = wa_strdup(im->lay.source);
-	return getphone(im, r, c);
+	getphone(im, r, c);
 }
 
-static int
+/*
+ * The store's customer id. One a spreadsheet mangled (7.02255E+12) names
+ * nobody: the customer is keyed by e-mail, else phone, as Shopify's own
+ * import does, and the file is told about once.
+ */
+static void
 getid(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 {
 	const char *id = wa_layout_get(&im->lay, r, WA_C_ID);
 
+	im->idlost = 0;
 	if (*id == '\0' || strcmp(id, "0") == 0)
-		return 0;
+		return;
 	if (wa_mangled(id)) {
-		wa_reject(r, "customer id '%s' was mangled by a spreadsheet "
-		    "(digits lost); export it again from the store", id);
-		return -1;
+		if (!im->saidid++)
+			wa_warnat(r->file, r->line, "customer id '%s' was mangled "
+			    "by a spreadsheet (digits lost): this file's customers "
+			    "with such ids are keyed by e-mail, else phone", id);
+		im->idlost = 1;
+		return;
 	}
 	free(c->id);
 	c->id = wa_strjoin(im->lay.source, ":", id);
-	return 0;
 }
 
 static void
@@ -229,10 +261,15 @@ custrow(struct imp *im, struct wa_rec *r)
 
 	wa_cust_init(&n);
 	n.listed = 1;
-	if (getid(im, r, &n) < 0 || getperson(im, r, &n) < 0)
-		goto bad;
+	getid(im, r, &n);
+	getperson(im, r, &n);
 	if (n.id == NULL && (n.id = wa_cust_makeid(&n)) == NULL) {
-		wa_reject(r, "no customer id, e-mail or usable phone");
+		if (im->idlost)
+			wa_reject(r, "customer id '%s' was mangled by a spreadsheet, "
+			    "and no e-mail or usable phone to key the customer by",
+			    wa_layout_get(&im->lay, r, WA_C_ID));
+		else
+			wa_reject(r, "no customer id, e-mail or usable phone");
 		goto bad;
 	}
 	if (im->lay.optin_source) {
@@ -385,8 +422,8 @@ startorder(struct imp *im, struct wa_rec *r)
 	    getmoney(im, r, WA_O_REFUNDED, &o->refunded) < 0)
 		return -1;
 	wa_cust_init(&im->who);
-	if (getid(im, r, &im->who) < 0 || getperson(im, r, &im->who) < 0)
-		return -1;
+	getid(im, r, &im->who);
+	getperson(im, r, &im->who);
 	if (!opt.orders && im->who.id == NULL && im->who.email == NULL &&
 	    im->who.phone == NULL) {
 		wa_reject(r, "order %s has no e-mail or usable phone to find "
@@ -422,6 +459,8 @@ flushorder(struct imp *im)
 		    wa_strdup(im->who.id) : wa_cust_makeid(&im->who);
 		wa_strset(&im->o.email, im->who.email);
 		wa_strset(&im->o.phone, im->who.phone);
+		if (im->who.phone == NULL)
+			wa_strset(&im->o.phone_raw, im->who.phone_raw);
 		j = wa_order_json(&im->o);
 		wa_out_put(im->out, j);
 		json_decref(j);
@@ -486,6 +525,22 @@ baserow(struct wa_rec *r, void *ctx)
 	return 0;
 }
 
+/* No column to read the kind asked for by: a usage error, never an empty success. */
+static void
+nothing(const char *file, const char *what, int kind)
+{
+	wa_die(WA_EXIT_USAGE, "%s: no %s here: none of the columns %s", file,
+	    what, wa_layout_looked(kind));
+}
+
+static int
+nocontact(const struct wa_layout *l)
+{
+	return l->col[WA_C_EMAIL] < 0 && l->col[WA_C_PHONE] < 0 &&
+	    l->col[WA_C_PHONE2] < 0 && l->col[WA_C_PHONE3] < 0 &&
+	    l->col[WA_C_ID] < 0;
+}
+
 static int
 onheader(const char *file, struct wa_csvhdr *h, void *ctx)
 {
@@ -496,24 +551,28 @@ onheader(const char *file, struct wa_csvhdr *h, void *ctx)
 		wa_layout_free(&im->lay);
 	wa_layout_detect(&im->lay, h);
 	im->laydone = 1;
+	im->saidid = 0;
 	im->dates.scanned = 0;
 	im->dates.order = opt.dateopt;
-	if (im->lay.kind == WA_KIND_UNKNOWN) {
-		wa_warn("%s: cannot tell what this file holds: no Email, Phone "
-		    "or Customer ID column; its rows are rejected", file);
-		wa_fail(WA_EXIT_REC);
-		return WA_HDR_REJECT;
+	if (im->lay.kind == WA_KIND_UNKNOWN)
+		nothing(file, opt.orders ? "orders" : "customers", opt.orders ?
+		    WA_KIND_ORDERS : WA_KIND_CUSTOMERS);
+	if (im->lay.kind != WA_KIND_ORDERS) {
+		/* -t orders reads customer files only to name the buyers */
+		if (opt.orders && im->notorders == NULL)
+			im->notorders = wa_strdup(file);
+		return 0;
 	}
-	if (im->lay.kind == WA_KIND_ORDERS && !opt.orders &&
-	    im->lay.col[WA_C_EMAIL] < 0 && im->lay.col[WA_C_PHONE] < 0 &&
-	    im->lay.col[WA_C_PHONE2] < 0 && im->lay.col[WA_C_PHONE3] < 0 &&
-	    im->lay.col[WA_C_ID] < 0) {
-		wa_warn("%s: these orders have no e-mail or phone column to find "
-		    "their customers by; its rows are rejected (read them with "
-		    "-t orders)", file);
-		wa_fail(WA_EXIT_REC);
-		return WA_HDR_REJECT;
-	}
+	im->norders++;
+	if (!nocontact(&im->lay))
+		return 0;
+	if (!opt.orders)
+		wa_die(WA_EXIT_USAGE, "%s: these orders have no column to find their "
+		    "customers by (none of %s): read them with -t orders", file,
+		    wa_layout_looked(WA_KIND_CUSTOMERS));
+	wa_warn("%s: no e-mail, phone or customer id column: its orders come with "
+	    "customer null, counted in the store's revenue but in no customer's",
+	    file);
 	return 0;
 }
 
@@ -651,6 +710,10 @@ run(struct imp *im)
 	wa_input_onheader(in, onheader);
 	wa_input_run(in, opt.nfiles, opt.files, onrecord, im);
 	flushorder(im);
+	if (opt.orders && im->norders == 0 && im->notorders)
+		nothing(im->notorders, "orders", WA_KIND_ORDERS);
+	if (!opt.orders)
+		wa_custdb_share(im->db);
 	for (i = 0; !opt.orders && i < wa_custdb_count(im->db); i++) {
 		j = wa_cust_json(wa_custdb_at(im->db, i));
 		wa_out_put(im->out, j);
@@ -658,6 +721,7 @@ run(struct imp *im)
 	}
 	wa_custdb_free(im->db);
 	wa_hash_free(im->seenorder);
+	free(im->notorders);
 	if (opt.verbose)
 		fprintf(stderr, "wa-import: %ld rows: %ld records out, %ld merged, "
 		    "%ld rejected\n", wa_input_nread(in), im->nout, im->nmerged,

@@ -18,7 +18,7 @@
 enum {
 	OPT_ARM = 256, OPT_ASSUMEWIN, OPT_BUTTON, OPT_CAP, OPT_CONCURRENCY,
 	OPT_COUNTRY, OPT_DRYRUN, OPT_EVENTS, OPT_EVERY, OPT_HDOC, OPT_HIMAGE,
-	OPT_HTEXT, OPT_LEDGER, OPT_MAXRETRIES, OPT_NOCHECK, OPT_NOWAIT, OPT_NOW,
+	OPT_HTEXT, OPT_LEDGER, OPT_MAXRETRIES, OPT_MAXSHARED, OPT_NOCHECK, OPT_NOWAIT, OPT_NOW,
 	OPT_QUICKREPLY, OPT_QUIET, OPT_RATE, OPT_REJECTS, OPT_REPLY,
 	OPT_RETRYFAILED, OPT_RETRYUNKNOWN, OPT_SKIP, OPT_SUPPRESS, OPT_TIMEOUT,
 	OPT_VERSION
@@ -61,7 +61,8 @@ usage(int status)
 	    "               [--no-wait] [--retry-failed] [--retry-unknown]\n"
 	    "               [--cap N/DURATION] [--concurrency N] [--country CC]\n"
 	    "               [--events FILE] [--every DURATION] [--ledger FILE]\n"
-	    "               [--max-retries N] [--now TIME] [--quiet HH:MM-HH:MM]\n"
+	    "               [--max-retries N] [--max-shared N] [--now TIME]\n"
+	    "               [--quiet HH:MM-HH:MM]\n"
 	    "               [--rate N] [--rejects FILE] [--suppress FILE]\n"
 	    "               [--timeout SECONDS]\n"
 	    "               [--arm NAME [--skip] [-t TEMPLATE] [-l LANG] [-p PARAM]...\n"
@@ -390,7 +391,7 @@ fields(struct wa_input *in)
 {
 	static const char *const own[] = {
 		"id", "phone", "country", "opt_in", "tz", "variant",
-		"event", "wamid", "from", "at"
+		"event", "wamid", "from", "at", "phone_shared"
 	};
 	static char *names[MAXFIELDS];
 	size_t n = 0, i;
@@ -502,6 +503,7 @@ runopt(int ch, const char *arg)
 		break;
 	case OPT_LEDGER: opt.ledgerpath = arg; break;
 	case OPT_MAXRETRIES: opt.maxretries = (long)wa_optnum("--max-retries", arg, 0, 30); break;
+	case OPT_MAXSHARED: opt.gate.maxshared = (long)wa_optnum("--max-shared", arg, 1, 1000000); break;
 	case OPT_NOCHECK: opt.nocheck = 1; break;
 	case OPT_NOW: wa_opt_now(arg); break;
 	case OPT_NOWAIT: opt.nowait = 1; break;
@@ -541,6 +543,7 @@ parseargs(int *argc, char ***argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "ledger", required_argument, NULL, OPT_LEDGER },
 		{ "max-retries", required_argument, NULL, OPT_MAXRETRIES },
+		{ "max-shared", required_argument, NULL, OPT_MAXSHARED },
 		{ "no-check", no_argument, NULL, OPT_NOCHECK },
 		{ "no-wait", no_argument, NULL, OPT_NOWAIT },
 		{ "now", required_argument, NULL, OPT_NOW },
@@ -564,6 +567,7 @@ parseargs(int *argc, char ***argv)
 	opt.rate = 80;
 	opt.concurrency = 500;
 	opt.maxretries = 5;
+	opt.gate.maxshared = 3;
 	wa_sendarms_init(&opt.arms);
 	a = &opt.arms.arm[0];
 	while ((ch = getopt_long(*argc, *argv, "c:hl:m:p:qt:", longs, NULL)) != -1)

@@ -8,7 +8,13 @@
 struct wa_custdb {
 	struct wa_cust **c;
 	size_t n, cap;
-	struct wa_hash *byid, *byemail, *byphone;
+	struct wa_hash *byid, *byemail, *byphone;	/* byphone: struct carrier */
+};
+
+/* The customers of the run that carry one phone (as one WhatsApp user). */
+struct carrier {
+	struct wa_cust *c;	/* the first */
+	int several;
 };
 
 void
@@ -309,6 +315,11 @@ wa_cust_json(const struct wa_cust *c)
 	wa_json_setstr(o, "email", c->email);
 	wa_json_setstr(o, "phone", c->phone);
 	wa_json_setstr(o, "phone_raw", c->phone_raw);
+	/* Counted again each run: an old count would outlive the customers that made it. */
+	if (c->shared > 1)
+		json_object_set_new(o, "phone_shared", json_integer(c->shared));
+	else
+		json_object_del(o, "phone_shared");
 	wa_json_setstr(o, "country", c->country);
 	wa_json_setstr(o, "province", c->province);
 	wa_json_setstr(o, "city", c->city);
@@ -350,21 +361,56 @@ wa_custdb_new(void)
 	return db;
 }
 
+/* Does C still carry the phone of key KEY? */
+static int
+carries(const struct wa_cust *c, const char *key)
+{
+	char k[WA_PHONE_MAX];
+
+	if (c->phone == NULL)
+		return 0;
+	wa_phone_key(c->phone, k);
+	return strcmp(k, key) == 0;
+}
+
+/* Known by the phone alone: no e-mail, and no id but one made from the phone. */
+static int
+phoneonly(const struct wa_cust *c)
+{
+	return c->email == NULL && (c->id == NULL || strncmp(c->id, "phone:", 6) == 0);
+}
+
+/*
+ * A phone is no person: many customers share one (a family, the store's own
+ * number, a placeholder). A record joins the customer of its phone only when
+ * one of the two is known by the phone alone and no other customer carries it.
+ */
+static struct wa_cust *
+byphone(struct wa_custdb *db, const struct wa_cust *n)
+{
+	char key[WA_PHONE_MAX];
+	struct carrier *e;
+
+	if (n->phone == NULL)
+		return NULL;
+	wa_phone_key(n->phone, key);
+	if ((e = wa_hash_get(db->byphone, key)) == NULL || e->several ||
+	    !carries(e->c, key))
+		return NULL;
+	return phoneonly(n) || phoneonly(e->c) ? e->c : NULL;
+}
+
 struct wa_cust *
 wa_custdb_find(struct wa_custdb *db, const struct wa_cust *n, const char **why)
 {
-	char key[WA_PHONE_MAX];
 	struct wa_cust *f = NULL;
 
 	if (n->id && (f = wa_hash_get(db->byid, n->id)) != NULL)
 		*why = "same id";
 	else if (n->email && (f = wa_hash_get(db->byemail, n->email)) != NULL)
 		*why = "same e-mail";
-	else if (n->phone) {
-		wa_phone_key(n->phone, key);
-		if ((f = wa_hash_get(db->byphone, key)) != NULL)
-			*why = "same phone";
-	}
+	else if ((f = byphone(db, n)) != NULL)
+		*why = "same phone, known by it alone";
 	return f;
 }
 
@@ -372,15 +418,25 @@ void
 wa_custdb_index(struct wa_custdb *db, struct wa_cust *c)
 {
 	char key[WA_PHONE_MAX];
+	struct carrier *e;
 
 	if (c->id)
 		wa_hash_put(db->byid, c->id, c);
 	if (c->email)
 		wa_hash_put(db->byemail, c->email, c);
-	if (c->phone) {
-		wa_phone_key(c->phone, key);
-		wa_hash_put(db->byphone, key, c);
+	if (c->phone == NULL)
+		return;
+	wa_phone_key(c->phone, key);
+	if ((e = wa_hash_get(db->byphone, key)) == NULL) {
+		e = wa_calloc(1, sizeof *e);
+		wa_hash_put(db->byphone, key, e);
 	}
+	if (e->c == c)
+		return;
+	if (e->c == NULL || !carries(e->c, key))
+		e->c = c;
+	else
+		e->several = 1;
 }
 
 struct wa_cust *
@@ -425,6 +481,69 @@ wa_custdb_free(struct wa_custdb *db)
 	free(db->c);
 	wa_hash_free(db->byid);
 	wa_hash_free(db->byemail);
-	wa_hash_free(db->byphone);
+	wa_hash_free_with(db->byphone, free);
 	free(db);
+}
+
+/* The customers that carry one phone, in the order of the first. */
+struct share {
+	const char *phone;
+	long n;
+	const char *ids[3];	/* the first three */
+};
+
+#define SHAREDLINES 10	/* shared phones told one by one */
+
+/*
+ * One line for each phone several customers share, not one per customer: a
+ * placeholder or the store's own number may stand for thousands. Past
+ * SHAREDLINES phones, one line says how many more.
+ */
+static void
+sayshared(const struct share *s, size_t ns)
+{
+	size_t i, nsaid = 0;
+
+	for (i = 0; i < ns; i++) {
+		if (s[i].n < 2 || ++nsaid > SHAREDLINES)
+			continue;
+		wa_warn("phone %s is shared by %ld customers (%s, %s%s%s): each "
+		    "keeps a record of its own, with phone_shared %ld", s[i].phone,
+		    s[i].n, s[i].ids[0], s[i].ids[1], s[i].n > 2 ? ", " : "",
+		    s[i].n > 3 ? "..." : s[i].n > 2 ? s[i].ids[2] : "", s[i].n);
+	}
+	if (nsaid > SHAREDLINES)
+		wa_warn("and %zu more phones shared by several customers "
+		    "(wa-segment 'phone_shared > 1' selects them all)",
+		    nsaid - SHAREDLINES);
+}
+
+void
+wa_custdb_share(struct wa_custdb *db)
+{
+	struct share *s = wa_calloc(db->n + 1, sizeof *s), **of;
+	struct wa_hash *h = wa_hash_new();
+	char key[WA_PHONE_MAX];
+	size_t i, ns = 0;
+
+	of = wa_calloc(db->n + 1, sizeof *of);
+	for (i = 0; i < db->n; i++) {
+		if (db->c[i]->phone == NULL)
+			continue;
+		wa_phone_key(db->c[i]->phone, key);
+		if ((of[i] = wa_hash_get(h, key)) == NULL) {
+			of[i] = &s[ns++];
+			of[i]->phone = db->c[i]->phone;
+			wa_hash_put(h, key, of[i]);
+		}
+		if (of[i]->n < 3)
+			of[i]->ids[of[i]->n] = db->c[i]->id;
+		of[i]->n++;
+	}
+	for (i = 0; i < db->n; i++)
+		db->c[i]->shared = of[i] ? of[i]->n : 0;
+	sayshared(s, ns);
+	wa_hash_free(h);
+	free(of);
+	free(s);
 }

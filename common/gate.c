@@ -116,12 +116,31 @@ duplicate(struct wa_gate *g, const char *key, const char *to)
 	return 0;
 }
 
+/*
+ * Do more customers than --max-shared carry the record's phone? Then it is
+ * a placeholder or the store's own number, almost never a person.
+ */
+static int
+shared(const struct wa_gate *g, json_t *rec)
+{
+	json_t *v = json_object_get(rec, "phone_shared");
+	long long n = 0;
+
+	if (json_is_integer(v))
+		n = json_integer_value(v);
+	else if (json_is_string(v))	/* a CSV record's cells are text */
+		n = strtoll(json_string_value(v), NULL, 10);
+	return !g->o.reply && n > g->o.maxshared;
+}
+
 const char *
 wa_gate_check(struct wa_gate *g, json_t *rec, const char *key, const char *to,
     int text, const char **why)
 {
 	const char *ev;
 
+	if (shared(g, rec))
+		return *why = "shared_phone", "skipped";
 	if ((ev = done(g, key, why)) != NULL || (ev = held(g, rec, to, why)) != NULL)
 		return ev;
 	/* a free-form message to one who has not written in 24 hours: the API would answer 131047 */

@@ -72,6 +72,8 @@ wa_order_json(const struct wa_order *o)
 	wa_json_setstr(r, "customer", o->customer);
 	wa_json_setstr(r, "email", o->email);
 	wa_json_setstr(r, "phone", o->phone);
+	if (o->phone_raw)
+		wa_json_setstr(r, "phone_raw", o->phone_raw);
 	wa_json_settime(r, "created_at", o->created_at);
 	wa_json_settime(r, "paid_at", o->paid_at);
 	wa_json_settime(r, "fulfilled_at", o->fulfilled_at);
@@ -102,6 +104,7 @@ wa_order_clear(struct wa_order *o)
 	free(o->customer);
 	free(o->email);
 	free(o->phone);
+	free(o->phone_raw);
 	free(o->currency);
 	free(o->discount_code);
 	free(o->financial_status);

@@ -469,6 +469,7 @@ struct wa_gate_opts {
 	long long capsecs, every;	/* --every */
 	int retryfailed, retryunknown;
 	int reply;		/* --reply: never a duplicate recipient */
+	long maxshared;		/* --max-shared: customers on one phone, at most */
 };
 struct wa_gate {
 	struct wa_gate_opts o;

@@ -72,6 +72,10 @@ static const char *ordernames[WA_NCOL] = {
 	[WA_O_ITEMS] = "line_items",
 };
 
+/* Any of these says a file holds orders. */
+#define ORDERCOLS "Lineitem name|Item Name|item_name|line_items|line_item_1|" \
+	"Order Number|order_id|order_number|Order #"
+
 static int
 iswoo(const struct wa_csvhdr *h)
 {
@@ -111,8 +115,9 @@ wa_layout_detect(struct wa_layout *l, const struct wa_csvhdr *h)
 
 	memset(l, 0, sizeof *l);
 	l->mapped = wa_calloc(h->n, 1);
-	l->kind = wa_csv_col(h, "Lineitem name|Item Name|item_name|line_items|"
-	    "line_item_1|Order Number|order_id|order_number|Order #") >= 0 ?
+	/* Some order exports keep only Name, totals, dates and the city. */
+	l->kind = wa_csv_col(h, ORDERCOLS) >= 0 || (wa_csv_col(h, "Name") >= 0 &&
+	    wa_csv_col(h, "Total|Subtotal|Financial Status|Paid at") >= 0) ?
 	    WA_KIND_ORDERS : WA_KIND_CUSTOMERS;
 	names = l->kind == WA_KIND_ORDERS ? ordernames : custnames;
 	for (c = 0; c < WA_NCOL; c++) {
@@ -136,6 +141,30 @@ wa_layout_detect(struct wa_layout *l, const struct wa_csvhdr *h)
 	    l->col[WA_C_PHONE] < 0 && l->col[WA_C_PHONE2] < 0 &&
 	    l->col[WA_C_ID] < 0)
 		l->kind = WA_KIND_UNKNOWN;
+}
+
+const char *
+wa_layout_looked(int kind)
+{
+	static char buf[768];
+	char names[512];
+	size_t i, n = 0;
+
+	if (kind == WA_KIND_ORDERS)
+		snprintf(names, sizeof names, "%s", ORDERCOLS "|Name with Total|"
+		    "Name with Financial Status");
+	else
+		snprintf(names, sizeof names, "%s|%s|%s|%s", custnames[WA_C_ID],
+		    custnames[WA_C_EMAIL], custnames[WA_C_PHONE],
+		    custnames[WA_C_PHONE2]);
+	for (i = 0; names[i] && n < sizeof buf - 3; i++)
+		if (names[i] == '|') {
+			buf[n++] = ',';
+			buf[n++] = ' ';
+		} else
+			buf[n++] = names[i];
+	buf[n] = '\0';
+	return buf;
 }
 
 void

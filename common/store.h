@@ -32,6 +32,8 @@ struct wa_layout {
 /* Recognize the export layout of header H; kind WA_KIND_UNKNOWN if none fits. */
 void wa_layout_detect(struct wa_layout *l, const struct wa_csvhdr *h);
 void wa_layout_free(struct wa_layout *l);
+/* The header names, ", " between, of which a file of KIND needs one. */
+const char *wa_layout_looked(int kind);
 /* The trimmed value of column C of record R ("" when the layout has none). */
 const char *wa_layout_get(const struct wa_layout *l, struct wa_rec *r,
     enum wa_col c);
@@ -48,6 +50,7 @@ struct wa_item {
 struct wa_order {
 	char *id, *name, *customer, *email, *phone, *currency, *discount_code;
 	char *financial_status, *fulfillment_status;
+	char *phone_raw;	/* the phone as written, when it is no number */
 	time_t created_at, paid_at, fulfilled_at, cancelled_at;	/* 0: none */
 	long long total, refunded;	/* minor units */
 	int has_total;
@@ -83,6 +86,7 @@ struct wa_cust {
 	json_t *last_items;
 	long long norders, nspent, nn365, ns365;	/* what orders add */
 	char cur[4];
+	long shared;			/* customers carrying its phone (wa_custdb_share) */
 };
 void wa_cust_init(struct wa_cust *c);
 void wa_cust_clear(struct wa_cust *c);
@@ -102,7 +106,10 @@ void wa_cust_addorder(struct wa_cust *c, const struct wa_order *o, time_t now);
 int wa_cust_fromjson(struct wa_cust *c, json_t *obj, const char **why);
 json_t *wa_cust_json(const struct wa_cust *c);
 
-/* The customers of one run, found by id, e-mail or same-user phone. */
+/*
+ * The customers of one run, found by id or e-mail; by same-user phone only
+ * when one side is known by its phone alone and one customer carries it.
+ */
 struct wa_custdb;
 struct wa_custdb *wa_custdb_new(void);
 /* The customer N is, and in *WHY by what, or NULL. */
@@ -115,6 +122,11 @@ void wa_custdb_index(struct wa_custdb *db, struct wa_cust *c);
 size_t wa_custdb_count(const struct wa_custdb *db);
 struct wa_cust *wa_custdb_at(struct wa_custdb *db, size_t i);
 void wa_custdb_free(struct wa_custdb *db);
+/*
+ * Count the customers carrying each phone (one WhatsApp user) into their
+ * shared, and say on stderr which phones several carry, one line each.
+ */
+void wa_custdb_share(struct wa_custdb *db);
 
 /* rules.c: rules files of wa-segment and wa-tag, and raw record edits */
 enum { WA_RULES_SEGMENTS, WA_RULES_TAGS };
