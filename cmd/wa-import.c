@@ -12,7 +12,7 @@
 static struct opts {
 	int orders;			/* -t orders */
 	const char *cc;			/* -c */
-	int dateopt;			/* --dates */
+	int dateopt;			/* --date-order */
 	int verbose;
 	int ifmt, ofmt;
 	char *merge;
@@ -54,7 +54,7 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-import [-v] [-c CC] [-i csv|json]\n"
 	    "                 [-o json|csv --fields LIST [--raw-csv]]\n"
-	    "                 [-t customers|orders] [--dates dmy|mdy] [--merge FILE]\n"
+	    "                 [-t customers|orders] [--date-order dmy|mdy] [--merge FILE]\n"
 	    "                 [--now TIME] [--rejects FILE] [FILE...]\n");
 	exit(status);
 }
@@ -129,7 +129,7 @@ getbirthday(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 	if (*s == '\0')
 		return;
 	if (wa_time_parse(s, im->dates.order, &t) < 0) {
-		wa_kwarn(r, &W_BIRTHDAY, s, "birthday '%s' is not a date (or needs --dates); "
+		wa_kwarn(r, &W_BIRTHDAY, s, "birthday '%s' is not a date (or needs --date-order); "
 		    "left out", s);
 		return;
 	}
@@ -498,6 +498,7 @@ onheader(const char *file, struct wa_csvhdr *h, void *ctx)
 	im->laydone = 1;
 	im->dates.scanned = 0;
 	im->dates.order = opt.dateopt;
+	im->dates.assume = wa_dates_usual(opt.cc);
 	if (im->lay.kind == WA_KIND_UNKNOWN) {
 		wa_warn("%s: cannot tell what this file holds: no Email, Phone "
 		    "or Customer ID column; its rows are rejected", file);
@@ -541,7 +542,7 @@ onrecord(struct wa_rec *r, void *ctx)
 	return custrow(im, r);
 }
 
-enum { OPT_DATES = 256, OPT_FIELDS, OPT_MERGE, OPT_NOW, OPT_RAWCSV, OPT_REJECTS };
+enum { OPT_DATEORDER = 256, OPT_FIELDS, OPT_MERGE, OPT_NOW, OPT_RAWCSV, OPT_REJECTS };
 
 static int
 choice(const char *o, const char *s, const char *a, int va, const char *b,
@@ -559,7 +560,8 @@ static void
 parseargs(int argc, char **argv)
 {
 	static const struct option longs[] = {
-		{ "dates", required_argument, NULL, OPT_DATES },
+		{ "date-order", required_argument, NULL, OPT_DATEORDER },
+		{ "dates", required_argument, NULL, OPT_DATEORDER },
 		{ "fields", required_argument, NULL, OPT_FIELDS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "merge", required_argument, NULL, OPT_MERGE },
@@ -575,8 +577,8 @@ parseargs(int argc, char **argv)
 		switch (ch) {
 		case 'c': opt.cc = optarg; break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
-		case OPT_DATES:
-			opt.dateopt = choice("--dates", optarg, "dmy",
+		case OPT_DATEORDER:
+			opt.dateopt = choice("--date-order", optarg, "dmy",
 			    WA_DATES_DMY, "mdy", WA_DATES_MDY);
 			break;
 		case OPT_FIELDS: opt.fields = optarg; break;
