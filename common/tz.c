@@ -200,6 +200,58 @@ wa_tz_for(const char *country, const char *province)
 	return shared != SIZE_MAX ? rows[shared].zone : NULL;
 }
 
+/* Do zones A and B keep the same clock, in winter and in summer? */
+static int
+sameclock(const char *a, const char *b)
+{
+	static const time_t when[] = { 1736899200, 1752537600 };	/* 2025-01-15, 07-15 */
+	struct tm ta, tb;
+	size_t i;
+
+	for (i = 0; i < sizeof when / sizeof when[0]; i++)
+		if (wa_tz_local(a, when[i], &ta) < 0 ||
+		    wa_tz_local(b, when[i], &tb) < 0 ||
+		    ta.tm_gmtoff != tb.tm_gmtoff)
+			return 0;
+	return 1;
+}
+
+/* Is P a province code, "CA", "NSW" or "US-CA", rather than a name? */
+static int
+provcode(const char *p)
+{
+	size_t n;
+
+	if (p == NULL)
+		return 0;
+	if (isalpha((unsigned char)p[0]) && isalpha((unsigned char)p[1]) &&
+	    p[2] == '-')
+		p += 3;
+	for (n = 0; isalnum((unsigned char)p[n]); n++)
+		;
+	return n > 0 && n <= 3 && p[n] == '\0';
+}
+
+const char *
+wa_tz_sure(const char *country, const char *province)
+{
+	const char *zv[WA_TZ_ZONES], *z = wa_tz_for(country, province);
+	char cc[3];
+	size_t i, n;
+
+	if (z == NULL || provcode(province))
+		return z;
+	cc[0] = (char)toupper((unsigned char)country[0]);
+	cc[1] = (char)toupper((unsigned char)country[1]);
+	cc[2] = '\0';
+	if ((n = wa_tz_zones(cc, zv, WA_TZ_ZONES)) > WA_TZ_ZONES)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!sameclock(zv[i], z))
+			return NULL;
+	return z;
+}
+
 size_t
 wa_tz_zones(const char *country, const char **zv, size_t max)
 {

@@ -326,6 +326,12 @@ int wa_dates_usual(const char *cc);
  */
 const char *wa_tz_for(const char *country, const char *province);
 /*
+ * The same, but only when it is sure: NULL for a country whose zones keep
+ * different clocks (US, BR, RU, AU, CA, MX...) unless a province code
+ * decides, so that a guess never stands for a customer's clock.
+ */
+const char *wa_tz_sure(const char *country, const char *province);
+/*
  * Broken-down local time of T in ZONE, read from its TZif file in
  * $TZDIR (/usr/share/zoneinfo), tm_gmtoff, tm_isdst and tm_zone
  * included. Returns 0, or -1 for an unknown zone.
