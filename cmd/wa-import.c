@@ -29,6 +29,7 @@ static const struct wa_wkind
 	W_MERGED = { "merged", "rows merged into an earlier customer" },
 	W_ORDERS = { "orders_count", "order counts left out (not a count)" },
 	W_PHONE = { "phone_raw", "phones kept as phone_raw (not a phone number)" },
+	W_PLUSNAT = { "phone_plus", "phones with a '+' but no calling code, read in the row's country" },
 	W_PRICE = { "item_price", "item prices left out (not an amount)" },
 	W_QTY = { "quantity", "quantities taken as 1 (not a whole number)" };
 
@@ -67,8 +68,8 @@ static int
 getphone(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 {
 	static const enum wa_col cols[] = { WA_C_PHONE, WA_C_PHONE2, WA_C_PHONE3 };
-	const char *raw, *first = NULL;
-	char e164[WA_PHONE_MAX];
+	const char *raw, *first = NULL, *cc;
+	char e164[WA_PHONE_MAX], alt[WA_PHONE_MAX];
 	int err = WA_PHONE_EMPTY, e;
 	size_t i;
 
@@ -81,7 +82,14 @@ getphone(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 			    "(digits lost); export it again from the store", raw);
 			return -1;
 		}
-		e = wa_phone_norm(raw, c->country ? c->country : opt.cc, e164);
+		cc = c->country ? c->country : opt.cc;
+		e = wa_phone_norm(raw, cc, e164);
+		if (cc && wa_phone_plusnat(raw, cc, alt) == WA_PHONE_OK) {
+			wa_kwarn(r, &W_PLUSNAT, raw, "phone '%s' has a '+' but no "
+			    "calling code: read as a number of %s, %s", raw, cc, alt);
+			memcpy(e164, alt, sizeof e164);
+			e = WA_PHONE_OK;
+		}
 		if (e == WA_PHONE_EMPTY)
 			continue;	/* "-" and the like: no phone written */
 		if (first == NULL)

@@ -362,6 +362,13 @@ enum {
  * number nationally. Returns WA_PHONE_OK or the reason it could not.
  */
 int wa_phone_norm(const char *raw, const char *cc, char *out);
+/*
+ * RAW, written with a '+' but no calling code ("+2392207325" in the US),
+ * read as a national number of CC instead: WA_PHONE_OK and the number in
+ * OUT when it is no number as written (or one of another country, and
+ * CC has no trunk 0) and fits CC's plan.
+ */
+int wa_phone_plusnat(const char *raw, const char *cc, char *out);
 const char *wa_phone_strerror(int err);
 /*
  * The ISO 3166 alpha-2 country of an E.164 number ('+' optional, as in a
