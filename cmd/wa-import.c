@@ -41,7 +41,8 @@ struct imp {
 	struct wa_layout lay;
 	int laydone;
 	struct wa_custdb *db;
-	struct wa_hash *seenorder;	/* order ids, when exports may overlap */
+	struct wa_hash *seenorder;	/* order ids and names, when exports may overlap */
+	int saidids;			/* mangled order ids were reported in this file */
 	struct wa_order o;		/* the order being gathered */
 	struct wa_cust who;		/* its buyer, as the order rows name them */
 	int opending, obad;
@@ -376,7 +377,17 @@ startorder(struct imp *im, struct wa_rec *r)
 	const struct wa_layout *l = &im->lay;
 	struct wa_order *o = &im->o;
 	const char *id = wa_layout_get(l, r, WA_O_ID);
-	o->name = wa_strdup(wa_layout_get(l, r, WA_O_NAME));
+
+	o->name = wa_order_name(l->source, wa_layout_get(l, r, WA_O_NAME));
+	if (wa_mangled(id)) {
+		/* 5.12345E+12 for every order: the names still tell them apart. */
+		if (!im->saidids)
+			wa_warnat(r->file, r->line, "order ids such as '%s' were "
+			    "mangled by a spreadsheet; orders are keyed by their "
+			    "names", id);
+		im->saidids = 1;
+		id = "";
+	}
 	o->id = wa_strjoin(l->source, ":", *id ? id : o->name);
 	o->currency = wa_strdup0(wa_layout_get(l, r, WA_O_CURRENCY));
 	o->financial_status = wa_strdup0(wa_layout_get(l, r, WA_O_FINANCIAL));
@@ -406,6 +417,29 @@ startorder(struct imp *im, struct wa_rec *r)
 	return 0;
 }
 
+/*
+ * Was the order read from an earlier file? By id, or by name, as one file
+ * may have lost its ids to a spreadsheet and another not.
+ */
+static int
+seen(struct imp *im)
+{
+	char *byname;
+	int dup;
+
+	if (im->seenorder == NULL)
+		return 0;
+	byname = wa_strjoin(im->lay.source, ":name:", im->o.name);
+	dup = wa_hash_get(im->seenorder, im->o.id) != NULL ||
+	    wa_hash_get(im->seenorder, byname) != NULL;
+	if (!dup) {
+		wa_hash_put(im->seenorder, im->o.id, im);
+		wa_hash_put(im->seenorder, byname, im);
+	}
+	free(byname);
+	return dup;
+}
+
 static void
 flushorder(struct imp *im)
 {
@@ -416,14 +450,12 @@ flushorder(struct imp *im)
 	if (!im->opending)
 		return;
 	im->opending = 0;
-	if (im->obad || (im->seenorder && wa_hash_get(im->seenorder, im->o.id))) {
+	if (im->obad || seen(im)) {
 		/* The same order in two overlapping exports counts once. */
 		if (!im->obad)
 			im->nmerged++;
 		goto out;
 	}
-	if (im->seenorder)
-		wa_hash_put(im->seenorder, im->o.id, im);
 	c = wa_custdb_find(im->db, &im->who, &why);
 	if (opt.orders) {
 		im->o.customer = c ? wa_strdup(c->id) : im->who.id ?
@@ -460,7 +492,8 @@ orderrow(struct imp *im, struct wa_rec *r)
 		wa_reject(r, "no order number");
 		return 0;
 	}
-	if (im->opending && strcmp(name, im->o.name) == 0) {
+	if (im->opending && strcmp(name + (*name == '#'),
+	    im->o.name + (*im->o.name == '#')) == 0) {
 		if (im->obad)
 			wa_reject(r, "a line of order %s, whose first line was "
 			    "rejected", name);
@@ -505,6 +538,7 @@ onheader(const char *file, struct wa_csvhdr *h, void *ctx)
 	wa_layout_detect(&im->lay, h);
 	im->laydone = 1;
 	im->dates.scanned = 0;
+	im->saidids = 0;
 	im->dates.order = opt.dateopt;
 	im->dates.assume = wa_dates_usual(opt.cc);
 	if (im->lay.kind == WA_KIND_UNKNOWN) {

@@ -58,6 +58,12 @@ struct wa_order {
 };
 void wa_order_additem(struct wa_order *o, const char *name, const char *sku,
     const char *vendor, long long qty, long long price);
+/*
+ * The order number NAME as SOURCE's store writes it, allocated: Shopify's
+ * "#1001" when a spreadsheet or a tool left 1001, WooCommerce's bare 1001
+ * when "#1001" was written, so one order has one name across files.
+ */
+char *wa_order_name(const char *source, const char *name);
 /* Does the order count toward a customer's orders and spend? */
 int wa_order_counts(const struct wa_order *o);
 /* The record: {"type":"order","id",...}. */
