@@ -205,7 +205,8 @@ extra(struct imp *im, struct wa_rec *r, json_t **dst)
 			continue;
 		if (*dst == NULL)
 			*dst = json_object();
-		json_object_set_new(*dst, r->hdr->name[i], json_string(v));
+		json_object_set_new(*dst, r->hdr->name[i],
+		    json_string(wa_layout_yesno(r->hdr->name[i], v)));
 	}
 }
 

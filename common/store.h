@@ -37,6 +37,8 @@ const char *wa_layout_get(const struct wa_layout *l, struct wa_rec *r,
     enum wa_col c);
 /* Consent cell: 1 yes, 0 no or empty, -1 not a yes/no value. */
 int wa_yesno(const char *s);
+/* V of column COL, "yes" or "no" for TRUE or FALSE in a Shopify yes/no column. */
+const char *wa_layout_yesno(const char *col, const char *v);
 /* Is S a number a spreadsheet wrote in scientific notation, digits lost? */
 int wa_mangled(const char *s);
 
