@@ -232,24 +232,41 @@ provcode(const char *p)
 	return n > 0 && n <= 3 && p[n] == '\0';
 }
 
+/* Do all the zones of country CC (upper case) keep Z's clock? */
+static int
+oneclock(const char *cc, const char *z)
+{
+	const char *zv[WA_TZ_ZONES];
+	size_t i, n;
+
+	if ((n = wa_tz_zones(cc, zv, WA_TZ_ZONES)) > WA_TZ_ZONES)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!sameclock(zv[i], z))
+			return 0;
+	return 1;
+}
+
 const char *
 wa_tz_sure(const char *country, const char *province)
 {
-	const char *zv[WA_TZ_ZONES], *z = wa_tz_for(country, province);
+	static signed char known1[26][26];	/* 0 unknown, 1 one clock, -1 several */
+	const char *z = wa_tz_for(country, province);
 	char cc[3];
-	size_t i, n;
+	signed char *k;
 
 	if (z == NULL || provcode(province))
 		return z;
 	cc[0] = (char)toupper((unsigned char)country[0]);
 	cc[1] = (char)toupper((unsigned char)country[1]);
 	cc[2] = '\0';
-	if ((n = wa_tz_zones(cc, zv, WA_TZ_ZONES)) > WA_TZ_ZONES)
-		return NULL;
-	for (i = 0; i < n; i++)
-		if (!sameclock(zv[i], z))
-			return NULL;
-	return z;
+	if (cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z')
+		return oneclock(cc, z) ? z : NULL;
+	/* A country's default zone never changes: decide once per country. */
+	k = &known1[cc[0] - 'A'][cc[1] - 'A'];
+	if (*k == 0)
+		*k = oneclock(cc, z) ? 1 : -1;
+	return *k > 0 ? z : NULL;
 }
 
 size_t
