@@ -12,7 +12,7 @@
 static struct opts {
 	int orders;			/* -t orders */
 	const char *cc;			/* -c */
-	int dateopt;			/* --dates */
+	int dateopt;			/* --date-order */
 	int verbose;
 	int ifmt, ofmt;
 	char *merge;
@@ -31,6 +31,7 @@ static const struct wa_wkind
 	W_ORDERS = { "orders_count", "order counts left out (not a count)" },
 	W_PHONE = { "phone_raw", "phones kept as phone_raw (not a phone number)" },
 	W_MANGLED = { "phone_mangled", "phones kept as phone_raw (digits lost to a spreadsheet)" },
+	W_PLUSNAT = { "phone_plus", "phones with a '+' but no calling code, read in the row's country" },
 	W_PRICE = { "item_price", "item prices left out (not an amount)" },
 	W_QTY = { "quantity", "quantities taken as 1 (not a whole number)" };
 
@@ -42,7 +43,8 @@ struct imp {
 	struct wa_layout lay;
 	int laydone;
 	struct wa_custdb *db;
-	struct wa_hash *seenorder;	/* order ids, when exports may overlap */
+	struct wa_hash *seenorder;	/* order ids and names, when exports may overlap */
+	int saidids;			/* mangled order ids were reported in this file */
 	struct wa_order o;		/* the order being gathered */
 	struct wa_cust who;		/* its buyer, as the order rows name them */
 	int opending, obad;
@@ -60,7 +62,7 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-import [-v] [-c CC] [-i csv|json]\n"
 	    "                 [-o json|csv --fields LIST [--raw-csv]]\n"
-	    "                 [-t customers|orders] [--dates dmy|mdy] [--merge FILE]\n"
+	    "                 [-t customers|orders] [--date-order dmy|mdy] [--merge FILE]\n"
 	    "                 [--now TIME] [--rejects FILE] [FILE...]\n");
 	exit(status);
 }
@@ -74,8 +76,8 @@ static void
 getphone(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 {
 	static const enum wa_col cols[] = { WA_C_PHONE, WA_C_PHONE2, WA_C_PHONE3 };
-	const char *raw, *first = NULL;
-	char e164[WA_PHONE_MAX];
+	const char *raw, *first = NULL, *cc;
+	char e164[WA_PHONE_MAX], alt[WA_PHONE_MAX];
 	int err = WA_PHONE_EMPTY, e, mangled = 0;
 	size_t i;
 
@@ -88,7 +90,14 @@ getphone(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 				first = raw, mangled = 1;
 			continue;
 		}
-		e = wa_phone_norm(raw, c->country ? c->country : opt.cc, e164);
+		cc = c->country ? c->country : opt.cc;
+		e = wa_phone_norm(raw, cc, e164);
+		if (cc && wa_phone_plusnat(raw, cc, alt) == WA_PHONE_OK) {
+			wa_kwarn(r, &W_PLUSNAT, raw, "phone '%s' has a '+' but no "
+			    "calling code: read as a number of %s, %s", raw, cc, alt);
+			memcpy(e164, alt, sizeof e164);
+			e = WA_PHONE_OK;
+		}
 		if (e == WA_PHONE_EMPTY)
 			continue;	/* "-" and the like: no phone written */
 		if (first == NULL)
@@ -153,7 +162,7 @@ getbirthday(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 	if (*s == '\0')
 		return;
 	if (wa_time_parse(s, im->dates.order, &t) < 0) {
-		wa_kwarn(r, &W_BIRTHDAY, s, "birthday '%s' is not a date (or needs --dates); "
+		wa_kwarn(r, &W_BIRTHDAY, s, "birthday '%s' is not a date (or needs --date-order); "
 		    "left out", s);
 		return;
 	}
@@ -228,7 +237,8 @@ extra(struct imp *im, struct wa_rec *r, json_t **dst)
 			continue;
 		if (*dst == NULL)
 			*dst = json_object();
-		json_object_set_new(*dst, r->hdr->name[i], json_string(v));
+		json_object_set_new(*dst, r->hdr->name[i],
+		    json_string(wa_layout_yesno(r->hdr->name[i], v)));
 	}
 }
 
@@ -405,7 +415,17 @@ startorder(struct imp *im, struct wa_rec *r)
 	const struct wa_layout *l = &im->lay;
 	struct wa_order *o = &im->o;
 	const char *id = wa_layout_get(l, r, WA_O_ID);
-	o->name = wa_strdup(wa_layout_get(l, r, WA_O_NAME));
+
+	o->name = wa_order_name(l->source, wa_layout_get(l, r, WA_O_NAME));
+	if (wa_mangled(id)) {
+		/* 5.12345E+12 for every order: the names still tell them apart. */
+		if (!im->saidids)
+			wa_warnat(r->file, r->line, "order ids such as '%s' were "
+			    "mangled by a spreadsheet; orders are keyed by their "
+			    "names", id);
+		im->saidids = 1;
+		id = "";
+	}
 	o->id = wa_strjoin(l->source, ":", *id ? id : o->name);
 	o->currency = wa_strdup0(wa_layout_get(l, r, WA_O_CURRENCY));
 	o->financial_status = wa_strdup0(wa_layout_get(l, r, WA_O_FINANCIAL));
@@ -435,6 +455,29 @@ startorder(struct imp *im, struct wa_rec *r)
 	return 0;
 }
 
+/*
+ * Was the order read from an earlier file? By id, or by name, as one file
+ * may have lost its ids to a spreadsheet and another not.
+ */
+static int
+seen(struct imp *im)
+{
+	char *byname;
+	int dup;
+
+	if (im->seenorder == NULL)
+		return 0;
+	byname = wa_strjoin(im->lay.source, ":name:", im->o.name);
+	dup = wa_hash_get(im->seenorder, im->o.id) != NULL ||
+	    wa_hash_get(im->seenorder, byname) != NULL;
+	if (!dup) {
+		wa_hash_put(im->seenorder, im->o.id, im);
+		wa_hash_put(im->seenorder, byname, im);
+	}
+	free(byname);
+	return dup;
+}
+
 static void
 flushorder(struct imp *im)
 {
@@ -445,14 +488,12 @@ flushorder(struct imp *im)
 	if (!im->opending)
 		return;
 	im->opending = 0;
-	if (im->obad || (im->seenorder && wa_hash_get(im->seenorder, im->o.id))) {
+	if (im->obad || seen(im)) {
 		/* The same order in two overlapping exports counts once. */
 		if (!im->obad)
 			im->nmerged++;
 		goto out;
 	}
-	if (im->seenorder)
-		wa_hash_put(im->seenorder, im->o.id, im);
 	c = wa_custdb_find(im->db, &im->who, &why);
 	if (opt.orders) {
 		im->o.customer = c ? wa_strdup(c->id) : im->who.id ?
@@ -491,7 +532,8 @@ orderrow(struct imp *im, struct wa_rec *r)
 		wa_reject(r, "no order number");
 		return 0;
 	}
-	if (im->opending && strcmp(name, im->o.name) == 0) {
+	if (im->opending && strcmp(name + (*name == '#'),
+	    im->o.name + (*im->o.name == '#')) == 0) {
 		if (im->obad)
 			wa_reject(r, "a line of order %s, whose first line was "
 			    "rejected", name);
@@ -553,7 +595,9 @@ onheader(const char *file, struct wa_csvhdr *h, void *ctx)
 	im->laydone = 1;
 	im->saidid = 0;
 	im->dates.scanned = 0;
+	im->saidids = 0;
 	im->dates.order = opt.dateopt;
+	im->dates.assume = wa_dates_usual(opt.cc);
 	if (im->lay.kind == WA_KIND_UNKNOWN)
 		nothing(file, opt.orders ? "orders" : "customers", opt.orders ?
 		    WA_KIND_ORDERS : WA_KIND_CUSTOMERS);
@@ -600,7 +644,7 @@ onrecord(struct wa_rec *r, void *ctx)
 	return custrow(im, r);
 }
 
-enum { OPT_DATES = 256, OPT_FIELDS, OPT_MERGE, OPT_NOW, OPT_RAWCSV, OPT_REJECTS };
+enum { OPT_DATEORDER = 256, OPT_FIELDS, OPT_MERGE, OPT_NOW, OPT_RAWCSV, OPT_REJECTS };
 
 static int
 choice(const char *o, const char *s, const char *a, int va, const char *b,
@@ -618,7 +662,8 @@ static void
 parseargs(int argc, char **argv)
 {
 	static const struct option longs[] = {
-		{ "dates", required_argument, NULL, OPT_DATES },
+		{ "date-order", required_argument, NULL, OPT_DATEORDER },
+		{ "dates", required_argument, NULL, OPT_DATEORDER },
 		{ "fields", required_argument, NULL, OPT_FIELDS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "merge", required_argument, NULL, OPT_MERGE },
@@ -634,8 +679,8 @@ parseargs(int argc, char **argv)
 		switch (ch) {
 		case 'c': opt.cc = optarg; break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
-		case OPT_DATES:
-			opt.dateopt = choice("--dates", optarg, "dmy",
+		case OPT_DATEORDER:
+			opt.dateopt = choice("--date-order", optarg, "dmy",
 			    WA_DATES_DMY, "mdy", WA_DATES_MDY);
 			break;
 		case OPT_FIELDS: opt.fields = optarg; break;

@@ -323,7 +323,7 @@ wa_cust_json(const struct wa_cust *c)
 	wa_json_setstr(o, "country", c->country);
 	wa_json_setstr(o, "province", c->province);
 	wa_json_setstr(o, "city", c->city);
-	wa_json_setstr(o, "tz", cc ? wa_tz_for(cc, c->country ? c->province : NULL) : NULL);
+	wa_json_setstr(o, "tz", cc ? wa_tz_sure(cc, c->country ? c->province : NULL) : NULL);
 	wa_json_setstr(o, "lang", c->lang);
 	if (c->birthday)
 		wa_json_setstr(o, "birthday", c->birthday);

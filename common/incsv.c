@@ -75,6 +75,18 @@ allempty(char **f, size_t nf)
 	return 1;
 }
 
+/* Does P[0..N) hold U+FFFD, the mark of characters lost to a wrong encoding? */
+static int
+hasfffd(const char *p, size_t n)
+{
+	const char *e = p + n, *q;
+
+	for (; (q = memchr(p, 0xef, (size_t)(e - p))) != NULL; p = q + 1)
+		if (e - q >= 3 && q[1] == '\xbf' && q[2] == '\xbd')
+			return 1;
+	return 0;
+}
+
 static void
 csvrecord(int term, void *data)
 {
@@ -119,6 +131,12 @@ csvrecord(int term, void *data)
 		wa_in_reject(in, in->rawline, in->raw.s, in->raw.len, WA_FMT_CSV,
 		    "%zu fields where the header has %zu", nf, in->hdr.n);
 		return;
+	}
+	if (!in->saidfffd && hasfffd(in->raw.s, in->raw.len)) {
+		/* Lost before we read it; the rest of the row is still good. */
+		wa_warnat(in->file, in->rawline, "text holds U+FFFD, characters "
+		    "a wrong encoding lost before this export; kept as it is");
+		in->saidfffd = 1;
 	}
 	r.f = in->fptr;
 	r.nf = nf;
@@ -244,7 +262,7 @@ wa_in_csvfile(struct wa_input *in)
 
 	in->delim = delimiter(in->buf + in->start, in->end - in->start);
 	csvreset(in);
-	in->gothdr = in->skipfile = in->rejectall = 0;
+	in->gothdr = in->skipfile = in->rejectall = in->saidfffd = 0;
 	in->rejhdrfile = NULL;
 	wa_buf_reset(&in->hdrraw);
 	wa_buf_reset(&in->raw);

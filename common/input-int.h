@@ -53,6 +53,7 @@ struct wa_input {
 	struct wa_buf hdrraw;
 	unsigned char delim;
 	int gothdr, skipfile, rejectall;
+	int saidfffd;		/* U+FFFD in this file was reported */
 };
 
 int wa_in_nextline(struct wa_input *in, const char **p, size_t *n, int *islong);

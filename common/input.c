@@ -455,6 +455,67 @@ wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
 		fputs("\r\033[K", stderr);
 }
 
+static int
+writeall(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * A pipe cannot be read twice: what is not read yet goes to an unlinked
+ * temporary file as it is scanned, and the loop goes on from that file,
+ * so no more than a chunk is ever held.
+ */
+static int
+spool(struct wa_input *in, char *chunk, size_t size,
+    void (*fn)(const char *, size_t, void *), void *ctx)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	ssize_t n = 0;
+	int fd;
+
+	if (in->replayoff < in->replay.len)
+		fn(in->replay.s + in->replayoff, in->replay.len - in->replayoff, ctx);
+	fn(in->buf + in->start, in->end - in->start, ctx);
+	if (in->eof)
+		return 0;
+	path = wa_strjoin(dir && *dir ? dir : "/tmp", "/", "wa-spool.XXXXXX");
+	if ((fd = mkstemp(path)) >= 0)
+		unlink(path);
+	free(path);
+	if (fd < 0) {
+		wa_warn("%s: cannot spool the input to a temporary file:", in->file);
+		return -1;
+	}
+	while ((n = read(in->fd, chunk, size)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || writeall(fd, chunk, (size_t)n) < 0)
+			break;
+		fn(chunk, (size_t)n, ctx);
+	}
+	if (n != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+		wa_warn("%s: cannot spool the input:", in->file);
+		close(fd);
+		return -1;
+	}
+	if (in->fd != 0)
+		close(in->fd);
+	in->fd = fd;
+	return 0;
+}
+
 int
 wa_input_scan(struct wa_rec *r, void (*fn)(const char *, size_t, void *),
     void *ctx)
@@ -467,6 +528,8 @@ wa_input_scan(struct wa_rec *r, void (*fn)(const char *, size_t, void *),
 		fn(chunk, (size_t)n, ctx);
 		off += n;
 	}
+	if (n < 0 && errno == ESPIPE)
+		return spool(r->in, chunk, sizeof chunk, fn, ctx);
 	return n < 0 ? -1 : 0;
 }
 

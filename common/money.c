@@ -31,17 +31,95 @@ wa_money_exp(const char *cur)
 	return 2;
 }
 
+/*
+ * The decimal mark of S: the last of ',' and '.' when both are written; a
+ * lone ',' unless it groups thousands ("1,234", not "12,50"); a lone '.';
+ * NULL when the marks there are only group thousands ("1,234,567").
+ */
+static const char *
+decmark(const char *s)
+{
+	const char *c = strrchr(s, ','), *d = strrchr(s, '.');
+
+	if (c && d)
+		return c > d ? c : d;
+	if (d)
+		return strchr(s, '.') == d ? d : NULL;
+	if (c == NULL || strchr(s, ',') != c)
+		return NULL;
+	if (c > s && c - s <= 3 && strspn(c + 1, "0123456789") == 3 &&
+	    c[4 + strspn(c + 4, " ")] == '\0')
+		return NULL;
+	return c;
+}
+
+/* The length of a thousands separator at P: , . ' space, or a no-break or thin space. */
+static size_t
+groupsep(const char *p)
+{
+	if (*p == ',' || *p == '.' || *p == '\'' || *p == ' ')
+		return 1;
+	if (memcmp(p, "\xc2\xa0", 2) == 0)
+		return 2;
+	if (memcmp(p, "\xe2\x80\xaf", 3) == 0 || memcmp(p, "\xe2\x80\x89", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/*
+ * S as plain digits with '.' for the decimal mark, into OUT (as long as S):
+ * spreadsheets and European exports write "1,234", "1.234,50", "12,50",
+ * "1 234,50" and "1'234.50". Groups must be of three digits, or S is
+ * copied as it is, for the caller to refuse.
+ */
+static void
+canon(const char *s, char *out)
+{
+	const char *dec = decmark(s), *p = s;
+	char *o = out;
+	size_t k, run = 0;
+	int groups = 0, bad = 0;
+
+	while (*p) {
+		if (p == dec) {
+			*o++ = '.';
+			p++;
+			dec = NULL;
+			bad |= groups > 0 && run != 3;
+			groups = -1;
+		} else if (isdigit((unsigned char)*p)) {
+			*o++ = *p++;
+			run++;
+		} else if (groups >= 0 && run > 0 && (k = groupsep(p)) > 0 &&
+		    isdigit((unsigned char)p[k])) {
+			bad |= groups == 0 ? run > 3 : run != 3;
+			groups++;
+			run = 0;
+			p += k;
+		} else
+			*o++ = *p++;
+	}
+	*o = '\0';
+	if (bad || (groups > 0 && run != 3))
+		strcpy(out, s);
+}
+
 int
 wa_money_parse(const char *s, const char *cur, long long *minor)
 {
 	int exp = wa_money_exp(cur), neg = 0, frac = 0, digits = 0;
 	long long v = 0;
 	int round = 0;
+	char buf[64];
 
 	while (*s == ' ')
 		s++;
 	if (*s == '-' || *s == '+')
 		neg = *s++ == '-';
+	if (strlen(s) < sizeof buf) {
+		canon(s, buf);
+		s = buf;
+	}
 	for (; *s; s++) {
 		if (*s == '.' && frac == 0) {
 			frac = 1;

@@ -24,6 +24,17 @@ wa_order_additem(struct wa_order *o, const char *name, const char *sku,
 	it->price = price;
 }
 
+char *
+wa_order_name(const char *source, const char *name)
+{
+	const char *d = name + (*name == '#');
+	int digits = *d != '\0' && d[strspn(d, "0123456789")] == '\0';
+
+	if (digits && strcmp(source, "shopify") == 0)
+		return wa_strjoin("#", "", d);
+	return wa_strdup(digits ? d : name);
+}
+
 int
 wa_order_counts(const struct wa_order *o)
 {

@@ -490,6 +490,35 @@ wa_phone_norm(const char *raw, const char *cc, char *out)
 	return err;
 }
 
+/*
+ * A '+' typed before a national number, "+2392207325" in a US row: read
+ * in country CC when it is no number as written, or one of another country
+ * while CC's numbers have no trunk 0 (those of a country with one would
+ * be written "+0..."), and it fits CC's plan. WA_PHONE_OK into OUT, or why not.
+ */
+int
+wa_phone_plusnat(const char *raw, const char *cc, char *out)
+{
+	const struct plan *r = byiso(cc), *x;
+	struct num num;
+	char asis[WA_PHONE_MAX];
+	size_t cl;
+	int err;
+
+	out[0] = '\0';
+	if ((err = scan(raw, &num)) != WA_PHONE_OK)
+		return err;
+	if (r == NULL || !num.plus || num.again)
+		return WA_PHONE_NOCOUNTRY;
+	if (intl(num.d, num.n, asis) == WA_PHONE_OK &&
+	    ((x = codeof(num.d, num.n, &cl)) == NULL || x->cc == r->cc ||
+	    r->trunk[0] == '0'))
+		return WA_PHONE_BADCC;
+	if ((err = national(r, num.d, num.n, out)) != WA_PHONE_OK)
+		out[0] = '\0';
+	return err;
+}
+
 const char *
 wa_phone_strerror(int err)
 {

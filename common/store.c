@@ -199,6 +199,25 @@ wa_yesno(const char *s)
 	return -1;
 }
 
+const char *
+wa_layout_yesno(const char *col, const char *v)
+{
+	/* Shopify's own yes/no columns, which a spreadsheet re-saves as TRUE/FALSE. */
+	static const char cols[] = "Tax Exempt|Accepts Marketing|"
+	    "Accepts Email Marketing|Accepts SMS Marketing|"
+	    "Lineitem requires shipping|Lineitem taxable";
+	const char *p = strstr(cols, col);
+	size_t n = strlen(col);
+
+	if (p == NULL || (p > cols && p[-1] != '|') || (p[n] != '|' && p[n] != '\0'))
+		return v;
+	if (strcasecmp(v, "true") == 0)
+		return "yes";
+	if (strcasecmp(v, "false") == 0)
+		return "no";
+	return v;
+}
+
 int
 wa_mangled(const char *s)
 {

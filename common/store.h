@@ -39,6 +39,8 @@ const char *wa_layout_get(const struct wa_layout *l, struct wa_rec *r,
     enum wa_col c);
 /* Consent cell: 1 yes, 0 no or empty, -1 not a yes/no value. */
 int wa_yesno(const char *s);
+/* V of column COL, "yes" or "no" for TRUE or FALSE in a Shopify yes/no column. */
+const char *wa_layout_yesno(const char *col, const char *v);
 /* Is S a number a spreadsheet wrote in scientific notation, digits lost? */
 int wa_mangled(const char *s);
 
@@ -61,6 +63,12 @@ struct wa_order {
 };
 void wa_order_additem(struct wa_order *o, const char *name, const char *sku,
     const char *vendor, long long qty, long long price);
+/*
+ * The order number NAME as SOURCE's store writes it, allocated: Shopify's
+ * "#1001" when a spreadsheet or a tool left 1001, WooCommerce's bare 1001
+ * when "#1001" was written, so one order has one name across files.
+ */
+char *wa_order_name(const char *source, const char *name);
 /* Does the order count toward a customer's orders and spend? */
 int wa_order_counts(const struct wa_order *o);
 /* The record: {"type":"order","id",...}. */

@@ -130,19 +130,29 @@ iso(const char *s, struct civil *c)
 	return **p == '\0' ? 0 : -1;
 }
 
-/* The two leading fields and the year of 31/12/2023, 31-12-2023 or 31.12.2023. */
+/*
+ * The two leading fields and the year of 31/12/2023, 31-12-2023 or
+ * 31.12.2023, or of an Excel re-save's 31/12/23 or 31.12.23: a two-digit
+ * year is 2000-2029 or 1930-1999, as Excel reads it (not with '-', where
+ * 25-05-11 is more likely a short ISO date than a day).
+ */
 static int
 daymonth(const char **p, int *a, int *b, int *y)
 {
-	const char *sep;
+	const char *sep, *yy;
 
 	if (num(p, 1, 2, a) == -1)
 		return -1;
 	sep = *p;
 	if (eat(p, "/-.") == -1 || num(p, 1, 2, b) == -1 || **p != *sep)
 		return -1;
-	(*p)++;
-	return num(p, 4, 4, y);
+	yy = ++(*p);
+	if (num(p, 2, 4, y) == -1 || *p - yy == 3 ||
+	    (*p - yy == 2 && *sep == '-'))
+		return -1;
+	if (*p - yy == 2)
+		*y += *y < 30 ? 2000 : 1900;
+	return 0;
 }
 
 /* A spreadsheet's date with an optional h:mm[:ss], in ORDER. */
@@ -216,20 +226,20 @@ wa_time_ambiguous(const char *s)
 }
 
 /*
- * One pass over the text: each d/m/yyyy (or with - or .) whose first
- * field is over 12 votes for DMY, whose second is over 12 for MDY.
- * Digit runs are matched whole, so 123/4/20245 is no date. Each
- * candidate is copied out because S need not be NUL-terminated.
+ * One pass over the text: each d/m/y (or with - or .) whose first field
+ * is over 12 votes for DMY, whose second is over 12 for MDY. Digit runs
+ * are matched whole, so 123/4/20245 is no date. Each candidate is copied
+ * out because S need not be NUL-terminated.
  */
-int
-wa_time_guess_order(const char *s, size_t n)
+void
+wa_time_count_orders(const char *s, size_t n, long *dmy, long *mdy)
 {
 	char w[16];
 	const char *p;
 	size_t i, k;
-	int seen = 0, a, b, y;
+	int a, b, y;
 
-	for (i = 0; i < n && seen != 3; i++) {
+	for (i = 0; i < n; i++) {
 		if (!isdig(s[i]) || (i > 0 && isdig(s[i - 1])))
 			continue;
 		k = n - i < sizeof w - 1 ? n - i : sizeof w - 1;
@@ -240,12 +250,20 @@ wa_time_guess_order(const char *s, size_t n)
 		    a < 1 || b < 1 || a > 31 || b > 31)
 			continue;
 		if (a > 12 && b <= 12)
-			seen |= 1;
+			++*dmy;
 		else if (b > 12 && a <= 12)
-			seen |= 2;
+			++*mdy;
 	}
-	return seen == 3 ? -1 : seen == 1 ? WA_DATES_DMY :
-	    seen == 2 ? WA_DATES_MDY : WA_DATES_ANY;
+}
+
+int
+wa_time_guess_order(const char *s, size_t n)
+{
+	long dmy = 0, mdy = 0;
+
+	wa_time_count_orders(s, n, &dmy, &mdy);
+	return dmy && mdy ? -1 : dmy ? WA_DATES_DMY :
+	    mdy ? WA_DATES_MDY : WA_DATES_ANY;
 }
 
 /* Years outside 0000-9999 do not fit the format: they get the seconds. */

@@ -200,6 +200,75 @@ wa_tz_for(const char *country, const char *province)
 	return shared != SIZE_MAX ? rows[shared].zone : NULL;
 }
 
+/* Do zones A and B keep the same clock, in winter and in summer? */
+static int
+sameclock(const char *a, const char *b)
+{
+	static const time_t when[] = { 1736899200, 1752537600 };	/* 2025-01-15, 07-15 */
+	struct tm ta, tb;
+	size_t i;
+
+	for (i = 0; i < sizeof when / sizeof when[0]; i++)
+		if (wa_tz_local(a, when[i], &ta) < 0 ||
+		    wa_tz_local(b, when[i], &tb) < 0 ||
+		    ta.tm_gmtoff != tb.tm_gmtoff)
+			return 0;
+	return 1;
+}
+
+/* Is P a province code, "CA", "NSW" or "US-CA", rather than a name? */
+static int
+provcode(const char *p)
+{
+	size_t n;
+
+	if (p == NULL)
+		return 0;
+	if (isalpha((unsigned char)p[0]) && isalpha((unsigned char)p[1]) &&
+	    p[2] == '-')
+		p += 3;
+	for (n = 0; isalnum((unsigned char)p[n]); n++)
+		;
+	return n > 0 && n <= 3 && p[n] == '\0';
+}
+
+/* Do all the zones of country CC (upper case) keep Z's clock? */
+static int
+oneclock(const char *cc, const char *z)
+{
+	const char *zv[WA_TZ_ZONES];
+	size_t i, n;
+
+	if ((n = wa_tz_zones(cc, zv, WA_TZ_ZONES)) > WA_TZ_ZONES)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!sameclock(zv[i], z))
+			return 0;
+	return 1;
+}
+
+const char *
+wa_tz_sure(const char *country, const char *province)
+{
+	static signed char known1[26][26];	/* 0 unknown, 1 one clock, -1 several */
+	const char *z = wa_tz_for(country, province);
+	char cc[3];
+	signed char *k;
+
+	if (z == NULL || provcode(province))
+		return z;
+	cc[0] = (char)toupper((unsigned char)country[0]);
+	cc[1] = (char)toupper((unsigned char)country[1]);
+	cc[2] = '\0';
+	if (cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z')
+		return oneclock(cc, z) ? z : NULL;
+	/* A country's default zone never changes: decide once per country. */
+	k = &known1[cc[0] - 'A'][cc[1] - 'A'];
+	if (*k == 0)
+		*k = oneclock(cc, z) ? 1 : -1;
+	return *k > 0 ? z : NULL;
+}
+
 size_t
 wa_tz_zones(const char *country, const char **zv, size_t max)
 {

@@ -149,7 +149,11 @@ void wa_recwarn(struct wa_rec *r, const char *fmt, ...) WA_PRINTF(2, 3);
 /* Counters for the summary line: records read and rejected. */
 long wa_input_nread(struct wa_input *in);
 long wa_input_nrejected(struct wa_input *in);
-/* Call FN on the current file's bytes, a chunk at a time; -1 for a pipe. */
+/*
+ * Call FN on the current file's bytes, a chunk at a time: from its start,
+ * or for a pipe from the current record on, the rest spooled to a
+ * temporary file that the loop then reads; -1 on a read or write error.
+ */
 int wa_input_scan(struct wa_rec *r, void (*fn)(const char *, size_t, void *),
     void *ctx);
 
@@ -263,18 +267,22 @@ enum { WA_DATES_ANY, WA_DATES_DMY, WA_DATES_MDY };
  * Parse ISO 8601 (Z, an offset or none for UTC; fractions dropped),
  * Shopify's "2025-05-11 09:55:16 -0400", a bare date (midnight UTC),
  * Unix seconds (9 to 11 digits), or a spreadsheet's "31/12/2023 22:36"
- * (or with - or .; taken as UTC) read as ORDER says (WA_DATES_ANY: only
- * when a field over 12 tells the day). Returns 0 and sets *T, or -1.
+ * (or with - or ., or a two-digit year read as 1930-2029; taken as UTC)
+ * read as ORDER says (WA_DATES_ANY: only when a field over 12 tells the
+ * day). Returns 0 and sets *T, or -1.
  */
 int wa_time_parse(const char *s, int order, time_t *t);
-/* Is S a d/m/yyyy date read differently as DMY and MDY (05/06/2024)? */
+/* Is S a d/m/y date read differently as DMY and MDY (05/06/2024)? */
 int wa_time_ambiguous(const char *s);
 /*
- * The date order of a text full of d/m/yyyy dates: WA_DATES_DMY or
- * WA_DATES_MDY when some field over 12 tells, WA_DATES_ANY when none
- * does, -1 when both orders are seen. S need not be NUL-terminated.
+ * The date order of a text full of d/m/yyyy (or d/m/yy) dates:
+ * WA_DATES_DMY or WA_DATES_MDY when some field over 12 tells,
+ * WA_DATES_ANY when none does, -1 when both orders are seen. S need not
+ * be NUL-terminated.
  */
 int wa_time_guess_order(const char *s, size_t n);
+/* Add to *DMY and *MDY the dates of S[0..N) that tell each order. */
+void wa_time_count_orders(const char *s, size_t n, long *dmy, long *mdy);
 /* Format T as 2025-05-11T13:55:16Z into BUF (WA_TIMEBUF bytes). */
 char *wa_time_fmt(time_t t, char *buf);
 /* Parse a duration "90s", "30m", "48h", "65d", "2w" or "1d12h" into seconds. */
@@ -290,16 +298,24 @@ double wa_mono(void);
 
 /* dates.c: a file's day/month order, learnt from its dates */
 struct wa_dates {
-	int order;	/* WA_DATES_ANY until a date, or --dates, shows it */
+	int order;	/* WA_DATES_ANY until a date, or --date-order, shows it */
 	int scanned;	/* the file was scanned for one */
+	int assume;	/* the order taken when the whole file cannot tell */
 };
 /*
  * Parse the time cell S of R into *T (0 when empty), deciding D's order
- * when S needs it, from S or else from the dates of R's file; -1 (R
- * rejected) when S is no date, or an ambiguous one.
+ * when S needs it: from S, else from every date of R's file (read again,
+ * or a pipe spooled to a temporary file), else D->assume, said once;
+ * -1 (R rejected) when S is no date.
  */
 int wa_dates_parse(struct wa_dates *d, struct wa_rec *r, const char *s,
     time_t *t);
+/*
+ * The order usually written in country CC (WA_DATES_MDY in the US, the
+ * Philippines..., else WA_DATES_DMY), and with no country WA_DATES_MDY,
+ * Excel's default (m/d/yy h:mm).
+ */
+int wa_dates_usual(const char *cc);
 
 /* tz.c: time zones */
 /*
@@ -309,6 +325,12 @@ int wa_dates_parse(struct wa_dates *d, struct wa_rec *r, const char *s,
  * (/usr/share/zoneinfo). The string stays valid until exit.
  */
 const char *wa_tz_for(const char *country, const char *province);
+/*
+ * The same, but only when it is sure: NULL for a country whose zones keep
+ * different clocks (US, BR, RU, AU, CA, MX...) unless a province code
+ * decides, so that a guess never stands for a customer's clock.
+ */
+const char *wa_tz_sure(const char *country, const char *province);
 /*
  * Broken-down local time of T in ZONE, read from its TZif file in
  * $TZDIR (/usr/share/zoneinfo), tm_gmtoff, tm_isdst and tm_zone
@@ -340,6 +362,13 @@ enum {
  * number nationally. Returns WA_PHONE_OK or the reason it could not.
  */
 int wa_phone_norm(const char *raw, const char *cc, char *out);
+/*
+ * RAW, written with a '+' but no calling code ("+2392207325" in the US),
+ * read as a national number of CC instead: WA_PHONE_OK and the number in
+ * OUT when it is no number as written (or one of another country, and
+ * CC has no trunk 0) and fits CC's plan.
+ */
+int wa_phone_plusnat(const char *raw, const char *cc, char *out);
 const char *wa_phone_strerror(int err);
 /*
  * The ISO 3166 alpha-2 country of an E.164 number ('+' optional, as in a

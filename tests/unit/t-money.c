@@ -45,7 +45,22 @@ main(void)
 	isnum(parse("1.2345", "KWD"), 1235, "extra digits round half up");
 	isnum(parse(" 7.10 ", "USD"), 710, "spaces around");
 	isnum(parse("", "USD"), -999999, "empty is no amount");
-	isnum(parse("12,50", "EUR"), -999999, "a comma is not a decimal point here");
+	isnum(parse("12,50", "EUR"), 1250, "a decimal comma");
+	isnum(parse("12", "EUR"), 1200, "no decimals");
+	isnum(parse("1,234", "USD"), 123400, "a thousands comma");
+	isnum(parse("1,234.56", "USD"), 123456, "a thousands comma and a decimal point");
+	isnum(parse("1.234,56", "EUR"), 123456, "a thousands point and a decimal comma");
+	isnum(parse("1.234.567", "EUR"), 123456700, "thousands points only");
+	isnum(parse("1,234,567.5", "USD"), 123456750, "thousands commas");
+	isnum(parse("1 234,50", "EUR"), 123450, "a thousands space");
+	isnum(parse("1\xc2\xa0" "234,50", "EUR"), 123450, "a thousands no-break space");
+	isnum(parse("1'234.50", "CHF"), 123450, "a Swiss thousands apostrophe");
+	isnum(parse("-1.234,50", "EUR"), -123450, "negative, European");
+	isnum(parse("1234,567", "KWD"), 1234567, "a comma before three digits after four");
+	isnum(parse("1,23,456", "USD"), -999999, "groups of three or nothing");
+	isnum(parse("12 50", "EUR"), -999999, "a space is no decimal mark");
+	isnum(parse("1,2", "EUR"), 120, "one decimal after a comma");
+	isnum(parse("1,234,56", "EUR"), -999999, "a comma group of two");
 	isnum(parse("1e3", "USD"), -999999, "no exponents");
 	isnum(parse("99999999999999999999", "USD"), -999999, "overflow refused");
 	for (i = 0; i < 1000; i++)

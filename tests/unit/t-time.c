@@ -95,8 +95,15 @@ static const struct {
 	{ "05/06/2024", -1, BAD, 1 },
 	{ "30/02/2024", WA_DATES_DMY, BAD, 1 },
 	{ "29/02/2023", WA_DATES_DMY, BAD, 1 },
-	{ "31/12/23", WA_DATES_DMY, BAD, 1 },
-	{ "31/12/23 22:36", WA_DATES_DMY, BAD, 1 },
+	{ "31/12/23", WA_DATES_DMY, 1703980800, 0 },
+	{ "31/12/23 22:36", WA_DATES_DMY, 1704062160, 0 },
+	{ "12/31/23 22:36", WA_DATES_ANY, 1704062160, 0 },
+	{ "31.12.23", WA_DATES_ANY, 1703980800, 0 },
+	{ "1/2/24 9:05", WA_DATES_DMY, 1706778300, 0 },
+	{ "1/1/30", WA_DATES_DMY, -1262304000, 0 },
+	{ "31/12/29", WA_DATES_DMY, 1893369600, 0 },
+	{ "31-12-23", WA_DATES_DMY, BAD, 1 },
+	{ "31/12/223", WA_DATES_DMY, BAD, 1 },
 	{ "31/12/2023 22:36 ", WA_DATES_DMY, BAD, 1 },
 	{ "31/12/2023T22:36", WA_DATES_DMY, BAD, 1 },
 	{ "31/12/2023 24:00", WA_DATES_DMY, BAD, 1 },
@@ -141,7 +148,8 @@ test_ambiguous(void)
 	ok(!wa_time_ambiguous("13/06/2024"), "13/06/2024 is day first");
 	ok(!wa_time_ambiguous("06/13/2024"), "06/13/2024 is month first");
 	ok(!wa_time_ambiguous("2024-05-06"), "ISO is never ambiguous");
-	ok(!wa_time_ambiguous("05/06/24"), "two-digit years are no date");
+	ok(wa_time_ambiguous("05/06/24"), "an Excel two-digit year too");
+	ok(!wa_time_ambiguous("05/06/245"), "a three-digit year is no date");
 	ok(!wa_time_ambiguous("00/06/2024"), "day 0 is no date");
 	ok(!wa_time_ambiguous("05/06/2024x"), "trailing garbage is no date");
 	ok(!wa_time_ambiguous(""), "empty");
@@ -172,6 +180,9 @@ test_guess(void)
 	    "guess: three-digit first field");
 	isnum(guess("13/12/20234"), WA_DATES_ANY, "guess: five-digit year");
 	isnum(guess("13/12/202"), WA_DATES_ANY, "guess: three-digit year");
+	isnum(guess("1,5/6/24 10:00\n2,5/13/24 9:05\n"), WA_DATES_MDY,
+	    "guess: Excel's m/d/yy h:mm");
+	isnum(guess("13-12-23"), WA_DATES_ANY, "guess: no two-digit year with '-'");
 	isnum(guess("45/12/2023"), WA_DATES_ANY, "guess: 45 is no day");
 	isnum(guess("13/12-2023"), WA_DATES_ANY, "guess: mixed separators");
 	isnum(guess("x 31.12.2023;"), WA_DATES_DMY, "guess: dotted");
