@@ -277,6 +277,8 @@ int wa_time_ambiguous(const char *s);
 int wa_time_guess_order(const char *s, size_t n);
 /* Format T as 2025-05-11T13:55:16Z into BUF (WA_TIMEBUF bytes). */
 char *wa_time_fmt(time_t t, char *buf);
+/* The ISO 8601 week of T, as 2025-W19, into BUF (WA_TIMEBUF bytes). */
+char *wa_time_week(time_t t, char *buf);
 /* Parse a duration "90s", "30m", "48h", "65d", "2w" or "1d12h" into seconds. */
 int wa_dur_parse(const char *s, long long *secs);
 /*
