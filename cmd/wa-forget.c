@@ -1,4 +1,7 @@
-/* wa-forget: erase a person from the customer and order files, the ledger, the spool and the suppression list. */
+/*
+ * wa-forget: erase a person from the customer and order files, the ledger,
+ * the spool, the suppression list and the consent log.
+ */
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <ctype.h>
@@ -14,14 +17,14 @@
 #include "wa.h"
 #include "store.h"
 
-enum { K_RECORDS, K_LEDGER, K_EVENTS };
+enum { K_RECORDS, K_LEDGER, K_EVENTS, K_CONSENT };
 enum { LEARN, EXPORT, ERASE };
 enum { LOCKED = 1, INPLACE = 2 };
 
 /* What the command line asks; the state files are filled in from $WA_HOME. */
 static struct opts {
 	int dryrun, export;
-	char *ledger, *events, *suppress;
+	char *ledger, *events, *suppress, *consent;
 	char **files;		/* -f, then the state files of customers and orders */
 	size_t nfiles;
 	char **who;		/* the operands */
@@ -47,12 +50,15 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-forget [-n] [--export] [-f FILE]... [--events FILE]\n"
-	    "                 [--ledger FILE] [--suppress FILE] PHONE|EMAIL|ID...\n"
+	    "usage: wa-forget [-n] [--export] [-f FILE]... [--consent FILE]\n"
+	    "                 [--events FILE] [--ledger FILE] [--suppress FILE]\n"
+	    "                 PHONE|EMAIL|ID...\n"
 	    "Erase a person: customer records become anonymous stubs, and in the\n"
 	    "orders, the ledger and the event spool a salted hash replaces what\n"
-	    "names them, so counts and reports stay. --export prints it all instead.\n"
+	    "names them, so counts and reports stay; their consent events go.\n"
+	    "--export prints it all instead.\n"
 	    "  -f FILE                a customer or order file (JSON lines) to erase from\n"
+	    "      --consent FILE     the consent log ($WA_HOME/consent.jsonl)\n"
 	    "      --ledger FILE      the send ledger ($WA_HOME/ledger.jsonl)\n"
 	    "      --events FILE      the event spool ($WA_HOME/events.jsonl)\n"
 	    "      --suppress FILE    the suppression list ($WA_HOME/suppress.txt)\n"
@@ -273,6 +279,8 @@ section(int kind, json_t *o)
 {
 	if (kind == K_LEDGER)
 		return "ledger";
+	if (kind == K_CONSENT)
+		return "consent";
 	if (kind == K_EVENTS)
 		return "events";
 	return json_is_string(json_object_get(o, "type")) ? "orders" : "customers";
@@ -306,7 +314,7 @@ scan(const char *path, int kind, int mode, FILE *in, FILE *out)
 			learn(full, kind);
 		else if (mode == EXPORT)
 			json_array_append(json_object_get(g.out, section(kind, full)), full);
-		else if (out) {
+		else if (out && kind != K_CONSENT) {	/* a consent event goes whole */
 			e = erase(full, kind);
 			wa_json_put(out, e);
 			json_decref(e);
@@ -519,6 +527,8 @@ statefiles(char ***files, size_t *nfiles)
 			opt.events = wa_strdup(p);
 		else if (i == WA_SF_SUPPRESS && opt.suppress == NULL)
 			opt.suppress = wa_strdup(p);
+		else if (i == WA_SF_CONSENT && opt.consent == NULL)
+			opt.consent = wa_strdup(p);
 		else if (sf->personal == WA_PD_LEDGER && i != WA_SF_LEDGER) {
 			g.logs = wa_realloc(g.logs, (g.nlogs + 1) * sizeof *g.logs);
 			g.logs[g.nlogs++] = wa_strdup(p);
@@ -548,6 +558,7 @@ recoverall(char **files, size_t nfiles)
 	wa_forget_recover(opt.ledger);
 	wa_forget_recover(opt.events);
 	wa_forget_recover(opt.suppress);
+	wa_forget_recover(opt.consent);
 }
 
 static void
@@ -570,14 +581,16 @@ freeall(char **files, size_t nfiles)
 	free(opt.ledger);
 	free(opt.events);
 	free(opt.suppress);
+	free(opt.consent);
 }
 
-enum { OPT_EVENTS = 256, OPT_EXPORT, OPT_LEDGER, OPT_SUPPRESS, OPT_VERSION };
+enum { OPT_CONSENT = 256, OPT_EVENTS, OPT_EXPORT, OPT_LEDGER, OPT_SUPPRESS, OPT_VERSION };
 
 static void
 parseargs(int argc, char **argv)
 {
 	static const struct option longs[] = {
+		{ "consent", required_argument, NULL, OPT_CONSENT },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "events", required_argument, NULL, OPT_EVENTS },
 		{ "export", no_argument, NULL, OPT_EXPORT },
@@ -593,6 +606,7 @@ parseargs(int argc, char **argv)
 		switch (c) {
 		case 'f': addfile(&opt.files, &opt.nfiles, optarg); break;
 		case 'n': opt.dryrun = 1; break;
+		case OPT_CONSENT: opt.consent = wa_strdup(optarg); break;
 		case OPT_EVENTS: opt.events = wa_strdup(optarg); break;
 		case OPT_LEDGER: opt.ledger = wa_strdup(optarg); break;
 		case OPT_SUPPRESS: opt.suppress = wa_strdup(optarg); break;
@@ -644,14 +658,15 @@ run(void)
 	size_t i;
 
 	if (opt.export)
-		g.out = json_pack("{s:[], s:[], s:[], s:[]}", "customers", "orders",
-		    "ledger", "events");
+		g.out = json_pack("{s:[], s:[], s:[], s:[], s:[]}", "customers",
+		    "orders", "ledger", "events", "consent");
 	/*
 	 * The customer files last: they are what leads from an e-mail to the
 	 * rest, so a run that dies half way can be given the same names again.
 	 */
 	hits += rewrite(opt.events, K_EVENTS, LOCKED);
 	hits += suppression();
+	hits += rewrite(opt.consent, K_CONSENT, LOCKED);
 	hits += rewrite(opt.ledger, K_LEDGER, LOCKED);
 	for (i = 0; i < opt.nfiles; i++)
 		hits += rewrite(opt.files[i], K_RECORDS, LOCKED);

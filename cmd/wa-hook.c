@@ -29,7 +29,7 @@ struct req {
 /* What the command line asks. */
 static struct opts {
 	const char *listen, *words, *paths[MAXPATHS];
-	char *spool, *suppress;
+	char *spool, *suppress, *consent;
 	int out, npaths;
 	unsigned char proxy[16];	/* --trust-proxy, as address bytes */
 	size_t proxylen, maxbuffer;
@@ -50,16 +50,19 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-hook [-l ADDR:PORT] [-o -] [--max-buffer SIZE] [--max-per-ip N]\n"
-	    "               [--optout-words FILE] [--path PATH]... [--spool FILE]\n"
-	    "               [--suppress FILE] [--timeout SECS] [--trust-proxy ADDR]\n"
+	    "usage: wa-hook [-l ADDR:PORT] [-o -] [--consent FILE] [--max-buffer SIZE]\n"
+	    "               [--max-per-ip N] [--optout-words FILE] [--path PATH]...\n"
+	    "               [--spool FILE] [--suppress FILE] [--timeout SECS]\n"
+	    "               [--trust-proxy ADDR]\n"
 	    "Receive WhatsApp Cloud API and Shopify webhooks: signed events go to\n"
 	    "the spool, durable before they are acknowledged; STOP words go to the\n"
-	    "suppression list. Secrets: WA_APP_SECRET (or WA_APP_SECRET_FILE),\n"
-	    "WA_VERIFY_TOKEN, WA_SHOPIFY_SECRET (optional).\n"
+	    "suppression list, every opt-in and opt-out to the consent log. Secrets:\n"
+	    "WA_APP_SECRET (or WA_APP_SECRET_FILE), WA_VERIFY_TOKEN,\n"
+	    "WA_SHOPIFY_SECRET (optional).\n"
 	    "  -l ADDR:PORT           listen there (127.0.0.1:8080)\n"
 	    "      --spool FILE       events file ($WA_HOME/events.jsonl)\n"
 	    "      --suppress FILE    suppression list ($WA_HOME/suppress.txt)\n"
+	    "      --consent FILE     consent log ($WA_HOME/consent.jsonl)\n"
 	    "      --optout-words FILE  STOP (and [start]) words instead of the built-in ones\n"
 	    "  -o -                   also write each stored event to standard output\n"
 	    "      --path PATH        answer at PATH, repeatable (/webhook); others get 404\n"
@@ -552,14 +555,16 @@ start(struct MHD_Daemon **d, int fd, const char *where)
 }
 
 enum {
-	OPT_MAXBUFFER = 256, OPT_MAXPERIP, OPT_OPTOUTWORDS, OPT_PATH, OPT_SPOOL,
-	OPT_SUPPRESS, OPT_TIMEOUT, OPT_TRUSTPROXY, OPT_VERSION
+	OPT_CONSENT = 256, OPT_MAXBUFFER, OPT_MAXPERIP, OPT_OPTOUTWORDS,
+	OPT_PATH, OPT_SPOOL, OPT_SUPPRESS, OPT_TIMEOUT, OPT_TRUSTPROXY,
+	OPT_VERSION
 };
 
 static void
 parseargs(int argc, char **argv)
 {
 	static const struct option longs[] = {
+		{ "consent", required_argument, NULL, OPT_CONSENT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "max-buffer", required_argument, NULL, OPT_MAXBUFFER },
 		{ "max-per-ip", required_argument, NULL, OPT_MAXPERIP },
@@ -594,6 +599,7 @@ parseargs(int argc, char **argv)
 			o.paths[paths++] = optarg;
 			o.npaths = paths;
 			break;
+		case OPT_CONSENT: o.consent = wa_strdup(optarg); break;
 		case OPT_MAXBUFFER: o.maxbuffer = wa_optsize("--max-buffer", optarg); break;
 		case OPT_MAXPERIP: o.maxperip = (unsigned)wa_optnum("--max-per-ip", optarg, 0, 1000000); break;
 		case OPT_SPOOL: o.spool = wa_strdup(optarg); break;
@@ -625,8 +631,12 @@ setup(char *where, size_t wsz)
 		o.suppress = wa_home_path(WA_SF_SUPPRESS);
 	if (o.spool == NULL)
 		o.spool = wa_home_path(WA_SF_EVENTS);
+	if (o.consent == NULL)
+		o.consent = wa_home_path(WA_SF_CONSENT);
 	g.conns = wa_conns_new(o.maxperip, o.timeout, o.proxy, o.proxylen);
-	g.consent = wa_consent_new(stop, start, o.suppress);
+	if ((g.consent = wa_consent_new(stop, start, o.suppress,
+	    o.consent)) == NULL)
+		wa_die(WA_EXIT_FATAL, "%s: cannot read the consent log:", o.consent);
 	if ((g.spool = wa_spool_open(o.spool, wa_consent_onload,
 	    g.consent)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s: cannot open the spool:", o.spool);
@@ -671,6 +681,7 @@ main(int argc, char **argv)
 	wa_secret_free(g.shopify);
 	wa_consent_free(g.consent);
 	free(o.suppress);
+	free(o.consent);
 	free(o.spool);
 	return wa_finish();
 }

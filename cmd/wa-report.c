@@ -77,6 +77,15 @@ static const struct wa_tcol themecols[] = {
 	{ "median_response_s", "resp p50", WA_COL_SECS },
 };
 
+/* -b consent: the consent log's events per week and source. */
+static const struct wa_tcol growthcols[] = {
+	{ "week", "week", WA_COL_TEXT | WA_COL_LEFT },
+	{ "source", "source", WA_COL_TEXT | WA_COL_LEFT },
+	{ "opt_in", "opt-in", WA_COL_COUNT },
+	{ "opt_out", "opt-out", WA_COL_COUNT },
+	{ "net", "net", WA_COL_COUNT },
+};
+
 /* The store-wide figures, in the "all" object only. */
 static const struct wa_tcol storecols[] = {
 	{ "aov_site", "AOV, all orders", WA_COL_MONEY },
@@ -116,10 +125,11 @@ static const char *const eventfields[] = { "event", "wamid", "key", "status",
     "total", "currency", "financial_status", "cancelled_at", "type", "text",
     "payload", "ref" };
 static const char *const custfields[] = { "id", "phone", "tier", "segment" };
+static const char *const consentfields[] = { "type", "at", "source" };
 
 /* The views: by a grouping of the KPIs, -b ref, -b variant, --insights. */
 typedef json_t *rows_fn(int by, const char *camp, const struct wa_store_kpi *st);
-static rows_fn kpirows, refrows, armrows, themerows;
+static rows_fn kpirows, refrows, armrows, growthrows, themerows;
 static const struct view {
 	const char *by;		/* -b's name, the page's "By" */
 	const struct wa_tcol *cols;
@@ -133,11 +143,13 @@ static const struct view {
 	[WA_BY_TIER] = { "tier", cols, NELEM(cols) - NSURVEY, kpirows },
 	[WA_BY_REF] = { "ref", refcols, NELEM(refcols), refrows },
 	[WA_BY_VARIANT] = { "variant", armcols, NELEM(armcols), armrows },
+	[WA_BY_CONSENT] = { "consent", growthcols, NELEM(growthcols), growthrows },
 	[WA_BY_THEME] = { "theme", themecols, NELEM(themecols), themerows },
 };
 
 static struct wa_report *rep;
 static struct wa_insights *ins;
+static struct wa_growth *gro;
 static int tflag;
 /* The columns of this run's view. */
 static struct wa_tcols vc;
@@ -147,9 +159,10 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-report [--insights] [--raw-csv] [--targets]\n"
-	    "                 [-b campaign|day|week|month|tier|ref|variant]\n"
-	    "                 [-c CAMPAIGN] [-o table|csv|json|html] [--customers FILE]\n"
-	    "                 [--events FILE] [--ledger FILE] [--now TIME]\n"
+	    "                 [-b campaign|day|week|month|tier|ref|variant|consent]\n"
+	    "                 [-c CAMPAIGN] [-o table|csv|json|html] [--consent FILE]\n"
+	    "                 [--customers FILE] [--events FILE] [--ledger FILE]\n"
+	    "                 [--now TIME]\n"
 	    "                 [--orders FILE]... [--reply-window DURATION] [--since TIME]\n"
 	    "                 [--survey CAMPAIGN[:5|:10]]... [--until TIME]\n"
 	    "                 [--window DURATION]\n");
@@ -178,6 +191,13 @@ event(struct wa_report *r, json_t *e, const char **why)
 	if (ins)
 		wa_insights_add(ins, e);
 	return wa_report_event(r, e, why);
+}
+
+/* The consent log, for -b consent. */
+static int
+growth(struct wa_report *r, json_t *e, const char **why)
+{
+	return wa_growth_add(gro, e, why);
 }
 
 /* Customers files: any record will do, most have no tier. */
@@ -411,6 +431,12 @@ themerows(int by, const char *camp, const struct wa_store_kpi *st)
 }
 
 static json_t *
+growthrows(int by, const char *camp, const struct wa_store_kpi *st)
+{
+	return wa_growth_rows(gro);
+}
+
+static json_t *
 armrows(int by, const char *camp, const struct wa_store_kpi *st)
 {
 	struct wa_arm *arms;
@@ -454,7 +480,7 @@ kpirows(int by, const char *camp, const struct wa_store_kpi *st)
 
 struct opts {
 	struct wa_report_opt r;
-	const char *ledger, *events, *customers, *camp;
+	const char *ledger, *events, *customers, *camp, *consent;
 	const char *since, *until;
 	char **orders, **surveys;
 	size_t norders, nsurveys;
@@ -462,7 +488,7 @@ struct opts {
 };
 
 enum {
-	OPT_CUSTOMERS = 256, OPT_EVENTS, OPT_INSIGHTS, OPT_LEDGER, OPT_NOW,
+	OPT_CONSENT = 256, OPT_CUSTOMERS, OPT_EVENTS, OPT_INSIGHTS, OPT_LEDGER, OPT_NOW,
 	OPT_ORDERS, OPT_RAWCSV, OPT_REPLYWIN, OPT_SINCE, OPT_SURVEY, OPT_TARGETS,
 	OPT_UNTIL, OPT_VERSION, OPT_WINDOW
 };
@@ -472,6 +498,7 @@ parseargs(int argc, char **argv, struct opts *o)
 {
 	static const struct option longs[] = {
 		{ "campaign", required_argument, NULL, 'c' },
+		{ "consent", required_argument, NULL, OPT_CONSENT },
 		{ "customers", required_argument, NULL, OPT_CUSTOMERS },
 		{ "events", required_argument, NULL, OPT_EVENTS },
 		{ "help", no_argument, NULL, 'h' },
@@ -490,7 +517,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const bys[] = { "campaign", "day", "week", "month",
-	    "tier", "ref", "variant" };	/* WA_BY_*, up to the themes */
+	    "tier", "ref", "variant", "consent" };	/* WA_BY_*, up to the themes */
 	static const char *const fmts[] = { "table", "csv", "json", "html" };
 	int ch;
 
@@ -499,6 +526,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		case 'b': o->by = choice("-b", optarg, bys, NELEM(bys)); break;
 		case 'c': o->camp = optarg; break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
+		case OPT_CONSENT: o->consent = optarg; break;
 		case OPT_CUSTOMERS: o->customers = optarg; break;
 		case OPT_EVENTS: o->events = optarg; break;
 		case 'h': usage(0); break;
@@ -549,18 +577,18 @@ setup(struct opts *o, char **dl, char **de)
 			    o->surveys[i]);
 	if (o->insights)
 		ins = wa_insights_new(o->r.since, o->r.until);
+	if (o->by == WA_BY_CONSENT)
+		gro = wa_growth_new(o->r.since, o->r.until);
 }
 
 /*
  * Read the ledger, index its messages by recipient, then take the webhook
- * events, the customers and the orders in; count and write.
+ * events, the customers and the orders in.
  */
 static void
-run(const struct opts *o, int dl, int de)
+readall(const struct opts *o, int dl, int de, struct wa_store_kpi *st)
 {
-	struct wa_store_kpi st;
 	size_t i;
-	json_t *a;
 
 	readfile(o->ledger, dl, ledgerfields, NELEM(ledgerfields),
 	    wa_report_ledger);
@@ -571,7 +599,31 @@ run(const struct opts *o, int dl, int de)
 		readfile(o->customers, 0, custfields, NELEM(custfields), customer);
 	for (i = 0; i < o->norders; i++)
 		readfile(o->orders[i], 0, orderfields, NELEM(orderfields), order);
-	wa_report_store(rep, &st);
+	wa_report_store(rep, st);
+}
+
+/* Consent growth needs the consent log only. */
+static void
+readconsent(const struct opts *o)
+{
+	char *path = o->consent ? NULL : wa_home_path(WA_SF_CONSENT);
+
+	readfile(path ? path : o->consent, path != NULL, consentfields,
+	    NELEM(consentfields), growth);
+	free(path);
+}
+
+/* Read what the view needs; count and write. */
+static void
+run(const struct opts *o, int dl, int de)
+{
+	struct wa_store_kpi st = { 0 };
+	json_t *a;
+
+	if (gro)
+		readconsent(o);
+	else
+		readall(o, dl, de, &st);
 	a = views[o->by].rows(o->by, o->camp, &st);
 	switch (o->fmt) {
 	case O_TABLE: puttable(a, o->by); break;
@@ -600,6 +652,7 @@ main(int argc, char **argv)
 	run(&o, dl != NULL, de != NULL);
 	status = wa_finish();
 	wa_insights_free(ins);
+	wa_growth_free(gro);
 	wa_report_free(rep);
 	free(o.orders);
 	free(o.surveys);

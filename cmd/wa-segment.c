@@ -28,7 +28,7 @@ struct seg {
 /* What the command line asks. */
 static struct opts {
 	int invert, count, keep, tiers;
-	const char *split, *rulesfile, *rejects;
+	const char *split, *rulesfile, *rejects, *consent;
 	char **files;
 	int nfiles;
 } opt;
@@ -45,6 +45,7 @@ static struct {
 	long npass;
 	time_t now;
 	struct wa_ab *ab;	/* --ab: the arm of each record out */
+	struct wa_consentlog *clog;	/* when opt_in is read */
 	const char *hdrfile;	/* the CSV file whose header was written last */
 	char **hdr;		/* and its names */
 	size_t nhdr;
@@ -55,11 +56,11 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-segment [-c] [-v] [--raw-csv] [--ab NAME:W/W...] [--now TIME]\n"
-	    "                  [--rejects FILE] EXPR [FILE...]\n"
+	    "usage: wa-segment [-c] [-v] [--raw-csv] [--ab NAME:W/W...] [--consent FILE]\n"
+	    "                  [--now TIME] [--rejects FILE] EXPR [FILE...]\n"
 	    "       wa-segment [-c] [--keep] [--raw-csv] [-s RULES | --tiers]\n"
-	    "                  [--ab NAME:W/W...] [--now TIME] [--rejects FILE]\n"
-	    "                  [--split DIR] [FILE...]\n");
+	    "                  [--ab NAME:W/W...] [--consent FILE] [--now TIME]\n"
+	    "                  [--rejects FILE] [--split DIR] [FILE...]\n");
 	exit(status);
 }
 
@@ -230,6 +231,19 @@ put(struct wa_rec *r, json_t *obj, struct seg *s, const char *arm)
 		wa_die(WA_EXIT_FATAL, "error writing output:");
 }
 
+/* The record's opt_in as the consent log says, when it has a word on it. */
+static void
+consent(json_t *obj)
+{
+	const char *phone = wa_json_str(obj, "phone");
+	char e164[WA_PHONE_MAX];
+	int yes;
+
+	if (phone && wa_phone_norm(phone, wa_json_str(obj, "country"),
+	    e164) == WA_PHONE_OK && (yes = wa_consentlog_get(sg.clog, e164)) >= 0)
+		json_object_set_new(obj, "opt_in", json_boolean(yes));
+}
+
 static int
 onrecord(struct wa_rec *r, void *ctx)
 {
@@ -245,6 +259,8 @@ onrecord(struct wa_rec *r, void *ctx)
 		goto out;
 	}
 	arm = sg.ab ? wa_ab_arm(sg.ab, id) : NULL;
+	if (sg.clog)
+		consent(obj);
 	if (sg.expr) {
 		if ((t = wa_expr_test(sg.expr, obj, sg.now)) < 0) {
 			sg.nproblem++;
@@ -284,7 +300,7 @@ out:
 	return 0;
 }
 
-enum { OPT_AB = 256, OPT_KEEP, OPT_NOW, OPT_RAWCSV, OPT_REJECTS, OPT_SPLIT,
+enum { OPT_AB = 256, OPT_CONSENT, OPT_KEEP, OPT_NOW, OPT_RAWCSV, OPT_REJECTS, OPT_SPLIT,
     OPT_TIERS };
 
 static void
@@ -292,6 +308,7 @@ parseargs(int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "ab", required_argument, NULL, OPT_AB },
+		{ "consent", required_argument, NULL, OPT_CONSENT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep", no_argument, NULL, OPT_KEEP },
 		{ "now", required_argument, NULL, OPT_NOW },
@@ -312,6 +329,7 @@ parseargs(int argc, char **argv)
 				wa_die(WA_EXIT_USAGE, "--ab: %s", err);
 			break;
 		case 'c': opt.count = 1; break;
+		case OPT_CONSENT: opt.consent = optarg; break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
 		case 'h': usage(0); break;
 		case OPT_KEEP: opt.keep = 1; break;
@@ -364,6 +382,36 @@ setup(void)
 	sg.now = wa_now();
 }
 
+/*
+ * The consent log, read when the expression or the rules read opt_in (or
+ * more fields than are counted): a filter over any file needs no WA_HOME.
+ */
+static size_t
+loadconsent(const char **fields, size_t nf)
+{
+	size_t i;
+	char *path;
+
+	for (i = 0; i < nf && i < MAXFIELDS; i++)
+		if (strcmp(fields[i], "opt_in") == 0)
+			break;
+	if (nf <= MAXFIELDS && i == nf)
+		return nf;
+	path = opt.consent ? (char *)opt.consent : wa_home_path(WA_SF_CONSENT);
+	if ((sg.clog = wa_consentlog_load(path)) == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", path);
+	if (path != opt.consent)
+		free(path);
+	for (i = 0; i < nf && i < MAXFIELDS; i++)
+		if (!strcmp(fields[i], "phone") || !strcmp(fields[i], "country"))
+			fields[i] = "opt_in";	/* a name twice is harmless */
+	if (nf + 2 > MAXFIELDS)
+		return MAXFIELDS + 1;	/* whole records */
+	fields[nf++] = "phone";
+	fields[nf++] = "country";
+	return nf;
+}
+
 /* Select or segment every record, then the counts. */
 static void
 run(void)
@@ -374,6 +422,7 @@ run(void)
 
 	nf = sg.expr ? wa_expr_fields(sg.expr, fields, MAXFIELDS) :
 	    wa_rules_fields(sg.rules, fields, MAXFIELDS);
+	nf = loadconsent(fields, nf);
 	if (sg.ab && nf < MAXFIELDS)
 		fields[nf++] = "id";
 	if (nf <= MAXFIELDS)
@@ -413,6 +462,7 @@ main(int argc, char **argv)
 	if (sg.expr)
 		wa_expr_free(sg.expr);
 	wa_ab_free(sg.ab);
+	wa_consentlog_free(sg.clog);
 	free(sg.segs);
 	sg.segs = NULL;	/* nothing left for cleanup() */
 	sg.nsegs = 0;

@@ -16,7 +16,7 @@
 #define MAXFIELDS 128	/* fields parsed; past that, all of them */
 
 enum {
-	OPT_ARM = 256, OPT_ASSUMEWIN, OPT_BUTTON, OPT_CAP, OPT_CONCURRENCY,
+	OPT_ARM = 256, OPT_ASSUMEWIN, OPT_BUTTON, OPT_CAP, OPT_CONCURRENCY, OPT_CONSENT,
 	OPT_COUNTRY, OPT_DRYRUN, OPT_EVENTS, OPT_EVERY, OPT_HDOC, OPT_HIMAGE,
 	OPT_HTEXT, OPT_LEDGER, OPT_MAXRETRIES, OPT_MAXSHARED, OPT_NOCHECK, OPT_NOWAIT, OPT_NOW,
 	OPT_QUICKREPLY, OPT_QUIET, OPT_RATE, OPT_REJECTS, OPT_REPLY,
@@ -26,7 +26,7 @@ enum {
 
 /* The command line, as given. */
 static struct opts {
-	const char *campaign, *ledgerpath, *suppath, *events, *rejects;
+	const char *campaign, *ledgerpath, *suppath, *events, *rejects, *consent;
 	const char *country;	/* --country: for national numbers */
 	struct wa_sendarms arms;
 	struct wa_gate_opts gate;	/* --quiet, --cap, --every, --retry-*, --reply */
@@ -40,6 +40,7 @@ static struct opts {
 static struct {
 	struct wa_gate gate;	/* its ledger, queue and window are the run's */
 	struct wa_hash *supp;	/* phone keys suppressed */
+	struct wa_consentlog *clog;	/* who said yes or no last, in the chat */
 	struct wa_tmpl_cache *tmpls;	/* wa-templates' cache, or NULL */
 	struct wa_sendq *q;	/* NULL: a dry run */
 	struct wa_input *in;
@@ -59,10 +60,10 @@ usage(int status)
 	    "               [--button INDEX=TEXT]... [--quick-reply INDEX=PAYLOAD]...\n"
 	    "               [-q] [--assume-window | --reply] [--dry-run] [--no-check]\n"
 	    "               [--no-wait] [--retry-failed] [--retry-unknown]\n"
-	    "               [--cap N/DURATION] [--concurrency N] [--country CC]\n"
-	    "               [--events FILE] [--every DURATION] [--ledger FILE]\n"
-	    "               [--max-retries N] [--max-shared N] [--now TIME]\n"
-	    "               [--quiet HH:MM-HH:MM]\n"
+	    "               [--cap N/DURATION] [--concurrency N] [--consent FILE]\n"
+	    "               [--country CC] [--events FILE] [--every DURATION]\n"
+	    "               [--ledger FILE] [--max-retries N] [--max-shared N]\n"
+	    "               [--now TIME] [--quiet HH:MM-HH:MM]\n"
 	    "               [--rate N] [--rejects FILE] [--suppress FILE]\n"
 	    "               [--timeout SECONDS]\n"
 	    "               [--arm NAME [--skip] [-t TEMPLATE] [-l LANG] [-p PARAM]...\n"
@@ -165,6 +166,7 @@ static int
 customer(int csv, json_t *rec, char *ib, char *pb, const char **id, char *to)
 {
 	const char *phone;
+	int yes;
 
 	*id = str(rec, "id", ib, 32);
 	phone = str(rec, "phone", pb, 32);
@@ -173,9 +175,12 @@ customer(int csv, json_t *rec, char *ib, char *pb, const char **id, char *to)
 		putreason("skipped", *id, phone, "invalid_phone");
 		return -1;
 	}
-	/* a CSV record's opt_in is text: yes, true, 1...; JSON says true */
-	if (csv ? wa_yesno(wa_json_str(rec, "opt_in") ? wa_json_str(rec,
-	    "opt_in") : "") != 1 : !json_is_true(json_object_get(rec, "opt_in"))) {
+	/* the consent log, else the record: in CSV yes, true, 1...; JSON says true */
+	if ((yes = wa_consentlog_get(g.clog, to)) < 0)
+		yes = csv ? wa_yesno(wa_json_str(rec, "opt_in") ? wa_json_str(rec,
+		    "opt_in") : "") == 1 : json_is_true(json_object_get(rec, "opt_in"));
+	/* the suppression list wins over consent, and is named first */
+	if (!yes && !wa_supp_has(g.supp, to)) {
 		putreason("skipped", *id, to, "no_consent");
 		return -1;
 	}
@@ -490,6 +495,7 @@ runopt(int ch, const char *arg)
 			wa_die(WA_EXIT_USAGE, "--cap: want N/DURATION, as 2/7d, not '%s'", arg);
 		break;
 	case OPT_CONCURRENCY: opt.concurrency = (long)wa_optnum("--concurrency", arg, 1, 10000); break;
+	case OPT_CONSENT: opt.consent = arg; break;
 	case OPT_COUNTRY:
 		if (strlen(arg) != 2 || wa_tz_for(arg, NULL) == NULL)
 			wa_die(WA_EXIT_USAGE, "--country: '%s' is not a country code such as GB", arg);
@@ -533,6 +539,7 @@ parseargs(int *argc, char ***argv)
 		{ "button", required_argument, NULL, OPT_BUTTON },
 		{ "cap", required_argument, NULL, OPT_CAP },
 		{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
+		{ "consent", required_argument, NULL, OPT_CONSENT },
 		{ "country", required_argument, NULL, OPT_COUNTRY },
 		{ "dry-run", no_argument, NULL, OPT_DRYRUN },
 		{ "events", required_argument, NULL, OPT_EVENTS },
@@ -587,6 +594,8 @@ parseargs(int *argc, char ***argv)
 		opt.suppath = wa_home_path(WA_SF_SUPPRESS);
 	if (opt.events == NULL)
 		opt.events = wa_home_path(WA_SF_EVENTS);
+	if (opt.consent == NULL)
+		opt.consent = wa_home_path(WA_SF_CONSENT);
 	if (opt.gate.reply && opt.assumewin)
 		wa_die(WA_EXIT_USAGE, "--assume-window goes without --reply");
 }
@@ -630,6 +639,8 @@ setup(void)
 	g.gate.users = wa_hash_new();
 	if ((g.supp = wa_supp_load(opt.suppath, opt.country)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", opt.suppath);
+	if (!opt.gate.reply && (g.clog = wa_consentlog_load(opt.consent)) == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", opt.consent);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	signal(SIGPIPE, SIG_IGN);
 	if (opt.dryrun) {
@@ -662,6 +673,7 @@ run(int argc, char **argv)
 	wa_buf_free(&g.url);
 	wa_ledger_close(g.gate.ledger);
 	wa_window_free(g.gate.win);
+	wa_consentlog_free(g.clog);
 	curl_global_cleanup();
 	progress(1);
 	if (!opt.quiet) {

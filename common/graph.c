@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wa.h"
+#include "store.h"
 #include "send.h"
 
 #define NUMFLAGS (JSON_ENCODE_ANY | JSON_REAL_PRECISION(15))
@@ -561,6 +562,21 @@ wa_graph_text(const struct wa_graph_msg *m, const char *text, json_t *rec,
 		return msg;
 	json_decref(msg);
 	return NULL;
+}
+
+void
+wa_graph_consentq(struct wa_graph_tmpl *t, const char *name, const char *lang)
+{
+	static const struct wa_graph_button yesno[] = {
+		{ WA_GRAPH_BQUICK, 0, WA_CONSENT_YES },
+		{ WA_GRAPH_BQUICK, 1, WA_CONSENT_NO },
+	};
+
+	memset(t, 0, sizeof *t);
+	t->name = name;
+	t->lang = lang;
+	t->button = yesno;
+	t->nbutton = 2;
 }
 
 int

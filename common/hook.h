@@ -152,19 +152,28 @@ int wa_conns_reap(struct wa_conns *cs);
 /* Requests cut at the deadline, connections refused over MAXPERIP. */
 void wa_conns_counts(struct wa_conns *cs, long *ncut, long *nperip);
 
-/* consent.c: STOP and START messages into the suppression list */
+/* consent.c: STOP and START into the suppression list, opt-ins and opt-outs into the consent log */
 struct wa_consent;
-/* Opt-outs by the words STOP, opt-ins by START (both taken over), kept in the suppression list SUPPATH. */
+/*
+ * Opt-outs by the words STOP, opt-ins by START (both taken over), kept in
+ * the suppression list SUPPATH and the consent log LOGPATH; NULL with
+ * errno when the log cannot be read.
+ */
 struct wa_consent *wa_consent_new(struct wa_words *stop,
-    struct wa_words *start, const char *suppath);
-/* The opt-out or opt-in message M means, as an event; NULL if none. */
+    struct wa_words *start, const char *suppath, const char *logpath);
+/*
+ * The opt-out or opt-in message M means, as an event; NULL if none. A
+ * button whose payload is WA_CONSENT_YES or WA_CONSENT_NO answers the
+ * consent question, whatever its text.
+ */
 json_t *wa_consent_event(struct wa_consent *cs, json_t *m);
 /* A wa_spool_fn (ARG: the wa_consent): the STOPs already in the spool, as it is read at start. */
 void wa_consent_onload(json_t *ev, void *arg);
 /*
- * Apply the opt-out or opt-in EV to the suppression list before it is
- * acknowledged, unless SP holds it already or it is a START older than
- * the user's last STOP. 0, or -1 (warned of) when it cannot be recorded.
+ * Apply the opt-out or opt-in EV to the consent log and the suppression
+ * list before it is acknowledged, unless SP holds it already; a START
+ * older than the user's last STOP, or an answer to the consent question,
+ * goes to the log only. 0, or -1 (warned of) when it cannot be recorded.
  */
 int wa_consent_apply(struct wa_consent *cs, struct wa_spool *sp, json_t *ev);
 void wa_consent_free(struct wa_consent *cs);

@@ -56,8 +56,6 @@ static const char *
 groupname(struct wa_report *r, const struct msg *m, int by, char *buf)
 {
 	uint32_t tier = r->rc[m->recip].tier;
-	struct tm tm;
-	time_t t;
 
 	switch (by) {
 	case WA_BY_CAMPAIGN:
@@ -70,13 +68,7 @@ groupname(struct wa_report *r, const struct msg *m, int by, char *buf)
 		buf[by == WA_BY_DAY ? 10 : 7] = '\0';
 		return buf;
 	case WA_BY_WEEK:
-		/* ISO 8601: the week of its Thursday, in the Thursday's year. */
-		t = m->at - m->at % 86400;
-		t += (3 - (t / 86400 + 3) % 7) * 86400LL;
-		gmtime_r(&t, &tm);
-		snprintf(buf, WA_TIMEBUF, "%04d-W%02d", tm.tm_year + 1900,
-		    tm.tm_yday / 7 + 1);
-		return buf;
+		return wa_time_week(m->at, buf);
 	}
 	return "all";
 }

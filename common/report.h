@@ -64,7 +64,7 @@ double wa_survey_negative(const struct wa_survey *s);
  * then the other views: -b ref, -b variant, --insights.
  */
 enum { WA_BY_CAMPAIGN, WA_BY_DAY, WA_BY_WEEK, WA_BY_MONTH, WA_BY_TIER,
-    WA_BY_REF, WA_BY_VARIANT, WA_BY_THEME };
+    WA_BY_REF, WA_BY_VARIANT, WA_BY_CONSENT, WA_BY_THEME };
 struct wa_report_opt {
 	time_t since, until;	/* messages sent in [since, until); until 0: open */
 	long long window;	/* an order this long after a message converts */
@@ -194,4 +194,18 @@ void wa_insights_free(struct wa_insights *in);
  */
 void wa_page_put(const struct wa_tcols *v, json_t *a, const char *by,
     time_t now, json_t *days, const struct wa_tcols *store);
+
+/* growth.c: consent growth, opt-ins and opt-outs per week and source (wa-report -b consent) */
+struct wa_growth;
+/* Events at times in [SINCE, UNTIL) count; UNTIL 0: open. */
+struct wa_growth *wa_growth_new(time_t since, time_t until);
+/* A line of the consent log; 0, or -1 with the reason in *WHY. */
+int wa_growth_add(struct wa_growth *g, json_t *e, const char **why);
+/*
+ * A row {week, source, opt_in, opt_out, net} per ISO week (2026-W49) and
+ * source, in time order; then per source over all weeks, week "all"; the
+ * last row is all of them, "all" and "all".
+ */
+json_t *wa_growth_rows(struct wa_growth *g);
+void wa_growth_free(struct wa_growth *g);
 #endif

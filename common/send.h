@@ -70,6 +70,13 @@ struct wa_graph_tmpl {
 int wa_graph_button_arg(const char *arg, struct wa_graph_button *b,
     char *err, size_t errsz);
 /*
+ * The consent question: template NAME in LANG whose quick replies 0 and 1
+ * carry WA_CONSENT_YES and WA_CONSENT_NO, the answer wa-hook logs (as
+ * wa-send --quick-reply 0=CONSENT_YES --quick-reply 1=CONSENT_NO).
+ */
+void wa_graph_consentq(struct wa_graph_tmpl *t, const char *name,
+    const char *lang);
+/*
  * The request bodies, filled from REC (may be NULL). NULL with the reason
  * in ERR when a field is missing, a value is empty, too long or not UTF-8,
  * so the record fails locally and nothing malformed is sent.

@@ -30,6 +30,8 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	[WA_SF_CONFIG] = { "config", WA_SK_TEXT, WA_PD_NONE, "the user" },
 	[WA_SF_JLOCK] = { ".journey-*.lock", WA_SK_LOCK, WA_PD_NONE,
 	    "scripts/journeys" },
+	[WA_SF_CONSENT] = { "consent.jsonl", WA_SK_JSONL, WA_PD_CONSENT,
+	    "wa-hook, wa-inbox, wa-forget" },
 };
 
 char *

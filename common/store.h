@@ -269,4 +269,32 @@ struct wa_ab *wa_ab_parse(const char *spec, char *err, size_t errsz);
 /* The arm of the record with ID: the same on every run, for this NAME. */
 const char *wa_ab_arm(const struct wa_ab *ab, const char *id);
 void wa_ab_free(struct wa_ab *ab);
+
+/* consentlog.c: the consent log, a change of a person's consent a line */
+/* The payloads of the YES and NO quick-reply buttons of the consent question. */
+#define WA_CONSENT_YES "CONSENT_YES"
+#define WA_CONSENT_NO "CONSENT_NO"
+/* One event: {type, phone, at, source, evidence} on its line. */
+struct wa_consentev {
+	int in;			/* 1 opt_in, 0 opt_out */
+	const char *phone;	/* E.164 */
+	time_t at;
+	const char *source;	/* whatsapp:button, wa-inbox:agent NAME... */
+	const char *evidence;	/* the inbound wamid...; NULL: none */
+};
+struct wa_consentlog;
+/*
+ * The log at PATH folded into each person's latest event (a missing file
+ * is empty); NULL with errno when it cannot be read.
+ */
+struct wa_consentlog *wa_consentlog_load(const char *path);
+/* The latest event of E164's user: 1 opt_in, 0 opt_out, -1 none (L NULL: none). */
+int wa_consentlog_get(struct wa_consentlog *l, const char *e164);
+/*
+ * Append EV to L's file under its lock, fsync'd, and fold it in, unless
+ * an event of its type with its evidence is there already: 1 appended,
+ * 0 already there, -1 with errno.
+ */
+int wa_consentlog_add(struct wa_consentlog *l, const struct wa_consentev *ev);
+void wa_consentlog_free(struct wa_consentlog *l);
 #endif

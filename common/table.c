@@ -193,7 +193,7 @@ wa_csv_rows(const char *const *names, size_t n, json_t *rows)
 {
 	struct wa_buf b = { 0 };
 	size_t i, j;
-	json_t *o;
+	json_t *o, *v;
 
 	for (j = 0; j < n; j++)
 		printf(j ? ",%s" : "%s", names[j]);
@@ -202,8 +202,13 @@ wa_csv_rows(const char *const *names, size_t n, json_t *rows)
 		for (j = 0; j < n; j++) {
 			if (j > 0)
 				putchar(',');
-			wa_cell_text(&b, json_object_get(o, names[j]), WA_COL_TEXT, 0);
-			wa_csv_putfield(stdout, b.s ? b.s : "", b.len);
+			v = json_object_get(o, names[j]);
+			wa_cell_text(&b, v, WA_COL_TEXT, 0);
+			/* a number is no formula: -1 stays a number in a spreadsheet */
+			if (json_is_number(v))
+				fwrite(b.s, 1, b.len, stdout);
+			else
+				wa_csv_putfield(stdout, b.s ? b.s : "", b.len);
 		}
 		putchar('\n');
 	}

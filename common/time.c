@@ -266,6 +266,20 @@ wa_time_guess_order(const char *s, size_t n)
 	    mdy ? WA_DATES_MDY : WA_DATES_ANY;
 }
 
+/* ISO 8601: the week of its Thursday, in the Thursday's year. */
+char *
+wa_time_week(time_t t, char *buf)
+{
+	struct tm tm;
+
+	t -= t % 86400;
+	t += (3 - (t / 86400 + 3) % 7) * 86400LL;
+	gmtime_r(&t, &tm);
+	snprintf(buf, WA_TIMEBUF, "%04d-W%02d", tm.tm_year + 1900,
+	    tm.tm_yday / 7 + 1);
+	return buf;
+}
+
 /* Years outside 0000-9999 do not fit the format: they get the seconds. */
 char *
 wa_time_fmt(time_t t, char *buf)

@@ -285,6 +285,8 @@ int wa_time_guess_order(const char *s, size_t n);
 void wa_time_count_orders(const char *s, size_t n, long *dmy, long *mdy);
 /* Format T as 2025-05-11T13:55:16Z into BUF (WA_TIMEBUF bytes). */
 char *wa_time_fmt(time_t t, char *buf);
+/* The ISO 8601 week of T, as 2025-W19, into BUF (WA_TIMEBUF bytes). */
+char *wa_time_week(time_t t, char *buf);
 /* Parse a duration "90s", "30m", "48h", "65d", "2w" or "1d12h" into seconds. */
 int wa_dur_parse(const char *s, long long *secs);
 /*
@@ -405,11 +407,11 @@ const char *wa_home(void);
  */
 enum { WA_SF_LEDGER, WA_SF_EVENTS, WA_SF_SUPPRESS, WA_SF_SALT,
 	WA_SF_TEMPLATES, WA_SF_JOURNEYS, WA_SF_CUSTOMERS, WA_SF_ORDERS,
-	WA_SF_CONFIG, WA_SF_JLOCK, WA_SF_N };
+	WA_SF_CONFIG, WA_SF_JLOCK, WA_SF_CONSENT, WA_SF_N };
 enum { WA_SK_JSONL, WA_SK_LIST, WA_SK_JSON, WA_SK_TEXT, WA_SK_SECRET,
 	WA_SK_LOCK };		/* kind */
 enum { WA_PD_NONE, WA_PD_RECORDS, WA_PD_LEDGER, WA_PD_EVENTS,
-	WA_PD_SUPPRESS };	/* personal data, and how wa-forget erases it */
+	WA_PD_SUPPRESS, WA_PD_CONSENT };	/* personal data, and how wa-forget erases it */
 struct wa_statefile {
 	const char *name;	/* a fnmatch(3) pattern */
 	int kind, personal;

@@ -59,6 +59,7 @@ fi
 : "${ORDERS=$WA_HOME/orders.jsonl}"
 : "${EVENTS=$WA_HOME/events.jsonl}"
 : "${LOG=$WA_HOME/journeys.jsonl}"
+: "${CONSENT=$WA_HOME/consent.jsonl}"
 # Sending rules
 : "${QUIET=21:00-09:00}"
 : "${CAP=2/7d}"
@@ -107,10 +108,11 @@ existing() {
 	return 0
 }
 
-# seg ARGS...: wa-segment, where "nothing selected" (1) is no error
+# seg ARGS...: wa-segment, where "nothing selected" (1) is no error; opt_in
+# is read as the consent log says
 seg() {
 	_rc=0
-	wa-segment "$@" </dev/null || _rc=$?
+	wa-segment --consent "$CONSENT" "$@" </dev/null || _rc=$?
 	[ "$_rc" -le 1 ] || die "$_rc" "wa-segment failed (exit $_rc)"
 }
 
@@ -188,7 +190,7 @@ join() {
 # options of CLASS (marketing: QUIET and CAP; utility: UTILITY_QUIET and
 # UTILITY_CAP; reply: --reply and REPLY_CAP, no quiet hours), never waiting
 # for the ledger, its event lines appended to LOG; an empty FILE sends
-# nothing and leaves the ledger alone
+# nothing and leaves the ledger alone; consent as the consent log says
 send() {
 	_class=$1 _camp=$2 _in=$3; shift 3
 	[ -s "$_in" ] || return 0
@@ -205,9 +207,9 @@ send() {
 	esac
 	_rc=0
 	if [ "$LOG" = - ]; then
-		wa-send -q --no-wait --events "$EVENTS" -c "$_camp" "$@" "$_in" 2>"$T/send.err" || _rc=$?
+		wa-send -q --no-wait --events "$EVENTS" --consent "$CONSENT" -c "$_camp" "$@" "$_in" 2>"$T/send.err" || _rc=$?
 	else
-		wa-send -q --no-wait --events "$EVENTS" -c "$_camp" "$@" "$_in" >>"$LOG" 2>"$T/send.err" || _rc=$?
+		wa-send -q --no-wait --events "$EVENTS" --consent "$CONSENT" -c "$_camp" "$@" "$_in" >>"$LOG" 2>"$T/send.err" || _rc=$?
 	fi
 	case $_rc in
 	0) cat "$T/send.err" >&2 ;;

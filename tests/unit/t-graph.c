@@ -916,6 +916,15 @@ test_template(void)
 	body_is(tmpl(&m, &t, NULL, err), ENV("+16505551234")
 	    "\"template\":{\"name\":\"winback_offer\"," LANG("fr") "}}",
 	    "language FR is fr", err);
+	wa_graph_consentq(&t, "consent_request", "en_GB");
+	body_is(tmpl(&m, &t, NULL, err), ENV("+16505551234")
+	    "\"template\":{\"name\":\"consent_request\"," LANG("en_GB") ","
+	    "\"components\":[{\"type\":\"button\",\"sub_type\":\"quick_reply\","
+	    "\"index\":\"0\",\"parameters\":[{\"type\":\"payload\",\"payload\":"
+	    "\"CONSENT_YES\"}]},{\"type\":\"button\",\"sub_type\":\"quick_reply\","
+	    "\"index\":\"1\",\"parameters\":[{\"type\":\"payload\",\"payload\":"
+	    "\"CONSENT_NO\"}]}]}}", "the consent question: YES and NO quick replies",
+	    err);
 	json_decref(rec);
 }
 
