@@ -70,7 +70,7 @@ parse(json_t *o, struct wa_consentev *ev)
 	return 0;
 }
 
-/* A last line without its newline is being written, or was never acknowledged. */
+/* A last line without its newline is still being written, or was cut: unread. */
 static void
 load(struct wa_consentlog *l, FILE *fp)
 {
@@ -185,6 +185,20 @@ wa_consentlog_add(struct wa_consentlog *l, const struct wa_consentev *ev)
 		return -1;
 	fold(l, ev->in, ev->phone, ev->at, ev->evidence);
 	return 1;
+}
+
+int
+wa_consentlog_yes(struct wa_consentlog *l, const char *e164, json_t *rec,
+    int csv)
+{
+	int yes = e164 ? wa_consentlog_get(l, e164) : -1;
+	json_t *v = json_object_get(rec, "opt_in");
+
+	if (yes >= 0)
+		return yes;
+	/* a CSV record's opt_in is text: yes, true, 1...; JSON says true */
+	return csv ? json_is_string(v) && wa_yesno(json_string_value(v)) == 1 :
+	    json_is_true(v);
 }
 
 void
