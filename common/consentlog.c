@@ -70,28 +70,32 @@ parse(json_t *o, struct wa_consentev *ev)
 	return 0;
 }
 
-/* A last line without its newline is still being written, or was cut: unread. */
+/*
+ * A last line without its newline is still being written, or was cut:
+ * unread. Only the fields read are parsed, into one object.
+ */
 static void
 load(struct wa_consentlog *l, FILE *fp)
 {
+	static const char *const keys[] = { "type", "phone", "at", "evidence" };
 	struct wa_consentev ev;
+	json_t *o = json_object();
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, errat;
 	ssize_t n;
 	long no = 0, bad = 0;
-	json_t *o;
 
 	while ((n = getline(&line, &cap, fp)) > 0 && line[n - 1] == '\n') {
 		no++;
-		o = json_loadb(line, (size_t)n - 1, 0, NULL);
-		if (o == NULL || parse(o, &ev) < 0) {
+		if (wa_json_pick(line, (size_t)n - 1, keys, 4, o, &errat) < 0 ||
+		    parse(o, &ev) < 0) {
 			if (bad++ == 0)
 				wa_warnat(l->path, no, "not a consent event, ignored");
 		} else
 			fold(l, ev.in, ev.phone, ev.at, ev.evidence);
-		json_decref(o);
 	}
 	free(line);
+	json_decref(o);
 }
 
 struct wa_consentlog *
