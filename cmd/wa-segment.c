@@ -300,8 +300,8 @@ out:
 	return 0;
 }
 
-enum { OPT_AB = 256, OPT_CONSENT, OPT_KEEP, OPT_NOW, OPT_RAWCSV, OPT_REJECTS, OPT_SPLIT,
-    OPT_TIERS };
+enum { OPT_AB = 256, OPT_CONSENT, OPT_KEEP, OPT_NOW, OPT_RAWCSV, OPT_REJECTS,
+    OPT_SPLIT, OPT_TIERS };
 
 static void
 parseargs(int argc, char **argv)
@@ -389,19 +389,20 @@ setup(void)
 static size_t
 loadconsent(const char **fields, size_t nf)
 {
+	const char *path = opt.consent;
+	char *home = NULL;
 	size_t i;
-	char *path;
 
 	for (i = 0; i < nf && i < MAXFIELDS; i++)
 		if (strcmp(fields[i], "opt_in") == 0)
 			break;
 	if (nf <= MAXFIELDS && i == nf)
 		return nf;
-	path = opt.consent ? (char *)opt.consent : wa_home_path(WA_SF_CONSENT);
+	if (path == NULL)
+		path = home = wa_home_path(WA_SF_CONSENT);
 	if ((sg.clog = wa_consentlog_load(path)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", path);
-	if (path != opt.consent)
-		free(path);
+	free(home);
 	for (i = 0; i < nf && i < MAXFIELDS; i++)
 		if (!strcmp(fields[i], "phone") || !strcmp(fields[i], "country"))
 			fields[i] = "opt_in";	/* a name twice is harmless */

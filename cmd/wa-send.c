@@ -16,12 +16,12 @@
 #define MAXFIELDS 128	/* fields parsed; past that, all of them */
 
 enum {
-	OPT_ARM = 256, OPT_ASSUMEWIN, OPT_BUTTON, OPT_CAP, OPT_CONCURRENCY, OPT_CONSENT,
-	OPT_COUNTRY, OPT_DRYRUN, OPT_EVENTS, OPT_EVERY, OPT_HDOC, OPT_HIMAGE,
-	OPT_HTEXT, OPT_LEDGER, OPT_MAXRETRIES, OPT_MAXSHARED, OPT_NOCHECK, OPT_NOWAIT, OPT_NOW,
-	OPT_QUICKREPLY, OPT_QUIET, OPT_RATE, OPT_REJECTS, OPT_REPLY,
-	OPT_RETRYFAILED, OPT_RETRYUNKNOWN, OPT_SKIP, OPT_SUPPRESS, OPT_TIMEOUT,
-	OPT_VERSION
+	OPT_ARM = 256, OPT_ASSUMEWIN, OPT_BUTTON, OPT_CAP, OPT_CONCURRENCY,
+	OPT_CONSENT, OPT_COUNTRY, OPT_DRYRUN, OPT_EVENTS, OPT_EVERY, OPT_HDOC,
+	OPT_HIMAGE, OPT_HTEXT, OPT_LEDGER, OPT_MAXRETRIES, OPT_MAXSHARED,
+	OPT_NOCHECK, OPT_NOWAIT, OPT_NOW, OPT_QUICKREPLY, OPT_QUIET, OPT_RATE,
+	OPT_REJECTS, OPT_REPLY, OPT_RETRYFAILED, OPT_RETRYUNKNOWN, OPT_SKIP,
+	OPT_SUPPRESS, OPT_TIMEOUT, OPT_VERSION
 };
 
 /* The command line, as given. */
@@ -166,7 +166,6 @@ static int
 customer(int csv, json_t *rec, char *ib, char *pb, const char **id, char *to)
 {
 	const char *phone;
-	int yes;
 
 	*id = str(rec, "id", ib, 32);
 	phone = str(rec, "phone", pb, 32);
@@ -175,12 +174,8 @@ customer(int csv, json_t *rec, char *ib, char *pb, const char **id, char *to)
 		putreason("skipped", *id, phone, "invalid_phone");
 		return -1;
 	}
-	/* the consent log, else the record: in CSV yes, true, 1...; JSON says true */
-	if ((yes = wa_consentlog_get(g.clog, to)) < 0)
-		yes = csv ? wa_yesno(wa_json_str(rec, "opt_in") ? wa_json_str(rec,
-		    "opt_in") : "") == 1 : json_is_true(json_object_get(rec, "opt_in"));
 	/* the suppression list wins over consent, and is named first */
-	if (!yes && !wa_supp_has(g.supp, to)) {
+	if (!wa_consentlog_yes(g.clog, to, rec, csv) && !wa_supp_has(g.supp, to)) {
 		putreason("skipped", *id, to, "no_consent");
 		return -1;
 	}

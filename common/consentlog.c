@@ -70,28 +70,32 @@ parse(json_t *o, struct wa_consentev *ev)
 	return 0;
 }
 
-/* A last line without its newline is being written, or was never acknowledged. */
+/*
+ * A last line without its newline is still being written, or was cut:
+ * unread. Only the fields read are parsed, into one object.
+ */
 static void
 load(struct wa_consentlog *l, FILE *fp)
 {
+	static const char *const keys[] = { "type", "phone", "at", "evidence" };
 	struct wa_consentev ev;
+	json_t *o = json_object();
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, errat;
 	ssize_t n;
 	long no = 0, bad = 0;
-	json_t *o;
 
 	while ((n = getline(&line, &cap, fp)) > 0 && line[n - 1] == '\n') {
 		no++;
-		o = json_loadb(line, (size_t)n - 1, 0, NULL);
-		if (o == NULL || parse(o, &ev) < 0) {
+		if (wa_json_pick(line, (size_t)n - 1, keys, 4, o, &errat) < 0 ||
+		    parse(o, &ev) < 0) {
 			if (bad++ == 0)
 				wa_warnat(l->path, no, "not a consent event, ignored");
 		} else
 			fold(l, ev.in, ev.phone, ev.at, ev.evidence);
-		json_decref(o);
 	}
 	free(line);
+	json_decref(o);
 }
 
 struct wa_consentlog *
@@ -185,6 +189,20 @@ wa_consentlog_add(struct wa_consentlog *l, const struct wa_consentev *ev)
 		return -1;
 	fold(l, ev->in, ev->phone, ev->at, ev->evidence);
 	return 1;
+}
+
+int
+wa_consentlog_yes(struct wa_consentlog *l, const char *e164, json_t *rec,
+    int csv)
+{
+	int yes = e164 ? wa_consentlog_get(l, e164) : -1;
+	json_t *v = json_object_get(rec, "opt_in");
+
+	if (yes >= 0)
+		return yes;
+	/* a CSV record's opt_in is text: yes, true, 1...; JSON says true */
+	return csv ? json_is_string(v) && wa_yesno(json_string_value(v)) == 1 :
+	    json_is_true(v);
 }
 
 void

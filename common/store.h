@@ -291,6 +291,13 @@ struct wa_consentlog *wa_consentlog_load(const char *path);
 /* The latest event of E164's user: 1 opt_in, 0 opt_out, -1 none (L NULL: none). */
 int wa_consentlog_get(struct wa_consentlog *l, const char *e164);
 /*
+ * The consent rule: does the customer of record REC, at E164 (may be NULL),
+ * agree to marketing? The log's latest event when it has one, else the
+ * record's opt_in: true in JSON, or with CSV text such as yes, true or 1.
+ */
+int wa_consentlog_yes(struct wa_consentlog *l, const char *e164, json_t *rec,
+    int csv);
+/*
  * Append EV to L's file under its lock, fsync'd, and fold it in, unless
  * an event of its type with its evidence is there already: 1 appended,
  * 0 already there, -1 with errno.
