@@ -455,29 +455,6 @@ startorder(struct imp *im, struct wa_rec *r)
 	return 0;
 }
 
-/*
- * Was the order read from an earlier file? By id, or by name, as one file
- * may have lost its ids to a spreadsheet and another not.
- */
-static int
-seen(struct imp *im)
-{
-	char *byname;
-	int dup;
-
-	if (im->seenorder == NULL)
-		return 0;
-	byname = wa_strjoin(im->lay.source, ":name:", im->o.name);
-	dup = wa_hash_get(im->seenorder, im->o.id) != NULL ||
-	    wa_hash_get(im->seenorder, byname) != NULL;
-	if (!dup) {
-		wa_hash_put(im->seenorder, im->o.id, im);
-		wa_hash_put(im->seenorder, byname, im);
-	}
-	free(byname);
-	return dup;
-}
-
 static void
 flushorder(struct imp *im)
 {
@@ -488,7 +465,8 @@ flushorder(struct imp *im)
 	if (!im->opending)
 		return;
 	im->opending = 0;
-	if (im->obad || seen(im)) {
+	if (im->obad || (im->seenorder &&
+	    wa_order_seen(im->seenorder, im->lay.source, &im->o))) {
 		/* The same order in two overlapping exports counts once. */
 		if (!im->obad)
 			im->nmerged++;

@@ -59,9 +59,10 @@ groupsep(const char *p)
 {
 	if (*p == ',' || *p == '.' || *p == '\'' || *p == ' ')
 		return 1;
-	if (memcmp(p, "\xc2\xa0", 2) == 0)
+	/* Byte by byte: P may end anywhere. */
+	if (p[0] == '\xc2' && p[1] == '\xa0')
 		return 2;
-	if (memcmp(p, "\xe2\x80\xaf", 3) == 0 || memcmp(p, "\xe2\x80\x89", 3) == 0)
+	if (p[0] == '\xe2' && p[1] == '\x80' && (p[2] == '\xaf' || p[2] == '\x89'))
 		return 3;
 	return 0;
 }

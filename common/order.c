@@ -36,6 +36,21 @@ wa_order_name(const char *source, const char *name)
 }
 
 int
+wa_order_seen(struct wa_hash *seen, const char *source, const struct wa_order *o)
+{
+	char *byname = wa_strjoin(source, ":name:", o->name);
+	int dup = wa_hash_get(seen, o->id) != NULL ||
+	    wa_hash_get(seen, byname) != NULL;
+
+	if (!dup) {
+		wa_hash_put(seen, o->id, seen);
+		wa_hash_put(seen, byname, seen);
+	}
+	free(byname);
+	return dup;
+}
+
+int
 wa_order_counts(const struct wa_order *o)
 {
 	static const char *none[] = { "voided", "expired", "cancelled", "failed",

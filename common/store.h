@@ -69,6 +69,13 @@ void wa_order_additem(struct wa_order *o, const char *name, const char *sku,
  * when "#1001" was written, so one order has one name across files.
  */
 char *wa_order_name(const char *source, const char *name);
+/*
+ * Was order O of SOURCE's store put in SEEN before? By id or by name, as
+ * one export may have lost its ids to a spreadsheet and another not.
+ * Puts it there when not.
+ */
+int wa_order_seen(struct wa_hash *seen, const char *source,
+    const struct wa_order *o);
 /* Does the order count toward a customer's orders and spend? */
 int wa_order_counts(const struct wa_order *o);
 /* The record: {"type":"order","id",...}. */

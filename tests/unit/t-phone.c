@@ -221,6 +221,32 @@ check(const struct norm *t, size_t n, const char *group)
 	}
 }
 
+/* A '+' before a national number, read in the row's country only when it should be. */
+static void
+plusnat_check(void)
+{
+	static const struct norm t[] = {
+		{ "+2392207325", "US", WA_PHONE_OK, "+12392207325" },	/* Sao Tome as written */
+		{ "+3331234567", "IT", WA_PHONE_OK, "+393331234567" },	/* no number as written */
+		{ "+07700900124", "GB", WA_PHONE_OK, "+447700900124" },
+		{ "+12125551234", "US", WA_PHONE_BADCC, "" },	/* right as written */
+		{ "+447700900123", "US", WA_PHONE_LENGTH, "" },	/* no US number */
+		{ "+33612345678", "DE", WA_PHONE_BADCC, "" },	/* DE has a trunk 0 */
+		{ "2125551234", "US", WA_PHONE_NOCOUNTRY, "" },	/* no '+' */
+		{ "+2392207325", NULL, WA_PHONE_NOCOUNTRY, "" },
+		{ "+12", "US", WA_PHONE_LENGTH, "" },
+	};
+	char out[WA_PHONE_MAX], what[160];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		snprintf(what, sizeof what, "plusnat: '%s' in %s", t[i].raw,
+		    t[i].cc ? t[i].cc : "-");
+		isnum(wa_phone_plusnat(t[i].raw, t[i].cc, out), t[i].err, what);
+		is(out, t[i].want, "  and writes it");
+	}
+}
+
 static void
 strerror_check(void)
 {
@@ -424,6 +450,7 @@ main(void)
 	check(real, sizeof(real) / sizeof(real[0]), "real");
 	check(errors, sizeof(errors) / sizeof(errors[0]), "error");
 	strerror_check();
+	plusnat_check();
 	country_check();
 	key_check();
 	robust_check();

@@ -231,6 +231,20 @@ test_for(void)
 	}
 	ok(wa_tz_for("FR", NULL) == wa_tz_for("fr", "75"),
 	    "the same storage each time");
+	/* No guess where a country keeps several clocks. */
+	ok(wa_tz_sure("US", NULL) == NULL, "sure: US with no state is no zone");
+	ok(wa_tz_sure("us", "") == NULL, "sure: nor with an empty one");
+	ok(wa_tz_sure("US", "California") == NULL, "sure: nor with a state's name");
+	is(wa_tz_sure("US", "CA"), "America/Los_Angeles", "sure: a state code decides");
+	is(wa_tz_sure("US", "NY"), "America/New_York", "sure: also in the default zone");
+	is(wa_tz_sure("US", "US-CA"), "America/Los_Angeles", "sure: ISO 3166-2 too");
+	ok(wa_tz_sure("BR", NULL) == NULL && wa_tz_sure("RU", NULL) == NULL &&
+	    wa_tz_sure("AU", NULL) == NULL && wa_tz_sure("CA", NULL) == NULL &&
+	    wa_tz_sure("MX", NULL) == NULL, "sure: BR, RU, AU, CA, MX neither");
+	is(wa_tz_sure("DE", NULL), "Europe/Berlin", "sure: DE's zones keep one clock");
+	is(wa_tz_sure("GB", NULL), "Europe/London", "sure: one zone");
+	ok(wa_tz_sure("US", NULL) == NULL, "sure: the same answer the second time");
+	ok(wa_tz_sure(NULL, NULL) == NULL, "sure: no country");
 
 	/* Every country's zone can be read. */
 	for (cc[0] = 'A'; cc[0] <= 'Z'; cc[0]++)
