@@ -32,6 +32,14 @@ extern int wa_status;		/* worst exit status so far */
 void wa_init(int *argc, char ***argv);
 /* The same for a test or fuzz driver named NAME. */
 void wa_init_name(const char *name);
+/*
+ * A transient line on stderr, a terminal: S drawn over the last one, NULL
+ * rubs it out. Every diagnostic rubs it out before it is written.
+ */
+void wa_progress_line(const char *s);
+/* N for people, its thousands apart: "1,234,567", in BUF, returned. */
+#define WA_COUNTBUF 32
+char *wa_fmtcount(long long n, char buf[WA_COUNTBUF]);
 /* A format ending in ':' appends strerror(errno), as in sbase. */
 void wa_warn(const char *fmt, ...) WA_PRINTF(1, 2);
 void wa_warnat(const char *file, long line, const char *fmt, ...)
