@@ -85,14 +85,20 @@ check "terminal, from a pipe: no share of an unknown size" sh -c "! grep -q '%' 
 check_same "terminal, from a pipe: the screen shows the summary alone" \
 	"$(sed "s|$F|-|g" "$TMP/err")" "$(cat "$TMP/screen")"
 
+# drawn: the run drew a progress line
+drawn() { grep -Eq "$(printf '\r')wa-import: [0-9,]+ rows" "$TMP/raw"; }
 WA_PROGRESS_DELAY=0 $PTY "$TMP/raw" "$TMP/screen" wa-import -v "$F" >/dev/null
+check "terminal, -v: a progress line is drawn" drawn
 check_file "terminal, -v: each warning rubs the progress line out first" \
 	"$TMP/screen" <"$TMP/verr"
 WA_PROGRESS_DELAY=0 $PTY "$TMP/raw" "$TMP/screen" wa-import "$TMP/rej.csv" >/dev/null
+check "terminal, all rejected: a progress line is drawn" drawn
 check_file "terminal: so does each reject" "$TMP/screen" <"$TMP/rerr"
 
 head -n 11 "$F" >"$TMP/short.csv"
 $PTY "$TMP/raw" "$TMP/screen" wa-import "$TMP/short.csv" >/dev/null
 check "terminal: a short run draws no progress line" sh -c "! grep -q ' rows' '$TMP/raw'"
+check_same "terminal: nor with stdout on the terminal too (the records would cut through it)" "" \
+	"$(WA_PROGRESS_DELAY=0 script -qc "wa-import '$F'" /dev/null | grep ' rows' | tr -d '\r')"
 
 done_testing
