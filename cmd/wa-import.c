@@ -16,7 +16,7 @@ static struct opts {
 	int verbose;
 	int ifmt, ofmt;
 	char *merge;
-	const char *rejects, *fields;
+	const char *rejects, *fields, *warnings;
 	char **files;
 	int nfiles;
 } opt = { .dateopt = WA_DATES_ANY, .ifmt = WA_FMT_AUTO, .ofmt = WA_FMT_JSON };
@@ -63,7 +63,7 @@ usage(int status)
 	    "usage: wa-import [-v] [-c CC] [-i csv|json]\n"
 	    "                 [-o json|csv --fields LIST [--raw-csv]]\n"
 	    "                 [-t customers|orders] [--date-order dmy|mdy] [--merge FILE]\n"
-	    "                 [--now TIME] [--rejects FILE] [FILE...]\n");
+	    "                 [--now TIME] [--rejects FILE] [--warnings FILE] [FILE...]\n");
 	exit(status);
 }
 
@@ -622,7 +622,8 @@ onrecord(struct wa_rec *r, void *ctx)
 	return custrow(im, r);
 }
 
-enum { OPT_DATEORDER = 256, OPT_FIELDS, OPT_MERGE, OPT_NOW, OPT_RAWCSV, OPT_REJECTS };
+enum { OPT_DATEORDER = 256, OPT_FIELDS, OPT_MERGE, OPT_NOW, OPT_RAWCSV, OPT_REJECTS,
+	OPT_WARNINGS };
 
 static int
 choice(const char *o, const char *s, const char *a, int va, const char *b,
@@ -649,6 +650,7 @@ parseargs(int argc, char **argv)
 		{ "raw-csv", no_argument, NULL, OPT_RAWCSV },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "version", no_argument, NULL, 'V' },
+		{ "warnings", required_argument, NULL, OPT_WARNINGS },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -680,6 +682,7 @@ parseargs(int argc, char **argv)
 			break;
 		case 'v': opt.verbose = 1; break;
 		case 'V': wa_version(); break;
+		case OPT_WARNINGS: opt.warnings = optarg; break;
 		default: usage(WA_EXIT_USAGE);
 		}
 	}
@@ -704,6 +707,10 @@ setup(struct imp *im)
 	im->out = wa_out_new(opt.ofmt, opt.fields);
 	im->now = wa_now();
 	im->db = wa_custdb_new();
+	/* Thousands of rows with an odd phone make one line, or each one with -v. */
+	wa_warns_mode(WA_WARNS_SUM | (opt.verbose ? WA_WARNS_EACH : 0));
+	if (opt.warnings)
+		wa_warns_log(opt.warnings);
 	/* One export lists each order once: only several can overlap. */
 	if (opt.nfiles > 1)
 		im->seenorder = wa_hash_new();
@@ -745,6 +752,7 @@ run(struct imp *im)
 	wa_custdb_free(im->db);
 	wa_hash_free(im->seenorder);
 	free(im->notorders);
+	wa_warns_end();
 	if (opt.verbose)
 		fprintf(stderr, "wa-import: %ld rows: %ld records out, %ld merged, "
 		    "%ld rejected\n", wa_input_nread(in), im->nout, im->nmerged,

@@ -11,6 +11,7 @@
 
 const char *wa_prog = "wa";
 int wa_status;
+static size_t shownlen;	/* the transient line on the terminal, 0 when none */
 
 /*
  * The program's name without its directory, also in argv[0], so that
@@ -48,6 +49,7 @@ vwarn(const char *file, long line, int col, const char *fmt, va_list ap)
 	int saved = errno;
 	size_t n = strlen(fmt);
 
+	wa_progress_line(NULL);
 	fprintf(stderr, "%s: ", wa_prog);
 	if (file && col > 0)
 		fprintf(stderr, "%s:%ld:%d: ", file, line, col);
@@ -57,6 +59,45 @@ vwarn(const char *file, long line, int col, const char *fmt, va_list ap)
 	if (n > 0 && fmt[n - 1] == ':')
 		fprintf(stderr, " %s", strerror(saved));
 	fputc('\n', stderr);
+}
+
+/*
+ * Spaces, not an escape sequence, rub out what the last line had beyond the
+ * new one: every terminal knows them, TERM=dumb included.
+ */
+void
+wa_progress_line(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (s == NULL && shownlen == 0)
+		return;
+	if (s == NULL)
+		fprintf(stderr, "\r%*s\r", (int)shownlen, "");
+	else
+		fprintf(stderr, "\r%s%*s", s, shownlen > n ? (int)(shownlen - n) : 0, "");
+	/* stderr is line-buffered, and this line has no newline */
+	fflush(stderr);
+	shownlen = n;
+}
+
+char *
+wa_fmtcount(long long n, char buf[WA_COUNTBUF])
+{
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n :
+	    (unsigned long long)n;
+	char d[24];
+	int len = snprintf(d, sizeof d, "%llu", u), i, j = 0;
+
+	if (n < 0)
+		buf[j++] = '-';
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[j++] = ',';
+		buf[j++] = d[i];
+	}
+	buf[j] = '\0';
+	return buf;
 }
 
 void

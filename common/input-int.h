@@ -23,7 +23,11 @@ struct wa_input {
 	size_t nfields;
 	json_t *picked;
 	int tty;		/* stderr is a terminal: show progress */
-	time_t shown;		/* when progress was last shown, or 0 */
+	unsigned tick;		/* lines since the clock was last looked at */
+	double began, shown;	/* when the run began, when progress was last shown */
+	double delay;		/* seconds before the first progress line */
+	long long nbytes;	/* bytes read from every operand so far */
+	long long total;	/* the operands' size, or 0 when a pipe makes it unknown */
 
 	/* the current file */
 	const char *file;

@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wa.h"
@@ -87,6 +87,7 @@ fill(struct wa_input *in, size_t want)
 		if (n == 0)
 			in->eof = 1;
 		in->end += (size_t)n;
+		in->nbytes += n;
 	}
 	return 0;
 }
@@ -128,6 +129,36 @@ encoding(struct wa_input *in, const char *p, size_t n)
 }
 
 /*
+ * A line on a terminal for long runs: rows, the share of the operands'
+ * bytes read (when they are files), rows a second and the time left.
+ */
+static void
+progress(struct wa_input *in)
+{
+	char line[160], rows[WA_COUNTBUF], rate[WA_COUNTBUF];
+	double now = wa_mono(), el = now - in->began, left;
+	int n;
+
+	if (el < in->delay || (in->shown > 0 && now - in->shown < 0.25))
+		return;
+	in->shown = now;
+	n = snprintf(line, sizeof line, "%s: %s rows", wa_prog,
+	    wa_fmtcount(in->nread, rows));
+	if (in->total > 0 && in->nbytes > 0) {
+		left = el * (double)(in->total - in->nbytes) / (double)in->nbytes;
+		n += snprintf(line + n, sizeof line - (size_t)n, ", %d%%",
+		    (int)(100 * in->nbytes / in->total));
+		if (left >= 1 && el >= 1)
+			n += snprintf(line + n, sizeof line - (size_t)n,
+			    ", %d:%02d left", (int)left / 60, (int)left % 60);
+	}
+	if (el >= 1)
+		snprintf(line + n, sizeof line - (size_t)n, ", %s rows/s",
+		    wa_fmtcount((long long)(in->nread / el), rate));
+	wa_progress_line(line);
+}
+
+/*
  * The next physical line with its newline, in *P and *N. A line longer than
  * WA_MAXREC is consumed whole but only its head is returned, and *LONG is set.
  * Returns 0 at the end of the file.
@@ -139,6 +170,9 @@ wa_in_nextline(struct wa_input *in, const char **p, size_t *n, int *islong)
 	size_t skipped = 0;
 
 	*islong = 0;
+	/* The clock is read once in 64 lines: a line is read in about a microsecond. */
+	if (in->tty && (in->tick++ & 63) == 0)
+		progress(in);
 	if (in->replayoff < in->replay.len) {
 		/* Already read and converted once: serve it as it is. */
 		*p = in->replay.s + in->replayoff;
@@ -261,28 +295,9 @@ wa_recwarn(struct wa_rec *r, const char *fmt, ...)
 	wa_warnat(r->file, r->line, "%s", msg);
 }
 
-/* A line on a terminal for long runs, redrawn at most once a second. */
-static void
-progress(struct wa_input *in)
-{
-	struct timespec ts;
-
-	if (!in->tty || (in->nread & 4095) != 0)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (in->shown == 0)
-		in->shown = ts.tv_sec;
-	else if (ts.tv_sec > in->shown) {
-		fprintf(stderr, "\r%s: %s: %ld records", wa_prog, in->file,
-		    in->nread);
-		in->shown = ts.tv_sec;
-	}
-}
-
 void
 wa_in_deliver(struct wa_input *in, struct wa_rec *r)
 {
-	progress(in);
 	if (in->fn(r, in->ctx))
 		in->stop = 1;
 }
@@ -435,6 +450,46 @@ onefile(struct wa_input *in, const char *file)
 		close(in->fd);
 }
 
+/* The operands' size in bytes, or 0 when one is not a regular file. */
+static long long
+totalsize(int argc, char **argv)
+{
+	struct stat st;
+	long long t = 0;
+	int i, r;
+
+	for (i = 0; i < argc; i++) {
+		r = strcmp(argv[i], "-") == 0 ? fstat(0, &st) : stat(argv[i], &st);
+		if (r < 0 || !S_ISREG(st.st_mode))
+			return 0;
+		t += st.st_size;
+	}
+	return t;
+}
+
+/*
+ * Progress shows when stderr is a terminal and stdout is not: records
+ * written to the same screen would cut through the line. It waits a second
+ * (WA_PROGRESS_DELAY, as git's GIT_PROGRESS_DELAY) so that a short run
+ * draws nothing.
+ */
+static void
+progress_start(struct wa_input *in, int argc, char **argv)
+{
+	const char *d = getenv("WA_PROGRESS_DELAY");
+	char *end;
+	double v;
+
+	in->tty = isatty(2) && !isatty(1);
+	if (!in->tty)
+		return;
+	in->delay = 1;
+	if (d && *d && (v = strtod(d, &end)) >= 0 && *end == '\0')
+		in->delay = v;
+	in->began = wa_mono();
+	in->total = totalsize(argc, argv);
+}
+
 void
 wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
     void *ctx)
@@ -444,15 +499,14 @@ wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
 
 	in->fn = fn;
 	in->ctx = ctx;
-	in->tty = isatty(2);
 	if (argc == 0) {
 		argc = 1;
 		argv = dash;
 	}
+	progress_start(in, argc, argv);
 	for (i = 0; i < argc && !in->stop; i++)
 		onefile(in, argv[i]);
-	if (in->shown)
-		fputs("\r\033[K", stderr);
+	wa_progress_line(NULL);
 }
 
 static int

@@ -32,6 +32,14 @@ extern int wa_status;		/* worst exit status so far */
 void wa_init(int *argc, char ***argv);
 /* The same for a test or fuzz driver named NAME. */
 void wa_init_name(const char *name);
+/*
+ * A transient line on stderr, a terminal: S drawn over the last one, NULL
+ * rubs it out. Every diagnostic rubs it out before it is written.
+ */
+void wa_progress_line(const char *s);
+/* N for people, its thousands apart: "1,234,567", in BUF, returned. */
+#define WA_COUNTBUF 32
+char *wa_fmtcount(long long n, char buf[WA_COUNTBUF]);
 /* A format ending in ':' appends strerror(errno), as in sbase. */
 void wa_warn(const char *fmt, ...) WA_PRINTF(1, 2);
 void wa_warnat(const char *file, long line, const char *fmt, ...)
@@ -483,7 +491,7 @@ void wa_scrub_json(json_t *j);
 /* url.c: percent-encoding */
 /* Append S with every byte but RFC 3986's unreserved ones as %XX. */
 void wa_url_enc(struct wa_buf *out, const char *s);
-/* warns.c: warnings about records, each of a kind (wa-import groups them) */
+/* warns.c: warnings about records, each of a kind, said at once or summed up by kind */
 struct wa_wkind {
 	const char *name;	/* the kind, as --warnings writes it: "phone_raw" */
 	const char *summary;	/* what N of them are: "phones kept as phone_raw" */
@@ -494,5 +502,19 @@ struct wa_wkind {
  */
 void wa_kwarn(struct wa_rec *r, const struct wa_wkind *k, const char *value,
     const char *fmt, ...) WA_PRINTF(4, 5);
+/*
+ * How wa_kwarn says them: EACH at once on stderr (the default), SUM kept
+ * for wa_warns_end, as a count and the first three of each kind.
+ */
+enum { WA_WARNS_EACH = 1, WA_WARNS_SUM = 2 };
+void wa_warns_mode(int mode);
+/* Also append every warning to PATH as a JSON line (--warnings), or exit 3. */
+void wa_warns_log(const char *path);
+/*
+ * The summary on stderr, a line per kind in the order first seen ("1,234
+ * phones kept as phone_raw (...), e.g. a.csv:3 '2375', ..."; a kind seen
+ * once is said in full), and the log closed.
+ */
+void wa_warns_end(void);
 
 #endif
