@@ -219,6 +219,47 @@ addcust(struct imp *im, struct wa_rec *r, struct wa_cust *n)
 	im->nmerged++;
 }
 
+/* The phone a WooCommerce REST object gave, read in the person's country. */
+static void
+rawphone(struct wa_rec *r, struct wa_cust *c)
+{
+	char e164[WA_PHONE_MAX];
+	int e;
+
+	if (c->phone_raw == NULL)
+		return;
+	e = wa_phone_norm(c->phone_raw, c->country ? c->country : opt.cc, e164);
+	if (e == WA_PHONE_OK)
+		wa_strset(&c->phone, e164);
+	else if (e != WA_PHONE_EMPTY)
+		wa_kwarn(r, &W_PHONE, c->phone_raw, "phone '%s' kept as phone_raw: %s",
+		    c->phone_raw, wa_phone_strerror(e));
+}
+
+/* A customer of WooCommerce's REST API (GET /wp-json/wc/v3/customers). */
+static int
+woocust(struct imp *im, struct wa_rec *r)
+{
+	struct wa_cust n;
+	const char *why;
+
+	wa_cust_init(&n);
+	n.listed = 1;
+	if (wa_woo_customer(r->json, &n, &why) < 0) {
+		wa_reject(r, "%s", why);
+		wa_cust_clear(&n);
+		return 0;
+	}
+	rawphone(r, &n);
+	if (n.id == NULL && (n.id = wa_cust_makeid(&n)) == NULL) {
+		wa_reject(r, "no customer id, e-mail or usable phone");
+		wa_cust_clear(&n);
+		return 0;
+	}
+	addcust(im, r, &n);
+	return 0;
+}
+
 static int
 custrow(struct imp *im, struct wa_rec *r)
 {
@@ -227,6 +268,8 @@ custrow(struct imp *im, struct wa_rec *r)
 	char *end;
 	int yes;
 
+	if (r->fmt != WA_FMT_CSV)
+		return woocust(im, r);
 	wa_cust_init(&n);
 	n.listed = 1;
 	if (getid(im, r, &n) < 0 || getperson(im, r, &n) < 0)
@@ -443,6 +486,32 @@ out:
 	wa_order_clear(&im->o);
 }
 
+/* An order of WooCommerce's REST API (GET /wp-json/wc/v3/orders): one record, whole. */
+static int
+wooorder(struct imp *im, struct wa_rec *r)
+{
+	const char *why;
+
+	flushorder(im);
+	im->opending = 1;
+	wa_cust_init(&im->who);
+	if (wa_woo_order(r->json, &im->o, &im->who, &why) < 0) {
+		wa_reject(r, "%s", why);
+		im->obad = 1;
+	} else {
+		rawphone(r, &im->who);
+		im->obad = 0;
+		if (!opt.orders && im->who.id == NULL && im->who.email == NULL &&
+		    im->who.phone == NULL) {
+			wa_reject(r, "order %s has no e-mail or usable phone to "
+			    "find its customer by", im->o.name);
+			im->obad = 1;
+		}
+	}
+	flushorder(im);
+	return 0;
+}
+
 static int
 orderrow(struct imp *im, struct wa_rec *r)
 {
@@ -523,10 +592,15 @@ onrecord(struct wa_rec *r, void *ctx)
 	struct imp *im = ctx;
 
 	if (r->fmt != WA_FMT_CSV) {
-		wa_reject(r, "wa-import reads CSV exports; JSON goes to --merge");
-		return 0;
-	}
-	if (im->lay.kind == WA_KIND_ORDERS)
+		switch (wa_woo_kind(r->json)) {
+		case WA_WOO_ORDER:
+			return wooorder(im, r);
+		case WA_WOO_NONE:
+			wa_reject(r, "wa-import reads CSV exports and WooCommerce's "
+			    "REST JSON; its own records go to --merge");
+			return 0;
+		}
+	} else if (im->lay.kind == WA_KIND_ORDERS)
 		return orderrow(im, r);
 	if (opt.orders) {
 		/* Customers only name the buyers of the orders: no record of their own. */

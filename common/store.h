@@ -249,4 +249,18 @@ struct wa_ab *wa_ab_parse(const char *spec, char *err, size_t errsz);
 /* The arm of the record with ID: the same on every run, for this NAME. */
 const char *wa_ab_arm(const struct wa_ab *ab, const char *id);
 void wa_ab_free(struct wa_ab *ab);
+
+/* woo.c: WooCommerce REST API (wc/v3) orders and customers */
+enum { WA_WOO_NONE, WA_WOO_ORDER, WA_WOO_CUSTOMER };
+/* What the object J of GET /orders or /customers is. */
+int wa_woo_kind(json_t *j);
+/*
+ * Order J into O and its buyer into WHO (both initialized, empty); the
+ * buyer's phone is left raw in WHO->phone_raw, for the caller to read in
+ * WHO->country. 0, or -1 with the reason in *WHY.
+ */
+int wa_woo_order(json_t *j, struct wa_order *o, struct wa_cust *who,
+    const char **why);
+/* Customer J into C (initialized, empty), its phone raw as above; 0 or -1. */
+int wa_woo_customer(json_t *j, struct wa_cust *c, const char **why);
 #endif
