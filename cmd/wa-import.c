@@ -26,6 +26,7 @@ static const struct wa_wkind
 	W_BIRTHDAY = { "birthday", "birthdays left out (not a date)" },
 	W_CONSENT = { "consent", "consent cells taken as no (not yes or no)" },
 	W_EMAIL = { "email", "e-mails left out (no '@')" },
+	W_ITEMS = { "items", "item lists left out (not JSON of line items)" },
 	W_MERGED = { "merged", "rows merged into an earlier customer" },
 	W_ORDERS = { "orders_count", "order counts left out (not a count)" },
 	W_PHONE = { "phone_raw", "phones kept as phone_raw (not a phone number)" },
@@ -145,6 +146,10 @@ getperson(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 
 	wa_strset(&c->first, wa_layout_get(&im->lay, r, WA_C_FIRST));
 	wa_strset(&c->last, wa_layout_get(&im->lay, r, WA_C_LAST));
+	if (c->first == NULL && c->last == NULL) {
+		wa_strset(&c->first, wa_csv_get(r, im->lay.billfirst));
+		wa_strset(&c->last, wa_csv_get(r, im->lay.billlast));
+	}
 	name = wa_layout_get(&im->lay, r, WA_C_NAME);
 	if (c->first == NULL && c->last == NULL && *name) {
 		sp = strchr(name, ' ');
@@ -342,15 +347,29 @@ getprice(struct imp *im, struct wa_rec *r, const char *s, long long qty)
 	return -1;
 }
 
-/* WooCommerce packs items as "name:A|sku:B|quantity:2|total:9.50", several split by ';'. */
+/*
+ * WooCommerce plugins pack items as "name:A|sku:B|quantity:2|total:9.50",
+ * several split by SEP (SkyVerge's ';'; WebToffee's one a column, "", as
+ * its tax_data holds PHP's ';'), or as a JSON array of the REST API's items.
+ */
 static void
-kvitems(struct imp *im, struct wa_rec *r, const char *cell)
+kvitems(struct imp *im, struct wa_rec *r, const char *cell, const char *sep)
 {
-	char *dup = wa_strdup(cell), *item, *save = NULL, *kv, *save2, *v;
+	char *dup, *item, *save = NULL, *kv, *save2, *v;
 	const char *name, *sku, *qty, *total;
 	long long q;
+	json_t *a;
 
-	for (item = strtok_r(dup, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
+	if (*cell == '[') {
+		a = json_loads(cell, 0, NULL);
+		if (a == NULL || wa_woo_items(a, &im->o) < 0)
+			wa_kwarn(r, &W_ITEMS, cell, "items '%.40s' are not the "
+			    "JSON of line items; left out", cell);
+		json_decref(a);
+		return;
+	}
+	dup = wa_strdup(cell);
+	for (item = strtok_r(dup, sep, &save); item; item = strtok_r(NULL, sep, &save)) {
 		name = sku = qty = total = "";
 		for (kv = strtok_r(item, "|", &save2); kv; kv = strtok_r(NULL, "|", &save2)) {
 			if ((v = strchr(kv, ':')) == NULL)
@@ -382,14 +401,18 @@ additems(struct imp *im, struct wa_rec *r)
 	const char *name = wa_layout_get(l, r, WA_O_ITEM_NAME);
 	int i;
 
-	if (*name)
+	long long q;
+
+	if (*name) {
+		q = getqty(r, wa_layout_get(l, r, WA_O_ITEM_QTY));
 		wa_order_additem(&im->o, name, wa_layout_get(l, r, WA_O_ITEM_SKU),
-		    wa_layout_get(l, r, WA_O_ITEM_VENDOR),
-		    getqty(r, wa_layout_get(l, r, WA_O_ITEM_QTY)),
-		    getprice(im, r, wa_layout_get(l, r, WA_O_ITEM_PRICE), 1));
-	kvitems(im, r, wa_layout_get(l, r, WA_O_ITEMS));
+		    wa_layout_get(l, r, WA_O_ITEM_VENDOR), q,
+		    getprice(im, r, wa_layout_get(l, r, WA_O_ITEM_PRICE),
+		    l->linetotal ? q : 1));
+	}
+	kvitems(im, r, wa_layout_get(l, r, WA_O_ITEMS), ";");
 	for (i = 0; l->itemcols[i] >= 0; i++)
-		kvitems(im, r, wa_csv_get(r, l->itemcols[i]));
+		kvitems(im, r, wa_csv_get(r, l->itemcols[i]), "");
 }
 
 static int

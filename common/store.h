@@ -23,11 +23,13 @@ enum wa_col {
 enum { WA_KIND_UNKNOWN, WA_KIND_CUSTOMERS, WA_KIND_ORDERS };
 struct wa_layout {
 	int kind;
-	const char *source;	/* "shopify" or "woocommerce" */
+	const char *source;	/* "shopify", "woocommerce", or "csv" for neither */
 	const char *optin_source;	/* the consent column, as opt_in_source */
 	int col[WA_NCOL];	/* header index of each column, or -1 */
 	unsigned char *mapped;	/* per header column: read into a field */
 	int *itemcols;		/* WooCommerce line_item_N columns, -1 ended */
+	int linetotal;		/* WA_O_ITEM_PRICE is the line's total, not a unit's */
+	int billfirst, billlast;	/* names on the billing address, or -1 */
 };
 /* Recognize the export layout of header H; kind WA_KIND_UNKNOWN if none fits. */
 void wa_layout_detect(struct wa_layout *l, const struct wa_csvhdr *h);
@@ -261,6 +263,8 @@ int wa_woo_kind(json_t *j);
  */
 int wa_woo_order(json_t *j, struct wa_order *o, struct wa_cust *who,
     const char **why);
+/* Add the REST API's line items ITEMS (an array) to O; 0, or -1 when one is bad. */
+int wa_woo_items(json_t *items, struct wa_order *o);
 /* Customer J into C (initialized, empty), its phone raw as above; 0 or -1. */
 int wa_woo_customer(json_t *j, struct wa_cust *c, const char **why);
 #endif

@@ -122,18 +122,22 @@ money(json_t *j, const char *key, const char *cur, long long *v)
 	return *s == '\0' ? 0 : wa_money_parse(s, cur, v);
 }
 
-static int
-lines(json_t *j, struct wa_order *o)
+int
+wa_woo_items(json_t *items, struct wa_order *o)
 {
-	json_t *it;
+	json_t *it, *q;
 	size_t i;
 	long long qty, total;
 	const char *name;
 
-	json_array_foreach(json_object_get(j, "line_items"), i, it) {
+	if (!json_is_array(items))
+		return -1;
+	json_array_foreach(items, i, it) {
 		if ((name = wa_json_nestr(it, "name")) == NULL)
 			continue;
-		qty = json_integer_value(json_object_get(it, "quantity"));
+		q = json_object_get(it, "quantity");
+		qty = json_is_string(q) ? atoll(json_string_value(q)) :
+		    json_integer_value(q);
 		if (qty <= 0)
 			qty = 1;
 		/* "total" is the line's, after discounts; our items carry the unit price. */
@@ -200,7 +204,8 @@ wa_woo_order(json_t *j, struct wa_order *o, struct wa_cust *who,
 	o->has_total = json_object_get(j, "total") != NULL;
 	*why = "an amount is not a number";
 	if (money(j, "total", o->currency, &o->total) < 0 ||
-	    refunds(j, o) < 0 || lines(j, o) < 0)
+	    refunds(j, o) < 0 || (json_object_get(j, "line_items") &&
+	    wa_woo_items(json_object_get(j, "line_items"), o) < 0))
 		return -1;
 	coupons(j, o);
 	if (gettime(j, "date_created", &o->created_at, why) < 0 ||
