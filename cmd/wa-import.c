@@ -1,6 +1,8 @@
 /* wa-import: turn Shopify and WooCommerce exports into customer or order records. */
 #include <ctype.h>
 #include <getopt.h>
+
+#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +19,8 @@ static struct opts {
 	int ifmt, ofmt;
 	char *merge;
 	const char *rejects, *fields;
+	const char *woo;		/* --woocommerce URL */
+	char since[WA_TIMEBUF];		/* --since, ISO 8601 UTC */
 	char **files;
 	int nfiles;
 } opt = { .dateopt = WA_DATES_ANY, .ifmt = WA_FMT_AUTO, .ofmt = WA_FMT_JSON };
@@ -56,7 +60,10 @@ usage(int status)
 	    "usage: wa-import [-v] [-c CC] [-i csv|json]\n"
 	    "                 [-o json|csv --fields LIST [--raw-csv]]\n"
 	    "                 [-t customers|orders] [--dates dmy|mdy] [--merge FILE]\n"
-	    "                 [--now TIME] [--rejects FILE] [FILE...]\n");
+	    "                 [--now TIME] [--rejects FILE] [FILE...]\n"
+	    "       wa-import --woocommerce URL [--since DATE] [-v] [-c CC]\n"
+	    "                 [-o json|csv --fields LIST] [-t customers|orders]\n"
+	    "                 [--merge FILE] [--now TIME] [--rejects FILE]\n");
 	exit(status);
 }
 
@@ -638,7 +645,19 @@ onrecord(struct wa_rec *r, void *ctx)
 	return custrow(im, r);
 }
 
-enum { OPT_DATES = 256, OPT_FIELDS, OPT_MERGE, OPT_NOW, OPT_RAWCSV, OPT_REJECTS };
+enum { OPT_DATES = 256, OPT_FIELDS, OPT_MERGE, OPT_NOW, OPT_RAWCSV, OPT_REJECTS,
+	OPT_SINCE, OPT_WOO };
+
+static void
+since(const char *s)
+{
+	time_t t;
+
+	if (wa_time_parse(s, WA_DATES_ANY, &t) < 0)
+		wa_die(WA_EXIT_USAGE, "--since: '%s' is not a date such as 2026-10-01",
+		    s);
+	wa_time_fmt(t, opt.since);
+}
 
 static int
 choice(const char *o, const char *s, const char *a, int va, const char *b,
@@ -663,7 +682,9 @@ parseargs(int argc, char **argv)
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "raw-csv", no_argument, NULL, OPT_RAWCSV },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
+		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "version", no_argument, NULL, 'V' },
+		{ "woocommerce", required_argument, NULL, OPT_WOO },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -689,12 +710,14 @@ parseargs(int argc, char **argv)
 			    "csv", WA_FMT_CSV);
 			break;
 		case OPT_REJECTS: opt.rejects = optarg; break;
+		case OPT_SINCE: since(optarg); break;
 		case 't':
 			if (choice("-t", optarg, "customers", 0, "orders", 1))
 				opt.orders = 1;
 			break;
 		case 'v': opt.verbose = 1; break;
 		case 'V': wa_version(); break;
+		case OPT_WOO: opt.woo = optarg; break;
 		default: usage(WA_EXIT_USAGE);
 		}
 	}
@@ -706,6 +729,10 @@ parseargs(int argc, char **argv)
 		wa_die(WA_EXIT_USAGE, "--merge works on customer records, not -t orders");
 	opt.files = argv + optind;
 	opt.nfiles = argc - optind;
+	if (*opt.since && !opt.woo)
+		wa_die(WA_EXIT_USAGE, "--since works with --woocommerce");
+	if (opt.woo && opt.nfiles > 0)
+		wa_die(WA_EXIT_USAGE, "--woocommerce reads the store, not FILE operands");
 }
 
 /* The output, the clock, and the customers of --merge to merge into. */
@@ -719,8 +746,8 @@ setup(struct imp *im)
 	im->out = wa_out_new(opt.ofmt, opt.fields);
 	im->now = wa_now();
 	im->db = wa_custdb_new();
-	/* One export lists each order once: only several can overlap. */
-	if (opt.nfiles > 1)
+	/* One export lists each order once: only several, or pages read while they change, overlap. */
+	if (opt.nfiles > 1 || opt.woo)
 		im->seenorder = wa_hash_new();
 	if (opt.merge) {
 		in = wa_input_new(WA_FMT_JSON);
@@ -734,11 +761,24 @@ setup(struct imp *im)
 	}
 }
 
+/* The store's customers (orders name their buyers), then its orders. */
+static struct wa_woosync *
+woosync(struct imp *im)
+{
+	struct wa_woosync *s;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	s = wa_woosync_new(opt.woo, *opt.since ? opt.since : NULL);
+	wa_woosync_run(s, opt.orders, im->in, onrecord, im);
+	return s;
+}
+
 /* Read every file, then write the orders as they end, or the customers at the end. */
 static void
 run(struct imp *im)
 {
 	struct wa_input *in;
+	struct wa_woosync *sync = NULL;
 	size_t i;
 	json_t *j;
 
@@ -746,7 +786,10 @@ run(struct imp *im)
 	if (opt.rejects)
 		wa_input_rejects(in, opt.rejects);
 	wa_input_onheader(in, onheader);
-	wa_input_run(in, opt.nfiles, opt.files, onrecord, im);
+	if (opt.woo)
+		sync = woosync(im);
+	else
+		wa_input_run(in, opt.nfiles, opt.files, onrecord, im);
 	flushorder(im);
 	for (i = 0; !opt.orders && i < wa_custdb_count(im->db); i++) {
 		j = wa_cust_json(wa_custdb_at(im->db, i));
@@ -763,6 +806,10 @@ run(struct imp *im)
 	if (im->laydone)
 		wa_layout_free(&im->lay);
 	wa_out_free(im->out);
+	/* Where this run left off moves only once its records are out. */
+	if (sync && fflush(stdout) == 0 && !ferror(stdout))
+		wa_woosync_commit(sync);
+	wa_woosync_free(sync);
 }
 
 int

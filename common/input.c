@@ -520,6 +520,31 @@ wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
 		fputs("\r\033[K", stderr);
 }
 
+void
+wa_input_mem(struct wa_input *in, const char *name, const char *p, size_t n,
+    wa_rec_fn *fn, void *ctx)
+{
+	in->fn = fn;
+	in->ctx = ctx;
+	in->file = name;
+	in->lineno = 0;
+	wa_buf_reset(&in->replay);
+	in->replayoff = 0;
+	if (in->cap < n + 1) {
+		in->cap = n + 1;
+		in->buf = wa_realloc(in->buf, in->cap);
+	}
+	memcpy(in->buf, p, n);
+	in->start = in->scan = 0;
+	in->end = n;
+	in->eof = 1;
+	in->fd = -1;
+	in->eol = '\n';
+	in->cp1252 = 0;
+	in->sawutf8 = 1;
+	jsonfile(in);
+}
+
 int
 wa_input_scan(struct wa_rec *r, void (*fn)(const char *, size_t, void *),
     void *ctx)

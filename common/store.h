@@ -267,4 +267,25 @@ int wa_woo_order(json_t *j, struct wa_order *o, struct wa_cust *who,
 int wa_woo_items(json_t *items, struct wa_order *o);
 /* Customer J into C (initialized, empty), its phone raw as above; 0 or -1. */
 int wa_woo_customer(json_t *j, struct wa_cust *c, const char **why);
+
+/* woosync.c: wa-import --woocommerce, the REST API's pages of what changed */
+struct wa_woosync;
+/*
+ * The store at URL (https://, or http:// to this machine), its keys from
+ * WC_CONSUMER_KEY and WC_CONSUMER_SECRET (or *_FILE), where the last run
+ * left off from $WA_HOME; SINCE (ISO 8601, may be NULL) overrides it for
+ * orders. Dies with status 2 or 3 when it cannot be read.
+ */
+struct wa_woosync *wa_woosync_new(const char *url, const char *since);
+/*
+ * The customers (unless ORDERSONLY), then the orders, changed since the
+ * last run, every page read before any goes on: FN is called on each as
+ * a JSON record of IN, read from the page's address. Dies (status 3)
+ * when the store refuses or fails.
+ */
+void wa_woosync_run(struct wa_woosync *s, int ordersonly, struct wa_input *in,
+    wa_rec_fn *fn, void *ctx);
+/* Save where this run left off (write, then rename): once its records are out. */
+void wa_woosync_commit(struct wa_woosync *s);
+void wa_woosync_free(struct wa_woosync *s);
 #endif

@@ -136,6 +136,12 @@ void wa_input_fields(struct wa_input *in, const char *const *fields, size_t n);
 void wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
     void *ctx);
 void wa_input_free(struct wa_input *in);
+/*
+ * Run FN over the JSON records (lines, or arrays) of P[0..N), read from
+ * elsewhere (a REST API's page), as if they were the file NAME.
+ */
+void wa_input_mem(struct wa_input *in, const char *name, const char *p, size_t n,
+    wa_rec_fn *fn, void *ctx);
 /* Do the operands ARGV (none, or "-") make the loop read the standard input? */
 int wa_input_stdin(int argc, char **argv);
 /* Report a bad record at its file:line, copy it to the rejects file. */
@@ -376,7 +382,7 @@ const char *wa_home(void);
  */
 enum { WA_SF_LEDGER, WA_SF_EVENTS, WA_SF_SUPPRESS, WA_SF_SALT,
 	WA_SF_TEMPLATES, WA_SF_JOURNEYS, WA_SF_CUSTOMERS, WA_SF_ORDERS,
-	WA_SF_CONFIG, WA_SF_JLOCK, WA_SF_N };
+	WA_SF_CONFIG, WA_SF_JLOCK, WA_SF_WOO, WA_SF_N };
 enum { WA_SK_JSONL, WA_SK_LIST, WA_SK_JSON, WA_SK_TEXT, WA_SK_SECRET,
 	WA_SK_LOCK };		/* kind */
 enum { WA_PD_NONE, WA_PD_RECORDS, WA_PD_LEDGER, WA_PD_EVENTS,
