@@ -1,11 +1,11 @@
 /* wa-import: turn Shopify and WooCommerce exports into customer or order records. */
 #include <ctype.h>
 #include <getopt.h>
-
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <curl/curl.h>
 
 #include "wa.h"
 #include "store.h"
@@ -406,9 +406,8 @@ additems(struct imp *im, struct wa_rec *r)
 {
 	const struct wa_layout *l = &im->lay;
 	const char *name = wa_layout_get(l, r, WA_O_ITEM_NAME);
-	int i;
-
 	long long q;
+	int i;
 
 	if (*name) {
 		q = getqty(r, wa_layout_get(l, r, WA_O_ITEM_QTY));

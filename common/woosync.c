@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <curl/curl.h>
 #include <openssl/evp.h>
 
 #include "wa.h"
@@ -19,6 +20,7 @@ struct wa_woosync {
 	const char *since;	/* --since, ISO 8601 UTC, or NULL */
 	char oldmod[WA_TIMEBUF];	/* orders changed after this were asked for */
 	char maxmod[WA_TIMEBUF];	/* the latest order change read */
+	char began[WA_TIMEBUF];	/* the store's clock when the orders were first asked for */
 	long long oldid, maxid;	/* customers above OLDID were asked for; the highest read */
 };
 
@@ -95,6 +97,7 @@ wa_woosync_new(const char *url, const char *since)
 	s->since = since;
 	s->f = wa_fetch_new();
 	wa_fetch_want(s->f, "X-WP-TotalPages");
+	wa_fetch_want(s->f, "Date");
 	auth(s->f, key, secret);
 	s->path = wa_home_path(WA_SF_WOO);
 	loadstate(s);
@@ -144,6 +147,23 @@ refused(struct wa_woosync *s, const char *url)
 	    clean ? clean : msg ? msg : "");
 }
 
+/*
+ * The store's clock, a second back, when the orders were first asked for:
+ * an order that changes while the pages are read may be missed by this
+ * run's pages, but not by the next run's, which asks from here.
+ */
+static void
+storeclock(struct wa_woosync *s)
+{
+	const char *d = wa_fetch_got(s->f, "Date");
+	time_t t = d ? curl_getdate(d, NULL) : -1;
+
+	if (t > 0) {
+		wa_time_fmt(t - 1, s->began);
+		s->began[19] = '\0';	/* as date_modified_gmt is written, no Z */
+	}
+}
+
 /* Keep ITEM of KIND when it is new, as a JSON line of OUT, moving the cursors. */
 static int
 keep(struct wa_woosync *s, int orders, json_t *it, struct wa_buf *out)
@@ -184,6 +204,8 @@ getpage(struct wa_woosync *s, int orders, int page, struct wa_buf *name,
 	if (!json_is_array(a))
 		wa_die(WA_EXIT_FATAL, "%s: the answer is not a JSON array: is this "
 		    "a WooCommerce store?", wa_buf_str(name));
+	if (orders && page == 1)
+		storeclock(s);
 	tp = wa_fetch_got(s->f, "X-WP-TotalPages");
 	more = tp ? page < atoi(tp) : json_array_size(a) == PERPAGE;
 	json_array_foreach(a, i, it)
@@ -251,14 +273,17 @@ wa_woosync_run(struct wa_woosync *s, int ordersonly, struct wa_input *in,
 void
 wa_woosync_commit(struct wa_woosync *s)
 {
-	json_t *cur = json_object();
+	const char *mod = s->since ? s->oldmod : *s->began ? s->began : s->maxmod;
+	json_t *cur;
 	char *tmp;
 	FILE *fp;
 
-	if (strcmp(s->maxmod, s->oldmod) == 0 && s->maxid == s->oldid)
+	/* --since asked for another window: where the runs left off stays. */
+	if (strcmp(mod, s->oldmod) == 0 && s->maxid == s->oldid)
 		return;		/* nothing new: the file stays as it is */
-	if (*s->maxmod)
-		json_object_set_new(cur, "orders_modified", json_string(s->maxmod));
+	cur = json_object();
+	if (*mod)
+		json_object_set_new(cur, "orders_modified", json_string(mod));
 	if (s->maxid > 0)
 		json_object_set_new(cur, "customers_id", json_integer(s->maxid));
 	json_object_set_new(s->state, s->base, cur);

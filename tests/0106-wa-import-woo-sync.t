@@ -50,6 +50,7 @@ reqs() { sed 's/ auth=ok//' "$LOG" | paste -sd'|' -; }
 store 5 7
 mock m1 --max-per-page 2
 
+start=$(date -u -d '-2 sec' +%Y-%m-%dT%H:%M:%S)
 wa-import --woocommerce "$URL" --now $NOW >"$TMP/out1" 2>"$TMP/err1"
 check_same "first run: every customer, with the orders they placed, exit 0, nothing on stderr" \
 	'0 woocommerce:1 1|woocommerce:2 2|woocommerce:3 2|woocommerce:4 1|woocommerce:5 1|' \
@@ -57,30 +58,35 @@ check_same "first run: every customer, with the orders they placed, exit 0, noth
 check_same "first run: every page of both, by X-WP-TotalPages, no filter" \
 	'customers page=1 modified_after=- 200|customers page=2 modified_after=- 200|customers page=3 modified_after=- 200|orders page=1 modified_after=- 200|orders page=2 modified_after=- 200|orders page=3 modified_after=- 200|orders page=4 modified_after=- 200' \
 	"$(reqs)"
-check_same "first run: where it left off, in \$WA_HOME" \
-	'{"customers_id":5,"orders_modified":"2026-10-07T10:00:00"}' \
-	"$(jq -c --arg u "$URL" '.[$u]' "$WA_HOME/woocommerce.json")"
+# the store's clock (its Date) a second back when the orders were first asked for
+cursor() { jq -r --arg u "$URL" ".[\$u].$1" "$WA_HOME/woocommerce.json"; }
+c1=$(cursor orders_modified)
+check_same "first run: where it left off, in \$WA_HOME: the last customer, the store's clock" \
+	"5 1" "$(cursor customers_id) $(test "$c1" \> "$start" && test "$c1" \< "$(date -u -d '+2 sec' +%Y-%m-%dT%H:%M:%S)" && echo 1)"
 
 : >"$LOG"
 wa-import --woocommerce "$URL" --now $NOW >"$TMP/out2" 2>"$TMP/err2"
 check_same "a run with nothing new prints nothing and exits 0" '0 0 0' \
 	"$? $(wc -c <"$TMP/out2" | tr -d ' ') $(wc -c <"$TMP/err2" | tr -d ' ')"
 check_same "...asking only for orders changed since, and new customers" \
-	'customers page=1 modified_after=- 200|orders page=1 modified_after=2026-10-07T10:00:00 200' "$(reqs)"
+	"customers page=1 modified_after=- 200|orders page=1 modified_after=$c1 200" "$(reqs)"
 
-# order 103 is refunded, order 108 placed by a new customer 6
-edit orders '(.[] | select(.id == 103)) |= (.status = "refunded" | .date_modified_gmt = "2026-10-20T08:00:00")
+# order 103 is refunded, order 108 placed by a new customer 6, now
+m=$(date -u +%Y-%m-%dT%H:%M:%S)
+edit orders '(.[] | select(.id == 103)) |= (.status = "refunded" | .date_modified_gmt = "'$m'")
 	| . += [{"id":108,"number":"108","status":"processing","currency":"GBP","total":"25.00","customer_id":6,
-	  "date_created_gmt":"2026-10-21T09:00:00","date_modified_gmt":"2026-10-21T09:00:00",
+	  "date_created_gmt":"2026-10-21T09:00:00","date_modified_gmt":"'$m'",
 	  "billing":{"email":"c6@example.com","country":"GB","phone":"07700 900006"},"line_items":[]}]'
 edit customers '. += [{"id":6,"email":"c6@example.com","first_name":"C6","date_created_gmt":"2026-10-21T08:00:00","billing":{"country":"GB","phone":"07700 900006"}}]'
 : >"$LOG"
+c2=$(cursor orders_modified)
+sleep 2	# a change in the second a run begins is read again by the next
 wa-import --woocommerce "$URL" -t orders --now $NOW >"$TMP/out3" 2>"$TMP/err3"
 check_same "an incremental run picks up exactly the changed orders" \
 	'0 woocommerce:103 refunded|woocommerce:108 processing' \
 	"$? $(jq -r '"\(.id) \(.financial_status)"' "$TMP/out3" | paste -sd'|' -)"
 check_same "...with -t orders, no customer page" \
-	'orders page=1 modified_after=2026-10-07T10:00:00 200' "$(reqs)"
+	"orders page=1 modified_after=$c2 200" "$(reqs)"
 wa-import --woocommerce "$URL" --now $NOW >"$TMP/out4" 2>"$TMP/err4"
 check_same "then the new customer, found from the newest down, with no order left to count" \
 	'0 woocommerce:6 c6@example.com +447700900006' \
