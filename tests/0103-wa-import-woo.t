@@ -22,9 +22,9 @@ check_same "REST orders: UTC dates from the _gmt fields, status, coupons, unit p
 
 jq -c '.[]' "$o" >"$TMP/o-lines.jsonl"
 check_same "REST orders as JSON lines give the same records" \
-	"$(cat "$TMP/o.jsonl")" "$(wa-import -t orders --now $NOW "$TMP/o-lines.jsonl")"
+	"3 $(cat "$TMP/o.jsonl")" "$(wa-import -t orders --now $NOW "$TMP/o-lines.jsonl" >"$TMP/ol"; lines "$TMP/ol") $(cat "$TMP/ol")"
 check_same "REST orders with -i json, from stdin" \
-	"$(cat "$TMP/o.jsonl")" "$(wa-import -i json -t orders --now $NOW <"$o")"
+	"3 $(cat "$TMP/o.jsonl")" "$(wa-import -i json -t orders --now $NOW <"$o" >"$TMP/ol"; lines "$TMP/ol") $(cat "$TMP/ol")"
 # two pages saved one after the other, as `curl ...?page=1; curl ...?page=2` writes them
 { jq '.[0:2]' "$o"; jq -c '.[2:]' "$o"; } >"$TMP/pages.json"
 check_same "two REST pages in one file: every order of both" \
