@@ -534,7 +534,8 @@ wa_input_mem(struct wa_input *in, const char *name, const char *p, size_t n,
 		in->cap = n + 1;
 		in->buf = wa_realloc(in->buf, in->cap);
 	}
-	memcpy(in->buf, p, n);
+	if (n > 0)
+		memcpy(in->buf, p, n);
 	in->start = in->scan = 0;
 	in->end = n;
 	in->eof = 1;

@@ -134,17 +134,20 @@ refused(struct wa_woosync *s, const char *url)
 {
 	json_t *j = json_loads(wa_fetch_body(s->f, NULL), 0, NULL);
 	const char *msg = json_string_value(json_object_get(j, "message"));
+	char *clean = msg ? wa_scrub(msg) : NULL, said[512];
 	long st = wa_fetch_status(s->f);
-	char *clean = msg ? wa_scrub(msg) : NULL;
 
-	if (st == 401 || st == 403)
-		wa_die(WA_EXIT_FATAL, "%s: HTTP %ld: %s: check WC_CONSUMER_KEY and "
-		    "WC_CONSUMER_SECRET (a key with Read access)", url, st,
-		    clean ? clean : msg ? msg : "not allowed");
-	if (wa_fetch_status(s->f) == 0)
-		wa_die(WA_EXIT_FATAL, "%s: %s", url, wa_fetch_err(s->f));
-	wa_die(WA_EXIT_FATAL, "%s: HTTP %ld%s%s", url, st, msg ? ": " : "",
+	/* The store may echo what it was sent: scrubbed, and nothing left to leak. */
+	snprintf(said, sizeof said, "%s%s", msg ? ": " : "",
 	    clean ? clean : msg ? msg : "");
+	free(clean);
+	json_decref(j);
+	if (st == 401 || st == 403)
+		wa_die(WA_EXIT_FATAL, "%s: HTTP %ld%s: check WC_CONSUMER_KEY and "
+		    "WC_CONSUMER_SECRET (a key with Read access)", url, st, said);
+	if (st == 0)
+		wa_die(WA_EXIT_FATAL, "%s: %s", url, wa_fetch_err(s->f));
+	wa_die(WA_EXIT_FATAL, "%s: HTTP %ld%s", url, st, said);
 }
 
 /*
@@ -234,7 +237,7 @@ spool(struct wa_woosync *s, int orders, int page, FILE *fp,
 	(*v)[*nv].name = wa_strdup(wa_buf_str(&name));
 	(*v)[*nv].off = ftell(fp);
 	(*v)[(*nv)++].n = out.len;
-	if (fwrite(out.s, 1, out.len, fp) != out.len)
+	if (out.len && fwrite(out.s, 1, out.len, fp) != out.len)
 		wa_die(WA_EXIT_FATAL, "cannot keep the store's pages:");
 	wa_buf_free(&name);
 	wa_buf_free(&out);
