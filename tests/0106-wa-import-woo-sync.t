@@ -116,6 +116,19 @@ check_same "a store that keeps failing mid-way: exit 3, nothing out, where runs 
 	"3 0 no cursor wa-import: $URL/wp-json/wc/v3/orders?per_page=100&page=3&orderby=id&order=asc: HTTP 500: Too many requests" \
 	"$? $(wc -c <"$TMP/out7" | tr -d ' ') $(test -e "$WA_HOME/woocommerce.json" && echo cursor || echo no cursor) $(cat "$TMP/err7")"
 
+# an order placed while the pages are read, with an id on a page already read
+kill $_pid 2>/dev/null
+store 5 7
+printf '[{"id":100,"number":"100","status":"processing","currency":"GBP","total":"5.00","customer_id":1,"date_created_gmt":"2026-10-01T00:00:00","billing":{"email":"c1@example.com"},"line_items":[]}]' >"$TMP/late.json"
+mock m5 --max-per-page 2 --add-after orders:2:"$TMP/late.json"
+rm -f "$WA_HOME/woocommerce.json"
+wa-import --woocommerce "$URL" -t orders >"$TMP/out11a" 2>&1
+sleep 2
+wa-import --woocommerce "$URL" -t orders >"$TMP/out11b" 2>&1
+check_same "an order that came in mid-run on a page already read: not lost, the next run has it" \
+	'100 101 102 103 104 105 106 107|100' \
+	"$(cat "$TMP/out11a" "$TMP/out11b" | jq -r '.id | ltrimstr("woocommerce:")' | sort -u | paste -sd' ' -)|$(jq -r '.id | ltrimstr("woocommerce:")' "$TMP/out11b" | paste -sd' ' -)"
+
 kill $_pid 2>/dev/null
 mock m4 --echo-key
 WC_CONSUMER_KEY=ck_wrong0123456789abcdef0123456789abcdef WC_CONSUMER_SECRET=$SECRET \

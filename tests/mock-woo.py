@@ -8,6 +8,8 @@ consumer key and secret, page and per_page (at most --max-per-page), orderby
 id and order, modified_after with dates_are_gmt, and the X-WP-Total and
 X-WP-TotalPages headers. A wrong key gets WooCommerce's 401.
 
+--add-after KIND:PAGE:FILE changes the store while it is read: once that
+page is answered, FILE's items join it, changed now.
 --fail STATUS:KIND:PAGE[:TIMES] answers that page STATUS (429 with
 Retry-After: 1) the first TIMES times (1). Every request is logged to --log,
 one line: "KIND page=N modified_after=V auth=ok|bad", then the status.
@@ -19,6 +21,7 @@ import json
 import math
 import os
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -29,6 +32,8 @@ ap.add_argument("--key", required=True)
 ap.add_argument("--secret", required=True)
 ap.add_argument("--max-per-page", type=int, default=100)
 ap.add_argument("--fail", action="append", default=[])
+ap.add_argument("--add-after", default=None,
+                help="KIND:PAGE:FILE: once that page is answered, add FILE's items to the store, changed now")
 ap.add_argument("--echo-key", action="store_true",
                 help="put the key sent in the 401 message, as a careless server would")
 args = ap.parse_args()
@@ -93,6 +98,14 @@ class H(BaseHTTPRequestHandler):
         pages = max(1, math.ceil(len(items) / per))
         body = items[(page - 1) * per:page * per]
         self.answer(200, body, [("X-WP-Total", str(len(items))), ("X-WP-TotalPages", str(pages))])
+        add = args.add_after and args.add_after.split(":", 2)
+        if add and add[0] == kind and int(add[1]) == page:
+            args.add_after = None
+            now = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+            new = json.load(open(add[2], encoding="utf-8"))
+            for i in new:
+                i["date_modified_gmt"] = now
+            json.dump(load(kind) + new, open(os.path.join(args.data, kind + ".json"), "w"))
 
 
 srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
