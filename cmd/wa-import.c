@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "wa.h"
 #include "store.h"
 
@@ -17,6 +19,8 @@ static struct opts {
 	int ifmt, ofmt;
 	char *merge;
 	const char *rejects, *fields, *warnings;
+	const char *woo;		/* --woocommerce URL */
+	char since[WA_TIMEBUF];		/* --since, ISO 8601 UTC */
 	char **files;
 	int nfiles;
 } opt = { .dateopt = WA_DATES_ANY, .ifmt = WA_FMT_AUTO, .ofmt = WA_FMT_JSON };
@@ -27,6 +31,7 @@ static const struct wa_wkind
 	W_CONSENT = { "consent", "consent cells taken as no (not yes or no)" },
 	W_COUNTRY = { "country", "countries left out (not a country code)" },
 	W_EMAIL = { "email", "e-mails left out (no '@')" },
+	W_ITEMS = { "items", "item lists left out (not JSON of line items)" },
 	W_MERGED = { "merged", "rows merged into an earlier customer" },
 	W_ORDERS = { "orders_count", "order counts left out (not a count)" },
 	W_PHONE = { "phone_raw", "phones kept as phone_raw (not a phone number)" },
@@ -63,7 +68,11 @@ usage(int status)
 	    "usage: wa-import [-v] [-c CC] [-i csv|json]\n"
 	    "                 [-o json|csv --fields LIST [--raw-csv]]\n"
 	    "                 [-t customers|orders] [--date-order dmy|mdy] [--merge FILE]\n"
-	    "                 [--now TIME] [--rejects FILE] [--warnings FILE] [FILE...]\n");
+	    "                 [--now TIME] [--rejects FILE] [--warnings FILE] [FILE...]\n"
+	    "       wa-import --woocommerce URL [--since DATE] [-v] [-c CC]\n"
+	    "                 [-o json|csv --fields LIST] [-t customers|orders]\n"
+	    "                 [--merge FILE] [--now TIME] [--rejects FILE]\n"
+	    "                 [--warnings FILE]\n");
 	exit(status);
 }
 
@@ -178,6 +187,10 @@ getperson(struct imp *im, struct wa_rec *r, struct wa_cust *c)
 
 	wa_strset(&c->first, wa_layout_get(&im->lay, r, WA_C_FIRST));
 	wa_strset(&c->last, wa_layout_get(&im->lay, r, WA_C_LAST));
+	if (c->first == NULL && c->last == NULL) {
+		wa_strset(&c->first, wa_csv_get(r, im->lay.billfirst));
+		wa_strset(&c->last, wa_csv_get(r, im->lay.billlast));
+	}
 	name = wa_layout_get(&im->lay, r, WA_C_NAME);
 	if (c->first == NULL && c->last == NULL && *name) {
 		sp = strchr(name, ' ');
@@ -261,6 +274,47 @@ addcust(struct imp *im, struct wa_rec *r, struct wa_cust *n)
 	im->nmerged++;
 }
 
+/* The phone a WooCommerce REST object gave, read in the person's country. */
+static void
+rawphone(struct wa_rec *r, struct wa_cust *c)
+{
+	char e164[WA_PHONE_MAX];
+	int e;
+
+	if (c->phone_raw == NULL)
+		return;
+	e = wa_phone_norm(c->phone_raw, c->country ? c->country : opt.cc, e164);
+	if (e == WA_PHONE_OK)
+		wa_strset(&c->phone, e164);
+	else if (e != WA_PHONE_EMPTY)
+		wa_kwarn(r, &W_PHONE, c->phone_raw, "phone '%s' kept as phone_raw: %s",
+		    c->phone_raw, wa_phone_strerror(e));
+}
+
+/* A customer of WooCommerce's REST API (GET /wp-json/wc/v3/customers). */
+static int
+woocust(struct imp *im, struct wa_rec *r)
+{
+	struct wa_cust n;
+	const char *why;
+
+	wa_cust_init(&n);
+	n.listed = 1;
+	if (wa_woo_customer(r->json, &n, &why) < 0) {
+		wa_reject(r, "%s", why);
+		wa_cust_clear(&n);
+		return 0;
+	}
+	rawphone(r, &n);
+	if (n.id == NULL && (n.id = wa_cust_makeid(&n)) == NULL) {
+		wa_reject(r, "no customer id, e-mail or usable phone");
+		wa_cust_clear(&n);
+		return 0;
+	}
+	addcust(im, r, &n);
+	return 0;
+}
+
 static int
 custrow(struct imp *im, struct wa_rec *r)
 {
@@ -269,6 +323,8 @@ custrow(struct imp *im, struct wa_rec *r)
 	char *end;
 	int yes;
 
+	if (r->fmt != WA_FMT_CSV)
+		return woocust(im, r);
 	wa_cust_init(&n);
 	n.listed = 1;
 	getid(im, r, &n);
@@ -346,15 +402,29 @@ getprice(struct imp *im, struct wa_rec *r, const char *s, long long qty)
 	return -1;
 }
 
-/* WooCommerce packs items as "name:A|sku:B|quantity:2|total:9.50", several split by ';'. */
+/*
+ * WooCommerce plugins pack items as "name:A|sku:B|quantity:2|total:9.50",
+ * several split by SEP (SkyVerge's ';'; WebToffee's one a column, "", as
+ * its tax_data holds PHP's ';'), or as a JSON array of the REST API's items.
+ */
 static void
-kvitems(struct imp *im, struct wa_rec *r, const char *cell)
+kvitems(struct imp *im, struct wa_rec *r, const char *cell, const char *sep)
 {
-	char *dup = wa_strdup(cell), *item, *save = NULL, *kv, *save2, *v;
+	char *dup, *item, *save = NULL, *kv, *save2, *v;
 	const char *name, *sku, *qty, *total;
 	long long q;
+	json_t *a;
 
-	for (item = strtok_r(dup, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
+	if (*cell == '[') {
+		a = json_loads(cell, 0, NULL);
+		if (a == NULL || wa_woo_items(a, &im->o) < 0)
+			wa_kwarn(r, &W_ITEMS, cell, "items '%.40s' are not the "
+			    "JSON of line items; left out", cell);
+		json_decref(a);
+		return;
+	}
+	dup = wa_strdup(cell);
+	for (item = strtok_r(dup, sep, &save); item; item = strtok_r(NULL, sep, &save)) {
 		name = sku = qty = total = "";
 		for (kv = strtok_r(item, "|", &save2); kv; kv = strtok_r(NULL, "|", &save2)) {
 			if ((v = strchr(kv, ':')) == NULL)
@@ -384,16 +454,19 @@ additems(struct imp *im, struct wa_rec *r)
 {
 	const struct wa_layout *l = &im->lay;
 	const char *name = wa_layout_get(l, r, WA_O_ITEM_NAME);
+	long long q;
 	int i;
 
-	if (*name)
+	if (*name) {
+		q = getqty(r, wa_layout_get(l, r, WA_O_ITEM_QTY));
 		wa_order_additem(&im->o, name, wa_layout_get(l, r, WA_O_ITEM_SKU),
-		    wa_layout_get(l, r, WA_O_ITEM_VENDOR),
-		    getqty(r, wa_layout_get(l, r, WA_O_ITEM_QTY)),
-		    getprice(im, r, wa_layout_get(l, r, WA_O_ITEM_PRICE), 1));
-	kvitems(im, r, wa_layout_get(l, r, WA_O_ITEMS));
+		    wa_layout_get(l, r, WA_O_ITEM_VENDOR), q,
+		    getprice(im, r, wa_layout_get(l, r, WA_O_ITEM_PRICE),
+		    l->linetotal ? q : 1));
+	}
+	kvitems(im, r, wa_layout_get(l, r, WA_O_ITEMS), ";");
 	for (i = 0; l->itemcols[i] >= 0; i++)
-		kvitems(im, r, wa_csv_get(r, l->itemcols[i]));
+		kvitems(im, r, wa_csv_get(r, l->itemcols[i]), "");
 }
 
 static int
@@ -501,6 +574,32 @@ out:
 	wa_order_clear(&im->o);
 }
 
+/* An order of WooCommerce's REST API (GET /wp-json/wc/v3/orders): one record, whole. */
+static int
+wooorder(struct imp *im, struct wa_rec *r)
+{
+	const char *why;
+
+	flushorder(im);
+	im->opending = 1;
+	wa_cust_init(&im->who);
+	if (wa_woo_order(r->json, &im->o, &im->who, &why) < 0) {
+		wa_reject(r, "%s", why);
+		im->obad = 1;
+	} else {
+		rawphone(r, &im->who);
+		im->obad = 0;
+		if (!opt.orders && im->who.id == NULL && im->who.email == NULL &&
+		    im->who.phone == NULL) {
+			wa_reject(r, "order %s has no e-mail or usable phone to "
+			    "find its customer by", im->o.name);
+			im->obad = 1;
+		}
+	}
+	flushorder(im);
+	return 0;
+}
+
 static int
 orderrow(struct imp *im, struct wa_rec *r)
 {
@@ -604,10 +703,15 @@ onrecord(struct wa_rec *r, void *ctx)
 	struct imp *im = ctx;
 
 	if (r->fmt != WA_FMT_CSV) {
-		wa_reject(r, "wa-import reads CSV exports; JSON goes to --merge");
-		return 0;
-	}
-	if (im->lay.kind == WA_KIND_ORDERS)
+		switch (wa_woo_kind(r->json)) {
+		case WA_WOO_ORDER:
+			return wooorder(im, r);
+		case WA_WOO_NONE:
+			wa_reject(r, "wa-import reads CSV exports and WooCommerce's "
+			    "REST JSON; its own records go to --merge");
+			return 0;
+		}
+	} else if (im->lay.kind == WA_KIND_ORDERS)
 		return orderrow(im, r);
 	if (opt.orders) {
 		/* Customers only name the buyers of the orders: no record of their own. */
@@ -623,7 +727,18 @@ onrecord(struct wa_rec *r, void *ctx)
 }
 
 enum { OPT_DATEORDER = 256, OPT_FIELDS, OPT_MERGE, OPT_NOW, OPT_RAWCSV, OPT_REJECTS,
-	OPT_WARNINGS };
+	OPT_SINCE, OPT_WARNINGS, OPT_WOO };
+
+static void
+since(const char *s)
+{
+	time_t t;
+
+	if (wa_time_parse(s, WA_DATES_ANY, &t) < 0)
+		wa_die(WA_EXIT_USAGE, "--since: '%s' is not a date such as 2026-10-01",
+		    s);
+	wa_time_fmt(t, opt.since);
+}
 
 static int
 choice(const char *o, const char *s, const char *a, int va, const char *b,
@@ -649,8 +764,10 @@ parseargs(int argc, char **argv)
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "raw-csv", no_argument, NULL, OPT_RAWCSV },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
+		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "version", no_argument, NULL, 'V' },
 		{ "warnings", required_argument, NULL, OPT_WARNINGS },
+		{ "woocommerce", required_argument, NULL, OPT_WOO },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -676,6 +793,7 @@ parseargs(int argc, char **argv)
 			    "csv", WA_FMT_CSV);
 			break;
 		case OPT_REJECTS: opt.rejects = optarg; break;
+		case OPT_SINCE: since(optarg); break;
 		case 't':
 			if (choice("-t", optarg, "customers", 0, "orders", 1))
 				opt.orders = 1;
@@ -683,6 +801,7 @@ parseargs(int argc, char **argv)
 		case 'v': opt.verbose = 1; break;
 		case 'V': wa_version(); break;
 		case OPT_WARNINGS: opt.warnings = optarg; break;
+		case OPT_WOO: opt.woo = optarg; break;
 		default: usage(WA_EXIT_USAGE);
 		}
 	}
@@ -694,6 +813,10 @@ parseargs(int argc, char **argv)
 		wa_die(WA_EXIT_USAGE, "--merge works on customer records, not -t orders");
 	opt.files = argv + optind;
 	opt.nfiles = argc - optind;
+	if (*opt.since && !opt.woo)
+		wa_die(WA_EXIT_USAGE, "--since works with --woocommerce");
+	if (opt.woo && opt.nfiles > 0)
+		wa_die(WA_EXIT_USAGE, "--woocommerce reads the store, not FILE operands");
 }
 
 /* The output, the clock, and the customers of --merge to merge into. */
@@ -711,8 +834,8 @@ setup(struct imp *im)
 	wa_warns_mode(WA_WARNS_SUM | (opt.verbose ? WA_WARNS_EACH : 0));
 	if (opt.warnings)
 		wa_warns_log(opt.warnings);
-	/* One export lists each order once: only several can overlap. */
-	if (opt.nfiles > 1)
+	/* One export lists each order once: only several, or pages read while they change, overlap. */
+	if (opt.nfiles > 1 || opt.woo)
 		im->seenorder = wa_hash_new();
 	if (opt.merge) {
 		in = wa_input_new(WA_FMT_JSON);
@@ -726,11 +849,24 @@ setup(struct imp *im)
 	}
 }
 
+/* The store's customers (orders name their buyers), then its orders. */
+static struct wa_woosync *
+woosync(struct imp *im)
+{
+	struct wa_woosync *s;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	s = wa_woosync_new(opt.woo, *opt.since ? opt.since : NULL);
+	wa_woosync_run(s, opt.orders, im->in, onrecord, im);
+	return s;
+}
+
 /* Read every file, then write the orders as they end, or the customers at the end. */
 static void
 run(struct imp *im)
 {
 	struct wa_input *in;
+	struct wa_woosync *sync = NULL;
 	size_t i;
 	json_t *j;
 
@@ -738,7 +874,10 @@ run(struct imp *im)
 	if (opt.rejects)
 		wa_input_rejects(in, opt.rejects);
 	wa_input_onheader(in, onheader);
-	wa_input_run(in, opt.nfiles, opt.files, onrecord, im);
+	if (opt.woo)
+		sync = woosync(im);
+	else
+		wa_input_run(in, opt.nfiles, opt.files, onrecord, im);
 	flushorder(im);
 	if (opt.orders && im->norders == 0 && im->notorders)
 		nothing(im->notorders, "orders", WA_KIND_ORDERS);
@@ -761,6 +900,10 @@ run(struct imp *im)
 	if (im->laydone)
 		wa_layout_free(&im->lay);
 	wa_out_free(im->out);
+	/* Where this run left off moves only once its records are out. */
+	if (sync && fflush(stdout) == 0 && !ferror(stdout))
+		wa_woosync_commit(sync);
+	wa_woosync_free(sync);
 }
 
 int

@@ -372,6 +372,65 @@ jsonline(struct wa_input *in, const char *p, size_t n, int islong)
 	json_decref(r.json);
 }
 
+/* Count into *LINE the newlines of P[*I..TO), and move *I to TO. */
+static void
+lines(const char *p, size_t *i, size_t to, long *line)
+{
+	for (; *i < to; (*i)++)
+		*line += p[*i] == '\n';
+}
+
+static size_t
+skipws(const char *p, size_t n, size_t i)
+{
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+	    p[i] == '\n'))
+		i++;
+	return i;
+}
+
+/*
+ * A JSON array of objects, or several one after another: a REST API's
+ * bodies saved as they came (curl, a page at a time). Each item is a
+ * record at the line where it starts. The whole file is held, as an
+ * array need not have one newline.
+ */
+static void
+jsonarrays(struct wa_input *in)
+{
+	const char *p;
+	size_t n, i = 0, done = 0, at, s, e;
+	long line = 1;
+
+	fill(in, (size_t)-1);
+	p = in->buf + in->start;
+	n = in->end - in->start;
+	while (!in->stop && (i = skipws(p, n, i)) < n) {
+		lines(p, &done, i, &line);
+		if (p[i] != '[') {
+			wa_in_reject(in, line, p + i, n - i, WA_FMT_JSON,
+			    "expected a JSON array or JSON lines");
+			return;
+		}
+		for (at = i; !in->stop && wa_json_item(p, n, &at, &s, &e) == 0; ) {
+			lines(p, &done, s, &line);
+			in->lineno = line;
+			jsonline(in, p + s, e - s, e - s > WA_MAXREC);
+		}
+		if ((i = skipws(p, n, at)) < n && p[i] == ',')
+			i = skipws(p, n, i + 1);	/* point at the bad item */
+		lines(p, &done, i, &line);
+		if (in->stop)
+			return;
+		if (i >= n || p[i] != ']') {
+			wa_in_reject(in, line, p + i, n - i, WA_FMT_JSON,
+			    "JSON array cut short, or an item is not a value");
+			return;
+		}
+		i++;
+	}
+}
+
 static void
 jsonfile(struct wa_input *in)
 {
@@ -379,6 +438,11 @@ jsonfile(struct wa_input *in)
 	size_t n;
 	int islong;
 
+	if (skipws(in->buf, in->end, in->start) < in->end &&
+	    in->buf[skipws(in->buf, in->end, in->start)] == '[') {
+		jsonarrays(in);
+		return;
+	}
 	while (!in->stop && wa_in_nextline(in, &p, &n, &islong))
 		jsonline(in, p, n, islong);
 }
@@ -410,7 +474,8 @@ sniff(struct wa_input *in)
 	for (i = 0; fmt == WA_FMT_AUTO; i++)
 		if (i == n || (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' &&
 		    p[i] != '\n'))
-			fmt = i < n && p[i] == '{' ? WA_FMT_JSON : WA_FMT_CSV;
+			fmt = i < n && (p[i] == '{' || p[i] == '[') ?
+			    WA_FMT_JSON : WA_FMT_CSV;
 	in->eol = '\n';
 	/* JSON is UTF-8 by definition, and a CR in it is only white space. */
 	in->cp1252 = 0;
@@ -568,6 +633,32 @@ spool(struct wa_input *in, char *chunk, size_t size,
 		close(in->fd);
 	in->fd = fd;
 	return 0;
+}
+
+void
+wa_input_mem(struct wa_input *in, const char *name, const char *p, size_t n,
+    wa_rec_fn *fn, void *ctx)
+{
+	in->fn = fn;
+	in->ctx = ctx;
+	in->file = name;
+	in->lineno = 0;
+	wa_buf_reset(&in->replay);
+	in->replayoff = 0;
+	if (in->cap < n + 1) {
+		in->cap = n + 1;
+		in->buf = wa_realloc(in->buf, in->cap);
+	}
+	if (n > 0)
+		memcpy(in->buf, p, n);
+	in->start = in->scan = 0;
+	in->end = n;
+	in->eof = 1;
+	in->fd = -1;
+	in->eol = '\n';
+	in->cp1252 = 0;
+	in->sawutf8 = 1;
+	jsonfile(in);
 }
 
 int

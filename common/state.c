@@ -32,6 +32,9 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	    "scripts/journeys" },
 	[WA_SF_CONSENT] = { "consent.jsonl", WA_SK_JSONL, WA_PD_CONSENT,
 	    "wa-hook, wa-inbox, wa-forget" },
+	/* where wa-import --woocommerce left off: per store, a time and an id */
+	[WA_SF_WOO] = { "woocommerce.json", WA_SK_JSON, WA_PD_NONE,
+	    "wa-import --woocommerce" },
 };
 
 char *

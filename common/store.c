@@ -9,11 +9,11 @@
 
 /* Header names of each column, best first; the same name may mean other things per kind. */
 static const char *custnames[WA_NCOL] = {
-	[WA_C_ID] = "Customer ID|customer_id|ID",
+	[WA_C_ID] = "Customer ID|customer_id|ID|user_id",
 	[WA_C_FIRST] = "First Name|first_name|billing_first_name",
 	[WA_C_LAST] = "Last Name|last_name|billing_last_name",
 	[WA_C_NAME] = "Name|Full Name|Customer Name",
-	[WA_C_EMAIL] = "Email|E-mail|Email Address|billing_email|Email (Billing)",
+	[WA_C_EMAIL] = "Email|E-mail|Email Address|user_email|billing_email|Email (Billing)",
 	[WA_C_PHONE] = "Phone|Mobile|Mobile Phone|WhatsApp|Phone Number",
 	[WA_C_PHONE2] = "Default Address Phone|Billing Phone|billing_phone|Phone (Billing)",
 	[WA_C_PHONE3] = "Shipping Phone|shipping_phone|Phone (Shipping)",
@@ -28,9 +28,9 @@ static const char *custnames[WA_NCOL] = {
 	[WA_C_OPTIN_ANY] = "Accepts Marketing",
 	[WA_C_TAGS] = "Tags",
 	[WA_C_NOTE] = "Note",
-	[WA_C_ORDERS] = "Total Orders|Orders",
-	[WA_C_SPENT] = "Total Spent|Total Spend",
-	[WA_C_CREATED] = "Sign Up|Date registered|date_registered|Created At",
+	[WA_C_ORDERS] = "Total Orders|Orders|order_count|orders_count",
+	[WA_C_SPENT] = "Total Spent|Total Spend|total_spent",
+	[WA_C_CREATED] = "Sign Up|Date registered|date_registered|user_registered|Created At",
 	[WA_C_LANG] = "Language|Locale|lang",
 	/* Shopify keeps it in a metafield, exported as "Birthday (customer.metafields...)" */
 	[WA_C_BIRTHDAY] = "Birthday|Birth Date|Date of Birth|Birthdate|billing_birthdate|"
@@ -38,25 +38,28 @@ static const char *custnames[WA_NCOL] = {
 };
 
 static const char *ordernames[WA_NCOL] = {
-	[WA_C_ID] = "customer_id|Customer ID",
+	[WA_C_ID] = "customer_id|Customer ID|Customer User Id|customer_user",
 	[WA_C_FIRST] = "First Name (Billing)|billing_first_name",
 	[WA_C_LAST] = "Last Name (Billing)|billing_last_name",
-	[WA_C_NAME] = "Billing Name|Full Name (Billing)",
-	[WA_C_EMAIL] = "Email|Email (Billing)|billing_email|customer_email",
+	[WA_C_NAME] = "Billing Name|Full Name (Billing)|Customer",
+	[WA_C_EMAIL] = "Email|Email (Billing)|billing_email|customer_email|"
+	    "Customer User Email",
 	[WA_C_PHONE] = "Phone",
 	[WA_C_PHONE2] = "Billing Phone|Phone (Billing)|billing_phone",
 	[WA_C_PHONE3] = "Shipping Phone|Phone (Shipping)|shipping_phone",
 	[WA_C_COUNTRY] = "Billing Country|Country Code (Billing)|billing_country",
 	[WA_C_COUNTRY2] = "Shipping Country|Country Code (Shipping)|shipping_country",
-	[WA_C_PROVINCE] = "Billing Province|State Code (Billing)|billing_state",
+	[WA_C_PROVINCE] = "Billing Province|State Code (Billing)|State (Billing)|"
+	    "billing_state",
 	[WA_C_CITY] = "Billing City|City (Billing)|billing_city",
 	[WA_C_TAGS] = "Tags",
 	[WA_C_LANG] = "Language|Locale|lang",
-	[WA_O_NAME] = "Name|Order Number|order_number|Order #",
+	/* AlgolPlus calls the product "Name": its order number comes first. */
+	[WA_O_NAME] = "Order Number|order_number|Order #|Name|order_id|Order ID",
 	[WA_O_ID] = "Id|Order ID|order_id",
 	[WA_O_CREATED] = "Created at|Order Date|order_date|Date",
 	[WA_O_PAID] = "Paid at|paid_date",
-	[WA_O_FULFILLED] = "Fulfilled at|completed_date",
+	[WA_O_FULFILLED] = "Fulfilled at|completed_date|Completed Date",
 	[WA_O_CANCELLED] = "Cancelled at",
 	[WA_O_FINANCIAL] = "Financial Status|Order Status|status|Status",
 	[WA_O_FULFILLMENT] = "Fulfillment Status",
@@ -64,10 +67,10 @@ static const char *ordernames[WA_NCOL] = {
 	[WA_O_REFUNDED] = "Refunded Amount|Order Refund Amount|refunded_total",
 	[WA_O_CURRENCY] = "Currency|order_currency",
 	[WA_O_DISCOUNT] = "Discount Code|Coupon Code|Coupon(s)",
-	[WA_O_ITEM_NAME] = "Lineitem name|Item Name|item_name|Product(s)",
+	[WA_O_ITEM_NAME] = "Lineitem name|Item Name|item_name|Product Name|Product(s)",
 	[WA_O_ITEM_SKU] = "Lineitem sku|SKU|item_sku",
 	[WA_O_ITEM_QTY] = "Lineitem quantity|Quantity (- Refund)|Quantity|item_quantity",
-	[WA_O_ITEM_PRICE] = "Lineitem price|Item Cost|Price",
+	[WA_O_ITEM_PRICE] = "Lineitem price|Item Cost|Price|item_total",
 	[WA_O_ITEM_VENDOR] = "Vendor",
 	[WA_O_ITEMS] = "line_items",
 };
@@ -76,6 +79,7 @@ static const char *ordernames[WA_NCOL] = {
 #define ORDERCOLS "Lineitem name|Item Name|item_name|line_items|line_item_1|" \
 	"Order Number|order_id|order_number|Order #"
 
+/* Header names only WooCommerce's exports and plugins write. */
 static int
 iswoo(const struct wa_csvhdr *h)
 {
@@ -84,11 +88,36 @@ iswoo(const struct wa_csvhdr *h)
 	for (i = 0; i < h->n; i++)
 		if (strstr(h->name[i], "(Billing)") ||
 		    strncmp(h->name[i], "billing_", 8) == 0 ||
+		    strncmp(h->name[i], "user_", 5) == 0 ||
 		    strcasecmp(h->name[i], "Username") == 0 ||
 		    strcmp(h->name[i], "ID") == 0 ||
-		    strcasecmp(h->name[i], "Order Status") == 0)
+		    strcasecmp(h->name[i], "Order Status") == 0 ||
+		    strcmp(h->name[i], "line_items") == 0 ||
+		    strcmp(h->name[i], "line_item_1") == 0)
 			return 1;
 	return 0;
+}
+
+/* Header names of Shopify's customer and order exports that no other tool writes alike. */
+static int
+isshopify(const struct wa_csvhdr *h)
+{
+	return wa_csv_col(h, "Customer ID|Accepts Email Marketing|Accepts SMS Marketing|"
+	    "Accepts Marketing|Tax Exempt|Lineitem *|Financial Status|"
+	    "Fulfillment Status|Default Address *|Billing Name") >= 0;
+}
+
+/* Columns that hold secrets of the store, never to be copied into a record's extra. */
+static void
+secrets(struct wa_layout *l, const struct wa_csvhdr *h)
+{
+	int c;
+
+	/* WebToffee's user export writes the password hash and session tokens. */
+	if ((c = wa_csv_col(h, "user_pass")) >= 0)
+		l->mapped[c] = 1;
+	if ((c = wa_csv_col(h, "session_tokens")) >= 0)
+		l->mapped[c] = 1;
 }
 
 /* WebToffee writes one "line_item_N" column per item. */
@@ -130,7 +159,19 @@ wa_layout_detect(struct wa_layout *l, const struct wa_csvhdr *h)
 		if (strncasecmp(h->name[c], "Lineitem ", 9) == 0)
 			l->mapped[c] = 1;
 	itemcols(l, h);
-	l->source = iswoo(h) ? "woocommerce" : "shopify";
+	secrets(l, h);
+	l->source = iswoo(h) ? "woocommerce" : isshopify(h) ? "shopify" : "csv";
+	/* AlgolPlus's "Name" is the product's when the order's number has a column of its own. */
+	if (l->kind == WA_KIND_ORDERS && l->col[WA_O_ITEM_NAME] < 0 &&
+	    (c = wa_csv_col(h, "Name")) >= 0 && c != l->col[WA_O_NAME]) {
+		l->col[WA_O_ITEM_NAME] = c;
+		l->mapped[c] = 1;
+	}
+	/* A WordPress user may have no name but the one on the billing address. */
+	l->billfirst = wa_csv_col(h, "billing_first_name|First Name (Billing)");
+	l->billlast = wa_csv_col(h, "billing_last_name|Last Name (Billing)");
+	l->linetotal = l->col[WA_O_ITEM_PRICE] >= 0 &&
+	    strcmp(h->name[l->col[WA_O_ITEM_PRICE]], "item_total") == 0;
 	if (l->col[WA_C_OPTIN_WA] >= 0)
 		l->optin_source = "accepts_whatsapp_marketing";
 	else if (l->col[WA_C_OPTIN_SMS] >= 0)

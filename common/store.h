@@ -23,11 +23,13 @@ enum wa_col {
 enum { WA_KIND_UNKNOWN, WA_KIND_CUSTOMERS, WA_KIND_ORDERS };
 struct wa_layout {
 	int kind;
-	const char *source;	/* "shopify" or "woocommerce" */
+	const char *source;	/* "shopify", "woocommerce", or "csv" for neither */
 	const char *optin_source;	/* the consent column, as opt_in_source */
 	int col[WA_NCOL];	/* header index of each column, or -1 */
 	unsigned char *mapped;	/* per header column: read into a field */
 	int *itemcols;		/* WooCommerce line_item_N columns, -1 ended */
+	int linetotal;		/* WA_O_ITEM_PRICE is the line's total, not a unit's */
+	int billfirst, billlast;	/* names on the billing address, or -1 */
 };
 /* Recognize the export layout of header H; kind WA_KIND_UNKNOWN if none fits. */
 void wa_layout_detect(struct wa_layout *l, const struct wa_csvhdr *h);
@@ -311,4 +313,41 @@ int wa_consentlog_yes(struct wa_consentlog *l, const char *e164, json_t *rec,
  */
 int wa_consentlog_add(struct wa_consentlog *l, const struct wa_consentev *ev);
 void wa_consentlog_free(struct wa_consentlog *l);
+
+/* woo.c: WooCommerce REST API (wc/v3) orders and customers */
+enum { WA_WOO_NONE, WA_WOO_ORDER, WA_WOO_CUSTOMER };
+/* What the object J of GET /orders or /customers is. */
+int wa_woo_kind(json_t *j);
+/*
+ * Order J into O and its buyer into WHO (both initialized, empty); the
+ * buyer's phone is left raw in WHO->phone_raw, for the caller to read in
+ * WHO->country. 0, or -1 with the reason in *WHY.
+ */
+int wa_woo_order(json_t *j, struct wa_order *o, struct wa_cust *who,
+    const char **why);
+/* Add the REST API's line items ITEMS (an array) to O; 0, or -1 when one is bad. */
+int wa_woo_items(json_t *items, struct wa_order *o);
+/* Customer J into C (initialized, empty), its phone raw as above; 0 or -1. */
+int wa_woo_customer(json_t *j, struct wa_cust *c, const char **why);
+
+/* woosync.c: wa-import --woocommerce, the REST API's pages of what changed */
+struct wa_woosync;
+/*
+ * The store at URL (https://, or http:// to this machine), its keys from
+ * WC_CONSUMER_KEY and WC_CONSUMER_SECRET (or *_FILE), where the last run
+ * left off from $WA_HOME; SINCE (ISO 8601, may be NULL) overrides it for
+ * orders. Dies with status 2 or 3 when it cannot be read.
+ */
+struct wa_woosync *wa_woosync_new(const char *url, const char *since);
+/*
+ * The customers (unless ORDERSONLY), then the orders, changed since the
+ * last run, every page read before any goes on: FN is called on each as
+ * a JSON record of IN, read from the page's address. Dies (status 3)
+ * when the store refuses or fails.
+ */
+void wa_woosync_run(struct wa_woosync *s, int ordersonly, struct wa_input *in,
+    wa_rec_fn *fn, void *ctx);
+/* Save where this run left off (write, then rename): once its records are out. */
+void wa_woosync_commit(struct wa_woosync *s);
+void wa_woosync_free(struct wa_woosync *s);
 #endif

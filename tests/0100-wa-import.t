@@ -359,7 +359,7 @@ check_same "the same order in two overlapping exports counts once" \
 	'1 1' "$(wa-import -t orders "$TMP/o.csv" "$TMP/o.csv" | wc -l | tr -d ' ') $(wa-import "$TMP/o.csv" "$TMP/o.csv" | jq .orders)"
 wa-import "$TMP/base.jsonl" >"$TMP/out" 2>"$TMP/err"
 check_same "a JSON file as an operand is refused with advice" \
-	"1 wa-import: $TMP/base.jsonl:1: wa-import reads CSV exports; JSON goes to --merge" \
+	"1 wa-import: $TMP/base.jsonl:1: wa-import reads CSV exports and WooCommerce's REST JSON; its own records go to --merge" \
 	"$? $(head -1 "$TMP/err")"
 
 # What a review found: each of these lost or doubled data once.
