@@ -147,6 +147,7 @@ list(void)
 	else
 		wa_json_rows(rows);
 	json_decref(rows);
+	wa_expr_free(e.e);
 	free(r);
 	return 0;
 }
@@ -255,25 +256,11 @@ record(struct wa_conv *c)
 	return r;
 }
 
-/* The text of snippet NAME in $WA_HOME/snippets (NAME<TAB>text), allocated. */
 static char *
 snippet(const char *name)
 {
-	char *path = wa_home_path(WA_SF_SNIPPETS), *line = NULL, *tab, *t = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *fp;
+	char *path = wa_home_path(WA_SF_SNIPPETS), *t = wa_snippet(path, name);
 
-	if ((fp = fopen(path, "r")) == NULL)
-		wa_die(WA_EXIT_USAGE, "%s:", path);
-	while (t == NULL && (n = getline(&line, &cap, fp)) > 0) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if ((tab = strchr(line, '\t')) != NULL && line[0] != '#' &&
-		    (size_t)(tab - line) == strlen(name) && strncmp(line, name, strlen(name)) == 0)
-			t = wa_strdup(tab + 1);
-	}
-	free(line);
-	fclose(fp);
 	if (t == NULL)
 		wa_die(WA_EXIT_USAGE, "%s: no snippet '%s'", path, name);
 	free(path);
@@ -281,48 +268,32 @@ snippet(const char *name)
 }
 
 /* Outside the window only a template goes: exit 2, naming the approved ones. */
-static void
+WA_NORETURN static void
 closed(struct wa_conv *c)
 {
-	char *path = wa_home_path(WA_SF_TEMPLATES), err[256], tb[WA_TIMEBUF];
-	struct wa_tmpl_cache *tc = wa_tmpl_load(path, err, sizeof err);
-	struct wa_buf b = { 0 };
-	size_t i;
+	char *path = wa_home_path(WA_SF_TEMPLATES), tb[WA_TIMEBUF];
+	static char *names;	/* static: still held when it exits */
 
-	for (i = 0; tc && i < tc->n; i++)
-		if (strcmp(tc->t[i].status, "APPROVED") == 0 &&
-		    (i == 0 || strcmp(tc->t[i].name, tc->t[i - 1].name) != 0)) {
-			wa_buf_adds(&b, b.len ? ", " : "");
-			wa_buf_adds(&b, tc->t[i].name);
-		}
-	wa_warn("%s: the 24-hour window closed at %s: only a template may go, -t %s",
+	names = wa_reply_templates(path);
+	free(path);
+	wa_die(WA_EXIT_USAGE, "%s: the 24-hour window closed at %s: only a template may go, -t %s",
 	    c->phone, c->last_in ? wa_time_fmt(c->last_in + WA_WINDOW, tb) : "(never opened)",
-	    b.len ? wa_buf_str(&b) : "TEMPLATE (wa-templates sync lists them)");
-	exit(WA_EXIT_USAGE);
+	    names ? names : "TEMPLATE (wa-templates sync lists them)");
 }
 
 /* Has another agent answered C within --collision? Then only --force goes on. */
 static void
 collision(struct wa_conv *c)
 {
+	const struct wa_tmsg *m = wa_conv_collision(c, g.me, wa_now() - (time_t)opt.collision);
 	char tb[WA_TIMEBUF];
-	size_t i = c->nmsg;
 
-	while (i-- > 0) {
-		struct wa_tmsg *m = &c->msg[i];
-
-		if (m->at < wa_now() - (time_t)opt.collision)
-			return;
-		if (m->dir != '>' || m->key == NULL || m->by == NULL ||
-		    strncmp(m->key, WA_INBOX_CAMPAIGN "/", sizeof WA_INBOX_CAMPAIGN) != 0 ||
-		    strcmp(m->by, g.me) == 0 || m->state == WA_LEDGER_FAILED)
-			continue;
-		wa_warn("%s: %s answered at %s%s", c->id, m->by, wa_time_fmt(m->at, tb),
-		    opt.force ? "" : ": --force to send all the same");
-		if (!opt.force)
-			exit(WA_EXIT_USAGE);
+	if (m == NULL)
 		return;
-	}
+	if (!opt.force)
+		wa_die(WA_EXIT_USAGE, "%s: %s answered at %s: --force to send all the same",
+		    c->id, m->by, wa_time_fmt(m->at, tb));
+	wa_warn("%s: %s answered at %s", c->id, m->by, wa_time_fmt(m->at, tb));
 }
 
 /* Send BODY (taken) as campaign CAMPAIGN, id ID; the outcome line printed. 0: it went. */
@@ -452,7 +423,7 @@ closeconv(const char *who)
 		json_decref(ev);
 		free(key);
 	}
-	json_object_set(e, "agent", c->agent ? json_string(c->agent) : json_null());
+	wa_json_setstr(e, "agent", c->agent);
 	wa_json_setstr(e, "by", g.me);
 	logev(c, e);
 	return rc;

@@ -611,8 +611,8 @@ wa_conv_row(const struct wa_conv *c, const struct wa_sla *s, time_t now)
 	wa_json_setstr(o, "name", name);
 	free(name);
 	wa_json_setstr(o, "tier", c->tier);
-	json_object_set(o, "tags", c->cust && json_object_get(c->cust, "tags") ?
-	    json_object_get(c->cust, "tags") : json_array());
+	json_object_set_new(o, "tags", c->cust && json_object_get(c->cust, "tags") ?
+	    json_incref(json_object_get(c->cust, "tags")) : json_array());
 	wa_json_setstr(o, "dept", c->dept);
 	wa_json_setstr(o, "agent", c->agent);
 	json_object_set_new(o, "state", json_string(st));
@@ -625,6 +625,23 @@ wa_conv_row(const struct wa_conv *c, const struct wa_sla *s, time_t now)
 	wa_json_settime(o, "closed", c->closed);
 	wa_json_setstr(o, "last", lastsaid(c));
 	return o;
+}
+
+const struct wa_tmsg *
+wa_conv_collision(const struct wa_conv *c, const char *me, time_t since)
+{
+	static const char pre[] = WA_INBOX_CAMPAIGN "/";
+	size_t i = c->nmsg;
+
+	while (i-- > 0 && c->msg[i].at >= since) {
+		const struct wa_tmsg *m = &c->msg[i];
+
+		if (m->dir == '>' && m->key && m->by && strncmp(m->key, pre,
+		    sizeof pre - 1) == 0 && strcmp(m->by, me) != 0 &&
+		    m->state != WA_LEDGER_FAILED && m->state != WA_LEDGER_RETRY)
+			return m;
+	}
+	return NULL;
 }
 
 static void

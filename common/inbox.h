@@ -94,6 +94,9 @@ const char *wa_conv_state(const struct wa_conv *c, time_t now);
  */
 json_t *wa_conv_row(const struct wa_conv *c, const struct wa_sla *s,
     time_t now);
+/* The latest reply of C by a person other than ME since SINCE, or NULL. */
+const struct wa_tmsg *wa_conv_collision(const struct wa_conv *c, const char *me,
+    time_t since);
 void wa_inbox_free(struct wa_inbox *ib);
 
 /* thread.c: a conversation for a person to read, or as JSON lines */
@@ -125,4 +128,8 @@ struct wa_reply {
  * WA_PHONE_NUMBER_ID, 3 when the ledger cannot be written.
  */
 json_t *wa_reply_send(const struct wa_reply *r, json_t *body);
+/* The text of snippet NAME in PATH ("NAME<TAB>text" lines, '#' comments), or NULL; dies with status 2 without PATH. */
+char *wa_snippet(const char *path, const char *name);
+/* The approved templates of the cache at CACHE, "a, b", or NULL for none. */
+char *wa_reply_templates(const char *cache);
 #endif

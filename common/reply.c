@@ -123,3 +123,40 @@ wa_reply_send(const struct wa_reply *r, json_t *body)
 	curl_global_cleanup();
 	return run.ev;
 }
+
+char *
+wa_snippet(const char *path, const char *name)
+{
+	char *line = NULL, *tab, *t = NULL;
+	size_t cap = 0, n = strlen(name);
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		wa_die(WA_EXIT_USAGE, "%s:", path);
+	while (t == NULL && getline(&line, &cap, fp) > 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] != '#' && (tab = strchr(line, '\t')) != NULL &&
+		    (size_t)(tab - line) == n && strncmp(line, name, n) == 0)
+			t = wa_strdup(tab + 1);
+	}
+	free(line);
+	fclose(fp);
+	return t;
+}
+
+char *
+wa_reply_templates(const char *cache)
+{
+	struct wa_tmpl_cache *tc = wa_tmpl_load(cache, NULL, 0);
+	struct wa_buf b = { 0 };
+	size_t i;
+
+	for (i = 0; tc && i < tc->n; i++)
+		if (strcmp(tc->t[i].status, "APPROVED") == 0 &&
+		    (i == 0 || strcmp(tc->t[i].name, tc->t[i - 1].name) != 0)) {
+			wa_buf_adds(&b, b.len ? ", " : "");
+			wa_buf_adds(&b, tc->t[i].name);
+		}
+	wa_tmpl_free(tc);
+	return b.s;
+}
