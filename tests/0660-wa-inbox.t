@@ -157,6 +157,12 @@ msg Ana 447700900101 wamid.A3 3000 '"type":"text","text":{"body":"one more thing
 NEW=$(ib 10:51:00Z | jq -r 'select(.phone == "+447700900101") | .id')
 check_same "a message after the close opens a new conversation" "yes" \
 	"$([ -n "$NEW" ] && [ "$NEW" != "$ANA" ] && echo yes)"
+grep '"wamid.A3"' "$SP" >"$TMP/a3.jsonl"
+WA_TOKEN=$TOKEN wa-send --reply -c auto -m 'Thanks {{name|}}, one moment' --now 2026-11-23T10:50:30Z \
+	"$TMP/a3.jsonl" >/dev/null 2>&1
+check_same "the bot (wa-send --reply) answered it: state bot, no SLA; its answer in the thread" \
+	"bot null|2026-11-23T10:50:30Z > auto: [message]" \
+	"$(ib 10:51:00Z | jq -r "select(.id == \"$NEW\") | \"\(.state) \(.sla_due)\"")|$(ib 10:51:00Z show "$NEW" | grep ' > ' | sed 's/ (.*)$//')"
 
 check_same "two agents replying at once: one sends, the other is warned off" "0 2" \
 	"$( (WA_AGENT=ann ib 10:52:00Z reply +447700900101 'on it' >/dev/null 2>&1; echo $? >"$TMP/x1") &
