@@ -14,13 +14,13 @@
 
 enum {
 	OPT_AGENT = 256, OPT_ALL, OPT_BREACHED, OPT_COLLISION, OPT_DEPT,
-	OPT_EVENTS, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MINE, OPT_NOW, OPT_SLA,
+	OPT_EVENTS, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MINE, OPT_NOW, OPT_ROUTES, OPT_SLA,
 	OPT_SNIPPET, OPT_SURVEY, OPT_VERSION
 };
 
 static struct opts {
 	const char *agent, *dept, *expr, *fmt, *slapath, *snippet, *tmpl, *lang;
-	const char *id;
+	const char *id, *routes;
 	const char *params[MAXPARAM];
 	size_t np;
 	int all, breached, mine, force, survey;
@@ -63,6 +63,7 @@ usage(int status)
 	    "       wa-inbox assign WHO AGENT\n"
 	    "       wa-inbox note WHO TEXT\n"
 	    "       wa-inbox close WHO [--survey [-t TEMPLATE] [-l LANG] [-p PARAM]...]\n"
+	    "       wa-inbox route [--routes FILE]\n"
 	    "       [--events FILE] [--ledger FILE] [--now TIME]\n"
 	    "WHO is a phone, a customer id or a conversation id.\n");
 	exit(status);
@@ -430,6 +431,28 @@ closeconv(const char *who)
 }
 
 static void
+putev(json_t *e, void *arg)
+{
+	(void)arg;
+	wa_json_put(stdout, e);
+	json_decref(e);
+}
+
+/* Route the spool's new messages by the rules of --routes or $WA_HOME/routes. */
+static int
+routeall(void)
+{
+	char *path = opt.routes ? wa_strdup(opt.routes) : wa_home_path(WA_SF_ROUTES);
+	char *cur = wa_home_path(WA_SF_INCURSOR);
+	struct wa_rules *rs = wa_rules_load(path, WA_RULES_SEGMENTS);
+
+	wa_route(g.ib, g.log, rs, opt.p.events, cur, putev, NULL);
+	wa_rules_free(rs);
+	free(path), free(cur);
+	return 0;
+}
+
+static void
 parseargs(int *argc, char ***argv)
 {
 	static const struct option longs[] = {
@@ -445,6 +468,7 @@ parseargs(int *argc, char ***argv)
 		{ "ledger", required_argument, NULL, OPT_LEDGER },
 		{ "mine", no_argument, NULL, OPT_MINE },
 		{ "now", required_argument, NULL, OPT_NOW },
+		{ "routes", required_argument, NULL, OPT_ROUTES },
 		{ "sla", required_argument, NULL, OPT_SLA },
 		{ "snippet", required_argument, NULL, OPT_SNIPPET },
 		{ "survey", no_argument, NULL, OPT_SURVEY },
@@ -486,6 +510,7 @@ parseargs(int *argc, char ***argv)
 		case OPT_LEDGER: opt.p.ledger = optarg; break;
 		case OPT_MINE: opt.mine = 1; break;
 		case OPT_NOW: wa_opt_now(optarg); break;
+		case OPT_ROUTES: opt.routes = optarg; break;
 		case OPT_SLA: opt.slapath = optarg; break;
 		case OPT_SNIPPET: opt.snippet = optarg; break;
 		case OPT_SURVEY: opt.survey = 1; break;
@@ -527,6 +552,8 @@ setup(const char *verb)
 		g.me = NULL;
 	if (opt.mine && g.me == NULL)
 		wa_die(WA_EXIT_USAGE, "--mine: set WA_AGENT");
+	if (strcmp(verb, "route") == 0 && g.me == NULL)
+		g.me = "route";
 	if (strcmp(verb, "list") && strcmp(verb, "show")) {
 		if (g.me == NULL)
 			wa_die(WA_EXIT_USAGE, "%s: set WA_AGENT (or --agent NAME): who does it", verb);
@@ -543,6 +570,7 @@ run(int argc, char **argv)
 	static const struct { const char *verb; int min, max; } verbs[] = {
 		{ "list", 0, 0 }, { "show", 1, 1 }, { "reply", 1, 2 },
 		{ "assign", 2, 2 }, { "note", 2, 2 }, { "close", 1, 1 },
+		{ "route", 0, 0 },
 	};
 	const char *verb = argc > 0 ? argv[0] : "list";
 	size_t i;
@@ -563,8 +591,10 @@ run(int argc, char **argv)
 		rc = mark("assigned", argv[1], argv[2]);
 	else if (i == 4)
 		rc = mark("note", argv[1], argv[2]);
-	else
+	else if (i == 5)
 		rc = closeconv(argv[1]);
+	else
+		rc = routeall();
 	wa_inbox_free(g.ib);
 	wa_inlog_close(g.log);
 	n = wa_finish();

@@ -347,8 +347,11 @@ logged(struct wa_conv *c, struct item *it, struct wa_conv **cur)
 
 	if (strcmp(ev, "assigned") == 0)
 		wa_strset(&c->agent, it->agent);
-	if (it->dept)
+	if (it->dept) {
 		wa_strset(&c->dept, it->dept);
+		if (it->m.text == NULL)
+			it->m.text = wa_strdup(it->dept);
+	}
 	if (strcmp(ev, "handed_off") == 0)
 		c->handed = 1;
 	if (strcmp(ev, "closed") == 0) {

@@ -5,6 +5,7 @@
 #include "wa.h"
 
 struct wa_window;
+struct wa_rules;
 
 /* inlog.c: the inbox log, $WA_HOME/inbox.jsonl: what people and routing did */
 /*
@@ -132,4 +133,17 @@ json_t *wa_reply_send(const struct wa_reply *r, json_t *body);
 char *wa_snippet(const char *path, const char *name);
 /* The approved templates of the cache at CACHE, "a, b", or NULL for none. */
 char *wa_reply_templates(const char *cache);
+
+/* route.c: new message events since a cursor, routed to departments by rules */
+/*
+ * Each message event of SPOOL past the cursor at CURSORPATH whose open
+ * conversation in IB has no department gets the first rule of RS
+ * (segment rules: "DEPT: EXPR") matching its customer record, tier and
+ * the message's text, type, payload, name and ref; a "routed" line in
+ * LOG, given to EMIT. The cursor is then moved past the last whole line.
+ * How many message events were read.
+ */
+long wa_route(struct wa_inbox *ib, struct wa_inlog *log, struct wa_rules *rs,
+    const char *spool, const char *cursorpath, void (*emit)(json_t *, void *),
+    void *arg);
 #endif

@@ -33,6 +33,9 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	/* what people did in conversations; erased as a ledger is */
 	[WA_SF_INBOX] = { "inbox.jsonl", WA_SK_JSONL, WA_PD_LEDGER, "wa-inbox" },
 	[WA_SF_SNIPPETS] = { "snippets", WA_SK_TEXT, WA_PD_NONE, "the user" },
+	[WA_SF_ROUTES] = { "routes", WA_SK_TEXT, WA_PD_NONE, "the user" },
+	/* how far wa-inbox route has read the spool, in bytes */
+	[WA_SF_INCURSOR] = { "inbox.cursor", WA_SK_TEXT, WA_PD_NONE, "wa-inbox" },
 };
 
 char *

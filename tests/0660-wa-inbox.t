@@ -76,6 +76,19 @@ ib 10:20:00Z -o table >"$TMP/t1"
 check_same "-o table: a header and a row each" "conversation customer tier 4" \
 	"$(head -1 "$TMP/t1" | awk '{ print $1, $2, $3 }') $(lines "$TMP/t1")"
 
+check_status "route without a routes file: exit 2" 2 ib 10:20:10Z route
+cp "$TOP/scripts/rules/inbox.routes" "$WA_HOME/routes"
+ib 10:20:10Z route >"$TMP/rt1"
+check_same "route: each new conversation to the first department of scripts/rules/inbox.routes it matches" \
+	"Ana Lima after-sale|Bo complaint|Cy pre-sale|after-sale complaint pre-sale" \
+	"$(ib 10:20:20Z | jq -r '"\(.name) \(.dept)"' | sort | paste -sd'|' -)|$(jq -r .dept "$TMP/rt1" | paste -sd' ' -)"
+ib 10:20:20Z route >"$TMP/rt2"
+rm "$WA_HOME/inbox.cursor"
+ib 10:20:30Z route >"$TMP/rt3"
+check_same "route again, and without its cursor: nothing routed twice; the cursor at the spool's end" \
+	"0 0 3 $(wc -c <"$SP" | tr -d ' ')" \
+	"$(lines "$TMP/rt2") $(lines "$TMP/rt3") $(grep -c '"routed"' "$WA_HOME/inbox.jsonl") $(cat "$WA_HOME/inbox.cursor")"
+check_same "--dept" "Bo" "$(ib 10:20:30Z --dept complaint | jq -r .name)"
 check_status "assign without WA_AGENT: exit 2" 2 ib 10:21:00Z assign +447700900101 ann
 WA_AGENT=lead ib 10:21:00Z assign "$ANA" ann
 check_same "assign: by conversation id; --agent and --mine" "ann ann Ana Lima" \
@@ -129,11 +142,12 @@ check_file "show: the card (tier, tags, spend, consent, orders) and the thread, 
 conversation: $ANA, waiting, opened 2026-11-23T10:00:00Z
 customer: Ana Lima, +447700900101, id 101
 tier: gold; tags vip; spent 420.50 GBP; consent yes
-agent: ann; dept: -
+agent: ann; dept: after-sale
 order: #1002 2026-11-20T09:00:00Z unfulfilled
 order: #1001 2026-10-01T09:00:00Z fulfilled, tracking 1Z999
 
 2026-11-23T10:00:00Z < where is my order #1002?
+2026-11-23T10:20:10Z # routed: after-sale
 2026-11-23T10:21:00Z # assigned ann
 2026-11-23T10:22:00Z > ann: Hi Ana, #1002 ships today (read)
 2026-11-23T10:23:00Z > bo: me too (read)
