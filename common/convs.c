@@ -7,7 +7,6 @@
  * "closed"; the next message opens another.
  */
 #include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +35,6 @@ struct fold {
 	struct person **pl;
 	size_t npl, plcap, seq;
 	struct wa_hash *outs;	/* ledger key -> item */
-	struct wa_hash *status;	/* ledger key or wamid -> rank */
 	struct wa_hash *replied;	/* ledger key -> the log's replied entry */
 	json_t *replies;	/* those entries, owned */
 };
@@ -146,6 +144,16 @@ scan(const char *path, const char *const *keys, size_t nkeys, const char *need,
 	json_decref(o);
 }
 
+/* wa_grow starts at 256: too many for a person's few messages, times 100,000 people. */
+static void *
+more(void *p, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return p;
+	*cap = *cap ? *cap * 2 : 4;
+	return wa_realloc(p, *cap * size);
+}
+
 static struct person *
 person(struct fold *f, const char *phone)
 {
@@ -177,7 +185,7 @@ additem(struct fold *f, struct person *p, int kind, const char *at)
 	it->kind = kind;
 	it->seq = f->seq++;
 	it->m.at = t;
-	p->it = wa_grow(p->it, &p->cap, p->n, sizeof *p->it);
+	p->it = more(p->it, &p->cap, p->n, sizeof *p->it);
 	p->it[p->n++] = it;
 	return it;
 }
@@ -194,11 +202,14 @@ rank(const char *status)
 	return 0;
 }
 
+/* A status of one of the ledger's keys: the furthest it went. */
 static void
 setrank(struct fold *f, const char *k, int r)
 {
-	if (k && r > (int)(intptr_t)wa_hash_get(f->status, k))
-		wa_hash_put(f->status, k, (void *)(intptr_t)r);
+	struct item *it = k ? wa_hash_get(f->outs, k) : NULL;
+
+	if (it && r > it->m.status)
+		it->m.status = r;
 }
 
 static void
@@ -211,7 +222,6 @@ onspool(struct fold *f, json_t *o)
 
 	if (ev && strcmp(ev, "status") == 0) {
 		setrank(f, wa_json_str(o, "key"), rank(wa_json_str(o, "status")));
-		setrank(f, wa_json_str(o, "wamid"), rank(wa_json_str(o, "status")));
 		return;
 	}
 	if (ev == NULL || strcmp(ev, "message") != 0 ||
@@ -292,6 +302,9 @@ byat(const void *a, const void *b)
 
 	if (x->m.at != y->m.at)
 		return x->m.at < y->m.at ? -1 : 1;
+	/* in one second: what the customer said, then the answers, then the log */
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -317,7 +330,7 @@ newconv(struct wa_inbox *ib, struct person *p, const char *id, time_t at)
 static void
 take(struct wa_conv *c, struct item *it)
 {
-	c->msg = wa_grow(c->msg, &c->cap, c->nmsg, sizeof *c->msg);
+	c->msg = more(c->msg, &c->cap, c->nmsg, sizeof *c->msg);
 	c->msg[c->nmsg++] = it->m;
 	memset(&it->m, 0, sizeof it->m);
 }
@@ -497,30 +510,26 @@ wa_inbox_load(const struct wa_inbox_paths *p)
 	f.ib = ib;
 	f.people = wa_hash_new();
 	f.outs = wa_hash_new();
-	f.status = wa_hash_new();
 	f.replied = wa_hash_new();
 	f.replies = json_array();
 	scan(p->log, gk, sizeof gk / sizeof *gk, NULL, onlog, &f);
-	scan(p->events, sk, sizeof sk / sizeof *sk, "\"event\"", onspool, &f);
 	scan(p->ledger, lk, sizeof lk / sizeof *lk, NULL, onledger, &f);
+	/* most of a spool is statuses: with no message sent, none is read */
+	scan(p->events, sk, sizeof sk / sizeof *sk, wa_hash_count(f.outs) ?
+	    "\"event\"" : "\"message\"", onspool, &f);
 	for (i = 0; i < f.npl; i++)
 		cut(ib, f.pl[i]);
 	customers(ib, p->customers);
 	for (i = 0; i < ib->n; i++) {
 		struct wa_conv *c = ib->conv[i];
-		size_t j;
 
-		for (j = 0; j < c->nmsg; j++)
-			if (c->msg[j].dir == '>' && c->msg[j].state != WA_LEDGER_FAILED)
-				c->msg[j].status = (int)(intptr_t)wa_hash_get(f.status,
-				    c->msg[j].key);
 		wa_phone_key(c->phone, pk);
 		c->cust = wa_hash_get(ib->custs, pk);
 		c->tier = tier(c->cust, rs);
 	}
 	wa_rules_free(rs);
 	wa_hash_free_with(f.people, personfree);
-	wa_hash_free(f.outs), wa_hash_free(f.status), wa_hash_free(f.replied);
+	wa_hash_free(f.outs), wa_hash_free(f.replied);
 	json_decref(f.replies);
 	free(f.pl);
 	return ib;
