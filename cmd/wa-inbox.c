@@ -14,7 +14,7 @@
 
 enum {
 	OPT_AGENT = 256, OPT_ALL, OPT_BREACHED, OPT_COLLISION, OPT_DEPT,
-	OPT_EVENTS, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MINE, OPT_NOW, OPT_ROUTES, OPT_SLA,
+	OPT_EVENTS, OPT_FOLLOW, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MINE, OPT_NOW, OPT_ROUTES, OPT_SLA,
 	OPT_SNIPPET, OPT_SURVEY, OPT_VERSION
 };
 
@@ -25,6 +25,7 @@ static struct opts {
 	size_t np;
 	int all, breached, mine, force, survey;
 	int json;		/* -o json given: show's thread as JSON lines */
+	int follow;
 	long long collision;
 	struct wa_inbox_paths p;
 	const char *suppress, *orders;
@@ -57,7 +58,7 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-inbox [list] [--agent NAME | --mine] [--all] [--breached]\n"
 	    "                [--dept D] [-e EXPR] [-o table|json] [--sla FILE]\n"
-	    "       wa-inbox show WHO [-o table|json]\n"
+	    "       wa-inbox show WHO [--follow] [-o table|json]\n"
 	    "       wa-inbox reply WHO TEXT | --snippet NAME | -t TEMPLATE [-l LANG]\n"
 	    "                [-p PARAM]... [--collision DURATION] [--force] [--id ID]\n"
 	    "       wa-inbox assign WHO AGENT\n"
@@ -215,30 +216,64 @@ openconv(const char *who)
 }
 
 
+/* Messages FROM on of C's thread, as text or JSON lines. */
+static void
+thread(const struct wa_conv *c, size_t from)
+{
+	json_t *o;
+	size_t i;
+
+	for (i = from; i < c->nmsg; i++) {
+		if (!opt.json) {
+			wa_thread_line(stdout, c, &c->msg[i]);
+			continue;
+		}
+		o = wa_thread_json(c, &c->msg[i]);
+		wa_json_put(stdout, o);
+		json_decref(o);
+	}
+	if (fflush(stdout) == EOF)
+		wa_die(WA_EXIT_FATAL, "error writing output:");
+}
+
+/* --follow: the conversation's new lines, read again every second, until killed. */
+WA_NORETURN static void
+follow(const char *id, size_t shown)
+{
+	const struct wa_conv *c;
+
+	for (;;) {
+		sleep(1);
+		wa_inbox_free(g.ib);
+		g.ib = wa_inbox_load(&opt.p);
+		if ((c = wa_inbox_find(g.ib, id)) == NULL)
+			continue;
+		thread(c, shown);
+		shown = c->nmsg;
+	}
+}
+
 static int
 show(const char *who)
 {
 	struct wa_conv *c = find(who);
 	json_t *row = wa_conv_row(c, &g.sla, wa_now());
 	struct wa_hash *supp = wa_supp_load(opt.suppress, NULL);
-	size_t i;
+	char id[WA_CONV_IDSZ];
 
 	if (supp == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", opt.suppress);
-	if (opt.json) {
-		for (i = 0; i < c->nmsg; i++) {
-			json_t *o = wa_thread_json(c, &c->msg[i]);
-
-			wa_json_put(stdout, o);
-			json_decref(o);
-		}
-	} else {
+	if (!opt.json) {
 		wa_thread_card(stdout, c, row, opt.orders, wa_supp_has(supp, c->phone));
 		putchar('\n');
-		wa_thread_put(stdout, c);
 	}
+	thread(c, 0);
 	wa_hash_free(supp);
 	json_decref(row);
+	if (opt.follow) {
+		snprintf(id, sizeof id, "%s", c->id);
+		follow(id, c->nmsg);
+	}
 	return 0;
 }
 
@@ -462,6 +497,7 @@ parseargs(int *argc, char ***argv)
 		{ "collision", required_argument, NULL, OPT_COLLISION },
 		{ "dept", required_argument, NULL, OPT_DEPT },
 		{ "events", required_argument, NULL, OPT_EVENTS },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "id", required_argument, NULL, OPT_ID },
@@ -505,6 +541,7 @@ parseargs(int *argc, char ***argv)
 			break;
 		case OPT_DEPT: opt.dept = optarg; break;
 		case OPT_EVENTS: opt.p.events = optarg; break;
+		case OPT_FOLLOW: opt.follow = 1; break;
 		case OPT_FORCE: opt.force = 1; break;
 		case OPT_ID: opt.id = optarg; break;
 		case OPT_LEDGER: opt.p.ledger = optarg; break;

@@ -110,6 +110,8 @@ void wa_thread_card(FILE *fp, const struct wa_conv *c, json_t *row,
     const char *orderpath, int suppressed);
 /* C's thread, oldest first, a line a message: TIME, <, > or #, who, what, status. */
 void wa_thread_put(FILE *fp, const struct wa_conv *c);
+/* The line of message M of C. */
+void wa_thread_line(FILE *fp, const struct wa_conv *c, const struct wa_tmsg *m);
 /* Message M of C as {"conv","at","dir","by","type","text","media",...}. */
 json_t *wa_thread_json(const struct wa_conv *c, const struct wa_tmsg *m);
 
@@ -140,7 +142,10 @@ char *wa_reply_templates(const char *cache);
  * conversation in IB has no department gets the first rule of RS
  * (segment rules: "DEPT: EXPR") matching its customer record, tier and
  * the message's text, type, payload, name and ref; a "routed" line in
- * LOG, given to EMIT. The cursor is then moved past the last whole line.
+ * LOG, given to EMIT. Rules named "handoff" are no department: the first
+ * that matches hands the conversation off to a person ("handed_off",
+ * with the rule as its reason), once. The cursor is then moved past the
+ * last whole line.
  * How many message events were read.
  */
 long wa_route(struct wa_inbox *ib, struct wa_inlog *log, struct wa_rules *rs,

@@ -69,44 +69,62 @@ subject(const struct wa_conv *c, json_t *ev)
 	return r;
 }
 
-/* The department of the message EV in C, or NULL. */
+/*
+ * The first rule of RS that EV in C matches: with HANDOFF, among the rules
+ * named "handoff", else among the departments; NULL for none.
+ */
 static const char *
-dept(struct wa_rules *rs, const struct wa_conv *c, json_t *ev)
+first(struct wa_rules *rs, const struct wa_conv *c, json_t *ev, int handoff)
 {
 	json_t *r = subject(c, ev);
 	const char *d = NULL;
 	size_t i;
 
 	for (i = 0; d == NULL && i < rs->n; i++)
-		if (wa_rules_test(&rs->r[i], r, wa_now()))
-			d = rs->r[i].name;
+		if ((strcmp(rs->r[i].name, "handoff") == 0) == handoff &&
+		    wa_rules_test(&rs->r[i], r, wa_now()))
+			d = handoff ? rs->r[i].src : rs->r[i].name;
 	json_decref(r);
 	return d;
 }
 
+/* A line of the log about C for EV, given to EMIT. */
+static void
+logline(struct wa_inlog *log, const struct wa_conv *c, json_t *ev, const char *what,
+    const char *key, const char *val, void (*emit)(json_t *, void *), void *arg)
+{
+	json_t *e = json_object();
+
+	json_object_set_new(e, "event", json_string(what));
+	json_object_set_new(e, "conv", json_string(c->id));
+	json_object_set_new(e, "phone", json_string(c->phone));
+	json_object_set(e, "customer", c->cust && json_object_get(c->cust, "id") ?
+	    json_object_get(c->cust, "id") : json_null());
+	json_object_set_new(e, key, json_string(val));
+	wa_json_setstr(e, "wamid", wa_json_str(ev, "wamid"));
+	if (wa_inlog_add(log, e) < 0)
+		wa_die(WA_EXIT_FATAL, "cannot write the inbox log:");
+	emit(e, arg);
+}
+
+/* A conversation is routed once, and handed off once, until it is closed. */
 static void
 route(struct wa_inbox *ib, struct wa_inlog *log, struct wa_rules *rs, json_t *ev,
     void (*emit)(json_t *, void *), void *arg)
 {
 	const char *from = wa_json_str(ev, "from"), *d;
 	struct wa_conv *c;
-	json_t *e;
 
-	if (from == NULL || (c = wa_inbox_find(ib, from)) == NULL || c->closed ||
-	    c->dept || (d = dept(rs, c, ev)) == NULL)
+	if (from == NULL || (c = wa_inbox_find(ib, from)) == NULL || c->closed)
 		return;
-	wa_strset(&c->dept, d);
-	e = json_object();
-	json_object_set_new(e, "event", json_string("routed"));
-	json_object_set_new(e, "conv", json_string(c->id));
-	json_object_set_new(e, "phone", json_string(c->phone));
-	json_object_set(e, "customer", c->cust && json_object_get(c->cust, "id") ?
-	    json_object_get(c->cust, "id") : json_null());
-	json_object_set_new(e, "dept", json_string(d));
-	wa_json_setstr(e, "wamid", wa_json_str(ev, "wamid"));
-	if (wa_inlog_add(log, e) < 0)
-		wa_die(WA_EXIT_FATAL, "cannot write the inbox log:");
-	emit(e, arg);
+	if (c->dept == NULL && (d = first(rs, c, ev, 0)) != NULL) {
+		wa_strset(&c->dept, d);
+		logline(log, c, ev, "routed", "dept", d, emit, arg);
+	}
+	if (!c->handed && (d = first(rs, c, ev, 1)) != NULL) {
+		c->handed = 1;
+		logline(log, c, ev, "handed_off", "reason", d, emit, arg);
+	}
 }
 
 long

@@ -121,9 +121,8 @@ wa_thread_card(FILE *fp, const struct wa_conv *c, json_t *row, const char *order
 		orders(fp, orderpath, cust, c->phone);
 }
 
-/* One line of the thread. */
-static void
-line(FILE *fp, const struct wa_conv *c, const struct wa_tmsg *m)
+void
+wa_thread_line(FILE *fp, const struct wa_conv *c, const struct wa_tmsg *m)
 {
 	char tb[WA_TIMEBUF];
 	const char *q;
@@ -157,7 +156,7 @@ wa_thread_put(FILE *fp, const struct wa_conv *c)
 	size_t i;
 
 	for (i = 0; i < c->nmsg; i++)
-		line(fp, c, &c->msg[i]);
+		wa_thread_line(fp, c, &c->msg[i]);
 }
 
 json_t *

@@ -89,6 +89,11 @@ check_same "route again, and without its cursor: nothing routed twice; the curso
 	"0 0 3 $(wc -c <"$SP" | tr -d ' ')" \
 	"$(lines "$TMP/rt2") $(lines "$TMP/rt3") $(grep -c '"routed"' "$WA_HOME/inbox.jsonl") $(cat "$WA_HOME/inbox.cursor")"
 check_same "--dept" "Bo" "$(ib 10:20:30Z --dept complaint | jq -r .name)"
+msg Bo 447700900102 wamid.B2 1240 '"type":"text","text":{"body":"can I talk to a human?"}' >/dev/null
+ib 10:20:50Z route >"$TMP/rt4"
+check_same "route: a customer who asks for a person is handed off, once; state handed_off" \
+	"handed_off handed_off|0" \
+	"$(jq -r .event "$TMP/rt4") $(ib 10:20:50Z | jq -r 'select(.name == "Bo") | .state')|$(ib 10:20:55Z route | wc -l | tr -d ' ')"
 check_status "assign without WA_AGENT: exit 2" 2 ib 10:21:00Z assign +447700900101 ann
 WA_AGENT=lead ib 10:21:00Z assign "$ANA" ann
 check_same "assign: by conversation id; --agent and --mine" "ann ann Ana Lima" \
@@ -157,7 +162,17 @@ EOF2
 ib 10:40:00Z show +447700900102 >"$TMP/s2"
 check_same "show: media as type, id and caption; tier from wa-segment's rules" \
 	"tier: silver; tags -; spent 60.00 GBP; consent no|2026-11-23T10:05:00Z < [image MEDIA-7 it came broken] " \
-	"$(sed -n 3p "$TMP/s2")|$(grep ' < ' "$TMP/s2")"
+	"$(sed -n 3p "$TMP/s2")|$(grep ' < ' "$TMP/s2" | head -1)"
+
+ib 10:40:00Z show +447700900102 --follow -o json >"$TMP/fol" 2>&1 &
+FPID=$!
+PIDS="$PIDS $FPID"
+wait_for grep -q 'wamid.B1' "$TMP/fol"
+msg Bo 447700900102 wamid.B3 2100 '"type":"text","text":{"body":"got it, thanks"}' >/dev/null
+wait_for grep -q 'wamid.B3' "$TMP/fol"
+check_same "show --follow: the thread, then the new message as it arrives, once" "got it, thanks 1" \
+	"$(tail -1 "$TMP/fol" | jq -r .text) $(grep -c 'wamid.B3' "$TMP/fol")"
+kill "$FPID" 2>/dev/null
 
 WA_AGENT=ann ib 10:41:00Z close +447700900101 --survey -t review_request \
 	-p '{{first_name|there}}' -p 'your chat' >"$TMP/c1"
