@@ -37,11 +37,11 @@ msg() {
 		"$1" "$2" "$2" "$3" $((T0 + $4)) "$5" >"$TMP/body.json"
 	post "$TMP/body.json"
 }
-# wait_for COMMAND...: until it succeeds, 5 s at most
+# wait_for COMMAND...: until it succeeds, 20 s at most
 wait_for() {
 	_i=0
 	until "$@" 2>/dev/null; do
-		_i=$((_i + 1)); [ $_i -lt 100 ] || return 1
+		_i=$((_i + 1)); [ $_i -lt 400 ] || return 1
 		sleep 0.05
 	done
 }
