@@ -40,6 +40,7 @@ static struct {
 	json_t *out;		/* --export: what is held */
 	char **logs;		/* wa-send's events kept elsewhere: journeys.jsonl */
 	size_t nlogs;
+	char *inbox;		/* wa-inbox's log, under its own lock */
 } g;
 
 static const char *const picked[] = { "id", "customer", "email", "phone",
@@ -529,6 +530,8 @@ statefiles(char ***files, size_t *nfiles)
 			opt.suppress = wa_strdup(p);
 		else if (i == WA_SF_CONSENT && opt.consent == NULL)
 			opt.consent = wa_strdup(p);
+		else if (i == WA_SF_INBOX)
+			g.inbox = wa_strdup(p);
 		else if (sf->personal == WA_PD_LEDGER && i != WA_SF_LEDGER) {
 			g.logs = wa_realloc(g.logs, (g.nlogs + 1) * sizeof *g.logs);
 			g.logs[g.nlogs++] = wa_strdup(p);
@@ -559,6 +562,7 @@ recoverall(char **files, size_t nfiles)
 	wa_forget_recover(opt.events);
 	wa_forget_recover(opt.suppress);
 	wa_forget_recover(opt.consent);
+	wa_forget_recover(g.inbox);
 }
 
 static void
@@ -579,6 +583,7 @@ freeall(char **files, size_t nfiles)
 	wa_hash_free(g.emails);
 	wa_hash_free(g.phones);
 	free(opt.ledger);
+	free(g.inbox);
 	free(opt.events);
 	free(opt.suppress);
 	free(opt.consent);
@@ -668,6 +673,8 @@ run(void)
 	hits += suppression();
 	hits += rewrite(opt.consent, K_CONSENT, LOCKED);
 	hits += rewrite(opt.ledger, K_LEDGER, LOCKED);
+	/* not under the ledger's lock: wa-inbox takes its log's, then the ledger's */
+	hits += rewrite(g.inbox, K_LEDGER, LOCKED);
 	for (i = 0; i < opt.nfiles; i++)
 		hits += rewrite(opt.files[i], K_RECORDS, LOCKED);
 	if (opt.export) {

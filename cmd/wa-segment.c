@@ -11,13 +11,6 @@
 
 #define MAXFIELDS 64	/* more, and the whole record is parsed */
 
-/* The store playbook's service tiers, first match wins. */
-static const char tiers[] =
-    "platinum: spent_365d >= 1000 && orders >= 4\n"
-    "gold: spent_365d >= 300 && orders >= 2\n"
-    "silver: orders >= 1 && spent >= 50\n"
-    "prospect: orders == 0\n";
-
 struct seg {
 	char *name;		/* NULL: records matching no rule */
 	long count;
@@ -358,7 +351,7 @@ setup(void)
 	if (opt.rulesfile)
 		sg.rules = wa_rules_load(opt.rulesfile, WA_RULES_SEGMENTS);
 	else if (opt.tiers)
-		sg.rules = wa_rules_parse(tiers, "--tiers", WA_RULES_SEGMENTS);
+		sg.rules = wa_rules_parse(wa_rules_tiers, "--tiers", WA_RULES_SEGMENTS);
 	else if (opt.keep || opt.split)
 		wa_die(WA_EXIT_USAGE, "--keep and --split need -s RULES or --tiers");
 	else {

@@ -88,6 +88,13 @@ ruleline(struct wa_rules *rs, const char *file, long lineno, char *line,
 	rs->r[rs->n++] = r;
 }
 
+/* The store playbook's service tiers, first match wins. */
+const char wa_rules_tiers[] =
+    "platinum: spent_365d >= 1000 && orders >= 4\n"
+    "gold: spent_365d >= 300 && orders >= 2\n"
+    "silver: orders >= 1 && spent >= 50\n"
+    "prospect: orders == 0\n";
+
 struct wa_rules *
 wa_rules_parse(const char *text, const char *name, int kind)
 {

@@ -35,6 +35,12 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	/* where wa-import --woocommerce left off: per store, a time and an id */
 	[WA_SF_WOO] = { "woocommerce.json", WA_SK_JSON, WA_PD_NONE,
 	    "wa-import --woocommerce" },
+	/* what people did in conversations; erased as a ledger is */
+	[WA_SF_INBOX] = { "inbox.jsonl", WA_SK_JSONL, WA_PD_LEDGER, "wa-inbox" },
+	[WA_SF_SNIPPETS] = { "snippets", WA_SK_TEXT, WA_PD_NONE, "the user" },
+	[WA_SF_ROUTES] = { "routes", WA_SK_TEXT, WA_PD_NONE, "the user" },
+	/* how far wa-inbox route has read the spool, in bytes */
+	[WA_SF_INCURSOR] = { "inbox.cursor", WA_SK_TEXT, WA_PD_NONE, "wa-inbox" },
 };
 
 char *
@@ -229,4 +235,21 @@ wa_lock_current(int *fd, const char *path, int how)
 		close(*fd);
 		*fd = nfd;
 	}
+}
+
+int
+wa_state_untear(int fd)
+{
+	off_t end, at;
+	char c;
+
+	if ((end = lseek(fd, 0, SEEK_END)) <= 0)
+		return (int)end;
+	for (at = end - 1; at >= 0; at--) {
+		if (pread(fd, &c, 1, at) != 1)
+			return -1;
+		if (c == '\n')
+			return at + 1 < end ? ftruncate(fd, at + 1) : 0;
+	}
+	return ftruncate(fd, 0);
 }

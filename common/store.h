@@ -170,6 +170,8 @@ struct wa_rules {
 struct wa_rules *wa_rules_load(const char *path, int kind);
 struct wa_rules *wa_rules_parse(const char *text, const char *name, int kind);
 void wa_rules_free(struct wa_rules *rs);
+/* The rules of wa-segment --tiers (wa-inbox's tier when a record has none). */
+extern const char wa_rules_tiers[];
 /* Parse a command line EXPR or die with status 2, the caret under the error. */
 struct wa_expr *wa_rules_expr(const char *src, const char *opt);
 /* Evaluate rule R on REC: 1 or 0; a type problem is counted and is 0. */

@@ -421,7 +421,8 @@ const char *wa_home(void);
  */
 enum { WA_SF_LEDGER, WA_SF_EVENTS, WA_SF_SUPPRESS, WA_SF_SALT,
 	WA_SF_TEMPLATES, WA_SF_JOURNEYS, WA_SF_CUSTOMERS, WA_SF_ORDERS,
-	WA_SF_CONFIG, WA_SF_JLOCK, WA_SF_CONSENT, WA_SF_WOO, WA_SF_N };
+	WA_SF_CONFIG, WA_SF_JLOCK, WA_SF_CONSENT, WA_SF_WOO, WA_SF_INBOX,
+	WA_SF_SNIPPETS, WA_SF_ROUTES, WA_SF_INCURSOR, WA_SF_N };
 enum { WA_SK_JSONL, WA_SK_LIST, WA_SK_JSON, WA_SK_TEXT, WA_SK_SECRET,
 	WA_SK_LOCK };		/* kind */
 enum { WA_PD_NONE, WA_PD_RECORDS, WA_PD_LEDGER, WA_PD_EVENTS,
@@ -453,6 +454,11 @@ int wa_rewrite_commit(FILE *fp, char *tmp, const char *path);
  * it must be. 0, or -1 with errno.
  */
 int wa_lock_current(int *fd, const char *path, int how);
+/*
+ * Cut the last line of the append-only file FD when a crash left it
+ * without its newline: it was never acknowledged. 0 or -1.
+ */
+int wa_state_untear(int fd);
 
 /* hash.c: string keys to pointers */
 struct wa_hash;

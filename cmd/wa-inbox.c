@@ -1,0 +1,647 @@
+/* wa-inbox: the team inbox: conversations listed, shown, answered, assigned, noted and closed. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wa.h"
+#include "store.h"
+#include "send.h"
+#include "inbox.h"
+
+#define MAXPARAM 16
+#define LASTW 40	/* characters of the last message in the table */
+
+enum {
+	OPT_AGENT = 256, OPT_ALL, OPT_BREACHED, OPT_COLLISION, OPT_DEPT,
+	OPT_EVENTS, OPT_FOLLOW, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MINE, OPT_NOW, OPT_ROUTES, OPT_SLA,
+	OPT_SNIPPET, OPT_SURVEY, OPT_VERSION
+};
+
+static struct opts {
+	const char *agent, *dept, *expr, *fmt, *slapath, *snippet, *tmpl, *lang;
+	const char *id, *routes;
+	const char *params[MAXPARAM];
+	size_t np;
+	int all, breached, mine, force, survey;
+	int json;		/* -o json given: show's thread as JSON lines */
+	int follow;
+	long long collision;
+	struct wa_inbox_paths p;
+	const char *suppress, *orders;
+} opt;
+
+static struct {
+	struct wa_inbox *ib;
+	struct wa_inlog *log;	/* held while deciding and writing */
+	struct wa_sla sla;
+	const char *me;		/* the agent at the keyboard */
+} g;
+
+static const struct wa_tcol cols[] = {
+	{ "id", "conversation", WA_COL_TEXT | WA_COL_LEFT },
+	{ "name", "customer", WA_COL_TEXT | WA_COL_LEFT },
+	{ "tier", "tier", WA_COL_TEXT | WA_COL_LEFT },
+	{ "dept", "dept", WA_COL_TEXT | WA_COL_LEFT },
+	{ "agent", "agent", WA_COL_TEXT | WA_COL_LEFT },
+	{ "state", "state", WA_COL_TEXT | WA_COL_LEFT },
+	{ "waited", "waited", WA_COL_SECS },
+	{ "sla_due", "sla due", WA_COL_TEXT | WA_COL_LEFT },
+	{ "breached", "breached", WA_COL_TEXT | WA_COL_LEFT },
+	{ "window_left", "window", WA_COL_SECS },
+	{ "last", "last message", WA_COL_TEXT | WA_COL_LEFT },
+};
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: wa-inbox [list] [--agent NAME | --mine] [--all] [--breached]\n"
+	    "                [--dept D] [-e EXPR] [-o table|json] [--sla FILE]\n"
+	    "       wa-inbox show WHO [--follow] [-o table|json]\n"
+	    "       wa-inbox reply WHO TEXT | --snippet NAME | -t TEMPLATE [-l LANG]\n"
+	    "                [-p PARAM]... [--collision DURATION] [--force] [--id ID]\n"
+	    "       wa-inbox assign WHO AGENT\n"
+	    "       wa-inbox note WHO TEXT\n"
+	    "       wa-inbox close WHO [--survey [-t TEMPLATE] [-l LANG] [-p PARAM]...]\n"
+	    "       wa-inbox route [--routes FILE]\n"
+	    "       [--events FILE] [--ledger FILE] [--now TIME]\n"
+	    "WHO is a phone, a customer id or a conversation id.\n");
+	exit(status);
+}
+
+/* The first N characters of S, with "..." when cut. */
+static char *
+cutw(const char *s, size_t n)
+{
+	struct wa_buf b = { 0 };
+	const char *p = s;
+	size_t k = 0;
+
+	while (*p && k < n)
+		if (((unsigned char)*p++ & 0xc0) != 0x80)
+			k++;
+	while (*p && ((unsigned char)*p & 0xc0) == 0x80)
+		p++;
+	if (*p == '\0')
+		return wa_strdup(s);
+	wa_buf_add(&b, s, (size_t)(p - s));
+	wa_buf_adds(&b, "...");
+	return b.s;
+}
+
+static int
+bydue(const void *a, const void *b)
+{
+	const char *x = wa_json_str(*(json_t *const *)a, "sla_due");
+	const char *y = wa_json_str(*(json_t *const *)b, "sla_due");
+
+	if (x == NULL || y == NULL)
+		return (x == NULL) - (y == NULL);
+	return strcmp(x, y);
+}
+
+/* Does row O pass the filters? */
+static int
+wanted(json_t *o, struct wa_rule *e)
+{
+	const char *agent = opt.mine ? g.me : opt.agent;
+
+	if (!opt.all && strcmp(wa_json_str(o, "state"), "closed") == 0)
+		return 0;
+	if (agent && (wa_json_str(o, "agent") == NULL || strcmp(wa_json_str(o, "agent"), agent)))
+		return 0;
+	if (opt.dept && (wa_json_str(o, "dept") == NULL || strcmp(wa_json_str(o, "dept"), opt.dept)))
+		return 0;
+	if (opt.breached && !json_is_true(json_object_get(o, "breached")))
+		return 0;
+	return e == NULL || wa_rules_test(e, o, wa_now());
+}
+
+static int
+list(void)
+{
+	struct wa_tcols v = { cols, sizeof cols / sizeof *cols, NULL };
+	struct wa_rule e = { 0 };
+	json_t *rows = json_array(), **r, *o;
+	size_t i, n = 0;
+	char *s;
+
+	if (opt.expr)
+		e.name = "-e", e.src = (char *)opt.expr, e.e = wa_rules_expr(opt.expr, "-e");
+	r = wa_calloc(g.ib->n + 1, sizeof *r);
+	for (i = 0; i < g.ib->n; i++)
+		if (wanted(o = wa_conv_row(g.ib->conv[i], &g.sla, wa_now()), opt.expr ? &e : NULL))
+			r[n++] = o;
+		else
+			json_decref(o);
+	qsort(r, n, sizeof *r, bydue);
+	for (i = 0; i < n; i++) {
+		if (strcmp(opt.fmt, "table") == 0 && wa_json_str(r[i], "last")) {
+			s = cutw(wa_json_str(r[i], "last"), LASTW);
+			json_object_set_new(r[i], "last", json_string(s));
+			free(s);
+		}
+		json_array_append_new(rows, r[i]);
+	}
+	if (strcmp(opt.fmt, "table") == 0)
+		wa_table_put(&v, rows);
+	else
+		wa_json_rows(rows);
+	json_decref(rows);
+	wa_expr_free(e.e);
+	free(r);
+	return 0;
+}
+
+static struct wa_conv *
+find(const char *who)
+{
+	struct wa_conv *c = wa_inbox_find(g.ib, who);
+
+	if (c == NULL)
+		wa_die(WA_EXIT_REC, "%s: no conversation", who);
+	return c;
+}
+
+/* A log line about C, with the agent at the keyboard; taken. */
+static void
+logev(struct wa_conv *c, json_t *e)
+{
+	json_t *id = c->cust ? json_object_get(c->cust, "id") : NULL;
+
+	json_object_set_new(e, "conv", json_string(c->id));
+	json_object_set_new(e, "phone", json_string(c->phone));
+	json_object_set(e, "customer", id ? id : json_null());
+	if (json_object_get(e, "agent") == NULL)
+		wa_json_setstr(e, "agent", g.me);
+	if (wa_inlog_add(g.log, e) < 0)
+		wa_die(WA_EXIT_FATAL, "%s: cannot write:", opt.p.log);
+	json_decref(e);
+}
+
+static json_t *
+newev(const char *ev)
+{
+	json_t *e = json_object();
+
+	json_object_set_new(e, "event", json_string(ev));
+	return e;
+}
+
+/* The conversation of WHO; an agent may open one with a customer who has none open. */
+static struct wa_conv *
+openconv(const char *who)
+{
+	struct wa_conv *c = wa_inbox_find(g.ib, who);
+	char e164[WA_PHONE_MAX], tb[WA_TIMEBUF];
+	json_t *cust, *e;
+
+	if (c && !c->closed)
+		return c;
+	cust = wa_inbox_customer(g.ib, who);
+	if (wa_phone_norm(cust ? wa_json_str(cust, "phone") : who,
+	    cust ? wa_json_str(cust, "country") : NULL, e164) != WA_PHONE_OK)
+		wa_die(WA_EXIT_REC, "%s: no conversation, and no phone to open one", who);
+	e = newev("opened");
+	c = wa_calloc(1, sizeof *c);
+	wa_conv_makeid(e164, wa_time_fmt(wa_now(), tb), c->id);
+	c->phone = e164;
+	c->cust = cust;
+	logev(c, e);
+	free(c);
+	wa_inbox_free(g.ib);
+	g.ib = wa_inbox_load(&opt.p);
+	return wa_inbox_find(g.ib, e164);
+}
+
+
+/* Messages FROM on of C's thread, as text or JSON lines. */
+static void
+thread(const struct wa_conv *c, size_t from)
+{
+	json_t *o;
+	size_t i;
+
+	for (i = from; i < c->nmsg; i++) {
+		if (!opt.json) {
+			wa_thread_line(stdout, c, &c->msg[i]);
+			continue;
+		}
+		o = wa_thread_json(c, &c->msg[i]);
+		wa_json_put(stdout, o);
+		json_decref(o);
+	}
+	if (fflush(stdout) == EOF)
+		wa_die(WA_EXIT_FATAL, "error writing output:");
+}
+
+/* --follow: the conversation's new lines, read again every second, until killed. */
+WA_NORETURN static void
+follow(const char *id, size_t shown)
+{
+	const struct wa_conv *c;
+
+	for (;;) {
+		sleep(1);
+		wa_inbox_free(g.ib);
+		g.ib = wa_inbox_load(&opt.p);
+		if ((c = wa_inbox_find(g.ib, id)) == NULL)
+			continue;
+		thread(c, shown);
+		shown = c->nmsg;
+	}
+}
+
+static int
+show(const char *who)
+{
+	struct wa_conv *c = find(who);
+	json_t *row = wa_conv_row(c, &g.sla, wa_now());
+	struct wa_hash *supp = wa_supp_load(opt.suppress, NULL);
+	char id[WA_CONV_IDSZ];
+
+	if (supp == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", opt.suppress);
+	if (!opt.json) {
+		wa_thread_card(stdout, c, row, opt.orders, wa_supp_has(supp, c->phone));
+		putchar('\n');
+	}
+	thread(c, 0);
+	wa_hash_free(supp);
+	json_decref(row);
+	if (opt.follow) {
+		snprintf(id, sizeof id, "%s", c->id);
+		follow(id, c->nmsg);
+	}
+	return 0;
+}
+
+/* What placeholders read: the customer record, the profile name, the conversation. */
+static json_t *
+record(struct wa_conv *c)
+{
+	json_t *r = c->cust ? json_deep_copy(c->cust) : json_object();
+
+	if (wa_json_nestr(r, "first_name") == NULL && c->name)
+		wa_json_setstr(r, "first_name", c->name);
+	if (wa_json_nestr(r, "name") == NULL && c->name)
+		wa_json_setstr(r, "name", c->name);
+	wa_json_setstr(r, "conv", c->id);
+	wa_json_setstr(r, "agent", g.me);
+	return r;
+}
+
+static char *
+snippet(const char *name)
+{
+	char *path = wa_home_path(WA_SF_SNIPPETS), *t = wa_snippet(path, name);
+
+	if (t == NULL)
+		wa_die(WA_EXIT_USAGE, "%s: no snippet '%s'", path, name);
+	free(path);
+	return t;
+}
+
+/* Outside the window only a template goes: exit 2, naming the approved ones. */
+WA_NORETURN static void
+closed(struct wa_conv *c)
+{
+	char *path = wa_home_path(WA_SF_TEMPLATES), tb[WA_TIMEBUF];
+	static char *names;	/* static: still held when it exits */
+
+	names = wa_reply_templates(path);
+	free(path);
+	wa_die(WA_EXIT_USAGE, "%s: the 24-hour window closed at %s: only a template may go, -t %s",
+	    c->phone, c->last_in ? wa_time_fmt(c->last_in + WA_WINDOW, tb) : "(never opened)",
+	    names ? names : "TEMPLATE (wa-templates sync lists them)");
+}
+
+/* Has another agent answered C within --collision? Then only --force goes on. */
+static void
+collision(struct wa_conv *c)
+{
+	const struct wa_tmsg *m = wa_conv_collision(c, g.me, wa_now() - (time_t)opt.collision);
+	char tb[WA_TIMEBUF];
+
+	if (m == NULL)
+		return;
+	if (!opt.force)
+		wa_die(WA_EXIT_USAGE, "%s: %s answered at %s: --force to send all the same",
+		    c->id, m->by, wa_time_fmt(m->at, tb));
+	wa_warn("%s: %s answered at %s", c->id, m->by, wa_time_fmt(m->at, tb));
+}
+
+/* Send BODY (taken) as campaign CAMPAIGN, id ID; the outcome line printed. 0: it went. */
+static int
+sendit(struct wa_conv *c, const char *campaign, const char *id, json_t *body,
+    json_t **ev)
+{
+	struct wa_reply r = { 0 };
+	const char *e;
+
+	r.ledger = opt.p.ledger;
+	r.events = opt.p.events;
+	r.suppress = opt.suppress;
+	r.campaign = campaign;
+	r.id = id;
+	r.to = c->phone;
+	r.tmpl = opt.tmpl;
+	r.lang = opt.tmpl ? opt.lang : NULL;
+	*ev = wa_reply_send(&r, body);
+	wa_json_put(stdout, *ev);
+	e = wa_json_str(*ev, "event");
+	return strcmp(e, "sent") == 0 ? 0 : WA_EXIT_REC;
+}
+
+/* The message's body: a template, else TEXT (filled as wa-send -m is). */
+static json_t *
+body(struct wa_conv *c, const char *text, const char *key, const struct wa_graph_button *bt,
+    size_t nbt)
+{
+	struct wa_graph_msg m = { 0 };
+	struct wa_graph_tmpl t = { 0 };
+	char err[WA_GRAPH_ERRSZ];
+	json_t *rec = record(c), *b;
+
+	m.to = c->phone;
+	m.opaque = key;
+	t.name = opt.tmpl;
+	t.lang = opt.lang;
+	t.body = opt.params;
+	t.nbody = opt.np;
+	t.button = bt;
+	t.nbutton = nbt;
+	b = opt.tmpl ? wa_graph_template(&m, &t, rec, err, sizeof err) :
+	    wa_graph_text(&m, text, rec, err, sizeof err);
+	json_decref(rec);
+	if (b == NULL)
+		wa_die(WA_EXIT_USAGE, "%s: %s", c->id, err);
+	return b;
+}
+
+static int
+reply(const char *who, const char *arg)
+{
+	struct wa_conv *c = find(who);
+	char *text = opt.snippet ? snippet(opt.snippet) : arg ? wa_strdup(arg) : NULL;
+	char rid[32], *seed, *id, *key, *sent;
+	const char *last = c->id;
+	json_t *ev, *e, *b;
+	size_t i;
+	int rc;
+
+	if ((text == NULL) == (opt.tmpl == NULL))
+		wa_die(WA_EXIT_USAGE, "reply: TEXT, --snippet or -t, one of them");
+	if (text && !wa_window_open(g.ib->win, c->phone, wa_now()))
+		closed(c);
+	collision(c);
+	/* the same answer to the same last message is one reply, sent once */
+	for (i = c->nmsg; i-- > 0 && last == c->id; )
+		if (c->msg[i].dir == '<' && c->msg[i].wamid)
+			last = c->msg[i].wamid;
+	seed = wa_strjoin(text ? text : opt.tmpl, "\n", last);
+	snprintf(rid, sizeof rid, "r%08llx", wa_fp(seed) & 0xffffffffULL);
+	id = wa_strjoin(c->id, "/", opt.id ? opt.id : rid);
+	key = wa_strjoin(WA_INBOX_CAMPAIGN, "/", id);
+	b = body(c, text, key, NULL, 0);
+	sent = wa_strdup0(wa_json_str(b, "text.body"));
+	rc = sendit(c, WA_INBOX_CAMPAIGN, id, b, &ev);
+	if (rc == 0) {
+		e = newev("replied");
+		json_object_set_new(e, "key", json_string(key));
+		wa_json_setstr(e, sent ? "text" : "template", sent ? sent : opt.tmpl);
+		wa_json_setstr(e, "wamid", wa_json_str(ev, "wamid"));
+		logev(c, e);
+	}
+	json_decref(ev);
+	free(seed), free(id), free(key), free(text), free(sent);
+	return rc;
+}
+
+static int
+mark(const char *verb, const char *who, const char *arg)
+{
+	struct wa_conv *c = openconv(who);
+	json_t *e = newev(verb);
+
+	if (strcmp(verb, "assigned") == 0) {
+		json_object_set_new(e, "agent", json_string(arg));
+		wa_json_setstr(e, "by", g.me);
+	} else
+		json_object_set_new(e, "text", json_string(arg));
+	logev(c, e);
+	return 0;
+}
+
+/* Close C, with --survey after the satisfaction template and its SCORE buttons. */
+static int
+closeconv(const char *who)
+{
+	static const char *const score[] = { "SCORE:1", "SCORE:2", "SCORE:3", "SCORE:4", "SCORE:5" };
+	struct wa_graph_button bt[5];
+	struct wa_conv *c = find(who);
+	json_t *ev = NULL, *e = newev("closed");
+	char *key;
+	int i, rc = 0;
+
+	if (c->closed)
+		wa_die(WA_EXIT_REC, "%s: closed already", c->id);
+	if (opt.survey) {
+		for (i = 0; i < 5; i++)
+			bt[i].type = WA_GRAPH_BQUICK, bt[i].index = i, bt[i].text = score[i];
+		if (opt.tmpl == NULL)
+			opt.tmpl = "csat";
+		key = wa_strjoin(WA_INBOX_CAMPAIGN "-survey", "/", c->id);
+		rc = sendit(c, WA_INBOX_CAMPAIGN "-survey", c->id, body(c, NULL, key, bt, 5), &ev);
+		if (rc == 0)
+			json_object_set_new(e, "survey", json_string(key));
+		json_decref(ev);
+		free(key);
+	}
+	wa_json_setstr(e, "agent", c->agent);
+	wa_json_setstr(e, "by", g.me);
+	logev(c, e);
+	return rc;
+}
+
+static void
+putev(json_t *e, void *arg)
+{
+	(void)arg;
+	wa_json_put(stdout, e);
+	json_decref(e);
+}
+
+/* Route the spool's new messages by the rules of --routes or $WA_HOME/routes. */
+static int
+routeall(void)
+{
+	char *path = opt.routes ? wa_strdup(opt.routes) : wa_home_path(WA_SF_ROUTES);
+	char *cur = wa_home_path(WA_SF_INCURSOR);
+	struct wa_rules *rs = wa_rules_load(path, WA_RULES_SEGMENTS);
+
+	wa_route(g.ib, g.log, rs, opt.p.events, cur, putev, NULL);
+	wa_rules_free(rs);
+	free(path), free(cur);
+	return 0;
+}
+
+static void
+parseargs(int *argc, char ***argv)
+{
+	static const struct option longs[] = {
+		{ "agent", required_argument, NULL, OPT_AGENT },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "breached", no_argument, NULL, OPT_BREACHED },
+		{ "collision", required_argument, NULL, OPT_COLLISION },
+		{ "dept", required_argument, NULL, OPT_DEPT },
+		{ "events", required_argument, NULL, OPT_EVENTS },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "id", required_argument, NULL, OPT_ID },
+		{ "ledger", required_argument, NULL, OPT_LEDGER },
+		{ "mine", no_argument, NULL, OPT_MINE },
+		{ "now", required_argument, NULL, OPT_NOW },
+		{ "routes", required_argument, NULL, OPT_ROUTES },
+		{ "sla", required_argument, NULL, OPT_SLA },
+		{ "snippet", required_argument, NULL, OPT_SNIPPET },
+		{ "survey", no_argument, NULL, OPT_SURVEY },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	opt.collision = 120;
+	opt.lang = "en_US";
+	while ((ch = getopt_long(*argc, *argv, "e:hl:o:p:t:", longs, NULL)) != -1) {
+		switch (ch) {
+		case 'e': opt.expr = optarg; break;
+		case 'h': usage(0); break;
+		case 'l': opt.lang = optarg; break;
+		case 'o':
+			if (strcmp(optarg, "json") && strcmp(optarg, "table"))
+				wa_die(WA_EXIT_USAGE, "-o: table or json, not '%s'", optarg);
+			opt.fmt = optarg;
+			opt.json = strcmp(optarg, "json") == 0;
+			break;
+		case 'p':
+			if (opt.np == MAXPARAM)
+				wa_die(WA_EXIT_USAGE, "-p: %d at most", MAXPARAM);
+			opt.params[opt.np++] = optarg;
+			break;
+		case 't': opt.tmpl = optarg; break;
+		case OPT_AGENT: opt.agent = optarg; break;
+		case OPT_ALL: opt.all = 1; break;
+		case OPT_BREACHED: opt.breached = 1; break;
+		case OPT_COLLISION:
+			if (wa_dur_parse(optarg, &opt.collision) < 0)
+				wa_die(WA_EXIT_USAGE, "--collision: bad duration '%s'", optarg);
+			break;
+		case OPT_DEPT: opt.dept = optarg; break;
+		case OPT_EVENTS: opt.p.events = optarg; break;
+		case OPT_FOLLOW: opt.follow = 1; break;
+		case OPT_FORCE: opt.force = 1; break;
+		case OPT_ID: opt.id = optarg; break;
+		case OPT_LEDGER: opt.p.ledger = optarg; break;
+		case OPT_MINE: opt.mine = 1; break;
+		case OPT_NOW: wa_opt_now(optarg); break;
+		case OPT_ROUTES: opt.routes = optarg; break;
+		case OPT_SLA: opt.slapath = optarg; break;
+		case OPT_SNIPPET: opt.snippet = optarg; break;
+		case OPT_SURVEY: opt.survey = 1; break;
+		case OPT_VERSION: wa_version(); break;
+		default: usage(WA_EXIT_USAGE);
+		}
+	}
+	*argc -= optind;
+	*argv += optind;
+}
+
+/* A state file: the option's, else the environment's (NULL: none), else WA_HOME's. */
+static const char *
+path(const char *given, const char *env, int which)
+{
+	if (given)
+		return given;
+	if (env && getenv(env) && *getenv(env))
+		return getenv(env);
+	return wa_home_path(which);
+}
+
+static void
+setup(const char *verb)
+{
+	opt.p.events = path(opt.p.events, NULL, WA_SF_EVENTS);
+	opt.p.ledger = path(opt.p.ledger, NULL, WA_SF_LEDGER);
+	opt.p.log = wa_home_path(WA_SF_INBOX);
+	opt.p.customers = path(NULL, "CUSTOMERS", WA_SF_CUSTOMERS);
+	opt.orders = path(NULL, "ORDERS", WA_SF_ORDERS);
+	opt.suppress = wa_home_path(WA_SF_SUPPRESS);
+	if (opt.fmt == NULL)
+		opt.fmt = isatty(1) ? "table" : "json";
+	wa_sla_default(&g.sla);
+	if (opt.slapath)
+		wa_sla_load(&g.sla, opt.slapath);
+	g.me = opt.agent ? opt.agent : getenv("WA_AGENT");
+	if (g.me && *g.me == '\0')
+		g.me = NULL;
+	if (opt.mine && g.me == NULL)
+		wa_die(WA_EXIT_USAGE, "--mine: set WA_AGENT");
+	if (strcmp(verb, "route") == 0 && g.me == NULL)
+		g.me = "route";
+	if (strcmp(verb, "list") && strcmp(verb, "show")) {
+		if (g.me == NULL)
+			wa_die(WA_EXIT_USAGE, "%s: set WA_AGENT (or --agent NAME): who does it", verb);
+		if ((g.log = wa_inlog_open(opt.p.log)) == NULL)
+			wa_die(WA_EXIT_FATAL, "%s:", opt.p.log);
+	}
+	g.ib = wa_inbox_load(&opt.p);
+}
+
+/* The verb and how many operands it takes. */
+static int
+run(int argc, char **argv)
+{
+	static const struct { const char *verb; int min, max; } verbs[] = {
+		{ "list", 0, 0 }, { "show", 1, 1 }, { "reply", 1, 2 },
+		{ "assign", 2, 2 }, { "note", 2, 2 }, { "close", 1, 1 },
+		{ "route", 0, 0 },
+	};
+	const char *verb = argc > 0 ? argv[0] : "list";
+	size_t i;
+	int rc = 0, n = argc > 0 ? argc - 1 : 0;
+
+	for (i = 0; i < sizeof verbs / sizeof *verbs && strcmp(verbs[i].verb, verb); i++)
+		;
+	if (i == sizeof verbs / sizeof *verbs || n < verbs[i].min || n > verbs[i].max)
+		usage(WA_EXIT_USAGE);
+	setup(verb);
+	if (i == 0)
+		rc = list();
+	else if (i == 1)
+		rc = show(argv[1]);
+	else if (i == 2)
+		rc = reply(argv[1], n > 1 ? argv[2] : NULL);
+	else if (i == 3)
+		rc = mark("assigned", argv[1], argv[2]);
+	else if (i == 4)
+		rc = mark("note", argv[1], argv[2]);
+	else if (i == 5)
+		rc = closeconv(argv[1]);
+	else
+		rc = routeall();
+	wa_inbox_free(g.ib);
+	wa_inlog_close(g.log);
+	n = wa_finish();
+	return rc > n ? rc : n;
+}
+
+int
+main(int argc, char **argv)
+{
+	wa_init(&argc, &argv);
+	parseargs(&argc, &argv);
+	return run(argc, argv);
+}

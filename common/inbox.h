@@ -1,0 +1,154 @@
+/* wa: the inbox layer: conversations, their log, replies by people (see README.md). */
+#ifndef WA_INBOX_H
+#define WA_INBOX_H
+
+#include "wa.h"
+
+struct wa_window;
+struct wa_rules;
+
+/* inlog.c: the inbox log, $WA_HOME/inbox.jsonl: what people and routing did */
+/*
+ * Its events: opened, routed, assigned, handed_off, note, replied, closed;
+ * each line {"event","conv","phone","customer","agent","at",...}, the
+ * phone on every line so that wa-forget finds the person.
+ */
+int wa_inlog_event(const char *ev);
+struct wa_inlog;
+/*
+ * Open (creating 0600) and lock the log at PATH, waiting for another
+ * writer, and cut a torn last line: the run then reads and decides under
+ * the lock. NULL with errno.
+ */
+struct wa_inlog *wa_inlog_open(const char *path);
+/* Append E with its "at" set to now, and fsync; 0 or -1. */
+int wa_inlog_add(struct wa_inlog *l, json_t *e);
+void wa_inlog_close(struct wa_inlog *l);
+
+/* convs.c: conversations, folded from the spool, the ledger, the log and the customers */
+#define WA_CONV_IDSZ 16
+#define WA_INBOX_CAMPAIGN "inbox"	/* the ledger keys of replies: inbox/CONV/REPLY */
+/* One line of a thread. */
+struct wa_tmsg {
+	time_t at;
+	int dir;		/* '<' the customer, '>' to them, '#' the log */
+	char *wamid, *text, *type, *context;	/* context: the wamid quoted */
+	char *media, *caption;	/* an inbound media's id and caption */
+	char *by;		/* '>': the agent, or the campaign; '#': the event */
+	char *key;		/* '>': the ledger key */
+	char *agent;		/* '#': who did it, or was assigned */
+	int state;		/* '>': WA_LEDGER_* */
+	int status;		/* '>': 0, 1 sent, 2 delivered, 3 read, 4 failed */
+};
+struct wa_conv {
+	char id[WA_CONV_IDSZ];
+	char *phone;		/* E.164 */
+	char *name;		/* the WhatsApp profile name */
+	json_t *cust;		/* the customer record, or NULL */
+	char *tier, *dept, *agent;
+	int handed;		/* handed off to a person */
+	time_t opened, closed;	/* closed: 0 while open */
+	time_t last_in, wait_since;	/* wait_since: the first message no person answered */
+	time_t last_bot, last_person;	/* the last answers, by a campaign and by a person */
+	char *last_person_agent;
+	struct wa_tmsg *msg;	/* oldest first */
+	size_t nmsg, cap;
+};
+struct wa_inbox_paths {
+	const char *events, *ledger, *log;	/* the spool, wa-send's ledger, the inbox log */
+	const char *customers;	/* NULL: none */
+};
+/* Service targets by tier: "TIER DURATION" lines; "other" for the rest. */
+struct wa_sla {
+	char **tier;
+	long long *secs;
+	size_t n;
+	long long other;
+};
+void wa_sla_default(struct wa_sla *s);
+/* Read PATH over the defaults; dies with status 2 on a bad line. */
+void wa_sla_load(struct wa_sla *s, const char *path);
+long long wa_sla_for(const struct wa_sla *s, const char *tier);
+struct wa_inbox {
+	struct wa_conv **conv;	/* oldest first, open and closed */
+	size_t n, cap;
+	struct wa_hash *byid;	/* conversation id -> wa_conv */
+	struct wa_hash *byphone;	/* same-user key -> the latest wa_conv */
+	struct wa_hash *custs;	/* same-user key -> customer record */
+	struct wa_hash *custids;	/* customer id -> customer record */
+	json_t *custlist;	/* the records, owned */
+	struct wa_window *win;	/* who wrote when: the 24-hour window */
+};
+/* Everything of P read and folded; dies with status 3 on a read error. */
+struct wa_inbox *wa_inbox_load(const struct wa_inbox_paths *p);
+/* The conversation WHO (conversation id, customer id or phone) names, or NULL. */
+struct wa_conv *wa_inbox_find(struct wa_inbox *ib, const char *who);
+/* The customer record of WHO, or NULL. */
+json_t *wa_inbox_customer(struct wa_inbox *ib, const char *who);
+/* The id of a conversation with PHONE opened by the message or time SEED. */
+void wa_conv_makeid(const char *phone, const char *seed, char *out);
+/* bot, waiting, answered, handed_off or closed, as of NOW. */
+const char *wa_conv_state(const struct wa_conv *c, time_t now);
+/*
+ * The fields of C for a list and for -e: customer, name, tier, tags, dept,
+ * agent, state, waited, sla_due, breached, window_left, last...
+ */
+json_t *wa_conv_row(const struct wa_conv *c, const struct wa_sla *s,
+    time_t now);
+/* The latest reply of C by a person other than ME since SINCE, or NULL. */
+const struct wa_tmsg *wa_conv_collision(const struct wa_conv *c, const char *me,
+    time_t since);
+void wa_inbox_free(struct wa_inbox *ib);
+
+/* thread.c: a conversation for a person to read, or as JSON lines */
+/*
+ * The customer card of C (ROW: its wa_conv_row) to FP: who, tier, tags,
+ * spend, consent (SUPPRESSED: opted out), agent and department, and the
+ * last 3 orders of ORDERPATH (NULL: none).
+ */
+void wa_thread_card(FILE *fp, const struct wa_conv *c, json_t *row,
+    const char *orderpath, int suppressed);
+/* C's thread, oldest first, a line a message: TIME, <, > or #, who, what, status. */
+void wa_thread_put(FILE *fp, const struct wa_conv *c);
+/* The line of message M of C. */
+void wa_thread_line(FILE *fp, const struct wa_conv *c, const struct wa_tmsg *m);
+/* Message M of C as {"conv","at","dir","by","type","text","media",...}. */
+json_t *wa_thread_json(const struct wa_conv *c, const struct wa_tmsg *m);
+
+/* reply.c: one message of a conversation through wa-send's queue and ledger */
+struct wa_reply {
+	const char *ledger, *events, *suppress;	/* paths */
+	const char *campaign;	/* the key's first part: "inbox" */
+	const char *id;		/* the rest: conversation/reply */
+	const char *to;		/* E.164 */
+	const char *tmpl, *lang;	/* a template's, or NULL */
+};
+/*
+ * Send BODY (taken) once under the ledger key CAMPAIGN/ID, as wa-send
+ * sends: its attempt in the ledger first, retries, error classes, the
+ * suppression list. The event wa-send would print ("sent", "failed",
+ * "skipped" with a reason...). Dies with status 2 without WA_TOKEN or
+ * WA_PHONE_NUMBER_ID, 3 when the ledger cannot be written.
+ */
+json_t *wa_reply_send(const struct wa_reply *r, json_t *body);
+/* The text of snippet NAME in PATH ("NAME<TAB>text" lines, '#' comments), or NULL; dies with status 2 without PATH. */
+char *wa_snippet(const char *path, const char *name);
+/* The approved templates of the cache at CACHE, "a, b", or NULL for none. */
+char *wa_reply_templates(const char *cache);
+
+/* route.c: new message events since a cursor, routed to departments by rules */
+/*
+ * Each message event of SPOOL past the cursor at CURSORPATH whose open
+ * conversation in IB has no department gets the first rule of RS
+ * (segment rules: "DEPT: EXPR") matching its customer record, tier and
+ * the message's text, type, payload, name and ref; a "routed" line in
+ * LOG, given to EMIT. Rules named "handoff" are no department: the first
+ * that matches hands the conversation off to a person ("handed_off",
+ * with the rule as its reason), once. The cursor is then moved past the
+ * last whole line.
+ * How many message events were read.
+ */
+long wa_route(struct wa_inbox *ib, struct wa_inlog *log, struct wa_rules *rs,
+    const char *spool, const char *cursorpath, void (*emit)(json_t *, void *),
+    void *arg);
+#endif

@@ -1,0 +1,77 @@
+/*
+ * inlog.c: the inbox log. What people (and later routing) did in a
+ * conversation, one JSON line an event, appended and fsync'd under the
+ * file's lock; wa-forget erases it in place under the same lock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "wa.h"
+#include "inbox.h"
+
+struct wa_inlog {
+	int fd;
+	char *path;
+};
+
+int
+wa_inlog_event(const char *ev)
+{
+	static const char *const evs[] = { "opened", "routed", "assigned",
+	    "handed_off", "note", "replied", "closed" };
+	size_t i;
+
+	for (i = 0; ev && i < sizeof evs / sizeof *evs; i++)
+		if (strcmp(ev, evs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+struct wa_inlog *
+wa_inlog_open(const char *path)
+{
+	struct wa_inlog *l = wa_calloc(1, sizeof *l);
+	int err;
+
+	l->path = wa_strdup(path);
+	l->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (l->fd >= 0 && wa_lock_current(&l->fd, path, LOCK_EX) == 0 &&
+	    wa_state_untear(l->fd) == 0)
+		return l;
+	err = errno;
+	wa_inlog_close(l);
+	errno = err;
+	return NULL;
+}
+
+int
+wa_inlog_add(struct wa_inlog *l, json_t *e)
+{
+	char tb[WA_TIMEBUF], *line;
+	size_t n;
+	int rc;
+
+	json_object_set_new(e, "at", json_string(wa_time_fmt(wa_now(), tb)));
+	if ((line = wa_json_line(e)) == NULL)
+		return -1;
+	n = strlen(line);
+	line[n] = '\n';		/* over the NUL: written by length */
+	rc = wa_write(l->fd, line, n + 1) < 0 || fsync(l->fd) < 0 ? -1 : 0;
+	free(line);
+	return rc;
+}
+
+void
+wa_inlog_close(struct wa_inlog *l)
+{
+	if (l == NULL)
+		return;
+	if (l->fd >= 0)
+		close(l->fd);
+	free(l->path);
+	free(l);
+}
