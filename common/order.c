@@ -32,7 +32,9 @@ wa_order_name(const char *source, const char *name)
 
 	if (digits && strcmp(source, "shopify") == 0)
 		return wa_strjoin("#", "", d);
-	return wa_strdup(digits ? d : name);
+	if (digits && strcmp(source, "woocommerce") == 0)
+		return wa_strdup(d);
+	return wa_strdup(name);
 }
 
 int

@@ -68,7 +68,8 @@ void wa_order_additem(struct wa_order *o, const char *name, const char *sku,
 /*
  * The order number NAME as SOURCE's store writes it, allocated: Shopify's
  * "#1001" when a spreadsheet or a tool left 1001, WooCommerce's bare 1001
- * when "#1001" was written, so one order has one name across files.
+ * when "#1001" was written, so one order has one name across files; as
+ * written for another source, whose numbering is not known.
  */
 char *wa_order_name(const char *source, const char *name);
 /*
