@@ -464,4 +464,39 @@ struct wa_wkind {
 void wa_kwarn(struct wa_rec *r, const struct wa_wkind *k, const char *value,
     const char *fmt, ...) WA_PRINTF(4, 5);
 
+
+/* fetch.c: one HTTP request at a time (libcurl easy), retried when busy */
+#define WA_FETCH_MAXBODY (16 << 20)	/* a longer answer is an error */
+#define WA_FETCH_NWANT 4		/* response headers a caller may keep */
+struct wa_fetch;
+/*
+ * A client with the CA bundle from WA_CA_FILE, 5 attempts a request and
+ * waits of at most 30 s; main calls curl_global_init first. It never
+ * follows a redirect, so the headers (secrets) go to the URL's server only.
+ */
+struct wa_fetch *wa_fetch_new(void);
+/* Send the header LINE ("Name: value") with every request; wiped at free. */
+void wa_fetch_header(struct wa_fetch *f, const char *line);
+/* Keep the answer's header NAME (Retry-After, Link, X-WP-TotalPages). */
+void wa_fetch_want(struct wa_fetch *f, const char *name);
+/* TRIES attempts a request, waits of at most MAXWAIT ms, answers of at most MAXBODY bytes. */
+void wa_fetch_limits(struct wa_fetch *f, int tries, long maxwait,
+    size_t maxbody);
+/*
+ * GET URL, or POST the N bytes of POST to it. A failed connection, 429
+ * and 5xx are tried again after a wait that doubles from 250 ms, or the
+ * Retry-After of a 429 or 503, both bounded. 0 when an answer came (the
+ * last one: its status may still be 429 or 5xx), or -1 when none did
+ * or it was too long, the reason in wa_fetch_err.
+ */
+int wa_fetch_do(struct wa_fetch *f, const char *url, const char *post,
+    size_t n);
+/* The last answer: its HTTP status (0: none), body (NUL-terminated), kept header (NULL: absent). */
+long wa_fetch_status(struct wa_fetch *f);
+const char *wa_fetch_body(struct wa_fetch *f, size_t *n);
+const char *wa_fetch_got(struct wa_fetch *f, const char *name);
+/* What went wrong with the last request: "HTTP 503", or libcurl's reason. */
+const char *wa_fetch_err(struct wa_fetch *f);
+void wa_fetch_free(struct wa_fetch *f);
+
 #endif
