@@ -30,6 +30,9 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	[WA_SF_CONFIG] = { "config", WA_SK_TEXT, WA_PD_NONE, "the user" },
 	[WA_SF_JLOCK] = { ".journey-*.lock", WA_SK_LOCK, WA_PD_NONE,
 	    "scripts/journeys" },
+	/* how far wa-import --shopify has read each store's customers and orders */
+	[WA_SF_SHOPIFY] = { "shopify-*.cursor", WA_SK_JSON, WA_PD_NONE,
+	    "wa-import --shopify" },
 };
 
 char *
