@@ -17,6 +17,9 @@ static struct opts {
 	int ifmt, ofmt;
 	char *merge;
 	const char *rejects, *fields;
+	const char *shopify;		/* --shopify STORE */
+	char since[WA_TIMEBUF];		/* --since, as ISO 8601; "" none */
+	int bulk;
 	char **files;
 	int nfiles;
 } opt = { .dateopt = WA_DATES_ANY, .ifmt = WA_FMT_AUTO, .ofmt = WA_FMT_JSON };
@@ -54,8 +57,9 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-import [-v] [-c CC] [-i csv|json]\n"
 	    "                 [-o json|csv --fields LIST [--raw-csv]]\n"
-	    "                 [-t customers|orders] [--dates dmy|mdy] [--merge FILE]\n"
-	    "                 [--now TIME] [--rejects FILE] [FILE...]\n");
+	    "                 [-t customers|orders] [--bulk] [--dates dmy|mdy]\n"
+	    "                 [--merge FILE] [--now TIME] [--rejects FILE]\n"
+	    "                 [--since DATE] [--shopify STORE] [FILE...]\n");
 	exit(status);
 }
 
@@ -211,7 +215,7 @@ addcust(struct imp *im, struct wa_rec *r, struct wa_cust *n)
 		im->nout++;
 		return;
 	}
-	if (!d->base && d->listed)
+	if (r != NULL && !d->base && d->listed)
 		wa_kwarn(r, &W_MERGED, d->id, "merged into %s (%s)", d->id, why);
 	wa_cust_fold(d, n, d->base || !d->listed);
 	wa_custdb_index(im->db, d);
@@ -541,7 +545,8 @@ onrecord(struct wa_rec *r, void *ctx)
 	return custrow(im, r);
 }
 
-enum { OPT_DATES = 256, OPT_FIELDS, OPT_MERGE, OPT_NOW, OPT_RAWCSV, OPT_REJECTS };
+enum { OPT_BULK = 256, OPT_DATES, OPT_FIELDS, OPT_MERGE, OPT_NOW, OPT_RAWCSV,
+	OPT_REJECTS, OPT_SHOPIFY, OPT_SINCE };
 
 static int
 choice(const char *o, const char *s, const char *a, int va, const char *b,
@@ -556,9 +561,20 @@ choice(const char *o, const char *s, const char *a, int va, const char *b,
 }
 
 static void
+getsince(const char *s)
+{
+	time_t t;
+
+	if (wa_time_parse(s, WA_DATES_ANY, &t) < 0)
+		wa_die(WA_EXIT_USAGE, "--since: '%s' is not a date such as 2024-05-01", s);
+	wa_time_fmt(t, opt.since);
+}
+
+static void
 parseargs(int argc, char **argv)
 {
 	static const struct option longs[] = {
+		{ "bulk", no_argument, NULL, OPT_BULK },
 		{ "dates", required_argument, NULL, OPT_DATES },
 		{ "fields", required_argument, NULL, OPT_FIELDS },
 		{ "help", no_argument, NULL, 'h' },
@@ -566,6 +582,8 @@ parseargs(int argc, char **argv)
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "raw-csv", no_argument, NULL, OPT_RAWCSV },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
+		{ "shopify", required_argument, NULL, OPT_SHOPIFY },
+		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -575,6 +593,7 @@ parseargs(int argc, char **argv)
 		switch (ch) {
 		case 'c': opt.cc = optarg; break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
+		case OPT_BULK: opt.bulk = 1; break;
 		case OPT_DATES:
 			opt.dateopt = choice("--dates", optarg, "dmy",
 			    WA_DATES_DMY, "mdy", WA_DATES_MDY);
@@ -592,6 +611,8 @@ parseargs(int argc, char **argv)
 			    "csv", WA_FMT_CSV);
 			break;
 		case OPT_REJECTS: opt.rejects = optarg; break;
+		case OPT_SHOPIFY: opt.shopify = optarg; break;
+		case OPT_SINCE: getsince(optarg); break;
 		case 't':
 			if (choice("-t", optarg, "customers", 0, "orders", 1))
 				opt.orders = 1;
@@ -609,6 +630,10 @@ parseargs(int argc, char **argv)
 		wa_die(WA_EXIT_USAGE, "--merge works on customer records, not -t orders");
 	opt.files = argv + optind;
 	opt.nfiles = argc - optind;
+	if (opt.shopify == NULL && (opt.bulk || *opt.since))
+		wa_die(WA_EXIT_USAGE, "--bulk and --since work with --shopify");
+	if (opt.shopify && opt.nfiles > 0)
+		wa_die(WA_EXIT_USAGE, "--shopify reads the store, not files");
 }
 
 /* The output, the clock, and the customers of --merge to merge into. */
@@ -635,6 +660,71 @@ setup(struct imp *im)
 			wa_die(WA_EXIT_FATAL, "%s: %ld records cannot be read; nothing "
 			    "written: mend or remove them first", opt.merge, nbad);
 	}
+}
+
+/* A customer of the store's API, merged as a customer row is. */
+static void
+synccust(struct wa_cust *c, int perr, void *arg)
+{
+	if (c->phone == NULL && c->phone_raw != NULL)
+		wa_warn("%s: phone '%s' kept as phone_raw: %s", c->id,
+		    c->phone_raw, wa_phone_strerror(perr));
+	addcust(arg, NULL, c);
+}
+
+/* An order of the store's API, written as an order row's record is. */
+static void
+syncorder(struct wa_order *o, struct wa_cust *who, int perr, void *arg)
+{
+	struct imp *im = arg;
+	json_t *j;
+
+	if (who->phone == NULL && who->phone_raw != NULL)
+		wa_warn("%s: phone '%s' kept as phone_raw: %s", o->id,
+		    who->phone_raw, wa_phone_strerror(perr));
+	o->customer = who->id ? wa_strdup(who->id) : wa_cust_makeid(who);
+	wa_strset(&o->email, who->email);
+	wa_strset(&o->phone, who->phone);
+	j = wa_order_json(o);
+	wa_out_put(im->out, j);
+	json_decref(j);
+	im->nout++;
+}
+
+/* The records of a page are out (on disk, as far as stdio goes) before the cursor moves. */
+static int
+flushed(void *arg)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		wa_die(WA_EXIT_FATAL, "error writing output:");
+	return 0;
+}
+
+/* --shopify: the records updated since the last run; nothing new, nothing out. */
+static void
+shopsync(struct imp *im)
+{
+	struct wa_shopsync *s = wa_shopsync_new(opt.shopify, opt.orders);
+	struct wa_shopsync_cb cb = { opt.cc, synccust, syncorder,
+	    opt.orders ? flushed : NULL, im };
+	size_t i;
+	long n;
+	json_t *j;
+
+	n = wa_shopsync_run(s, *opt.since ? opt.since : NULL, opt.bulk, &cb);
+	for (i = 0; n > 0 && !opt.orders && i < wa_custdb_count(im->db); i++) {
+		j = wa_cust_json(wa_custdb_at(im->db, i));
+		wa_out_put(im->out, j);
+		json_decref(j);
+	}
+	flushed(NULL);
+	wa_shopsync_done(s);
+	wa_shopsync_free(s);
+	if (opt.verbose)
+		fprintf(stderr, "wa-import: %ld records from %s: %ld out, %ld merged\n",
+		    n, opt.shopify, im->nout, im->nmerged);
+	wa_custdb_free(im->db);
+	wa_out_free(im->out);
 }
 
 /* Read every file, then write the orders as they end, or the customers at the end. */
@@ -676,6 +766,9 @@ main(int argc, char **argv)
 	wa_init(&argc, &argv);
 	parseargs(argc, argv);
 	setup(&im);
-	run(&im);
+	if (opt.shopify)
+		shopsync(&im);
+	else
+		run(&im);
 	return wa_finish();
 }
