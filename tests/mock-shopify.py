@@ -14,6 +14,7 @@ status, token (was the right token sent).
 Prints 'listening on 127.0.0.1:PORT' when ready.
 """
 import argparse
+import bisect
 import json
 import os
 import re
@@ -41,6 +42,9 @@ class State:
     def __init__(self, a):
         self.a = a
         self.data = {"customers": load(a.customers), "orders": load(a.orders)}
+        self.cache = {}
+        self.keys = {k: [(norm_time(n.get("updatedAt", "")), n["id"]) for n in v]
+                     for k, v in self.data.items()}
         self.max = float(a.bucket)
         self.avail = 0.0 if a.start_empty else self.max
         self.rate = float(a.restore)
@@ -79,8 +83,8 @@ def norm_time(t):
 
 
 def select(kind, q):
-    since = norm_time(since_of(q))
-    return [n for n in S.data[kind] if norm_time(n.get("updatedAt", "")) > since]
+    """Where the records of KIND updated after the query's time start."""
+    return bisect.bisect_right(S.keys[kind], (norm_time(since_of(q)), "\uffff"))
 
 
 def connection_of(query):
@@ -110,36 +114,48 @@ def as_node(kind, n, lif):
     return out
 
 
+class RawJSON(str):
+    """JSON text already made, put in an answer as it is."""
+
+
+def node_json(kind, n, lif):
+    key = (n["id"], lif)
+    if key not in S.cache:
+        S.cache[key] = json.dumps(as_node(kind, n, lif))
+    return S.cache[key]
+
+
 def page(kind, query, v):
     first = int(v.get("first") or 0)
     if first < 1 or first > 250:
         return None, 0, 0, "first must be between 1 and 250"
     lif = line_first(query)
-    nodes = select(kind, v.get("query"))
-    start = 0
+    nodes, keys = S.data[kind], S.keys[kind]
+    start = select(kind, v.get("query"))
     after = v.get("after")
     if after:
         # like Shopify's, a cursor names the last record's sort key, not a position
         if not after.startswith("cur:") or "|" not in after:
             return None, 0, 0, "Invalid cursor"
-        key = tuple(after[4:].split("|", 1))
-        while start < len(nodes) and (norm_time(nodes[start]["updatedAt"]), nodes[start]["id"]) <= key:
-            start += 1
+        start = max(start, bisect.bisect_right(keys, tuple(after[4:].split("|", 1))))
     chunk = nodes[start:start + first]
-    edges = [{"cursor": "cur:%s|%s" % (norm_time(n["updatedAt"]), n["id"]),
-              "node": as_node(kind, n, lif)} for n in chunk]
-    info = {"hasNextPage": start + first < len(nodes),
-            "endCursor": edges[-1]["cursor"] if edges else None}
+    curs = [json.dumps("cur:%s|%s" % k) for k in keys[start:start + first]]
+    # nodes are serialized once each: 100,000 orders are served in seconds
+    edges = ",".join('{"cursor":%s,"node":%s}' % (c, node_json(kind, n, lif))
+                     for c, n in zip(curs, chunk))
+    info = json.dumps({"hasNextPage": start + first < len(nodes),
+                       "endCursor": json.loads(curs[-1]) if curs else None})
     requested = 2 + first * node_cost(kind, None, lif)
     actual = 2 + sum(node_cost(kind, n, lif) for n in chunk)
     if S.a.no_refund:
         actual = requested
-    return {kind: {"edges": edges, "pageInfo": info}}, requested, actual, None
+    return RawJSON('{"%s":{"edges":[%s],"pageInfo":%s}}' % (kind, edges, info)), \
+        requested, actual, None
 
 
 def bulk_jsonl(kind, inner):
     lines = []
-    for n in select(kind, inner):
+    for n in S.data[kind][select(kind, inner):]:
         parent = dict(n)
         items = parent.pop("lineItems", [])
         lines.append(json.dumps(parent))
@@ -276,6 +292,9 @@ class H(BaseHTTPRequestHandler):
         cost["actualQueryCost"] = actual
         cost["throttleStatus"]["currentlyAvailable"] = int(S.avail)
         S.note(dict(rec, throttled=False, status=200))
+        if isinstance(data, RawJSON):
+            body = '{"data":%s,"extensions":%s}' % (data, json.dumps({"cost": cost}))
+            return self.send(200, body.encode())
         self.send(200, {"data": data, "extensions": {"cost": cost}})
 
 
