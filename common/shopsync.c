@@ -225,6 +225,18 @@ refused(struct wa_shopsync *s, const char *what)
 	wa_die(WA_EXIT_FATAL, "%s: %s", s->store, clean ? clean : what);
 }
 
+/* The same, for a reason inside the answer ANS, released first (the other JSON OBJ too). */
+static void WA_NORETURN
+refusedj(struct wa_shopsync *s, json_t *ans, json_t *obj, const char *what)
+{
+	char why[512];
+
+	snprintf(why, sizeof why, "%s", what);
+	json_decref(ans);
+	json_decref(obj);
+	refused(s, why);
+}
+
 /* POST the GraphQL request BODY; its answer, or death. THROTTLED is waited out. */
 static json_t *
 graphql(struct wa_shopsync *s, json_t *body)
@@ -237,13 +249,16 @@ graphql(struct wa_shopsync *s, json_t *body)
 
 	for (tries = 0;; tries++) {
 		throttle(s);
-		if (wa_fetch_do(s->f, s->url, post, strlen(post)) != 0)
+		if (wa_fetch_do(s->f, s->url, post, strlen(post)) != 0 ||
+		    wa_fetch_status(s->f) != 200) {
+			free(post);
 			refused(s, wa_fetch_err(s->f));
+		}
 		text = wa_fetch_body(s->f, &n);
-		if (wa_fetch_status(s->f) != 200)
-			refused(s, wa_fetch_err(s->f));
-		if ((ans = json_loadb(text, n, 0, NULL)) == NULL)
+		if ((ans = json_loadb(text, n, 0, NULL)) == NULL) {
+			free(post);
 			refused(s, "the answer is not JSON");
+		}
 		learn(s, ans);
 		code = errcode(ans, &msg);
 		if (strcmp(code, "THROTTLED") != 0 || tries == 20)
@@ -254,7 +269,7 @@ graphql(struct wa_shopsync *s, json_t *body)
 	if (*code != '\0' || json_object_get(ans, "errors") != NULL) {
 		if (strcmp(code, "MAX_COST_EXCEEDED") == 0)
 			return ans;
-		refused(s, msg);
+		refusedj(s, ans, body, msg);
 	}
 	return ans;
 }
@@ -360,7 +375,7 @@ pages(struct wa_shopsync *s, const struct wa_shopsync_cb *cb)
 		code = errcode(ans, &msg);
 		if (strcmp(code, "MAX_COST_EXCEEDED") == 0) {
 			if (s->first == 1)
-				refused(s, msg);
+				refusedj(s, ans, NULL, msg);
 			s->first /= 2;
 			s->cost = 0;
 			json_decref(ans);
@@ -420,10 +435,10 @@ bulkstart(struct wa_shopsync *s)
 	p = json_object_get(json_object_get(ans, "data"), "bulkOperationRunQuery");
 	ue = json_array_get(json_object_get(p, "userErrors"), 0);
 	if (ue != NULL)
-		refused(s, wa_json_str(ue, "message") ? wa_json_str(ue, "message") :
-		    "the bulk operation was refused");
+		refusedj(s, ans, NULL, wa_json_str(ue, "message") ?
+		    wa_json_str(ue, "message") : "the bulk operation was refused");
 	if ((id = wa_strdup0(wa_json_str(p, "bulkOperation.id"))) == NULL)
-		refused(s, "no bulk operation was started");
+		refusedj(s, ans, NULL, "no bulk operation was started");
 	json_decref(ans);
 	return id;
 }
@@ -436,7 +451,7 @@ bulkwait(struct wa_shopsync *s, const char *id)
 	    "{ id status errorCode objectCount url partialDataUrl } }"), *ans, *op;
 	const char *st;
 	double wait = 0.25;
-	char *url;
+	char *url, why[256];
 
 	for (;;) {
 		sleepfor(wait);
@@ -446,13 +461,15 @@ bulkwait(struct wa_shopsync *s, const char *id)
 		st = wa_json_str(op, "status");
 		if (st == NULL || wa_json_str(op, "id") == NULL ||
 		    strcmp(wa_json_str(op, "id"), id) != 0)
-			refused(s, "another bulk operation took the place of ours");
+			refusedj(s, ans, req, "another bulk operation took the place of ours");
 		if (strcmp(st, "COMPLETED") == 0)
 			break;
-		if (strcmp(st, "CREATED") != 0 && strcmp(st, "RUNNING") != 0)
-			wa_die(WA_EXIT_FATAL, "%s: the bulk operation ended %s (%s)",
-			    s->store, st, wa_json_str(op, "errorCode") ?
+		if (strcmp(st, "CREATED") != 0 && strcmp(st, "RUNNING") != 0) {
+			snprintf(why, sizeof why, "the bulk operation ended %s (%s)",
+			    st, wa_json_str(op, "errorCode") ?
 			    wa_json_str(op, "errorCode") : "no error code");
+			refusedj(s, ans, req, why);
+		}
 		json_decref(ans);
 	}
 	url = wa_strdup0(wa_json_str(op, "url"));
