@@ -99,7 +99,7 @@ check_same "a small bucket: every order" "$(want_ids "$FIX/orders.jsonl")" "$(id
 check_same "a small bucket: pages that fit it" 1 "$([ "$(pages "$TMP/slow.log")" -ge 5 ] && echo 1)"
 check_same "a small bucket: not one request throttled" 0 "$(throttled "$TMP/slow.log")"
 stop
-shop empty --start-empty -b 1000 -r 500 -c "$FIX/customers.jsonl" -O "$FIX/orders.jsonl"
+shop empty --start-empty -b 1000 -r 200 -c "$FIX/customers.jsonl" -O "$FIX/orders.jsonl"
 imp "$TMP/h3" -t orders >"$TMP/o5" 2>"$TMP/e5"
 check_same "an empty bucket at first: every order" "$(want_ids "$FIX/orders.jsonl")" "$(ids "$TMP/o5")"
 check_same "THROTTLED once, then waited for the bucket" 1 "$(throttled "$TMP/empty.log")"

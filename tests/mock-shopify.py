@@ -48,7 +48,7 @@ class State:
         self.max = float(a.bucket)
         self.avail = 0.0 if a.start_empty else self.max
         self.rate = float(a.restore)
-        self.t = time.monotonic()
+        self.t = None if a.start_empty else time.monotonic()
         self.n = 0
         self.fail = {}
         for spec in a.fail or []:
@@ -60,6 +60,9 @@ class State:
 
     def refill(self):
         now = time.monotonic()
+        if self.t is None:
+            # --start-empty: empty at the first query, however long the start took
+            self.t = now
         self.avail = min(self.max, self.avail + (now - self.t) * self.rate)
         self.t = now
 
