@@ -19,8 +19,10 @@ static struct opts {
 	int ifmt, ofmt;
 	char *merge;
 	const char *rejects, *fields, *warnings;
+	const char *shopify;		/* --shopify STORE */
 	const char *woo;		/* --woocommerce URL */
-	char since[WA_TIMEBUF];		/* --since, ISO 8601 UTC */
+	char since[WA_TIMEBUF];		/* --since, ISO 8601 UTC; "" none */
+	int bulk;
 	char **files;
 	int nfiles;
 } opt = { .dateopt = WA_DATES_ANY, .ifmt = WA_FMT_AUTO, .ofmt = WA_FMT_JSON };
@@ -69,6 +71,9 @@ usage(int status)
 	    "                 [-o json|csv --fields LIST [--raw-csv]]\n"
 	    "                 [-t customers|orders] [--date-order dmy|mdy] [--merge FILE]\n"
 	    "                 [--now TIME] [--rejects FILE] [--warnings FILE] [FILE...]\n"
+	    "       wa-import --shopify STORE [--bulk] [--since DATE] [-v] [-c CC]\n"
+	    "                 [-o json|csv --fields LIST] [-t customers|orders]\n"
+	    "                 [--merge FILE] [--now TIME] [--warnings FILE]\n"
 	    "       wa-import --woocommerce URL [--since DATE] [-v] [-c CC]\n"
 	    "                 [-o json|csv --fields LIST] [-t customers|orders]\n"
 	    "                 [--merge FILE] [--now TIME] [--rejects FILE]\n"
@@ -266,7 +271,7 @@ addcust(struct imp *im, struct wa_rec *r, struct wa_cust *n)
 		im->nout++;
 		return;
 	}
-	if (!d->base && d->listed)
+	if (r != NULL && !d->base && d->listed)
 		wa_kwarn(r, &W_MERGED, d->id, "merged into %s (%s)", d->id, why);
 	wa_cust_fold(d, n, d->base || !d->listed);
 	wa_custdb_index(im->db, d);
@@ -538,8 +543,10 @@ flushorder(struct imp *im)
 	if (!im->opending)
 		return;
 	im->opending = 0;
+	/* Orders read with no CSV layout are WooCommerce's REST API's. */
 	if (im->obad || (im->seenorder &&
-	    wa_order_seen(im->seenorder, im->lay.source, &im->o))) {
+	    wa_order_seen(im->seenorder, im->laydone ? im->lay.source :
+	    "woocommerce", &im->o))) {
 		/* The same order in two overlapping exports counts once. */
 		if (!im->obad)
 			im->nmerged++;
@@ -726,8 +733,8 @@ onrecord(struct wa_rec *r, void *ctx)
 	return custrow(im, r);
 }
 
-enum { OPT_DATEORDER = 256, OPT_FIELDS, OPT_MERGE, OPT_NOW, OPT_RAWCSV, OPT_REJECTS,
-	OPT_SINCE, OPT_WARNINGS, OPT_WOO };
+enum { OPT_BULK = 256, OPT_DATEORDER, OPT_FIELDS, OPT_MERGE, OPT_NOW,
+	OPT_RAWCSV, OPT_REJECTS, OPT_SHOPIFY, OPT_SINCE, OPT_WARNINGS, OPT_WOO };
 
 static void
 since(const char *s)
@@ -756,6 +763,7 @@ static void
 parseargs(int argc, char **argv)
 {
 	static const struct option longs[] = {
+		{ "bulk", no_argument, NULL, OPT_BULK },
 		{ "date-order", required_argument, NULL, OPT_DATEORDER },
 		{ "dates", required_argument, NULL, OPT_DATEORDER },
 		{ "fields", required_argument, NULL, OPT_FIELDS },
@@ -764,6 +772,7 @@ parseargs(int argc, char **argv)
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "raw-csv", no_argument, NULL, OPT_RAWCSV },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
+		{ "shopify", required_argument, NULL, OPT_SHOPIFY },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "version", no_argument, NULL, 'V' },
 		{ "warnings", required_argument, NULL, OPT_WARNINGS },
@@ -776,6 +785,7 @@ parseargs(int argc, char **argv)
 		switch (ch) {
 		case 'c': opt.cc = optarg; break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
+		case OPT_BULK: opt.bulk = 1; break;
 		case OPT_DATEORDER:
 			opt.dateopt = choice("--date-order", optarg, "dmy",
 			    WA_DATES_DMY, "mdy", WA_DATES_MDY);
@@ -793,6 +803,7 @@ parseargs(int argc, char **argv)
 			    "csv", WA_FMT_CSV);
 			break;
 		case OPT_REJECTS: opt.rejects = optarg; break;
+		case OPT_SHOPIFY: opt.shopify = optarg; break;
 		case OPT_SINCE: since(optarg); break;
 		case 't':
 			if (choice("-t", optarg, "customers", 0, "orders", 1))
@@ -813,10 +824,16 @@ parseargs(int argc, char **argv)
 		wa_die(WA_EXIT_USAGE, "--merge works on customer records, not -t orders");
 	opt.files = argv + optind;
 	opt.nfiles = argc - optind;
-	if (*opt.since && !opt.woo)
-		wa_die(WA_EXIT_USAGE, "--since works with --woocommerce");
-	if (opt.woo && opt.nfiles > 0)
-		wa_die(WA_EXIT_USAGE, "--woocommerce reads the store, not FILE operands");
+	if (*opt.since && !opt.woo && !opt.shopify)
+		wa_die(WA_EXIT_USAGE, "--since works with --shopify or --woocommerce");
+	if (opt.bulk && !opt.shopify)
+		wa_die(WA_EXIT_USAGE, "--bulk works with --shopify");
+	if (opt.shopify && opt.woo)
+		wa_die(WA_EXIT_USAGE, "--shopify and --woocommerce read one store each: "
+		    "run wa-import once for each");
+	if ((opt.shopify || opt.woo) && opt.nfiles > 0)
+		wa_die(WA_EXIT_USAGE, "--%s reads the store, not FILE operands",
+		    opt.shopify ? "shopify" : "woocommerce");
 }
 
 /* The output, the clock, and the customers of --merge to merge into. */
@@ -859,6 +876,71 @@ woosync(struct imp *im)
 	s = wa_woosync_new(opt.woo, *opt.since ? opt.since : NULL);
 	wa_woosync_run(s, opt.orders, im->in, onrecord, im);
 	return s;
+}
+
+/* A customer of the store's API, merged as a customer row is. */
+static void
+synccust(struct wa_cust *c, int perr, void *arg)
+{
+	if (c->phone == NULL && c->phone_raw != NULL)
+		wa_warn("%s: phone '%s' kept as phone_raw: %s", c->id,
+		    c->phone_raw, wa_phone_strerror(perr));
+	addcust(arg, NULL, c);
+}
+
+/* An order of the store's API, written as an order row's record is. */
+static void
+syncorder(struct wa_order *o, struct wa_cust *who, int perr, void *arg)
+{
+	struct imp *im = arg;
+	json_t *j;
+
+	if (who->phone == NULL && who->phone_raw != NULL)
+		wa_warn("%s: phone '%s' kept as phone_raw: %s", o->id,
+		    who->phone_raw, wa_phone_strerror(perr));
+	o->customer = who->id ? wa_strdup(who->id) : wa_cust_makeid(who);
+	wa_strset(&o->email, who->email);
+	wa_strset(&o->phone, who->phone);
+	j = wa_order_json(o);
+	wa_out_put(im->out, j);
+	json_decref(j);
+	im->nout++;
+}
+
+/* The records of a page are out (on disk, as far as stdio goes) before the cursor moves. */
+static int
+flushed(void *arg)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		wa_die(WA_EXIT_FATAL, "error writing output:");
+	return 0;
+}
+
+/* --shopify: the records updated since the last run; nothing new, nothing out. */
+static void
+shopsync(struct imp *im)
+{
+	struct wa_shopsync *s = wa_shopsync_new(opt.shopify, opt.orders);
+	struct wa_shopsync_cb cb = { opt.cc, synccust, syncorder,
+	    opt.orders ? flushed : NULL, im };
+	size_t i;
+	long n;
+	json_t *j;
+
+	n = wa_shopsync_run(s, *opt.since ? opt.since : NULL, opt.bulk, &cb);
+	for (i = 0; n > 0 && !opt.orders && i < wa_custdb_count(im->db); i++) {
+		j = wa_cust_json(wa_custdb_at(im->db, i));
+		wa_out_put(im->out, j);
+		json_decref(j);
+	}
+	flushed(NULL);
+	wa_shopsync_done(s);
+	wa_shopsync_free(s);
+	if (opt.verbose)
+		fprintf(stderr, "wa-import: %ld records from %s: %ld out, %ld merged\n",
+		    n, opt.shopify, im->nout, im->nmerged);
+	wa_custdb_free(im->db);
+	wa_out_free(im->out);
 }
 
 /* Read every file, then write the orders as they end, or the customers at the end. */
@@ -914,6 +996,9 @@ main(int argc, char **argv)
 	wa_init(&argc, &argv);
 	parseargs(argc, argv);
 	setup(&im);
-	run(&im);
+	if (opt.shopify)
+		shopsync(&im);
+	else
+		run(&im);
 	return wa_finish();
 }

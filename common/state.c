@@ -41,6 +41,9 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	[WA_SF_ROUTES] = { "routes", WA_SK_TEXT, WA_PD_NONE, "the user" },
 	/* how far wa-inbox route has read the spool, in bytes */
 	[WA_SF_INCURSOR] = { "inbox.cursor", WA_SK_TEXT, WA_PD_NONE, "wa-inbox" },
+	/* how far wa-import --shopify has read each store's customers and orders */
+	[WA_SF_SHOPIFY] = { "shopify-*.cursor", WA_SK_JSON, WA_PD_NONE,
+	    "wa-import --shopify" },
 };
 
 char *

@@ -353,4 +353,51 @@ void wa_woosync_run(struct wa_woosync *s, int ordersonly, struct wa_input *in,
 /* Save where this run left off (write, then rename): once its records are out. */
 void wa_woosync_commit(struct wa_woosync *s);
 void wa_woosync_free(struct wa_woosync *s);
+
+/* shopnode.c: Shopify Admin GraphQL nodes as customer and order records */
+/* "shopify:123" for the id "gid://shopify/Order/123", as the exports' ids read; NULL if none. */
+char *wa_shop_id(const char *gid);
+/*
+ * The Customer node N into C (from wa_cust_init), national phones read in
+ * the default address's country or CC (may be NULL); *PHONEERR is
+ * WA_PHONE_OK, or why the phone written was kept as phone_raw only.
+ * -1 when N has no id.
+ */
+int wa_shop_cust(json_t *n, const char *cc, struct wa_cust *c, int *phoneerr);
+/* The Order node N into O (zeroed) and its buyer WHO, the same way. */
+int wa_shop_order(json_t *n, const char *cc, struct wa_order *o,
+    struct wa_cust *who, int *phoneerr);
+
+/* shopsync.c: customers and orders from the Shopify Admin GraphQL API, from a cursor */
+struct wa_shopsync;
+struct wa_shopsync_cb {
+	const char *cc;		/* the country of national phone numbers */
+	/* one record each; what they take from C, O or WHO is theirs */
+	void (*cust)(struct wa_cust *c, int phoneerr, void *arg);
+	void (*order)(struct wa_order *o, struct wa_cust *who, int phoneerr,
+	    void *arg);
+	/* NULL, or after each page: 0 when its records are out, so the cursor may move */
+	int (*page)(void *arg);
+	void *arg;
+};
+/*
+ * The store STORE ("name", "name.myshopify.com"; WA_SHOPIFY_URL replaces
+ * https://STORE), its token from SHOPIFY_TOKEN or SHOPIFY_TOKEN_FILE,
+ * customers or ORDERS, the cursor $WA_HOME/shopify-STORE.cursor. Dies
+ * with status 2 without a store or a token.
+ */
+struct wa_shopsync *wa_shopsync_new(const char *store, int orders);
+/*
+ * Hand CB every record updated since the cursor (SINCE, ISO 8601: since
+ * then instead), a page at a time within the cost-based throttle, or from
+ * a bulk operation's file (BULK). The cursor moves only as CB->page allows,
+ * and at wa_shopsync_done. Returns how many records; dies with status 3
+ * when the store refuses or does not answer.
+ */
+long wa_shopsync_run(struct wa_shopsync *s, const char *since, int bulk,
+    const struct wa_shopsync_cb *cb);
+/* The records are out: the cursor moves past them (never back). */
+void wa_shopsync_done(struct wa_shopsync *s);
+void wa_shopsync_free(struct wa_shopsync *s);
+
 #endif

@@ -422,7 +422,7 @@ const char *wa_home(void);
 enum { WA_SF_LEDGER, WA_SF_EVENTS, WA_SF_SUPPRESS, WA_SF_SALT,
 	WA_SF_TEMPLATES, WA_SF_JOURNEYS, WA_SF_CUSTOMERS, WA_SF_ORDERS,
 	WA_SF_CONFIG, WA_SF_JLOCK, WA_SF_CONSENT, WA_SF_WOO, WA_SF_INBOX,
-	WA_SF_SNIPPETS, WA_SF_ROUTES, WA_SF_INCURSOR, WA_SF_N };
+	WA_SF_SNIPPETS, WA_SF_ROUTES, WA_SF_INCURSOR, WA_SF_SHOPIFY, WA_SF_N };
 enum { WA_SK_JSONL, WA_SK_LIST, WA_SK_JSON, WA_SK_TEXT, WA_SK_SECRET,
 	WA_SK_LOCK };		/* kind */
 enum { WA_PD_NONE, WA_PD_RECORDS, WA_PD_LEDGER, WA_PD_EVENTS,
@@ -563,5 +563,6 @@ const char *wa_fetch_got(struct wa_fetch *f, const char *name);
 /* What went wrong with the last request: "HTTP 503", or libcurl's reason. */
 const char *wa_fetch_err(struct wa_fetch *f);
 void wa_fetch_free(struct wa_fetch *f);
+
 
 #endif

@@ -22,7 +22,7 @@ check_file "one line per kind, in the order first seen, with a count and three e
 	"$TMP/err" <<EOF
 wa-import: 1,000 phones kept as phone_raw (not a phone number), e.g. $F:2 '2001', $F:3 '2002', $F:4 '2003'
 wa-import: 2 consent cells taken as no (not yes or no), e.g. $F:5 'maybe', $F:7 'maybe'
-wa-import: $F:9: birthday 'soon' is not a date (or needs --dates); left out
+wa-import: $F:9: birthday 'soon' is not a date (or needs --date-order); left out
 EOF
 check "under cron (no terminal) no progress line: no carriage return" \
 	sh -c "! grep -q \"\$(printf '\r')\" '$TMP/err'"
