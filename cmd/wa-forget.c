@@ -13,6 +13,7 @@
 
 #include "wa.h"
 #include "store.h"
+#include "send.h"
 
 enum { K_RECORDS, K_LEDGER, K_EVENTS };
 enum { LEARN, EXPORT, ERASE };
@@ -390,6 +391,9 @@ rewrite(const char *path, int kind, int how)
 		unlink(tmp);
 		free(tmp);
 	}
+	/* the ledger's index holds the numbers too: wa-send rebuilds it */
+	if (out && n > 0 && path == opt.ledger && wa_lix_remove(path) < 0)
+		wa_die(WA_EXIT_FATAL, "%s.idx: cannot remove:", path);
 	close(fd);
 	if (!opt.export)
 		wa_warn("%s: %ld %s %s", path, n, n == 1 ?

@@ -30,6 +30,8 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	[WA_SF_CONFIG] = { "config", WA_SK_TEXT, WA_PD_NONE, "the user" },
 	[WA_SF_JLOCK] = { ".journey-*.lock", WA_SK_LOCK, WA_PD_NONE,
 	    "scripts/journeys" },
+	/* the ledger's folded state: rebuilt from it, removed by wa-forget with it */
+	[WA_SF_LEDGERIX] = { "ledger.jsonl.idx", WA_SK_INDEX, WA_PD_NONE, "wa-send" },
 };
 
 char *

@@ -376,9 +376,9 @@ const char *wa_home(void);
  */
 enum { WA_SF_LEDGER, WA_SF_EVENTS, WA_SF_SUPPRESS, WA_SF_SALT,
 	WA_SF_TEMPLATES, WA_SF_JOURNEYS, WA_SF_CUSTOMERS, WA_SF_ORDERS,
-	WA_SF_CONFIG, WA_SF_JLOCK, WA_SF_N };
+	WA_SF_CONFIG, WA_SF_JLOCK, WA_SF_LEDGERIX, WA_SF_N };
 enum { WA_SK_JSONL, WA_SK_LIST, WA_SK_JSON, WA_SK_TEXT, WA_SK_SECRET,
-	WA_SK_LOCK };		/* kind */
+	WA_SK_LOCK, WA_SK_INDEX };	/* kind; INDEX: derived, rebuilt when missing */
 enum { WA_PD_NONE, WA_PD_RECORDS, WA_PD_LEDGER, WA_PD_EVENTS,
 	WA_PD_SUPPRESS };	/* personal data, and how wa-forget erases it */
 struct wa_statefile {
