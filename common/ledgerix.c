@@ -348,7 +348,7 @@ wa_lix_take(struct wa_lix *ix, json_t *e)
 	const char *to = wa_json_str(e, "to"), *at = wa_json_str(e, "at");
 	const char *until = wa_json_str(e, "until"), *ok;
 	time_t t = 0, u = 0;
-	uint64_t k;
+	uint64_t k, o;
 	struct rec *r;
 	int state;
 
@@ -366,8 +366,10 @@ wa_lix_take(struct wa_lix *ix, json_t *e)
 	}
 	/* One message per user and campaign, whatever the records' ids. */
 	if ((state == WA_LEDGER_ATTEMPT || state == WA_LEDGER_HELD) &&
-	    (ok = ownerkey(ix, key, to)) != NULL)
-		AT(ix, intern(ix, OWNER, ok), struct rec)->val = k;
+	    (ok = ownerkey(ix, key, to)) != NULL) {
+		o = intern(ix, OWNER, ok);	/* may move the arena */
+		AT(ix, o, struct rec)->val = k;
+	}
 	if (state == WA_LEDGER_FAILED && until)
 		wa_time_parse(until, WA_DATES_ANY, &u);
 	r = AT(ix, k, struct rec);
