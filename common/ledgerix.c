@@ -188,12 +188,18 @@ alloc(struct wa_lix *ix, size_t n)
 	return off;
 }
 
+/* FNV-1a, its bits mixed (murmur3's finalizer): keys differ in their last digits. */
 static uint64_t
 keyhash(int kind, const char *key)
 {
 	unsigned char k = (unsigned char)kind;
+	uint64_t h = fnv(fnv(FNV0, &k, 1), key, strlen(key));
 
-	return fnv(fnv(FNV0, &k, 1), key, strlen(key)) | 1;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
 }
 
 /* The slot of KEY of KIND: where it is, or the empty one where it goes. */
