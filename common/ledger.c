@@ -240,19 +240,41 @@ settlement(struct wa_ledger *l, struct news *n, time_t now)
 	return o;
 }
 
-long
-wa_ledger_settle(struct wa_ledger *l, const char *events, time_t now)
+/* Read the spool FP from where the last settle stopped; where this one stopped, or -1. */
+static long long
+scan(struct wa_ledger *l, FILE *fp, struct wa_hash *seen, struct news **list)
 {
 	static const char *const keys[] = {
 		"event", "key", "status", "wamid", "at", "error", "errors"
 	};
-	struct news *list = NULL, *n;
-	struct wa_hash *seen;
-	json_t *e, *o;
+	long long pos = (long long)wa_lix_spool_from(l->ix, fileno(fp));
+	json_t *e = json_object();
 	char *line = NULL;
 	size_t cap = 0, at;
 	ssize_t len;
+
+	if (pos > 0 && fseeko(fp, (off_t)pos, SEEK_SET) < 0)
+		pos = -1;
+	/* Only the fields a status needs are built: the spool may be huge. */
+	while (pos >= 0 && (len = getline(&line, &cap, fp)) > 0 &&
+	    line[len - 1] == '\n') {
+		pos += len;	/* a line being written is read next time */
+		if (wa_json_pick(line, (size_t)len - 1, keys, 7, e, &at) == 0)
+			consider(l, e, seen, list);
+	}
+	free(line);
+	json_decref(e);
+	return ferror(fp) ? -1 : pos;
+}
+
+long
+wa_ledger_settle(struct wa_ledger *l, const char *events, time_t now)
+{
+	struct news *list = NULL, *n;
+	struct wa_hash *seen;
 	long settled = 0;
+	long long pos;
+	json_t *o;
 	FILE *fp;
 	int rc;
 
@@ -261,17 +283,8 @@ wa_ledger_settle(struct wa_ledger *l, const char *events, time_t now)
 	if ((fp = wa_state_read(events)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	seen = wa_hash_new();
-	e = json_object();
-	/* Only the fields a status needs are built: the spool may be huge. */
-	while ((len = getline(&line, &cap, fp)) > 0)
-		if (wa_json_pick(line, (size_t)len - (line[len - 1] == '\n'),
-		    keys, 7, e, &at) == 0)
-			consider(l, e, seen, &list);
-	free(line);
-	json_decref(e);
-	if (ferror(fp))
+	if ((pos = scan(l, fp, seen, &list)) < 0)
 		settled = -1;
-	fclose(fp);
 	for (; list; list = n) {
 		n = list->next;
 		if (settled >= 0) {
@@ -286,7 +299,10 @@ wa_ledger_settle(struct wa_ledger *l, const char *events, time_t now)
 	}
 	wa_hash_free(seen);
 	if (settled > 0 && !l->readonly && wa_ledger_flush(l) < 0)
-		return -1;
+		settled = -1;
+	if (settled >= 0)
+		wa_lix_spool_done(l->ix, fileno(fp), (unsigned long long)pos);
+	fclose(fp);
 	return settled;
 }
 

@@ -59,6 +59,7 @@ struct hdr {
 	int64_t lines, entries, bad, open;
 	uint32_t dirty, pad;
 	char unsynced[48];	/* the boot id of writes not synced yet */
+	uint64_t sdev, sino, soff, ssum;	/* the spool, read up to soff by settle */
 };
 
 #define HDRSZ ((sizeof(struct hdr) + 63) & ~(size_t)63)
@@ -387,20 +388,70 @@ wa_lix_take(struct wa_lix *ix, json_t *e)
 	return 0;
 }
 
+/* The checksum of FD's bytes from OFF to END, at most SUMWIN of them; -1 when unread. */
+static int
+rangesum(int fd, uint64_t off, uint64_t end, uint64_t *sum)
+{
+	static char buf[SUMWIN];
+	size_t n = (size_t)(end - off);
+
+	if (pread(fd, buf, n, (off_t)off) != (ssize_t)n)
+		return -1;
+	*sum = fnv(FNV0, buf, n);
+	return 0;
+}
+
+/* Where the last SUMWIN bytes before END start. */
+static uint64_t
+back(uint64_t end)
+{
+	return end < SUMWIN ? 0 : end - SUMWIN;
+}
+
 /* The checksums of the ledger's first and last SUMWIN bytes up to COVERED. */
 static int
 ledgersums(struct wa_lix *ix, uint64_t covered, uint64_t *head, uint64_t *tail)
 {
-	static char buf[SUMWIN];
-	size_t n = covered < SUMWIN ? (size_t)covered : SUMWIN;
+	if (rangesum(ix->lfd, 0, covered - back(covered), head) < 0)
+		return -1;
+	return rangesum(ix->lfd, back(covered), covered, tail);
+}
 
-	if (pread(ix->lfd, buf, n, 0) != (ssize_t)n)
-		return -1;
-	*head = fnv(FNV0, buf, n);
-	if (pread(ix->lfd, buf, n, (off_t)(covered - n)) != (ssize_t)n)
-		return -1;
-	*tail = fnv(FNV0, buf, n);
-	return 0;
+/*
+ * Settling reads the spool from where it last stopped: a status comes after
+ * the attempt it is about, so what was read then told all it could about the
+ * keys open then, and the keys opened since have nothing before it.
+ */
+unsigned long long
+wa_lix_spool_from(struct wa_lix *ix, int fd)
+{
+	const struct hdr *h = H(ix);
+	struct stat st;
+	uint64_t sum;
+
+	if (fstat(fd, &st) < 0 || h->sdev != (uint64_t)st.st_dev ||
+	    h->sino != (uint64_t)st.st_ino || h->soff > (uint64_t)st.st_size ||
+	    rangesum(fd, back(h->soff), h->soff, &sum) < 0 ||
+	    sum != h->ssum)
+		return 0;	/* another file, or rewritten: all of it */
+	return h->soff;
+}
+
+void
+wa_lix_spool_done(struct wa_lix *ix, int fd, unsigned long long off)
+{
+	struct hdr *h = H(ix);
+	struct stat st;
+	uint64_t sum;
+
+	if (fstat(fd, &st) < 0 ||
+	    rangesum(fd, back(off), off, &sum) < 0)
+		return;
+	h->sdev = (uint64_t)st.st_dev;
+	h->sino = (uint64_t)st.st_ino;
+	h->soff = off;
+	h->ssum = sum;
+	seal(ix);
 }
 
 int

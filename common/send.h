@@ -515,6 +515,13 @@ int wa_lix_recent(struct wa_lix *ix, const char *e164, time_t since);
 long wa_lix_open_keys(const struct wa_lix *ix);	/* in ATTEMPT or UNKNOWN */
 long wa_lix_entries(const struct wa_lix *ix);
 void wa_lix_close(struct wa_lix *ix);
+/*
+ * Settling unknown outcomes: where to start reading the spool open as FD
+ * (where the last settle stopped, if it is the same file grown; else 0),
+ * and, once what was read is settled in the ledger, where it stopped.
+ */
+unsigned long long wa_lix_spool_from(struct wa_lix *ix, int fd);
+void wa_lix_spool_done(struct wa_lix *ix, int fd, unsigned long long off);
 /* Remove the index of ledger LPATH (wa-forget, which rewrites it); 0 or -1. */
 int wa_lix_remove(const char *lpath);
 #endif

@@ -120,6 +120,46 @@ index_tests(void)
 	snprintf(path, sizeof path, "%s/ledger.jsonl", dir);
 }
 
+static void
+status(const char *events, const char *mode, const char *key)
+{
+	FILE *fp = fopen(events, mode);
+
+	fprintf(fp, "{\"event\":\"status\",\"key\":\"%s\",\"status\":\"sent\","
+	    "\"wamid\":\"w\",\"at\":\"2026-11-01T10:00:05Z\"}\n", key);
+	fclose(fp);
+}
+
+/* Settling reads the spool from where it last stopped, unless it is another file. */
+static void
+cursor_tests(void)
+{
+	char events[160];
+	struct wa_ledger *l;
+
+	snprintf(path, sizeof path, "%s/cur.jsonl", dir);
+	snprintf(events, sizeof events, "%s/events.jsonl", dir);
+	l = wa_ledger_open(path, 1);
+	add(l, "attempt", "c/k1", "+447700900601", "2026-11-01T10:00:00Z");
+	wa_ledger_flush(l);
+	status(events, "w", "c/k4");	/* before its attempt: cannot be about it */
+	status(events, "a", "c/k1");
+	isnum(wa_ledger_settle(l, events, 0), 1, "an open key settled from the spool");
+	add(l, "attempt", "c/k2", "+447700900602", "2026-11-01T10:00:00Z");
+	add(l, "attempt", "c/k4", "+447700900604", "2026-11-01T10:00:00Z");
+	wa_ledger_flush(l);
+	status(events, "a", "c/k2");
+	wa_ledger_close(l);
+	l = wa_ledger_open(path, 1);
+	isnum(wa_ledger_settle(l, events, 0), 1, "the next run reads on from where it stopped");
+	isnum(wa_ledger_state(l, "c/k4", NULL), WA_LEDGER_ATTEMPT,
+	    "and not what it read before");
+	status(events, "w", "c/k4");	/* rewritten in place, shorter */
+	isnum(wa_ledger_settle(l, events, 0), 1, "a spool rewritten is read again whole");
+	wa_ledger_close(l);
+	snprintf(path, sizeof path, "%s/ledger.jsonl", dir);
+}
+
 int
 main(void)
 {
@@ -212,6 +252,7 @@ main(void)
 	wa_ledger_close(l);
 
 	index_tests();
+	cursor_tests();
 
 	/* A second run on the same ledger waits, or with no wait is refused. */
 	if (pipe(fds) < 0)
