@@ -113,10 +113,11 @@ int
 wa_ledger_flush(struct wa_ledger *l)
 {
 	off_t size;
-	int err;
+	int err, behind;
 
 	if (l->readonly || (size = lseek(l->fd, 0, SEEK_END)) < 0)
 		return -1;
+	behind = (unsigned long long)size != wa_lix_covered(l->ix);
 	if (wa_write(l->fd, l->pending.s, l->pending.len) < 0) {
 		/* a full disk may have taken part of a line: cut it */
 		err = errno;
@@ -128,11 +129,17 @@ wa_ledger_flush(struct wa_ledger *l)
 	/* One fsync covers every entry added since the last: group commit. */
 	if (fsync(l->fd) < 0)
 		return -1;
-	/* Only now may the index say it holds them. */
-	wa_lix_lines(l->ix, l->pendlines);
+	/*
+	 * Only now may the index say it holds them; not when another program
+	 * appended since it last did, without the lock: it stays marked
+	 * changed, and the next run rebuilds it.
+	 */
 	size += (off_t)l->pending.len;
 	wa_buf_reset(&l->pending);
+	wa_lix_lines(l->ix, l->pendlines);
 	l->pendlines = 0;
+	if (behind || lseek(l->fd, 0, SEEK_END) != size)
+		return 0;
 	return wa_lix_commit(l->ix, (unsigned long long)size);
 }
 

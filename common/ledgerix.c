@@ -739,6 +739,12 @@ wa_lix_recent(struct wa_lix *ix, const char *e164, time_t since)
 	return count;
 }
 
+unsigned long long
+wa_lix_covered(const struct wa_lix *ix)
+{
+	return H(ix)->covered;
+}
+
 long
 wa_lix_open_keys(const struct wa_lix *ix)
 {

@@ -506,6 +506,7 @@ int wa_lix_take(struct wa_lix *ix, json_t *e);
 void wa_lix_lines(struct wa_lix *ix, long n);
 /* The ledger's first COVERED bytes, synced, are what the index holds. */
 int wa_lix_commit(struct wa_lix *ix, unsigned long long covered);
+unsigned long long wa_lix_covered(const struct wa_lix *ix);
 /* KEY's last state (WA_LEDGER_*), its time, a failure's end, the last recipient. */
 int wa_lix_state(struct wa_lix *ix, const char *key, time_t *at, time_t *until,
     const char **to);

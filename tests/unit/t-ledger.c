@@ -156,6 +156,15 @@ cursor_tests(void)
 	    "and not what it read before");
 	status(events, "w", "c/k4");	/* rewritten in place, shorter */
 	isnum(wa_ledger_settle(l, events, 0), 1, "a spool rewritten is read again whole");
+	/* another program appends without the lock between an add and its flush */
+	add(l, "attempt", "c/k5", "+447700900605", "2026-11-01T10:00:00Z");
+	append("{\"event\":\"held_out\",\"key\":\"c/k6\",\"to\":\"+447700900606\"}\n");
+	wa_ledger_flush(l);
+	wa_ledger_close(l);
+	l = wa_ledger_open(path, 1);
+	ok(wa_ledger_state(l, "c/k5", NULL) == WA_LEDGER_ATTEMPT &&
+	    wa_ledger_state(l, "c/k6", NULL) == WA_LEDGER_HELD,
+	    "an append by another program meanwhile: both entries are known");
 	wa_ledger_close(l);
 	snprintf(path, sizeof path, "%s/ledger.jsonl", dir);
 }
