@@ -383,6 +383,9 @@ rewrite(const char *path, int kind, int how)
 		wa_die(WA_EXIT_FATAL, "%s:", path);
 	hits += n = scan(path, kind, opt.export ? EXPORT : ERASE, in, out);
 	fclose(in);
+	/* the ledger's index holds the numbers too: wa-send rebuilds it */
+	if (out && n > 0 && path == opt.ledger && wa_lix_remove(path) < 0)
+		wa_die(WA_EXIT_FATAL, "%s.idx: cannot remove:", path);
 	if (out && n > 0 && ((how & INPLACE) ? wa_forget_inplace(out, tmp, path, fd) :
 	    wa_rewrite_commit(out, tmp, path)) < 0)
 		wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", path);
@@ -391,9 +394,6 @@ rewrite(const char *path, int kind, int how)
 		unlink(tmp);
 		free(tmp);
 	}
-	/* the ledger's index holds the numbers too: wa-send rebuilds it */
-	if (out && n > 0 && path == opt.ledger && wa_lix_remove(path) < 0)
-		wa_die(WA_EXIT_FATAL, "%s.idx: cannot remove:", path);
 	close(fd);
 	if (!opt.export)
 		wa_warn("%s: %ld %s %s", path, n, n == 1 ?
