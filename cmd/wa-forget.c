@@ -16,6 +16,7 @@
 
 #include "wa.h"
 #include "store.h"
+#include "send.h"
 
 enum { K_RECORDS, K_LEDGER, K_EVENTS, K_CONSENT };
 enum { LEARN, EXPORT, ERASE };
@@ -391,6 +392,9 @@ rewrite(const char *path, int kind, int how)
 		wa_die(WA_EXIT_FATAL, "%s:", path);
 	hits += n = scan(path, kind, opt.export ? EXPORT : ERASE, in, out);
 	fclose(in);
+	/* the ledger's index holds the numbers too: wa-send rebuilds it */
+	if (out && n > 0 && path == opt.ledger && wa_lix_remove(path) < 0)
+		wa_die(WA_EXIT_FATAL, "%s.idx: cannot remove:", path);
 	if (out && n > 0 && ((how & INPLACE) ? wa_forget_inplace(out, tmp, path, fd) :
 	    wa_rewrite_commit(out, tmp, path)) < 0)
 		wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", path);

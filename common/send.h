@@ -498,4 +498,39 @@ char *wa_gate_key(const struct wa_gate *g, const char *campaign, json_t *rec,
  */
 const char *wa_gate_check(struct wa_gate *g, json_t *rec, const char *key,
     const char *to, int text, const char **why);
+
+/* ledgerix.c: the ledger's folded state on disk (PATH.idx), kept as it is appended */
+struct wa_lix;
+/*
+ * The index of the ledger LPATH, open as LFD (-1: none yet, an empty
+ * state): checked against the ledger, rebuilt from it when missing or
+ * stale, then caught up with its tail (a torn last line is cut, unless
+ * READONLY). READONLY (a dry run) changes it in memory only.
+ */
+struct wa_lix *wa_lix_open(const char *lpath, int lfd, int readonly);
+/* Fold ledger entry E in; -1 when it is none. */
+int wa_lix_take(struct wa_lix *ix, json_t *e);
+/* N more lines were appended to the ledger (with the entries taken). */
+void wa_lix_lines(struct wa_lix *ix, long n);
+/* The ledger's first COVERED bytes, synced, are what the index holds. */
+int wa_lix_commit(struct wa_lix *ix, unsigned long long covered);
+unsigned long long wa_lix_covered(const struct wa_lix *ix);
+/* KEY's last state (WA_LEDGER_*), its time, a failure's end, the last recipient. */
+int wa_lix_state(struct wa_lix *ix, const char *key, time_t *at, time_t *until,
+    const char **to);
+/* As wa_ledger_owner, wa_ledger_recent. */
+int wa_lix_owner(struct wa_lix *ix, const char *key, const char *e164, time_t *at);
+int wa_lix_recent(struct wa_lix *ix, const char *e164, time_t since);
+long wa_lix_open_keys(const struct wa_lix *ix);	/* in ATTEMPT or UNKNOWN */
+long wa_lix_entries(const struct wa_lix *ix);
+void wa_lix_close(struct wa_lix *ix);
+/*
+ * Settling unknown outcomes: where to start reading the spool open as FD
+ * (where the last settle stopped, if it is the same file grown; else 0),
+ * and, once what was read is settled in the ledger, where it stopped.
+ */
+unsigned long long wa_lix_spool_from(struct wa_lix *ix, int fd);
+void wa_lix_spool_done(struct wa_lix *ix, int fd, unsigned long long off);
+/* Remove the index of ledger LPATH (wa-forget, which rewrites it); 0 or -1. */
+int wa_lix_remove(const char *lpath);
 #endif

@@ -44,6 +44,8 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	/* how far wa-import --shopify has read each store's customers and orders */
 	[WA_SF_SHOPIFY] = { "shopify-*.cursor", WA_SK_JSON, WA_PD_NONE,
 	    "wa-import --shopify" },
+	/* the ledger's folded state: rebuilt from it, removed by wa-forget with it */
+	[WA_SF_LEDGERIX] = { "ledger.jsonl.idx", WA_SK_INDEX, WA_PD_NONE, "wa-send" },
 };
 
 char *

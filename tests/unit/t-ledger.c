@@ -1,4 +1,4 @@
-/* Unit tests for common/ledger.c: states, caps, durability, torn lines and the lock. */
+/* Unit tests for common/ledger.c and ledgerix.c: states, caps, durability, torn lines, the lock, the index. */
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <errno.h>
@@ -64,6 +64,109 @@ t(const char *s)
 
 	wa_time_parse(s, WA_DATES_ANY, &v);
 	return v;
+}
+
+/* Caps count attempts in any order, and the index grows past its first size. */
+static void
+index_tests(void)
+{
+	char key[64], to[32], ix[160];
+	struct wa_ledger *l;
+	struct stat st;
+	int i, bad = 0;
+
+	snprintf(path, sizeof path, "%s/big.jsonl", dir);
+	snprintf(ix, sizeof ix, "%s.idx", path);
+	l = wa_ledger_open(path, 1);
+	add(l, "attempt", "c1/a", "+447700900500", "2026-11-05T10:00:00Z");
+	add(l, "attempt", "c1/b", "+447700900500", "2026-10-01T10:00:00Z");
+	add(l, "attempt", "c1/c", "+447700900500", "2026-11-06T10:00:00Z");
+	add(l, "attempt", "c1/d", "+447700900500", "2026-09-01T10:00:00Z");
+	wa_ledger_flush(l);
+	isnum(wa_ledger_recent(l, "+447700900500", t("2026-10-15T00:00:00Z")), 2,
+	    "an attempt older than the one before it does not hide the newer");
+	isnum(wa_ledger_recent(l, "+447700900500", t("2026-09-15T00:00:00Z")), 3,
+	    "nor an older window");
+	for (i = 0; i < 40000; i++) {
+		snprintf(key, sizeof key, "big/%d", i);
+		snprintf(to, sizeof to, "+4477009%05d", i % 5000);
+		add(l, "attempt", key, to, "2026-11-01T10:00:00Z");
+		if (i % 3)
+			add(l, "sent", key, NULL, "2026-11-01T10:00:01Z");
+		if (i % 1000 == 999)
+			wa_ledger_flush(l);
+	}
+	wa_ledger_flush(l);
+	wa_ledger_close(l);
+	ok(stat(ix, &st) == 0 && st.st_size > (1 << 20), "the index is kept beside the ledger, grown");
+	l = wa_ledger_read(path);
+	for (i = 0; i < 40000; i++) {
+		snprintf(key, sizeof key, "big/%d", i);
+		bad += wa_ledger_state(l, key, NULL) !=
+		    (i % 3 ? WA_LEDGER_SENT : WA_LEDGER_ATTEMPT);
+	}
+	isnum(bad, 0, "40,000 keys read back from the index");
+	isnum(wa_ledger_recent(l, "+447700904999", 0), 8, "and each number's 8 attempts");
+	isnum(wa_ledger_entries(l), 66670, "and the count of entries");
+	wa_ledger_close(l);
+	unlink(ix);
+	l = wa_ledger_read(path);
+	isnum(wa_ledger_state(l, "big/39999", NULL), WA_LEDGER_ATTEMPT,
+	    "with the index removed, a look rebuilds it");
+	isnum(wa_ledger_recent(l, "+447700900500", t("2026-10-15T00:00:00Z")), 10,
+	    "caps included");
+	wa_ledger_close(l);
+	ok(stat(ix, &st) == 0, "and saves it");
+	snprintf(path, sizeof path, "%s/ledger.jsonl", dir);
+}
+
+static void
+status(const char *events, const char *mode, const char *key)
+{
+	FILE *fp = fopen(events, mode);
+
+	fprintf(fp, "{\"event\":\"status\",\"key\":\"%s\",\"status\":\"sent\","
+	    "\"wamid\":\"w\",\"at\":\"2026-11-01T10:00:05Z\"}\n", key);
+	fclose(fp);
+}
+
+/* Settling reads the spool from where it last stopped, unless it is another file. */
+static void
+cursor_tests(void)
+{
+	char events[160];
+	struct wa_ledger *l;
+
+	snprintf(path, sizeof path, "%s/cur.jsonl", dir);
+	snprintf(events, sizeof events, "%s/events.jsonl", dir);
+	l = wa_ledger_open(path, 1);
+	add(l, "attempt", "c/k1", "+447700900601", "2026-11-01T10:00:00Z");
+	wa_ledger_flush(l);
+	status(events, "w", "c/k4");	/* before its attempt: cannot be about it */
+	status(events, "a", "c/k1");
+	isnum(wa_ledger_settle(l, events, 0), 1, "an open key settled from the spool");
+	add(l, "attempt", "c/k2", "+447700900602", "2026-11-01T10:00:00Z");
+	add(l, "attempt", "c/k4", "+447700900604", "2026-11-01T10:00:00Z");
+	wa_ledger_flush(l);
+	status(events, "a", "c/k2");
+	wa_ledger_close(l);
+	l = wa_ledger_open(path, 1);
+	isnum(wa_ledger_settle(l, events, 0), 1, "the next run reads on from where it stopped");
+	isnum(wa_ledger_state(l, "c/k4", NULL), WA_LEDGER_ATTEMPT,
+	    "and not what it read before");
+	status(events, "w", "c/k4");	/* rewritten in place, shorter */
+	isnum(wa_ledger_settle(l, events, 0), 1, "a spool rewritten is read again whole");
+	/* another program appends without the lock between an add and its flush */
+	add(l, "attempt", "c/k5", "+447700900605", "2026-11-01T10:00:00Z");
+	append("{\"event\":\"held_out\",\"key\":\"c/k6\",\"to\":\"+447700900606\"}\n");
+	wa_ledger_flush(l);
+	wa_ledger_close(l);
+	l = wa_ledger_open(path, 1);
+	ok(wa_ledger_state(l, "c/k5", NULL) == WA_LEDGER_ATTEMPT &&
+	    wa_ledger_state(l, "c/k6", NULL) == WA_LEDGER_HELD,
+	    "an append by another program meanwhile: both entries are known");
+	wa_ledger_close(l);
+	snprintf(path, sizeof path, "%s/ledger.jsonl", dir);
 }
 
 int
@@ -156,6 +259,9 @@ main(void)
 	l = wa_ledger_open(path, 1);
 	isnum(wa_ledger_entries(l), 7, "lines that are no entries are skipped");
 	wa_ledger_close(l);
+
+	index_tests();
+	cursor_tests();
 
 	/* A second run on the same ledger waits, or with no wait is refused. */
 	if (pipe(fds) < 0)
