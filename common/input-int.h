@@ -1,7 +1,7 @@
 /*
  * input-int.h: the state of the record loop, shared by input.c (files, lines,
- * JSON, rejects) and incsv.c (the CSV records). Private to those two:
- * programs include wa.h.
+ * rejects), injson.c (the JSON records) and incsv.c (the CSV records).
+ * Private to those three: programs include wa.h.
  */
 #ifndef WA_INPUT_INT_H
 #define WA_INPUT_INT_H
@@ -60,6 +60,8 @@ struct wa_input {
 	int saidfffd;		/* U+FFFD in this file was reported */
 };
 
+/* Fill the buffer so that it holds at least WANT bytes past start, or to EOF. */
+int wa_in_fill(struct wa_input *in, size_t want);
 int wa_in_nextline(struct wa_input *in, const char **p, size_t *n, int *islong);
 void wa_in_writereject(struct wa_input *in, const char *raw, size_t n, int fmt);
 void wa_in_reject(struct wa_input *in, long line, const char *raw, size_t n,
@@ -69,6 +71,7 @@ void wa_in_rejectat(struct wa_input *in, long line, int col, const char *raw,
     size_t n, int fmt, const char *fmtstr, ...) WA_PRINTF(7, 8);
 void wa_in_deliver(struct wa_input *in, struct wa_rec *r);
 size_t wa_in_badbyte(const char *p, size_t n);
+void wa_in_jsonfile(struct wa_input *in);
 void wa_in_csvfile(struct wa_input *in);
 
 #endif

@@ -105,7 +105,7 @@ void wa_cp1252_to_utf8(struct wa_buf *out, const char *p, size_t n);
 /* Lower-case the ASCII letters of S (may be NULL) in place. */
 void wa_lower(char *s);
 
-/* input.c: the record loop over operands and stdin */
+/* input.c, injson.c and incsv.c: the record loop over operands and stdin */
 enum { WA_FMT_AUTO, WA_FMT_JSON, WA_FMT_CSV };
 #define WA_MAXREC (1 << 20)	/* longest record accepted, in bytes */
 struct wa_input;
