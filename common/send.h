@@ -499,7 +499,7 @@ char *wa_gate_key(const struct wa_gate *g, const char *campaign, json_t *rec,
 const char *wa_gate_check(struct wa_gate *g, json_t *rec, const char *key,
     const char *to, int text, const char **why);
 
-/* ledgerix.c: the ledger's folded state on disk (PATH.idx), kept as it is appended */
+/* ledgerix.c and lixtable.c: the ledger's folded state on disk (PATH.idx), kept as it is appended */
 struct wa_lix;
 /*
  * The index of the ledger LPATH, open as LFD (-1: none yet, an empty
