@@ -166,39 +166,6 @@ learn(json_t *o, int kind)
 		addwho(wa_json_str(o, keys[i]));
 }
 
-static void
-hashed(json_t *o, const char *key, const char *v)
-{
-	char h[WA_FORGOTBUF];
-
-	wa_forget_hash(v, h);
-	json_object_set_new(o, key, json_string(h));
-}
-
-/* Replace the string at KEY by its hash (a phone: of its same-user key). */
-static void
-hashkey(json_t *o, const char *key)
-{
-	const char *v = wa_json_str(o, key);
-	char e164[WA_PHONE_MAX], k[WA_PHONE_MAX];
-	char *e;
-
-	if (v == NULL || strncmp(v, "forgotten:", 10) == 0)
-		return;
-	if ((!strcmp(key, "to") || !strcmp(key, "from") || !strcmp(key, "phone")) &&
-	    wa_phone_norm(v, NULL, e164) == WA_PHONE_OK) {
-		wa_phone_key(e164, k);
-		hashed(o, key, k);
-	} else if (!strcmp(key, "email")) {
-		e = wa_strdup(v);
-		wa_lower(e);
-		hashed(o, key, e);
-		free(e);
-	} else {
-		hashed(o, key, v);
-	}
-}
-
 /*
  * wa-send's dedupe key is CAMPAIGN/ID, a number's ID tagged '#' (a text
  * one's own leading '#' doubled): the id part, when it is the person's,
@@ -232,26 +199,6 @@ drop(json_t *o, const char *const *keys)
 		json_object_del(o, *keys);
 }
 
-/* A customer record becomes a stub: its counts, and nothing that names anyone. */
-static json_t *
-stub(json_t *o)
-{
-	static const char *const keep[] = { "orders", "spent", "currency",
-	    "first_order_at", "last_order_at", "last_fulfilled_at",
-	    "orders_365d", "spent_365d", "source", "created_at", "tags",
-	    "segment", "tier", "variant" };
-	json_t *s = json_object();
-	size_t i;
-
-	hashed(s, "id", wa_json_str(o, "id") ? wa_json_str(o, "id") : "?");
-	for (i = 0; i < sizeof keep / sizeof *keep; i++)
-		if (json_object_get(o, keep[i]))
-			json_object_set(s, keep[i], json_object_get(o, keep[i]));
-	json_object_set_new(s, "opt_in", json_false());
-	json_object_set_new(s, "forgotten", json_true());
-	return s;
-}
-
 static json_t *
 erase(json_t *o, int kind)
 {
@@ -264,11 +211,11 @@ erase(json_t *o, int kind)
 	size_t i;
 
 	if (kind == K_RECORDS && !json_is_string(json_object_get(o, "type")))
-		return stub(o);
+		return wa_forget_stub(o);
 	if (kind == K_LEDGER)
-		hashkey(o, "id");
+		wa_forget_hashkey(o, "id");
 	for (i = 0; ids[i]; i++)
-		hashkey(o, ids[i]);
+		wa_forget_hashkey(o, ids[i]);
 	rekey(o);
 	drop(o, personal);
 	json_object_set_new(o, "forgotten", json_true());

@@ -261,6 +261,13 @@ int wa_forget_inplace(FILE *out, char *tmp, const char *path, int fd);
  * again. Dies when it cannot.
  */
 void wa_forget_recover(const char *path);
+/*
+ * Replace the string at KEY of O by its hash: a phone's of its same-user
+ * key, an e-mail's of its lower case; one already forgotten stays.
+ */
+void wa_forget_hashkey(json_t *o, const char *key);
+/* A customer record O as a stub: its counts, and nothing that names anyone. */
+json_t *wa_forget_stub(json_t *o);
 
 /* ref.c: the source tag of click-to-chat links (see wa-link(1)) */
 #define WA_REF_MAX 64	/* characters of a tag: letters, digits, -_.:/ */
