@@ -407,4 +407,32 @@ long wa_shopsync_run(struct wa_shopsync *s, const char *since, int bulk,
 void wa_shopsync_done(struct wa_shopsync *s);
 void wa_shopsync_free(struct wa_shopsync *s);
 
+/* import.c and imporders.c: rows of an export, and the store APIs' records, into customers and orders (wa-import) */
+struct wa_import;
+/*
+ * Records to OUT: order records with ORDERS, else customers, written at
+ * wa_import_end. CC (or NULL) is the country of phone numbers without
+ * one, DATEORDER a WA_DATES_* order of day and month; OVERLAP: the
+ * exports may list an order twice (several files, pages of an API).
+ */
+struct wa_import *wa_import_new(int orders, const char *cc, int dateopt,
+    struct wa_out *out, int overlap);
+/* Merge into the customers of FILE, wa-import's own records; exit 3 if one cannot be read. */
+void wa_import_merge(struct wa_import *im, const char *file);
+/* A wa_hdr_fn: a CSV export's layout; exit 2 when it has nothing to read. */
+int wa_import_header(const char *file, struct wa_csvhdr *h, void *im);
+/* A wa_rec_fn: a row of an export, or a WooCommerce REST customer or order. */
+int wa_import_record(struct wa_rec *r, void *im);
+/* The wa_shopsync_cb's record callbacks, ARG the wa_import. */
+void wa_import_synccust(struct wa_cust *c, int phoneerr, void *im);
+void wa_import_syncorder(struct wa_order *o, struct wa_cust *who, int phoneerr,
+    void *im);
+/* The last order out; the customers' shared phones, then the customers, out. */
+void wa_import_end(struct wa_import *im);
+/* The customers out, as they are. */
+void wa_import_write(struct wa_import *im);
+/* Records out, and rows merged into another (or the same order again). */
+void wa_import_counts(const struct wa_import *im, long *nout, long *nmerged);
+void wa_import_free(struct wa_import *im);
+
 #endif
