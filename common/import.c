@@ -343,8 +343,11 @@ baserow(struct wa_rec *r, void *ctx)
 static void
 nothing(const char *file, const char *what, int kind)
 {
+	char looked[WA_LOOKEDBUF];
+
+	wa_layout_looked(kind, looked, sizeof looked);
 	wa_die(WA_EXIT_USAGE, "%s: no %s here: none of the columns %s", file,
-	    what, wa_layout_looked(kind));
+	    what, looked);
 }
 
 static int
@@ -355,10 +358,11 @@ nocontact(const struct wa_layout *l)
 	    l->col[WA_C_ID] < 0;
 }
 
-int
+void
 wa_import_header(const char *file, struct wa_csvhdr *h, void *ctx)
 {
 	struct wa_import *im = ctx;
+	char looked[WA_LOOKEDBUF];
 
 	wa_imp_flushorder(im);
 	if (im->laydone)
@@ -377,19 +381,20 @@ wa_import_header(const char *file, struct wa_csvhdr *h, void *ctx)
 		/* -t orders reads customer files only to name the buyers */
 		if (im->orders && im->notorders == NULL)
 			im->notorders = wa_strdup(file);
-		return 0;
+		return;
 	}
 	im->norders++;
 	if (!nocontact(&im->lay))
-		return 0;
-	if (!im->orders)
+		return;
+	if (!im->orders) {
+		wa_layout_looked(WA_KIND_CUSTOMERS, looked, sizeof looked);
 		wa_die(WA_EXIT_USAGE, "%s: these orders have no column to find their "
 		    "customers by (none of %s): read them with -t orders", file,
-		    wa_layout_looked(WA_KIND_CUSTOMERS));
+		    looked);
+	}
 	wa_warn("%s: no e-mail, phone or customer id column: its orders come with "
 	    "customer null, counted in the store's revenue but in no customer's",
 	    file);
-	return 0;
 }
 
 int

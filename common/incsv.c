@@ -52,15 +52,8 @@ csvheader(struct wa_input *in, size_t nf)
 	wa_buf_reset(&in->hdrraw);
 	wa_buf_add(&in->hdrraw, in->raw.s, in->raw.len);
 	in->gothdr = 1;
-	switch (in->onhdr ? in->onhdr(in->file, &in->hdr, in->ctx) : 0) {
-	case 0:
-		break;
-	case WA_HDR_REJECT:
-		in->rejectall = 1;
-		break;
-	default:
-		in->skipfile = 1;
-	}
+	if (in->onhdr)
+		in->onhdr(in->file, &in->hdr, in->ctx);
 }
 
 /* A row of empty cells is what a spreadsheet leaves below the data. */
@@ -100,13 +93,6 @@ csvrecord(int term, void *data)
 	in->nf = 0;
 	if (in->stop || in->skipfile || allempty(in->fptr, nf))
 		return;
-	if (in->rejectall) {
-		/* The header said why, once; each row still counts and is kept. */
-		in->nread++;
-		in->nrej++;
-		wa_in_writereject(in, in->raw.s, in->raw.len, WA_FMT_CSV);
-		return;
-	}
 	if (!in->gothdr && in->rawbad) {
 		wa_warnat(in->file, in->rawline, "header is not UTF-8; file skipped");
 		wa_fail(WA_EXIT_REC);
@@ -262,7 +248,7 @@ wa_in_csvfile(struct wa_input *in)
 
 	in->delim = delimiter(in->buf + in->start, in->end - in->start);
 	csvreset(in);
-	in->gothdr = in->skipfile = in->rejectall = in->saidfffd = 0;
+	in->gothdr = in->skipfile = in->saidfffd = 0;
 	in->rejhdrfile = NULL;
 	wa_buf_reset(&in->hdrraw);
 	wa_buf_reset(&in->raw);

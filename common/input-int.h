@@ -56,14 +56,13 @@ struct wa_input {
 	struct wa_csvhdr hdr;
 	struct wa_buf hdrraw;
 	unsigned char delim;
-	int gothdr, skipfile, rejectall;
+	int gothdr, skipfile;
 	int saidfffd;		/* U+FFFD in this file was reported */
 };
 
 /* Fill the buffer so that it holds at least WANT bytes past start, or to EOF. */
 int wa_in_fill(struct wa_input *in, size_t want);
 int wa_in_nextline(struct wa_input *in, const char **p, size_t *n, int *islong);
-void wa_in_writereject(struct wa_input *in, const char *raw, size_t n, int fmt);
 void wa_in_reject(struct wa_input *in, long line, const char *raw, size_t n,
     int fmt, const char *fmtstr, ...) WA_PRINTF(6, 7);
 /* The same at column COL of LINE. */

@@ -222,8 +222,8 @@ wa_in_nextline(struct wa_input *in, const char **p, size_t *n, int *islong)
 	return 1;
 }
 
-void
-wa_in_writereject(struct wa_input *in, const char *raw, size_t n, int fmt)
+static void
+writereject(struct wa_input *in, const char *raw, size_t n, int fmt)
 {
 	/* An over-long record was not kept: its message says where it was. */
 	if (in->rej == NULL || n == 0)
@@ -246,7 +246,7 @@ vreject(struct wa_input *in, const char *file, long line, int col,
 
 	vsnprintf(msg, sizeof msg, fmtstr, ap);
 	wa_warnpos(file, line, col, "%s", msg);
-	wa_in_writereject(in, raw, n, fmt);
+	writereject(in, raw, n, fmt);
 	in->nrej++;
 	wa_fail(WA_EXIT_REC);
 }

@@ -184,10 +184,9 @@ wa_layout_detect(struct wa_layout *l, const struct wa_csvhdr *h)
 		l->kind = WA_KIND_UNKNOWN;
 }
 
-const char *
-wa_layout_looked(int kind)
+void
+wa_layout_looked(int kind, char *buf, size_t size)
 {
-	static char buf[768];
 	char names[512];
 	size_t i, n = 0;
 
@@ -198,14 +197,13 @@ wa_layout_looked(int kind)
 		snprintf(names, sizeof names, "%s|%s|%s|%s", custnames[WA_C_ID],
 		    custnames[WA_C_EMAIL], custnames[WA_C_PHONE],
 		    custnames[WA_C_PHONE2]);
-	for (i = 0; names[i] && n < sizeof buf - 3; i++)
+	for (i = 0; names[i] && n + 3 < size; i++)
 		if (names[i] == '|') {
 			buf[n++] = ',';
 			buf[n++] = ' ';
 		} else
 			buf[n++] = names[i];
 	buf[n] = '\0';
-	return buf;
 }
 
 void

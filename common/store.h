@@ -34,8 +34,9 @@ struct wa_layout {
 /* Recognize the export layout of header H; kind WA_KIND_UNKNOWN if none fits. */
 void wa_layout_detect(struct wa_layout *l, const struct wa_csvhdr *h);
 void wa_layout_free(struct wa_layout *l);
-/* The header names, ", " between, of which a file of KIND needs one. */
-const char *wa_layout_looked(int kind);
+/* Into BUF of SIZE bytes, the header names, ", " between, of which a file of KIND needs one. */
+#define WA_LOOKEDBUF 768
+void wa_layout_looked(int kind, char *buf, size_t size);
 /* The trimmed value of column C of record R ("" when the layout has none). */
 const char *wa_layout_get(const struct wa_layout *l, struct wa_rec *r,
     enum wa_col c);
@@ -420,7 +421,7 @@ struct wa_import *wa_import_new(int orders, const char *cc, int dateopt,
 /* Merge into the customers of FILE, wa-import's own records; exit 3 if one cannot be read. */
 void wa_import_merge(struct wa_import *im, const char *file);
 /* A wa_hdr_fn: a CSV export's layout; exit 2 when it has nothing to read. */
-int wa_import_header(const char *file, struct wa_csvhdr *h, void *im);
+void wa_import_header(const char *file, struct wa_csvhdr *h, void *im);
 /* A wa_rec_fn: a row of an export, or a WooCommerce REST customer or order. */
 int wa_import_record(struct wa_rec *r, void *im);
 /* The wa_shopsync_cb's record callbacks, ARG the wa_import. */

@@ -124,13 +124,8 @@ struct wa_rec {
 };
 /* Called once per record; return nonzero to stop the loop. */
 typedef int wa_rec_fn(struct wa_rec *r, void *ctx);
-/*
- * Called once per CSV file after its header row: return 0 to read the rows,
- * WA_HDR_REJECT to count each row as rejected (to the rejects file, with no
- * message of its own), or WA_HDR_SKIP to skip the file.
- */
-enum { WA_HDR_READ, WA_HDR_REJECT, WA_HDR_SKIP };
-typedef int wa_hdr_fn(const char *file, struct wa_csvhdr *h, void *ctx);
+/* Called once per CSV file after its header row, before its rows. */
+typedef void wa_hdr_fn(const char *file, struct wa_csvhdr *h, void *ctx);
 struct wa_input *wa_input_new(int fmt);
 void wa_input_rejects(struct wa_input *in, const char *path);
 void wa_input_onheader(struct wa_input *in, wa_hdr_fn *fn);

@@ -35,7 +35,7 @@ logrec(struct wa_rec *r, void *ctx)
 
 static struct wa_csvhdr lasthdr;
 
-static int
+static void
 onhdr(const char *file, struct wa_csvhdr *h, void *ctx)
 {
 	size_t i;
@@ -47,7 +47,6 @@ onhdr(const char *file, struct wa_csvhdr *h, void *ctx)
 	}
 	wa_buf_addc(&log_, '\n');
 	lasthdr = *h;
-	return 0;
 }
 
 static char *
