@@ -384,18 +384,20 @@ static int
 reply(const char *who, const char *arg)
 {
 	struct wa_conv *c = find(who);
-	char *text = opt.snippet ? snippet(opt.snippet) : arg ? wa_strdup(arg) : NULL;
-	char rid[32], *seed, *id, *key, *sent;
+	int freeform = opt.snippet != NULL || arg != NULL;
+	char rid[32], *text, *seed, *id, *key, *sent;
 	const char *last = c->id;
 	json_t *ev, *e, *b;
 	size_t i;
 	int rc;
 
-	if ((text == NULL) == (opt.tmpl == NULL))
+	if (freeform == (opt.tmpl != NULL))
 		wa_die(WA_EXIT_USAGE, "reply: TEXT, --snippet or -t, one of them");
-	if (text && !wa_window_open(g.ib->win, c->phone, wa_now()))
+	if (freeform && !wa_window_open(g.ib->win, c->phone, wa_now()))
 		closed(c);
 	collision(c);
+	/* taken only now: a refusal above leaves nothing unfreed behind it */
+	text = opt.snippet ? snippet(opt.snippet) : arg ? wa_strdup(arg) : NULL;
 	/* the same answer to the same last message is one reply, sent once */
 	for (i = c->nmsg; i-- > 0 && last == c->id; )
 		if (c->msg[i].dir == '<' && c->msg[i].wamid)
