@@ -1,7 +1,7 @@
 #!/bin/sh
 # wa-import on every Shopify and WooCommerce layout (tests/fixtures/import, and the
-# collected real exports in ../shared/fixtures/real when beside the checkout), and
-# on small cp1252 and merge cases.
+# collected real exports in ../shared/fixtures/real when beside the checkout, else
+# those checks skip), and on small cp1252 and merge cases.
 . "$(dirname "$0")/lib.sh"
 
 NOW=2026-11-01T00:00:00Z
