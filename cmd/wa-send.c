@@ -599,18 +599,8 @@ parseargs(int *argc, char ***argv)
 static void
 opensend(void)
 {
-	char err[WA_GRAPH_ERRSZ], *tok;
-	const char *pnid;
+	char *tok = wa_graph_target(&g.url, " (or use --dry-run)");
 
-	if ((tok = wa_secret("WA_TOKEN")) == NULL)
-		wa_die(WA_EXIT_USAGE, "set WA_TOKEN or WA_TOKEN_FILE "
-		    "(or use --dry-run)");
-	if ((pnid = getenv("WA_PHONE_NUMBER_ID")) == NULL || *pnid == '\0')
-		wa_die(WA_EXIT_USAGE, "set WA_PHONE_NUMBER_ID "
-		    "(or use --dry-run)");
-	if (wa_graph_url(&g.url, getenv("WA_API_URL"), pnid, "messages",
-	    err, sizeof err) < 0)
-		wa_die(WA_EXIT_USAGE, "WA_API_URL/WA_PHONE_NUMBER_ID: %s", err);
 	if ((g.gate.ledger = wa_ledger_open(opt.ledgerpath, !opt.nowait)) == NULL) {
 		if (errno == EWOULDBLOCK) {
 			wa_warn("%s: another run holds the ledger", opt.ledgerpath);

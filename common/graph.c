@@ -83,6 +83,26 @@ wa_graph_url(struct wa_buf *out, const char *base, const char *node,
 	return 0;
 }
 
+char *
+wa_graph_target(struct wa_buf *out, const char *hint)
+{
+	const char *pnid = getenv("WA_PHONE_NUMBER_ID");
+	char err[WA_GRAPH_ERRSZ], *tok;
+
+	if ((tok = wa_secret("WA_TOKEN")) == NULL)
+		wa_die(WA_EXIT_USAGE, "set WA_TOKEN or WA_TOKEN_FILE%s", hint);
+	if (pnid == NULL || *pnid == '\0') {
+		wa_secret_free(tok);
+		wa_die(WA_EXIT_USAGE, "set WA_PHONE_NUMBER_ID%s", hint);
+	}
+	if (wa_graph_url(out, getenv("WA_API_URL"), pnid, "messages", err,
+	    sizeof err) < 0) {
+		wa_secret_free(tok);
+		wa_die(WA_EXIT_USAGE, "WA_API_URL/WA_PHONE_NUMBER_ID: %s", err);
+	}
+	return tok;
+}
+
 /*
  * Append the text of V to OUT: numbers as JSON writes them, arrays joined
  * by ", " without their empty items. Returns -1 for an object.

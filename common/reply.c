@@ -53,16 +53,9 @@ queue(const struct wa_reply *r, struct wa_ledger *l, struct wa_hash *supp,
     struct wa_buf *url, struct run *run)
 {
 	struct wa_sendq_cfg c = { 0 };
-	char err[WA_GRAPH_ERRSZ], *tok;
-	const char *pnid = getenv("WA_PHONE_NUMBER_ID");
+	char *tok = wa_graph_target(url, "");
 	struct wa_sendq *q;
 
-	if ((tok = wa_secret("WA_TOKEN")) == NULL)
-		wa_die(WA_EXIT_USAGE, "set WA_TOKEN or WA_TOKEN_FILE");
-	if (pnid == NULL || *pnid == '\0')
-		wa_die(WA_EXIT_USAGE, "set WA_PHONE_NUMBER_ID");
-	if (wa_graph_url(url, getenv("WA_API_URL"), pnid, "messages", err, sizeof err) < 0)
-		wa_die(WA_EXIT_USAGE, "WA_API_URL/WA_PHONE_NUMBER_ID: %s", err);
 	c.campaign = r->campaign;
 	c.url = wa_buf_str(url);
 	c.cafile = getenv("WA_CA_FILE");

@@ -19,6 +19,13 @@
 int wa_graph_url(struct wa_buf *out, const char *base, const char *node,
     const char *edge, char *err, size_t errsz);
 /*
+ * Where messages go, from the environment: the messages URL of
+ * $WA_PHONE_NUMBER_ID under $WA_API_URL into OUT, and the token of
+ * WA_TOKEN or WA_TOKEN_FILE, returned (wa_secret_free it). Dies with
+ * status 2 when one is missing, HINT (may be "") after the message.
+ */
+char *wa_graph_target(struct wa_buf *out, const char *hint);
+/*
  * Placeholders: "{{field}}" and "{{field|default}}" take a value from the
  * record REC (dotted paths such as extra.utm_source; numbers as JSON
  * writes them, true/false, arrays joined by ", "); text around them is
