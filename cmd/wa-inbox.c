@@ -35,6 +35,7 @@ static struct {
 	struct wa_inbox *ib;
 	struct wa_inlog *log;	/* held while deciding and writing */
 	struct wa_sla sla;
+	struct wa_agents *agents;	/* NULL: no agents file */
 	const char *me;		/* the agent at the keyboard */
 } g;
 
@@ -484,6 +485,7 @@ routeall(void)
 	struct wa_rules *rs = wa_rules_load(path, WA_RULES_SEGMENTS);
 
 	wa_route(g.ib, g.log, rs, opt.p.events, cur, putev, NULL);
+	wa_agents_assign(g.agents, g.ib, g.log, wa_now(), putev, NULL);
 	wa_rules_free(rs);
 	free(path), free(cur);
 	return 0;
@@ -583,7 +585,9 @@ setup(const char *verb)
 	opt.suppress = wa_home_path(WA_SF_SUPPRESS);
 	if (opt.fmt == NULL)
 		opt.fmt = isatty(1) ? "table" : "json";
+	g.agents = wa_agents_load(path(NULL, NULL, WA_SF_AGENTS));
 	wa_sla_default(&g.sla);
+	g.sla.agents = g.agents;
 	if (opt.slapath)
 		wa_sla_load(&g.sla, opt.slapath);
 	g.me = opt.agent ? opt.agent : getenv("WA_AGENT");
@@ -636,6 +640,7 @@ run(int argc, char **argv)
 		rc = routeall();
 	wa_inbox_free(g.ib);
 	wa_inlog_close(g.log);
+	wa_agents_free(g.agents);
 	n = wa_finish();
 	return rc > n ? rc : n;
 }

@@ -71,6 +71,11 @@ wa_sla_load(struct wa_sla *s, const char *path)
 		lineno++;
 		if (line[strspn(line, " \t\r\n")] == '\0' || line[strspn(line, " \t")] == '#')
 			continue;
+		if (sscanf(line, "%63s %63s %1s", name, dur, extra) == 2 &&
+		    strcmp(name, "working-hours") == 0 && (strcmp(dur, "yes") == 0 || strcmp(dur, "no") == 0)) {
+			s->working = strcmp(dur, "yes") == 0;
+			continue;
+		}
 		if (sscanf(line, "%63s %63s %1s", name, dur, extra) != 2 ||
 		    wa_dur_parse(dur, &secs) < 0 || secs <= 0)
 			wa_die(WA_EXIT_USAGE, "%s:%ld: want TIER DURATION, as gold 30m", path, lineno);
@@ -612,7 +617,8 @@ wa_conv_row(const struct wa_conv *c, const struct wa_sla *s, time_t now)
 {
 	const char *st = wa_conv_state(c, now);
 	int waits = strcmp(st, "waiting") == 0 || strcmp(st, "handed_off") == 0;
-	time_t due = waits && c->wait_since ? c->wait_since + (time_t)wa_sla_for(s, c->tier) : 0;
+	time_t due = waits && c->wait_since ? wa_agent_due(s->working ?
+	    wa_agents_get(s->agents, c->agent) : NULL, c->wait_since, wa_sla_for(s, c->tier)) : 0;
 	json_t *o = json_object(), *id = c->cust ? json_object_get(c->cust, "id") : NULL;
 	long long left = c->last_in ? (long long)(c->last_in + WA_WINDOW - now) : 0;
 	char *name = fullname(c);

@@ -6,6 +6,7 @@
 
 struct wa_window;
 struct wa_rules;
+struct wa_agents;
 
 /* inlog.c: the inbox log, $WA_HOME/inbox.jsonl: what people and routing did */
 /*
@@ -58,12 +59,17 @@ struct wa_inbox_paths {
 	const char *events, *ledger, *log;	/* the spool, wa-send's ledger, the inbox log */
 	const char *customers;	/* NULL: none */
 };
-/* Service targets by tier: "TIER DURATION" lines; "other" for the rest. */
+/*
+ * Service targets by tier: "TIER DURATION" lines; "other" for the rest;
+ * "working-hours yes" counts only the assigned agent's working hours.
+ */
 struct wa_sla {
 	char **tier;
 	long long *secs;
 	size_t n;
 	long long other;
+	int working;		/* in the agent's working hours */
+	const struct wa_agents *agents;	/* theirs; NULL: none */
 };
 void wa_sla_default(struct wa_sla *s);
 /* Read PATH over the defaults; dies with status 2 on a bad line. */
@@ -151,4 +157,46 @@ char *wa_reply_templates(const char *cache);
 long wa_route(struct wa_inbox *ib, struct wa_inlog *log, struct wa_rules *rs,
     const char *spool, const char *cursorpath, void (*emit)(json_t *, void *),
     void *arg);
+
+/* agents.c: the agents, who is on duty, who gets a conversation */
+/*
+ * $WA_HOME/agents: a line an agent, "NAME FIELD=VALUE...", fields dept
+ * (a comma list; none or "*": every department), email, phone, hours
+ * ("mon-fri/09:00-17:00,sat/10:00-14:00"; none: always on duty) and tz
+ * (the zone of the hours, UTC); '#' comments.
+ */
+struct wa_span;
+struct wa_agent {
+	char *name;
+	char **dept;
+	size_t ndept;
+	char *email, *phone, *tz;	/* phone: E.164 */
+	struct wa_span *span;
+	size_t nspan;
+};
+struct wa_agents {
+	struct wa_agent *a;	/* the file's order */
+	size_t n;
+	char *path;
+};
+/* The agents of PATH, or NULL when there is no such file; dies with status 2 on a bad line. */
+struct wa_agents *wa_agents_load(const char *path);
+/* Agent NAME of AS (may be NULL), or NULL. */
+const struct wa_agent *wa_agents_get(const struct wa_agents *as, const char *name);
+/* Does A work for department DEPT (NULL: none)? */
+int wa_agent_in(const struct wa_agent *a, const char *dept);
+/* Is A on duty at T, by A's hours in A's zone? */
+int wa_agent_on(const struct wa_agent *a, time_t t);
+/* FROM plus SECS of A's working time (A NULL or without hours: wall time). */
+time_t wa_agent_due(const struct wa_agent *a, time_t from, long long secs);
+/*
+ * Assign each open conversation of IB handed off to a person and assigned
+ * to nobody: to its customer's last agent when on duty at NOW (sticky),
+ * else to the on-duty agent of its department with the fewest open
+ * conversations. An "assigned" line (by route) in LOG, given to EMIT.
+ * How many were assigned.
+ */
+long wa_agents_assign(const struct wa_agents *as, struct wa_inbox *ib,
+    struct wa_inlog *log, time_t now, void (*emit)(json_t *, void *), void *arg);
+void wa_agents_free(struct wa_agents *as);
 #endif

@@ -46,6 +46,10 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	    "wa-import --shopify" },
 	/* the ledger's folded state: rebuilt from it, removed by wa-forget with it */
 	[WA_SF_LEDGERIX] = { "ledger.jsonl.idx", WA_SK_INDEX, WA_PD_NONE, "wa-send" },
+	/* the people who answer: names, departments, hours, how to reach them */
+	[WA_SF_AGENTS] = { "agents", WA_SK_TEXT, WA_PD_NONE, "the user" },
+	/* which notifications of wa-inbox route were tried, before and after */
+	[WA_SF_NOTIFIED] = { "notified.jsonl", WA_SK_JSONL, WA_PD_NONE, "wa-inbox" },
 };
 
 char *
