@@ -14,13 +14,14 @@
 
 enum {
 	OPT_AGENT = 256, OPT_ALL, OPT_BREACHED, OPT_COLLISION, OPT_DEPT,
-	OPT_EVENTS, OPT_FOLLOW, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MINE, OPT_NOW, OPT_ROUTES, OPT_SLA,
+	OPT_EVENTS, OPT_FOLLOW, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MINE, OPT_NOTIFY,
+	OPT_NOTIFY_TEMPLATE, OPT_NOW, OPT_ROUTES, OPT_SLA,
 	OPT_SNIPPET, OPT_SURVEY, OPT_VERSION
 };
 
 static struct opts {
 	const char *agent, *dept, *expr, *fmt, *slapath, *snippet, *tmpl, *lang;
-	const char *id, *routes;
+	const char *id, *routes, *notify, *notifytmpl;
 	const char *params[MAXPARAM];
 	size_t np;
 	int all, breached, mine, force, survey;
@@ -65,7 +66,8 @@ usage(int status)
 	    "       wa-inbox assign WHO AGENT\n"
 	    "       wa-inbox note WHO TEXT\n"
 	    "       wa-inbox close WHO [--survey [-t TEMPLATE] [-l LANG] [-p PARAM]...]\n"
-	    "       wa-inbox route [--routes FILE]\n"
+	    "       wa-inbox route [--notify CMD] [--notify-template TEMPLATE [-l LANG]]\n"
+	    "                [--routes FILE] [--sla FILE]\n"
 	    "       [--events FILE] [--ledger FILE] [--now TIME]\n"
 	    "WHO is a phone, a customer id or a conversation id.\n");
 	exit(status);
@@ -476,6 +478,28 @@ putev(json_t *e, void *arg)
 	json_decref(e);
 }
 
+/* Tell the agents of what is new, on the channels given. */
+static void
+notify(void)
+{
+	struct wa_notify n = { 0 };
+	char *state = wa_home_path(WA_SF_NOTIFIED);
+
+	n.statepath = state;
+	n.cmd = opt.notify;
+	n.tmpl = opt.notifytmpl;
+	n.lang = opt.lang;
+	n.ledger = opt.p.ledger;
+	n.events = opt.p.events;
+	n.suppress = opt.suppress;
+	n.orders = opt.orders;
+	n.agents = g.agents;
+	n.sla = &g.sla;
+	if (n.cmd || n.tmpl || n.mail)
+		wa_notify_run(&n, g.ib, wa_now(), putev, NULL);
+	free(state);
+}
+
 /* Route the spool's new messages by the rules of --routes or $WA_HOME/routes. */
 static int
 routeall(void)
@@ -486,6 +510,7 @@ routeall(void)
 
 	wa_route(g.ib, g.log, rs, opt.p.events, cur, putev, NULL);
 	wa_agents_assign(g.agents, g.ib, g.log, wa_now(), putev, NULL);
+	notify();
 	wa_rules_free(rs);
 	free(path), free(cur);
 	return 0;
@@ -507,6 +532,8 @@ parseargs(int *argc, char ***argv)
 		{ "id", required_argument, NULL, OPT_ID },
 		{ "ledger", required_argument, NULL, OPT_LEDGER },
 		{ "mine", no_argument, NULL, OPT_MINE },
+		{ "notify", required_argument, NULL, OPT_NOTIFY },
+		{ "notify-template", required_argument, NULL, OPT_NOTIFY_TEMPLATE },
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "routes", required_argument, NULL, OPT_ROUTES },
 		{ "sla", required_argument, NULL, OPT_SLA },
@@ -550,6 +577,8 @@ parseargs(int *argc, char ***argv)
 		case OPT_ID: opt.id = optarg; break;
 		case OPT_LEDGER: opt.p.ledger = optarg; break;
 		case OPT_MINE: opt.mine = 1; break;
+		case OPT_NOTIFY: opt.notify = optarg; break;
+		case OPT_NOTIFY_TEMPLATE: opt.notifytmpl = optarg; break;
 		case OPT_NOW: wa_opt_now(optarg); break;
 		case OPT_ROUTES: opt.routes = optarg; break;
 		case OPT_SLA: opt.slapath = optarg; break;

@@ -315,12 +315,16 @@ pick(const struct wa_agents *as, const struct wa_inbox *ib, const struct wa_conv
 	return best;
 }
 
-/* The "assigned" line of C to A, by route, for WHY; given to EMIT. */
+/*
+ * The "assigned" line of C to A, by route, for WHY; given to EMIT, and in
+ * C's thread as the next fold would have it, for what this run does next.
+ */
 static void
 assigned(struct wa_inlog *log, struct wa_conv *c, const struct wa_agent *a,
     const char *why, void (*emit)(json_t *, void *), void *arg)
 {
 	json_t *e = json_object();
+	struct wa_tmsg *m;
 
 	json_object_set_new(e, "event", json_string("assigned"));
 	json_object_set_new(e, "conv", json_string(c->id));
@@ -333,6 +337,13 @@ assigned(struct wa_inlog *log, struct wa_conv *c, const struct wa_agent *a,
 	if (wa_inlog_add(log, e) < 0)
 		wa_die(WA_EXIT_FATAL, "cannot write the inbox log:");
 	emit(e, arg);
+	c->msg = wa_realloc(c->msg, (c->nmsg + 1) * sizeof *c->msg);
+	c->cap = c->nmsg + 1;
+	m = memset(&c->msg[c->nmsg++], 0, sizeof *c->msg);
+	m->at = wa_now();
+	m->dir = '#';
+	m->by = wa_strdup("assigned");
+	m->agent = wa_strdup(a->name);
 }
 
 long

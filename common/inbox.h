@@ -199,4 +199,28 @@ time_t wa_agent_due(const struct wa_agent *a, time_t from, long long secs);
 long wa_agents_assign(const struct wa_agents *as, struct wa_inbox *ib,
     struct wa_inlog *log, time_t now, void (*emit)(json_t *, void *), void *arg);
 void wa_agents_free(struct wa_agents *as);
+
+/* notify.c: agents told of assignments, deadlines near and breaches, once */
+struct wa_notify {
+	const char *statepath;	/* what was tried: $WA_HOME/notified.jsonl */
+	const char *cmd;	/* --notify: a shell command, the event on its stdin; or NULL */
+	const char *tmpl, *lang;	/* the WhatsApp template to the agent's phone, or NULL */
+	const char *ledger, *events, *suppress;	/* its way out, as a reply's */
+	const char *orders;	/* the e-mail's customer card */
+	const struct wa_agents *agents;	/* may be NULL */
+	const struct wa_sla *sla;
+	/* the e-mail of event EV (its KEY) with TEXT to TO, or NULL for none; 0 when it went */
+	int (*mail)(const struct wa_notify *n, const char *to, const char *key,
+	    json_t *ev, const char *text);
+};
+/*
+ * Tell the agents of IB's open conversations, as of NOW, of each new
+ * assignment ("assigned"), of a deadline 5 minutes away ("sla_soon") and
+ * of a breach ("breached"), on each channel once across runs: the event
+ * as JSON to N's command, an e-mail, a WhatsApp template. A deadline of a
+ * conversation assigned to nobody goes to the on-duty agents of its
+ * department. A "notified" line per send to EMIT. How many went.
+ */
+long wa_notify_run(const struct wa_notify *n, struct wa_inbox *ib, time_t now,
+    void (*emit)(json_t *, void *), void *arg);
 #endif

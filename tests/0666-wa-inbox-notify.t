@@ -1,0 +1,98 @@
+#!/bin/sh
+# wa-inbox route --notify: agents told of each assignment, a deadline 5 minutes away and a breach,
+# once across runs, by a command, an e-mail over SMTP and a WhatsApp template to their own number;
+# a route killed in the middle loses and doubles nothing.
+. "$(dirname "$0")/lib.sh"
+
+# Made up for the test; never real secrets.
+TOKEN=test-token-$$
+WA_PHONE_NUMBER_ID=106540352242922
+export WA_PHONE_NUMBER_ID
+PIDS=
+trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+mkdir -p "$WA_HOME"
+SP=$WA_HOME/events.jsonl
+
+printf '%s\n' '{"name":"agent_alert","language":"en_US","body_params":1,"category":"utility"}' \
+	'{"name":"consent_request","language":"en_US","body_params":0,"buttons":[{"type":"quick_reply"},{"type":"quick_reply"}]}' >"$TMP/tpl.jsonl"
+WA_TOKEN=$TOKEN start_mock api -T "$TMP/tpl.jsonl" -o "$TMP/api.log" ||
+	{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
+WA_API_URL=http://127.0.0.1:$PORT/v21.0
+export WA_API_URL
+
+# m PHONE WAMID TIME TEXT: a customer's message in wa-hook's spool
+m() { printf '{"event":"message","wamid":"%s","from":"%s","at":"%s","type":"text","text":"%s","name":"%s"}\n' \
+	"$2" "$1" "$3" "$4" "${5:-}" >>"$SP"; }
+# The command appends the event it reads; on its line number $TMP/killat it kills route (kill -9).
+cat >"$TMP/notify.sh" <<EOF2
+#!/bin/sh
+cat >>"$TMP/cmd.jsonl"
+if [ -f "$TMP/killat" ] && [ "\$(wc -l <"$TMP/cmd.jsonl")" -eq "\$(cat "$TMP/killat")" ]; then
+	while [ ! -s "$TMP/route.pid" ]; do sleep 0.05; done
+	kill -9 "\$(cat "$TMP/route.pid")"
+fi
+EOF2
+chmod +x "$TMP/notify.sh"
+# route TIME: route with the three channels at TIME, its output in $TMP/out
+route() {
+	WA_TOKEN=$TOKEN wa-inbox --now "$1" route --notify "$TMP/notify.sh" \
+		--notify-template agent_alert >"$TMP/out" 2>"$TMP/err"
+}
+# sent KIND: "AGENT CHANNEL" of each notification of KIND route printed
+sent() { jq -r --arg k "$1" 'select(.event == "notified" and .kind == $k) | "\(.agent) \(.channel)"' "$TMP/out" | paste -sd' ' -; }
+cmdn() { if [ -f "$TMP/cmd.jsonl" ]; then wc -l <"$TMP/cmd.jsonl" | tr -d ' '; else echo 0; fi; }
+wan() { jq -r 'select(.template == "agent_alert") | .to' "$TMP/api.log" 2>/dev/null | wc -l | tr -d ' '; }
+
+cat >"$WA_HOME/routes" <<'EOF2'
+handoff: true
+after-sale: true
+EOF2
+cat >"$WA_HOME/agents" <<'EOF2'
+ann	dept=after-sale email=ann@shop.example phone=+447700900201
+bo	dept=after-sale email=bo@shop.example phone=+447700900202
+EOF2
+cat >"$WA_HOME/customers.jsonl" <<'EOF2'
+{"id":"101","first_name":"Ana","last_name":"Lima","phone":"+447700900101","tier":"gold"}
+EOF2
+
+m +447700900101 wamid.P1 2026-11-23T10:00:00Z "where is my order?" Ana
+route 2026-11-23T10:01:00Z
+check_same "a new assignment: ann told by the command and by WhatsApp" "ann cmd ann whatsapp" "$(sent assigned)"
+check_same "the command read the event as JSON on its stdin" \
+	"assigned ann Ana Lima gold after-sale 2026-11-23T10:30:00Z where is my order?" \
+	"$(jq -r '"\(.event) \(.agent) \(.name) \(.tier) \(.dept) \(.sla_due) \(.last)"' "$TMP/cmd.jsonl")"
+check_same "the WhatsApp template to ann's own number, its one parameter the summary, keyed by the event" \
+	"+447700900201 agent_alert assigned: Ana Lima (gold), $(jq -r .conv "$TMP/cmd.jsonl") after-sale, due 2026-11-23T10:30:00Z inbox-notify/assigned/$(jq -r .conv "$TMP/cmd.jsonl")/ann/1795428060" \
+	"$(jq -r '"\(.to) \(.template) \(.params[0]) \(.key)"' "$TMP/api.log")"
+route 2026-11-23T10:02:00Z
+check_same "route again: nothing told twice" "0 1 1" "$(lines "$TMP/out") $(cmdn) $(wan)"
+route 2026-11-23T10:24:00Z
+check_same "10:24: the deadline is 6 minutes away: nothing yet" "0" "$(lines "$TMP/out")"
+route 2026-11-23T10:26:00Z
+check_same "10:26: 5 minutes away or less: sla_soon, once" "ann cmd ann whatsapp|0" \
+	"$(sent sla_soon)|$(route 2026-11-23T10:27:00Z; lines "$TMP/out")"
+route 2026-11-23T10:31:00Z
+check_same "10:31: breached, once" "ann cmd ann whatsapp|0" \
+	"$(sent breached)|$(route 2026-11-23T10:40:00Z; lines "$TMP/out")"
+check_same "notified.jsonl: each send's attempt before, its outcome after" "6 6 3 3" \
+	"$(grep -c '"attempt"' "$WA_HOME/notified.jsonl") $(grep -c '"sent"' "$WA_HOME/notified.jsonl") $(cmdn) $(wan)"
+
+# Five customers write; route assigns them and tells the agents: 10 sends. The command kills route
+# (kill -9) on the third event, after reading it and before route records its outcome.
+for i in 2 3 4 5 6; do m +44770090010$i wamid.Q$i 2026-11-23T11:0$i:00Z "order $i?"; done
+echo 6 >"$TMP/killat"
+# (the shell's own "Killed" goes to /dev/null; route's stderr to $TMP/err)
+{ sh -c 'echo $$ >"$1"; shift; exec "$@" 2>"$1.err"' sh "$TMP/route.pid" env WA_TOKEN=$TOKEN \
+	wa-inbox --now 2026-11-23T11:10:00Z route --notify "$TMP/notify.sh" \
+	--notify-template agent_alert >"$TMP/out"; } 2>/dev/null
+check_same "route killed mid-run (kill -9): 3 of the 5 events told by the command, 2 by WhatsApp" \
+	"137 6 5" "$? $(cmdn) $(wan)"
+rm "$TMP/killat"
+route 2026-11-23T11:11:00Z
+check_same "the rerun tells the rest: each event once on each channel, none lost, none doubled" \
+	"8 8 6 6" "$(cmdn) $(wan) $(jq -r 'select(.event == "assigned") | .conv' "$TMP/cmd.jsonl" | sort -u | wc -l | tr -d ' ') $(jq -r 'select(.template == "agent_alert") | .params[0]' "$TMP/api.log" | sort -u | grep -c '^assigned:')"
+check_same "the send the kill cut is said, recorded unknown, not repeated" "1 1" \
+	"$(grep -c 'a run died while notifying: it may have gone; not sent again' "$TMP/err") $(grep -c '"unknown"' "$WA_HOME/notified.jsonl")"
+check_same "the assignments by load: bo first (ann has Ana's), then in turn" "bo ann bo ann bo" \
+	"$(jq -r 'select(.event == "assigned" and .by == "route") | .agent' "$WA_HOME/inbox.jsonl" | tail -5 | paste -sd' ' -)"
+done_testing
