@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "wa.h"
 #include "store.h"
 #include "send.h"
@@ -483,7 +485,13 @@ static void
 notify(void)
 {
 	struct wa_notify n = { 0 };
-	char *state = wa_home_path(WA_SF_NOTIFIED);
+	char *state = wa_home_path(WA_SF_NOTIFIED), err[256];
+	const char *url = getenv("WA_SMTP_URL"), *from = getenv("WA_SMTP_FROM");
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (url && *url && (n.smtp = wa_smtp_new(url, err, sizeof err)) == NULL)
+		wa_die(WA_EXIT_USAGE, "WA_SMTP_URL: %s", err);
+	n.from = from && *from ? from : "wa-inbox@localhost";
 
 	n.statepath = state;
 	n.cmd = opt.notify;
@@ -495,8 +503,10 @@ notify(void)
 	n.orders = opt.orders;
 	n.agents = g.agents;
 	n.sla = &g.sla;
-	if (n.cmd || n.tmpl || n.mail)
+	if (n.cmd || n.tmpl || n.smtp)
 		wa_notify_run(&n, g.ib, wa_now(), putev, NULL);
+	wa_smtp_free(n.smtp);
+	curl_global_cleanup();
 	free(state);
 }
 

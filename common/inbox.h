@@ -7,6 +7,7 @@
 struct wa_window;
 struct wa_rules;
 struct wa_agents;
+struct wa_smtp;
 
 /* inlog.c: the inbox log, $WA_HOME/inbox.jsonl: what people and routing did */
 /*
@@ -209,9 +210,8 @@ struct wa_notify {
 	const char *orders;	/* the e-mail's customer card */
 	const struct wa_agents *agents;	/* may be NULL */
 	const struct wa_sla *sla;
-	/* the e-mail of event EV (its KEY) with TEXT to TO, or NULL for none; 0 when it went */
-	int (*mail)(const struct wa_notify *n, const char *to, const char *key,
-	    json_t *ev, const char *text);
+	struct wa_smtp *smtp;	/* e-mail to the agents, or NULL */
+	const char *from;	/* its sender */
 };
 /*
  * Tell the agents of IB's open conversations, as of NOW, of each new

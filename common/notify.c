@@ -8,7 +8,10 @@
  *
  * What was tried is $WA_HOME/notified.jsonl. Each channel's key is
  * appended and synced BEFORE its send ("attempt") and AFTER it (the
- * outcome); a key with any line is never tried again. So a run killed
+ * outcome); a key with any line is never tried again, but for a send
+ * that surely did not go ("retry": the command failed, the mail server
+ * said try later or could not be reached), tried by the next runs, 3
+ * times in all. So a run killed
  * before the attempt line leaves nothing, and the next run sends it:
  * nothing lost. Killed after the attempt and before the outcome, the send
  * may or may not have gone (the command ran, the mail was handed over, the
@@ -25,6 +28,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "wa.h"
 #include "store.h"
 #include "send.h"
@@ -32,10 +37,15 @@
 
 #define SOON (5 * 60)	/* a deadline this close is worth a warning */
 #define LASTN 5		/* messages of the thread in an e-mail */
+#define TRIES 3		/* runs that try a send that surely did not go */
+
+enum { SENT, RETRY, FAILED, UNKNOWN };
+static const char *const states[] = { "sent", "retry", "failed", "unknown" };
 
 struct run {
 	const struct wa_notify *cfg;
 	struct wa_hash *done;	/* key -> its last state, owned strings */
+	struct wa_hash *tries;	/* key -> how many "retry" lines, as a pointer */
 	int fd;
 	long n;			/* sends that went */
 	void (*emit)(json_t *, void *);
@@ -88,6 +98,8 @@ load(struct run *r)
 			}
 			free(wa_hash_get(r->done, k));
 			wa_hash_put(r->done, k, wa_strdup(st));
+			if (strcmp(st, "retry") == 0)
+				wa_hash_put(r->tries, k, (char *)wa_hash_get(r->tries, k) + 1);
 		}
 		json_decref(o);
 	}
@@ -151,7 +163,7 @@ summary(json_t *ev)
 	return b.s;
 }
 
-/* --notify CMD: the event on its standard input; 0 when it exits 0. */
+/* --notify CMD: the event on its standard input; SENT when it exits 0, else RETRY. */
 static int
 bycmd(const char *cmd, json_t *ev)
 {
@@ -178,7 +190,21 @@ bycmd(const char *cmd, json_t *ev)
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			wa_die(WA_EXIT_FATAL, "--notify:");
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? SENT : RETRY;
+}
+
+/*
+ * What wa-send's outcome means here: a failure may be tried again, as the
+ * ledger lets through only what surely did not go; a skip is for good
+ * (suppressed, or the ledger holds the key); anything else is unknown.
+ */
+static int
+waout(json_t *out)
+{
+	const char *ev = wa_json_str(out, "event");
+
+	return strcmp(ev, "sent") == 0 ? SENT : strcmp(ev, "failed") == 0 ? RETRY :
+	    strcmp(ev, "skipped") == 0 ? FAILED : UNKNOWN;
 }
 
 /* The WhatsApp template to agent A's own number, once under the ledger key inbox-notify/KEY. */
@@ -203,7 +229,7 @@ bywa(const struct wa_notify *n, const struct wa_agent *a, json_t *ev)
 	t.nbody = 1;
 	if ((b = wa_graph_template(&m, &t, rec, err, sizeof err)) == NULL) {
 		wa_warn("%s: %s", wa_json_str(ev, "key"), err);
-		rc = -1;
+		rc = FAILED;
 	} else {
 		r.ledger = n->ledger, r.events = n->events, r.suppress = n->suppress;
 		r.campaign = WA_INBOX_CAMPAIGN "-notify";
@@ -211,7 +237,7 @@ bywa(const struct wa_notify *n, const struct wa_agent *a, json_t *ev)
 		r.to = a->phone;
 		r.tmpl = n->tmpl, r.lang = n->lang;
 		out = wa_reply_send(&r, b);
-		rc = strcmp(wa_json_str(out, "event"), "sent") == 0 ? 0 : -1;
+		rc = waout(out);
 		json_decref(out);
 	}
 	json_decref(rec);
@@ -240,7 +266,85 @@ mailtext(const struct wa_notify *n, const struct wa_conv *c, json_t *ev, json_t 
 	return text;
 }
 
-/* Channel CH of KEY for agent A (may be NULL): tried once, before and after recorded. */
+/* A header's text: its line breaks gone, in RFC 2047's UTF-8 base64 when it is not ASCII. */
+static void
+header(struct wa_buf *b, const char *name, const char *v)
+{
+	const char *p;
+	char *enc;
+	size_t n = strlen(v);
+	int ascii = 1;
+
+	for (p = v; *p; p++)
+		ascii &= (unsigned char)*p < 0x80;
+	wa_buf_adds(b, name);
+	wa_buf_adds(b, ": ");
+	if (ascii) {
+		for (p = v; *p; p++)
+			wa_buf_addc(b, *p == '\r' || *p == '\n' ? ' ' : *p);
+	} else {
+		enc = wa_malloc(4 * ((n + 2) / 3) + 1);
+		EVP_EncodeBlock((unsigned char *)enc, (const unsigned char *)v, (int)n);
+		wa_buf_adds(b, "=?UTF-8?B?");
+		wa_buf_adds(b, enc);
+		wa_buf_adds(b, "?=");
+		free(enc);
+	}
+	wa_buf_adds(b, "\r\n");
+}
+
+/*
+ * The e-mail of EV to TO, TEXT its plain-text body, over N's SMTP
+ * connection; its Message-ID is the event's key, so that a mail system
+ * tells a copy apart. A message the server surely did not take is tried
+ * again; one the connection lost after the data may have gone.
+ */
+static int
+bymail(const struct wa_notify *n, const char *to, json_t *ev, const char *text)
+{
+	struct wa_buf b = { 0 };
+	struct wa_smtp_res res;
+	char *s = summary(ev), id[64], date[64];
+	const char *p;
+	time_t now = wa_now();
+	struct tm tm;
+	int kind;
+
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	snprintf(id, sizeof id, "<%016llx.notify@wa-inbox>", wa_fp(wa_json_str(ev, "key")));
+	header(&b, "From", n->from);
+	header(&b, "To", to);
+	header(&b, "Subject", s);
+	header(&b, "Date", date);
+	header(&b, "Message-ID", id);
+	wa_buf_adds(&b, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: 8bit\r\n\r\n");
+	for (p = text; *p; p++)
+		if (*p == '\n')
+			wa_buf_adds(&b, "\r\n");
+		else if (*p != '\r')
+			wa_buf_addc(&b, *p);
+	kind = wa_smtp_send(n->smtp, n->from, to, b.s, b.len, &res);
+	if (kind != WA_SMTP_SENT)
+		wa_warn("%s: %s", to, res.reply);
+	wa_buf_free(&b);
+	free(s);
+	return kind == WA_SMTP_SENT ? SENT : kind == WA_SMTP_HARD ? FAILED :
+	    kind == WA_SMTP_UNKNOWN ? UNKNOWN : RETRY;
+}
+
+/* Has KEY been tried for good? */
+static int
+tried(struct run *r, const char *key)
+{
+	const char *st = wa_hash_get(r->done, key);
+
+	return st && (strcmp(st, "retry") || (char *)wa_hash_get(r->tries, key) -
+	    (char *)NULL >= TRIES);
+}
+
+/* Channel CH of the event EV of C for agent A (may be NULL): tried once, recorded before and after. */
 static void
 channel(struct run *r, const char *ch, const struct wa_conv *c, json_t *ev, json_t *row,
     const struct wa_agent *a)
@@ -250,7 +354,7 @@ channel(struct run *r, const char *ch, const struct wa_conv *c, json_t *ev, json
 	json_t *o;
 	int rc;
 
-	if (wa_hash_get(r->done, key) != NULL) {
+	if (tried(r, key)) {
 		free(key);
 		return;
 	}
@@ -261,13 +365,14 @@ channel(struct run *r, const char *ch, const struct wa_conv *c, json_t *ev, json
 		rc = bywa(n, a, ev);
 	else {
 		text = mailtext(n, c, ev, row);
-		rc = n->mail(n, a->email, wa_json_str(ev, "key"), ev, text);
+		rc = bymail(n, a->email, ev, text);
 		free(text);
 	}
-	record(r, key, rc == 0 ? "sent" : "failed");
-	r->n += rc == 0;
-	if (rc != 0) {
-		wa_warn("%s: not notified", key);
+	record(r, key, states[rc]);
+	r->n += rc == SENT;
+	if (rc != SENT) {
+		wa_warn("%s: %s", key, rc == RETRY ? "not notified, tried again at the next run" :
+		    rc == FAILED ? "not notified" : "may or may not have gone: not sent again");
 		wa_fail(WA_EXIT_REC);
 	}
 	o = json_object();
@@ -276,7 +381,7 @@ channel(struct run *r, const char *ch, const struct wa_conv *c, json_t *ev, json
 	json_object_set_new(o, "conv", json_string(c->id));
 	json_object_set(o, "agent", json_object_get(ev, "agent"));
 	json_object_set_new(o, "channel", json_string(ch));
-	json_object_set_new(o, "outcome", json_string(rc == 0 ? "sent" : "failed"));
+	json_object_set_new(o, "outcome", json_string(states[rc]));
 	r->emit(o, r->arg);
 	free(key);
 }
@@ -294,7 +399,7 @@ notify(struct run *r, const char *kind, const struct wa_conv *c, time_t at,
 	ev = event(kind, key, c, name, row);
 	if (r->cfg->cmd)
 		channel(r, "cmd", c, ev, row, a);
-	if (a && a->email && r->cfg->mail)
+	if (a && a->email && r->cfg->smtp)
 		channel(r, "email", c, ev, row, a);
 	if (a && a->phone && r->cfg->tmpl)
 		channel(r, "whatsapp", c, ev, row, a);
@@ -331,7 +436,7 @@ long
 wa_notify_run(const struct wa_notify *n, struct wa_inbox *ib, time_t now,
     void (*emit)(json_t *, void *), void *arg)
 {
-	struct run r = { n, wa_hash_new(), -1, 0, emit, arg };
+	struct run r = { n, wa_hash_new(), wa_hash_new(), -1, 0, emit, arg };
 	struct wa_conv *c;
 	json_t *row;
 	size_t i, j;
@@ -350,5 +455,6 @@ wa_notify_run(const struct wa_notify *n, struct wa_inbox *ib, time_t now,
 	}
 	close(r.fd);
 	wa_hash_free_with(r.done, free);
+	wa_hash_free(r.tries);
 	return r.n;
 }

@@ -20,6 +20,16 @@ WA_TOKEN=$TOKEN start_mock api -T "$TMP/tpl.jsonl" -o "$TMP/api.log" ||
 WA_API_URL=http://127.0.0.1:$PORT/v21.0
 export WA_API_URL
 
+# A real SMTP server on 127.0.0.1 (aiosmtpd) with STARTTLS and AUTH; messages land in $TMP/smtp.
+make_cert || { echo "Bail out! openssl could not make a certificate"; exit 1; }
+SINK_AUTH=notify:smtp-pass-$$ start_smtp smtp --cert "$TMP/cert.pem" --key "$TMP/key.pem" --auth ||
+	{ echo "Bail out! tests/smtp-sink.py did not start (python3-aiosmtpd)"; exit 1; }
+printf 'smtp-pass-%s\n' $$ >"$TMP/smtp.pass"
+WA_SMTP_URL=smtp://127.0.0.1:$SPORT WA_SMTP_USER=notify WA_SMTP_PASSWORD_FILE=$TMP/smtp.pass
+WA_SMTP_FROM=inbox@shop.example WA_CA_FILE=$TMP/cert.pem
+export WA_SMTP_URL WA_SMTP_USER WA_SMTP_PASSWORD_FILE WA_SMTP_FROM WA_CA_FILE
+mails() { ls "$TMP/smtp" | grep -c '\.eml$'; }
+
 # m PHONE WAMID TIME TEXT: a customer's message in wa-hook's spool
 m() { printf '{"event":"message","wamid":"%s","from":"%s","at":"%s","type":"text","text":"%s","name":"%s"}\n' \
 	"$2" "$1" "$3" "$4" "${5:-}" >>"$SP"; }
@@ -57,40 +67,48 @@ EOF2
 
 m +447700900101 wamid.P1 2026-11-23T10:00:00Z "where is my order?" Ana
 route 2026-11-23T10:01:00Z
-check_same "a new assignment: ann told by the command and by WhatsApp" "ann cmd ann whatsapp" "$(sent assigned)"
+check_same "a new assignment: ann told by the command, by e-mail and by WhatsApp" \
+	"ann cmd ann email ann whatsapp" "$(sent assigned)"
 check_same "the command read the event as JSON on its stdin" \
 	"assigned ann Ana Lima gold after-sale 2026-11-23T10:30:00Z where is my order?" \
 	"$(jq -r '"\(.event) \(.agent) \(.name) \(.tier) \(.dept) \(.sla_due) \(.last)"' "$TMP/cmd.jsonl")"
 check_same "the WhatsApp template to ann's own number, its one parameter the summary, keyed by the event" \
 	"+447700900201 agent_alert assigned: Ana Lima (gold), $(jq -r .conv "$TMP/cmd.jsonl") after-sale, due 2026-11-23T10:30:00Z inbox-notify/assigned/$(jq -r .conv "$TMP/cmd.jsonl")/ann/1795428060" \
 	"$(jq -r '"\(.to) \(.template) \(.params[0]) \(.key)"' "$TMP/api.log")"
+M=$TMP/smtp/000001.eml
+check_same "the e-mail, read back from the SMTP server: to ann, the summary as its subject" \
+	"inbox@shop.example ann@shop.example|To: ann@shop.example|Subject: assigned: Ana Lima (gold), $(jq -r .conv "$TMP/cmd.jsonl") after-sale, due 2026-11-23T10:30:00Z" \
+	"$(jq -r 'select(.event == "delivered") | "\(.sender) \(.to[0])"' "$TMP/smtp/log.jsonl")|$(grep '^To:' "$M" | tr -d '\r')|$(grep '^Subject:' "$M" | tr -d '\r')"
+check_same "its plain-text body: the customer card and the last messages; no token, no password" \
+	"1 1 1 1 0 0" \
+	"$(grep -c '^Content-Type: text/plain; charset=utf-8' "$M") $(grep -c '^customer: Ana Lima, +447700900101, id 101' "$M") $(grep -c '^tier: gold' "$M") $(grep -c '^2026-11-23T10:00:00Z < where is my order?' "$M") $(grep -c "$TOKEN" "$M") $(grep -c "smtp-pass" "$M")"
 route 2026-11-23T10:02:00Z
-check_same "route again: nothing told twice" "0 1 1" "$(lines "$TMP/out") $(cmdn) $(wan)"
+check_same "route again: nothing told twice" "0 1 1 1" "$(lines "$TMP/out") $(cmdn) $(mails) $(wan)"
 route 2026-11-23T10:24:00Z
 check_same "10:24: the deadline is 6 minutes away: nothing yet" "0" "$(lines "$TMP/out")"
 route 2026-11-23T10:26:00Z
-check_same "10:26: 5 minutes away or less: sla_soon, once" "ann cmd ann whatsapp|0" \
+check_same "10:26: 5 minutes away or less: sla_soon, once" "ann cmd ann email ann whatsapp|0" \
 	"$(sent sla_soon)|$(route 2026-11-23T10:27:00Z; lines "$TMP/out")"
 route 2026-11-23T10:31:00Z
-check_same "10:31: breached, once" "ann cmd ann whatsapp|0" \
+check_same "10:31: breached, once" "ann cmd ann email ann whatsapp|0" \
 	"$(sent breached)|$(route 2026-11-23T10:40:00Z; lines "$TMP/out")"
-check_same "notified.jsonl: each send's attempt before, its outcome after" "6 6 3 3" \
-	"$(grep -c '"attempt"' "$WA_HOME/notified.jsonl") $(grep -c '"sent"' "$WA_HOME/notified.jsonl") $(cmdn) $(wan)"
+check_same "notified.jsonl: each send's attempt before, its outcome after" "9 9 3 3 3" \
+	"$(grep -c '"attempt"' "$WA_HOME/notified.jsonl") $(grep -c '"sent"' "$WA_HOME/notified.jsonl") $(cmdn) $(mails) $(wan)"
 
-# Five customers write; route assigns them and tells the agents: 10 sends. The command kills route
+# Five customers write; route assigns them and tells the agents: 15 sends. The command kills route
 # (kill -9) on the third event, after reading it and before route records its outcome.
 for i in 2 3 4 5 6; do m +44770090010$i wamid.Q$i 2026-11-23T11:0$i:00Z "order $i?"; done
 echo 6 >"$TMP/killat"
 # (the shell's own "Killed" goes to /dev/null; route's stderr to $TMP/err)
-{ sh -c 'echo $$ >"$1"; shift; exec "$@" 2>"$1.err"' sh "$TMP/route.pid" env WA_TOKEN=$TOKEN \
+{ sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$TMP/route.pid" env WA_TOKEN=$TOKEN \
 	wa-inbox --now 2026-11-23T11:10:00Z route --notify "$TMP/notify.sh" \
-	--notify-template agent_alert >"$TMP/out"; } 2>/dev/null
-check_same "route killed mid-run (kill -9): 3 of the 5 events told by the command, 2 by WhatsApp" \
-	"137 6 5" "$? $(cmdn) $(wan)"
+	--notify-template agent_alert >"$TMP/out" 2>"$TMP/err"; } 2>/dev/null
+check_same "route killed mid-run (kill -9): 3 of the 5 events told by the command, 2 by e-mail and WhatsApp" \
+	"137 6 5 5" "$? $(cmdn) $(mails) $(wan)"
 rm "$TMP/killat"
 route 2026-11-23T11:11:00Z
 check_same "the rerun tells the rest: each event once on each channel, none lost, none doubled" \
-	"8 8 6 6" "$(cmdn) $(wan) $(jq -r 'select(.event == "assigned") | .conv' "$TMP/cmd.jsonl" | sort -u | wc -l | tr -d ' ') $(jq -r 'select(.template == "agent_alert") | .params[0]' "$TMP/api.log" | sort -u | grep -c '^assigned:')"
+	"8 8 8 8 6 6" "$(cmdn) $(mails) $(cat "$TMP"/smtp/*.eml | grep '^Message-ID:' | sort -u | wc -l | tr -d ' ') $(wan) $(jq -r 'select(.event == "assigned") | .conv' "$TMP/cmd.jsonl" | sort -u | wc -l | tr -d ' ') $(jq -r 'select(.template == "agent_alert") | .params[0]' "$TMP/api.log" | sort -u | grep -c '^assigned:')"
 check_same "the send the kill cut is said, recorded unknown, not repeated" "1 1" \
 	"$(grep -c 'a run died while notifying: it may have gone; not sent again' "$TMP/err") $(grep -c '"unknown"' "$WA_HOME/notified.jsonl")"
 check_same "the assignments by load: bo first (ann has Ana's), then in turn" "bo ann bo ann bo" \
