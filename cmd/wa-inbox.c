@@ -15,7 +15,7 @@
 #define LASTW 40	/* characters of the last message in the table */
 
 enum {
-	OPT_AGENT = 256, OPT_ALL, OPT_BREACHED, OPT_COLLISION, OPT_DEPT,
+	OPT_AGENT = 256, OPT_ALL, OPT_ASK_CONSENT, OPT_BREACHED, OPT_COLLISION, OPT_DEPT,
 	OPT_EVENTS, OPT_FOLLOW, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MINE, OPT_NOTIFY,
 	OPT_NOTIFY_TEMPLATE, OPT_NOW, OPT_ROUTES, OPT_SLA,
 	OPT_SNIPPET, OPT_SURVEY, OPT_VERSION
@@ -23,7 +23,7 @@ enum {
 
 static struct opts {
 	const char *agent, *dept, *expr, *fmt, *slapath, *snippet, *tmpl, *lang;
-	const char *id, *routes, *notify, *notifytmpl;
+	const char *id, *routes, *notify, *notifytmpl, *askconsent;
 	const char *params[MAXPARAM];
 	size_t np;
 	int all, breached, mine, force, survey;
@@ -68,8 +68,9 @@ usage(int status)
 	    "       wa-inbox assign WHO AGENT\n"
 	    "       wa-inbox note WHO TEXT\n"
 	    "       wa-inbox close WHO [--survey [-t TEMPLATE] [-l LANG] [-p PARAM]...]\n"
-	    "       wa-inbox route [--notify CMD] [--notify-template TEMPLATE [-l LANG]]\n"
-	    "                [--routes FILE] [--sla FILE]\n"
+	    "       wa-inbox ask-consent WHO [-t TEMPLATE] [-l LANG]\n"
+	    "       wa-inbox route [--ask-consent TEMPLATE] [--notify CMD]\n"
+	    "                [--notify-template TEMPLATE] [-l LANG] [--routes FILE] [--sla FILE]\n"
 	    "       [--events FILE] [--ledger FILE] [--now TIME]\n"
 	    "WHO is a phone, a customer id or a conversation id.\n");
 	exit(status);
@@ -510,6 +511,54 @@ notify(void)
 	free(state);
 }
 
+/* The ledger, spool and suppression list a message to R->to goes through. */
+static void
+way(struct wa_reply *r)
+{
+	r->ledger = opt.p.ledger;
+	r->events = opt.p.events;
+	r->suppress = opt.suppress;
+}
+
+/* --ask-consent: the question to the customers of conversations closed in the last day. */
+static void
+askclosed(void)
+{
+	char *path = wa_home_path(WA_SF_CONSENT);
+	struct wa_consentlog *cl = wa_consentlog_load(path);
+	struct wa_reply r = { 0 };
+
+	if (cl == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", path);
+	way(&r);
+	wa_askconsent_closed(g.ib, cl, &r, opt.askconsent, opt.lang, wa_now(), putev, NULL);
+	wa_consentlog_free(cl);
+	free(path);
+}
+
+/* The consent question to WHO: a customer with or without a conversation. */
+static int
+askconsent(const char *who)
+{
+	struct wa_conv *c = wa_inbox_find(g.ib, who);
+	json_t *cust = c ? c->cust : wa_inbox_customer(g.ib, who), *ev;
+	struct wa_reply r = { 0 };
+	char e164[WA_PHONE_MAX];
+	int rc;
+
+	if (c)
+		snprintf(e164, sizeof e164, "%s", c->phone);
+	else if (wa_phone_norm(cust ? wa_json_str(cust, "phone") : who,
+	    cust ? wa_json_str(cust, "country") : NULL, e164) != WA_PHONE_OK)
+		wa_die(WA_EXIT_REC, "%s: no conversation, and no phone", who);
+	way(&r);
+	ev = wa_askconsent(&r, e164, opt.tmpl ? opt.tmpl : "consent_request", opt.lang);
+	wa_json_put(stdout, ev);
+	rc = strcmp(wa_json_str(ev, "event"), "sent") == 0 ? 0 : WA_EXIT_REC;
+	json_decref(ev);
+	return rc;
+}
+
 /* Route the spool's new messages by the rules of --routes or $WA_HOME/routes. */
 static int
 routeall(void)
@@ -521,6 +570,8 @@ routeall(void)
 	wa_route(g.ib, g.log, rs, opt.p.events, cur, putev, NULL);
 	wa_agents_assign(g.agents, g.ib, g.log, wa_now(), putev, NULL);
 	notify();
+	if (opt.askconsent)
+		askclosed();
 	wa_rules_free(rs);
 	free(path), free(cur);
 	return 0;
@@ -532,6 +583,7 @@ parseargs(int *argc, char ***argv)
 	static const struct option longs[] = {
 		{ "agent", required_argument, NULL, OPT_AGENT },
 		{ "all", no_argument, NULL, OPT_ALL },
+		{ "ask-consent", required_argument, NULL, OPT_ASK_CONSENT },
 		{ "breached", no_argument, NULL, OPT_BREACHED },
 		{ "collision", required_argument, NULL, OPT_COLLISION },
 		{ "dept", required_argument, NULL, OPT_DEPT },
@@ -575,6 +627,7 @@ parseargs(int *argc, char ***argv)
 		case 't': opt.tmpl = optarg; break;
 		case OPT_AGENT: opt.agent = optarg; break;
 		case OPT_ALL: opt.all = 1; break;
+		case OPT_ASK_CONSENT: opt.askconsent = optarg; break;
 		case OPT_BREACHED: opt.breached = 1; break;
 		case OPT_COLLISION:
 			if (wa_dur_parse(optarg, &opt.collision) < 0)
@@ -652,7 +705,7 @@ run(int argc, char **argv)
 	static const struct { const char *verb; int min, max; } verbs[] = {
 		{ "list", 0, 0 }, { "show", 1, 1 }, { "reply", 1, 2 },
 		{ "assign", 2, 2 }, { "note", 2, 2 }, { "close", 1, 1 },
-		{ "route", 0, 0 },
+		{ "route", 0, 0 }, { "ask-consent", 1, 1 },
 	};
 	const char *verb = argc > 0 ? argv[0] : "list";
 	size_t i;
@@ -675,8 +728,10 @@ run(int argc, char **argv)
 		rc = mark("note", argv[1], argv[2]);
 	else if (i == 5)
 		rc = closeconv(argv[1]);
-	else
+	else if (i == 6)
 		rc = routeall();
+	else
+		rc = askconsent(argv[1]);
 	wa_inbox_free(g.ib);
 	wa_inlog_close(g.log);
 	wa_agents_free(g.agents);

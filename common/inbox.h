@@ -8,6 +8,7 @@ struct wa_window;
 struct wa_rules;
 struct wa_agents;
 struct wa_smtp;
+struct wa_consentlog;
 
 /* inlog.c: the inbox log, $WA_HOME/inbox.jsonl: what people and routing did */
 /*
@@ -222,5 +223,23 @@ struct wa_notify {
  * department. A "notified" line per send to EMIT. How many went.
  */
 long wa_notify_run(const struct wa_notify *n, struct wa_inbox *ib, time_t now,
+    void (*emit)(json_t *, void *), void *arg);
+
+/* askconsent.c: the consent question, once a person */
+/*
+ * Send E164 the consent question, template TMPL in LANG with the quick
+ * replies CONSENT_YES and CONSENT_NO, once ever, through BASE's ledger
+ * (its campaign and id set here): the outcome as wa_reply_send gives it.
+ * Dies with status 2 when the template cannot be built.
+ */
+json_t *wa_askconsent(const struct wa_reply *base, const char *e164, const char *tmpl,
+    const char *lang);
+/*
+ * Ask the customer of each conversation of IB closed in the day before
+ * NOW, with none open since and no event in the consent log CL; each
+ * outcome to EMIT but for one asked before. How many were sent.
+ */
+long wa_askconsent_closed(struct wa_inbox *ib, struct wa_consentlog *cl,
+    const struct wa_reply *base, const char *tmpl, const char *lang, time_t now,
     void (*emit)(json_t *, void *), void *arg);
 #endif

@@ -113,4 +113,31 @@ check_same "the send the kill cut is said, recorded unknown, not repeated" "1 1"
 	"$(grep -c 'a run died while notifying: it may have gone; not sent again' "$TMP/err") $(grep -c '"unknown"' "$WA_HOME/notified.jsonl")"
 check_same "the assignments by load: bo first (ann has Ana's), then in turn" "bo ann bo ann bo" \
 	"$(jq -r 'select(.event == "assigned" and .by == "route") | .agent' "$WA_HOME/inbox.jsonl" | tail -5 | paste -sd' ' -)"
+
+# The consent question: YES/NO quick replies whose payloads wa-hook logs, once a person.
+WA_AGENT=ann WA_TOKEN=$TOKEN wa-inbox --now 2026-11-23T11:20:00Z ask-consent 101 >"$TMP/ac1"
+check_same "ask-consent by customer id: the template with CONSENT_YES and CONSENT_NO, once a person" \
+	"0 sent +447700900101 consent_request CONSENT_YES,CONSENT_NO inbox-consent/p" \
+	"$? $(jq -r .event "$TMP/ac1") $(tail -1 "$TMP/api.log" | jq -r '"\(.to) \(.template) \(.buttons | join(",")) \(.key)"' | sed 's,/p[0-9a-f]*$,/p,')"
+N=$(lines "$TMP/api.log")
+WA_AGENT=bo WA_TOKEN=$TOKEN wa-inbox --now 2026-11-23T11:21:00Z ask-consent +447700900101 >"$TMP/ac2"
+check_same "asked again (another agent, by phone): skipped already_sent, exit 1, nothing sent" \
+	"1 skipped already_sent $N" "$? $(jq -r '"\(.event) \(.reason)"' "$TMP/ac2") $(lines "$TMP/api.log")"
+printf '{"type":"opt_in","phone":"+447700900103","at":"2026-11-01T00:00:00Z","source":"whatsapp:start-word","evidence":"wamid.X"}\n' \
+	>"$WA_HOME/consent.jsonl"
+for p in +447700900102 +447700900103 +447700900104; do
+	WA_AGENT=ann wa-inbox --now 2026-11-23T11:30:00Z close $p >/dev/null
+done
+m +447700900104 wamid.Q4b 2026-11-23T11:35:00Z "one more thing"
+WA_TOKEN=$TOKEN wa-inbox --now 2026-11-23T11:40:00Z route --ask-consent consent_request >"$TMP/ac3"
+check_same "route --ask-consent: after a closed conversation, only who has no consent event and nothing open" \
+	"sent +447700900102|+447700900102 consent_request" \
+	"$(jq -r 'select(.campaign == "inbox-consent") | "\(.event) \(.to)"' "$TMP/ac3")|$(tail -1 "$TMP/api.log" | jq -r '"\(.to) \(.template)"')"
+WA_TOKEN=$TOKEN wa-inbox --now 2026-11-23T11:41:00Z route --ask-consent consent_request >"$TMP/ac4"
+check_same "route --ask-consent again: nothing sent, nothing said" "0 $((N + 1))" \
+	"$(jq -c 'select(.campaign == "inbox-consent")' "$TMP/ac4" | wc -l | tr -d ' ') $(lines "$TMP/api.log")"
+WA_AGENT=ann wa-inbox --now 2026-11-23T12:00:00Z close +447700900106 >/dev/null
+WA_TOKEN=$TOKEN wa-inbox --now 2026-11-24T12:01:00Z route --ask-consent consent_request >"$TMP/ac5"
+check_same "more than a day after the close nobody is asked" "0 $((N + 1))" \
+	"$(jq -c 'select(.campaign == "inbox-consent")' "$TMP/ac5" | wc -l | tr -d ' ') $(lines "$TMP/api.log")"
 done_testing

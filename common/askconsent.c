@@ -1,0 +1,72 @@
+/*
+ * askconsent.c: the consent question, its YES and NO quick replies
+ * carrying the payloads wa-hook logs into the consent log, sent once a
+ * person, ever: its ledger key is a hash of the person's same-user key,
+ * so asking again, by an agent or by route after another conversation,
+ * is skipped by wa-send's gate, whatever crashed in between.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wa.h"
+#include "store.h"
+#include "send.h"
+#include "inbox.h"
+
+#define CAMPAIGN WA_INBOX_CAMPAIGN "-consent"
+
+json_t *
+wa_askconsent(const struct wa_reply *base, const char *e164, const char *tmpl,
+    const char *lang)
+{
+	struct wa_reply r = *base;
+	struct wa_graph_msg m = { 0 };
+	struct wa_graph_tmpl t;
+	char pk[WA_PHONE_MAX], id[32], err[WA_GRAPH_ERRSZ], *key;
+	json_t *b;
+
+	wa_phone_key(e164, pk);
+	snprintf(id, sizeof id, "p%016llx", wa_fp(pk));
+	key = wa_strjoin(CAMPAIGN, "/", id);
+	wa_graph_consentq(&t, tmpl, lang);
+	m.to = e164;
+	m.opaque = key;
+	if ((b = wa_graph_template(&m, &t, NULL, err, sizeof err)) == NULL)
+		wa_die(WA_EXIT_USAGE, "%s: %s", tmpl, err);
+	free(key);
+	r.campaign = CAMPAIGN;
+	r.id = id;
+	r.to = e164;
+	r.tmpl = tmpl;
+	r.lang = lang;
+	return wa_reply_send(&r, b);
+}
+
+long
+wa_askconsent_closed(struct wa_inbox *ib, struct wa_consentlog *cl,
+    const struct wa_reply *base, const char *tmpl, const char *lang, time_t now,
+    void (*emit)(json_t *, void *), void *arg)
+{
+	struct wa_conv *c;
+	json_t *ev;
+	size_t i;
+	long n = 0;
+
+	for (i = 0; i < ib->n; i++) {
+		c = ib->conv[i];
+		/* the person's latest conversation, closed within a day: asked while it is fresh */
+		if (!c->closed || c->closed < now - WA_WINDOW || wa_inbox_find(ib, c->phone) != c ||
+		    wa_consentlog_get(cl, c->phone) != -1)
+			continue;
+		ev = wa_askconsent(base, c->phone, tmpl, lang);
+		if (strcmp(wa_json_str(ev, "event"), "sent") == 0)
+			n++;
+		/* asked before: nothing to say every minute for a day */
+		if (strcmp(wa_json_str(ev, "event"), "skipped") == 0 &&
+		    wa_json_str(ev, "reason") && strcmp(wa_json_str(ev, "reason"), "already_sent") == 0)
+			json_decref(ev);
+		else
+			emit(ev, arg);
+	}
+	return n;
+}
