@@ -669,6 +669,8 @@ path(const char *given, const char *env, int which)
 static void
 setup(const char *verb)
 {
+	char *apath;
+
 	opt.p.events = path(opt.p.events, NULL, WA_SF_EVENTS);
 	opt.p.ledger = path(opt.p.ledger, NULL, WA_SF_LEDGER);
 	opt.p.log = wa_home_path(WA_SF_INBOX);
@@ -677,7 +679,9 @@ setup(const char *verb)
 	opt.suppress = wa_home_path(WA_SF_SUPPRESS);
 	if (opt.fmt == NULL)
 		opt.fmt = isatty(1) ? "table" : "json";
-	g.agents = wa_agents_load(path(NULL, NULL, WA_SF_AGENTS));
+	apath = wa_home_path(WA_SF_AGENTS);
+	g.agents = wa_agents_load(apath);
+	free(apath);
 	wa_sla_default(&g.sla);
 	g.sla.agents = g.agents;
 	if (opt.slapath)
