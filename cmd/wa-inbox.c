@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "wa.h"
 #include "store.h"
 #include "send.h"
@@ -11,16 +13,19 @@
 
 #define MAXPARAM 16
 #define LASTW 40	/* characters of the last message in the table */
+#define MEDIATTL (29 * 86400)	/* an upload is used again: Meta keeps it 30 days */
 
 enum {
-	OPT_AGENT = 256, OPT_ALL, OPT_BREACHED, OPT_COLLISION, OPT_DEPT,
-	OPT_EVENTS, OPT_FOLLOW, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MINE, OPT_NOW, OPT_ROUTES, OPT_SLA,
+	OPT_AGENT = 256, OPT_ALL, OPT_BREACHED, OPT_CAPTION, OPT_COLLISION, OPT_DEPT,
+	OPT_EVENTS, OPT_FOLLOW, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MEDIA, OPT_MINE, OPT_NOW,
+	OPT_ROUTES, OPT_SLA,
 	OPT_SNIPPET, OPT_SURVEY, OPT_VERSION
 };
 
 static struct opts {
 	const char *agent, *dept, *expr, *fmt, *slapath, *snippet, *tmpl, *lang;
 	const char *id, *routes;
+	const char *media, *caption, *out;	/* out: -o, fetch's FILE */
 	const char *params[MAXPARAM];
 	size_t np;
 	int all, breached, mine, force, survey;
@@ -60,7 +65,9 @@ usage(int status)
 	    "                [--dept D] [-e EXPR] [-o table|json] [--sla FILE]\n"
 	    "       wa-inbox show WHO [--follow] [-o table|json]\n"
 	    "       wa-inbox reply WHO TEXT | --snippet NAME | -t TEMPLATE [-l LANG]\n"
-	    "                [-p PARAM]... [--collision DURATION] [--force] [--id ID]\n"
+	    "                [-p PARAM]... | --media FILE [--caption C]\n"
+	    "                [--collision DURATION] [--force] [--id ID]\n"
+	    "       wa-inbox fetch MEDIA_ID [-o FILE]\n"
 	    "       wa-inbox assign WHO AGENT\n"
 	    "       wa-inbox note WHO TEXT\n"
 	    "       wa-inbox close WHO [--survey [-t TEMPLATE] [-l LANG] [-p PARAM]...]\n"
@@ -380,45 +387,140 @@ body(struct wa_conv *c, const char *text, const char *key, const struct wa_graph
 	return b;
 }
 
+/* --media: the file, read and checked before anything goes; its kind. */
+static const struct wa_media_kind *
+readmedia(struct wa_buf *b, char *sha)
+{
+	const struct wa_media_kind *k;
+	char err[WA_GRAPH_ERRSZ];
+
+	if (wa_media_read(opt.media, b, &k, err, sizeof err) < 0)
+		wa_die(WA_EXIT_USAGE, "%s: %s", opt.media, err);
+	wa_media_sha256(b->s, b->len, sha);
+	return k;
+}
+
+/*
+ * The message of KEY sending FILE by its media id. The upload is logged
+ * before the message goes, so a reply tried again after a crash sends the
+ * same media once and does not upload it again. LOGGED gets what the
+ * "replied" line says of it.
+ */
+static json_t *
+mediabody(struct wa_conv *c, const char *key, const struct wa_media_kind *k,
+    struct wa_buf *file, const char *sha, json_t *logged)
+{
+	struct wa_graph_msg m = { 0 };
+	const char *name = strrchr(opt.media, '/') ? strrchr(opt.media, '/') + 1 : opt.media;
+	char err[WA_GRAPH_ERRSZ], *id;
+	json_t *e, *b, *rec;
+
+	id = wa_inlog_find(opt.p.log, "uploaded", key, "media", wa_now() - MEDIATTL);
+	if (id == NULL) {
+		if ((id = wa_media_upload(file->s, file->len, k, name, err, sizeof err)) == NULL)
+			wa_die(WA_EXIT_REC, "%s: cannot upload: %s", opt.media, err);
+		e = newev("uploaded");
+		json_object_set_new(e, "key", json_string(key));
+		json_object_set_new(e, "media", json_string(id));
+		json_object_set_new(e, "mime_type", json_string(k->mime));
+		json_object_set_new(e, "sha256", json_string(sha));
+		logev(c, e);
+	}
+	m.to = c->phone;
+	m.opaque = key;
+	rec = record(c);
+	b = wa_graph_media(&m, k->type, id, opt.caption, name, rec, err, sizeof err);
+	json_decref(rec);
+	if (b == NULL)
+		wa_die(WA_EXIT_USAGE, "%s: %s", c->id, err);
+	wa_json_setstr(logged, "media", id);
+	wa_json_setstr(logged, "type", k->type);
+	json_object_set(logged, "caption", json_object_get(json_object_get(b, k->type), "caption"));
+	free(id);
+	return b;
+}
+
 static int
 reply(const char *who, const char *arg)
 {
 	struct wa_conv *c = find(who);
-	int freeform = opt.snippet != NULL || arg != NULL;
-	char rid[32], *text, *seed, *id, *key, *sent;
+	int freeform = opt.snippet != NULL || arg != NULL || opt.media != NULL;
+	char rid[32], sha[65], *text, *seed, *id, *key, *sent, *what = NULL;
+	const struct wa_media_kind *k = NULL;
+	struct wa_buf file = { 0 };
 	const char *last = c->id;
-	json_t *ev, *e, *b;
+	json_t *ev, *e = newev("replied"), *b;
 	size_t i;
 	int rc;
 
-	if (freeform == (opt.tmpl != NULL))
-		wa_die(WA_EXIT_USAGE, "reply: TEXT, --snippet or -t, one of them");
+	if (freeform == (opt.tmpl != NULL) || (opt.media && (arg || opt.snippet)))
+		wa_die(WA_EXIT_USAGE, "reply: TEXT, --snippet, --media or -t, one of them");
+	if (opt.caption && opt.media == NULL)
+		wa_die(WA_EXIT_USAGE, "reply: --caption goes with --media");
 	if (freeform && !wa_window_open(g.ib->win, c->phone, wa_now()))
 		closed(c);
 	collision(c);
 	/* taken only now: a refusal above leaves nothing unfreed behind it */
 	text = opt.snippet ? snippet(opt.snippet) : arg ? wa_strdup(arg) : NULL;
+	if (opt.media) {
+		k = readmedia(&file, sha);
+		what = wa_strjoin(sha, "\n", opt.caption ? opt.caption : "");
+	}
 	/* the same answer to the same last message is one reply, sent once */
 	for (i = c->nmsg; i-- > 0 && last == c->id; )
 		if (c->msg[i].dir == '<' && c->msg[i].wamid)
 			last = c->msg[i].wamid;
-	seed = wa_strjoin(text ? text : opt.tmpl, "\n", last);
+	seed = wa_strjoin(what ? what : text ? text : opt.tmpl, "\n", last);
 	snprintf(rid, sizeof rid, "r%08llx", wa_fp(seed) & 0xffffffffULL);
 	id = wa_strjoin(c->id, "/", opt.id ? opt.id : rid);
 	key = wa_strjoin(WA_INBOX_CAMPAIGN, "/", id);
-	b = body(c, text, key, NULL, 0);
+	b = k ? mediabody(c, key, k, &file, sha, e) : body(c, text, key, NULL, 0);
 	sent = wa_strdup0(wa_json_str(b, "text.body"));
 	rc = sendit(c, WA_INBOX_CAMPAIGN, id, b, &ev);
 	if (rc == 0) {
-		e = newev("replied");
 		json_object_set_new(e, "key", json_string(key));
-		wa_json_setstr(e, sent ? "text" : "template", sent ? sent : opt.tmpl);
+		if (k == NULL)
+			wa_json_setstr(e, sent ? "text" : "template", sent ? sent : opt.tmpl);
 		wa_json_setstr(e, "wamid", wa_json_str(ev, "wamid"));
 		logev(c, e);
-	}
+	} else
+		json_decref(e);
 	json_decref(ev);
-	free(seed), free(id), free(key), free(text), free(sent);
+	wa_buf_free(&file);
+	free(seed), free(id), free(key), free(text), free(sent), free(what);
 	return rc;
+}
+
+/* Media ID to -o FILE (written whole, then renamed) with a line saying what it is, or to stdout. */
+static int
+fetch(const char *id)
+{
+	char err[WA_GRAPH_ERRSZ], *tmp;
+	struct wa_buf b = { 0 };
+	json_t *info = NULL;
+	FILE *fp;
+
+	if (wa_media_download(id, &b, &info, err, sizeof err) < 0) {
+		json_decref(info);
+		wa_die(WA_EXIT_REC, "%s: %s", id, err);
+	}
+	if (opt.out == NULL) {
+		if (b.len && fwrite(b.s, 1, b.len, stdout) != b.len)
+			wa_die(WA_EXIT_FATAL, "error writing output:");
+	} else {
+		if ((fp = wa_rewrite_open(opt.out, &tmp)) == NULL)
+			wa_die(WA_EXIT_FATAL, "%s:", opt.out);
+		if ((b.len && fwrite(b.s, 1, b.len, fp) != b.len) ||
+		    wa_rewrite_commit(fp, tmp, opt.out) < 0)
+			wa_die(WA_EXIT_FATAL, "%s: cannot write:", opt.out);
+		json_object_del(info, "url");	/* it works for minutes, and only with the token */
+		json_object_del(info, "messaging_product");
+		wa_json_setstr(info, "file", opt.out);
+		wa_json_put(stdout, info);
+	}
+	json_decref(info);
+	wa_buf_free(&b);
+	return 0;
 }
 
 static int
@@ -496,6 +598,7 @@ parseargs(int *argc, char ***argv)
 		{ "agent", required_argument, NULL, OPT_AGENT },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "breached", no_argument, NULL, OPT_BREACHED },
+		{ "caption", required_argument, NULL, OPT_CAPTION },
 		{ "collision", required_argument, NULL, OPT_COLLISION },
 		{ "dept", required_argument, NULL, OPT_DEPT },
 		{ "events", required_argument, NULL, OPT_EVENTS },
@@ -504,6 +607,7 @@ parseargs(int *argc, char ***argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "id", required_argument, NULL, OPT_ID },
 		{ "ledger", required_argument, NULL, OPT_LEDGER },
+		{ "media", required_argument, NULL, OPT_MEDIA },
 		{ "mine", no_argument, NULL, OPT_MINE },
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "routes", required_argument, NULL, OPT_ROUTES },
@@ -522,12 +626,7 @@ parseargs(int *argc, char ***argv)
 		case 'e': opt.expr = optarg; break;
 		case 'h': usage(0); break;
 		case 'l': opt.lang = optarg; break;
-		case 'o':
-			if (strcmp(optarg, "json") && strcmp(optarg, "table"))
-				wa_die(WA_EXIT_USAGE, "-o: table or json, not '%s'", optarg);
-			opt.fmt = optarg;
-			opt.json = strcmp(optarg, "json") == 0;
-			break;
+		case 'o': opt.out = optarg; break;
 		case 'p':
 			if (opt.np == MAXPARAM)
 				wa_die(WA_EXIT_USAGE, "-p: %d at most", MAXPARAM);
@@ -537,6 +636,7 @@ parseargs(int *argc, char ***argv)
 		case OPT_AGENT: opt.agent = optarg; break;
 		case OPT_ALL: opt.all = 1; break;
 		case OPT_BREACHED: opt.breached = 1; break;
+		case OPT_CAPTION: opt.caption = optarg; break;
 		case OPT_COLLISION:
 			if (wa_dur_parse(optarg, &opt.collision) < 0)
 				wa_die(WA_EXIT_USAGE, "--collision: bad duration '%s'", optarg);
@@ -547,6 +647,7 @@ parseargs(int *argc, char ***argv)
 		case OPT_FORCE: opt.force = 1; break;
 		case OPT_ID: opt.id = optarg; break;
 		case OPT_LEDGER: opt.p.ledger = optarg; break;
+		case OPT_MEDIA: opt.media = optarg; break;
 		case OPT_MINE: opt.mine = 1; break;
 		case OPT_NOW: wa_opt_now(optarg); break;
 		case OPT_ROUTES: opt.routes = optarg; break;
@@ -575,6 +676,13 @@ path(const char *given, const char *env, int which)
 static void
 setup(const char *verb)
 {
+	if (strcmp(verb, "fetch") == 0)
+		return;		/* the Cloud API's, not the inbox's */
+	/* -o is fetch's FILE, else the format */
+	if (opt.out && strcmp(opt.out, "json") && strcmp(opt.out, "table"))
+		wa_die(WA_EXIT_USAGE, "-o: table or json, not '%s'", opt.out);
+	opt.fmt = opt.out;
+	opt.json = opt.out && strcmp(opt.out, "json") == 0;
 	opt.p.events = path(opt.p.events, NULL, WA_SF_EVENTS);
 	opt.p.ledger = path(opt.p.ledger, NULL, WA_SF_LEDGER);
 	opt.p.log = wa_home_path(WA_SF_INBOX);
@@ -609,7 +717,7 @@ run(int argc, char **argv)
 	static const struct { const char *verb; int min, max; } verbs[] = {
 		{ "list", 0, 0 }, { "show", 1, 1 }, { "reply", 1, 2 },
 		{ "assign", 2, 2 }, { "note", 2, 2 }, { "close", 1, 1 },
-		{ "route", 0, 0 },
+		{ "route", 0, 0 }, { "fetch", 1, 1 },
 	};
 	const char *verb = argc > 0 ? argv[0] : "list";
 	size_t i;
@@ -620,6 +728,7 @@ run(int argc, char **argv)
 	if (i == sizeof verbs / sizeof *verbs || n < verbs[i].min || n > verbs[i].max)
 		usage(WA_EXIT_USAGE);
 	setup(verb);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (i == 0)
 		rc = list();
 	else if (i == 1)
@@ -632,8 +741,11 @@ run(int argc, char **argv)
 		rc = mark("note", argv[1], argv[2]);
 	else if (i == 5)
 		rc = closeconv(argv[1]);
-	else
+	else if (i == 6)
 		rc = routeall();
+	else
+		rc = fetch(argv[1]);
+	curl_global_cleanup();
 	wa_inbox_free(g.ib);
 	wa_inlog_close(g.log);
 	n = wa_finish();

@@ -11,9 +11,16 @@ struct wa_rules;
 /*
  * Its events: opened, routed, assigned, handed_off, note, replied, closed;
  * each line {"event","conv","phone","customer","agent","at",...}, the
- * phone on every line so that wa-forget finds the person.
+ * phone on every line so that wa-forget finds the person. Lines of other
+ * events ("uploaded": a reply's media) are no part of the thread.
  */
 int wa_inlog_event(const char *ev);
+/*
+ * FIELD of the latest line of event EV and key KEY at SINCE or later in
+ * the log at PATH, allocated, or NULL.
+ */
+char *wa_inlog_find(const char *path, const char *ev, const char *key,
+    const char *field, time_t since);
 struct wa_inlog;
 /*
  * Open (creating 0600) and lock the log at PATH, waiting for another

@@ -6,6 +6,8 @@
  * /PHONE_NUMBER_ID/media; a download asks /MEDIA_ID for its url, then
  * GETs that with the same bearer token.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -91,6 +93,32 @@ wa_media_sha256(const void *p, size_t n, char out[65])
 	for (i = 0; i < len && i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	out[2 * i] = '\0';
+}
+
+int
+wa_media_read(const char *path, struct wa_buf *out,
+    const struct wa_media_kind **k, char *err, size_t errsz)
+{
+	char buf[1 << 14];
+	size_t n;
+	int big = 0;
+	FILE *fp;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return wa_seterr(err, errsz, "%s", strerror(errno));
+	while (!big && (n = fread(buf, 1, sizeof buf, fp)) > 0)
+		big = wa_buf_addmax(out, buf, n, WA_MEDIA_MAX) < 0;
+	n = ferror(fp);
+	fclose(fp);
+	if (n)
+		return wa_seterr(err, errsz, "cannot read it");
+	if ((*k = wa_media_sniff(out->s, out->len)) == NULL)
+		return wa_seterr(err, errsz, "not a JPEG, PNG, PDF, MP4 or other media "
+		    "the Cloud API takes (by its content)");
+	if (big || out->len > (*k)->max)
+		return wa_seterr(err, errsz, "%s over the Cloud API's %zu MB", (*k)->mime,
+		    (*k)->max >> 20);
+	return 0;
 }
 
 /* A client that sends the token; dies with status 2 without one. */

@@ -561,6 +561,12 @@ struct wa_media_kind {
 const struct wa_media_kind *wa_media_sniff(const void *p, size_t n);
 /* The kind of MIME type MIME, or NULL when the Cloud API takes no such media. */
 const struct wa_media_kind *wa_media_bymime(const char *mime);
+/*
+ * Read the file PATH into OUT and its kind into *K; 0, or -1 with the
+ * reason in ERR: unreadable, of no kind the API takes, over its limit.
+ */
+int wa_media_read(const char *path, struct wa_buf *out,
+    const struct wa_media_kind **k, char *err, size_t errsz);
 /* The SHA-256 of the N bytes at P in lower-case hex into OUT. */
 void wa_media_sha256(const void *p, size_t n, char out[65]);
 /*

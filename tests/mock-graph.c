@@ -1528,25 +1528,16 @@ load_media(const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	const struct wa_media_kind *k;
-	char id[24], *data;
 	struct wa_buf b = { 0 };
-	size_t n;
-	FILE *fp;
+	char id[24], err[WA_GRAPH_ERRSZ];
 
 	if (eq == NULL || eq == arg || (size_t)(eq - arg) >= sizeof id ||
 	    strspn(arg, "0123456789") != (size_t)(eq - arg))
 		wa_die(WA_EXIT_USAGE, "--media: ID=FILE, ID a number, not '%s'", arg);
 	snprintf(id, sizeof id, "%.*s", (int)(eq - arg), arg);
-	if ((fp = fopen(eq + 1, "rb")) == NULL)
-		wa_die(WA_EXIT_USAGE, "--media: %s:", eq + 1);
-	data = wa_malloc(1 << 16);
-	while ((n = fread(data, 1, 1 << 16, fp)) > 0)
-		wa_buf_add(&b, data, n);
-	free(data);
-	fclose(fp);
-	if ((k = wa_media_sniff(b.s, b.len)) == NULL)
-		wa_die(WA_EXIT_USAGE, "--media: %s: not a kind of media the API takes", eq + 1);
-	add_media(b.s ? b.s : wa_strdup(""), b.len, k, id, NULL, 0);
+	if (wa_media_read(eq + 1, &b, &k, err, sizeof err) < 0)
+		wa_die(WA_EXIT_USAGE, "--media: %s: %s", eq + 1, err);
+	add_media(b.s, b.len, k, id, NULL, 0);
 }
 
 /* GET /<ID> of a media: answered, 1; else 0. */
