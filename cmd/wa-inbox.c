@@ -13,7 +13,6 @@
 
 #define MAXPARAM 16
 #define LASTW 40	/* characters of the last message in the table */
-#define MEDIATTL (29 * 86400)	/* an upload is used again: Meta keeps it 30 days */
 
 enum {
 	OPT_AGENT = 256, OPT_ALL, OPT_BREACHED, OPT_CAPTION, OPT_COLLISION, OPT_DEPT,
@@ -387,56 +386,31 @@ body(struct wa_conv *c, const char *text, const char *key, const struct wa_graph
 	return b;
 }
 
-/* --media: the file, read and checked before anything goes; its kind. */
-static const struct wa_media_kind *
-readmedia(struct wa_buf *b, char *sha)
-{
-	const struct wa_media_kind *k;
-	char err[WA_GRAPH_ERRSZ];
-
-	if (wa_media_read(opt.media, b, &k, err, sizeof err) < 0)
-		wa_die(WA_EXIT_USAGE, "%s: %s", opt.media, err);
-	wa_media_sha256(b->s, b->len, sha);
-	return k;
-}
-
 /*
- * The message of KEY sending FILE by its media id. The upload is logged
- * before the message goes, so a reply tried again after a crash sends the
+ * The message of KEY sending M by its media id. The upload is logged
+ * before the message goes, so a reply run again after a crash sends the
  * same media once and does not upload it again. LOGGED gets what the
  * "replied" line says of it.
  */
 static json_t *
-mediabody(struct wa_conv *c, const char *key, const struct wa_media_kind *k,
-    struct wa_buf *file, const char *sha, json_t *logged)
+mediabody(struct wa_conv *c, const char *key, struct wa_rmedia *m, json_t *logged)
 {
-	struct wa_graph_msg m = { 0 };
-	const char *name = strrchr(opt.media, '/') ? strrchr(opt.media, '/') + 1 : opt.media;
-	char err[WA_GRAPH_ERRSZ], *id;
-	json_t *e, *b, *rec;
+	struct wa_graph_msg gm = { 0 };
+	char err[WA_GRAPH_ERRSZ];
+	json_t *b, *rec;
 
-	id = wa_inlog_find(opt.p.log, "uploaded", key, "media", wa_now() - MEDIATTL);
-	if (id == NULL) {
-		if ((id = wa_media_upload(file->s, file->len, k, name, err, sizeof err)) == NULL)
-			wa_die(WA_EXIT_REC, "%s: cannot upload: %s", opt.media, err);
-		e = newev("uploaded");
-		json_object_set_new(e, "key", json_string(key));
-		json_object_set_new(e, "media", json_string(id));
-		json_object_set_new(e, "mime_type", json_string(k->mime));
-		json_object_set_new(e, "sha256", json_string(sha));
-		logev(c, e);
-	}
-	m.to = c->phone;
-	m.opaque = key;
+	if (wa_rmedia_id(m, key, opt.p.log) == NULL)
+		logev(c, wa_rmedia_uploaded(m, key));
+	gm.to = c->phone;
+	gm.opaque = key;
 	rec = record(c);
-	b = wa_graph_media(&m, k->type, id, opt.caption, name, rec, err, sizeof err);
+	b = wa_graph_media(&gm, m->k->type, m->id, opt.caption, m->name, rec, err, sizeof err);
 	json_decref(rec);
 	if (b == NULL)
 		wa_die(WA_EXIT_USAGE, "%s: %s", c->id, err);
-	wa_json_setstr(logged, "media", id);
-	wa_json_setstr(logged, "type", k->type);
-	json_object_set(logged, "caption", json_object_get(json_object_get(b, k->type), "caption"));
-	free(id);
+	wa_json_setstr(logged, "media", m->id);
+	wa_json_setstr(logged, "type", m->k->type);
+	json_object_set(logged, "caption", json_object_get(json_object_get(b, m->k->type), "caption"));
 	return b;
 }
 
@@ -445,9 +419,8 @@ reply(const char *who, const char *arg)
 {
 	struct wa_conv *c = find(who);
 	int freeform = opt.snippet != NULL || arg != NULL || opt.media != NULL;
-	char rid[32], sha[65], *text, *seed, *id, *key, *sent, *what = NULL;
-	const struct wa_media_kind *k = NULL;
-	struct wa_buf file = { 0 };
+	char rid[32], *text, *seed, *id, *key, *sent, *what = NULL;
+	struct wa_rmedia m = { 0 };
 	const char *last = c->id;
 	json_t *ev, *e = newev("replied"), *b;
 	size_t i;
@@ -463,8 +436,8 @@ reply(const char *who, const char *arg)
 	/* taken only now: a refusal above leaves nothing unfreed behind it */
 	text = opt.snippet ? snippet(opt.snippet) : arg ? wa_strdup(arg) : NULL;
 	if (opt.media) {
-		k = readmedia(&file, sha);
-		what = wa_strjoin(sha, "\n", opt.caption ? opt.caption : "");
+		wa_rmedia_read(&m, opt.media);
+		what = wa_strjoin(m.sha, "\n", opt.caption ? opt.caption : "");
 	}
 	/* the same answer to the same last message is one reply, sent once */
 	for (i = c->nmsg; i-- > 0 && last == c->id; )
@@ -474,52 +447,35 @@ reply(const char *who, const char *arg)
 	snprintf(rid, sizeof rid, "r%08llx", wa_fp(seed) & 0xffffffffULL);
 	id = wa_strjoin(c->id, "/", opt.id ? opt.id : rid);
 	key = wa_strjoin(WA_INBOX_CAMPAIGN, "/", id);
-	b = k ? mediabody(c, key, k, &file, sha, e) : body(c, text, key, NULL, 0);
+	b = opt.media ? mediabody(c, key, &m, e) : body(c, text, key, NULL, 0);
 	sent = wa_strdup0(wa_json_str(b, "text.body"));
 	rc = sendit(c, WA_INBOX_CAMPAIGN, id, b, &ev);
 	if (rc == 0) {
 		json_object_set_new(e, "key", json_string(key));
-		if (k == NULL)
+		if (opt.media == NULL)
 			wa_json_setstr(e, sent ? "text" : "template", sent ? sent : opt.tmpl);
 		wa_json_setstr(e, "wamid", wa_json_str(ev, "wamid"));
 		logev(c, e);
 	} else
 		json_decref(e);
 	json_decref(ev);
-	wa_buf_free(&file);
+	wa_rmedia_free(&m);
 	free(seed), free(id), free(key), free(text), free(sent), free(what);
 	return rc;
 }
 
-/* Media ID to -o FILE (written whole, then renamed) with a line saying what it is, or to stdout. */
+/* Media ID to -o FILE, with a line saying what it is, or to stdout. */
 static int
 fetch(const char *id)
 {
-	char err[WA_GRAPH_ERRSZ], *tmp;
-	struct wa_buf b = { 0 };
-	json_t *info = NULL;
-	FILE *fp;
+	char err[WA_GRAPH_ERRSZ];
+	json_t *info;
 
-	if (wa_media_download(id, &b, &info, err, sizeof err) < 0) {
-		json_decref(info);
+	if ((info = wa_media_fetch(id, opt.out, err, sizeof err)) == NULL)
 		wa_die(WA_EXIT_REC, "%s: %s", id, err);
-	}
-	if (opt.out == NULL) {
-		if (b.len && fwrite(b.s, 1, b.len, stdout) != b.len)
-			wa_die(WA_EXIT_FATAL, "error writing output:");
-	} else {
-		if ((fp = wa_rewrite_open(opt.out, &tmp)) == NULL)
-			wa_die(WA_EXIT_FATAL, "%s:", opt.out);
-		if ((b.len && fwrite(b.s, 1, b.len, fp) != b.len) ||
-		    wa_rewrite_commit(fp, tmp, opt.out) < 0)
-			wa_die(WA_EXIT_FATAL, "%s: cannot write:", opt.out);
-		json_object_del(info, "url");	/* it works for minutes, and only with the token */
-		json_object_del(info, "messaging_product");
-		wa_json_setstr(info, "file", opt.out);
+	if (opt.out)
 		wa_json_put(stdout, info);
-	}
 	json_decref(info);
-	wa_buf_free(&b);
 	return 0;
 }
 

@@ -295,3 +295,34 @@ wa_media_download(const char *id, struct wa_buf *out, json_t **info, char *err,
 	wa_buf_free(&url);
 	return rc;
 }
+
+json_t *
+wa_media_fetch(const char *id, const char *path, char *err, size_t errsz)
+{
+	struct wa_buf b = { 0 };
+	json_t *info = NULL;
+	char *tmp;
+	FILE *fp;
+
+	if (wa_media_download(id, &b, &info, err, errsz) < 0) {
+		json_decref(info);
+		wa_buf_free(&b);
+		return NULL;
+	}
+	if (path == NULL) {
+		if (b.len && fwrite(b.s, 1, b.len, stdout) != b.len)
+			wa_die(WA_EXIT_FATAL, "error writing output:");
+	} else {
+		if ((fp = wa_rewrite_open(path, &tmp)) == NULL)
+			wa_die(WA_EXIT_FATAL, "%s:", path);
+		if ((b.len && fwrite(b.s, 1, b.len, fp) != b.len) ||
+		    wa_rewrite_commit(fp, tmp, path) < 0)
+			wa_die(WA_EXIT_FATAL, "%s: cannot write:", path);
+	}
+	/* the url works for minutes, and only with the token */
+	json_object_del(info, "url");
+	json_object_del(info, "messaging_product");
+	wa_json_setstr(info, "file", path);
+	wa_buf_free(&b);
+	return info;
+}

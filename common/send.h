@@ -584,4 +584,11 @@ char *wa_media_upload(const void *data, size_t n, const struct wa_media_kind *k,
  */
 int wa_media_download(const char *id, struct wa_buf *out, json_t **info,
     char *err, size_t errsz);
+/*
+ * Media ID downloaded to PATH (a temporary file renamed over it once
+ * whole), or to stdout when PATH is NULL: its object without the url,
+ * with "file", or NULL with the reason in ERR. Dies with status 3 when
+ * it cannot write.
+ */
+json_t *wa_media_fetch(const char *id, const char *path, char *err, size_t errsz);
 #endif
