@@ -17,8 +17,7 @@
 enum {
 	OPT_AGENT = 256, OPT_ALL, OPT_BREACHED, OPT_CAPTION, OPT_COLLISION, OPT_DEPT,
 	OPT_EVENTS, OPT_FOLLOW, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MEDIA, OPT_MINE, OPT_NOW,
-	OPT_ROUTES, OPT_SLA,
-	OPT_SNIPPET, OPT_SURVEY, OPT_VERSION
+	OPT_ROUTES, OPT_SLA, OPT_SNIPPET, OPT_SURVEY, OPT_VERSION
 };
 
 static struct opts {
@@ -422,7 +421,7 @@ reply(const char *who, const char *arg)
 	char rid[32], *text, *seed, *id, *key, *sent, *what = NULL;
 	struct wa_rmedia m = { 0 };
 	const char *last = c->id;
-	json_t *ev, *e = newev("replied"), *b;
+	json_t *ev, *e, *b;
 	size_t i;
 	int rc;
 
@@ -434,11 +433,12 @@ reply(const char *who, const char *arg)
 		closed(c);
 	collision(c);
 	/* taken only now: a refusal above leaves nothing unfreed behind it */
-	text = opt.snippet ? snippet(opt.snippet) : arg ? wa_strdup(arg) : NULL;
 	if (opt.media) {
 		wa_rmedia_read(&m, opt.media);
 		what = wa_strjoin(m.sha, "\n", opt.caption ? opt.caption : "");
 	}
+	text = opt.snippet ? snippet(opt.snippet) : arg ? wa_strdup(arg) : NULL;
+	e = newev("replied");
 	/* the same answer to the same last message is one reply, sent once */
 	for (i = c->nmsg; i-- > 0 && last == c->id; )
 		if (c->msg[i].dir == '<' && c->msg[i].wamid)
@@ -471,6 +471,8 @@ fetch(const char *id)
 	char err[WA_GRAPH_ERRSZ];
 	json_t *info;
 
+	if (opt.out == NULL && isatty(1))
+		wa_die(WA_EXIT_USAGE, "fetch: the standard output is a terminal: -o FILE");
 	if ((info = wa_media_fetch(id, opt.out, err, sizeof err)) == NULL)
 		wa_die(WA_EXIT_REC, "%s: %s", id, err);
 	if (opt.out)

@@ -422,7 +422,7 @@ shown(const char *name, int by)
 static void
 putcsv(json_t *a, int by)
 {
-	const char *names[NELEM(cols) + NELEM(storecols) + NELEM(targets)];
+	const char *names[NELEM(cols) + NELEM(storecols) + NELEM(targets) + 1];
 	char met[NELEM(targets)][64];
 	size_t j, n = 0;
 
@@ -436,6 +436,8 @@ putcsv(json_t *a, int by)
 		snprintf(met[j], sizeof met[j], "%s_met", targets[j].name);
 		names[n++] = met[j];
 	}
+	if (tflag && by == WA_BY_AGENT)
+		names[n++] = "first_response_p50_s_met";
 	wa_csv_rows(names, n, a);
 }
 

@@ -238,8 +238,11 @@ wa_convkpi_json(const struct wa_convkpi *k, json_t *o)
 	json_object_set_new(o, "sla_met", json_integer(k->sla_met));
 	json_object_set_new(o, "sla_met_rate", k->sla_n ?
 	    json_real((double)k->sla_met / (double)k->sla_n) : json_null());
-	json_object_set_new(o, "csat", csat == csat ? json_real(csat) : json_null());
-	json_object_set_new(o, "csat_answers", json_integer(k->survey.n5));
+	/* a row of -b tier may have counted the same answers as a campaign's survey */
+	if (json_object_get(o, "csat") == NULL) {
+		json_object_set_new(o, "csat", csat == csat ? json_real(csat) : json_null());
+		json_object_set_new(o, "csat_answers", json_integer(k->survey.n5));
+	}
 	return o;
 }
 

@@ -87,6 +87,9 @@ check_same "fetch -o FILE: the customer's bytes, a line saying what they are, no
 ib 10:20:10Z fetch 777001 >"$TMP/f2"
 check_same "fetch to stdout: the bytes only" "0 same" \
 	"$? $(cmp -s "$TMP/f2" "$TMP/in.jpg" && echo same)"
+WA_TOKEN=$TOKEN script -qec "wa-inbox fetch 777001" /dev/null >"$TMP/f2t" </dev/null
+check_same "fetch to a terminal: exit 2, no bytes on it" "2 0" \
+	"$? $(grep -c 'customer photo' "$TMP/f2t")"
 ib 10:20:10Z fetch 999 -o "$TMP/none.jpg" >"$TMP/f3" 2>"$TMP/fe3"
 check_same "fetch of a media that does not exist: exit 1, said, no file" "1 1 absent" \
 	"$? $(grep -c '^wa-inbox: 999: .*100' "$TMP/fe3") $([ -e "$TMP/none.jpg" ] && echo there || echo absent)"
