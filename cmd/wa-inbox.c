@@ -15,15 +15,17 @@
 #define LASTW 40	/* characters of the last message in the table */
 
 enum {
-	OPT_AGENT = 256, OPT_ALL, OPT_ASK_CONSENT, OPT_BREACHED, OPT_COLLISION, OPT_DEPT,
-	OPT_EVENTS, OPT_FOLLOW, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MINE, OPT_NOTIFY,
-	OPT_NOTIFY_TEMPLATE, OPT_NOW, OPT_ROUTES, OPT_SLA,
-	OPT_SNIPPET, OPT_SURVEY, OPT_VERSION
+	OPT_AGENT = 256, OPT_ALL, OPT_ASK_CONSENT, OPT_BREACHED, OPT_CAPTION, OPT_COLLISION,
+	OPT_DEPT, OPT_EVENTS, OPT_FOLLOW, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MEDIA, OPT_MINE,
+	OPT_NOTIFY, OPT_NOTIFY_TEMPLATE, OPT_NOW, OPT_ROUTES, OPT_SLA, OPT_SNIPPET, OPT_SURVEY,
+	OPT_VERSION
 };
 
 static struct opts {
 	const char *agent, *dept, *expr, *fmt, *slapath, *snippet, *tmpl, *lang;
 	const char *id, *routes, *notify, *notifytmpl, *askconsent;
+	const char *id, *routes;
+	const char *media, *caption, *out;	/* out: -o, fetch's FILE */
 	const char *params[MAXPARAM];
 	size_t np;
 	int all, breached, mine, force, survey;
@@ -64,7 +66,9 @@ usage(int status)
 	    "                [--dept D] [-e EXPR] [-o table|json] [--sla FILE]\n"
 	    "       wa-inbox show WHO [--follow] [-o table|json]\n"
 	    "       wa-inbox reply WHO TEXT | --snippet NAME | -t TEMPLATE [-l LANG]\n"
-	    "                [-p PARAM]... [--collision DURATION] [--force] [--id ID]\n"
+	    "                [-p PARAM]... | --media FILE [--caption C]\n"
+	    "                [--collision DURATION] [--force] [--id ID]\n"
+	    "       wa-inbox fetch MEDIA_ID [-o FILE]\n"
 	    "       wa-inbox assign WHO AGENT\n"
 	    "       wa-inbox note WHO TEXT\n"
 	    "       wa-inbox close WHO [--survey [-t TEMPLATE] [-l LANG] [-p PARAM]...]\n"
@@ -386,45 +390,100 @@ body(struct wa_conv *c, const char *text, const char *key, const struct wa_graph
 	return b;
 }
 
+/*
+ * The message of KEY sending M by its media id. The upload is logged
+ * before the message goes, so a reply run again after a crash sends the
+ * same media once and does not upload it again. LOGGED gets what the
+ * "replied" line says of it.
+ */
+static json_t *
+mediabody(struct wa_conv *c, const char *key, struct wa_rmedia *m, json_t *logged)
+{
+	struct wa_graph_msg gm = { 0 };
+	char err[WA_GRAPH_ERRSZ];
+	json_t *b, *rec;
+
+	if (wa_rmedia_id(m, key, opt.p.log) == NULL)
+		logev(c, wa_rmedia_uploaded(m, key));
+	gm.to = c->phone;
+	gm.opaque = key;
+	rec = record(c);
+	b = wa_graph_media(&gm, m->k->type, m->id, opt.caption, m->name, rec, err, sizeof err);
+	json_decref(rec);
+	if (b == NULL)
+		wa_die(WA_EXIT_USAGE, "%s: %s", c->id, err);
+	wa_json_setstr(logged, "media", m->id);
+	wa_json_setstr(logged, "type", m->k->type);
+	json_object_set(logged, "caption", json_object_get(json_object_get(b, m->k->type), "caption"));
+	return b;
+}
+
 static int
 reply(const char *who, const char *arg)
 {
 	struct wa_conv *c = find(who);
-	int freeform = opt.snippet != NULL || arg != NULL;
-	char rid[32], *text, *seed, *id, *key, *sent;
+	int freeform = opt.snippet != NULL || arg != NULL || opt.media != NULL;
+	char rid[32], *text, *seed, *id, *key, *sent, *what = NULL;
+	struct wa_rmedia m = { 0 };
 	const char *last = c->id;
 	json_t *ev, *e, *b;
 	size_t i;
 	int rc;
 
-	if (freeform == (opt.tmpl != NULL))
-		wa_die(WA_EXIT_USAGE, "reply: TEXT, --snippet or -t, one of them");
+	if (freeform == (opt.tmpl != NULL) || (opt.media && (arg || opt.snippet)))
+		wa_die(WA_EXIT_USAGE, "reply: TEXT, --snippet, --media or -t, one of them");
+	if (opt.caption && opt.media == NULL)
+		wa_die(WA_EXIT_USAGE, "reply: --caption goes with --media");
 	if (freeform && !wa_window_open(g.ib->win, c->phone, wa_now()))
 		closed(c);
 	collision(c);
 	/* taken only now: a refusal above leaves nothing unfreed behind it */
+	if (opt.media) {
+		wa_rmedia_read(&m, opt.media);
+		what = wa_strjoin(m.sha, "\n", opt.caption ? opt.caption : "");
+	}
 	text = opt.snippet ? snippet(opt.snippet) : arg ? wa_strdup(arg) : NULL;
+	e = newev("replied");
 	/* the same answer to the same last message is one reply, sent once */
 	for (i = c->nmsg; i-- > 0 && last == c->id; )
 		if (c->msg[i].dir == '<' && c->msg[i].wamid)
 			last = c->msg[i].wamid;
-	seed = wa_strjoin(text ? text : opt.tmpl, "\n", last);
+	seed = wa_strjoin(what ? what : text ? text : opt.tmpl, "\n", last);
 	snprintf(rid, sizeof rid, "r%08llx", wa_fp(seed) & 0xffffffffULL);
 	id = wa_strjoin(c->id, "/", opt.id ? opt.id : rid);
 	key = wa_strjoin(WA_INBOX_CAMPAIGN, "/", id);
-	b = body(c, text, key, NULL, 0);
+	b = opt.media ? mediabody(c, key, &m, e) : body(c, text, key, NULL, 0);
 	sent = wa_strdup0(wa_json_str(b, "text.body"));
 	rc = sendit(c, WA_INBOX_CAMPAIGN, id, b, &ev);
 	if (rc == 0) {
-		e = newev("replied");
 		json_object_set_new(e, "key", json_string(key));
-		wa_json_setstr(e, sent ? "text" : "template", sent ? sent : opt.tmpl);
+		if (opt.media == NULL)
+			wa_json_setstr(e, sent ? "text" : "template", sent ? sent : opt.tmpl);
 		wa_json_setstr(e, "wamid", wa_json_str(ev, "wamid"));
 		logev(c, e);
-	}
+	} else
+		json_decref(e);
 	json_decref(ev);
-	free(seed), free(id), free(key), free(text), free(sent);
+	wa_rmedia_free(&m);
+	free(seed), free(id), free(key), free(text), free(sent), free(what);
 	return rc;
+}
+
+/* Media ID to -o FILE, with a line saying what it is, or to stdout. */
+static int
+fetch(const char *id)
+{
+	char err[WA_GRAPH_ERRSZ];
+	json_t *info;
+
+	if (opt.out == NULL && isatty(1))
+		wa_die(WA_EXIT_USAGE, "fetch: the standard output is a terminal: -o FILE");
+	if ((info = wa_media_fetch(id, opt.out, err, sizeof err)) == NULL)
+		wa_die(WA_EXIT_REC, "%s: %s", id, err);
+	if (opt.out)
+		wa_json_put(stdout, info);
+	json_decref(info);
+	return 0;
 }
 
 static int
@@ -585,6 +644,7 @@ parseargs(int *argc, char ***argv)
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "ask-consent", required_argument, NULL, OPT_ASK_CONSENT },
 		{ "breached", no_argument, NULL, OPT_BREACHED },
+		{ "caption", required_argument, NULL, OPT_CAPTION },
 		{ "collision", required_argument, NULL, OPT_COLLISION },
 		{ "dept", required_argument, NULL, OPT_DEPT },
 		{ "events", required_argument, NULL, OPT_EVENTS },
@@ -593,6 +653,7 @@ parseargs(int *argc, char ***argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "id", required_argument, NULL, OPT_ID },
 		{ "ledger", required_argument, NULL, OPT_LEDGER },
+		{ "media", required_argument, NULL, OPT_MEDIA },
 		{ "mine", no_argument, NULL, OPT_MINE },
 		{ "notify", required_argument, NULL, OPT_NOTIFY },
 		{ "notify-template", required_argument, NULL, OPT_NOTIFY_TEMPLATE },
@@ -613,12 +674,7 @@ parseargs(int *argc, char ***argv)
 		case 'e': opt.expr = optarg; break;
 		case 'h': usage(0); break;
 		case 'l': opt.lang = optarg; break;
-		case 'o':
-			if (strcmp(optarg, "json") && strcmp(optarg, "table"))
-				wa_die(WA_EXIT_USAGE, "-o: table or json, not '%s'", optarg);
-			opt.fmt = optarg;
-			opt.json = strcmp(optarg, "json") == 0;
-			break;
+		case 'o': opt.out = optarg; break;
 		case 'p':
 			if (opt.np == MAXPARAM)
 				wa_die(WA_EXIT_USAGE, "-p: %d at most", MAXPARAM);
@@ -629,6 +685,7 @@ parseargs(int *argc, char ***argv)
 		case OPT_ALL: opt.all = 1; break;
 		case OPT_ASK_CONSENT: opt.askconsent = optarg; break;
 		case OPT_BREACHED: opt.breached = 1; break;
+		case OPT_CAPTION: opt.caption = optarg; break;
 		case OPT_COLLISION:
 			if (wa_dur_parse(optarg, &opt.collision) < 0)
 				wa_die(WA_EXIT_USAGE, "--collision: bad duration '%s'", optarg);
@@ -639,6 +696,7 @@ parseargs(int *argc, char ***argv)
 		case OPT_FORCE: opt.force = 1; break;
 		case OPT_ID: opt.id = optarg; break;
 		case OPT_LEDGER: opt.p.ledger = optarg; break;
+		case OPT_MEDIA: opt.media = optarg; break;
 		case OPT_MINE: opt.mine = 1; break;
 		case OPT_NOTIFY: opt.notify = optarg; break;
 		case OPT_NOTIFY_TEMPLATE: opt.notifytmpl = optarg; break;
@@ -671,6 +729,13 @@ setup(const char *verb)
 {
 	char *apath;
 
+	if (strcmp(verb, "fetch") == 0)
+		return;		/* the Cloud API's, not the inbox's */
+	/* -o is fetch's FILE, else the format */
+	if (opt.out && strcmp(opt.out, "json") && strcmp(opt.out, "table"))
+		wa_die(WA_EXIT_USAGE, "-o: table or json, not '%s'", opt.out);
+	opt.fmt = opt.out;
+	opt.json = opt.out && strcmp(opt.out, "json") == 0;
 	opt.p.events = path(opt.p.events, NULL, WA_SF_EVENTS);
 	opt.p.ledger = path(opt.p.ledger, NULL, WA_SF_LEDGER);
 	opt.p.log = wa_home_path(WA_SF_INBOX);
@@ -709,7 +774,7 @@ run(int argc, char **argv)
 	static const struct { const char *verb; int min, max; } verbs[] = {
 		{ "list", 0, 0 }, { "show", 1, 1 }, { "reply", 1, 2 },
 		{ "assign", 2, 2 }, { "note", 2, 2 }, { "close", 1, 1 },
-		{ "route", 0, 0 }, { "ask-consent", 1, 1 },
+		{ "route", 0, 0 }, { "ask-consent", 1, 1 }, { "fetch", 1, 1 },
 	};
 	const char *verb = argc > 0 ? argv[0] : "list";
 	size_t i;
@@ -720,6 +785,7 @@ run(int argc, char **argv)
 	if (i == sizeof verbs / sizeof *verbs || n < verbs[i].min || n > verbs[i].max)
 		usage(WA_EXIT_USAGE);
 	setup(verb);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (i == 0)
 		rc = list();
 	else if (i == 1)
@@ -734,8 +800,11 @@ run(int argc, char **argv)
 		rc = closeconv(argv[1]);
 	else if (i == 6)
 		rc = routeall();
-	else
+	else if (i == 7)
 		rc = askconsent(argv[1]);
+	else
+		rc = fetch(argv[1]);
+	curl_global_cleanup();
 	wa_inbox_free(g.ib);
 	wa_inlog_close(g.log);
 	wa_agents_free(g.agents);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "wa.h"
+#include "inbox.h"
 #include "report.h"
 
 #define NELEM(a) (sizeof (a) / sizeof *(a))
@@ -86,6 +87,22 @@ static const struct wa_tcol growthcols[] = {
 	{ "net", "net", WA_COL_COUNT },
 };
 
+/* -b agent, and -b tier's second table: the inbox's conversations. */
+static const struct wa_tcol convcols[] = {
+	{ "group", "agent", WA_COL_TEXT | WA_COL_LEFT },
+	{ "conversations", "convs", WA_COL_COUNT },
+	{ "bot_only", "bot only", WA_COL_COUNT },
+	{ "handed_off", "person", WA_COL_COUNT },
+	{ "first_response_p50_s", "first p50", WA_COL_SECS },
+	{ "first_response_p90_s", "first p90", WA_COL_SECS },
+	{ "resolution_p50_s", "resolved p50", WA_COL_SECS },
+	{ "resolution_p90_s", "resolved p90", WA_COL_SECS },
+	{ "sla_target_s", "sla", WA_COL_SECS },
+	{ "sla_met_rate", "sla met%", WA_COL_RATE },
+	{ "csat", "csat", WA_COL_NUM },
+	{ "csat_answers", "csat n", WA_COL_COUNT },
+};
+
 /* The store-wide figures, in the "all" object only. */
 static const struct wa_tcol storecols[] = {
 	{ "aov_site", "AOV, all orders", WA_COL_MONEY },
@@ -129,7 +146,7 @@ static const char *const consentfields[] = { "type", "at", "source" };
 
 /* The views: by a grouping of the KPIs, -b ref, -b variant, --insights. */
 typedef json_t *rows_fn(int by, const char *camp, const struct wa_store_kpi *st);
-static rows_fn kpirows, refrows, armrows, growthrows, themerows;
+static rows_fn kpirows, refrows, armrows, growthrows, themerows, convrows;
 static const struct view {
 	const char *by;		/* -b's name, the page's "By" */
 	const struct wa_tcol *cols;
@@ -144,6 +161,7 @@ static const struct view {
 	[WA_BY_REF] = { "ref", refcols, NELEM(refcols), refrows },
 	[WA_BY_VARIANT] = { "variant", armcols, NELEM(armcols), armrows },
 	[WA_BY_CONSENT] = { "consent", growthcols, NELEM(growthcols), growthrows },
+	[WA_BY_AGENT] = { "agent", convcols, NELEM(convcols), convrows },
 	[WA_BY_THEME] = { "theme", themecols, NELEM(themecols), themerows },
 };
 
@@ -151,6 +169,11 @@ static struct wa_report *rep;
 static struct wa_insights *ins;
 static struct wa_growth *gro;
 static int tflag;
+/* -b agent and tier: the inbox's files and service targets. */
+static struct wa_inbox_paths ibp;
+static char *iblog, *ibcust;
+static struct wa_sla sla;
+static time_t since, until;
 /* The columns of this run's view. */
 static struct wa_tcols vc;
 
@@ -159,11 +182,12 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-report [--insights] [--raw-csv] [--targets]\n"
-	    "                 [-b campaign|day|week|month|tier|ref|variant|consent]\n"
+	    "                 [-b campaign|day|week|month|tier|ref|variant|consent|agent]\n"
 	    "                 [-c CAMPAIGN] [-o table|csv|json|html] [--consent FILE]\n"
 	    "                 [--customers FILE] [--events FILE] [--ledger FILE]\n"
 	    "                 [--now TIME]\n"
 	    "                 [--orders FILE]... [--reply-window DURATION] [--since TIME]\n"
+	    "                 [--sla FILE]\n"
 	    "                 [--survey CAMPAIGN[:5|:10]]... [--until TIME]\n"
 	    "                 [--window DURATION]\n");
 	exit(status);
@@ -349,6 +373,8 @@ targettext(const char *name)
 	for (i = 0; i < NELEM(targets); i++)
 		if (strcmp(targets[i].name, name) == 0)
 			return targets[i].text;
+	if (strcmp(name, "first_response_p50_s") == 0)
+		return "<= sla";
 	return NULL;
 }
 
@@ -357,9 +383,19 @@ static const struct wa_tcols storeview = { storecols, NELEM(storecols), NULL };
 static void
 puttable(json_t *a, int by)
 {
-	struct wa_tcols st = storeview;
+	struct wa_tcols st = storeview, cv = { convcols, NELEM(convcols), NULL };
+	struct wa_tcol head[NELEM(convcols)];
 
 	wa_table_put(&vc, a);
+	if (by == WA_BY_TIER && json_object_get(json_array_get(a, json_array_size(a) - 1),
+	    "conversations")) {
+		memcpy(head, convcols, sizeof head);
+		head[0].head = "tier";
+		cv.col = head;
+		cv.target = vc.target;
+		printf("\nconversations\n");
+		wa_table_put(&cv, a);
+	}
 	if (by > WA_BY_TIER)
 		return;
 	st.target = vc.target;
@@ -386,7 +422,7 @@ shown(const char *name, int by)
 static void
 putcsv(json_t *a, int by)
 {
-	const char *names[NELEM(cols) + NELEM(storecols) + NELEM(targets)];
+	const char *names[NELEM(cols) + NELEM(storecols) + NELEM(targets) + 1];
 	char met[NELEM(targets)][64];
 	size_t j, n = 0;
 
@@ -400,6 +436,8 @@ putcsv(json_t *a, int by)
 		snprintf(met[j], sizeof met[j], "%s_met", targets[j].name);
 		names[n++] = met[j];
 	}
+	if (tflag && by == WA_BY_AGENT)
+		names[n++] = "first_response_p50_s_met";
 	wa_csv_rows(names, n, a);
 }
 
@@ -462,6 +500,50 @@ refrows(int by, const char *camp, const struct wa_store_kpi *st)
 	return a;
 }
 
+/* The conversations by agent, or by tier into the tiers' rows of A (NULL: a new array). */
+static json_t *
+convs(int bytier, json_t *a)
+{
+	struct wa_inbox *ib = wa_inbox_load(&ibp);
+	struct wa_convkpi *k;
+	json_t *o, *v;
+	size_t i, j, n;
+	int fresh = a == NULL;
+
+	k = wa_convkpis(ib, &sla, bytier, ibp.events, since, until, wa_now(), &n);
+	if (fresh)
+		a = json_array();
+	for (i = 0; i < n; i++) {
+		for (j = 0; (o = json_array_get(a, j)) != NULL; j++)
+			if (strcmp(wa_json_str(o, "group"), k[i].group) == 0)
+				break;
+		if (o == NULL) {	/* a tier no message went to: before "all" */
+			o = json_pack("{s:s}", "group", k[i].group);
+			json_array_insert_new(a, fresh ? json_array_size(a) :
+			    json_array_size(a) - 1, o);
+		}
+		wa_convkpi_json(&k[i], o);
+		v = json_object_get(o, "first_response_p50_s");
+		if (tflag)
+			json_object_set_new(o, "first_response_p50_s_met", json_is_null(v) ?
+			    json_null() : json_boolean(json_integer_value(v) <= k[i].target));
+	}
+	wa_convkpis_free(k, n);
+	wa_inbox_free(ib);
+	return a;
+}
+
+static json_t *
+convrows(int by, const char *camp, const struct wa_store_kpi *st)
+{
+	json_t *a = convs(0, NULL), *o;
+	size_t i;
+
+	for (i = 0; tflag && (o = json_array_get(a, i)) != NULL; i++)
+		addtargets(o);
+	return a;
+}
+
 static json_t *
 kpirows(int by, const char *camp, const struct wa_store_kpi *st)
 {
@@ -475,6 +557,8 @@ kpirows(int by, const char *camp, const struct wa_store_kpi *st)
 		vc.n = NELEM(cols);
 	a = rows(k, n, st);
 	wa_report_kpis_free(k, n);
+	if (by == WA_BY_TIER && access(ibp.log, F_OK) == 0)
+		convs(1, a);
 	return a;
 }
 
@@ -490,7 +574,7 @@ struct opts {
 enum {
 	OPT_CONSENT = 256, OPT_CUSTOMERS, OPT_EVENTS, OPT_INSIGHTS, OPT_LEDGER,
 	OPT_NOW, OPT_ORDERS, OPT_RAWCSV, OPT_REPLYWIN, OPT_SINCE, OPT_SURVEY,
-	OPT_TARGETS, OPT_UNTIL, OPT_VERSION, OPT_WINDOW
+	OPT_SLA, OPT_TARGETS, OPT_UNTIL, OPT_VERSION, OPT_WINDOW
 };
 
 static void
@@ -509,6 +593,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		{ "raw-csv", no_argument, NULL, OPT_RAWCSV },
 		{ "reply-window", required_argument, NULL, OPT_REPLYWIN },
 		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "sla", required_argument, NULL, OPT_SLA },
 		{ "survey", required_argument, NULL, OPT_SURVEY },
 		{ "targets", no_argument, NULL, OPT_TARGETS },
 		{ "until", required_argument, NULL, OPT_UNTIL },
@@ -517,7 +602,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const bys[] = { "campaign", "day", "week", "month",
-	    "tier", "ref", "variant", "consent" };	/* WA_BY_*, up to the themes */
+	    "tier", "ref", "variant", "consent", "agent" };	/* WA_BY_*, up to the themes */
 	static const char *const fmts[] = { "table", "csv", "json", "html" };
 	int ch;
 
@@ -538,6 +623,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		case OPT_SURVEY: o->surveys[o->nsurveys++] = optarg; break;
 		case OPT_REPLYWIN: o->r.replywin = durarg("--reply-window", optarg); break;
 		case OPT_SINCE: o->since = optarg; break;
+		case OPT_SLA: wa_sla_load(&sla, optarg); break;
 		case OPT_TARGETS: tflag = 1; break;
 		case OPT_UNTIL: o->until = optarg; break;
 		case OPT_VERSION: wa_version(); break;
@@ -579,6 +665,12 @@ setup(struct opts *o, char **dl, char **de)
 		ins = wa_insights_new(o->r.since, o->r.until);
 	if (o->by == WA_BY_CONSENT)
 		gro = wa_growth_new(o->r.since, o->r.until);
+	ibp.events = o->events;
+	ibp.ledger = o->ledger;
+	ibp.log = iblog = wa_home_path(WA_SF_INBOX);
+	ibp.customers = o->customers ? o->customers : (ibcust = wa_home_path(WA_SF_CUSTOMERS));
+	since = o->r.since;
+	until = o->r.until;
 }
 
 /*
@@ -622,7 +714,7 @@ run(const struct opts *o, int dl, int de)
 
 	if (gro)
 		readconsent(o);
-	else
+	else if (o->by != WA_BY_AGENT)
 		readall(o, dl, de, &st);
 	a = views[o->by].rows(o->by, o->camp, &st);
 	switch (o->fmt) {
@@ -647,6 +739,7 @@ main(int argc, char **argv)
 	wa_init(&argc, &argv);
 	o.orders = wa_calloc((size_t)argc, sizeof *o.orders);
 	o.surveys = wa_calloc((size_t)argc, sizeof *o.surveys);
+	wa_sla_default(&sla);
 	parseargs(argc, argv, &o);
 	setup(&o, &dl, &de);
 	run(&o, dl != NULL, de != NULL);
@@ -658,5 +751,6 @@ main(int argc, char **argv)
 	free(o.surveys);
 	free(dl);
 	free(de);
+	free(iblog), free(ibcust);
 	return status;
 }

@@ -266,6 +266,9 @@ onledger(struct fold *f, json_t *o)
 			it->m.text = wa_strdup0(wa_json_str(r, "text"));
 			if (it->m.text == NULL)
 				it->m.text = wa_strdup0(wa_json_str(r, "template"));
+			it->m.media = wa_strdup0(wa_json_str(r, "media"));
+			it->m.type = wa_strdup0(wa_json_str(r, "type"));
+			it->m.caption = wa_strdup0(wa_json_str(r, "caption"));
 		}
 		wa_hash_put(f->outs, key, it);
 	}
@@ -500,7 +503,7 @@ wa_inbox_load(const struct wa_inbox_paths *p)
 	static const char *const lk[] = { "event", "key", "to", "campaign", "at",
 	    "wamid", "retry", "until" };
 	static const char *const gk[] = { "event", "conv", "phone", "agent",
-	    "dept", "text", "key", "template", "at" };
+	    "dept", "text", "key", "template", "at", "media", "type", "caption" };
 	struct fold f = { 0 };
 	struct wa_inbox *ib = wa_calloc(1, sizeof *ib);
 	struct wa_rules *rs = wa_rules_parse(wa_rules_tiers, "--tiers", WA_RULES_SEGMENTS);

@@ -584,6 +584,32 @@ wa_graph_text(const struct wa_graph_msg *m, const char *text, json_t *rec,
 	return NULL;
 }
 
+json_t *
+wa_graph_media(const struct wa_graph_msg *m, const char *type, const char *id,
+    const char *caption, const char *filename, json_t *rec, char *err,
+    size_t errsz)
+{
+	struct fill f = { rec, { NULL, 0, 0 }, err, errsz };
+	json_t *msg, *o, *v = NULL;
+
+	if ((msg = envelope(&f, m, type)) == NULL)
+		return NULL;
+	o = json_pack("{s:s}", "id", id);
+	json_object_set_new(msg, type, o);
+	if (filename != NULL && strcmp(type, "document") == 0)
+		json_object_set_new(o, "filename", json_string(filename));
+	if (caption == NULL || (v = param(&f, caption, "caption",
+	    WA_GRAPH_CAPTIONMAX)) != NULL) {
+		if (v != NULL)
+			json_object_set_new(o, "caption", v);
+		wa_buf_free(&f.b);
+		return msg;
+	}
+	wa_buf_free(&f.b);
+	json_decref(msg);
+	return NULL;
+}
+
 void
 wa_graph_consentq(struct wa_graph_tmpl *t, const char *name, const char *lang)
 {

@@ -9,14 +9,22 @@ struct wa_rules;
 struct wa_agents;
 struct wa_smtp;
 struct wa_consentlog;
+struct wa_media_kind;
 
 /* inlog.c: the inbox log, $WA_HOME/inbox.jsonl: what people and routing did */
 /*
  * Its events: opened, routed, assigned, handed_off, note, replied, closed;
  * each line {"event","conv","phone","customer","agent","at",...}, the
- * phone on every line so that wa-forget finds the person.
+ * phone on every line so that wa-forget finds the person. Lines of other
+ * events ("uploaded": a reply's media) are no part of the thread.
  */
 int wa_inlog_event(const char *ev);
+/*
+ * FIELD of the latest line of event EV and key KEY at SINCE or later in
+ * the log at PATH, allocated, or NULL.
+ */
+char *wa_inlog_find(const char *path, const char *ev, const char *key,
+    const char *field, time_t since);
 struct wa_inlog;
 /*
  * Open (creating 0600) and lock the log at PATH, waiting for another
@@ -143,6 +151,29 @@ json_t *wa_reply_send(const struct wa_reply *r, json_t *body);
 char *wa_snippet(const char *path, const char *name);
 /* The approved templates of the cache at CACHE, "a, b", or NULL for none. */
 char *wa_reply_templates(const char *cache);
+
+/* A reply's media file, read and checked (wa-inbox reply --media). */
+#define WA_RMEDIA_TTL (29 * 86400)	/* an upload is used again: Meta keeps it 30 days */
+struct wa_rmedia {
+	struct wa_buf data;
+	const struct wa_media_kind *k;
+	char sha[65];		/* its SHA-256, in the reply's id */
+	const char *name;	/* the file's name, a document's */
+	char *id;		/* its media id */
+};
+/* Read the file PATH into M; dies with status 2 when the Cloud API would refuse it. */
+void wa_rmedia_read(struct wa_rmedia *m, const char *path);
+/*
+ * M->id for the reply KEY: the upload the inbox log at LOGPATH records
+ * for KEY within WA_RMEDIA_TTL, returned, else a new upload and NULL:
+ * the caller logs wa_rmedia_uploaded before the message goes, so that a
+ * reply run again after a crash does not upload it again. Dies with
+ * status 1 when the upload fails.
+ */
+const char *wa_rmedia_id(struct wa_rmedia *m, const char *key, const char *logpath);
+/* The "uploaded" line of M for KEY, without the conversation's fields. */
+json_t *wa_rmedia_uploaded(const struct wa_rmedia *m, const char *key);
+void wa_rmedia_free(struct wa_rmedia *m);
 
 /* route.c: new message events since a cursor, routed to departments by rules */
 /*

@@ -31,6 +31,33 @@ wa_inlog_event(const char *ev)
 	return 0;
 }
 
+char *
+wa_inlog_find(const char *path, const char *ev, const char *key,
+    const char *field, time_t since)
+{
+	char *line = NULL, *v = NULL;
+	size_t cap = 0;
+	time_t t;
+	json_t *o;
+	FILE *fp;
+
+	if ((fp = wa_state_read(path)) == NULL)
+		return NULL;
+	while (getline(&line, &cap, fp) > 0) {
+		if (strstr(line, key) == NULL || (o = json_loads(line, 0, NULL)) == NULL)
+			continue;
+		if (wa_json_str(o, "event") && strcmp(wa_json_str(o, "event"), ev) == 0 &&
+		    wa_json_str(o, "key") && strcmp(wa_json_str(o, "key"), key) == 0 &&
+		    wa_json_str(o, field) && wa_json_str(o, "at") &&
+		    wa_time_parse(wa_json_str(o, "at"), WA_DATES_ANY, &t) == 0 && t >= since)
+			wa_strset(&v, wa_json_str(o, field));
+		json_decref(o);
+	}
+	free(line);
+	fclose(fp);
+	return v;
+}
+
 struct wa_inlog *
 wa_inlog_open(const char *path)
 {

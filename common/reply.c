@@ -153,3 +153,44 @@ wa_reply_templates(const char *cache)
 	wa_tmpl_free(tc);
 	return b.s;
 }
+
+void
+wa_rmedia_read(struct wa_rmedia *m, const char *path)
+{
+	char err[WA_GRAPH_ERRSZ];
+
+	memset(m, 0, sizeof *m);
+	if (wa_media_read(path, &m->data, &m->k, err, sizeof err) < 0)
+		wa_die(WA_EXIT_USAGE, "%s: %s", path, err);
+	wa_media_sha256(m->data.s, m->data.len, m->sha);
+	m->name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+}
+
+const char *
+wa_rmedia_id(struct wa_rmedia *m, const char *key, const char *logpath)
+{
+	char err[WA_GRAPH_ERRSZ];
+
+	free(m->id);
+	m->id = wa_inlog_find(logpath, "uploaded", key, "media", wa_now() - WA_RMEDIA_TTL);
+	if (m->id != NULL)
+		return m->id;
+	if ((m->id = wa_media_upload(m->data.s, m->data.len, m->k, m->name, err,
+	    sizeof err)) == NULL)
+		wa_die(WA_EXIT_REC, "%s: cannot upload: %s", m->name, err);
+	return NULL;
+}
+
+json_t *
+wa_rmedia_uploaded(const struct wa_rmedia *m, const char *key)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s}", "event", "uploaded", "key", key,
+	    "media", m->id, "mime_type", m->k->mime, "sha256", m->sha);
+}
+
+void
+wa_rmedia_free(struct wa_rmedia *m)
+{
+	wa_buf_free(&m->data);
+	free(m->id);
+}

@@ -64,7 +64,7 @@ double wa_survey_negative(const struct wa_survey *s);
  * then the other views: -b ref, -b variant, --insights.
  */
 enum { WA_BY_CAMPAIGN, WA_BY_DAY, WA_BY_WEEK, WA_BY_MONTH, WA_BY_TIER,
-    WA_BY_REF, WA_BY_VARIANT, WA_BY_CONSENT, WA_BY_THEME };
+    WA_BY_REF, WA_BY_VARIANT, WA_BY_CONSENT, WA_BY_AGENT, WA_BY_THEME };
 struct wa_report_opt {
 	time_t since, until;	/* messages sent in [since, until); until 0: open */
 	long long window;	/* an order this long after a message converts */
@@ -208,4 +208,28 @@ int wa_growth_add(struct wa_growth *g, json_t *e, const char **why);
  */
 json_t *wa_growth_rows(struct wa_growth *g);
 void wa_growth_free(struct wa_growth *g);
+
+/* convkpi.c: the inbox's conversations by agent or tier (wa-report -b agent, -b tier) */
+struct wa_inbox;
+struct wa_sla;
+struct wa_convkpi {
+	char *group;		/* the agent, "(bot)", "(unassigned)"; the tier, "-" */
+	long convs, bot_only, handed_off;
+	long long first_p50, first_p90;	/* to a person's first reply; -1: none */
+	long long resol_p50, resol_p90;	/* to the close; -1: none */
+	long long target;	/* the service target: the tier's, else 15 minutes */
+	long sla_n, sla_met;	/* conversations a person owed an answer; answered in time */
+	struct wa_survey survey;	/* close --survey's answers */
+};
+/*
+ * The conversations of IB opened in [SINCE, UNTIL) (UNTIL 0: open) by
+ * agent, or by tier when BYTIER, with the targets of SLA and the survey
+ * answers of the spool SPOOL as of NOW: in name order, then "all"; *N in all.
+ */
+struct wa_convkpi *wa_convkpis(struct wa_inbox *ib, const struct wa_sla *sla,
+    int bytier, const char *spool, time_t since, time_t until, time_t now,
+    size_t *n);
+/* K's figures into O (NULL: a new object with "group"), returned. */
+json_t *wa_convkpi_json(const struct wa_convkpi *k, json_t *o);
+void wa_convkpis_free(struct wa_convkpi *k, size_t n);
 #endif

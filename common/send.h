@@ -10,6 +10,7 @@
 #define WA_GRAPH_TEXTMAX 4096	/* free-form text body, in characters */
 #define WA_GRAPH_PARAMMAX 32768	/* one template text parameter */
 #define WA_GRAPH_OPAQUEMAX 512	/* biz_opaque_callback_data */
+#define WA_GRAPH_CAPTIONMAX 1024	/* a media caption, in characters */
 #define WA_GRAPH_ERRSZ 256	/* enough for any ERR message below */
 /*
  * BASE ($WA_API_URL; NULL or "": WA_GRAPH_API) + "/" + NODE (a numeric
@@ -92,6 +93,14 @@ json_t *wa_graph_template(const struct wa_graph_msg *m,
     const struct wa_graph_tmpl *t, json_t *rec, char *err, size_t errsz);
 json_t *wa_graph_text(const struct wa_graph_msg *m, const char *text,
     json_t *rec, char *err, size_t errsz);
+/*
+ * Media of TYPE (image, document, video, audio) by its uploaded ID, with
+ * CAPTION (may be NULL; placeholders filled) and, for a document, the
+ * FILENAME shown (may be NULL).
+ */
+json_t *wa_graph_media(const struct wa_graph_msg *m, const char *type,
+    const char *id, const char *caption, const char *filename, json_t *rec,
+    char *err, size_t errsz);
 
 /* graphans.c: WhatsApp Cloud API answers and error classes */
 /* An error object: a send answer's "error" or a status's "errors" item. */
@@ -540,4 +549,46 @@ unsigned long long wa_lix_spool_from(struct wa_lix *ix, int fd);
 void wa_lix_spool_done(struct wa_lix *ix, int fd, unsigned long long off);
 /* Remove the index of ledger LPATH (wa-forget, which rewrites it); 0 or -1. */
 int wa_lix_remove(const char *lpath);
+
+/* media.c: media files: their type by content, upload and download */
+struct wa_media_kind {
+	const char *mime;	/* image/jpeg */
+	const char *type;	/* the message type: image, document, video, audio, sticker */
+	size_t max;		/* the Cloud API's limit, in bytes */
+};
+#define WA_MEDIA_MAX (100 << 20)	/* the largest of them: a document */
+/* The kind of the N bytes at P by their first bytes (magic), or NULL for none known. */
+const struct wa_media_kind *wa_media_sniff(const void *p, size_t n);
+/* The kind of MIME type MIME, or NULL when the Cloud API takes no such media. */
+const struct wa_media_kind *wa_media_bymime(const char *mime);
+/*
+ * Read the file PATH into OUT and its kind into *K; 0, or -1 with the
+ * reason in ERR: unreadable, of no kind the API takes, over its limit.
+ */
+int wa_media_read(const char *path, struct wa_buf *out,
+    const struct wa_media_kind **k, char *err, size_t errsz);
+/* The SHA-256 of the N bytes at P in lower-case hex into OUT. */
+void wa_media_sha256(const void *p, size_t n, char out[65]);
+/*
+ * Upload the N bytes of DATA, of kind K, as NAME to the media edge of
+ * $WA_PHONE_NUMBER_ID: the media id (allocated), or NULL with the reason
+ * in ERR. Dies with status 2 without WA_TOKEN or WA_PHONE_NUMBER_ID.
+ */
+char *wa_media_upload(const void *data, size_t n, const struct wa_media_kind *k,
+    const char *name, char *err, size_t errsz);
+/*
+ * Media ID's object (url, mime_type, sha256, file_size), then its bytes
+ * from the url with the token, into OUT; 0, or -1 with the reason in ERR
+ * (a sha256 or size that does not match is one). INFO (may be NULL) gets
+ * the object.
+ */
+int wa_media_download(const char *id, struct wa_buf *out, json_t **info,
+    char *err, size_t errsz);
+/*
+ * Media ID downloaded to PATH (a temporary file renamed over it once
+ * whole), or to stdout when PATH is NULL: its object without the url,
+ * with "file", or NULL with the reason in ERR. Dies with status 3 when
+ * it cannot write.
+ */
+json_t *wa_media_fetch(const char *id, const char *path, char *err, size_t errsz);
 #endif

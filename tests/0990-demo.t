@@ -26,4 +26,7 @@ _result $? "and the page has its charts"
 check_same "whoever wrote STOP is suppressed" \
 	"$(jq -r 'select(.event == "opt_out") | .from' "$H/events.jsonl" | sort)" "$(sort "$H/suppress.txt")"
 
+check_same "the inbox scene: Rui handed off to ana, a photo by its media id, the survey answered 5" \
+	"handed_off image yes|ana 1 5" \
+	"$(jq -r 'select(.event == "handed_off") | .event' "$H/inbox.jsonl") $(jq -r 'select(.to == "+351912345601" and .type == "image") | .type' "$TMP/demo/cloud-api.log") $(jq -r 'select(.to == "+351912345601" and .type == "image") | .media' "$TMP/demo/cloud-api.log" | grep -q '^[0-9][0-9]*$' && echo yes)|$(WA_HOME=$H wa-report --now 2026-11-01T12:12:00Z -b agent -o json | jq -r 'select(.group == "ana") | "\(.group) \(.handed_off) \(.csat)"')"
 done_testing

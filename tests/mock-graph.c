@@ -9,7 +9,8 @@
  * ({"error":{"message":"(#code) title","type","code","error_data":{details},
  * "fbtrace_id"}}). Every accepted message is one JSON line in the -o log:
  * {"wamid","to","wa_id","type","template","lang","params","header","buttons",
- * "text","key","at"}, key being the biz_opaque_callback_data.
+ * "text","media","key","at"}, key being the biz_opaque_callback_data, media
+ * a media message's id.
  * GET /<version>/<PHONE_NUMBER_ID>?fields=throughput answers the throughput
  * level; GET /health answers "ok" (never delayed, never failed).
  * GET /<version>/<WABA_ID>/message_templates pages through the templates
@@ -61,6 +62,16 @@
  *
  * --sink FILE makes it a webhook receiver instead: POST /webhook appends
  * {"at","sig","body"} (the raw body as a string) to FILE.
+ *
+ * Media, kept in memory: POST /<PHONE_NUMBER_ID>/media takes a
+ * multipart/form-data upload (messaging_product, type, file), checked as
+ * the Cloud API checks it (a type it takes, the file's content of that
+ * type, its size limit: 131053 otherwise) and answers {"id"}.
+ * GET /<MEDIA_ID> answers {"messaging_product","url","mime_type","sha256",
+ * "file_size","id"}; the url, /whatsapp_business/attachments/?mid=ID on
+ * this server, needs the bearer token too. A media message (image,
+ * document, video, audio, sticker) by id must name an uploaded media of
+ * its type. --media ID=FILE adds one at start, as a customer's photo.
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -91,6 +102,7 @@
 #include "hook.h"
 
 #define MAXBODY (1 << 20)
+#define MAXMEDIA (WA_MEDIA_MAX + (1 << 16))	/* an upload: the largest file and its form */
 #define DETLEN 320
 #define WABA_ID "102290129340398"
 #define DISPLAY "15550783881"
@@ -102,7 +114,9 @@ enum { EV_SENT, EV_DELIVERED, EV_READ, EV_REPLY, EV_FAILED };
 struct req {
 	struct wa_buf body;
 	int big, ready, drop, nodelay, status;
+	size_t max;		/* of the body */
 	char *out;
+	size_t outlen;		/* 0: strlen(out) */
 	const char *ctype;
 	struct MHD_Connection *conn;
 	uint64_t due;
@@ -110,7 +124,7 @@ struct req {
 };
 
 struct msg {
-	const char *to, *type, *tname, *lang, *text, *key, *category;
+	const char *to, *type, *tname, *lang, *text, *key, *category, *media;
 	char wa_id[WA_PHONE_MAX];
 	json_t *params, *header, *buttons;	/* owned */
 };
@@ -136,6 +150,14 @@ struct ev {
 	uint64_t due, seq, n;
 	int kind, code;
 	char *wamid, *wa_id, *pnid, *key, *category;
+};
+
+struct media {
+	char id[24], sha[65];
+	const struct wa_media_kind *k;
+	char *data;
+	size_t len;
+	struct media *next;
 };
 
 struct errdef {
@@ -173,6 +195,7 @@ static const struct errdef errdefs[] = {
 	{ 131049, 400, "This message was not delivered to maintain healthy ecosystem engagement." },
 	{ 131050, 400, "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business." },
 	{ 131051, 400, "Unsupported message type" },
+	{ 131053, 400, "Media upload error" },
 	{ 131056, TH, "(Business Account, Consumer Account) pair rate limit hit" },
 	{ 131057, 400, "Account in maintenance mode" },
 	{ 131064, 400, "Messaging limit reached because of template classification violations" },
@@ -219,6 +242,8 @@ static uint64_t tokens_at;
 static struct wa_hash *pairs;
 static struct rcpt *rcpts;
 static struct wa_window *filewin, *ownwin;	/* --inbound's, the replies' */
+static struct media *medias;	/* uploaded, newest first */
+static unsigned long long nmedia;
 static struct stat inst;	/* --inbound as last read */
 static atomic_ullong nreq;
 
@@ -459,6 +484,64 @@ check_media(json_t *o, const char *what, int caption, char *det)
 	if (cap && (!caption || wa_utf8_chars(cap) > 1024))
 		FAIL(100, "Param %s['caption'] is not allowed or over 1024 characters", what);
 	return 0;
+}
+
+/* The media ID; under mu. */
+static struct media *
+find_media(const char *id)
+{
+	struct media *m;
+
+	for (m = medias; m; m = m->next)
+		if (strcmp(m->id, id) == 0)
+			return m;
+	return NULL;
+}
+
+/* Keep LEN bytes of DATA (taken) of kind K as media ID (NULL: a new id), copied to OUT. */
+static void
+add_media(char *data, size_t len, const struct wa_media_kind *k, const char *id,
+    char *out, size_t outsz)
+{
+	struct media *m = wa_calloc(1, sizeof *m);
+
+	m->k = k;
+	m->data = data;
+	m->len = len;
+	wa_media_sha256(data, len, m->sha);
+	pthread_mutex_lock(&mu);
+	if (id)
+		snprintf(m->id, sizeof m->id, "%s", id);
+	else	/* Graph's ids are numbers of 15 or 16 digits */
+		snprintf(m->id, sizeof m->id, "%llu", 1000000000000000ULL +
+		    mix(seed ^ 0x3ed1a000ULL ^ nmedia) % 8000000000000000ULL);
+	nmedia++;
+	m->next = medias;
+	medias = m;
+	pthread_mutex_unlock(&mu);
+	if (out)
+		snprintf(out, outsz, "%s", m->id);
+}
+
+/* A media message's id: an uploaded media of that message's type. */
+static int
+check_media_id(json_t *o, const char *type, char *det)
+{
+	const char *id = json_string_value(json_object_get(o, "id"));
+	const struct media *m;
+	int code = 0;
+
+	if (id == NULL)
+		return 0;
+	pthread_mutex_lock(&mu);
+	if ((m = find_media(id)) == NULL)
+		code = 131009, snprintf(det, DETLEN, "Parameter %s['id']: no media "
+		    "%.32s was uploaded", type, id);
+	else if (strcmp(m->k->type, type) != 0)
+		code = 131053, snprintf(det, DETLEN, "Media %.32s is %s, not an %s",
+		    id, m->k->mime, type);
+	pthread_mutex_unlock(&mu);
+	return code;
 }
 
 /* One template parameter; its text (or link) goes in *VAL. */
@@ -716,6 +799,7 @@ validate(json_t *b, struct msg *m, char *det)
 	const char *rt = json_string_value(json_object_get(b, "recipient_type"));
 	json_t *o, *ctx = json_object_get(b, "context"), *k;
 	size_t i;
+	int code;
 
 	if (!json_is_object(b) || mp == NULL)
 		FAIL(100, "The parameter messaging_product is required");
@@ -776,8 +860,11 @@ validate(json_t *b, struct msg *m, char *det)
 	if (strcmp(m->type, "reaction") == 0 || strcmp(m->type, "contacts") == 0)
 		return 0;
 	m->text = json_string_value(json_object_get(o, "caption"));
-	return check_media(o, m->type, strcmp(m->type, "audio") != 0 &&
-	    strcmp(m->type, "sticker") != 0, det);
+	m->media = json_string_value(json_object_get(o, "id"));
+	if ((code = check_media(o, m->type, strcmp(m->type, "audio") != 0 &&
+	    strcmp(m->type, "sticker") != 0, det)) != 0)
+		return code;
+	return check_media_id(o, m->type, det);
 }
 
 /* The mock's clock: $WA_NOW, when set, at start. */
@@ -881,6 +968,7 @@ accept_msg(struct msg *m, char *wamid, size_t wlen, uint64_t *n)
 		if (json_array_size(m->buttons))
 			json_object_set(o, "buttons", m->buttons);
 		wa_json_setstr(o, "text", m->text);
+		wa_json_setstr(o, "media", m->media);
 		wa_json_setstr(o, "key", m->key);
 		json_object_set_new(o, "at", json_string(at));
 		wa_json_put(logfp, o);
@@ -1244,6 +1332,227 @@ sink(struct MHD_Connection *c, struct req *r, const char *url, const char *metho
 	set_text(r, 200, "text/plain", "");
 }
 
+/* Where N bytes of NEEDLE first are in P[0..LEN), or NULL. */
+static const char *
+find(const char *p, size_t len, const char *needle, size_t n)
+{
+	const char *end = p + len;
+
+	for (; p && (size_t)(end - p) >= n; p++)
+		if ((p = memchr(p, needle[0], (size_t)(end - p) - n + 1)) == NULL ||
+		    memcmp(p, needle, n) == 0)
+			return p;
+	return NULL;
+}
+
+/* A form part: its name, file name and type (from the headers H), its data. */
+struct fpart {
+	char name[64], fname[256], type[128];
+	const char *data;
+	size_t len;
+};
+
+/* The value of "KEY=\"...\"" or "KEY: ..." in the headers H into OUT. */
+static void
+hval(const char *h, const char *key, int quoted, char *out, size_t outsz)
+{
+	const char *p = h, *v;
+	size_t n = strlen(key);
+
+	*out = '\0';
+	for (; (p = strchr(p, key[0])) != NULL; p++)
+		if (strncasecmp(p, key, n) == 0 && (p == h || strchr(" ;\n", p[-1])))
+			break;
+	if (p == NULL)
+		return;
+	v = p + n;
+	v += strspn(v, " ");
+	snprintf(out, outsz, "%.*s", (int)strcspn(v, quoted ? "\"" : ";\r\n"), v);
+}
+
+/* The parts of a multipart/form-data body into P[0..MAX); how many, or -1 when it is none. */
+static int
+form(struct MHD_Connection *c, struct req *r, struct fpart *p, int max)
+{
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE), *s, *end, *h, *next;
+	char delim[200], hdr[1024], b[160];
+	size_t dl;
+	int n = 0;
+
+	if (ct == NULL || strncasecmp(ct, "multipart/form-data", 19) != 0)
+		return -1;
+	hval(ct, "boundary=", 0, b, sizeof b);
+	if (*b == '"')
+		memmove(b, b + 1, strlen(b)), b[strcspn(b, "\"")] = '\0';
+	if (*b == '\0')
+		return -1;
+	dl = (size_t)snprintf(delim, sizeof delim, "\r\n--%s", b);
+	s = r->body.s ? r->body.s : "";
+	end = s + r->body.len;
+	/* the first delimiter may open the body without its line break */
+	if ((s = find(s, r->body.len, delim + 2, dl - 2)) == NULL)
+		return -1;
+	for (s += dl - 2; n < max; s = next + dl) {
+		if (end - s >= 2 && s[0] == '-' && s[1] == '-')
+			return n;
+		if (end - s < 2 || s[0] != '\r' || s[1] != '\n' ||
+		    (h = find(s + 2, (size_t)(end - s - 2), "\r\n\r\n", 4)) == NULL ||
+		    (next = find(h + 4, (size_t)(end - h - 4), delim, dl)) == NULL)
+			return -1;
+		snprintf(hdr, sizeof hdr, "%.*s", (int)(h - s - 2), s + 2);
+		hval(hdr, "name=\"", 1, p[n].name, sizeof p[n].name);
+		hval(hdr, "filename=\"", 1, p[n].fname, sizeof p[n].fname);
+		hval(hdr, "Content-Type:", 0, p[n].type, sizeof p[n].type);
+		p[n].data = h + 4;
+		p[n++].len = (size_t)(next - h - 4);
+	}
+	return -1;
+}
+
+/* The part NAME of P[0..N), or NULL. */
+static const struct fpart *
+field(const struct fpart *p, int n, const char *name)
+{
+	while (n-- > 0)
+		if (strcmp(p[n].name, name) == 0)
+			return &p[n];
+	return NULL;
+}
+
+/* Is the upload F with the declared TYPE one the Cloud API takes? 0 or an error code. */
+static int
+check_upload(const struct fpart *f, const char *type, const struct wa_media_kind **k,
+    char *det)
+{
+	/* the types whose files start with a signature: others cannot be told */
+	static const char *const signed_[] = { "image/jpeg", "image/png",
+	    "application/pdf", "image/webp", "video/mp4", "video/3gpp" };
+	const struct wa_media_kind *got;
+	size_t i;
+
+	if ((*k = wa_media_bymime(type)) == NULL)
+		FAIL(100, "Param type must be one of the supported media types, not '%.60s'", type);
+	if (f->len == 0)
+		FAIL(100, "The parameter file is empty");
+	got = wa_media_sniff(f->data, f->len);
+	for (i = 0; got == NULL && i < sizeof signed_ / sizeof *signed_; i++)
+		if (strcmp(type, signed_[i]) == 0)
+			break;
+	if ((got && got != *k) || (got == NULL && i < sizeof signed_ / sizeof *signed_))
+		FAIL(131053, "The file's content is %s, not %s", got ? got->mime :
+		    "of no type the API takes", type);
+	if (f->len > (*k)->max)
+		FAIL(131053, "The file is %zu bytes, over the %zu of %s", f->len, (*k)->max,
+		    type);
+	return 0;
+}
+
+/* POST /<PHONE_NUMBER_ID>/media: a multipart upload. */
+static void
+post_media(struct MHD_Connection *c, struct req *r, uint64_t rn)
+{
+	const struct wa_media_kind *k = NULL;
+	const struct fpart *mp, *ty, *f;
+	struct fpart p[8];
+	char det[DETLEN] = "", id[24];
+	int n, code = 0;
+
+	if (r->big)
+		code = 131053, snprintf(det, sizeof det, "The file is over %d bytes", MAXMEDIA);
+	else if ((n = form(c, r, p, 8)) < 0)
+		code = 100, snprintf(det, sizeof det, "The body must be multipart/form-data");
+	else if ((mp = field(p, n, "messaging_product")) == NULL ||
+	    mp->len != 8 || memcmp(mp->data, "whatsapp", 8) != 0)
+		code = 100, snprintf(det, sizeof det, "The parameter messaging_product is required");
+	else if ((f = field(p, n, "file")) == NULL)
+		code = 100, snprintf(det, sizeof det, "The parameter file is required");
+	else if ((ty = field(p, n, "type")) == NULL || ty->len == 0 || ty->len > 120)
+		code = 100, snprintf(det, sizeof det, "The parameter type is required");
+	else {
+		char type[128];
+
+		snprintf(type, sizeof type, "%.*s", (int)ty->len, ty->data);
+		code = check_upload(f, type, &k, det);
+		if (code == 0) {
+			char *data = wa_malloc(f->len);
+
+			memcpy(data, f->data, f->len);
+			add_media(data, f->len, k, NULL, id, sizeof id);
+			set_json(r, 200, json_pack("{s:s}", "id", id));
+			return;
+		}
+	}
+	set_error(r, rn, code, det);
+}
+
+/* GET /<MEDIA_ID>: where to download it, and what it is. */
+static void
+get_media(struct MHD_Connection *c, struct req *r, const struct media *m)
+{
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_HOST);
+	char url[400];
+
+	snprintf(url, sizeof url, "http://%s/whatsapp_business/attachments/?mid=%s&ext=%lld&hash=%.16s",
+	    host ? host : listen_at, m->id, (long long)mock_now(), m->sha);
+	set_json(r, 200, json_pack("{s:s,s:s,s:s,s:s,s:I,s:s}", "messaging_product",
+	    "whatsapp", "url", url, "mime_type", m->k->mime, "sha256", m->sha,
+	    "file_size", (json_int_t)m->len, "id", m->id));
+}
+
+/* GET /whatsapp_business/attachments/?mid=ID: the bytes. */
+static void
+get_attachment(struct MHD_Connection *c, struct req *r)
+{
+	const char *mid = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mid");
+	const struct media *m;
+
+	pthread_mutex_lock(&mu);
+	if (mid == NULL || (m = find_media(mid)) == NULL) {
+		pthread_mutex_unlock(&mu);
+		set_text(r, 404, "text/plain", "not found\n");
+		return;
+	}
+	r->status = 200;
+	r->out = wa_malloc(m->len + 1);
+	memcpy(r->out, m->data, m->len);
+	r->outlen = m->len;
+	r->ctype = m->k->mime;
+	pthread_mutex_unlock(&mu);
+}
+
+/* --media ID=FILE: a customer's media, there from the start. */
+static void
+load_media(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	const struct wa_media_kind *k;
+	struct wa_buf b = { 0 };
+	char id[24], err[WA_GRAPH_ERRSZ];
+
+	if (eq == NULL || eq == arg || (size_t)(eq - arg) >= sizeof id ||
+	    strspn(arg, "0123456789") != (size_t)(eq - arg))
+		wa_die(WA_EXIT_USAGE, "--media: ID=FILE, ID a number, not '%s'", arg);
+	snprintf(id, sizeof id, "%.*s", (int)(eq - arg), arg);
+	if (wa_media_read(eq + 1, &b, &k, err, sizeof err) < 0)
+		wa_die(WA_EXIT_USAGE, "--media: %s: %s", eq + 1, err);
+	add_media(b.s, b.len, k, id, NULL, 0);
+}
+
+/* GET /<ID> of a media: answered, 1; else 0. */
+static int
+media_get(struct MHD_Connection *c, struct req *r, const char *id)
+{
+	const struct media *m;
+
+	pthread_mutex_lock(&mu);
+	if ((m = find_media(id)) != NULL)
+		get_media(c, r, m);
+	pthread_mutex_unlock(&mu);
+	return m != NULL;
+}
+
 /* Work out the answer to a complete request into R. */
 static void
 route(struct MHD_Connection *c, struct req *r, const char *url, const char *method)
@@ -1277,8 +1586,15 @@ route(struct MHD_Connection *c, struct req *r, const char *url, const char *meth
 	snprintf(path, sizeof path, "%s", url);
 	for (p = strtok_r(path, "/", &save); p && nseg < 4; p = strtok_r(NULL, "/", &save))
 		seg[nseg++] = p;
+	if (get && nseg == 2 && strcmp(seg[0], "whatsapp_business") == 0 &&
+	    strcmp(seg[1], "attachments") == 0) {
+		get_attachment(c, r);
+		return;
+	}
 	if (nseg > 0 && seg[0][0] == 'v' && strchr(seg[0], '.'))
 		memmove(seg, seg + 1, sizeof seg[0] * (size_t)--nseg);
+	if (nseg == 1 && get && media_get(c, r, seg[0]))
+		return;
 	if (nseg == 2 && strcmp(seg[0], WABA_ID) == 0 &&
 	    strcmp(seg[1], "message_templates") == 0 && get) {
 		get_templates(c, r, n, url);
@@ -1294,6 +1610,8 @@ route(struct MHD_Connection *c, struct req *r, const char *url, const char *meth
 	else if (nseg == 2 && strcmp(seg[1], "messages") == 0 &&
 	    strcmp(method, "POST") == 0)
 		post_messages(r, n, seg[0]);
+	else if (nseg == 2 && strcmp(seg[1], "media") == 0 && strcmp(method, "POST") == 0)
+		post_media(c, r, n);
 	else if (nseg == 2 && strcmp(seg[1], "whatsapp_business_profile") == 0)
 		get ? get_profile(c, r, n) : strcmp(method, "POST") == 0 ?
 		    post_profile(r, n) : set_patherr(r, n, method, seg[0]);
@@ -1311,7 +1629,7 @@ answer(struct MHD_Connection *c, struct req *r)
 		return MHD_NO;	/* close without an answer */
 	if (r->out == NULL)
 		return MHD_YES;	/* answered: MHD 0.9.75 may call again at shutdown */
-	resp = MHD_create_response_from_buffer(strlen(r->out), r->out,
+	resp = MHD_create_response_from_buffer(r->outlen ? r->outlen : strlen(r->out), r->out,
 	    MHD_RESPMEM_MUST_FREE);
 	r->out = NULL;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
@@ -1392,6 +1710,8 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	if (r == NULL) {
 		r = wa_calloc(1, sizeof *r);
 		r->conn = c;
+		r->max = strcmp(method, "POST") == 0 && strlen(url) > 6 &&
+		    strcmp(url + strlen(url) - 6, "/media") == 0 ? MAXMEDIA : MAXBODY;
 		*ctx = r;
 		return MHD_YES;
 	}
@@ -1399,7 +1719,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		return answer(c, r);	/* resumed after --latency */
 	if (*size > 0) {
 		/* too big: read to the end all the same, then refused */
-		if (wa_buf_addmax(&r->body, data, *size, MAXBODY) < 0)
+		if (wa_buf_addmax(&r->body, data, *size, r->max) < 0)
 			r->big = 1;
 		*size = 0;
 		return MHD_YES;
@@ -1735,7 +2055,7 @@ usage(int status)
 	    "       [--latency MS] [--rate N] [--pair-limit[=S]] [--max N]\n"
 	    "       [--fail-5xx P] [--drop-after-accept P] [--odd-after-accept P]\n"
 	    "       [--504-after-accept P] [--seed N] [--throttle-status 400|429]\n"
-	    "       [--error TO=CODE]... [--async-error TO=CODE]...\n"
+	    "       [--error TO=CODE]... [--async-error TO=CODE]... [--media ID=FILE]...\n"
 	    "       [--webhook URL [--webhook-delay MS] [--read P] [--reply P] [--reply-text T]]\n"
 	    "       [--public] [--echo-token]\n"
 	    "   or: %s --sink FILE [-l ADDR:PORT]\n"
@@ -1758,6 +2078,8 @@ usage(int status)
 	    "  --rate N               over N accepted messages/s: 130429\n"
 	    "  --pair-limit[=S]       again to one recipient within S (6) s: 131056\n"
 	    "  --max N                after N accepted messages: 131048\n"
+	    "  --media ID=FILE        media ID holds FILE (its type by content), as\n"
+	    "                         a customer's photo or document would\n"
 	    "  --fail-5xx P           a fraction P of requests get a 500, 502 or 503\n"
 	    "  --drop-after-accept P  a fraction P of accepted messages get no answer\n"
 	    "  --odd-after-accept P   a fraction P of accepted messages get a 200 whose\n"
@@ -1787,7 +2109,7 @@ main(int argc, char **argv)
 	enum { O_LAT = 256, O_RATE, O_PAIR, O_MAX, O_5XX, O_DROP, O_SEED,
 		O_THR, O_ERR, O_AERR, O_HOOK, O_HDELAY, O_READ, O_REPLY,
 		O_RTEXT, O_SINK, O_PUBLIC, O_STRICT, O_PHONE, O_VERSION, O_INBOUND,
-		O_ECHO, O_ODD, O_504 };
+		O_ECHO, O_ODD, O_504, O_MEDIA };
 	static const struct option lopts[] = {
 		{ "504-after-accept", required_argument, NULL, O_504 },
 		{ "async-error", required_argument, NULL, O_AERR },
@@ -1799,6 +2121,7 @@ main(int argc, char **argv)
 		{ "inbound", required_argument, NULL, O_INBOUND },
 		{ "latency", required_argument, NULL, O_LAT },
 		{ "max", required_argument, NULL, O_MAX },
+		{ "media", required_argument, NULL, O_MEDIA },
 		{ "odd-after-accept", required_argument, NULL, O_ODD },
 		{ "pair-limit", optional_argument, NULL, O_PAIR },
 		{ "phone-id", required_argument, NULL, O_PHONE },
@@ -1821,6 +2144,7 @@ main(int argc, char **argv)
 	pthread_t tt, ht;
 	struct rlimit rl;
 	struct rcpt *rc;
+	struct media *md;
 	sigset_t sigs;
 	char where[300];
 	long nproc;
@@ -1842,6 +2166,7 @@ main(int argc, char **argv)
 		case O_ERR: add_inj("--error", optarg, 0); break;
 		case O_5XX: p5xx = prob("--fail-5xx", optarg); break;
 		case O_LAT: latency_ms = (long)wa_optnum("--latency", optarg, 0, 600000); break;
+		case O_MEDIA: load_media(optarg); break;
 		case O_MAX: maxmsg = wa_optnum("--max", optarg, 0, LLONG_MAX); break;
 		case O_PAIR: pair_secs = optarg ? (long)wa_optnum("--pair-limit", optarg, 1, 86400) : 6; break;
 		case O_PHONE: phone_id = optarg; break;
@@ -1942,6 +2267,8 @@ main(int argc, char **argv)
 		wa_die(WA_EXIT_FATAL, "cannot write '%s':", sinkpath ? sinkpath : logpath);
 	for (; (rc = rcpts) != NULL; rcpts = rc->next, free(rc))
 		;
+	for (; (md = medias) != NULL; medias = md->next, free(md))
+		free(md->data);
 	wa_hash_free(pairs);
 	wa_window_free(filewin);
 	wa_window_free(ownwin);
