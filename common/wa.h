@@ -560,5 +560,39 @@ const char *wa_fetch_got(struct wa_fetch *f, const char *name);
 const char *wa_fetch_err(struct wa_fetch *f);
 void wa_fetch_free(struct wa_fetch *f);
 
+/* smtp.c: e-mail over SMTP (libcurl), one connection for many messages */
+#define WA_SMTP_REPLY 512
+/*
+ * What became of a message: SENT (250 after the data); HARD, refused for
+ * good (5xx to RCPT, DATA or the data); SOFT, refused for now (4xx), or the
+ * connection lost before the data went; UNKNOWN, the connection lost after
+ * the data went and before the answer (it may have been delivered); FAIL,
+ * nothing sent and not this message's fault (connection, TLS, AUTH, MAIL
+ * FROM): the next message would fail the same way.
+ */
+enum { WA_SMTP_SENT, WA_SMTP_HARD, WA_SMTP_SOFT, WA_SMTP_UNKNOWN,
+	WA_SMTP_FAIL };
+struct wa_smtp_res {
+	int kind;
+	int code;			/* the server's reply code; 0: none */
+	char reply[WA_SMTP_REPLY];	/* its reply line, or libcurl's reason */
+};
+struct wa_smtp;
+/*
+ * A client for URL: smtp:// with STARTTLS required (WA_SMTP_STARTTLS=try
+ * for a relay without it) or smtps://; user and password from WA_SMTP_USER
+ * and WA_SMTP_PASSWORD (or WA_SMTP_PASSWORD_FILE), a private CA from
+ * WA_CA_FILE. main calls curl_global_init first. NULL, the reason in ERR,
+ * for another scheme.
+ */
+struct wa_smtp *wa_smtp_new(const char *url, char *err, size_t errsz);
+/*
+ * Send the N bytes of MSG (CRLF lines, headers and body) from FROM to TO
+ * (bare addresses) over the connection of earlier messages, or a new one;
+ * RES says what became of it, and its kind is returned.
+ */
+int wa_smtp_send(struct wa_smtp *s, const char *from, const char *to,
+    const char *msg, size_t n, struct wa_smtp_res *res);
+void wa_smtp_free(struct wa_smtp *s);
 
 #endif

@@ -136,6 +136,26 @@ start_hook() {
 	return $_rc
 }
 
+# make_cert: a certificate for 127.0.0.1 made by openssl, $TMP/cert.pem and
+# $TMP/key.pem (a test's own CA: WA_CA_FILE=$TMP/cert.pem trusts it)
+make_cert() {
+	[ -f "$TMP/cert.pem" ] && return 0
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+		-keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>"$TMP/openssl.err"
+}
+
+# start_smtp NAME ARGS...: tests/smtp-sink.py (aiosmtpd) in the background,
+# its messages and log.jsonl in $TMP/NAME, with ARGS (--cert, --auth, faults:
+# see the script); sets SPORT and SPID, adds SPID to PIDS
+start_smtp() {
+	_n1=$1; shift
+	_serve "$_n1" out '' /usr/bin/python3 "$TOP/tests/smtp-sink.py" -d "$TMP/$_n1" "$@"
+	_rc=$?
+	SPID=$_pid SPORT=$_port
+	return $_rc
+}
+
 # ev FILE ID: the wa-send event (and reason or error class) of record ID in FILE
 ev() {
 	jq -r --arg id "$2" 'select(.id == $id) |
