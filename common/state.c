@@ -46,6 +46,9 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	    "wa-import --shopify" },
 	/* the ledger's folded state: rebuilt from it, removed by wa-forget with it */
 	[WA_SF_LEDGERIX] = { "ledger.jsonl.idx", WA_SK_INDEX, WA_PD_NONE, "wa-send" },
+	/* addresses that unsubscribed or bounced; wa-forget does not erase them yet */
+	[WA_SF_ESUPPRESS] = { "suppress-email.txt", WA_SK_LIST, WA_PD_NONE,
+	    "wa-mail, wa-hook" },
 };
 
 char *
