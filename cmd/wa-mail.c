@@ -216,14 +216,15 @@ outcome(json_t *rec, const char *id, const char *addr, const char *key,
 		retrylater(rec, id, addr, key, tries);
 		return;
 	}
-	put(ledger(ev, id, addr, key, x));
-	json_decref(x);
+	/* suppressed before the ledger says failed: a kill between leaves it suppressed */
 	if (r->kind == WA_SMTP_HARD && r->rcpt) {
 		g.nbounced++;
 		snprintf(reason, sizeof reason, "bounce %s: %s", opt.campaign, r->reply);
 		if (wa_esupp_add(opt.suppath, g.supp, addr, reason) < 0)
 			wa_die(WA_EXIT_FATAL, "%s:", opt.suppath);
 	}
+	put(ledger(ev, id, addr, key, x));
+	json_decref(x);
 }
 
 /*
