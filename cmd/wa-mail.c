@@ -16,19 +16,20 @@
 #define MAXFIELDS 128	/* fields parsed; past that, all of them */
 
 enum {
-	OPT_CAP = 256, OPT_CAPCHANNELS, OPT_CLASS, OPT_DRYRUN, OPT_LEDGER,
-	OPT_MAXRETRIES, OPT_NOWAIT, OPT_NOW, OPT_QUIET, OPT_RATE, OPT_REJECTS,
-	OPT_SUPPRESS, OPT_VERSION
+	OPT_CAP = 256, OPT_CAPCHANNELS, OPT_CLASS, OPT_DRYRUN, OPT_EVERY,
+	OPT_LEDGER, OPT_MAXRETRIES, OPT_NOWAIT, OPT_NOW, OPT_PERID, OPT_QUIET,
+	OPT_RATE, OPT_REJECTS, OPT_SUPPRESS, OPT_VERSION
 };
 
 /* The command line, as given. */
 static struct opts {
 	const char *campaign, *tmplpath, *ledgerpath, *suppath, *rejects;
 	const char *smtpurl, *puburl;	/* $WA_SMTP_URL, $WA_PUBLIC_URL */
-	struct wa_gate_opts gate;	/* --quiet, --cap */
+	struct wa_gate_opts gate;	/* --quiet, --cap, --every */
 	int capboth;			/* --cap-channels both */
 	int utility;			/* --class utility: no consent, no unsubscribe */
 	int dryrun, nowait, quiet;
+	int perid;			/* --per-id: a message per record id too */
 	long maxretries, rate;
 } opt;
 
@@ -61,10 +62,11 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-mail -c CAMPAIGN -T MESSAGE.eml [-q] [--dry-run] [--no-wait]\n"
-	    "               [--cap N/DURATION] [--cap-channels email|both]\n"
-	    "               [--class marketing|utility] [--ledger FILE]\n"
-	    "               [--max-retries N] [--now TIME] [--quiet HH:MM-HH:MM]\n"
-	    "               [--rate N] [--rejects FILE] [--suppress FILE] [FILE...]\n");
+	    "               [--per-id] [--cap N/DURATION] [--cap-channels email|both]\n"
+	    "               [--class marketing|utility] [--every DURATION]\n"
+	    "               [--ledger FILE] [--max-retries N] [--now TIME]\n"
+	    "               [--quiet HH:MM-HH:MM] [--rate N] [--rejects FILE]\n"
+	    "               [--suppress FILE] [FILE...]\n");
 	exit(status);
 }
 
@@ -360,6 +362,17 @@ gate(json_t *rec, const char *key, const char *addr, const char **why)
 	return NULL;
 }
 
+/* KEY (freed) and the record's id, for --per-id: as wa-send tags a number's id, "6" and 6 are two. */
+static char *
+perid(char *key, json_t *rec, const char *id)
+{
+	char *k = wa_strjoin(key, json_is_integer(json_object_get(rec, "id")) ||
+	    *id == '#' ? "/#" : "/", id);
+
+	free(key);
+	return k;
+}
+
 static int
 onrecord(struct wa_rec *r, void *ctx)
 {
@@ -381,9 +394,13 @@ onrecord(struct wa_rec *r, void *ctx)
 		putreason("skipped", id, addr, "suppressed");
 	else if (!opt.utility && !consent(rec, r->fmt == WA_FMT_CSV))
 		putreason("skipped", id, addr, "no_consent");
+	else if (opt.perid && id == NULL)
+		localfail(r, NULL, addr, "--per-id: no id");
 	else {
 		/* one message per campaign and address, whatever the records' ids */
 		key = wa_strjoin(opt.campaign, "/email:", addr);
+		if (opt.perid)
+			key = perid(key, rec, id);
 		if ((ev = gate(rec, key, addr, &why)) != NULL)
 			putreason(ev, id ? id : addr, addr, why);
 		else if (deliver(rec, id ? id : addr, addr, key, 1, err, sizeof err) < 0)
@@ -433,10 +450,15 @@ runopt(int ch, const char *arg)
 		opt.utility = strcmp(arg, "utility") == 0;
 		break;
 	case OPT_DRYRUN: opt.dryrun = 1; break;
+	case OPT_EVERY:
+		if (wa_dur_parse(arg, &opt.gate.every) < 0 || opt.gate.every <= 0)
+			wa_die(WA_EXIT_USAGE, "--every: bad duration '%s'", arg);
+		break;
 	case OPT_LEDGER: opt.ledgerpath = arg; break;
 	case OPT_MAXRETRIES: opt.maxretries = (long)wa_optnum("--max-retries", arg, 0, 30); break;
 	case OPT_NOW: wa_opt_now(arg); break;
 	case OPT_NOWAIT: opt.nowait = 1; break;
+	case OPT_PERID: opt.perid = 1; break;
 	case OPT_QUIET:
 		if (wa_quiet_parse(arg, &opt.gate.hours) < 0)
 			wa_die(WA_EXIT_USAGE, "--quiet: want HH:MM-HH:MM, as 21:00-09:00, not '%s'", arg);
@@ -458,11 +480,13 @@ parseargs(int *argc, char ***argv)
 		{ "cap-channels", required_argument, NULL, OPT_CAPCHANNELS },
 		{ "class", required_argument, NULL, OPT_CLASS },
 		{ "dry-run", no_argument, NULL, OPT_DRYRUN },
+		{ "every", required_argument, NULL, OPT_EVERY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "ledger", required_argument, NULL, OPT_LEDGER },
 		{ "max-retries", required_argument, NULL, OPT_MAXRETRIES },
 		{ "no-wait", no_argument, NULL, OPT_NOWAIT },
 		{ "now", required_argument, NULL, OPT_NOW },
+		{ "per-id", no_argument, NULL, OPT_PERID },
 		{ "quiet", required_argument, NULL, OPT_QUIET },
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },

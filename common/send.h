@@ -484,6 +484,7 @@ struct wa_gate_opts {
 	int retryfailed, retryunknown;
 	int reply;		/* --reply: never a duplicate recipient */
 	long maxshared;		/* --max-shared: customers on one phone, at most */
+	int capboth;		/* --cap-channels both: e-mails to the record's address count */
 };
 struct wa_gate {
 	struct wa_gate_opts o;
