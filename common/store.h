@@ -11,7 +11,7 @@ enum wa_col {
 	WA_C_PHONE2, WA_C_PHONE3, WA_C_COUNTRY, WA_C_COUNTRY2, WA_C_PROVINCE,
 	WA_C_CITY, WA_C_OPTIN_WA, WA_C_OPTIN_SMS, WA_C_OPTIN_ANY, WA_C_TAGS,
 	WA_C_NOTE, WA_C_ORDERS, WA_C_SPENT, WA_C_CREATED, WA_C_LANG,
-	WA_C_BIRTHDAY,
+	WA_C_BIRTHDAY, WA_C_OPTIN_EMAIL,
 	/* orders */
 	WA_O_NAME, WA_O_ID, WA_O_CREATED, WA_O_PAID, WA_O_FULFILLED,
 	WA_O_CANCELLED, WA_O_FINANCIAL, WA_O_FULFILLMENT, WA_O_TOTAL,
@@ -94,6 +94,7 @@ struct wa_cust {
 	char *province, *city, *lang, *note, *source, *optsrc;
 	char *birthday;			/* YYYY-MM-DD */
 	int opt_in;			/* -1: not known */
+	int email_opt_in;		/* e-mail marketing (wa-mail); -1: not known */
 	int seen;			/* a row of this import matched it */
 	int listed;			/* a customer file names it, not only orders */
 	time_t created;
