@@ -142,4 +142,18 @@ check_same "crisis-notice --email: the unfulfilled orders' buyers, whatever thei
 sh "$J/crisis-notice" --email "$M/outage.eml"
 check_same "  run again: nothing twice" "0 3" \
 	"$? $(/usr/bin/python3 "$TOP/tests/mail-parse.py" "$TMP"/sink/*.eml | jq -r 'select(.subject | test("WhatsApp line is down")) | .to' | wc -l | tr -d ' ')"
+
+# wa-report -b channel: the e-mails apart, and an order after one converts
+cat >>"$WA_HOME/events.jsonl" <<'EOF'
+{"type":"order","id":"shopify:1004","name":"#1004","customer":"c3","email":"cy@example.org","phone":null,"created_at":"2026-11-23T16:30:00Z","total":42,"currency":"GBP","event":"order","topic":"orders/create","hook_id":"o4"}
+EOF
+wa-report -b channel -o json --now 2026-11-23T18:00:00Z --ledger "$WA_HOME/ledger.jsonl" \
+	--events "$WA_HOME/events.jsonl" >"$TMP/rep" 2>"$TMP/rep.err"
+check_same "wa-report -b channel: a group per channel, as the ledger's channel says" "email whatsapp all" \
+	"$(jq -r .group "$TMP/rep" | paste -sd' ')"
+check_same "  e-mails sent, as the ledger has them sent" \
+	"$(jq -s '[group_by(.key)[] | last | select(.channel == "email" and .event == "sent")] | length' "$WA_HOME/ledger.jsonl")" \
+	"$(jq -r 'select(.group == "email") | .sent' "$TMP/rep")"
+check_same "  Cy's order after her e-mail is the e-mail's conversion, with its revenue" "1 42" \
+	"$(jq -r 'select(.group == "email") | "\(.conversions) \(.revenue.GBP)"' "$TMP/rep")"
 done_testing
