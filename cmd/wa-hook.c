@@ -24,12 +24,13 @@ struct req {
 	struct wa_buf body;
 	size_t reserved;	/* of g.buffered */
 	int big, answering;
+	int unsub;		/* /unsubscribe, not a webhook */
 };
 
 /* What the command line asks. */
 static struct opts {
 	const char *listen, *words, *paths[MAXPATHS];
-	char *spool, *suppress, *consent;
+	char *spool, *suppress, *consent, *esuppress;
 	int out, npaths;
 	unsigned char proxy[16];	/* --trust-proxy, as address bytes */
 	size_t proxylen, maxbuffer;
@@ -38,7 +39,7 @@ static struct opts {
 
 /* The run: secrets, the spool, what is counted. */
 static struct {
-	char *secret, *verify, *shopify;
+	char *secret, *verify, *shopify, *unsub;
 	struct wa_spool *spool;
 	struct wa_consent *consent;
 	atomic_long busy, nrefused, nreq;
@@ -52,16 +53,19 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-hook [-l ADDR:PORT] [-o -] [--consent FILE] [--max-buffer SIZE]\n"
 	    "               [--max-per-ip N] [--optout-words FILE] [--path PATH]...\n"
-	    "               [--spool FILE] [--suppress FILE] [--timeout SECS]\n"
-	    "               [--trust-proxy ADDR]\n"
+	    "               [--spool FILE] [--suppress FILE] [--suppress-email FILE]\n"
+	    "               [--timeout SECS] [--trust-proxy ADDR]\n"
 	    "Receive WhatsApp Cloud API and Shopify webhooks: signed events go to\n"
 	    "the spool, durable before they are acknowledged; STOP words go to the\n"
 	    "suppression list, every opt-in and opt-out to the consent log. Secrets:\n"
 	    "WA_APP_SECRET (or WA_APP_SECRET_FILE), WA_VERIFY_TOKEN,\n"
-	    "WA_SHOPIFY_SECRET (optional).\n"
+	    "WA_SHOPIFY_SECRET (optional), WA_UNSUBSCRIBE_SECRET (optional: wa-mail's\n"
+	    "one-click unsubscribe at /unsubscribe).\n"
 	    "  -l ADDR:PORT           listen there (127.0.0.1:8080)\n"
 	    "      --spool FILE       events file ($WA_HOME/events.jsonl)\n"
 	    "      --suppress FILE    suppression list ($WA_HOME/suppress.txt)\n"
+	    "      --suppress-email FILE  e-mail suppression list, for /unsubscribe\n"
+	    "                         ($WA_HOME/suppress-email.txt)\n"
 	    "      --consent FILE     consent log ($WA_HOME/consent.jsonl)\n"
 	    "      --optout-words FILE  STOP (and [start]) words instead of the built-in ones\n"
 	    "  -o -                   also write each stored event to standard output\n"
@@ -108,17 +112,24 @@ peer(struct MHD_Connection *c, char *buf, size_t sz)
 }
 
 static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned status, const char *body)
+replytype(struct MHD_Connection *c, unsigned status, const char *type,
+    const char *body)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
 	r = MHD_create_response_from_buffer(strlen(body), (void *)body,
 	    MHD_RESPMEM_MUST_COPY);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned status, const char *body)
+{
+	return replytype(c, status, "text/plain", body);
 }
 
 static enum MHD_Result
@@ -291,6 +302,32 @@ post(struct MHD_Connection *c, struct req *r)
 	return meta(c, r);
 }
 
+/* wa-mail's unsubscribe link: a page for a GET, the opt-out for a POST. */
+static enum MHD_Result
+unsubscribe(struct MHD_Connection *c, const char *method)
+{
+	struct wa_buf page = { 0 };
+	enum MHD_Result ret;
+	char ip[64];
+	int status;
+
+	status = wa_unsub_answer(strcmp(method, "POST") == 0, g.unsub,
+	    o.esuppress, MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "e"),
+	    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "c"),
+	    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "t"), &page);
+	if (status == MHD_HTTP_FORBIDDEN) {
+		atomic_fetch_add(&g.nrefused, 1);
+		wa_warn("%s: refused an unsubscribe link: %s", peer(c, ip, sizeof ip),
+		    g.unsub ? "not signed by WA_UNSUBSCRIBE_SECRET" :
+		    "WA_UNSUBSCRIBE_SECRET is not set");
+	} else if (status != MHD_HTTP_OK)
+		wa_warn("%s: cannot append to the e-mail suppression list:", o.esuppress);
+	ret = replytype(c, (unsigned)status, "text/html; charset=utf-8",
+	    wa_buf_str(&page));
+	wa_buf_free(&page);
+	return ret;
+}
+
 static enum MHD_Result
 answer(struct MHD_Connection *c, struct req *r, const char *method)
 {
@@ -302,9 +339,20 @@ answer(struct MHD_Connection *c, struct req *r, const char *method)
 	wa_conn_mark(k, 1);
 	atomic_fetch_add(&g.busy, 1);
 	atomic_fetch_add(&g.nreq, 1);
+	if (r->unsub)
+		return unsubscribe(c, method);
 	if (strcmp(method, "GET") == 0)
 		return verify(c);
 	return post(c, r);
+}
+
+/* /unsubscribe, under whatever prefix the proxy keeps (WA_PUBLIC_URL's path). */
+static int
+isunsub(const char *url)
+{
+	size_t n = strlen(url);
+
+	return n >= 12 && strcmp(url + n - 12, "/unsubscribe") == 0;
 }
 
 static int
@@ -339,7 +387,11 @@ begin(struct MHD_Connection *c, struct req *r, const char *url,
 	unsigned long long len = h ? strtoull(h, NULL, 10) : 0;
 
 	/* a refusal answered here closes the connection, unread */
-	if (!known(url)) {
+	r->unsub = isunsub(url) && !known(url);
+	if (r->unsub && len > 4096)
+		return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE, "an unsubscribe "
+		    "over 4 KB", (size_t)len);
+	if (!known(url) && !r->unsub) {
 		atomic_fetch_add(&g.nrefused, 1);
 		return reply(c, MHD_HTTP_NOT_FOUND, "not found");
 	}
@@ -467,6 +519,7 @@ config(void)
 		wa_die(WA_EXIT_USAGE, "set WA_VERIFY_TOKEN (the token you typed "
 		    "in the App Dashboard's webhook setup)");
 	g.shopify = wa_secret("WA_SHOPIFY_SECRET");
+	g.unsub = wa_secret("WA_UNSUBSCRIBE_SECRET");
 }
 
 /* However long the stop takes, systemd must not have to kill: every acknowledged event is on disk. */
@@ -556,8 +609,8 @@ start(struct MHD_Daemon **d, int fd, const char *where)
 
 enum {
 	OPT_CONSENT = 256, OPT_MAXBUFFER, OPT_MAXPERIP, OPT_OPTOUTWORDS,
-	OPT_PATH, OPT_SPOOL, OPT_SUPPRESS, OPT_TIMEOUT, OPT_TRUSTPROXY,
-	OPT_VERSION
+	OPT_PATH, OPT_SPOOL, OPT_SUPPRESS, OPT_SUPPRESSEMAIL, OPT_TIMEOUT,
+	OPT_TRUSTPROXY, OPT_VERSION
 };
 
 static void
@@ -572,6 +625,7 @@ parseargs(int argc, char **argv)
 		{ "path", required_argument, NULL, OPT_PATH },
 		{ "spool", required_argument, NULL, OPT_SPOOL },
 		{ "suppress", required_argument, NULL, OPT_SUPPRESS },
+		{ "suppress-email", required_argument, NULL, OPT_SUPPRESSEMAIL },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "trust-proxy", required_argument, NULL, OPT_TRUSTPROXY },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -604,6 +658,7 @@ parseargs(int argc, char **argv)
 		case OPT_MAXPERIP: o.maxperip = (unsigned)wa_optnum("--max-per-ip", optarg, 0, 1000000); break;
 		case OPT_SPOOL: o.spool = wa_strdup(optarg); break;
 		case OPT_SUPPRESS: o.suppress = wa_strdup(optarg); break;
+		case OPT_SUPPRESSEMAIL: o.esuppress = wa_strdup(optarg); break;
 		case OPT_TIMEOUT: o.timeout = (unsigned)wa_optnum("--timeout", optarg, 1, 3600); break;
 		case OPT_TRUSTPROXY: trustproxy(optarg); break;
 		case OPT_OPTOUTWORDS: o.words = optarg; break;
@@ -629,6 +684,8 @@ setup(char *where, size_t wsz)
 		wa_die(WA_EXIT_USAGE, "--optout-words %s:", o.words);
 	if (o.suppress == NULL)
 		o.suppress = wa_home_path(WA_SF_SUPPRESS);
+	if (o.esuppress == NULL)
+		o.esuppress = wa_home_path(WA_SF_ESUPPRESS);
 	if (o.spool == NULL)
 		o.spool = wa_home_path(WA_SF_EVENTS);
 	if (o.consent == NULL)
@@ -679,8 +736,10 @@ main(int argc, char **argv)
 	wa_secret_free(g.secret);
 	wa_secret_free(g.verify);
 	wa_secret_free(g.shopify);
+	wa_secret_free(g.unsub);
 	wa_consent_free(g.consent);
 	free(o.suppress);
+	free(o.esuppress);
 	free(o.consent);
 	free(o.spool);
 	return wa_finish();

@@ -133,7 +133,7 @@ static const struct target {
 };
 
 static const char *const ledgerfields[] = { "event", "key", "at", "wamid",
-    "campaign", "id", "to", "retry", "variant" };
+    "campaign", "id", "to", "retry", "variant", "channel" };
 static const char *const orderfields[] = { "type", "event", "id", "customer",
     "phone", "email", "created_at", "total", "currency", "financial_status",
     "cancelled_at" };
@@ -158,6 +158,7 @@ static const struct view {
 	[WA_BY_WEEK] = { "week", cols, NELEM(cols) - NSURVEY, kpirows },
 	[WA_BY_MONTH] = { "month", cols, NELEM(cols) - NSURVEY, kpirows },
 	[WA_BY_TIER] = { "tier", cols, NELEM(cols) - NSURVEY, kpirows },
+	[WA_BY_CHANNEL] = { "channel", cols, NELEM(cols) - NSURVEY, kpirows },
 	[WA_BY_REF] = { "ref", refcols, NELEM(refcols), refrows },
 	[WA_BY_VARIANT] = { "variant", armcols, NELEM(armcols), armrows },
 	[WA_BY_CONSENT] = { "consent", growthcols, NELEM(growthcols), growthrows },
@@ -182,7 +183,7 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-report [--insights] [--raw-csv] [--targets]\n"
-	    "                 [-b campaign|day|week|month|tier|ref|variant|consent|agent]\n"
+	    "                 [-b campaign|day|week|month|tier|channel|ref|variant|consent|agent]\n"
 	    "                 [-c CAMPAIGN] [-o table|csv|json|html] [--consent FILE]\n"
 	    "                 [--customers FILE] [--events FILE] [--ledger FILE]\n"
 	    "                 [--now TIME]\n"
@@ -396,7 +397,7 @@ puttable(json_t *a, int by)
 		printf("\nconversations\n");
 		wa_table_put(&cv, a);
 	}
-	if (by > WA_BY_TIER)
+	if (by > WA_BY_CHANNEL)
 		return;
 	st.target = vc.target;
 	printf("\nstore-wide\n");
@@ -412,7 +413,7 @@ shown(const char *name, int by)
 	for (j = 0; j < vc.n; j++)
 		if (strcmp(vc.col[j].name, name) == 0)
 			return 1;
-	for (j = 0; by <= WA_BY_TIER && j < NELEM(storecols); j++)
+	for (j = 0; by <= WA_BY_CHANNEL && j < NELEM(storecols); j++)
 		if (strcmp(storecols[j].name, name) == 0)
 			return 1;
 	return 0;
@@ -428,7 +429,7 @@ putcsv(json_t *a, int by)
 
 	for (j = 0; j < vc.n; j++)
 		names[n++] = vc.col[j].name;
-	for (j = 0; by <= WA_BY_TIER && j < NELEM(storecols); j++)
+	for (j = 0; by <= WA_BY_CHANNEL && j < NELEM(storecols); j++)
 		names[n++] = storecols[j].name;
 	for (j = 0; tflag && j < NELEM(targets); j++) {
 		if (!shown(targets[j].name, by))
@@ -449,7 +450,7 @@ puthtml(json_t *a, int by, const struct wa_store_kpi *st, time_t now)
 	json_t *days;
 	size_t n;
 
-	if (by > WA_BY_TIER) {
+	if (by > WA_BY_CHANNEL) {
 		wa_page_put(&vc, a, views[by].by, now, NULL, NULL);
 		return;
 	}
@@ -602,7 +603,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const bys[] = { "campaign", "day", "week", "month",
-	    "tier", "ref", "variant", "consent", "agent" };	/* WA_BY_*, up to the themes */
+	    "tier", "channel", "ref", "variant", "consent", "agent" };	/* WA_BY_*, up to the themes */
 	static const char *const fmts[] = { "table", "csv", "json", "html" };
 	int ch;
 

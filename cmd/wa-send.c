@@ -16,7 +16,7 @@
 #define MAXFIELDS 128	/* fields parsed; past that, all of them */
 
 enum {
-	OPT_ARM = 256, OPT_ASSUMEWIN, OPT_BUTTON, OPT_CAP, OPT_CONCURRENCY,
+	OPT_ARM = 256, OPT_ASSUMEWIN, OPT_BUTTON, OPT_CAP, OPT_CAPCHANNELS, OPT_CONCURRENCY,
 	OPT_CONSENT, OPT_COUNTRY, OPT_DRYRUN, OPT_EVENTS, OPT_EVERY, OPT_HDOC,
 	OPT_HIMAGE, OPT_HTEXT, OPT_LEDGER, OPT_MAXRETRIES, OPT_MAXSHARED,
 	OPT_NOCHECK, OPT_NOWAIT, OPT_NOW, OPT_QUICKREPLY, OPT_QUIET, OPT_RATE,
@@ -60,7 +60,8 @@ usage(int status)
 	    "               [--button INDEX=TEXT]... [--quick-reply INDEX=PAYLOAD]...\n"
 	    "               [-q] [--assume-window | --reply] [--dry-run] [--no-check]\n"
 	    "               [--no-wait] [--retry-failed] [--retry-unknown]\n"
-	    "               [--cap N/DURATION] [--concurrency N] [--consent FILE]\n"
+	    "               [--cap N/DURATION] [--cap-channels whatsapp|both]\n"
+	    "               [--concurrency N] [--consent FILE]\n"
 	    "               [--country CC] [--events FILE] [--every DURATION]\n"
 	    "               [--ledger FILE] [--max-retries N] [--max-shared N]\n"
 	    "               [--now TIME] [--quiet HH:MM-HH:MM]\n"
@@ -391,7 +392,7 @@ fields(struct wa_input *in)
 {
 	static const char *const own[] = {
 		"id", "phone", "country", "opt_in", "tz", "variant",
-		"event", "wamid", "from", "at", "phone_shared"
+		"event", "wamid", "from", "at", "phone_shared", "email"
 	};
 	static char *names[MAXFIELDS];
 	size_t n = 0, i;
@@ -489,6 +490,11 @@ runopt(int ch, const char *arg)
 		if (wa_gate_cap(&opt.gate, arg) < 0)
 			wa_die(WA_EXIT_USAGE, "--cap: want N/DURATION, as 2/7d, not '%s'", arg);
 		break;
+	case OPT_CAPCHANNELS:
+		if (strcmp(arg, "both") != 0 && strcmp(arg, "whatsapp") != 0)
+			wa_die(WA_EXIT_USAGE, "--cap-channels: whatsapp or both, not '%s'", arg);
+		opt.gate.capboth = strcmp(arg, "both") == 0;
+		break;
 	case OPT_CONCURRENCY: opt.concurrency = (long)wa_optnum("--concurrency", arg, 1, 10000); break;
 	case OPT_CONSENT: opt.consent = arg; break;
 	case OPT_COUNTRY:
@@ -533,6 +539,7 @@ parseargs(int *argc, char ***argv)
 		{ "assume-window", no_argument, NULL, OPT_ASSUMEWIN },
 		{ "button", required_argument, NULL, OPT_BUTTON },
 		{ "cap", required_argument, NULL, OPT_CAP },
+		{ "cap-channels", required_argument, NULL, OPT_CAPCHANNELS },
 		{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
 		{ "consent", required_argument, NULL, OPT_CONSENT },
 		{ "country", required_argument, NULL, OPT_COUNTRY },

@@ -21,7 +21,7 @@ void
 wa_cust_init(struct wa_cust *c)
 {
 	memset(c, 0, sizeof *c);
-	c->opt_in = -1;
+	c->opt_in = c->email_opt_in = -1;
 	c->orders = c->spent = c->n365 = c->s365 = -1;
 	c->spentexp = wa_money_exp(NULL);
 	c->tags = json_array();
@@ -94,6 +94,9 @@ foldconsent(struct wa_cust *d, const struct wa_cust *n)
 	    strncmp(d->optsrc, "shopify:", 8) != 0 &&
 	    strncmp(d->optsrc, "woocommerce:", 12) != 0;
 
+	/* e-mail consent: the newest word, yes or no */
+	if (n->email_opt_in >= 0)
+		d->email_opt_in = n->email_opt_in;
 	if (withdrawn || n->opt_in < 0)
 		return;
 	/* The export replaces the old consent once; after that a "no" wins. */
@@ -277,6 +280,8 @@ wa_cust_fromjson(struct wa_cust *c, json_t *o, const char **why)
 	c->optsrc = wa_strdup0(wa_json_str(o, "opt_in_source"));
 	if (json_is_boolean(v = json_object_get(o, "opt_in")))
 		c->opt_in = json_is_true(v);
+	if (json_is_boolean(v = json_object_get(o, "email_opt_in")))
+		c->email_opt_in = json_is_true(v);
 	if (json_is_array(v = json_object_get(o, "tags")))
 		json_array_extend(c->tags, v);
 	if (json_is_object(v = json_object_get(o, "extra")))
@@ -329,6 +334,8 @@ wa_cust_json(const struct wa_cust *c)
 		wa_json_setstr(o, "birthday", c->birthday);
 	json_object_set_new(o, "opt_in", json_boolean(c->opt_in == 1));
 	wa_json_setstr(o, "opt_in_source", c->optsrc);
+	if (c->email_opt_in >= 0)
+		json_object_set_new(o, "email_opt_in", json_boolean(c->email_opt_in == 1));
 	json_object_set(o, "tags", c->tags);
 	wa_json_setstr(o, "note", c->note);
 	json_object_set_new(o, "orders",

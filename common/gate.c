@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "wa.h"
+#include "store.h"
 #include "send.h"
 
 /* --cap N/DURATION, as 2/7d, into O; -1 when ARG is not one. */
@@ -72,6 +73,21 @@ done(const struct wa_gate *g, const char *key, const char **why)
 	return NULL;
 }
 
+/* Messages to the user of TO since SINCE; with --cap-channels both, the e-mails to REC's address too. */
+static long
+recent(const struct wa_gate *g, json_t *rec, const char *to, time_t since)
+{
+	char addr[WA_EMAIL_MAX], rcpt[WA_PHONE_MAX];
+	long n = wa_ledger_recent(g->ledger, to, since);
+
+	if (g->o.capboth && wa_email_norm(wa_json_str(rec, "email"), addr,
+	    sizeof addr) == 0) {
+		wa_mail_rcpt(addr, rcpt);
+		n += wa_ledger_recent(g->ledger, rcpt, since);
+	}
+	return n;
+}
+
 /* Is the message to TO held back, by --quiet or --cap? */
 static const char *
 held(const struct wa_gate *g, json_t *rec, const char *to, const char **why)
@@ -82,8 +98,7 @@ held(const struct wa_gate *g, json_t *rec, const char *to, const char **why)
 		*why = quiet > 0 ? "quiet_hours" : "quiet_zone_unknown";
 		return "deferred";
 	}
-	if (g->o.capn > 0 && wa_ledger_recent(g->ledger, to,
-	    wa_now() - (time_t)g->o.capsecs) +
+	if (g->o.capn > 0 && recent(g, rec, to, wa_now() - (time_t)g->o.capsecs) +
 	    (g->q ? wa_sendq_waiting(g->q, to) : 0) >= g->o.capn)
 		return *why = "cap", "skipped";
 	return NULL;

@@ -177,4 +177,16 @@ void wa_consent_onload(json_t *ev, void *arg);
  */
 int wa_consent_apply(struct wa_consent *cs, struct wa_spool *sp, json_t *ev);
 void wa_consent_free(struct wa_consent *cs);
+
+/* unsub.c: /unsubscribe, the link of wa-mail's List-Unsubscribe */
+/*
+ * The answer to a GET (POST 0) or POST of /unsubscribe?e=E&c=CAMPAIGN&t=TOKEN:
+ * its HTTP status, and its HTML page into PAGE. A token that is not the one
+ * of E and CAMPAIGN under SECRET (NULL: none is) gets 403; a GET a page
+ * whose button POSTs the same link; a POST appends E to the e-mail
+ * suppression list LIST, synced, once however often it comes (200).
+ */
+int wa_unsub_answer(int post, const char *secret, const char *list,
+    const char *e, const char *campaign, const char *token, struct wa_buf *page);
+
 #endif

@@ -297,6 +297,8 @@ custrow(struct wa_import *im, struct wa_rec *r)
 		n.opt_in = yes == 1;
 		n.optsrc = wa_strjoin(im->lay.source, ":", im->lay.optin_source);
 	}
+	if (im->lay.col[WA_C_OPTIN_EMAIL] >= 0)
+		n.email_opt_in = wa_yesno(wa_layout_get(&im->lay, r, WA_C_OPTIN_EMAIL)) == 1;
 	wa_tags_add(n.tags, wa_layout_get(&im->lay, r, WA_C_TAGS));
 	n.note = wa_strdup0(wa_layout_get(&im->lay, r, WA_C_NOTE));
 	s = wa_layout_get(&im->lay, r, WA_C_ORDERS);

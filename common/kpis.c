@@ -69,6 +69,8 @@ groupname(struct wa_report *r, const struct msg *m, int by, char *buf)
 		return buf;
 	case WA_BY_WEEK:
 		return wa_time_week(m->at, buf);
+	case WA_BY_CHANNEL:
+		return m->flags & F_EMAIL ? "email" : "whatsapp";
 	}
 	return "all";
 }

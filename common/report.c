@@ -191,6 +191,9 @@ wa_report_ledger(struct wa_report *r, json_t *e, const char **why)
 	if (st == WA_LEDGER_ATTEMPT || st == WA_LEDGER_HELD)
 		r->m[i - 1].at = t;
 	r->m[i - 1].ledger = (unsigned char)st;
+	/* wa-mail's entries say so; wa-send's, older than e-mail, say nothing */
+	if (wa_json_nestr(e, "channel") && strcmp(wa_json_nestr(e, "channel"), "email") == 0)
+		r->m[i - 1].flags |= F_EMAIL;
 	/* Past 65535 arms, the others are none: no test has so many. */
 	if (arm && (r->variants.n < UINT16_MAX || wa_rep_get(r->variants.h, arm)))
 		r->m[i - 1].variant = (uint16_t)wa_rep_intern(&r->variants, arm);

@@ -64,7 +64,7 @@ double wa_survey_negative(const struct wa_survey *s);
  * then the other views: -b ref, -b variant, --insights.
  */
 enum { WA_BY_CAMPAIGN, WA_BY_DAY, WA_BY_WEEK, WA_BY_MONTH, WA_BY_TIER,
-    WA_BY_REF, WA_BY_VARIANT, WA_BY_CONSENT, WA_BY_AGENT, WA_BY_THEME };
+    WA_BY_CHANNEL, WA_BY_REF, WA_BY_VARIANT, WA_BY_CONSENT, WA_BY_AGENT, WA_BY_THEME };
 struct wa_report_opt {
 	time_t since, until;	/* messages sent in [since, until); until 0: open */
 	long long window;	/* an order this long after a message converts */

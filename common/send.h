@@ -493,6 +493,7 @@ struct wa_gate_opts {
 	int retryfailed, retryunknown;
 	int reply;		/* --reply: never a duplicate recipient */
 	long maxshared;		/* --max-shared: customers on one phone, at most */
+	int capboth;		/* --cap-channels both: e-mails to the record's address count */
 };
 struct wa_gate {
 	struct wa_gate_opts o;
@@ -591,4 +592,36 @@ int wa_media_download(const char *id, struct wa_buf *out, json_t **info,
  * it cannot write.
  */
 json_t *wa_media_fetch(const char *id, const char *path, char *err, size_t errsz);
+/* mail.c: e-mail messages from a template with placeholders (wa-mail) */
+struct wa_mailtmpl;
+/*
+ * The message template at PATH: headers (From and Subject needed; To,
+ * Date, Message-ID, MIME-Version and List-Unsubscribe are wa-mail's), an
+ * empty line, and a text body, or a multipart/alternative body of a
+ * text/plain and a text/html part written as UTF-8 text. Placeholders as
+ * wa_graph_fill's, in the Subject and the parts. NULL with the reason in ERR.
+ */
+struct wa_mailtmpl *wa_mailtmpl_load(const char *path, char *err, size_t errsz);
+/* The fields its placeholders read, as wa_graph_fields. */
+int wa_mailtmpl_fields(const struct wa_mailtmpl *t, char **names, size_t *n,
+    size_t max);
+/* The address of its From: the envelope sender. */
+const char *wa_mailtmpl_from(const struct wa_mailtmpl *t);
+void wa_mailtmpl_free(struct wa_mailtmpl *t);
+struct wa_mailmsg {
+	const char *to;		/* a bare address (wa_email_norm) */
+	const char *unsub;	/* the unsubscribe URL (marketing), or NULL */
+	const char *key;	/* the dedupe key, seed of the Message-ID */
+};
+/*
+ * The message of T to M->to filled from REC (and {{unsubscribe_url}}) into
+ * OUT, CRLF lines: values HTML-escaped in the HTML part, the parts
+ * quoted-printable, the Subject RFC 2047; List-Unsubscribe and One-Click
+ * (RFC 8058) with M->unsub, and the link at the end of each part whose
+ * template has none. 0, or -1 with the reason in ERR (a field missing).
+ */
+int wa_mail_render(const struct wa_mailtmpl *t, json_t *rec,
+    const struct wa_mailmsg *m, struct wa_buf *out, char *err, size_t errsz);
+/* The ledger's "to" for ADDR: a key of the address that fits WA_PHONE_MAX, for caps. */
+void wa_mail_rcpt(const char *addr, char out[WA_PHONE_MAX]);
 #endif

@@ -188,6 +188,7 @@ wa_smtp_send(struct wa_smtp *s, const char *from, const char *to,
 	free(f);
 	free(t);
 	res->kind = verdict(s, rc);
+	res->rcpt = rc != CURLE_OK && s->stage == ST_RCPT && s->code >= 400;
 	res->code = rc == CURLE_OK || s->stage == ST_BODY ? 0 : s->code;
 	if (rc == CURLE_OK)
 		snprintf(res->reply, sizeof res->reply, "%s", s->reply);

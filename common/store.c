@@ -35,6 +35,7 @@ static const char *custnames[WA_NCOL] = {
 	/* Shopify keeps it in a metafield, exported as "Birthday (customer.metafields...)" */
 	[WA_C_BIRTHDAY] = "Birthday|Birth Date|Date of Birth|Birthdate|billing_birthdate|"
 	    "Birthday (*|Birth date (*|Date of birth (*",
+	[WA_C_OPTIN_EMAIL] = "Accepts Email Marketing",
 };
 
 static const char *ordernames[WA_NCOL] = {

@@ -11,7 +11,7 @@ enum wa_col {
 	WA_C_PHONE2, WA_C_PHONE3, WA_C_COUNTRY, WA_C_COUNTRY2, WA_C_PROVINCE,
 	WA_C_CITY, WA_C_OPTIN_WA, WA_C_OPTIN_SMS, WA_C_OPTIN_ANY, WA_C_TAGS,
 	WA_C_NOTE, WA_C_ORDERS, WA_C_SPENT, WA_C_CREATED, WA_C_LANG,
-	WA_C_BIRTHDAY,
+	WA_C_BIRTHDAY, WA_C_OPTIN_EMAIL,
 	/* orders */
 	WA_O_NAME, WA_O_ID, WA_O_CREATED, WA_O_PAID, WA_O_FULFILLED,
 	WA_O_CANCELLED, WA_O_FINANCIAL, WA_O_FULFILLMENT, WA_O_TOTAL,
@@ -94,6 +94,7 @@ struct wa_cust {
 	char *province, *city, *lang, *note, *source, *optsrc;
 	char *birthday;			/* YYYY-MM-DD */
 	int opt_in;			/* -1: not known */
+	int email_opt_in;		/* e-mail marketing (wa-mail); -1: not known */
 	int seen;			/* a row of this import matched it */
 	int listed;			/* a customer file names it, not only orders */
 	time_t created;
@@ -435,5 +436,36 @@ void wa_import_write(struct wa_import *im);
 /* Records out, and rows merged into another (or the same order again). */
 void wa_import_counts(const struct wa_import *im, long *nout, long *nmerged);
 void wa_import_free(struct wa_import *im);
+
+/* email.c: e-mail addresses, the one-click unsubscribe token, suppress-email.txt */
+#define WA_EMAIL_MAX 255	/* an address and its NUL */
+#define WA_EMAIL_TOKBUF 33	/* a token: 32 characters of base64url and a NUL */
+/*
+ * RAW as a bare address in lower case into OUT (N bytes): 0, or -1 when it
+ * is none (no '@', no dot in the domain, a space, a display name...).
+ */
+int wa_email_norm(const char *raw, char *out, size_t n);
+/*
+ * The unsubscribe token of ADDR for CAMPAIGN: an HMAC-SHA256 under SECRET
+ * ($WA_UNSUBSCRIBE_SECRET), so that only we make one and none is guessed.
+ */
+void wa_email_token(const char *secret, const char *campaign, const char *addr,
+    char out[WA_EMAIL_TOKBUF]);
+/* Is TOKEN (may be NULL) the one of ADDR and CAMPAIGN? In constant time. */
+int wa_email_token_ok(const char *secret, const char *campaign,
+    const char *addr, const char *token);
+/* BASE/unsubscribe?e=ADDR&c=CAMPAIGN&t=TOKEN appended to OUT. */
+void wa_email_unsuburl(struct wa_buf *out, const char *base, const char *secret,
+    const char *campaign, const char *addr);
+/* The addresses at PATH (a line each, "# reason" after); empty if none; NULL on error. */
+struct wa_hash *wa_esupp_load(const char *path);
+int wa_esupp_has(struct wa_hash *h, const char *addr);
+/*
+ * Append ADDR (and "# REASON", may be NULL) to the list at PATH under its
+ * lock, fsync'd, unless it is there: 1 added, 0 there already, -1 on error.
+ * ADDR goes into H too when H is not NULL.
+ */
+int wa_esupp_add(const char *path, struct wa_hash *h, const char *addr,
+    const char *reason);
 
 #endif

@@ -418,7 +418,7 @@ enum { WA_SF_LEDGER, WA_SF_EVENTS, WA_SF_SUPPRESS, WA_SF_SALT,
 	WA_SF_TEMPLATES, WA_SF_JOURNEYS, WA_SF_CUSTOMERS, WA_SF_ORDERS,
 	WA_SF_CONFIG, WA_SF_JLOCK, WA_SF_CONSENT, WA_SF_WOO, WA_SF_INBOX,
 	WA_SF_SNIPPETS, WA_SF_ROUTES, WA_SF_INCURSOR, WA_SF_SHOPIFY,
-	WA_SF_LEDGERIX, WA_SF_AGENTS, WA_SF_NOTIFIED, WA_SF_N };
+	WA_SF_LEDGERIX, WA_SF_AGENTS, WA_SF_NOTIFIED, WA_SF_ESUPPRESS, WA_SF_N };
 enum { WA_SK_JSONL, WA_SK_LIST, WA_SK_JSON, WA_SK_TEXT, WA_SK_SECRET,
 	WA_SK_LOCK, WA_SK_INDEX };	/* kind; INDEX: derived, rebuilt when missing */
 enum { WA_PD_NONE, WA_PD_RECORDS, WA_PD_LEDGER, WA_PD_EVENTS,
@@ -576,6 +576,7 @@ struct wa_smtp_res {
 	int kind;
 	int code;			/* the server's reply code; 0: none */
 	char reply[WA_SMTP_REPLY];	/* its reply line, or libcurl's reason */
+	int rcpt;			/* the refusal answered RCPT: the address's */
 };
 struct wa_smtp;
 /*

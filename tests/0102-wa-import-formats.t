@@ -110,9 +110,9 @@ wa-import -v --now $NOW "$F/shopify-customers-2025-metafields-shuffled.csv" >"$T
 check_same "2025 shuffled: every customer, its phone, phone_raw and tz" \
 	'0 shopify:8001 +905351234567 +905351234567 Europe/Istanbul|shopify:8002 +12392207325 +2392207325 null|shopify:8003 null (889) 254-33 America/New_York|shopify:8004 +447700900125 00 44 7700 900125 Europe/London|shopify:8005 +31612345678 +0612345678 Europe/Amsterdam|shopify:8006 +393331234567 +3331234567 Europe/Rome' \
 	"$? $(jq -r '"\(.id) \(.phone) \(.phone_raw) \(.tz)"' "$TMP/c.jsonl" | join)"
-check_same "2025 shuffled: metafields under extra, the birthday read" \
-	'https://example.com/r/KAYA 1990-04-01 no yes' \
-	"$(jq -r 'select(.id == "shopify:8001") | "\(.extra["GW Referral link (customer.metafields.growave.referral_link)"]) \(.birthday) \(.extra["Tax Exempt"]) \(.extra["Accepts Email Marketing"])"' "$TMP/c.jsonl")"
+check_same "2025 shuffled: metafields under extra, the birthday read, e-mail consent as email_opt_in" \
+	'https://example.com/r/KAYA 1990-04-01 no true' \
+	"$(jq -r 'select(.id == "shopify:8001") | "\(.extra["GW Referral link (customer.metafields.growave.referral_link)"]) \(.birthday) \(.extra["Tax Exempt"]) \(.email_opt_in)"' "$TMP/c.jsonl")"
 check_same "2025 shuffled: consent from Accepts SMS Marketing TRUE/FALSE/yes" \
 	'true false false true true true' "$(jq -r .opt_in "$TMP/c.jsonl" | tr '\n' ' ' | sed 's/ $//')"
 check_same "2025 shuffled: the '+' before a national number, said per row" 3 \

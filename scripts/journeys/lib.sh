@@ -69,6 +69,14 @@ fi
 : "${TEMPLATE_LANG=en_US}"
 : "${MARKETING_FILTER=!(\"problem\" in tags)}"
 : "${SHOP_URL=}"
+# E-mail (wa-mail): WA_SMTP_URL, WA_PUBLIC_URL and WA_UNSUBSCRIBE_SECRET come
+# from the environment or the config; FALLBACK_EMAIL=yes makes the journeys
+# that have an e-mail template e-mail whom WhatsApp cannot reach.
+: "${FALLBACK_EMAIL=no}"
+: "${MAIL_RATE=60}"
+# The wa-send events e-mail stands in for: no WhatsApp account (131026), no
+# usable phone, or no consent to WhatsApp (wa-mail then asks e-mail consent).
+FALLBACK_EXPR='(event == "failed" && error.code == 131026) || (event == "skipped" && (reason == "invalid_phone" || reason == "no_consent"))'
 
 mkdir -p "$WA_HOME"
 chmod 700 "$WA_HOME" 2>/dev/null || :
@@ -169,7 +177,8 @@ def send_rec($i):
 	cust($i) as $k
 	| {id, type, customer: ($k.id // .customer), phone: ($k.phone // .phone),
 	   email: ($k.email // .email),
-	   opt_in: ($k.opt_in == true), first_name: $k.first_name, last_name: $k.last_name,
+	   opt_in: ($k.opt_in == true), email_opt_in: ($k.email_opt_in == true),
+	   discount_code, first_name: $k.first_name, last_name: $k.last_name,
 	   lang: $k.lang, tz: $k.tz, country: ($k.country // null), tags: ($k.tags // []),
 	   order_name: .name, created_at, fulfilled_at, fulfillment_status,
 	   total: .total, currency, total_text: ((.total | money) as $t
@@ -193,6 +202,8 @@ join() {
 # nothing and leaves the ledger alone; consent as the consent log says
 send() {
 	_class=$1 _camp=$2 _in=$3; shift 3
+	: >"$T/send.out"
+	_sent_in=$_in
 	[ -s "$_in" ] || return 0
 	case $_class in
 	marketing)
@@ -206,23 +217,67 @@ send() {
 		[ -z "$REPLY_CAP" ] || set -- "$@" --cap "$REPLY_CAP" ;;
 	esac
 	_rc=0
-	if [ "$LOG" = - ]; then
-		wa-send -q --no-wait --events "$EVENTS" --consent "$CONSENT" -c "$_camp" "$@" "$_in" 2>"$T/send.err" || _rc=$?
-	else
-		wa-send -q --no-wait --events "$EVENTS" --consent "$CONSENT" -c "$_camp" "$@" "$_in" >>"$LOG" 2>"$T/send.err" || _rc=$?
-	fi
+	wa-send -q --no-wait --events "$EVENTS" --consent "$CONSENT" -c "$_camp" "$@" "$_in" >"$T/send.out" 2>"$T/send.err" || _rc=$?
+	logged "$T/send.out"
+	report wa-send "$_camp" "$_rc"
+}
+
+# logged FILE: FILE's event lines to LOG (- : standard output)
+logged() {
+	if [ "$LOG" = - ]; then cat "$1"; else cat "$1" >>"$LOG"; fi
+}
+
+# report PROGRAM CAMPAIGN STATUS: say what went wrong, as $T/send.err has it
+report() {
+	_rc=$3
 	case $_rc in
 	0) cat "$T/send.err" >&2 ;;
 	75) ;;
 	1)
 		cat "$T/send.err" >&2
 		printf '%s: %s: some messages failed or have no known outcome; see %s\n' \
-			"$JOURNEY" "$_camp" "$LOG" >&2 ;;
+			"$JOURNEY" "$2" "$LOG" >&2 ;;
 	*)
 		cat "$T/send.err" >&2
-		printf '%s: %s: wa-send exited %s\n' "$JOURNEY" "$_camp" "$_rc" >&2 ;;
+		printf '%s: %s: %s exited %s\n' "$JOURNEY" "$2" "$1" "$_rc" >&2 ;;
 	esac
 	note "$_rc"
+}
+
+# mail CLASS CAMPAIGN MESSAGE.eml FILE ARGS...: wa-mail FILE under CAMPAIGN
+# with the options of CLASS (marketing: QUIET, CAP counting both channels;
+# utility: --class utility, UTILITY_QUIET and UTILITY_CAP, a message per
+# record id), never waiting for the ledger, its event lines appended to LOG
+mail() {
+	_class=$1 _camp=$2 _tmpl=$3 _in=$4; shift 4
+	[ -s "$_in" ] || return 0
+	[ -f "$_tmpl" ] || die 2 "$_tmpl: no such e-mail template"
+	command -v wa-mail >/dev/null 2>&1 || die 2 "wa-mail not found"
+	case $_class in
+	marketing)
+		[ -z "$QUIET" ] || set -- "$@" --quiet "$QUIET"
+		[ -z "$CAP" ] || set -- "$@" --cap "$CAP" --cap-channels both ;;
+	utility)
+		set -- "$@" --class utility --per-id
+		[ -z "$UTILITY_QUIET" ] || set -- "$@" --quiet "$UTILITY_QUIET"
+		[ -z "$UTILITY_CAP" ] || set -- "$@" --cap "$UTILITY_CAP" ;;
+	esac
+	_rc=0
+	wa-mail -q --no-wait --rate "$MAIL_RATE" -c "$_camp" -T "$_tmpl" "$@" "$_in" \
+		>"$T/mail.out" 2>"$T/send.err" || _rc=$?
+	logged "$T/mail.out"
+	report wa-mail "$_camp" "$_rc"
+}
+
+# fallback CLASS CAMPAIGN MESSAGE.eml ARGS...: with FALLBACK_EMAIL=yes, e-mail
+# the records of the last send whose events FALLBACK_EXPR selects
+fallback() {
+	[ "$FALLBACK_EMAIL" = yes ] && [ -s "$T/send.out" ] || return 0
+	select_from "$T/fb.ev" "campaign == \"$2\" && ($FALLBACK_EXPR)" "$T/send.out"
+	jqf -c --slurpfile e "$T/fb.ev" '($e | map(.id | tostring)) as $ids
+		| select((.id | tostring) as $i | $ids | index([$i]))' "$_sent_in" >"$T/fb.in"
+	_fc=$1 _fk=$2 _fm=$3; shift 3
+	mail "$_fc" "$_fk" "$_fm" "$T/fb.in" "$@"
 }
 
 # marketing_expr EXPR: EXPR and MARKETING_FILTER, for customer records
