@@ -47,6 +47,7 @@ struct act {
 	unsigned char kind;
 	unsigned char inperiod;	/* A_ORDER: placed in the period */
 	signed char score;	/* A_SCORE, A_BARE: the answer */
+	unsigned char stop;	/* A_WROTE: an opt-out (STOP), which is no reply */
 };
 
 struct buyer {

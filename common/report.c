@@ -409,17 +409,36 @@ wrote(struct wa_report *r, json_t *e, time_t t)
 	uint32_t rc = sender(r, e), i = ctx ? wa_rep_get(r->bywamid, ctx) : 0;
 	uint32_t ans = wa_rep_autoreply(r, wa_json_nestr(e, "wamid"));
 
-	if (i)
-		r->m[i - 1].flags |= F_REPLIED;
 	/* What answered by itself is no person's answer. */
 	if (ans)
 		r->m[ans - 1].flags |= F_AUTO;
 	if (ref && wa_json_nestr(e, "from"))
 		rc = tagged(r, wa_json_nestr(e, "from"), ref, t);
+	/* A quote tells whose it is, when the number does not. */
+	if (rc == 0 && i)
+		rc = r->m[i - 1].recip + 1;
 	if (rc == 0)
 		return;
 	newact(r, A_WROTE, rc - 1, t)->msg = i;
 	answer(r, e, rc - 1, t, i);
+}
+
+/*
+ * wa-hook writes the opt-out a message means just after that message, with
+ * its time: the message is an opt-out, not a reply. A few events back at
+ * most, as a webhook's batch is small.
+ */
+static void
+stopmsg(struct wa_report *r, uint32_t rc, time_t t)
+{
+	size_t i, n;
+
+	for (i = r->na, n = 0; i > 0 && n < 256; i--, n++)
+		if (r->a[i - 1].kind == A_WROTE && r->a[i - 1].recip == rc &&
+		    r->a[i - 1].t == t) {
+			r->a[i - 1].stop = 1;
+			return;
+		}
 }
 
 int
@@ -443,8 +462,10 @@ wa_report_event(struct wa_report *r, json_t *e, const char **why)
 		return *why = "no valid time in 'at'", -1;
 	if (strcmp(ev, "message") == 0)
 		wrote(r, e, t);
-	else if ((rc = sender(r, e)) != 0)
+	else if ((rc = sender(r, e)) != 0) {
+		stopmsg(r, rc - 1, t);
 		newact(r, A_OPTOUT, rc - 1, t);
+	}
 	return 0;
 }
 
@@ -629,7 +650,11 @@ wa_rep_match(struct wa_report *r)
 		a = &r->a[i];
 		switch (a->kind) {
 		case A_WROTE:
-			if (a->msg == 0 && (m = latest(r, a->recip, a->t,
+			if (a->stop)
+				break;
+			if (a->msg)
+				r->m[a->msg - 1].flags |= F_REPLIED;
+			else if ((m = latest(r, a->recip, a->t,
 			    r->o.replywin)) != NULL)
 				m->flags |= F_REPLIED;
 			if ((m = next(r, a->recip, a->t)) != NULL &&

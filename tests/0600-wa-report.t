@@ -313,6 +313,29 @@ check_same "the page's table: spring's row, targets marked" \
 	'<tr><td>spring</td><td>11</td><td>7</td><td>4</td><td>3</td><td>3</td><td>1</td><td>63.6%</td><td class="unmet">57.1% not met</td>' \
 	"$(grep -o '<tr><td>spring</td>.*not met</td>' "$TMP/page.html" | sed 's/\(not met<\/td>\).*/\1/')"
 
+# STOP is an opt-out, not a reply: wa-hook writes the message, then the
+# opt-out it means, with the same wamid and time. d1 writes STOP an hour
+# after, d2 quotes our message with a STOP, d3 writes "thanks": replied 1
+# of 3 delivered (0.3333), opted out 2 (0.6667).
+S=$TMP/stop
+mkdir -p "$S"
+for n in 1 2 3; do
+	printf '{"event":"sent","key":"promo/d%s","id":"d%s","to":"+44770090010%s","campaign":"promo","at":"2026-10-01T10:00:00Z","wamid":"wamid.P%s"}\n' $n $n $n $n
+done >"$S/ledger.jsonl"
+{
+	for n in 1 2 3; do
+		printf '{"event":"status","wamid":"wamid.P%s","status":"delivered","at":"2026-10-01T10:00:05Z"}\n' $n
+	done
+	printf '%s\n' '{"event":"message","wamid":"wamid.in1","from":"+447700900101","at":"2026-10-01T11:00:00Z","type":"text","text":"STOP"}' \
+		'{"event":"opt_out","wamid":"wamid.in1","from":"+447700900101","at":"2026-10-01T11:00:00Z","via":"text"}' \
+		'{"event":"message","wamid":"wamid.in2","from":"+447700900102","at":"2026-10-01T11:00:00Z","type":"text","text":"stop","context":"wamid.P2"}' \
+		'{"event":"message","wamid":"wamid.in3","from":"+447700900103","at":"2026-10-01T11:00:00Z","type":"text","text":"thanks"}' \
+		'{"event":"opt_out","wamid":"wamid.in2","from":"+447700900102","at":"2026-10-01T11:00:00Z","via":"text"}'
+} >"$S/events.jsonl"
+check_same "STOP is no reply: replied, opted out, their rates" "1 2 0.3333 0.6667" \
+	"$(wa-report --now $NOW --ledger "$S/ledger.jsonl" --events "$S/events.jsonl" -o json |
+		jq -r 'select(.group == "all") | [.replied, .opted_out, .reply_rate, .opt_out_rate] | map(tostring) | join(" ")')"
+
 # Usage and missing files.
 check_status "-b nonsense: exit 2" 2 wa-report -b year
 check_status "--window nonsense: exit 2" 2 wa-report --window soon
