@@ -1,4 +1,5 @@
 /* wa-report: the store's KPIs from the ledger, webhook events and orders. */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,9 @@ static const struct wa_tcol cols[] = {
 	{ "conversion_rate", "conv%", WA_COL_RATE },
 	{ "revenue", "revenue", WA_COL_MONEY },
 	{ "aov", "aov", WA_COL_MONEY },
+	{ "revenue_other", "other cur.", WA_COL_MONEY },
+	{ "revenue_converted", "converted", WA_COL_TEXT },
+	{ "rates_date", "rates of", WA_COL_TEXT },
 	/* With survey answers only: the last NSURVEY. */
 	{ "csat", "csat", WA_COL_NUM },
 	{ "csat_answers", "csat n", WA_COL_COUNT },
@@ -119,11 +123,11 @@ static const char *const ledgerfields[] = { "event", "key", "at", "wamid",
     "campaign", "id", "to", "retry", "variant" };
 static const char *const orderfields[] = { "type", "event", "id", "customer",
     "phone", "email", "created_at", "total", "currency", "financial_status",
-    "cancelled_at" };
+    "cancelled_at", "shop_total", "shop_currency" };
 static const char *const eventfields[] = { "event", "wamid", "key", "status",
     "at", "from", "context", "id", "customer", "phone", "email", "created_at",
     "total", "currency", "financial_status", "cancelled_at", "type", "text",
-    "payload", "ref" };
+    "payload", "ref", "shop_total", "shop_currency" };
 static const char *const custfields[] = { "id", "phone", "tier", "segment" };
 static const char *const consentfields[] = { "type", "at", "source" };
 
@@ -150,6 +154,7 @@ static const struct view {
 static struct wa_report *rep;
 static struct wa_insights *ins;
 static struct wa_growth *gro;
+static struct wa_fx *fx;	/* NULL: --by-currency */
 static int tflag;
 /* The columns of this run's view. */
 static struct wa_tcols vc;
@@ -158,12 +163,13 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-report [--insights] [--raw-csv] [--targets]\n"
+	    "usage: wa-report [--by-currency] [--insights] [--raw-csv] [--targets]\n"
 	    "                 [-b campaign|day|week|month|tier|ref|variant|consent]\n"
 	    "                 [-c CAMPAIGN] [-o table|csv|json|html] [--consent FILE]\n"
-	    "                 [--customers FILE] [--events FILE] [--ledger FILE]\n"
-	    "                 [--now TIME]\n"
-	    "                 [--orders FILE]... [--reply-window DURATION] [--since TIME]\n"
+	    "                 [--currency CUR] [--customers FILE] [--events FILE]\n"
+	    "                 [--ledger FILE] [--now TIME]\n"
+	    "                 [--orders FILE]... [--rates FILE]\n"
+	    "                 [--reply-window DURATION] [--since TIME]\n"
 	    "                 [--survey CAMPAIGN[:5|:10]]... [--until TIME]\n"
 	    "                 [--window DURATION]\n");
 	exit(status);
@@ -260,6 +266,19 @@ durarg(const char *opt, const char *s)
 	return d;
 }
 
+/* --currency: an ISO 4217 code, in any case. */
+static const char *
+curarg(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 3 && isalpha((unsigned char)s[i]); i++)
+		;
+	if (i != 3 || s[3] != '\0')
+		wa_die(WA_EXIT_USAGE, "--currency: not a currency code '%s'", s);
+	return s;
+}
+
 static int
 choice(const char *opt, const char *s, const char *const *names, size_t n)
 {
@@ -354,6 +373,23 @@ targettext(const char *name)
 
 static const struct wa_tcols storeview = { storecols, NELEM(storecols), NULL };
 
+/* The orders that could not be converted, and the rates' day. */
+static void
+otherline(json_t *all)
+{
+	json_t *other = json_object_get(all, "revenue_other");
+	const char *date = wa_json_str(all, "rates_date");
+	struct wa_buf b = { 0 };
+
+	if (fx && wa_fx_cur(fx))
+		printf("  %-38s %s%s%s\n", "currency", wa_fx_cur(fx),
+		    date ? ", converted at the rates of " : "", date ? date : "");
+	if (json_object_size(other) > 0)
+		printf("  %-38s %s\n", "other currencies, not converted",
+		    wa_cell_text(&b, other, WA_COL_MONEY, 1));
+	wa_buf_free(&b);
+}
+
 static void
 puttable(json_t *a, int by)
 {
@@ -365,6 +401,7 @@ puttable(json_t *a, int by)
 	st.target = vc.target;
 	printf("\nstore-wide\n");
 	wa_table_list(&st, json_array_get(a, json_array_size(a) - 1));
+	otherline(json_array_get(a, json_array_size(a) - 1));
 }
 
 /* Is the figure NAME in this view's columns, or store-wide ones? */
@@ -481,24 +518,27 @@ kpirows(int by, const char *camp, const struct wa_store_kpi *st)
 struct opts {
 	struct wa_report_opt r;
 	const char *ledger, *events, *customers, *camp, *consent;
-	const char *since, *until;
+	const char *since, *until, *currency, *rates;
 	char **orders, **surveys;
 	size_t norders, nsurveys;
-	int by, fmt, insights;
+	int by, fmt, insights, bycur;
 };
 
 enum {
-	OPT_CONSENT = 256, OPT_CUSTOMERS, OPT_EVENTS, OPT_INSIGHTS, OPT_LEDGER,
-	OPT_NOW, OPT_ORDERS, OPT_RAWCSV, OPT_REPLYWIN, OPT_SINCE, OPT_SURVEY,
-	OPT_TARGETS, OPT_UNTIL, OPT_VERSION, OPT_WINDOW
+	OPT_BYCUR = 256, OPT_CONSENT, OPT_CURRENCY, OPT_CUSTOMERS, OPT_EVENTS,
+	OPT_INSIGHTS, OPT_LEDGER, OPT_NOW, OPT_ORDERS, OPT_RATES, OPT_RAWCSV,
+	OPT_REPLYWIN, OPT_SINCE, OPT_SURVEY, OPT_TARGETS, OPT_UNTIL,
+	OPT_VERSION, OPT_WINDOW
 };
 
 static void
 parseargs(int argc, char **argv, struct opts *o)
 {
 	static const struct option longs[] = {
+		{ "by-currency", no_argument, NULL, OPT_BYCUR },
 		{ "campaign", required_argument, NULL, 'c' },
 		{ "consent", required_argument, NULL, OPT_CONSENT },
+		{ "currency", required_argument, NULL, OPT_CURRENCY },
 		{ "customers", required_argument, NULL, OPT_CUSTOMERS },
 		{ "events", required_argument, NULL, OPT_EVENTS },
 		{ "help", no_argument, NULL, 'h' },
@@ -506,6 +546,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		{ "ledger", required_argument, NULL, OPT_LEDGER },
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "orders", required_argument, NULL, OPT_ORDERS },
+		{ "rates", required_argument, NULL, OPT_RATES },
 		{ "raw-csv", no_argument, NULL, OPT_RAWCSV },
 		{ "reply-window", required_argument, NULL, OPT_REPLYWIN },
 		{ "since", required_argument, NULL, OPT_SINCE },
@@ -524,7 +565,9 @@ parseargs(int argc, char **argv, struct opts *o)
 	while ((ch = getopt_long(argc, argv, "b:c:ho:", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'b': o->by = choice("-b", optarg, bys, NELEM(bys)); break;
+		case OPT_BYCUR: o->bycur = 1; break;
 		case 'c': o->camp = optarg; break;
+		case OPT_CURRENCY: o->currency = curarg(optarg); break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
 		case OPT_CONSENT: o->consent = optarg; break;
 		case OPT_CUSTOMERS: o->customers = optarg; break;
@@ -535,6 +578,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		case OPT_NOW: wa_opt_now(optarg); break;
 		case 'o': o->fmt = choice("-o", optarg, fmts, NELEM(fmts)); break;
 		case OPT_ORDERS: o->orders[o->norders++] = optarg; break;
+		case OPT_RATES: o->rates = optarg; break;
 		case OPT_SURVEY: o->surveys[o->nsurveys++] = optarg; break;
 		case OPT_REPLYWIN: o->r.replywin = durarg("--reply-window", optarg); break;
 		case OPT_SINCE: o->since = optarg; break;
@@ -577,8 +621,29 @@ setup(struct opts *o, char **dl, char **de)
 			    o->surveys[i]);
 	if (o->insights)
 		ins = wa_insights_new(o->r.since, o->r.until);
+	if (!o->bycur) {
+		fx = wa_fx_new(o->currency);
+		if (o->rates && wa_fx_load(fx, o->rates) < 0)
+			exit(WA_EXIT_USAGE);
+		wa_kpi_fx(fx);
+	}
 	if (o->by == WA_BY_CONSENT)
 		gro = wa_growth_new(o->r.since, o->r.until);
+}
+
+/* The report's currency by default: that of most orders in the period. */
+static void
+defcurrency(const struct wa_store_kpi *st)
+{
+	const struct wa_amount *best = NULL;
+	size_t i;
+
+	for (i = 0; i < st->ncur; i++)
+		if (best == NULL || st->site[i].n > best->n ||
+		    (st->site[i].n == best->n && strcmp(st->site[i].cur, best->cur) < 0))
+			best = &st->site[i];
+	if (best && best->n > 0)
+		wa_fx_setcur(fx, best->cur);
 }
 
 /*
@@ -600,6 +665,8 @@ readall(const struct opts *o, int dl, int de, struct wa_store_kpi *st)
 	for (i = 0; i < o->norders; i++)
 		readfile(o->orders[i], 0, orderfields, NELEM(orderfields), order);
 	wa_report_store(rep, st);
+	if (fx && wa_fx_cur(fx) == NULL)
+		defcurrency(st);
 }
 
 /* Consent growth needs the consent log only. */
@@ -654,6 +721,7 @@ main(int argc, char **argv)
 	wa_insights_free(ins);
 	wa_growth_free(gro);
 	wa_report_free(rep);
+	wa_fx_free(fx);
 	free(o.orders);
 	free(o.surveys);
 	free(dl);

@@ -26,9 +26,62 @@ cmpcur(const void *a, const void *b)
 	    (*(const struct wa_amount *const *)b)->cur);
 }
 
-/* {"EUR": sum} of amounts A[0..N) by code, or their averages with AVG; only those with orders. */
+static const struct wa_fx *fx;
+
+void
+wa_kpi_fx(const struct wa_fx *f)
+{
+	fx = f;
+}
+
+static json_t *bycur(const struct wa_amount *a, size_t n, int avg);
+
+/*
+ * {"EUR": sum} of amounts A[0..N) in the report's currency, or their
+ * average with AVG; per currency without one; {} without orders.
+ */
 static json_t *
 money(const struct wa_amount *a, size_t n, int avg)
+{
+	struct wa_fxsum s;
+	json_t *o;
+
+	if (wa_fx_cur(fx) == NULL)
+		return bycur(a, n, avg);
+	wa_fx_sum(fx, a, n, &s);
+	o = json_object();
+	if (s.n > 0)
+		json_object_set_new(o, wa_fx_cur(fx), wa_money_json(avg ?
+		    divround(s.sum, s.n) : s.sum, wa_fx_cur(fx)));
+	free(s.other);
+	return o;
+}
+
+/* What the revenue of A[0..N) became: converted or not, the rates' day, the rest. */
+static void
+converted(json_t *o, const struct wa_amount *a, size_t n)
+{
+	struct wa_fxsum s;
+
+	if (fx == NULL)
+		return;
+	if (wa_fx_cur(fx) == NULL) {
+		json_object_set_new(o, "revenue_converted", json_false());
+		json_object_set_new(o, "revenue_other", json_object());
+		json_object_set_new(o, "rates_date", json_null());
+		return;
+	}
+	wa_fx_sum(fx, a, n, &s);
+	json_object_set_new(o, "revenue_converted", json_boolean(s.converted));
+	json_object_set_new(o, "revenue_other", bycur(s.other, s.nother, 0));
+	json_object_set_new(o, "rates_date", s.rated ?
+	    json_string(wa_fx_date(fx)) : json_null());
+	free(s.other);
+}
+
+/* {"EUR": sum} of amounts A[0..N) by code, or their averages with AVG; only those with orders. */
+static json_t *
+bycur(const struct wa_amount *a, size_t n, int avg)
 {
 	const struct wa_amount **p = wa_calloc(n, sizeof *p);
 	json_t *o = json_object();
@@ -83,6 +136,7 @@ wa_kpi_json(const struct wa_kpi *k, int survey)
 	json_object_set_new(o, "conversion_rate", rate(k->conversions, k->recips));
 	json_object_set_new(o, "revenue", money(k->rev, k->nrev, 0));
 	json_object_set_new(o, "aov", money(k->rev, k->nrev, 1));
+	converted(o, k->rev, k->nrev);
 	if (survey) {
 		json_object_set_new(o, "csat", real(wa_survey_csat(&k->survey), 2));
 		json_object_set_new(o, "csat_answers", json_integer(k->survey.n5));
@@ -105,6 +159,7 @@ wa_kpi_refjson(const struct wa_kpi *k)
 	json_object_set_new(o, "conversion_rate", rate(k->conversions, k->recips));
 	json_object_set_new(o, "revenue", money(k->rev, k->nrev, 0));
 	json_object_set_new(o, "aov", money(k->rev, k->nrev, 1));
+	converted(o, k->rev, k->nrev);
 	return o;
 }
 

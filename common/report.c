@@ -516,11 +516,37 @@ amountof(struct wa_report *r, json_t *o, long long *amount)
 	return (uint32_t)e;
 }
 
+/* The shop's own amount of order O (Shopify's shop_money), when it gives one: its currency, or 0. */
+static uint32_t
+shopamount(struct wa_report *r, json_t *o, long long *amount)
+{
+	json_t *v = json_object_get(o, "shop_total");
+	const char *cur = wa_json_nestr(o, "shop_currency");
+	double x;
+	int e;
+
+	if (!json_is_number(v) || cur == NULL)
+		return 0;
+	for (x = json_number_value(v), e = wa_money_exp(cur); e > 0; e--)
+		x *= 10;
+	if (fabs(x) > (double)WA_MONEY_MAX)
+		return 0;
+	*amount = llround(x);
+	return wa_rep_intern(&r->shopcurs, cur);
+}
+
 void
-wa_rep_addamount(struct wa_amount *a, long long amount)
+wa_rep_addamount(struct wa_amount *a, long long amount, const char *shopcur,
+    long long shopamt)
 {
 	a->sum += amount;
 	a->n++;
+	if (shopcur == NULL || (a->shopcur && strcmp(a->shopcur, shopcur) != 0))
+		return;
+	a->shopcur = shopcur;
+	a->shopsum += shopamt;
+	a->shoporig += amount;
+	a->shopn++;
 }
 
 /*
@@ -567,8 +593,9 @@ wa_report_order(struct wa_report *r, json_t *o, const char **why)
 {
 	struct wa_order ord = { 0 };
 	const char *id = wa_json_nestr(o, "id");
-	long long amount = 0;
-	uint32_t rc, cur;
+	long long amount = 0, shopamt = 0;
+	uint32_t rc, cur, sc;
+	const char *scs;
 	struct act *a;
 	time_t t;
 
@@ -585,16 +612,20 @@ wa_report_order(struct wa_report *r, json_t *o, const char **why)
 	if (!wa_order_counts(&ord))
 		return 0;
 	cur = amountof(r, o, &amount);
+	sc = cur ? shopamount(r, o, &shopamt) : 0;
+	scs = sc ? r->shopcurs.s[sc] : NULL;
 	rc = orderrecip(r, o);
 	if (cur && wa_rep_inperiod(r, t)) {
-		wa_rep_addamount(&r->site[cur], amount);
+		wa_rep_addamount(&r->site[cur], amount, scs, shopamt);
 		if (rc == 0)
-			wa_rep_addamount(&r->others[cur], amount);
+			wa_rep_addamount(&r->others[cur], amount, scs, shopamt);
 	}
 	if (rc) {
 		a = newact(r, A_ORDER, rc - 1, t);
 		a->cur = cur;
 		a->amount = amount;
+		a->shopcur = sc;
+		a->shopamt = shopamt;
 		a->inperiod = (unsigned char)wa_rep_inperiod(r, t);
 	}
 	buyer(r, o, t, rc);
@@ -680,7 +711,8 @@ wa_rep_match(struct wa_report *r)
 			if (a->cur && a->inperiod)
 				wa_rep_addamount(latest(r, a->recip, a->t, LLONG_MAX) ?
 				    &r->messaged[a->cur] : &r->others[a->cur],
-				    a->amount);
+				    a->amount, a->shopcur ?
+				    r->shopcurs.s[a->shopcur] : NULL, a->shopamt);
 			break;
 		}
 	}

@@ -75,6 +75,11 @@ struct wa_amount {
 	const char *cur;	/* ISO 4217 */
 	long long sum;		/* minor units */
 	long n;			/* orders */
+	/* Of those orders, the ones that say what they were in SHOPCUR (the
+	   first such currency): SHOPSUM in it, SHOPORIG of SUM. */
+	const char *shopcur;
+	long long shopsum, shoporig;
+	long shopn;
 };
 /* The figures of one group of messages. */
 struct wa_kpi {
@@ -155,7 +160,40 @@ int wa_report_answer(struct wa_report *r, const char *wamid, const char *from,
 void wa_report_store(struct wa_report *r, struct wa_store_kpi *st);
 void wa_report_free(struct wa_report *r);
 
+/* fx.c: wa-report's one currency: rates files, and amounts converted into it */
+struct wa_fx;
+/* The report in currency CUR; NULL: to be set by wa_fx_setcur. */
+struct wa_fx *wa_fx_new(const char *cur);
+void wa_fx_setcur(struct wa_fx *fx, const char *cur);
+/* The report's currency, and the rates' day (2026-12-04); NULL: none. */
+const char *wa_fx_cur(const struct wa_fx *fx);
+const char *wa_fx_date(const struct wa_fx *fx);
+/*
+ * Rates from PATH: the ECB's euro reference rates CSV (its latest day), or
+ * lines CUR,rate, units of CUR for one of a base currency, the one at 1 or
+ * else the report's, the day of the file's last change. 0, or -1 said.
+ */
+int wa_fx_load(struct wa_fx *fx, const char *path);
+/* Amounts in the report's currency, and those that could not be converted. */
+struct wa_fxsum {
+	long long sum;		/* minor units of the report's currency */
+	long n;			/* orders in it */
+	int converted;		/* some came from another currency */
+	int rated;		/* by the rates file */
+	struct wa_amount *other;	/* free(3) it */
+	size_t nother;
+};
+/*
+ * A[0..N) in the report's currency: as they are in it, else by the shop's
+ * amount when an order gives one in it, else by the rates, else apart.
+ */
+void wa_fx_sum(const struct wa_fx *fx, const struct wa_amount *a, size_t n,
+    struct wa_fxsum *s);
+void wa_fx_free(struct wa_fx *fx);
+
 /* kpijson.c: the figures of wa-report's groups as JSON objects */
+/* Amounts from now on in FX's currency (NULL: per currency, as they are). */
+void wa_kpi_fx(const struct wa_fx *fx);
 /* Group K's figures, with the survey's when SURVEY. */
 json_t *wa_kpi_json(const struct wa_kpi *k, int survey);
 /* -b ref: a tag's inquiries, and what came of them. */

@@ -1,5 +1,6 @@
 #!/bin/sh
-# wa-report: a hand-made store whose every figure is computed below, by hand.
+# wa-report: a hand-made store whose every figure is computed below, by hand
+# (per currency: 0605 converts them into one).
 . "$(dirname "$0")/lib.sh"
 
 NOW=2026-11-01T00:00:00Z
@@ -107,7 +108,7 @@ done
 # o1 again, from wa-hook: counted once
 printf '%s\n' '{"event":"order","id":"o1","customer":"c01","created_at":"2026-10-03T10:00:00Z","total":50,"currency":"EUR"}' >>"$E"
 
-wa-report --now $NOW --orders "$O" -o json >"$TMP/all.json" 2>"$TMP/err"
+wa-report --now $NOW --by-currency --orders "$O" -o json >"$TMP/all.json" 2>"$TMP/err"
 check_same "the scenario: exit 0, nothing on stderr" "0:" "$?:$(cat "$TMP/err")"
 fig() { jq -r --arg g "$1" "select(.group == \$g) | [$2] | map(tostring) | join(\" \")" "${3:-$TMP/all.json}"; }
 check_same "groups in name order, then all" "care spring winback all" "$(jq -r .group "$TMP/all.json" | tr '\n' ' ' | sed 's/ $//')"
@@ -191,7 +192,7 @@ check_same "all: repeat purchase of first-time buyers" "5 0.6 4 0.5" "$(fig all 
 
 # Targets: read >= 95%, response <= 15 min, conversion >= 35%, opt-out <= 2%,
 # repeat >= 40%, messaged AOV >= site + 20% (EUR 60 >= 33.53, USD 21.25 < 25.5).
-wa-report --now $NOW --orders "$O" -o json --targets >"$TMP/t.json"
+wa-report --now $NOW --by-currency --orders "$O" -o json --targets >"$TMP/t.json"
 C='.read_rate_met, .median_response_s_met, .conversion_rate_met, .opt_out_rate_met'
 check_same "--targets: care" "false false true true" "$(fig care "$C" "$TMP/t.json")"
 check_same "--targets: spring, no response time" "false null false false" "$(fig spring "$C" "$TMP/t.json")"
@@ -199,7 +200,7 @@ check_same "--targets: store-wide" "true false" \
 	"$(fig all '.repeat_rate_messaged_met, .aov_messaged_met' "$TMP/t.json")"
 
 # Grouped by day, week, month and tier (c01..c05 gold, c06..c08 silver).
-wa-report --now $NOW --orders "$O" -o json -b day >"$TMP/day.json"
+wa-report --now $NOW --by-currency --orders "$O" -o json -b day >"$TMP/day.json"
 check_same "-b day: sent delivered read a day" \
 	"2026-10-01 13 9 5,2026-10-02 7 5 3,2026-10-06 1 1 0,all 21 15 8" \
 	"$(jq -r '[.group, .sent, .delivered, .read] | map(tostring) | join(" ")' "$TMP/day.json" | paste -sd, -)"
@@ -226,26 +227,26 @@ check_same "-b tier --customers: tiers from a customers file" \
 # before), care/c04 being out of the period: 3.
 check_same "--since --until: winback only, answers within it" \
 	"winback 7 1 79200 86100 3,all 7 1 79200 86100 3" \
-	"$(wa-report --now $NOW --orders "$O" --since 2026-10-02 --until 2026-10-03 -o json |
+	"$(wa-report --now $NOW --by-currency --orders "$O" --since 2026-10-02 --until 2026-10-03 -o json |
 		jq -r '[.group, .sent, .opted_out, .median_response_s, .p90_response_s, .conversions] | map(tostring) | join(" ")' | paste -sd, -)"
 check_same "--since as a duration back from --now" "0" \
 	"$(wa-report --now $NOW --since 7d -o json | jq -r 'select(.group == "all") | .sent')"
 # A 1-day window: o1 (24 h to the second), o2, o4, o5 (22 h 40 after care/c04)
 # and o6 still count, for c01 c02 c04 c07; o7 (4 days) no longer: spring 0.
 check_same "--window 1d" "4 0" \
-	"$(wa-report --now $NOW --orders "$O" --window 1d -o json | jq -r 'select(.group == "all" or .group == "spring") | .conversions' | sort -r | paste -sd' ' -)"
+	"$(wa-report --now $NOW --by-currency --orders "$O" --window 1d -o json | jq -r 'select(.group == "all" or .group == "spring") | .conversions' | sort -r | paste -sd' ' -)"
 # A 2-hour reply window: c02 (1 h) still replies, c03 (47 h) no longer.
 check_same "--reply-window 2h" "3 0" \
 	"$(wa-report --now $NOW --reply-window 2h -o json | jq -r 'select(.group == "spring" or .group == "winback") | .replied' | paste -sd' ' -)"
 
 # CSV and the table say the same.
-wa-report --now $NOW --orders "$O" -o csv >"$TMP/all.csv"
+wa-report --now $NOW --by-currency --orders "$O" -o csv >"$TMP/all.csv"
 check_same "CSV: a header and four rows" "5" "$(wc -l <"$TMP/all.csv" | tr -d ' ')"
 check_same "CSV: spring's figures" "spring,11,7,4,3,3,1,0.6364,0.5714,0.4286,0.1429,,,1,0.1429,45.00 USD,45.00 USD" \
 	"$(grep '^spring,' "$TMP/all.csv" | cut -d, -f1-17)"
 check_same "CSV: two currencies in one field" '"30.00 EUR, 20.00 USD"' \
 	"$(grep '^care,' "$TMP/all.csv" | grep -o '"[^"]*"' | head -1)"
-wa-report --now $NOW --orders "$O" -o table --targets >"$TMP/table"
+wa-report --now $NOW --by-currency --orders "$O" -o table --targets >"$TMP/table"
 check_same "table: the targets marked, percent, no response" \
 	"spring 11 7 4 3 3 1 63.6% 57.1% not met 42.9% 14.3% not met - - 1 14.3% not met 45.00 USD 45.00 USD" \
 	"$(grep '^spring ' "$TMP/table" | tr -s ' ')"
@@ -257,7 +258,7 @@ check "table: durations for people" grep -q '^care .* 20m00s not met  *30m00s ' 
 # Bad lines: said with FILE:LINE, exit 1, the rest still counted.
 cp "$E" "$TMP/bad.jsonl"
 printf '%s\n' 'not json' '{"wamid":"x"}' '{"event":"message","from":"+447700900001"}' >>"$TMP/bad.jsonl"
-wa-report --now $NOW --events "$TMP/bad.jsonl" --orders "$O" -o json >"$TMP/bad.json" 2>"$TMP/err"
+wa-report --now $NOW --by-currency --events "$TMP/bad.jsonl" --orders "$O" -o json >"$TMP/bad.json" 2>"$TMP/err"
 check_same "bad lines: exit 1" 1 $?
 n=$(wc -l <"$E" | tr -d ' ')
 check_same "bad lines: each named" \
@@ -273,7 +274,7 @@ check_same "an orders file of something else: each line said" \
 
 # The page: self-contained, rendered by headless Chromium without a console
 # message, not blank, and its charts say what the JSON says.
-wa-report --now $NOW --orders "$O" --targets -o html >"$TMP/page.html"
+wa-report --now $NOW --by-currency --orders "$O" --targets -o html >"$TMP/page.html"
 check_same "html: no script, no link, nothing fetched" "0" \
 	"$(grep -Eci '<script|<link|src=|href=|url\(|https?:' "$TMP/page.html")"
 # chrome PAGE PNG: render PAGE as a phone would, to PNG; the log in $TMP/chromium.log
