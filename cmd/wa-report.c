@@ -43,6 +43,17 @@ static const struct wa_tcol cols[] = {
 };
 #define NSURVEY 5
 
+/* The table's columns for the KPIs, within a terminal; --wide: all. */
+static const struct wa_tcol keycols[] = {
+	{ "group", "group", WA_COL_TEXT | WA_COL_LEFT },
+	{ "sent", "sent", WA_COL_COUNT },
+	{ "delivery_rate", "dlvd%", WA_COL_RATE },
+	{ "read_rate", "read%", WA_COL_RATE },
+	{ "reply_rate", "reply%", WA_COL_RATE },
+	{ "conversion_rate", "conv%", WA_COL_RATE },
+	{ "revenue", "revenue", WA_COL_MONEY },
+};
+
 /* -b ref: the writers of tagged messages by their first tag. */
 static const struct wa_tcol refcols[] = {
 	{ "group", "ref", WA_COL_TEXT | WA_COL_LEFT },
@@ -155,7 +166,7 @@ static struct wa_report *rep;
 static struct wa_insights *ins;
 static struct wa_growth *gro;
 static struct wa_fx *fx;	/* NULL: --by-currency */
-static int tflag;
+static int tflag, wide;
 /* The columns of this run's view. */
 static struct wa_tcols vc;
 
@@ -171,7 +182,7 @@ usage(int status)
 	    "                 [--orders FILE]... [--rates FILE]\n"
 	    "                 [--reply-window DURATION] [--since TIME]\n"
 	    "                 [--survey CAMPAIGN[:5|:10]]... [--until TIME]\n"
-	    "                 [--window DURATION]\n");
+	    "                 [--wide] [--window DURATION]\n");
 	exit(status);
 }
 
@@ -393,9 +404,14 @@ otherline(json_t *all)
 static void
 puttable(json_t *a, int by)
 {
-	struct wa_tcols st = storeview;
+	struct wa_tcols st = storeview, key = { keycols, NELEM(keycols), vc.target };
+	const char *env = getenv("COLUMNS");
+	long width = env ? strtol(env, NULL, 10) : 0;
 
-	wa_table_put(&vc, a);
+	if (width <= 0)
+		width = 100;
+	wa_table_fit(by <= WA_BY_TIER && !wide ? &key : &vc, a,
+	    wide ? 0 : (size_t)width);
 	if (by > WA_BY_TIER)
 		return;
 	st.target = vc.target;
@@ -528,7 +544,7 @@ enum {
 	OPT_BYCUR = 256, OPT_CONSENT, OPT_CURRENCY, OPT_CUSTOMERS, OPT_EVENTS,
 	OPT_INSIGHTS, OPT_LEDGER, OPT_NOW, OPT_ORDERS, OPT_RATES, OPT_RAWCSV,
 	OPT_REPLYWIN, OPT_SINCE, OPT_SURVEY, OPT_TARGETS, OPT_UNTIL,
-	OPT_VERSION, OPT_WINDOW
+	OPT_VERSION, OPT_WIDE, OPT_WINDOW
 };
 
 static void
@@ -554,6 +570,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		{ "targets", no_argument, NULL, OPT_TARGETS },
 		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "wide", no_argument, NULL, OPT_WIDE },
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -585,6 +602,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		case OPT_TARGETS: tflag = 1; break;
 		case OPT_UNTIL: o->until = optarg; break;
 		case OPT_VERSION: wa_version(); break;
+		case OPT_WIDE: wide = 1; break;
 		case OPT_WINDOW: o->r.window = durarg("--window", optarg); break;
 		default: usage(WA_EXIT_USAGE);
 		}

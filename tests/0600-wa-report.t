@@ -246,14 +246,32 @@ check_same "CSV: spring's figures" "spring,11,7,4,3,3,1,0.6364,0.5714,0.4286,0.1
 	"$(grep '^spring,' "$TMP/all.csv" | cut -d, -f1-17)"
 check_same "CSV: two currencies in one field" '"30.00 EUR, 20.00 USD"' \
 	"$(grep '^care,' "$TMP/all.csv" | grep -o '"[^"]*"' | head -1)"
-wa-report --now $NOW --by-currency --orders "$O" -o table --targets >"$TMP/table"
-check_same "table: the targets marked, percent, no response" \
-	"spring 11 7 4 3 3 1 63.6% 57.1% not met 42.9% 14.3% not met - - 1 14.3% not met 45.00 USD 45.00 USD" \
+wa-report --now $NOW --by-currency --orders "$O" -o table --targets --wide >"$TMP/table"
+check_same "table --wide: every figure, the targets marked, percent, no response" \
+	"spring 11 7 4 3 3 1 63.6% 57.1% ✗ 42.9% 14.3% ✗ - - 1 14.3% ✗ 45.00 USD 45.00 USD - - -" \
 	"$(grep '^spring ' "$TMP/table" | tr -s ' ')"
+# chars: the length of each line in characters (✗ is three bytes)
+chars() { perl -CI -lne 'print length'; }
 check_same "table: aligned, every row as wide" "1" \
-	"$(sed -n '1,5p' "$TMP/table" | awk '{ print length($0) }' | sort -u | wc -l | tr -d ' ')"
+	"$(sed -n '1,5p' "$TMP/table" | chars | sort -u | wc -l | tr -d ' ')"
 check "table: store-wide AOV target not met" grep -q 'AOV, messaged customers .*60.00 EUR, 21.25 USD (target >= site +20%: not met)' "$TMP/table"
-check "table: durations for people" grep -q '^care .* 20m00s not met  *30m00s ' "$TMP/table"
+check "table: durations for people" grep -q '^care .* 20m00s ✗  *30m00s ' "$TMP/table"
+# The terminal table: the view's key columns, within $COLUMNS (100 by default).
+wa-report --now $NOW --by-currency --orders "$O" -o table --targets >"$TMP/table"
+check_same "table: the key columns, the targets in the head" \
+	"group sent dlvd% read% >= 95% reply% conv% >= 35% revenue" "$(head -1 "$TMP/table" | tr -s ' ')"
+check_same "table: spring's key figures, marked" "spring 11 63.6% 57.1% ✗ 42.9% 14.3% ✗ 45.00 USD" \
+	"$(grep '^spring ' "$TMP/table" | tr -s ' ')"
+check_same "table: met marked too" "care 3 100.0% 33.3% ✗ 0.0% 66.7% ✓ 30.00 EUR, 20.00 USD" \
+	"$(grep '^care ' "$TMP/table" | tr -s ' ')"
+# A long campaign name, cut in its middle to fit 70 columns.
+sed 's/"campaign":"spring"/"campaign":"spring-sale-for-our-most-loyal-customers-in-europe"/; s/"key":"spring\//"key":"spring-sale-for-our-most-loyal-customers-in-europe\//' "$L" >"$TMP/long.jsonl"
+COLUMNS=70 wa-report --now $NOW --ledger "$TMP/long.jsonl" -o table >"$TMP/table"
+check_same "table: within COLUMNS=70" "$(sed -n '1,5p' "$TMP/table" | chars | sort -n | tail -1)" \
+	"$(sed -n '1,5p' "$TMP/table" | chars | awk '$1 <= 70' | sort -n | tail -1)"
+check "table: the long name shortened in its middle" grep -q '^spring-[a-z-]*…[a-z-]*pe  ' "$TMP/table"
+COLUMNS=50 wa-report --now $NOW --ledger "$TMP/long.jsonl" -o table --wide >"$TMP/table"
+check "--wide: the whole name" grep -q '^spring-sale-for-our-most-loyal-customers-in-europe ' "$TMP/table"
 
 # Bad lines: said with FILE:LINE, exit 1, the rest still counted.
 cp "$E" "$TMP/bad.jsonl"
