@@ -10,7 +10,8 @@
 
 #define NELEM(a) (sizeof (a) / sizeof *(a))
 
-enum { O_TABLE, O_CSV, O_JSON, O_HTML };
+enum { O_TABLE, O_CSV, O_JSON, O_HTML, O_PDF };
+enum { CMP_NONE, CMP_PREV, CMP_YOY };
 
 /* The figures of a group, in the order every format shows them. */
 static const struct wa_tcol cols[] = {
@@ -112,24 +113,6 @@ static const struct wa_tcol storecols[] = {
 	{ "repeat_rate_not_messaged", "repeat within 180 days, not messaged", WA_COL_RATE },
 };
 
-/* The playbook's targets: a figure meets it at the bound, unless STRICT. */
-static const struct target {
-	const char *name;
-	int atleast;		/* else at most */
-	double bound;
-	const char *text;
-	int strict;
-} targets[] = {
-	{ "read_rate", 1, 0.95, ">= 95%", 0 },
-	{ "median_response_s", 0, 900, "<= 15m", 0 },
-	{ "conversion_rate", 1, 0.35, ">= 35%", 0 },
-	{ "opt_out_rate", 0, 0.02, "<= 2%", 0 },
-	{ "repeat_rate_messaged", 1, 0.40, ">= 40%", 0 },
-	{ "aov_messaged", 1, 1.20, ">= site +20%", 0 },
-	{ "csat", 1, 4.5, "> 4.5", 1 },
-	{ "negative_rate", 0, 0.02, "< 2%", 1 },
-};
-
 static const char *const ledgerfields[] = { "event", "key", "at", "wamid",
     "campaign", "id", "to", "retry", "variant" };
 static const char *const orderfields[] = { "type", "event", "id", "customer",
@@ -162,11 +145,23 @@ static const struct view {
 	[WA_BY_THEME] = { "theme", themecols, NELEM(themecols), themerows },
 };
 
+struct opts {
+	struct wa_report_opt r;
+	const char *ledger, *events, *customers, *camp, *consent;
+	const char *since, *until, *currency, *rates;
+	const char *compare;	/* the page's other period, for people */
+	char **orders, **surveys;
+	size_t norders, nsurveys;
+	int by, fmt, insights, bycur, cmp;
+};
+
 static struct wa_report *rep;
 static struct wa_insights *ins;
 static struct wa_growth *gro;
 static struct wa_fx *fx;	/* NULL: --by-currency */
 static int tflag, wide;
+static json_t *tiercount;	/* the page's: customers per tier */
+static json_t *prev;		/* --compare: "all" of the other period */
 /* The columns of this run's view. */
 static struct wa_tcols vc;
 
@@ -176,7 +171,8 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-report [--by-currency] [--insights] [--raw-csv] [--targets]\n"
 	    "                 [-b campaign|day|week|month|tier|ref|variant|consent]\n"
-	    "                 [-c CAMPAIGN] [-o table|csv|json|html] [--consent FILE]\n"
+	    "                 [-c CAMPAIGN] [-o table|csv|json|html|pdf]\n"
+	    "                 [--compare prev|yoy] [--consent FILE]\n"
 	    "                 [--currency CUR] [--customers FILE] [--events FILE]\n"
 	    "                 [--ledger FILE] [--now TIME]\n"
 	    "                 [--orders FILE]... [--rates FILE]\n"
@@ -221,7 +217,14 @@ growth(struct wa_report *r, json_t *e, const char **why)
 static int
 customer(struct wa_report *r, json_t *c, const char **why)
 {
+	const char *t = wa_json_nestr(c, "tier");
+
 	wa_report_customer(r, c);
+	if (t == NULL)
+		t = wa_json_nestr(c, "segment");
+	if (tiercount && t)
+		json_object_set_new(tiercount, t, json_integer(1 +
+		    json_integer_value(json_object_get(tiercount, t))));
 	return 0;
 }
 
@@ -301,54 +304,6 @@ choice(const char *opt, const char *s, const char *const *names, size_t n)
 	wa_die(WA_EXIT_USAGE, "%s: unknown '%s'", opt, s);
 }
 
-static json_t *
-met(const struct target *t, json_t *v)
-{
-	double x;
-
-	if (!json_is_number(v))
-		return json_null();
-	x = json_number_value(v);
-	if (t->strict && x == t->bound)
-		return json_false();
-	return json_boolean(t->atleast ? x >= t->bound : x <= t->bound);
-}
-
-/* AOV of messaged customers against the site's, in every currency that has both. */
-static json_t *
-aovmet(const struct target *t, json_t *o)
-{
-	json_t *site = json_object_get(o, "aov_site"), *m;
-	json_t *msg = json_object_get(o, "aov_messaged");
-	const char *cur;
-	int any = 0;
-
-	json_object_foreach(msg, cur, m) {
-		if (json_number_value(m) < t->bound *
-		    json_number_value(json_object_get(site, cur)))
-			return json_false();
-		any = 1;
-	}
-	return any ? json_true() : json_null();
-}
-
-static void
-addtargets(json_t *o)
-{
-	char name[64];
-	json_t *v;
-	size_t i;
-
-	for (i = 0; i < NELEM(targets); i++) {
-		if ((v = json_object_get(o, targets[i].name)) == NULL)
-			continue;
-		snprintf(name, sizeof name, "%s_met", targets[i].name);
-		json_object_set_new(o, name, strcmp(targets[i].name,
-		    "aov_messaged") == 0 ? aovmet(&targets[i], o) :
-		    met(&targets[i], v));
-	}
-}
-
 /*
  * Every group as an object, the last one "all" with the store-wide figures
  * (S NULL: none, as for -b ref).
@@ -365,23 +320,11 @@ rows(struct wa_kpi *k, size_t n, const struct wa_store_kpi *s)
 		if (s && i == n - 1)
 			wa_kpi_storejson(o, s);
 		if (tflag)
-			addtargets(o);
+			wa_kpi_addtargets(o);
 		json_array_append_new(a, o);
 	}
 	return a;
 }
-/* --targets: the target of the figure NAME, or NULL. */
-static const char *
-targettext(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NELEM(targets); i++)
-		if (strcmp(targets[i].name, name) == 0)
-			return targets[i].text;
-	return NULL;
-}
-
 static const struct wa_tcols storeview = { storecols, NELEM(storecols), NULL };
 
 /* The orders that could not be converted, and the rates' day. */
@@ -439,42 +382,89 @@ shown(const char *name, int by)
 static void
 putcsv(json_t *a, int by)
 {
-	const char *names[NELEM(cols) + NELEM(storecols) + NELEM(targets)];
-	char met[NELEM(targets)][64];
+	const char *names[NELEM(cols) + NELEM(storecols) + WA_KPI_NTARGETS];
+	char met[WA_KPI_NTARGETS][64];
 	size_t j, n = 0;
 
 	for (j = 0; j < vc.n; j++)
 		names[n++] = vc.col[j].name;
 	for (j = 0; by <= WA_BY_TIER && j < NELEM(storecols); j++)
 		names[n++] = storecols[j].name;
-	for (j = 0; tflag && j < NELEM(targets); j++) {
-		if (!shown(targets[j].name, by))
+	for (j = 0; tflag && j < WA_KPI_NTARGETS; j++) {
+		if (!shown(wa_kpi_targetname(j), by))
 			continue;
-		snprintf(met[j], sizeof met[j], "%s_met", targets[j].name);
+		snprintf(met[j], sizeof met[j], "%s_met", wa_kpi_targetname(j));
 		names[n++] = met[j];
 	}
 	wa_csv_rows(names, n, a);
 }
 
-static void
-puthtml(json_t *a, int by, const struct wa_store_kpi *st, time_t now)
+/* The rows of the KPIs grouped BY. */
+static json_t *
+kpis(int by, const struct wa_store_kpi *st)
 {
-	struct wa_tcols store = storeview;
 	struct wa_kpi *k;
-	json_t *days;
+	json_t *a;
 	size_t n;
 
-	if (by > WA_BY_TIER) {
-		wa_page_put(&vc, a, views[by].by, now, NULL, NULL);
-		return;
-	}
-	/* The page's daily chart needs the days, whatever the grouping. */
-	k = wa_report_kpis(rep, WA_BY_DAY, &n);
-	days = rows(k, n, st);
+	k = wa_report_kpis(rep, by, &n);
+	a = rows(k, n, st);
 	wa_report_kpis_free(k, n);
-	store.target = vc.target;
-	wa_page_put(&vc, a, views[by].by, now, days, &store);
+	return a;
+}
+
+/* The trends: a point a day for under 30 days of messages, else a week. */
+static json_t *
+trend(const struct wa_store_kpi *st, const char **by)
+{
+	json_t *days = kpis(WA_BY_DAY, st);
+	size_t n = json_array_size(days);
+	time_t a, b;
+
+	*by = "day";
+	if (n < 3 || wa_time_parse(wa_json_str(json_array_get(days, 0), "group"),
+	    WA_DATES_ANY, &a) < 0 || wa_time_parse(wa_json_str(json_array_get(days,
+	    n - 2), "group"), WA_DATES_ANY, &b) < 0 || b - a < 30 * 86400)
+		return days;
 	json_decref(days);
+	*by = "week";
+	return kpis(WA_BY_WEEK, st);
+}
+
+static void
+puthtml(json_t *a, int by, const struct wa_store_kpi *st, const struct opts *o)
+{
+	struct wa_tcols store = storeview;
+	struct wa_page p = { 0 };
+	long w[WA_PAGE_NWAITS];
+
+	p.view = &vc;
+	p.rows = a;
+	p.by = views[by].by;
+	p.now = o->r.now;
+	p.since = o->r.since;
+	p.until = o->r.until;
+	p.currency = wa_fx_cur(fx);
+	p.prev = prev;
+	p.compare = o->compare;
+
+	if (by <= WA_BY_TIER) {
+		store.target = vc.target;
+		p.store = &store;
+		p.trend = trend(st, &p.trendby);
+		p.camps = by == WA_BY_CAMPAIGN ? json_incref(a) : kpis(WA_BY_CAMPAIGN, st);
+		p.tiers = tiercount;
+		wa_report_waits(rep, wa_page_waits, WA_PAGE_NWAITS - 1, w);
+		p.waits = w;
+		p.themes = ins ? wa_insights_rows(ins, rep, 20) : NULL;
+		p.arms = armrows(by, NULL, st);
+		p.st = st;
+	}
+	wa_page_put(&p);
+	json_decref(p.trend);
+	json_decref(p.camps);
+	json_decref(p.themes);
+	json_decref(p.arms);
 }
 
 static json_t *
@@ -531,17 +521,8 @@ kpirows(int by, const char *camp, const struct wa_store_kpi *st)
 	return a;
 }
 
-struct opts {
-	struct wa_report_opt r;
-	const char *ledger, *events, *customers, *camp, *consent;
-	const char *since, *until, *currency, *rates;
-	char **orders, **surveys;
-	size_t norders, nsurveys;
-	int by, fmt, insights, bycur;
-};
-
 enum {
-	OPT_BYCUR = 256, OPT_CONSENT, OPT_CURRENCY, OPT_CUSTOMERS, OPT_EVENTS,
+	OPT_BYCUR = 256, OPT_COMPARE, OPT_CONSENT, OPT_CURRENCY, OPT_CUSTOMERS, OPT_EVENTS,
 	OPT_INSIGHTS, OPT_LEDGER, OPT_NOW, OPT_ORDERS, OPT_RATES, OPT_RAWCSV,
 	OPT_REPLYWIN, OPT_SINCE, OPT_SURVEY, OPT_TARGETS, OPT_UNTIL,
 	OPT_VERSION, OPT_WIDE, OPT_WINDOW
@@ -553,6 +534,7 @@ parseargs(int argc, char **argv, struct opts *o)
 	static const struct option longs[] = {
 		{ "by-currency", no_argument, NULL, OPT_BYCUR },
 		{ "campaign", required_argument, NULL, 'c' },
+		{ "compare", required_argument, NULL, OPT_COMPARE },
 		{ "consent", required_argument, NULL, OPT_CONSENT },
 		{ "currency", required_argument, NULL, OPT_CURRENCY },
 		{ "customers", required_argument, NULL, OPT_CUSTOMERS },
@@ -576,7 +558,8 @@ parseargs(int argc, char **argv, struct opts *o)
 	};
 	static const char *const bys[] = { "campaign", "day", "week", "month",
 	    "tier", "ref", "variant", "consent" };	/* WA_BY_*, up to the themes */
-	static const char *const fmts[] = { "table", "csv", "json", "html" };
+	static const char *const fmts[] = { "table", "csv", "json", "html", "pdf" };
+	static const char *const cmps[] = { "", "prev", "yoy" };
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "b:c:ho:", longs, NULL)) != -1) {
@@ -586,6 +569,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		case 'c': o->camp = optarg; break;
 		case OPT_CURRENCY: o->currency = curarg(optarg); break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
+		case OPT_COMPARE: o->cmp = choice("--compare", optarg, cmps, NELEM(cmps)); break;
 		case OPT_CONSENT: o->consent = optarg; break;
 		case OPT_CUSTOMERS: o->customers = optarg; break;
 		case OPT_EVENTS: o->events = optarg; break;
@@ -613,17 +597,32 @@ parseargs(int argc, char **argv, struct opts *o)
 		wa_die(WA_EXIT_USAGE, "-c: only with -b variant");
 	if (o->insights)
 		o->by = WA_BY_THEME;
+	/* The page is the playbook's sheet: its targets always. */
+	if (o->fmt >= O_HTML)
+		tflag = 1;
+	if (o->cmp && (o->fmt < O_HTML || o->since == NULL))
+		wa_die(WA_EXIT_USAGE, "--compare: only with -o html or pdf, and --since");
+	o->compare = o->cmp == CMP_PREV ? "the period before" : "52 weeks before";
+}
+
+static void
+surveys(const struct opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nsurveys; i++)
+		if (wa_report_survey(rep, o->surveys[i]) < 0)
+			wa_die(WA_EXIT_USAGE, "--survey: bad campaign '%s'",
+			    o->surveys[i]);
 }
 
 /* The view, the times and the engines; DL and DE: the default files. */
 static void
 setup(struct opts *o, char **dl, char **de)
 {
-	size_t i;
-
 	vc.col = views[o->by].cols;
 	vc.n = views[o->by].ncols;
-	vc.target = tflag ? targettext : NULL;
+	vc.target = tflag ? wa_kpi_target : NULL;
 	/* After the options: --now may come after --since. */
 	o->r.now = wa_now();
 	o->r.since = o->since ? timearg("--since", o->since) : 0;
@@ -633,12 +632,11 @@ setup(struct opts *o, char **dl, char **de)
 	if (o->events == NULL)
 		o->events = *de = wa_home_path(WA_SF_EVENTS);
 	rep = wa_report_new(&o->r);
-	for (i = 0; i < o->nsurveys; i++)
-		if (wa_report_survey(rep, o->surveys[i]) < 0)
-			wa_die(WA_EXIT_USAGE, "--survey: bad campaign '%s'",
-			    o->surveys[i]);
-	if (o->insights)
+	surveys(o);
+	if (o->insights || (o->fmt >= O_HTML && o->by <= WA_BY_TIER))
 		ins = wa_insights_new(o->r.since, o->r.until);
+	if (o->fmt >= O_HTML && o->customers)
+		tiercount = json_object();
 	if (!o->bycur) {
 		fx = wa_fx_new(o->currency);
 		if (o->rates && wa_fx_load(fx, o->rates) < 0)
@@ -687,6 +685,36 @@ readall(const struct opts *o, int dl, int de, struct wa_store_kpi *st)
 		defcurrency(st);
 }
 
+/*
+ * --compare: the figures of all the campaigns of the other period, read
+ * into a report of their own.
+ */
+static void
+readprev(const struct opts *o, int dl, int de)
+{
+	struct wa_report_opt r = o->r;
+	struct wa_report *cur = rep;
+	struct wa_insights *in = ins;
+	json_t *tc = tiercount, *a;
+	struct wa_store_kpi st;
+	time_t end = o->r.until ? o->r.until : o->r.now;
+
+	r.since = o->cmp == CMP_PREV ? 2 * o->r.since - end : o->r.since - 364 * 86400;
+	r.until = o->cmp == CMP_PREV ? o->r.since : end - 364 * 86400;
+	rep = wa_report_new(&r);
+	ins = NULL;
+	tiercount = NULL;
+	surveys(o);
+	readall(o, dl, de, &st);
+	a = kpis(WA_BY_CAMPAIGN, &st);
+	prev = json_incref(json_array_get(a, json_array_size(a) - 1));
+	json_decref(a);
+	wa_report_free(rep);
+	rep = cur;
+	ins = in;
+	tiercount = tc;
+}
+
 /* Consent growth needs the consent log only. */
 static void
 readconsent(const struct opts *o)
@@ -703,18 +731,26 @@ static void
 run(const struct opts *o, int dl, int de)
 {
 	struct wa_store_kpi st = { 0 };
+	struct wa_pdf *pdf;
 	json_t *a;
 
 	if (gro)
 		readconsent(o);
 	else
 		readall(o, dl, de, &st);
+	if (o->cmp)
+		readprev(o, dl, de);
 	a = views[o->by].rows(o->by, o->camp, &st);
 	switch (o->fmt) {
 	case O_TABLE: puttable(a, o->by); break;
 	case O_CSV: putcsv(a, o->by); break;
 	case O_JSON: wa_json_rows(a); break;
-	case O_HTML: puthtml(a, o->by, &st, o->r.now); break;
+	case O_HTML: puthtml(a, o->by, &st, o); break;
+	case O_PDF:
+		pdf = wa_pdf_begin();
+		puthtml(a, o->by, &st, o);
+		wa_pdf_end(pdf);
+		break;
 	}
 	json_decref(a);
 }
@@ -740,6 +776,8 @@ main(int argc, char **argv)
 	wa_growth_free(gro);
 	wa_report_free(rep);
 	wa_fx_free(fx);
+	json_decref(tiercount);
+	json_decref(prev);
 	free(o.orders);
 	free(o.surveys);
 	free(dl);

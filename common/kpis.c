@@ -540,6 +540,24 @@ wa_report_store(struct wa_report *r, struct wa_store_kpi *st)
 }
 
 void
+wa_report_waits(struct wa_report *r, const long long *bound, size_t nb, long *n)
+{
+	const struct msg *m;
+	size_t i, k;
+
+	wa_rep_match(r);
+	memset(n, 0, (nb + 1) * sizeof *n);
+	for (i = 0; i < r->nm; i++) {
+		m = &r->m[i];
+		if (m->waitfrom == 0 || !wa_rep_wentout(m))
+			continue;
+		for (k = 0; k < nb && m->at - m->waitfrom >= bound[k]; k++)
+			;
+		n[k]++;
+	}
+}
+
+void
 wa_report_free(struct wa_report *r)
 {
 	if (r == NULL)

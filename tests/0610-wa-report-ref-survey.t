@@ -94,6 +94,6 @@ check_same "bare numbers need --survey" "nps 0 0,review 0 3" \
 	"$(wa-report --now $NOW -o json | jq -r 'select(.group == "nps" or .group == "review") | "\(.group) \(.nps_answers) \(.csat_answers)"' | paste -sd, -)"
 check_same "--survey nps:5: no score on its scale" "0 0" \
 	"$(wa-report --now $NOW --survey nps:5 -o json | jq -r 'select(.group == "nps") | "\(.csat_answers) \(.nps_answers)"')"
-check "table: survey columns" sh -c "wa-report --now $NOW --survey nps -o table | grep -q '^review .* 4  *3  *-  *0  *50.0%\$'"
+check "table: survey columns" sh -c "wa-report --now $NOW --survey nps -o table --wide | grep -q '^review .* 4  *3  *-  *0  *50.0%\$'"
 check_status "--survey with no name: exit 2" 2 wa-report --survey :10
 done_testing
