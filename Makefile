@@ -149,6 +149,9 @@ bench: deps all bin/bench-jsonl bin/bench-hook bin/mock-graph
 demo: deps all bin/mock-graph
 	sh scripts/demo
 
+screenshots: all
+	sh scripts/screenshot
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	for f in $(BIN); do install -m0755 $$f $(DESTDIR)$(BINDIR)/; done
@@ -168,4 +171,4 @@ clean:
 -include $(wildcard common/*.d cmd/*.d tests/*.d tests/unit/obj/*.d tests/fuzz/*.d \
 	$(FUZZDIR)/obj/*.d $(FUZZDIR)/bin/*.d)
 
-.PHONY: all deps check test build-tests sanitize valgrind fuzz fuzz-build bench demo install uninstall clean
+.PHONY: all deps check test build-tests sanitize valgrind fuzz fuzz-build bench demo screenshots install uninstall clean

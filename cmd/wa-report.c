@@ -1,4 +1,5 @@
 /* wa-report: the store's KPIs from the ledger, webhook events and orders. */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,8 @@
 
 #define NELEM(a) (sizeof (a) / sizeof *(a))
 
-enum { O_TABLE, O_CSV, O_JSON, O_HTML };
+enum { O_TABLE, O_CSV, O_JSON, O_HTML, O_PDF };
+enum { CMP_NONE, CMP_PREV, CMP_YOY };
 
 /* The figures of a group, in the order every format shows them. */
 static const struct wa_tcol cols[] = {
@@ -31,6 +33,9 @@ static const struct wa_tcol cols[] = {
 	{ "conversion_rate", "conv%", WA_COL_RATE },
 	{ "revenue", "revenue", WA_COL_MONEY },
 	{ "aov", "aov", WA_COL_MONEY },
+	{ "revenue_other", "other cur.", WA_COL_MONEY },
+	{ "revenue_converted", "converted", WA_COL_TEXT },
+	{ "rates_date", "rates of", WA_COL_TEXT },
 	/* With survey answers only: the last NSURVEY. */
 	{ "csat", "csat", WA_COL_NUM },
 	{ "csat_answers", "csat n", WA_COL_COUNT },
@@ -39,6 +44,17 @@ static const struct wa_tcol cols[] = {
 	{ "negative_rate", "negative%", WA_COL_RATE },
 };
 #define NSURVEY 5
+
+/* The table's columns for the KPIs, within a terminal; --wide: all. */
+static const struct wa_tcol keycols[] = {
+	{ "group", "group", WA_COL_TEXT | WA_COL_LEFT },
+	{ "sent", "sent", WA_COL_COUNT },
+	{ "delivery_rate", "dlvd%", WA_COL_RATE },
+	{ "read_rate", "read%", WA_COL_RATE },
+	{ "reply_rate", "reply%", WA_COL_RATE },
+	{ "conversion_rate", "conv%", WA_COL_RATE },
+	{ "revenue", "revenue", WA_COL_MONEY },
+};
 
 /* -b ref: the writers of tagged messages by their first tag. */
 static const struct wa_tcol refcols[] = {
@@ -114,33 +130,15 @@ static const struct wa_tcol storecols[] = {
 	{ "repeat_rate_not_messaged", "repeat within 180 days, not messaged", WA_COL_RATE },
 };
 
-/* The playbook's targets: a figure meets it at the bound, unless STRICT. */
-static const struct target {
-	const char *name;
-	int atleast;		/* else at most */
-	double bound;
-	const char *text;
-	int strict;
-} targets[] = {
-	{ "read_rate", 1, 0.95, ">= 95%", 0 },
-	{ "median_response_s", 0, 900, "<= 15m", 0 },
-	{ "conversion_rate", 1, 0.35, ">= 35%", 0 },
-	{ "opt_out_rate", 0, 0.02, "<= 2%", 0 },
-	{ "repeat_rate_messaged", 1, 0.40, ">= 40%", 0 },
-	{ "aov_messaged", 1, 1.20, ">= site +20%", 0 },
-	{ "csat", 1, 4.5, "> 4.5", 1 },
-	{ "negative_rate", 0, 0.02, "< 2%", 1 },
-};
-
 static const char *const ledgerfields[] = { "event", "key", "at", "wamid",
     "campaign", "id", "to", "retry", "variant", "channel" };
 static const char *const orderfields[] = { "type", "event", "id", "customer",
     "phone", "email", "created_at", "total", "currency", "financial_status",
-    "cancelled_at" };
+    "cancelled_at", "shop_total", "shop_currency" };
 static const char *const eventfields[] = { "event", "wamid", "key", "status",
     "at", "from", "context", "id", "customer", "phone", "email", "created_at",
     "total", "currency", "financial_status", "cancelled_at", "type", "text",
-    "payload", "ref" };
+    "payload", "ref", "shop_total", "shop_currency" };
 static const char *const custfields[] = { "id", "phone", "tier", "segment" };
 static const char *const consentfields[] = { "type", "at", "source" };
 
@@ -166,15 +164,28 @@ static const struct view {
 	[WA_BY_THEME] = { "theme", themecols, NELEM(themecols), themerows },
 };
 
+struct opts {
+	struct wa_report_opt r;
+	const char *ledger, *events, *customers, *camp, *consent;
+	const char *since, *until, *currency, *rates;
+	const char *compare;	/* the page's other period, for people */
+	char **orders, **surveys;
+	size_t norders, nsurveys;
+	int by, fmt, insights, bycur, cmp;
+};
+
 static struct wa_report *rep;
 static struct wa_insights *ins;
 static struct wa_growth *gro;
-static int tflag;
 /* -b agent and tier: the inbox's files and service targets. */
 static struct wa_inbox_paths ibp;
 static char *iblog, *ibcust;
 static struct wa_sla sla;
 static time_t since, until;
+static struct wa_fx *fx;	/* NULL: --by-currency */
+static int tflag, wide;
+static json_t *tiercount;	/* the page's: customers per tier */
+static json_t *prev;		/* --compare: "all" of the other period */
 /* The columns of this run's view. */
 static struct wa_tcols vc;
 
@@ -182,15 +193,16 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-report [--insights] [--raw-csv] [--targets]\n"
+	    "usage: wa-report [--by-currency] [--insights] [--raw-csv] [--targets]\n"
 	    "                 [-b campaign|day|week|month|tier|channel|ref|variant|consent|agent]\n"
-	    "                 [-c CAMPAIGN] [-o table|csv|json|html] [--consent FILE]\n"
-	    "                 [--customers FILE] [--events FILE] [--ledger FILE]\n"
-	    "                 [--now TIME]\n"
-	    "                 [--orders FILE]... [--reply-window DURATION] [--since TIME]\n"
-	    "                 [--sla FILE]\n"
+	    "                 [-c CAMPAIGN] [-o table|csv|json|html|pdf]\n"
+	    "                 [--compare prev|yoy] [--consent FILE]\n"
+	    "                 [--currency CUR] [--customers FILE] [--events FILE]\n"
+	    "                 [--ledger FILE] [--now TIME]\n"
+	    "                 [--orders FILE]... [--rates FILE]\n"
+	    "                 [--reply-window DURATION] [--since TIME] [--sla FILE]\n"
 	    "                 [--survey CAMPAIGN[:5|:10]]... [--until TIME]\n"
-	    "                 [--window DURATION]\n");
+	    "                 [--wide] [--window DURATION]\n");
 	exit(status);
 }
 
@@ -229,7 +241,14 @@ growth(struct wa_report *r, json_t *e, const char **why)
 static int
 customer(struct wa_report *r, json_t *c, const char **why)
 {
+	const char *t = wa_json_nestr(c, "tier");
+
 	wa_report_customer(r, c);
+	if (t == NULL)
+		t = wa_json_nestr(c, "segment");
+	if (tiercount && t)
+		json_object_set_new(tiercount, t, json_integer(1 +
+		    json_integer_value(json_object_get(tiercount, t))));
 	return 0;
 }
 
@@ -285,6 +304,19 @@ durarg(const char *opt, const char *s)
 	return d;
 }
 
+/* --currency: an ISO 4217 code, in any case. */
+static const char *
+curarg(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 3 && isalpha((unsigned char)s[i]); i++)
+		;
+	if (i != 3 || s[3] != '\0')
+		wa_die(WA_EXIT_USAGE, "--currency: not a currency code '%s'", s);
+	return s;
+}
+
 static int
 choice(const char *opt, const char *s, const char *const *names, size_t n)
 {
@@ -294,54 +326,6 @@ choice(const char *opt, const char *s, const char *const *names, size_t n)
 		if (strcmp(s, names[i]) == 0)
 			return (int)i;
 	wa_die(WA_EXIT_USAGE, "%s: unknown '%s'", opt, s);
-}
-
-static json_t *
-met(const struct target *t, json_t *v)
-{
-	double x;
-
-	if (!json_is_number(v))
-		return json_null();
-	x = json_number_value(v);
-	if (t->strict && x == t->bound)
-		return json_false();
-	return json_boolean(t->atleast ? x >= t->bound : x <= t->bound);
-}
-
-/* AOV of messaged customers against the site's, in every currency that has both. */
-static json_t *
-aovmet(const struct target *t, json_t *o)
-{
-	json_t *site = json_object_get(o, "aov_site"), *m;
-	json_t *msg = json_object_get(o, "aov_messaged");
-	const char *cur;
-	int any = 0;
-
-	json_object_foreach(msg, cur, m) {
-		if (json_number_value(m) < t->bound *
-		    json_number_value(json_object_get(site, cur)))
-			return json_false();
-		any = 1;
-	}
-	return any ? json_true() : json_null();
-}
-
-static void
-addtargets(json_t *o)
-{
-	char name[64];
-	json_t *v;
-	size_t i;
-
-	for (i = 0; i < NELEM(targets); i++) {
-		if ((v = json_object_get(o, targets[i].name)) == NULL)
-			continue;
-		snprintf(name, sizeof name, "%s_met", targets[i].name);
-		json_object_set_new(o, name, strcmp(targets[i].name,
-		    "aov_messaged") == 0 ? aovmet(&targets[i], o) :
-		    met(&targets[i], v));
-	}
 }
 
 /*
@@ -360,7 +344,7 @@ rows(struct wa_kpi *k, size_t n, const struct wa_store_kpi *s)
 		if (s && i == n - 1)
 			wa_kpi_storejson(o, s);
 		if (tflag)
-			addtargets(o);
+			wa_kpi_addtargets(o);
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -369,25 +353,45 @@ rows(struct wa_kpi *k, size_t n, const struct wa_store_kpi *s)
 static const char *
 targettext(const char *name)
 {
-	size_t i;
+	const char *t = wa_kpi_target(name);
 
-	for (i = 0; i < NELEM(targets); i++)
-		if (strcmp(targets[i].name, name) == 0)
-			return targets[i].text;
-	if (strcmp(name, "first_response_p50_s") == 0)
+	if (t == NULL && strcmp(name, "first_response_p50_s") == 0)
 		return "<= sla";
-	return NULL;
+	return t;
 }
 
 static const struct wa_tcols storeview = { storecols, NELEM(storecols), NULL };
 
+/* The orders that could not be converted, and the rates' day. */
+static void
+otherline(json_t *all)
+{
+	json_t *other = json_object_get(all, "revenue_other");
+	const char *date = wa_json_str(all, "rates_date");
+	struct wa_buf b = { 0 };
+
+	if (fx && wa_fx_cur(fx))
+		printf("  %-38s %s%s%s\n", "currency", wa_fx_cur(fx),
+		    date ? ", converted at the rates of " : "", date ? date : "");
+	if (json_object_size(other) > 0)
+		printf("  %-38s %s\n", "other currencies, not converted",
+		    wa_cell_text(&b, other, WA_COL_MONEY, 1));
+	wa_buf_free(&b);
+}
+
 static void
 puttable(json_t *a, int by)
 {
-	struct wa_tcols st = storeview, cv = { convcols, NELEM(convcols), NULL };
+	struct wa_tcols st = storeview, key = { keycols, NELEM(keycols), vc.target };
+	struct wa_tcols cv = { convcols, NELEM(convcols), NULL };
 	struct wa_tcol head[NELEM(convcols)];
+	const char *env = getenv("COLUMNS");
+	long width = env ? strtol(env, NULL, 10) : 0;
 
-	wa_table_put(&vc, a);
+	if (width <= 0)
+		width = 100;
+	wa_table_fit(by <= WA_BY_CHANNEL && !wide ? &key : &vc, a,
+	    wide ? 0 : (size_t)width);
 	if (by == WA_BY_TIER && json_object_get(json_array_get(a, json_array_size(a) - 1),
 	    "conversations")) {
 		memcpy(head, convcols, sizeof head);
@@ -395,13 +399,14 @@ puttable(json_t *a, int by)
 		cv.col = head;
 		cv.target = vc.target;
 		printf("\nconversations\n");
-		wa_table_put(&cv, a);
+		wa_table_fit(&cv, a, wide ? 0 : (size_t)width);
 	}
 	if (by > WA_BY_CHANNEL)
 		return;
 	st.target = vc.target;
 	printf("\nstore-wide\n");
 	wa_table_list(&st, json_array_get(a, json_array_size(a) - 1));
+	otherline(json_array_get(a, json_array_size(a) - 1));
 }
 
 /* Is the figure NAME in this view's columns, or store-wide ones? */
@@ -423,18 +428,18 @@ shown(const char *name, int by)
 static void
 putcsv(json_t *a, int by)
 {
-	const char *names[NELEM(cols) + NELEM(storecols) + NELEM(targets) + 1];
-	char met[NELEM(targets)][64];
+	const char *names[NELEM(cols) + NELEM(storecols) + WA_KPI_NTARGETS + 1];
+	char met[WA_KPI_NTARGETS][64];
 	size_t j, n = 0;
 
 	for (j = 0; j < vc.n; j++)
 		names[n++] = vc.col[j].name;
 	for (j = 0; by <= WA_BY_CHANNEL && j < NELEM(storecols); j++)
 		names[n++] = storecols[j].name;
-	for (j = 0; tflag && j < NELEM(targets); j++) {
-		if (!shown(targets[j].name, by))
+	for (j = 0; tflag && j < WA_KPI_NTARGETS; j++) {
+		if (!shown(wa_kpi_targetname(j), by))
 			continue;
-		snprintf(met[j], sizeof met[j], "%s_met", targets[j].name);
+		snprintf(met[j], sizeof met[j], "%s_met", wa_kpi_targetname(j));
 		names[n++] = met[j];
 	}
 	if (tflag && by == WA_BY_AGENT)
@@ -442,25 +447,72 @@ putcsv(json_t *a, int by)
 	wa_csv_rows(names, n, a);
 }
 
-static void
-puthtml(json_t *a, int by, const struct wa_store_kpi *st, time_t now)
+/* The rows of the KPIs grouped BY. */
+static json_t *
+kpis(int by, const struct wa_store_kpi *st)
 {
-	struct wa_tcols store = storeview;
 	struct wa_kpi *k;
-	json_t *days;
+	json_t *a;
 	size_t n;
 
-	if (by > WA_BY_CHANNEL) {
-		wa_page_put(&vc, a, views[by].by, now, NULL, NULL);
-		return;
-	}
-	/* The page's daily chart needs the days, whatever the grouping. */
-	k = wa_report_kpis(rep, WA_BY_DAY, &n);
-	days = rows(k, n, st);
+	k = wa_report_kpis(rep, by, &n);
+	a = rows(k, n, st);
 	wa_report_kpis_free(k, n);
-	store.target = vc.target;
-	wa_page_put(&vc, a, views[by].by, now, days, &store);
+	return a;
+}
+
+/* The trends: a point a day for under 30 days of messages, else a week. */
+static json_t *
+trend(const struct wa_store_kpi *st, const char **by)
+{
+	json_t *days = kpis(WA_BY_DAY, st);
+	size_t n = json_array_size(days);
+	time_t a, b;
+
+	*by = "day";
+	if (n < 3 || wa_time_parse(wa_json_str(json_array_get(days, 0), "group"),
+	    WA_DATES_ANY, &a) < 0 || wa_time_parse(wa_json_str(json_array_get(days,
+	    n - 2), "group"), WA_DATES_ANY, &b) < 0 || b - a < 30 * 86400)
+		return days;
 	json_decref(days);
+	*by = "week";
+	return kpis(WA_BY_WEEK, st);
+}
+
+static void
+puthtml(json_t *a, int by, const struct wa_store_kpi *st, const struct opts *o)
+{
+	struct wa_tcols store = storeview;
+	struct wa_page p = { 0 };
+	long w[WA_PAGE_NWAITS];
+
+	p.view = &vc;
+	p.rows = a;
+	p.by = views[by].by;
+	p.now = o->r.now;
+	p.since = o->r.since;
+	p.until = o->r.until;
+	p.currency = wa_fx_cur(fx);
+	p.prev = prev;
+	p.compare = o->compare;
+
+	if (by <= WA_BY_CHANNEL) {
+		store.target = vc.target;
+		p.store = &store;
+		p.trend = trend(st, &p.trendby);
+		p.camps = by == WA_BY_CAMPAIGN ? json_incref(a) : kpis(WA_BY_CAMPAIGN, st);
+		p.tiers = tiercount;
+		wa_report_waits(rep, wa_page_waits, WA_PAGE_NWAITS - 1, w);
+		p.waits = w;
+		p.themes = ins ? wa_insights_rows(ins, rep, 20) : NULL;
+		p.arms = armrows(by, NULL, st);
+		p.st = st;
+	}
+	wa_page_put(&p);
+	json_decref(p.trend);
+	json_decref(p.camps);
+	json_decref(p.themes);
+	json_decref(p.arms);
 }
 
 static json_t *
@@ -563,27 +615,22 @@ kpirows(int by, const char *camp, const struct wa_store_kpi *st)
 	return a;
 }
 
-struct opts {
-	struct wa_report_opt r;
-	const char *ledger, *events, *customers, *camp, *consent;
-	const char *since, *until;
-	char **orders, **surveys;
-	size_t norders, nsurveys;
-	int by, fmt, insights;
-};
-
 enum {
-	OPT_CONSENT = 256, OPT_CUSTOMERS, OPT_EVENTS, OPT_INSIGHTS, OPT_LEDGER,
-	OPT_NOW, OPT_ORDERS, OPT_RAWCSV, OPT_REPLYWIN, OPT_SINCE, OPT_SURVEY,
-	OPT_SLA, OPT_TARGETS, OPT_UNTIL, OPT_VERSION, OPT_WINDOW
+	OPT_BYCUR = 256, OPT_COMPARE, OPT_CONSENT, OPT_CURRENCY, OPT_CUSTOMERS, OPT_EVENTS,
+	OPT_INSIGHTS, OPT_LEDGER, OPT_NOW, OPT_ORDERS, OPT_RATES, OPT_RAWCSV,
+	OPT_REPLYWIN, OPT_SINCE, OPT_SLA, OPT_SURVEY, OPT_TARGETS, OPT_UNTIL,
+	OPT_VERSION, OPT_WIDE, OPT_WINDOW
 };
 
 static void
 parseargs(int argc, char **argv, struct opts *o)
 {
 	static const struct option longs[] = {
+		{ "by-currency", no_argument, NULL, OPT_BYCUR },
 		{ "campaign", required_argument, NULL, 'c' },
+		{ "compare", required_argument, NULL, OPT_COMPARE },
 		{ "consent", required_argument, NULL, OPT_CONSENT },
+		{ "currency", required_argument, NULL, OPT_CURRENCY },
 		{ "customers", required_argument, NULL, OPT_CUSTOMERS },
 		{ "events", required_argument, NULL, OPT_EVENTS },
 		{ "help", no_argument, NULL, 'h' },
@@ -591,6 +638,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		{ "ledger", required_argument, NULL, OPT_LEDGER },
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "orders", required_argument, NULL, OPT_ORDERS },
+		{ "rates", required_argument, NULL, OPT_RATES },
 		{ "raw-csv", no_argument, NULL, OPT_RAWCSV },
 		{ "reply-window", required_argument, NULL, OPT_REPLYWIN },
 		{ "since", required_argument, NULL, OPT_SINCE },
@@ -599,19 +647,24 @@ parseargs(int argc, char **argv, struct opts *o)
 		{ "targets", no_argument, NULL, OPT_TARGETS },
 		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "wide", no_argument, NULL, OPT_WIDE },
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const bys[] = { "campaign", "day", "week", "month",
 	    "tier", "channel", "ref", "variant", "consent", "agent" };	/* WA_BY_*, up to the themes */
-	static const char *const fmts[] = { "table", "csv", "json", "html" };
+	static const char *const fmts[] = { "table", "csv", "json", "html", "pdf" };
+	static const char *const cmps[] = { "", "prev", "yoy" };
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "b:c:ho:", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'b': o->by = choice("-b", optarg, bys, NELEM(bys)); break;
+		case OPT_BYCUR: o->bycur = 1; break;
 		case 'c': o->camp = optarg; break;
+		case OPT_CURRENCY: o->currency = curarg(optarg); break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
+		case OPT_COMPARE: o->cmp = choice("--compare", optarg, cmps, NELEM(cmps)); break;
 		case OPT_CONSENT: o->consent = optarg; break;
 		case OPT_CUSTOMERS: o->customers = optarg; break;
 		case OPT_EVENTS: o->events = optarg; break;
@@ -621,6 +674,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		case OPT_NOW: wa_opt_now(optarg); break;
 		case 'o': o->fmt = choice("-o", optarg, fmts, NELEM(fmts)); break;
 		case OPT_ORDERS: o->orders[o->norders++] = optarg; break;
+		case OPT_RATES: o->rates = optarg; break;
 		case OPT_SURVEY: o->surveys[o->nsurveys++] = optarg; break;
 		case OPT_REPLYWIN: o->r.replywin = durarg("--reply-window", optarg); break;
 		case OPT_SINCE: o->since = optarg; break;
@@ -628,6 +682,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		case OPT_TARGETS: tflag = 1; break;
 		case OPT_UNTIL: o->until = optarg; break;
 		case OPT_VERSION: wa_version(); break;
+		case OPT_WIDE: wide = 1; break;
 		case OPT_WINDOW: o->r.window = durarg("--window", optarg); break;
 		default: usage(WA_EXIT_USAGE);
 		}
@@ -638,14 +693,29 @@ parseargs(int argc, char **argv, struct opts *o)
 		wa_die(WA_EXIT_USAGE, "-c: only with -b variant");
 	if (o->insights)
 		o->by = WA_BY_THEME;
+	/* The page is the playbook's sheet: its targets always. */
+	if (o->fmt >= O_HTML)
+		tflag = 1;
+	if (o->cmp && (o->fmt < O_HTML || o->since == NULL))
+		wa_die(WA_EXIT_USAGE, "--compare: only with -o html or pdf, and --since");
+	o->compare = o->cmp == CMP_PREV ? "the period before" : "52 weeks before";
+}
+
+static void
+surveys(const struct opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nsurveys; i++)
+		if (wa_report_survey(rep, o->surveys[i]) < 0)
+			wa_die(WA_EXIT_USAGE, "--survey: bad campaign '%s'",
+			    o->surveys[i]);
 }
 
 /* The view, the times and the engines; DL and DE: the default files. */
 static void
 setup(struct opts *o, char **dl, char **de)
 {
-	size_t i;
-
 	vc.col = views[o->by].cols;
 	vc.n = views[o->by].ncols;
 	vc.target = tflag ? targettext : NULL;
@@ -658,12 +728,17 @@ setup(struct opts *o, char **dl, char **de)
 	if (o->events == NULL)
 		o->events = *de = wa_home_path(WA_SF_EVENTS);
 	rep = wa_report_new(&o->r);
-	for (i = 0; i < o->nsurveys; i++)
-		if (wa_report_survey(rep, o->surveys[i]) < 0)
-			wa_die(WA_EXIT_USAGE, "--survey: bad campaign '%s'",
-			    o->surveys[i]);
-	if (o->insights)
+	surveys(o);
+	if (o->insights || (o->fmt >= O_HTML && o->by <= WA_BY_CHANNEL))
 		ins = wa_insights_new(o->r.since, o->r.until);
+	if (o->fmt >= O_HTML && o->customers)
+		tiercount = json_object();
+	if (!o->bycur) {
+		fx = wa_fx_new(o->currency);
+		if (o->rates && wa_fx_load(fx, o->rates) < 0)
+			exit(WA_EXIT_USAGE);
+		wa_kpi_fx(fx);
+	}
 	if (o->by == WA_BY_CONSENT)
 		gro = wa_growth_new(o->r.since, o->r.until);
 	ibp.events = o->events;
@@ -672,6 +747,21 @@ setup(struct opts *o, char **dl, char **de)
 	ibp.customers = o->customers ? o->customers : (ibcust = wa_home_path(WA_SF_CUSTOMERS));
 	since = o->r.since;
 	until = o->r.until;
+}
+
+/* The report's currency by default: that of most orders in the period. */
+static void
+defcurrency(const struct wa_store_kpi *st)
+{
+	const struct wa_amount *best = NULL;
+	size_t i;
+
+	for (i = 0; i < st->ncur; i++)
+		if (best == NULL || st->site[i].n > best->n ||
+		    (st->site[i].n == best->n && strcmp(st->site[i].cur, best->cur) < 0))
+			best = &st->site[i];
+	if (best && best->n > 0)
+		wa_fx_setcur(fx, best->cur);
 }
 
 /*
@@ -693,6 +783,38 @@ readall(const struct opts *o, int dl, int de, struct wa_store_kpi *st)
 	for (i = 0; i < o->norders; i++)
 		readfile(o->orders[i], 0, orderfields, NELEM(orderfields), order);
 	wa_report_store(rep, st);
+	if (fx && wa_fx_cur(fx) == NULL)
+		defcurrency(st);
+}
+
+/*
+ * --compare: the figures of all the campaigns of the other period, read
+ * into a report of their own.
+ */
+static void
+readprev(const struct opts *o, int dl, int de)
+{
+	struct wa_report_opt r = o->r;
+	struct wa_report *cur = rep;
+	struct wa_insights *in = ins;
+	json_t *tc = tiercount, *a;
+	struct wa_store_kpi st;
+	time_t end = o->r.until ? o->r.until : o->r.now;
+
+	r.since = o->cmp == CMP_PREV ? 2 * o->r.since - end : o->r.since - 364 * 86400;
+	r.until = o->cmp == CMP_PREV ? o->r.since : end - 364 * 86400;
+	rep = wa_report_new(&r);
+	ins = NULL;
+	tiercount = NULL;
+	surveys(o);
+	readall(o, dl, de, &st);
+	a = kpis(WA_BY_CAMPAIGN, &st);
+	prev = json_incref(json_array_get(a, json_array_size(a) - 1));
+	json_decref(a);
+	wa_report_free(rep);
+	rep = cur;
+	ins = in;
+	tiercount = tc;
 }
 
 /* Consent growth needs the consent log only. */
@@ -711,18 +833,26 @@ static void
 run(const struct opts *o, int dl, int de)
 {
 	struct wa_store_kpi st = { 0 };
+	struct wa_pdf *pdf;
 	json_t *a;
 
 	if (gro)
 		readconsent(o);
 	else if (o->by != WA_BY_AGENT)
 		readall(o, dl, de, &st);
+	if (o->cmp)
+		readprev(o, dl, de);
 	a = views[o->by].rows(o->by, o->camp, &st);
 	switch (o->fmt) {
 	case O_TABLE: puttable(a, o->by); break;
 	case O_CSV: putcsv(a, o->by); break;
 	case O_JSON: wa_json_rows(a); break;
-	case O_HTML: puthtml(a, o->by, &st, o->r.now); break;
+	case O_HTML: puthtml(a, o->by, &st, o); break;
+	case O_PDF:
+		pdf = wa_pdf_begin();
+		puthtml(a, o->by, &st, o);
+		wa_pdf_end(pdf);
+		break;
 	}
 	json_decref(a);
 }
@@ -748,6 +878,9 @@ main(int argc, char **argv)
 	wa_insights_free(ins);
 	wa_growth_free(gro);
 	wa_report_free(rep);
+	wa_fx_free(fx);
+	json_decref(tiercount);
+	json_decref(prev);
 	free(o.orders);
 	free(o.surveys);
 	free(dl);

@@ -122,6 +122,17 @@ getmoney(struct wa_import *im, struct wa_rec *r, enum wa_col col, long long *v)
 	return -1;
 }
 
+/* The shop's own amount of a foreign-currency order, when the row has one. */
+static void
+shopmoney(const struct wa_layout *l, struct wa_rec *r, struct wa_order *o)
+{
+	const char *cur = wa_layout_get(l, r, WA_O_SHOP_CURRENCY);
+
+	if (*cur && wa_money_parse(wa_layout_get(l, r, WA_O_SHOP_TOTAL), cur,
+	    &o->shop_total) == 0)
+		o->shop_currency = wa_strdup(cur);
+}
+
 /* The first row of an order: its order-level fields and its buyer. */
 static int
 startorder(struct wa_import *im, struct wa_rec *r)
@@ -142,6 +153,7 @@ startorder(struct wa_import *im, struct wa_rec *r)
 	}
 	o->id = wa_strjoin(l->source, ":", *id ? id : o->name);
 	o->currency = wa_strdup0(wa_layout_get(l, r, WA_O_CURRENCY));
+	shopmoney(l, r, o);
 	o->financial_status = wa_strdup0(wa_layout_get(l, r, WA_O_FINANCIAL));
 	o->fulfillment_status = wa_strdup0(wa_layout_get(l, r, WA_O_FULFILLMENT));
 	o->discount_code = wa_strdup0(wa_layout_get(l, r, WA_O_DISCOUNT));

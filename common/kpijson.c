@@ -26,9 +26,62 @@ cmpcur(const void *a, const void *b)
 	    (*(const struct wa_amount *const *)b)->cur);
 }
 
-/* {"EUR": sum} of amounts A[0..N) by code, or their averages with AVG; only those with orders. */
+static const struct wa_fx *fx;
+
+void
+wa_kpi_fx(const struct wa_fx *f)
+{
+	fx = f;
+}
+
+static json_t *bycur(const struct wa_amount *a, size_t n, int avg);
+
+/*
+ * {"EUR": sum} of amounts A[0..N) in the report's currency, or their
+ * average with AVG; per currency without one; {} without orders.
+ */
 static json_t *
 money(const struct wa_amount *a, size_t n, int avg)
+{
+	struct wa_fxsum s;
+	json_t *o;
+
+	if (wa_fx_cur(fx) == NULL)
+		return bycur(a, n, avg);
+	wa_fx_sum(fx, a, n, &s);
+	o = json_object();
+	if (s.n > 0)
+		json_object_set_new(o, wa_fx_cur(fx), wa_money_json(avg ?
+		    divround(s.sum, s.n) : s.sum, wa_fx_cur(fx)));
+	free(s.other);
+	return o;
+}
+
+/* What the revenue of A[0..N) became: converted or not, the rates' day, the rest. */
+static void
+converted(json_t *o, const struct wa_amount *a, size_t n)
+{
+	struct wa_fxsum s;
+
+	if (fx == NULL)
+		return;
+	if (wa_fx_cur(fx) == NULL) {
+		json_object_set_new(o, "revenue_converted", json_false());
+		json_object_set_new(o, "revenue_other", json_object());
+		json_object_set_new(o, "rates_date", json_null());
+		return;
+	}
+	wa_fx_sum(fx, a, n, &s);
+	json_object_set_new(o, "revenue_converted", json_boolean(s.converted));
+	json_object_set_new(o, "revenue_other", bycur(s.other, s.nother, 0));
+	json_object_set_new(o, "rates_date", s.rated ?
+	    json_string(wa_fx_date(fx)) : json_null());
+	free(s.other);
+}
+
+/* {"EUR": sum} of amounts A[0..N) by code, or their averages with AVG; only those with orders. */
+static json_t *
+bycur(const struct wa_amount *a, size_t n, int avg)
 {
 	const struct wa_amount **p = wa_calloc(n, sizeof *p);
 	json_t *o = json_object();
@@ -83,6 +136,7 @@ wa_kpi_json(const struct wa_kpi *k, int survey)
 	json_object_set_new(o, "conversion_rate", rate(k->conversions, k->recips));
 	json_object_set_new(o, "revenue", money(k->rev, k->nrev, 0));
 	json_object_set_new(o, "aov", money(k->rev, k->nrev, 1));
+	converted(o, k->rev, k->nrev);
 	if (survey) {
 		json_object_set_new(o, "csat", real(wa_survey_csat(&k->survey), 2));
 		json_object_set_new(o, "csat_answers", json_integer(k->survey.n5));
@@ -105,6 +159,7 @@ wa_kpi_refjson(const struct wa_kpi *k)
 	json_object_set_new(o, "conversion_rate", rate(k->conversions, k->recips));
 	json_object_set_new(o, "revenue", money(k->rev, k->nrev, 0));
 	json_object_set_new(o, "aov", money(k->rev, k->nrev, 1));
+	converted(o, k->rev, k->nrev);
 	return o;
 }
 
@@ -122,4 +177,89 @@ wa_kpi_storejson(json_t *o, const struct wa_store_kpi *s)
 	    rate(s->repeat[1], s->cohort[1]));
 	json_object_set_new(o, "repeat_rate_not_messaged",
 	    rate(s->repeat[0], s->cohort[0]));
+}
+
+/* The playbook's targets: a figure meets it at the bound, unless STRICT. */
+static const struct target {
+	const char *name;
+	int atleast;		/* else at most */
+	double bound;
+	const char *text;
+	int strict;
+} targets[] = {
+	{ "read_rate", 1, 0.95, ">= 95%", 0 },
+	{ "median_response_s", 0, 900, "<= 15m", 0 },
+	{ "conversion_rate", 1, 0.35, ">= 35%", 0 },
+	{ "opt_out_rate", 0, 0.02, "<= 2%", 0 },
+	{ "repeat_rate_messaged", 1, 0.40, ">= 40%", 0 },
+	{ "aov_messaged", 1, 1.20, ">= site +20%", 0 },
+	{ "csat", 1, 4.5, "> 4.5", 1 },
+	{ "negative_rate", 0, 0.02, "< 2%", 1 },
+};
+_Static_assert(sizeof targets / sizeof *targets == WA_KPI_NTARGETS,
+    "WA_KPI_NTARGETS is the number of targets");
+
+static json_t *
+met(const struct target *t, json_t *v)
+{
+	double x;
+
+	if (!json_is_number(v))
+		return json_null();
+	x = json_number_value(v);
+	if (t->strict && x == t->bound)
+		return json_false();
+	return json_boolean(t->atleast ? x >= t->bound : x <= t->bound);
+}
+
+/* AOV of messaged customers against the site's, in every currency that has both. */
+static json_t *
+aovmet(const struct target *t, json_t *o)
+{
+	json_t *site = json_object_get(o, "aov_site"), *m;
+	json_t *msg = json_object_get(o, "aov_messaged");
+	const char *cur;
+	int any = 0;
+
+	json_object_foreach(msg, cur, m) {
+		if (json_number_value(m) < t->bound *
+		    json_number_value(json_object_get(site, cur)))
+			return json_false();
+		any = 1;
+	}
+	return any ? json_true() : json_null();
+}
+
+void
+wa_kpi_addtargets(json_t *o)
+{
+	char name[64];
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i < WA_KPI_NTARGETS; i++) {
+		if ((v = json_object_get(o, targets[i].name)) == NULL)
+			continue;
+		snprintf(name, sizeof name, "%s_met", targets[i].name);
+		json_object_set_new(o, name, strcmp(targets[i].name,
+		    "aov_messaged") == 0 ? aovmet(&targets[i], o) :
+		    met(&targets[i], v));
+	}
+}
+
+const char *
+wa_kpi_target(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < WA_KPI_NTARGETS; i++)
+		if (strcmp(targets[i].name, name) == 0)
+			return targets[i].text;
+	return NULL;
+}
+
+const char *
+wa_kpi_targetname(size_t i)
+{
+	return i < WA_KPI_NTARGETS ? targets[i].name : NULL;
 }

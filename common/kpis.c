@@ -120,9 +120,11 @@ percentiles(struct wa_kpi *k, struct resp *rs, size_t n)
 	}
 }
 
+/* Order act A into K's revenue. */
 static void
-addrev(struct wa_kpi *k, const char *cur, long long amount)
+addrev(struct wa_kpi *k, struct wa_report *r, const struct act *a)
 {
+	const char *cur = r->curs.s[a->cur];
 	size_t i;
 
 	for (i = 0; i < k->nrev && strcmp(k->rev[i].cur, cur) != 0; i++)
@@ -132,7 +134,8 @@ addrev(struct wa_kpi *k, const char *cur, long long amount)
 		memset(&k->rev[k->nrev++], 0, sizeof *k->rev);
 		k->rev[i].cur = cur;
 	}
-	wa_rep_addamount(&k->rev[i], amount);
+	wa_rep_addamount(&k->rev[i], a->amount, a->shopcur ?
+	    r->shopcurs.s[a->shopcur] : NULL, a->shopamt);
 }
 
 /*
@@ -297,8 +300,8 @@ wa_report_refs(struct wa_report *r, size_t *np)
 			k[all].conversions++;
 		}
 		if (a->cur) {
-			addrev(&k[g], r->curs.s[a->cur], a->amount);
-			addrev(&k[all], r->curs.s[a->cur], a->amount);
+			addrev(&k[g], r, a);
+			addrev(&k[all], r, a);
 		}
 	}
 	free(conv);
@@ -464,8 +467,8 @@ wa_report_kpis(struct wa_report *r, int by, size_t *np)
 		k[g[0]].conversions += distinct(&s, 1, g[0], ng, a->recip, &inall);
 		k[ng].conversions += inall;
 		if (a->cur) {
-			addrev(&k[g[0]], r->curs.s[a->cur], a->amount);
-			addrev(&k[ng], r->curs.s[a->cur], a->amount);
+			addrev(&k[g[0]], r, a);
+			addrev(&k[ng], r, a);
 		}
 	}
 	surveys(r, k, rank, gof, ng);
@@ -539,6 +542,24 @@ wa_report_store(struct wa_report *r, struct wa_store_kpi *st)
 }
 
 void
+wa_report_waits(struct wa_report *r, const long long *bound, size_t nb, long *n)
+{
+	const struct msg *m;
+	size_t i, k;
+
+	wa_rep_match(r);
+	memset(n, 0, (nb + 1) * sizeof *n);
+	for (i = 0; i < r->nm; i++) {
+		m = &r->m[i];
+		if (m->waitfrom == 0 || !wa_rep_wentout(m))
+			continue;
+		for (k = 0; k < nb && m->at - m->waitfrom >= bound[k]; k++)
+			;
+		n[k]++;
+	}
+}
+
+void
 wa_report_free(struct wa_report *r)
 {
 	if (r == NULL)
@@ -556,6 +577,7 @@ wa_report_free(struct wa_report *r)
 	wa_rep_names_free(&r->camps);
 	wa_rep_names_free(&r->tiers);
 	wa_rep_names_free(&r->curs);
+	wa_rep_names_free(&r->shopcurs);
 	free(r->m);
 	free(r->rc);
 	free(r->byrecip);

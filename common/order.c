@@ -114,6 +114,11 @@ wa_order_json(const struct wa_order *o)
 		json_object_set_new(r, "refunded",
 		    wa_money_json(o->refunded, o->currency));
 	wa_json_setstr(r, "currency", o->currency);
+	if (o->shop_currency) {
+		json_object_set_new(r, "shop_total",
+		    wa_money_json(o->shop_total, o->shop_currency));
+		wa_json_setstr(r, "shop_currency", o->shop_currency);
+	}
 	wa_json_setstr(r, "discount_code", o->discount_code);
 	json_object_set_new(r, "items", items(o));
 	json_object_set(r, "tags", o->tags ? o->tags : json_array());
@@ -134,6 +139,7 @@ wa_order_clear(struct wa_order *o)
 	free(o->phone);
 	free(o->phone_raw);
 	free(o->currency);
+	free(o->shop_currency);
 	free(o->discount_code);
 	free(o->financial_status);
 	free(o->fulfillment_status);

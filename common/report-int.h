@@ -44,9 +44,12 @@ struct act {
 	uint32_t msg;		/* A_WROTE: the one quoted; A_ORDER: the one
 				   it counts for, when matched; + 1, 0: none */
 	uint32_t cur;		/* A_ORDER: in curs; 0: no amount */
+	uint32_t shopcur;	/* A_ORDER: in shopcurs; 0: none other */
+	long long shopamt;	/* A_ORDER: in it, minor units */
 	unsigned char kind;
 	unsigned char inperiod;	/* A_ORDER: placed in the period */
 	signed char score;	/* A_SCORE, A_BARE: the answer */
+	unsigned char stop;	/* A_WROTE: an opt-out (STOP), which is no reply */
 };
 
 struct buyer {
@@ -70,7 +73,7 @@ struct wa_report {
 	/* Values are indexes + 1, stored as pointers. */
 	struct wa_hash *bykey, *bywamid, *byphone, *byid, *bybuyer, *orders;
 	uint32_t *byrecip;	/* message indexes by recipient, then time */
-	struct names camps, tiers, curs, variants, refs;
+	struct names camps, tiers, curs, variants, refs, shopcurs;
 	struct wa_hash *scales;	/* --survey campaigns: their scale + 1 (1: guess) */
 	uint32_t *replycamps;	/* campaigns of wa-send --reply: ids are wamids */
 	size_t nreplycamps;
@@ -96,7 +99,9 @@ int wa_rep_reached(const struct msg *m);
 uint32_t wa_rep_after(struct wa_report *r, const struct recip *c, time_t t);
 /* The automatic answer of wa-send --reply to the customer's message WAMID, + 1; 0: none. */
 uint32_t wa_rep_autoreply(struct wa_report *r, const char *wamid);
-void wa_rep_addamount(struct wa_amount *a, long long amount);
+/* Add an order of AMOUNT, which the shop had as SHOPAMT of SHOPCUR (NULL: none). */
+void wa_rep_addamount(struct wa_amount *a, long long amount,
+    const char *shopcur, long long shopamt);
 /* Match the acts to the messages, once every status is known. */
 void wa_rep_match(struct wa_report *r);
 #endif

@@ -412,17 +412,36 @@ wrote(struct wa_report *r, json_t *e, time_t t)
 	uint32_t rc = sender(r, e), i = ctx ? wa_rep_get(r->bywamid, ctx) : 0;
 	uint32_t ans = wa_rep_autoreply(r, wa_json_nestr(e, "wamid"));
 
-	if (i)
-		r->m[i - 1].flags |= F_REPLIED;
 	/* What answered by itself is no person's answer. */
 	if (ans)
 		r->m[ans - 1].flags |= F_AUTO;
 	if (ref && wa_json_nestr(e, "from"))
 		rc = tagged(r, wa_json_nestr(e, "from"), ref, t);
+	/* A quote tells whose it is, when the number does not. */
+	if (rc == 0 && i)
+		rc = r->m[i - 1].recip + 1;
 	if (rc == 0)
 		return;
 	newact(r, A_WROTE, rc - 1, t)->msg = i;
 	answer(r, e, rc - 1, t, i);
+}
+
+/*
+ * wa-hook writes the opt-out a message means just after that message, with
+ * its time: the message is an opt-out, not a reply. A few events back at
+ * most, as a webhook's batch is small.
+ */
+static void
+stopmsg(struct wa_report *r, uint32_t rc, time_t t)
+{
+	size_t i, n;
+
+	for (i = r->na, n = 0; i > 0 && n < 256; i--, n++)
+		if (r->a[i - 1].kind == A_WROTE && r->a[i - 1].recip == rc &&
+		    r->a[i - 1].t == t) {
+			r->a[i - 1].stop = 1;
+			return;
+		}
 }
 
 int
@@ -446,8 +465,10 @@ wa_report_event(struct wa_report *r, json_t *e, const char **why)
 		return *why = "no valid time in 'at'", -1;
 	if (strcmp(ev, "message") == 0)
 		wrote(r, e, t);
-	else if ((rc = sender(r, e)) != 0)
+	else if ((rc = sender(r, e)) != 0) {
+		stopmsg(r, rc - 1, t);
 		newact(r, A_OPTOUT, rc - 1, t);
+	}
 	return 0;
 }
 
@@ -498,11 +519,37 @@ amountof(struct wa_report *r, json_t *o, long long *amount)
 	return (uint32_t)e;
 }
 
+/* The shop's own amount of order O (Shopify's shop_money), when it gives one: its currency, or 0. */
+static uint32_t
+shopamount(struct wa_report *r, json_t *o, long long *amount)
+{
+	json_t *v = json_object_get(o, "shop_total");
+	const char *cur = wa_json_nestr(o, "shop_currency");
+	double x;
+	int e;
+
+	if (!json_is_number(v) || cur == NULL)
+		return 0;
+	for (x = json_number_value(v), e = wa_money_exp(cur); e > 0; e--)
+		x *= 10;
+	if (fabs(x) > (double)WA_MONEY_MAX)
+		return 0;
+	*amount = llround(x);
+	return wa_rep_intern(&r->shopcurs, cur);
+}
+
 void
-wa_rep_addamount(struct wa_amount *a, long long amount)
+wa_rep_addamount(struct wa_amount *a, long long amount, const char *shopcur,
+    long long shopamt)
 {
 	a->sum += amount;
 	a->n++;
+	if (shopcur == NULL || (a->shopcur && strcmp(a->shopcur, shopcur) != 0))
+		return;
+	a->shopcur = shopcur;
+	a->shopsum += shopamt;
+	a->shoporig += amount;
+	a->shopn++;
 }
 
 /*
@@ -549,8 +596,9 @@ wa_report_order(struct wa_report *r, json_t *o, const char **why)
 {
 	struct wa_order ord = { 0 };
 	const char *id = wa_json_nestr(o, "id");
-	long long amount = 0;
-	uint32_t rc, cur;
+	long long amount = 0, shopamt = 0;
+	uint32_t rc, cur, sc;
+	const char *scs;
 	struct act *a;
 	time_t t;
 
@@ -567,16 +615,20 @@ wa_report_order(struct wa_report *r, json_t *o, const char **why)
 	if (!wa_order_counts(&ord))
 		return 0;
 	cur = amountof(r, o, &amount);
+	sc = cur ? shopamount(r, o, &shopamt) : 0;
+	scs = sc ? r->shopcurs.s[sc] : NULL;
 	rc = orderrecip(r, o);
 	if (cur && wa_rep_inperiod(r, t)) {
-		wa_rep_addamount(&r->site[cur], amount);
+		wa_rep_addamount(&r->site[cur], amount, scs, shopamt);
 		if (rc == 0)
-			wa_rep_addamount(&r->others[cur], amount);
+			wa_rep_addamount(&r->others[cur], amount, scs, shopamt);
 	}
 	if (rc) {
 		a = newact(r, A_ORDER, rc - 1, t);
 		a->cur = cur;
 		a->amount = amount;
+		a->shopcur = sc;
+		a->shopamt = shopamt;
 		a->inperiod = (unsigned char)wa_rep_inperiod(r, t);
 	}
 	buyer(r, o, t, rc);
@@ -632,7 +684,11 @@ wa_rep_match(struct wa_report *r)
 		a = &r->a[i];
 		switch (a->kind) {
 		case A_WROTE:
-			if (a->msg == 0 && (m = latest(r, a->recip, a->t,
+			if (a->stop)
+				break;
+			if (a->msg)
+				r->m[a->msg - 1].flags |= F_REPLIED;
+			else if ((m = latest(r, a->recip, a->t,
 			    r->o.replywin)) != NULL)
 				m->flags |= F_REPLIED;
 			if ((m = next(r, a->recip, a->t)) != NULL &&
@@ -658,7 +714,8 @@ wa_rep_match(struct wa_report *r)
 			if (a->cur && a->inperiod)
 				wa_rep_addamount(latest(r, a->recip, a->t, LLONG_MAX) ?
 				    &r->messaged[a->cur] : &r->others[a->cur],
-				    a->amount);
+				    a->amount, a->shopcur ?
+				    r->shopcurs.s[a->shopcur] : NULL, a->shopamt);
 			break;
 		}
 	}

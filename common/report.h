@@ -75,6 +75,11 @@ struct wa_amount {
 	const char *cur;	/* ISO 4217 */
 	long long sum;		/* minor units */
 	long n;			/* orders */
+	/* Of those orders, the ones that say what they were in SHOPCUR (the
+	   first such currency): SHOPSUM in it, SHOPORIG of SUM. */
+	const char *shopcur;
+	long long shopsum, shoporig;
+	long shopn;
 };
 /* The figures of one group of messages. */
 struct wa_kpi {
@@ -153,9 +158,57 @@ int wa_report_answer(struct wa_report *r, const char *wamid, const char *from,
     time_t t, long long *secs);
 /* Valid until wa_report_free. */
 void wa_report_store(struct wa_report *r, struct wa_store_kpi *st);
+/*
+ * How long customers waited for the answers of the period, counted into
+ * N[0..NB]: under BOUND[0] seconds, under BOUND[1], ..., then the rest.
+ */
+void wa_report_waits(struct wa_report *r, const long long *bound, size_t nb,
+    long *n);
 void wa_report_free(struct wa_report *r);
 
+/* fx.c: wa-report's one currency: rates files, and amounts converted into it */
+struct wa_fx;
+/* The report in currency CUR; NULL: to be set by wa_fx_setcur. */
+struct wa_fx *wa_fx_new(const char *cur);
+void wa_fx_setcur(struct wa_fx *fx, const char *cur);
+/* The report's currency, and the rates' day (2026-12-04); NULL: none. */
+const char *wa_fx_cur(const struct wa_fx *fx);
+const char *wa_fx_date(const struct wa_fx *fx);
+/*
+ * Rates from PATH: the ECB's euro reference rates CSV (its latest day), or
+ * lines CUR,rate, units of CUR for one of a base currency, the one at 1 or
+ * else the report's, the day of the file's last change. 0, or -1 said.
+ */
+int wa_fx_load(struct wa_fx *fx, const char *path);
+/* Amounts in the report's currency, and those that could not be converted. */
+struct wa_fxsum {
+	long long sum;		/* minor units of the report's currency */
+	long n;			/* orders in it */
+	int converted;		/* some came from another currency */
+	int rated;		/* by the rates file */
+	struct wa_amount *other;	/* free(3) it */
+	size_t nother;
+};
+/*
+ * A[0..N) in the report's currency: as they are in it, else by the shop's
+ * amount when an order gives one in it, else by the rates, else apart.
+ */
+void wa_fx_sum(const struct wa_fx *fx, const struct wa_amount *a, size_t n,
+    struct wa_fxsum *s);
+void wa_fx_free(struct wa_fx *fx);
+
 /* kpijson.c: the figures of wa-report's groups as JSON objects */
+/* Amounts from now on in FX's currency (NULL: per currency, as they are). */
+void wa_kpi_fx(const struct wa_fx *fx);
+/*
+ * The playbook's targets (see wa-report(1), --targets): into O, for each
+ * figure it has, NAME_met, true, false or null; a figure's target as
+ * people read it, or NULL; the name of target I, NULL past the last.
+ */
+#define WA_KPI_NTARGETS 8
+void wa_kpi_addtargets(json_t *o);
+const char *wa_kpi_target(const char *name);
+const char *wa_kpi_targetname(size_t i);
 /* Group K's figures, with the survey's when SURVEY. */
 json_t *wa_kpi_json(const struct wa_kpi *k, int survey);
 /* -b ref: a tag's inquiries, and what came of them. */
@@ -186,14 +239,65 @@ json_t *wa_insights_rows(struct wa_insights *in, struct wa_report *r,
     size_t top);
 void wa_insights_free(struct wa_insights *in);
 
+/* chart.c: the page's charts as inline SVG, each with its title, description and data table */
+struct wa_series {
+	const char *name;
+	const double *v;	/* one per point; NAN: none */
+	int kind;		/* WA_COL_*: how a value reads */
+};
+struct wa_chart {
+	const char *id, *title, *desc;
+	const char *xhead;	/* the data table's first head */
+	const char *const *x;	/* the points' names */
+	const time_t *t;	/* their times, for lines */
+	size_t nx;
+	const struct wa_series *s;
+	size_t ns;
+	double max;		/* the scale's top; 0: the largest value */
+};
+/* S for HTML, on stdout. */
+void wa_html(const char *s);
+/* V as a person reads a value of KIND, into B. */
+const char *wa_chart_fmt(struct wa_buf *b, double v, int kind);
+/* Lines over time, one point a period; bars across; bars up; intervals about 0. */
+void wa_chart_lines(const struct wa_chart *c);
+void wa_chart_hbars(const struct wa_chart *c);
+void wa_chart_vbars(const struct wa_chart *c);
+void wa_chart_intervals(const struct wa_chart *c);
+
 /* page.c: wa-report's HTML page */
+/* What the page shows; NULL or 0 for what a view has not. */
+struct wa_page {
+	const struct wa_tcols *view, *store;
+	json_t *rows;		/* the view's rows, "all" last */
+	const char *by;		/* the view's grouping */
+	time_t now, since, until;	/* the period; since 0: from the first message */
+	const char *currency;
+	json_t *prev;		/* "all" of the period compared */
+	const char *compare;	/* which it is: "the previous period" */
+	json_t *trend;		/* by day or week, "all" last */
+	const char *trendby;	/* "day" or "week" */
+	json_t *camps;		/* by campaign, "all" last: the scorecard's and funnel's */
+	json_t *tiers;		/* {"gold": customers, ...} */
+	const long *waits;	/* response times in each of WA_PAGE_NWAITS buckets */
+	json_t *themes;		/* --insights' rows */
+	json_t *arms;		/* -b variant's rows */
+	const struct wa_store_kpi *st;
+};
+/* The response times' buckets: under 5 min, 15 min, 1 h, 4 h, 24 h, and more. */
+#define WA_PAGE_NWAITS 6
+extern const long long wa_page_waits[WA_PAGE_NWAITS - 1];
+void wa_page_put(const struct wa_page *p);
+
+/* pdf.c: wa-report's page as PDF, printed by headless Chromium */
+struct wa_pdf;
+/* Stdout into a page for Chromium, until wa_pdf_end. */
+struct wa_pdf *wa_pdf_begin(void);
 /*
- * The page of rows A of view V grouped BY, as of NOW; for the KPIs (STORE
- * not NULL) with the funnel, the chart of DAYS and the store-wide figures
- * of the last row.
+ * Print the page with Chromium ($WA_CHROMIUM, else chromium on PATH) to
+ * the real stdout; without Chromium, exit 2 saying how to get it.
  */
-void wa_page_put(const struct wa_tcols *v, json_t *a, const char *by,
-    time_t now, json_t *days, const struct wa_tcols *store);
+void wa_pdf_end(struct wa_pdf *p);
 
 /* growth.c: consent growth, opt-ins and opt-outs per week and source (wa-report -b consent) */
 struct wa_growth;

@@ -74,6 +74,9 @@ static const char *ordernames[WA_NCOL] = {
 	[WA_O_ITEM_PRICE] = "Lineitem price|Item Cost|Price|item_total",
 	[WA_O_ITEM_VENDOR] = "Vendor",
 	[WA_O_ITEMS] = "line_items",
+	/* What a foreign-currency order was in the shop's currency (shop_money). */
+	[WA_O_SHOP_TOTAL] = "Total in Shop Currency|shop_total",
+	[WA_O_SHOP_CURRENCY] = "Shop Currency|shop_currency",
 };
 
 /* Any of these says a file holds orders. */

@@ -17,7 +17,7 @@ enum wa_col {
 	WA_O_CANCELLED, WA_O_FINANCIAL, WA_O_FULFILLMENT, WA_O_TOTAL,
 	WA_O_REFUNDED, WA_O_CURRENCY, WA_O_DISCOUNT, WA_O_ITEM_NAME,
 	WA_O_ITEM_SKU, WA_O_ITEM_QTY, WA_O_ITEM_PRICE, WA_O_ITEM_VENDOR,
-	WA_O_ITEMS,
+	WA_O_ITEMS, WA_O_SHOP_TOTAL, WA_O_SHOP_CURRENCY,
 	WA_NCOL
 };
 enum { WA_KIND_UNKNOWN, WA_KIND_CUSTOMERS, WA_KIND_ORDERS };
@@ -56,6 +56,8 @@ struct wa_order {
 	char *id, *name, *customer, *email, *phone, *currency, *discount_code;
 	char *financial_status, *fulfillment_status;
 	char *phone_raw;	/* the phone as written, when it is no number */
+	char *shop_currency;	/* the store's own, when the order was in another */
+	long long shop_total;	/* minor units of it, when shop_currency */
 	time_t created_at, paid_at, fulfilled_at, cancelled_at;	/* 0: none */
 	long long total, refunded;	/* minor units */
 	int has_total;

@@ -137,8 +137,10 @@ tablecells(const struct wa_tcols *v, json_t *a, size_t *w)
 			json_t *o = json_array_get(a, i - 1);
 
 			wa_cell(&b, o, &v->col[j]);
-			if ((m = wa_cell_mark(o, &v->col[j])) != NULL)
-				wa_buf_adds(&b, m);
+			/* A mark a glance takes in: 91.7% ✗ */
+			if ((m = wa_cell_mark(o, &v->col[j])) != NULL && *m)
+				wa_buf_adds(&b, strcmp(m, " met") == 0 ?
+				    " \u2713" : " \u2717");
 			t[i * nc + j] = wa_strdup(wa_buf_str(&b));
 		}
 	for (j = 0; j < nc; j++)
@@ -149,13 +151,64 @@ tablecells(const struct wa_tcols *v, json_t *a, size_t *w)
 	return t;
 }
 
+/* S cut to W characters in its middle, "spring-…-2026": S, or a new string for it. */
+static char *
+midshort(char *s, size_t w)
+{
+	size_t n = wa_utf8_chars(s), head, skip, i, k;
+	char *p = s, *q, *r;
+
+	if (n <= w || w < 3)
+		return s;
+	head = (w - 1) / 2 + (w - 1) % 2;
+	skip = n - (w - 1);
+	for (i = 0; i < head; i++)
+		while (*++p && (*p & 0xC0) == 0x80)
+			;
+	for (q = p, k = 0; k < skip; k++)
+		while (*++q && (*q & 0xC0) == 0x80)
+			;
+	r = wa_malloc((size_t)(p - s) + 3 + strlen(q) + 1);
+	memcpy(r, s, (size_t)(p - s));
+	memcpy(r + (p - s), "\u2026", 3);
+	strcpy(r + (p - s) + 3, q);
+	free(s);
+	return r;
+}
+
+/*
+ * Within WIDTH characters (0: any), the first column's texts, if they are
+ * on the left, shortened in their middle down to 12 characters.
+ */
+static void
+fit(const struct wa_tcols *v, char **t, size_t nr, size_t *w, size_t width)
+{
+	size_t i, j, total = 0, nc = v->n;
+
+	for (j = 0; j < nc; j++)
+		total += w[j] + (j ? 2 : 0);
+	if (width == 0 || total <= width || !(v->col[0].kind & WA_COL_LEFT) ||
+	    w[0] <= 12)
+		return;
+	w[0] = total - width >= w[0] - 12 ? 12 : w[0] - (total - width);
+	for (i = 0; i < nr; i++)
+		t[i * nc] = midshort(t[i * nc], w[0]);
+}
+
 void
 wa_table_put(const struct wa_tcols *v, json_t *rows)
+{
+	wa_table_fit(v, rows, 0);
+}
+
+void
+wa_table_fit(const struct wa_tcols *v, json_t *rows, size_t width)
 {
 	size_t i, j, nr = json_array_size(rows) + 1, nc = v->n;
 	size_t *w = wa_calloc(nc, sizeof *w);
 	char **t = tablecells(v, rows, w);
 
+	fit(v, t, nr, w, width);
 	for (i = 0; i < nr; i++) {
 		for (j = 0; j < nc; j++) {
 			if (j > 0)

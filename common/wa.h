@@ -261,8 +261,10 @@ const char *wa_cell(struct wa_buf *b, json_t *o, const struct wa_tcol *c);
 /* The mark of C's target in O (its "NAME_met"): " met", " not met", "", or NULL for none. */
 const char *wa_cell_mark(json_t *o, const struct wa_tcol *c);
 const char *wa_col_target(const struct wa_tcols *v, const struct wa_tcol *c);
-/* ROWS under a header row, columns two spaces apart, each with its marks. */
+/* ROWS under a header row, columns two spaces apart, each with its mark (✓, ✗). */
 void wa_table_put(const struct wa_tcols *v, json_t *rows);
+/* The same within WIDTH characters, the first column's names shortened in their middle. */
+void wa_table_fit(const struct wa_tcols *v, json_t *rows, size_t width);
 /* Row O as a line per column: its head, its value, its target. */
 void wa_table_list(const struct wa_tcols *v, json_t *o);
 /* ROWS as CSV of the keys NAMES[0..N), a header row first. */

@@ -1,5 +1,6 @@
 #!/bin/sh
-# wa-report: a hand-made store whose every figure is computed below, by hand.
+# wa-report: a hand-made store whose every figure is computed below, by hand
+# (per currency: 0605 converts them into one).
 . "$(dirname "$0")/lib.sh"
 
 NOW=2026-11-01T00:00:00Z
@@ -107,7 +108,7 @@ done
 # o1 again, from wa-hook: counted once
 printf '%s\n' '{"event":"order","id":"o1","customer":"c01","created_at":"2026-10-03T10:00:00Z","total":50,"currency":"EUR"}' >>"$E"
 
-wa-report --now $NOW --orders "$O" -o json >"$TMP/all.json" 2>"$TMP/err"
+wa-report --now $NOW --by-currency --orders "$O" -o json >"$TMP/all.json" 2>"$TMP/err"
 check_same "the scenario: exit 0, nothing on stderr" "0:" "$?:$(cat "$TMP/err")"
 fig() { jq -r --arg g "$1" "select(.group == \$g) | [$2] | map(tostring) | join(\" \")" "${3:-$TMP/all.json}"; }
 check_same "groups in name order, then all" "care spring winback all" "$(jq -r .group "$TMP/all.json" | tr '\n' ' ' | sed 's/ $//')"
@@ -191,7 +192,7 @@ check_same "all: repeat purchase of first-time buyers" "5 0.6 4 0.5" "$(fig all 
 
 # Targets: read >= 95%, response <= 15 min, conversion >= 35%, opt-out <= 2%,
 # repeat >= 40%, messaged AOV >= site + 20% (EUR 60 >= 33.53, USD 21.25 < 25.5).
-wa-report --now $NOW --orders "$O" -o json --targets >"$TMP/t.json"
+wa-report --now $NOW --by-currency --orders "$O" -o json --targets >"$TMP/t.json"
 C='.read_rate_met, .median_response_s_met, .conversion_rate_met, .opt_out_rate_met'
 check_same "--targets: care" "false false true true" "$(fig care "$C" "$TMP/t.json")"
 check_same "--targets: spring, no response time" "false null false false" "$(fig spring "$C" "$TMP/t.json")"
@@ -199,7 +200,7 @@ check_same "--targets: store-wide" "true false" \
 	"$(fig all '.repeat_rate_messaged_met, .aov_messaged_met' "$TMP/t.json")"
 
 # Grouped by day, week, month and tier (c01..c05 gold, c06..c08 silver).
-wa-report --now $NOW --orders "$O" -o json -b day >"$TMP/day.json"
+wa-report --now $NOW --by-currency --orders "$O" -o json -b day >"$TMP/day.json"
 check_same "-b day: sent delivered read a day" \
 	"2026-10-01 13 9 5,2026-10-02 7 5 3,2026-10-06 1 1 0,all 21 15 8" \
 	"$(jq -r '[.group, .sent, .delivered, .read] | map(tostring) | join(" ")' "$TMP/day.json" | paste -sd, -)"
@@ -226,38 +227,56 @@ check_same "-b tier --customers: tiers from a customers file" \
 # before), care/c04 being out of the period: 3.
 check_same "--since --until: winback only, answers within it" \
 	"winback 7 1 79200 86100 3,all 7 1 79200 86100 3" \
-	"$(wa-report --now $NOW --orders "$O" --since 2026-10-02 --until 2026-10-03 -o json |
+	"$(wa-report --now $NOW --by-currency --orders "$O" --since 2026-10-02 --until 2026-10-03 -o json |
 		jq -r '[.group, .sent, .opted_out, .median_response_s, .p90_response_s, .conversions] | map(tostring) | join(" ")' | paste -sd, -)"
 check_same "--since as a duration back from --now" "0" \
 	"$(wa-report --now $NOW --since 7d -o json | jq -r 'select(.group == "all") | .sent')"
 # A 1-day window: o1 (24 h to the second), o2, o4, o5 (22 h 40 after care/c04)
 # and o6 still count, for c01 c02 c04 c07; o7 (4 days) no longer: spring 0.
 check_same "--window 1d" "4 0" \
-	"$(wa-report --now $NOW --orders "$O" --window 1d -o json | jq -r 'select(.group == "all" or .group == "spring") | .conversions' | sort -r | paste -sd' ' -)"
+	"$(wa-report --now $NOW --by-currency --orders "$O" --window 1d -o json | jq -r 'select(.group == "all" or .group == "spring") | .conversions' | sort -r | paste -sd' ' -)"
 # A 2-hour reply window: c02 (1 h) still replies, c03 (47 h) no longer.
 check_same "--reply-window 2h" "3 0" \
 	"$(wa-report --now $NOW --reply-window 2h -o json | jq -r 'select(.group == "spring" or .group == "winback") | .replied' | paste -sd' ' -)"
 
 # CSV and the table say the same.
-wa-report --now $NOW --orders "$O" -o csv >"$TMP/all.csv"
+wa-report --now $NOW --by-currency --orders "$O" -o csv >"$TMP/all.csv"
 check_same "CSV: a header and four rows" "5" "$(wc -l <"$TMP/all.csv" | tr -d ' ')"
 check_same "CSV: spring's figures" "spring,11,7,4,3,3,1,0.6364,0.5714,0.4286,0.1429,,,1,0.1429,45.00 USD,45.00 USD" \
 	"$(grep '^spring,' "$TMP/all.csv" | cut -d, -f1-17)"
 check_same "CSV: two currencies in one field" '"30.00 EUR, 20.00 USD"' \
 	"$(grep '^care,' "$TMP/all.csv" | grep -o '"[^"]*"' | head -1)"
-wa-report --now $NOW --orders "$O" -o table --targets >"$TMP/table"
-check_same "table: the targets marked, percent, no response" \
-	"spring 11 7 4 3 3 1 63.6% 57.1% not met 42.9% 14.3% not met - - 1 14.3% not met 45.00 USD 45.00 USD" \
+wa-report --now $NOW --by-currency --orders "$O" -o table --targets --wide >"$TMP/table"
+check_same "table --wide: every figure, the targets marked, percent, no response" \
+	"spring 11 7 4 3 3 1 63.6% 57.1% ✗ 42.9% 14.3% ✗ - - 1 14.3% ✗ 45.00 USD 45.00 USD - - -" \
 	"$(grep '^spring ' "$TMP/table" | tr -s ' ')"
+# chars: the length of each line in characters (✗ is three bytes)
+chars() { perl -CI -lne 'print length'; }
 check_same "table: aligned, every row as wide" "1" \
-	"$(sed -n '1,5p' "$TMP/table" | awk '{ print length($0) }' | sort -u | wc -l | tr -d ' ')"
+	"$(sed -n '1,5p' "$TMP/table" | chars | sort -u | wc -l | tr -d ' ')"
 check "table: store-wide AOV target not met" grep -q 'AOV, messaged customers .*60.00 EUR, 21.25 USD (target >= site +20%: not met)' "$TMP/table"
-check "table: durations for people" grep -q '^care .* 20m00s not met  *30m00s ' "$TMP/table"
+check "table: durations for people" grep -q '^care .* 20m00s ✗  *30m00s ' "$TMP/table"
+# The terminal table: the view's key columns, within $COLUMNS (100 by default).
+wa-report --now $NOW --by-currency --orders "$O" -o table --targets >"$TMP/table"
+check_same "table: the key columns, the targets in the head" \
+	"group sent dlvd% read% >= 95% reply% conv% >= 35% revenue" "$(head -1 "$TMP/table" | tr -s ' ')"
+check_same "table: spring's key figures, marked" "spring 11 63.6% 57.1% ✗ 42.9% 14.3% ✗ 45.00 USD" \
+	"$(grep '^spring ' "$TMP/table" | tr -s ' ')"
+check_same "table: met marked too" "care 3 100.0% 33.3% ✗ 0.0% 66.7% ✓ 30.00 EUR, 20.00 USD" \
+	"$(grep '^care ' "$TMP/table" | tr -s ' ')"
+# A long campaign name, cut in its middle to fit 70 columns.
+sed 's/"campaign":"spring"/"campaign":"spring-sale-for-our-most-loyal-customers-in-europe"/; s/"key":"spring\//"key":"spring-sale-for-our-most-loyal-customers-in-europe\//' "$L" >"$TMP/long.jsonl"
+COLUMNS=70 wa-report --now $NOW --ledger "$TMP/long.jsonl" -o table >"$TMP/table"
+check_same "table: within COLUMNS=70" "$(sed -n '1,5p' "$TMP/table" | chars | sort -n | tail -1)" \
+	"$(sed -n '1,5p' "$TMP/table" | chars | awk '$1 <= 70' | sort -n | tail -1)"
+check "table: the long name shortened in its middle" grep -q '^spring-[a-z-]*…[a-z-]*pe  ' "$TMP/table"
+COLUMNS=50 wa-report --now $NOW --ledger "$TMP/long.jsonl" -o table --wide >"$TMP/table"
+check "--wide: the whole name" grep -q '^spring-sale-for-our-most-loyal-customers-in-europe ' "$TMP/table"
 
 # Bad lines: said with FILE:LINE, exit 1, the rest still counted.
 cp "$E" "$TMP/bad.jsonl"
 printf '%s\n' 'not json' '{"wamid":"x"}' '{"event":"message","from":"+447700900001"}' >>"$TMP/bad.jsonl"
-wa-report --now $NOW --events "$TMP/bad.jsonl" --orders "$O" -o json >"$TMP/bad.json" 2>"$TMP/err"
+wa-report --now $NOW --by-currency --events "$TMP/bad.jsonl" --orders "$O" -o json >"$TMP/bad.json" 2>"$TMP/err"
 check_same "bad lines: exit 1" 1 $?
 n=$(wc -l <"$E" | tr -d ' ')
 check_same "bad lines: each named" \
@@ -273,7 +292,7 @@ check_same "an orders file of something else: each line said" \
 
 # The page: self-contained, rendered by headless Chromium without a console
 # message, not blank, and its charts say what the JSON says.
-wa-report --now $NOW --orders "$O" --targets -o html >"$TMP/page.html"
+wa-report --now $NOW --by-currency --orders "$O" --targets -o html >"$TMP/page.html"
 check_same "html: no script, no link, nothing fetched" "0" \
 	"$(grep -Eci '<script|<link|src=|href=|url\(|https?:' "$TMP/page.html")"
 # chrome PAGE PNG: render PAGE as a phone would, to PNG; the log in $TMP/chromium.log
@@ -292,26 +311,41 @@ check_same "chromium: no console message" "" "$(grep ':CONSOLE' "$TMP/chromium.l
 ink=$(perl "$TOP/tests/png-ink" "$TMP/page.png")
 check "screenshot: not blank, over 2% of it inked ($ink)" \
 	awk -v i="${ink% *}" -v t="${ink#* }" 'BEGIN { exit !(t > 0 && i > t / 50) }'
-check_same "funnel: sent > delivered > read > replied > converted, as in JSON" \
-	"$(jq -r 'select(.group == "all") | "sent \(.sent),delivered \(.delivered),read \(.read),replied \(.replied),converted \(.conversions)"' "$TMP/all.json")" \
-	"$(grep -o 'data-stage="[a-z]*" data-value="[0-9]*"' "$TMP/page.html" | sed 's/data-stage="\([a-z]*\)" data-value="\([0-9]*\)"/\1 \2/' | paste -sd, -)"
-check_same "daily chart: sent and read a day, as -b day in JSON" \
-	"$(jq -r 'select(.group != "all") | "\(.group) sent \(.sent),\(.group) read \(.read)"' "$TMP/day.json" | paste -sd, -)" \
-	"$(grep -o 'data-day="[-0-9]*" data-series="[a-z]*" data-value="[0-9]*"' "$TMP/page.html" |
-		sed 's/data-day="\([-0-9]*\)" data-series="\([a-z]*\)" data-value="\([0-9]*\)"/\1 \2 \3/' | paste -sd, -)"
-# What is drawn is to scale (to the 0.1 written): funnel widths 240 x value / sent,
-# daily heights 190 x value / the most sent in a day.
-check_same "charts: every bar drawn to its value's scale" "" \
-	"$(grep -o '<rect class="bar"[^>]*>' "$TMP/page.html" | sed 's/ \([a-z-]*\)="\([^"]*\)"/ \1=\2/g' |
-		awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); a[kv[1]] = kv[2] }
-			if (a["data-stage"] != "") { if (a["data-stage"] == "sent") s = a["data-value"]; n = 240; d = s; got = a["width"] }
-			else { if (m == "") m = '"$(jq -s '[.[] | select(.group != "all") | .sent] | max' "$TMP/day.json")"'; n = 190; d = m; got = a["height"] }
-			want = n * a["data-value"] / d
-			if (got - want > 0.051 || want - got > 0.051) print $0 ": " got " not " want
-			delete a }')"
+# (tests/0606-wa-report-page.t checks every figure of the page)
+check_same "funnel per campaign: sent > delivered > read > replied > converted, as in JSON" \
+	"$(jq -r 'select(.group != "all") | "\(.group) sent \(.sent),\(.group) delivered \(.delivered),\(.group) read \(.read),\(.group) replied \(.replied),\(.group) converted \(.conversions)"' "$TMP/all.json" | tr , '\n' | sort | paste -sd, -)" \
+	"$(grep -o '<rect class="bar" data-series="[a-z]*" data-x="[a-z]*" data-value="[0-9]*"' "$TMP/page.html" | grep -v 'data-series="customers"' |
+		sed 's/.*data-series="\([a-z]*\)" data-x="\([a-z]*\)" data-value="\([0-9]*\)"/\2 \1 \3/' | sort | paste -sd, -)"
+check_same "trend: a point a day with messages, sent as -b day in JSON" \
+	"$(jq -r 'select(.group != "all") | "\(.group) \(.sent)"' "$TMP/day.json" | paste -sd, -)" \
+	"$(grep -o 'data-series="sent" data-x="[-0-9]*" data-value="[0-9]*"' "$TMP/page.html" |
+		sed 's/.*data-x="\([-0-9]*\)" data-value="\([0-9]*\)"/\1 \2/' | paste -sd, -)"
 check_same "the page's table: spring's row, targets marked" \
 	'<tr><td>spring</td><td>11</td><td>7</td><td>4</td><td>3</td><td>3</td><td>1</td><td>63.6%</td><td class="unmet">57.1% not met</td>' \
 	"$(grep -o '<tr><td>spring</td>.*not met</td>' "$TMP/page.html" | sed 's/\(not met<\/td>\).*/\1/')"
+
+# STOP is an opt-out, not a reply: wa-hook writes the message, then the
+# opt-out it means, with the same wamid and time. d1 writes STOP an hour
+# after, d2 quotes our message with a STOP, d3 writes "thanks": replied 1
+# of 3 delivered (0.3333), opted out 2 (0.6667).
+S=$TMP/stop
+mkdir -p "$S"
+for n in 1 2 3; do
+	printf '{"event":"sent","key":"promo/d%s","id":"d%s","to":"+44770090010%s","campaign":"promo","at":"2026-10-01T10:00:00Z","wamid":"wamid.P%s"}\n' $n $n $n $n
+done >"$S/ledger.jsonl"
+{
+	for n in 1 2 3; do
+		printf '{"event":"status","wamid":"wamid.P%s","status":"delivered","at":"2026-10-01T10:00:05Z"}\n' $n
+	done
+	printf '%s\n' '{"event":"message","wamid":"wamid.in1","from":"+447700900101","at":"2026-10-01T11:00:00Z","type":"text","text":"STOP"}' \
+		'{"event":"opt_out","wamid":"wamid.in1","from":"+447700900101","at":"2026-10-01T11:00:00Z","via":"text"}' \
+		'{"event":"message","wamid":"wamid.in2","from":"+447700900102","at":"2026-10-01T11:00:00Z","type":"text","text":"stop","context":"wamid.P2"}' \
+		'{"event":"message","wamid":"wamid.in3","from":"+447700900103","at":"2026-10-01T11:00:00Z","type":"text","text":"thanks"}' \
+		'{"event":"opt_out","wamid":"wamid.in2","from":"+447700900102","at":"2026-10-01T11:00:00Z","via":"text"}'
+} >"$S/events.jsonl"
+check_same "STOP is no reply: replied, opted out, their rates" "1 2 0.3333 0.6667" \
+	"$(wa-report --now $NOW --ledger "$S/ledger.jsonl" --events "$S/events.jsonl" -o json |
+		jq -r 'select(.group == "all") | [.replied, .opted_out, .reply_rate, .opt_out_rate] | map(tostring) | join(" ")')"
 
 # Usage and missing files.
 check_status "-b nonsense: exit 2" 2 wa-report -b year

@@ -38,7 +38,7 @@ printf '%s\n' '{"id":"c102","phone":"+447700900102"}' >"$TMP/cust.jsonl"
 # ig-bio: w3, w4: 2 inquiries, 2 conversions, 1, BRL 45, USD 30;
 # product:sku123: w1, w2, w6: 3, 2 (w1, w2), 0.6667, EUR 30 + 15 = 45;
 # all: 5, 4, 0.8.
-wa-report --now $NOW -b ref --orders "$O" --customers "$TMP/cust.jsonl" -o json >"$TMP/ref.json" 2>"$TMP/err"
+wa-report --now $NOW --by-currency -b ref --orders "$O" --customers "$TMP/cust.jsonl" -o json >"$TMP/ref.json" 2>"$TMP/err"
 check_same "-b ref: exit 0, nothing on stderr" "0:" "$?:$(cat "$TMP/err")"
 check_same "-b ref: inquiries, conversions, rate, revenue by first source" \
 	'ig-bio 2 2 1 {"BRL":45,"USD":30}
@@ -47,7 +47,7 @@ all 5 4 0.8 {"BRL":45,"EUR":45,"USD":30}' \
 	"$(jq -r '"\(.group) \(.inquiries) \(.conversions) \(.conversion_rate) \(.revenue | tojson)"' "$TMP/ref.json")"
 # Without the customers file, c102's order joins no writer: sku123 1 of 3.
 check_same "-b ref: an order by customer id needs the id's number" "1" \
-	"$(wa-report --now $NOW -b ref --orders "$O" -o json | jq -r 'select(.group == "product:sku123") | .conversions')"
+	"$(wa-report --now $NOW --by-currency -b ref --orders "$O" -o json | jq -r 'select(.group == "product:sku123") | .conversions')"
 # --since 2026-10-02: only those whose first tag is in it: w2, w4.
 check_same "-b ref --since: first tags in the period" "ig-bio 1,product:sku123 1,all 2" \
 	"$(wa-report --now $NOW -b ref --since 2026-10-02 --orders "$O" -o json | jq -r '"\(.group) \(.inquiries)"' | paste -sd, -)"
@@ -94,6 +94,6 @@ check_same "bare numbers need --survey" "nps 0 0,review 0 3" \
 	"$(wa-report --now $NOW -o json | jq -r 'select(.group == "nps" or .group == "review") | "\(.group) \(.nps_answers) \(.csat_answers)"' | paste -sd, -)"
 check_same "--survey nps:5: no score on its scale" "0 0" \
 	"$(wa-report --now $NOW --survey nps:5 -o json | jq -r 'select(.group == "nps") | "\(.csat_answers) \(.nps_answers)"')"
-check "table: survey columns" sh -c "wa-report --now $NOW --survey nps -o table | grep -q '^review .* 4  *3  *-  *0  *50.0%\$'"
+check "table: survey columns" sh -c "wa-report --now $NOW --survey nps -o table --wide | grep -q '^review .* 4  *3  *-  *0  *50.0%\$'"
 check_status "--survey with no name: exit 2" 2 wa-report --survey :10
 done_testing

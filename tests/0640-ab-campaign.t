@@ -45,7 +45,9 @@ check_same "every message's delivery reached the spool" 400 "$(jq -r 'select(.st
 
 # what happened, counted from the files by jq: delivered and replied per arm
 jq -r 'select(.event == "sent") | "\(.wamid) \(.variant)"' "$L" | sort >"$TMP/arm"
-jq -r 'select(.event == "message" and .context) | .context' "$E" | sort -u >"$TMP/replied"
+# (a STOP is an opt-out, no reply: wa-hook writes an opt_out with its wamid)
+jq -rs '[.[] | select(.event == "opt_out") | .wamid] as $out | .[] |
+	select(.event == "message" and .context and (.wamid as $w | $out | index($w) | not)) | .context' "$E" | sort -u >"$TMP/replied"
 count() { awk -v a="$1" '$2 == a { print $1 }' "$TMP/arm" | sort | comm -12 - "$2" | wc -l | tr -d ' '; }
 jq -r 'select(.status == "delivered") | .wamid' "$E" | sort -u >"$TMP/dlv"
 xa=$(count A "$TMP/replied"); na=$(count A "$TMP/dlv")
