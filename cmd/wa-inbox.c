@@ -24,7 +24,6 @@ enum {
 static struct opts {
 	const char *agent, *dept, *expr, *fmt, *slapath, *snippet, *tmpl, *lang;
 	const char *id, *routes, *notify, *notifytmpl, *askconsent;
-	const char *id, *routes;
 	const char *media, *caption, *out;	/* out: -o, fetch's FILE */
 	const char *params[MAXPARAM];
 	size_t np;

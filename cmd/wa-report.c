@@ -593,7 +593,7 @@ convrows(int by, const char *camp, const struct wa_store_kpi *st)
 	size_t i;
 
 	for (i = 0; tflag && (o = json_array_get(a, i)) != NULL; i++)
-		addtargets(o);
+		wa_kpi_addtargets(o);
 	return a;
 }
 
