@@ -46,6 +46,13 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	    "wa-import --shopify" },
 	/* the ledger's folded state: rebuilt from it, removed by wa-forget with it */
 	[WA_SF_LEDGERIX] = { "ledger.jsonl.idx", WA_SK_INDEX, WA_PD_NONE, "wa-send" },
+	/*
+	 * a journey's cursor and what it keeps per customer (the bot's, from
+	 * wa-inbox route --bot; .new until its answers are sent): folded from
+	 * the spool, removed by wa-forget with a spool that held the person
+	 */
+	[WA_SF_JSTATE] = { "journey-*.state*", WA_SK_INDEX, WA_PD_NONE,
+	    "scripts/journeys, wa-inbox route --bot" },
 };
 
 char *
