@@ -124,6 +124,21 @@ check_same "no state left pending" "" "$(ls "$TMP/new2" | grep '\.new$')"
 run new2 "$J/auto-replies"
 check_same "a run with nothing new sends nothing" "$(lines "$TMP/new2.ans")" "$(lines "$TMP/new2.api")"
 
+# 4. the order journeys: the spool's order and checkout events folded from a cursor
+run new1 "$J/order-confirmation"
+check_same "order events folded by id, non-null fields winning; the fold's cursor at the spool's end" \
+	"o10 fulfilled https://t.example/10|o8 fulfilled https://t.example/8|o9 null null|$(wc -c <"$TMP/new1/events.jsonl" | tr -d ' ')" \
+	"$(jq -r '"\(.id) \(.fulfillment_status) \(.extra.tracking_url)"' "$TMP/new1/journey-events.state" | sort | paste -sd'|' -)|$(cut -d' ' -f1 "$TMP/new1/journey-events.state.cursor")"
+printf '%s\n' '{"type":"order","id":"o11","name":"#1011","customer":"c11","created_at":"2026-11-23T14:30:00Z","fulfillment_status":null,"total":12,"currency":"GBP","event":"order","hook_id":"h11"}' \
+	>>"$TMP/new1/events.jsonl"
+n1=$(lines "$TMP/new1.api")
+run new1 "$J/order-confirmation"
+check_same "a new order event: confirmed at the next run, read from the cursor" \
+	"order-confirmation/shopify:o11 +447700900511|4" \
+	"$(tail -n +$((n1 + 1)) "$TMP/new1.api" | jq -r '"\(.key | sub("shopify:"; "")) \(.to)"' | sed 's,/,/shopify:,')|$(lines "$TMP/new1/journey-events.state")"
+run new1 "$J/order-confirmation"
+check_same "and once only; nothing printed" "$((n1 + 1))|" "$(lines "$TMP/new1.api")|$(cat "$TMP/new1.log")"
+
 # 3. kill -9 at random points of runs over the chunks, then a clean rerun after each
 mock kill
 a=1
