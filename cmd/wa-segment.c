@@ -51,7 +51,7 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-segment [-c] [-v] [--raw-csv] [--ab NAME:W/W...] [--consent FILE]\n"
-	    "                  [--cursor FILE] [--now TIME] [--rejects FILE] EXPR [FILE...]\n"
+	    "                  [--cursor CURSOR] [--now TIME] [--rejects FILE] EXPR [FILE...]\n"
 	    "       wa-segment [-c] [--keep] [--raw-csv] [-s RULES | --tiers]\n"
 	    "                  [--ab NAME:W/W...] [--consent FILE] [--now TIME]\n"
 	    "                  [--rejects FILE] [--split DIR] [FILE...]\n");
