@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -291,6 +292,27 @@ learnfrom(const char *path, int kind)
 	fclose(fp);
 }
 
+/*
+ * The journeys' states (the bot's) hold numbers too, folded from the
+ * spool: without them the next run folds the spool again, and the ledger
+ * still sends each answer once.
+ */
+static void
+dropstates(void)
+{
+	char *pat = wa_home_path(WA_SF_JSTATE);
+	glob_t gl;
+	size_t i;
+
+	if (glob(pat, 0, NULL, &gl) == 0) {
+		for (i = 0; i < gl.gl_pathc; i++)
+			if (unlink(gl.gl_pathv[i]) < 0 && errno != ENOENT)
+				wa_die(WA_EXIT_FATAL, "%s: cannot remove:", gl.gl_pathv[i]);
+		globfree(&gl);
+	}
+	free(pat);
+}
+
 static long rewrite(const char *path, int kind, int how);
 
 /*
@@ -342,6 +364,8 @@ rewrite(const char *path, int kind, int how)
 	/* the ledger's index holds the numbers too: wa-send rebuilds it */
 	if (out && n > 0 && path == opt.ledger && wa_lix_remove(path) < 0)
 		wa_die(WA_EXIT_FATAL, "%s.idx: cannot remove:", path);
+	if (out && n > 0 && path == opt.events)
+		dropstates();
 	if (out && n > 0 && ((how & INPLACE) ? wa_forget_inplace(out, tmp, path, fd) :
 	    wa_rewrite_commit(out, tmp, path)) < 0)
 		wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", path);

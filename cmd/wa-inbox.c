@@ -12,13 +12,15 @@
 #include "inbox.h"
 
 #define MAXPARAM 16
+#define MAXKW 32
 #define LASTW 40	/* characters of the last message in the table */
 
 enum {
-	OPT_AGENT = 256, OPT_ALL, OPT_ASK_CONSENT, OPT_BREACHED, OPT_CAPTION, OPT_COLLISION,
-	OPT_DEPT, OPT_EVENTS, OPT_FOLLOW, OPT_FORCE, OPT_ID, OPT_LEDGER, OPT_MEDIA, OPT_MINE,
-	OPT_NOTIFY, OPT_NOTIFY_TEMPLATE, OPT_NOW, OPT_ROUTES, OPT_SLA, OPT_SNIPPET, OPT_SURVEY,
-	OPT_VERSION
+	OPT_AGENT = 256, OPT_ALL, OPT_ASK_CONSENT, OPT_AWAY_EVERY, OPT_BOT, OPT_BREACHED,
+	OPT_CAPTION, OPT_COLLISION, OPT_DAYS, OPT_DEPT, OPT_EVENTS, OPT_FOLLOW, OPT_FORCE,
+	OPT_HOURS, OPT_ID, OPT_KEYWORD, OPT_LEDGER, OPT_MEDIA, OPT_MINE, OPT_MISSES,
+	OPT_NOTIFY, OPT_NOTIFY_TEMPLATE, OPT_NOW, OPT_ORDER_PATTERN, OPT_ROUTES, OPT_SLA,
+	OPT_SNIPPET, OPT_SURVEY, OPT_TZ, OPT_VERSION
 };
 
 static struct opts {
@@ -33,6 +35,9 @@ static struct opts {
 	long long collision;
 	struct wa_inbox_paths p;
 	const char *suppress, *orders;
+	const char *bot;	/* route --bot: the bot's state file */
+	const char *kw[MAXKW];
+	struct wa_bot_set set;
 } opt;
 
 static struct {
@@ -74,6 +79,9 @@ usage(int status)
 	    "       wa-inbox ask-consent WHO [-t TEMPLATE] [-l LANG]\n"
 	    "       wa-inbox route [--ask-consent TEMPLATE] [--notify CMD]\n"
 	    "                [--notify-template TEMPLATE] [-l LANG] [--routes FILE] [--sla FILE]\n"
+	    "                [--bot STATE [--away-every DURATION] [--days DAYS]\n"
+	    "                [--hours HH:MM-HH:MM] [--keyword NAME=PATTERN]...\n"
+	    "                [--misses N] [--order-pattern PATTERN] [--tz ZONE]]\n"
 	    "       [--events FILE] [--ledger FILE] [--now TIME]\n"
 	    "WHO is a phone, a customer id or a conversation id.\n");
 	exit(status);
@@ -539,9 +547,16 @@ putev(json_t *e, void *arg)
 	json_decref(e);
 }
 
-/* Tell the agents of what is new, on the channels given. */
+/* An emitter that prints nothing. */
 static void
-notify(void)
+drop(json_t *e, void *arg)
+{
+	json_decref(e);
+}
+
+/* Tell the agents of what is new, on the channels given; each send to EMIT. */
+static void
+notify(void (*emit)(json_t *, void *))
 {
 	struct wa_notify n = { 0 };
 	char *state = wa_home_path(WA_SF_NOTIFIED), err[256];
@@ -563,7 +578,7 @@ notify(void)
 	n.agents = g.agents;
 	n.sla = &g.sla;
 	if (n.cmd || n.tmpl || n.smtp)
-		wa_notify_run(&n, g.ib, wa_now(), putev, NULL);
+		wa_notify_run(&n, g.ib, wa_now(), emit, NULL);
 	wa_smtp_free(n.smtp);
 	curl_global_cleanup();
 	free(state);
@@ -580,7 +595,7 @@ way(struct wa_reply *r)
 
 /* --ask-consent: the question to the customers of conversations closed in the last day. */
 static void
-askclosed(void)
+askclosed(void (*emit)(json_t *, void *))
 {
 	char *path = wa_home_path(WA_SF_CONSENT);
 	struct wa_consentlog *cl = wa_consentlog_load(path);
@@ -589,7 +604,7 @@ askclosed(void)
 	if (cl == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", path);
 	way(&r);
-	wa_askconsent_closed(g.ib, cl, &r, opt.askconsent, opt.lang, wa_now(), putev, NULL);
+	wa_askconsent_closed(g.ib, cl, &r, opt.askconsent, opt.lang, wa_now(), emit, NULL);
 	wa_consentlog_free(cl);
 	free(path);
 }
@@ -618,21 +633,86 @@ askconsent(const char *who)
 }
 
 /* Route the spool's new messages by the rules of --routes or $WA_HOME/routes. */
+/*
+ * Route the spool's new messages by the rules of --routes or
+ * $WA_HOME/routes. With --bot the routes file may be missing (no rules),
+ * the cursor is the bot's state, and stdout carries the bot's answers.
+ */
 static int
 routeall(void)
 {
 	char *path = opt.routes ? wa_strdup(opt.routes) : wa_home_path(WA_SF_ROUTES);
 	char *cur = wa_home_path(WA_SF_INCURSOR);
-	struct wa_rules *rs = wa_rules_load(path, WA_RULES_SEGMENTS);
+	struct wa_rules *rs = NULL;
+	struct wa_bot *bot = NULL;
+	struct wa_cursor at;
+	void (*emit)(json_t *, void *);
 
-	wa_route(g.ib, g.log, rs, opt.p.events, cur, putev, NULL);
-	wa_agents_assign(g.agents, g.ib, g.log, wa_now(), putev, NULL);
-	notify();
+	if (opt.bot == NULL || opt.routes || access(path, F_OK) == 0)
+		rs = wa_rules_load(path, WA_RULES_SEGMENTS);
+	if (opt.bot) {
+		opt.set.kw = opt.kw;
+		opt.set.orders = opt.orders;
+		bot = wa_bot_open(&opt.set, opt.bot, g.ib);
+		wa_bot_cursor(bot, &at);
+	} else
+		wa_cursor_load(cur, &at);
+	wa_route(g.ib, g.log, rs, opt.p.events, &at, bot, putev, NULL);
+	if (bot ? wa_bot_save(bot, &at) < 0 : wa_cursor_save(cur, &at) < 0)
+		wa_die(WA_EXIT_FATAL, "%s:", bot ? opt.bot : cur);
+	wa_bot_free(bot);
+	if (rs)
+		wa_rules_free(rs);
+	/* with --bot, stdout carries only the bot's answers */
+	emit = opt.bot ? drop : putev;
+	wa_agents_assign(g.agents, g.ib, g.log, wa_now(), emit, NULL);
+	notify(emit);
 	if (opt.askconsent)
-		askclosed();
-	wa_rules_free(rs);
+		askclosed(emit);
 	free(path), free(cur);
 	return 0;
+}
+
+/* --hours HH:MM-HH:MM: the minutes of the day it opens and closes. */
+static void
+hours(const char *s)
+{
+	int h1, m1, h2, m2, n = 0;
+
+	if (sscanf(s, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &n) != 4 || s[n] ||
+	    h1 > 24 || h2 > 24 || m1 > 59 || m2 > 59)
+		wa_die(WA_EXIT_USAGE, "--hours: want HH:MM-HH:MM, as 09:00-18:00, not '%s'", s);
+	opt.set.open = h1 * 60 + m1;
+	opt.set.close = h2 * 60 + m2;
+}
+
+/* The bot's options: 1 when CH was one. */
+static int
+botarg(int ch)
+{
+	switch (ch) {
+	case OPT_AWAY_EVERY:
+		if (wa_dur_parse(optarg, &opt.set.every) < 0)
+			wa_die(WA_EXIT_USAGE, "--away-every: bad duration '%s'", optarg);
+		break;
+	case OPT_BOT: opt.bot = optarg; break;
+	case OPT_DAYS:
+		if (optarg[strspn(optarg, "1234567")] != '\0')
+			wa_die(WA_EXIT_USAGE, "--days: want digits 1 (Monday) to 7, not '%s'", optarg);
+		opt.set.days = optarg;
+		break;
+	case OPT_HOURS: hours(optarg); break;
+	case OPT_KEYWORD:
+		if (opt.set.nkw == MAXKW)
+			wa_die(WA_EXIT_USAGE, "--keyword: %d at most", MAXKW);
+		opt.kw[opt.set.nkw++] = optarg;
+		break;
+	case OPT_MISSES: opt.set.misses = (int)wa_optnum("--misses", optarg, 0, 100); break;
+	case OPT_ORDER_PATTERN: opt.set.order = optarg; break;
+	case OPT_TZ: opt.set.tz = optarg; break;
+	default: return 0;
+	}
+	return 1;
 }
 
 static void
@@ -642,25 +722,33 @@ parseargs(int *argc, char ***argv)
 		{ "agent", required_argument, NULL, OPT_AGENT },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "ask-consent", required_argument, NULL, OPT_ASK_CONSENT },
+		{ "away-every", required_argument, NULL, OPT_AWAY_EVERY },
+		{ "bot", required_argument, NULL, OPT_BOT },
 		{ "breached", no_argument, NULL, OPT_BREACHED },
 		{ "caption", required_argument, NULL, OPT_CAPTION },
 		{ "collision", required_argument, NULL, OPT_COLLISION },
+		{ "days", required_argument, NULL, OPT_DAYS },
 		{ "dept", required_argument, NULL, OPT_DEPT },
 		{ "events", required_argument, NULL, OPT_EVENTS },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "help", no_argument, NULL, 'h' },
+		{ "hours", required_argument, NULL, OPT_HOURS },
 		{ "id", required_argument, NULL, OPT_ID },
+		{ "keyword", required_argument, NULL, OPT_KEYWORD },
 		{ "ledger", required_argument, NULL, OPT_LEDGER },
 		{ "media", required_argument, NULL, OPT_MEDIA },
 		{ "mine", no_argument, NULL, OPT_MINE },
 		{ "notify", required_argument, NULL, OPT_NOTIFY },
 		{ "notify-template", required_argument, NULL, OPT_NOTIFY_TEMPLATE },
+		{ "misses", required_argument, NULL, OPT_MISSES },
 		{ "now", required_argument, NULL, OPT_NOW },
+		{ "order-pattern", required_argument, NULL, OPT_ORDER_PATTERN },
 		{ "routes", required_argument, NULL, OPT_ROUTES },
 		{ "sla", required_argument, NULL, OPT_SLA },
 		{ "snippet", required_argument, NULL, OPT_SNIPPET },
 		{ "survey", no_argument, NULL, OPT_SURVEY },
+		{ "tz", required_argument, NULL, OPT_TZ },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -668,7 +756,11 @@ parseargs(int *argc, char ***argv)
 
 	opt.collision = 120;
 	opt.lang = "en_US";
+	opt.set.open = 9 * 60, opt.set.close = 18 * 60, opt.set.every = 12 * 3600;
+	opt.set.misses = 2;
 	while ((ch = getopt_long(*argc, *argv, "e:hl:o:p:t:", longs, NULL)) != -1) {
+		if (botarg(ch))
+			continue;
 		switch (ch) {
 		case 'e': opt.expr = optarg; break;
 		case 'h': usage(0); break;

@@ -8,6 +8,7 @@
 
 #include "wa.h"
 #include "store.h"
+#include "inbox.h"
 
 #define MAXFIELDS 64	/* more, and the whole record is parsed */
 
@@ -21,7 +22,7 @@ struct seg {
 /* What the command line asks. */
 static struct opts {
 	int invert, count, keep, tiers;
-	const char *split, *rulesfile, *rejects, *consent;
+	const char *split, *rulesfile, *rejects, *consent, *cursor;
 	char **files;
 	int nfiles;
 } opt;
@@ -50,7 +51,7 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-segment [-c] [-v] [--raw-csv] [--ab NAME:W/W...] [--consent FILE]\n"
-	    "                  [--now TIME] [--rejects FILE] EXPR [FILE...]\n"
+	    "                  [--cursor CURSOR] [--now TIME] [--rejects FILE] EXPR [FILE...]\n"
 	    "       wa-segment [-c] [--keep] [--raw-csv] [-s RULES | --tiers]\n"
 	    "                  [--ab NAME:W/W...] [--consent FILE] [--now TIME]\n"
 	    "                  [--rejects FILE] [--split DIR] [FILE...]\n");
@@ -293,7 +294,7 @@ out:
 	return 0;
 }
 
-enum { OPT_AB = 256, OPT_CONSENT, OPT_KEEP, OPT_NOW, OPT_RAWCSV, OPT_REJECTS,
+enum { OPT_AB = 256, OPT_CONSENT, OPT_CURSOR, OPT_KEEP, OPT_NOW, OPT_RAWCSV, OPT_REJECTS,
     OPT_SPLIT, OPT_TIERS };
 
 static void
@@ -302,6 +303,7 @@ parseargs(int argc, char **argv)
 	static const struct option longs[] = {
 		{ "ab", required_argument, NULL, OPT_AB },
 		{ "consent", required_argument, NULL, OPT_CONSENT },
+		{ "cursor", required_argument, NULL, OPT_CURSOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep", no_argument, NULL, OPT_KEEP },
 		{ "now", required_argument, NULL, OPT_NOW },
@@ -323,6 +325,7 @@ parseargs(int argc, char **argv)
 			break;
 		case 'c': opt.count = 1; break;
 		case OPT_CONSENT: opt.consent = optarg; break;
+		case OPT_CURSOR: opt.cursor = optarg; break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
 		case 'h': usage(0); break;
 		case OPT_KEEP: opt.keep = 1; break;
@@ -362,6 +365,8 @@ setup(void)
 		opt.nfiles--;
 		opt.files++;
 	}
+	if (opt.cursor && (opt.nfiles != 1 || strcmp(opt.files[0], "-") == 0))
+		wa_die(WA_EXIT_USAGE, "--cursor reads one FILE, from where it stopped");
 	if (sg.rules) {
 		if (opt.invert)
 			wa_die(WA_EXIT_USAGE, "-v works on an EXPR, not on rules");
@@ -406,6 +411,41 @@ loadconsent(const char **fields, size_t nf)
 	return nf;
 }
 
+/*
+ * --cursor: only the whole lines of the one FILE past the cursor kept in
+ * the --cursor file, and the cursor past them in that file's name plus
+ * ".new", for the caller to rename over it once it has done its part.
+ */
+static void
+fromcursor(struct wa_input *in)
+{
+	struct wa_buf b = { 0 };
+	struct wa_cursor cur;
+	char chunk[65536], *next;
+	size_t n;
+	FILE *fp;
+
+	wa_cursor_load(opt.cursor, &cur);
+	if ((fp = fopen(opt.files[0], "r")) == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", opt.files[0]);
+	wa_cursor_seek(fp, &cur);
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		wa_buf_add(&b, chunk, n);
+	if (ferror(fp))
+		wa_die(WA_EXIT_FATAL, "%s:", opt.files[0]);
+	fclose(fp);
+	/* a last line without its newline is still being written */
+	while (b.len > 0 && b.s[b.len - 1] != '\n')
+		b.len--;
+	cur.off += (long long)b.len;
+	wa_input_mem(in, opt.files[0], b.len ? b.s : "", b.len, onrecord, NULL);
+	next = wa_strjoin(opt.cursor, "", ".new");
+	if (wa_cursor_save(next, &cur) < 0)
+		wa_die(WA_EXIT_FATAL, "%s:", next);
+	free(next);
+	wa_buf_free(&b);
+}
+
 /* Select or segment every record, then the counts. */
 static void
 run(void)
@@ -423,7 +463,10 @@ run(void)
 		wa_input_fields(in, fields, nf);
 	if (opt.rejects)
 		wa_input_rejects(in, opt.rejects);
-	wa_input_run(in, opt.nfiles, opt.files, onrecord, NULL);
+	if (opt.cursor)
+		fromcursor(in);
+	else
+		wa_input_run(in, opt.nfiles, opt.files, onrecord, NULL);
 	if (opt.split)
 		closesplit();
 	if (opt.count && sg.expr)

@@ -23,6 +23,7 @@ struct item {
 	int kind;
 	size_t seq;		/* reading order: ties in time keep it */
 	char *conv, *agent, *dept;	/* K_LOG; conv also for a K_OUT of wa-inbox */
+	char *asked, *routes;	/* K_LOG handed_off: what the bot collected */
 };
 struct person {
 	char *phone, *name;
@@ -276,6 +277,25 @@ onledger(struct fold *f, json_t *o)
 	wa_strset(&it->m.wamid, wa_json_str(o, "wamid"));
 }
 
+/* What the bot collected before a hand-off: the order asked about, its answers ("away, greeting"). */
+static void
+botfacts(struct item *it, json_t *o)
+{
+	struct wa_buf b = { 0 };
+	json_t *v;
+	size_t i;
+
+	it->asked = wa_strdup0(wa_json_str(o, "asked"));
+	json_array_foreach(json_object_get(o, "routes"), i, v) {
+		if (i)
+			wa_buf_adds(&b, ", ");
+		wa_buf_adds(&b, json_string_value(v) ? json_string_value(v) : "?");
+	}
+	it->routes = b.s;
+	if (it->m.text == NULL)
+		it->m.text = wa_strdup0(wa_json_str(o, "reason"));
+}
+
 static void
 onlog(struct fold *f, json_t *o)
 {
@@ -301,6 +321,8 @@ onlog(struct fold *f, json_t *o)
 	it->conv = wa_strdup0(wa_json_str(o, "conv"));
 	it->agent = wa_strdup0(wa_json_str(o, "agent"));
 	it->dept = wa_strdup0(wa_json_str(o, "dept"));
+	if (strcmp(ev, "handed_off") == 0)
+		botfacts(it, o);
 }
 
 static int
@@ -373,8 +395,12 @@ logged(struct wa_conv *c, struct item *it, struct wa_conv **cur)
 		if (it->m.text == NULL)
 			it->m.text = wa_strdup(it->dept);
 	}
-	if (strcmp(ev, "handed_off") == 0)
+	if (strcmp(ev, "handed_off") == 0) {
 		c->handed = 1;
+		c->handed_at = it->m.at;
+		wa_strset(&c->asked, it->asked);
+		wa_strset(&c->routes, it->routes);
+	}
 	if (strcmp(ev, "closed") == 0) {
 		c->closed = it->m.at;
 		if (*cur == c)
@@ -426,6 +452,7 @@ itemfree(struct item *it)
 	free(it->m.context), free(it->m.media), free(it->m.caption);
 	free(it->m.by), free(it->m.key), free(it->m.agent);
 	free(it->conv), free(it->agent), free(it->dept);
+	free(it->asked), free(it->routes);
 	free(it);
 }
 
@@ -503,7 +530,8 @@ wa_inbox_load(const struct wa_inbox_paths *p)
 	static const char *const lk[] = { "event", "key", "to", "campaign", "at",
 	    "wamid", "retry", "until" };
 	static const char *const gk[] = { "event", "conv", "phone", "agent",
-	    "dept", "text", "key", "template", "at", "media", "type", "caption" };
+	    "dept", "text", "key", "template", "at", "media", "type", "caption",
+	    "reason", "asked", "routes" };
 	struct fold f = { 0 };
 	struct wa_inbox *ib = wa_calloc(1, sizeof *ib);
 	struct wa_rules *rs = wa_rules_parse(wa_rules_tiers, "--tiers", WA_RULES_SEGMENTS);
@@ -678,6 +706,7 @@ convfree(void *v)
 	}
 	free(c->msg), free(c->phone), free(c->name), free(c->tier);
 	free(c->dept), free(c->agent), free(c->last_person_agent);
+	free(c->asked), free(c->routes);
 	free(c);
 }
 

@@ -58,6 +58,8 @@ struct wa_conv {
 	json_t *cust;		/* the customer record, or NULL */
 	char *tier, *dept, *agent;
 	int handed;		/* handed off to a person */
+	time_t handed_at;	/* when (the log's time) */
+	char *asked, *routes;	/* what the bot collected before: order asked about, its answers */
 	time_t opened, closed;	/* closed: 0 while open */
 	time_t last_in, wait_since;	/* wait_since: the first message no person answered */
 	time_t last_bot, last_person;	/* the last answers, by a campaign and by a person */
@@ -177,19 +179,91 @@ void wa_rmedia_free(struct wa_rmedia *m);
 
 /* route.c: new message events since a cursor, routed to departments by rules */
 /*
- * Each message event of SPOOL past the cursor at CURSORPATH whose open
+ * Where a reader of the spool stopped: the file (device and inode) and
+ * the byte offset after the last whole line it read. One reader of
+ * cursors for route and the journeys, so that it can learn the spool's
+ * dated segments in one place.
+ */
+struct wa_cursor {
+	unsigned long long dev, ino;	/* 0: not known (an offset alone) */
+	long long off;
+};
+/*
+ * Seek SPOOL to CUR: to 0 when CUR names another file (replaced) or lies
+ * past its end, else to the beginning of the line at CUR->off (wa-forget
+ * may have rewritten the spool). CUR is set to where it now is.
+ */
+void wa_cursor_seek(FILE *spool, struct wa_cursor *cur);
+/* The cursor kept in the file PATH ("OFFSET INODE DEVICE"), zero when none. */
+void wa_cursor_load(const char *path, struct wa_cursor *cur);
+/* Keep CUR in PATH, by write-then-rename; 0 or -1. */
+int wa_cursor_save(const char *path, const struct wa_cursor *cur);
+struct wa_bot;
+/*
+ * Each message event of SPOOL past the cursor CUR whose open
  * conversation in IB has no department gets the first rule of RS
  * (segment rules: "DEPT: EXPR") matching its customer record, tier and
  * the message's text, type, payload, name and ref; a "routed" line in
- * LOG, given to EMIT. Rules named "handoff" are no department: the first
- * that matches hands the conversation off to a person ("handed_off",
- * with the rule as its reason), once. The cursor is then moved past the
- * last whole line.
+ * LOG, given to EMIT. Rules named "handoff", or "handoff-REASON", are no
+ * department: the first that matches hands the conversation off to a
+ * person ("handed_off", with REASON or the rule as its reason), once.
+ * With BOT (else NULL), each message then goes to the bot, which may hand
+ * off too (it had no answer too many times in a row); the hand-off line
+ * carries what the bot collected, and only the bot's answers go to EMIT.
+ * The reading stops before a message the inbox did not know when IB was
+ * loaded. CUR is then moved past the last line read.
  * How many message events were read.
  */
 long wa_route(struct wa_inbox *ib, struct wa_inlog *log, struct wa_rules *rs,
-    const char *spool, const char *cursorpath, void (*emit)(json_t *, void *),
-    void *arg);
+    const char *spool, struct wa_cursor *cur, struct wa_bot *bot,
+    void (*emit)(json_t *, void *), void *arg);
+
+/* bot.c: the bot's answers to new messages: order status, keywords, greeting, away */
+struct wa_bot_set {
+	const char *order;	/* the order-status pattern, or NULL */
+	const char *const *kw;	/* "NAME=PATTERN" keywords, in order */
+	size_t nkw;
+	int open, close;	/* business hours, minutes of the day */
+	const char *days;	/* business days, "12345": 1 is Monday, 7 Sunday */
+	const char *tz;		/* the store's zone */
+	long long every;	/* the away answer, not again within */
+	int misses;		/* unanswered messages in a row that hand off; 0 never */
+	const char *orders;	/* the orders file, or NULL */
+};
+/*
+ * The bot with settings S (kept, not copied) and its state at STATE (none
+ * yet: a first run) over IB; dies with status 2 on a bad pattern.
+ */
+struct wa_bot *wa_bot_open(const struct wa_bot_set *s, const char *state,
+    struct wa_inbox *ib);
+/* Where the state says the last run stopped. */
+void wa_bot_cursor(struct wa_bot *b, struct wa_cursor *cur);
+/*
+ * Fold an event of the spool (a message, an opt-out, an order) into the
+ * history, first, for all new events: a message's answer is decided over
+ * all of the spool read so far, as the journey's jq program did.
+ */
+void wa_bot_see(struct wa_bot *b, json_t *ev);
+/*
+ * The answer to the message event EV of conversation C (NULL: none): EV
+ * with "route" (order-status, keyword-NAME, greeting or away) and, for
+ * the order status, order_name, fulfillment_status and tracking_url; or
+ * NULL for none: a message out of its 24-hour window, a reaction, an
+ * opt-out, a conversation handed off, or nothing fits. *GIVEUP is set
+ * when that makes too many unanswered in a row: the caller hands off.
+ */
+json_t *wa_bot_answer(struct wa_bot *b, const struct wa_conv *c, json_t *ev,
+    int *giveup);
+/* What the bot collected in C for EV's writer: {"asked","routes"}, new. */
+json_t *wa_bot_facts(struct wa_bot *b, const struct wa_conv *c, json_t *ev);
+/* C was handed off at EV: the bot is silent in it from now on. */
+void wa_bot_handed(struct wa_bot *b, const struct wa_conv *c, json_t *ev);
+/*
+ * Write the state with the cursor CUR to STATE.new (write-then-rename);
+ * the caller renames it over STATE once the answers are sent. 0 or -1.
+ */
+int wa_bot_save(struct wa_bot *b, const struct wa_cursor *cur);
+void wa_bot_free(struct wa_bot *b);
 
 /* agents.c: the agents, who is on duty, who gets a conversation */
 /*

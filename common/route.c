@@ -14,43 +14,53 @@
 #include "store.h"
 #include "inbox.h"
 
-/* Where the last run stopped; 0 when none, or when the spool is shorter (erased, replaced). */
-static long long
-cursor(const char *path, FILE *spool)
+void
+wa_cursor_seek(FILE *spool, struct wa_cursor *cur)
 {
-	long long at = 0;
 	struct stat st;
-	FILE *fp;
 	int c;
 
+	if (fstat(fileno(spool), &st) < 0)
+		wa_die(WA_EXIT_FATAL, "cannot stat the spool:");
+	if (cur->off < 0 || cur->off > (long long)st.st_size || (cur->ino &&
+	    (cur->ino != (unsigned long long)st.st_ino || cur->dev != (unsigned long long)st.st_dev)))
+		cur->off = 0;
+	cur->dev = (unsigned long long)st.st_dev;
+	cur->ino = (unsigned long long)st.st_ino;
+	/* wa-forget may have rewritten the spool: start at a line's beginning */
+	if (cur->off > 0 && fseeko(spool, (off_t)cur->off - 1, SEEK_SET) == 0 && (c = getc(spool)) != '\n')
+		while (c != EOF && c != '\n')
+			c = getc(spool);
+	else if (fseeko(spool, (off_t)cur->off, SEEK_SET) < 0)
+		wa_die(WA_EXIT_FATAL, "cannot seek the spool:");
+	cur->off = (long long)ftello(spool);
+}
+
+void
+wa_cursor_load(const char *path, struct wa_cursor *cur)
+{
+	FILE *fp;
+
+	memset(cur, 0, sizeof *cur);
 	if ((fp = fopen(path, "r")) != NULL) {
-		if (fscanf(fp, "%lld", &at) != 1)
-			at = 0;
+		/* "OFFSET INODE DEVICE"; an offset alone from before they were kept */
+		if (fscanf(fp, "%lld %llu %llu", &cur->off, &cur->ino, &cur->dev) < 1)
+			memset(cur, 0, sizeof *cur);
 		fclose(fp);
 	} else if (errno != ENOENT)
 		wa_die(WA_EXIT_FATAL, "%s:", path);
-	if (fstat(fileno(spool), &st) < 0 || at < 0 || at > (long long)st.st_size)
-		at = 0;
-	/* wa-forget may have rewritten the spool: start at a line's beginning */
-	if (at > 0 && fseeko(spool, (off_t)at - 1, SEEK_SET) == 0 && (c = getc(spool)) != '\n')
-		while (c != EOF && c != '\n')
-			c = getc(spool);
-	else if (fseeko(spool, (off_t)at, SEEK_SET) < 0)
-		wa_die(WA_EXIT_FATAL, "cannot seek the spool:");
-	return at;
 }
 
-static void
-savecursor(const char *path, long long at)
+int
+wa_cursor_save(const char *path, const struct wa_cursor *cur)
 {
 	char *tmp;
 	FILE *fp = wa_rewrite_open(path, &tmp);
 
 	if (fp == NULL)
-		wa_die(WA_EXIT_FATAL, "%s:", path);
-	fprintf(fp, "%lld\n", at);
-	if (wa_rewrite_commit(fp, tmp, path) < 0)
-		wa_die(WA_EXIT_FATAL, "%s:", path);
+		return -1;
+	fprintf(fp, "%lld %llu %llu\n", cur->off, cur->ino, cur->dev);
+	return wa_rewrite_commit(fp, tmp, path);
 }
 
 /* What the rules read: the customer record, the tier, and the message's own fields over them. */
@@ -69,29 +79,52 @@ subject(const struct wa_conv *c, json_t *ev)
 	return r;
 }
 
+/* A rule that hands off ("handoff" or "handoff-REASON"): its reason; else NULL. */
+static const char *
+handoffrule(const struct wa_rule *r)
+{
+	if (strcmp(r->name, "handoff") == 0)
+		return r->src;
+	if (strncmp(r->name, "handoff-", 8) == 0)
+		return r->name + 8;
+	return NULL;
+}
+
 /*
- * The first rule of RS that EV in C matches: with HANDOFF, among the rules
- * named "handoff", else among the departments; NULL for none.
+ * The first rule of RS that EV in C matches: with HANDOFF, among the
+ * hand-off rules (its reason), else among the departments; NULL for none.
  */
 static const char *
 first(struct wa_rules *rs, const struct wa_conv *c, json_t *ev, int handoff)
 {
-	json_t *r = subject(c, ev);
+	json_t *r;
 	const char *d = NULL;
 	size_t i;
 
+	if (rs == NULL)
+		return NULL;
+	r = subject(c, ev);
 	for (i = 0; d == NULL && i < rs->n; i++)
-		if ((strcmp(rs->r[i].name, "handoff") == 0) == handoff &&
+		if ((handoffrule(&rs->r[i]) != NULL) == handoff &&
 		    wa_rules_test(&rs->r[i], r, wa_now()))
-			d = handoff ? rs->r[i].src : rs->r[i].name;
+			d = handoff ? handoffrule(&rs->r[i]) : rs->r[i].name;
 	json_decref(r);
 	return d;
 }
 
-/* A line of the log about C for EV, given to EMIT. */
+struct run {
+	struct wa_inbox *ib;
+	struct wa_inlog *log;
+	struct wa_rules *rs;
+	struct wa_bot *bot;
+	void (*emit)(json_t *, void *);
+	void *arg;
+};
+
+/* A line of the log about C for EV, with FACTS' fields (or NULL); given to EMIT without a bot. */
 static void
-logline(struct wa_inlog *log, const struct wa_conv *c, json_t *ev, const char *what,
-    const char *key, const char *val, void (*emit)(json_t *, void *), void *arg)
+logline(struct run *r, const struct wa_conv *c, json_t *ev, const char *what,
+    const char *key, const char *val, json_t *facts)
 {
 	json_t *e = json_object();
 
@@ -102,69 +135,147 @@ logline(struct wa_inlog *log, const struct wa_conv *c, json_t *ev, const char *w
 	    json_object_get(c->cust, "id") : json_null());
 	json_object_set_new(e, key, json_string(val));
 	wa_json_setstr(e, "wamid", wa_json_str(ev, "wamid"));
-	if (wa_inlog_add(log, e) < 0)
+	if (facts)
+		json_object_update(e, facts);
+	if (wa_inlog_add(r->log, e) < 0)
 		wa_die(WA_EXIT_FATAL, "cannot write the inbox log:");
-	emit(e, arg);
+	if (r->bot)
+		json_decref(e);
+	else
+		r->emit(e, r->arg);
+}
+
+/*
+ * Hand C off to a person at EV, once, with what the bot collected. The bot
+ * is told even when it is done already: a rerun from its older state must
+ * fall silent at the same message as the run that logged it.
+ */
+static void
+handoff(struct run *r, struct wa_conv *c, json_t *ev, const char *reason)
+{
+	json_t *f;
+
+	if (!c->handed) {
+		f = r->bot ? wa_bot_facts(r->bot, c, ev) : NULL;
+		c->handed = 1;
+		c->handed_at = wa_now();
+		logline(r, c, ev, "handed_off", "reason", reason, f);
+		json_decref(f);
+	}
+	if (r->bot)
+		wa_bot_handed(r->bot, c, ev);
 }
 
 /* A conversation is routed once, and handed off once, until it is closed. */
 static void
-route(struct wa_inbox *ib, struct wa_inlog *log, struct wa_rules *rs, json_t *ev,
-    void (*emit)(json_t *, void *), void *arg)
+route(struct run *r, json_t *ev)
 {
 	const char *from = wa_json_str(ev, "from"), *d;
 	struct wa_conv *c;
 
-	if (from == NULL || (c = wa_inbox_find(ib, from)) == NULL || c->closed)
+	if (from == NULL || (c = wa_inbox_find(r->ib, from)) == NULL || c->closed)
 		return;
-	if (c->dept == NULL && (d = first(rs, c, ev, 0)) != NULL) {
+	if (c->dept == NULL && (d = first(r->rs, c, ev, 0)) != NULL) {
 		wa_strset(&c->dept, d);
-		logline(log, c, ev, "routed", "dept", d, emit, arg);
+		logline(r, c, ev, "routed", "dept", d, NULL);
 	}
-	if (!c->handed && (d = first(rs, c, ev, 1)) != NULL) {
-		c->handed = 1;
-		logline(log, c, ev, "handed_off", "reason", d, emit, arg);
-	}
+	if ((!c->handed || r->bot) && (d = first(r->rs, c, ev, 1)) != NULL)
+		handoff(r, c, ev, d);
 }
 
-long
-wa_route(struct wa_inbox *ib, struct wa_inlog *log, struct wa_rules *rs,
-    const char *spool, const char *cursorpath, void (*emit)(json_t *, void *),
-    void *arg)
+/* The bot's answer to EV, given to EMIT; its giving up hands off. */
+static void
+answer(struct run *r, json_t *ev)
 {
-	static const char *const keys[] = { "event", "wamid", "from", "text",
-	    "type", "payload", "name", "ref" };
+	const char *from = wa_json_str(ev, "from");
+	struct wa_conv *c = from ? wa_inbox_find(r->ib, from) : NULL;
+	json_t *a;
+	int giveup;
+
+	if ((a = wa_bot_answer(r->bot, c, ev, &giveup)) != NULL)
+		r->emit(a, r->arg);
+	if (giveup && c && !c->closed)
+		handoff(r, c, ev, "no answer");
+}
+
+/*
+ * Is EV a message the inbox did not hold when it was loaded (written
+ * since)? Its conversation is not known yet: it waits for the next run.
+ */
+static int
+unknown(struct wa_inbox *ib, json_t *ev)
+{
+	const char *from = wa_json_str(ev, "from"), *at = wa_json_str(ev, "at");
+	char e164[WA_PHONE_MAX];
+	struct wa_conv *c;
+	time_t t;
+
+	if (from == NULL || at == NULL || wa_phone_norm(from, NULL, e164) != WA_PHONE_OK ||
+	    wa_time_parse(at, WA_DATES_ANY, &t) < 0)
+		return 0;
+	return (c = wa_inbox_find(ib, from)) == NULL || t > c->last_in;
+}
+
+/* The new lines of FP: message events into MSGS, and everything the bot must see to it. */
+static void
+readnew(FILE *fp, struct wa_cursor *cur, struct run *r, json_t *msgs)
+{
+	static const char *const keys[] = { "event", "wamid", "from", "at", "text",
+	    "type", "payload", "name", "ref", "context", "id", "customer", "email",
+	    "phone", "created_at", "fulfillment_status", "extra" };
 	json_t *ev = json_object();
 	char *line = NULL;
 	size_t cap = 0, bad;
 	ssize_t len;
-	long long at;
-	long n = 0;
+	int msg;
+
+	/* a last line without its newline is still being written */
+	while ((len = getline(&line, &cap, fp)) > 0 && line[len - 1] == '\n') {
+		msg = strstr(line, "\"message\"") != NULL;
+		if ((msg || (r->bot && (strstr(line, "\"opt_out\"") || strstr(line, "\"order\"")))) &&
+		    wa_json_pick(line, (size_t)len - 1, keys, sizeof keys / sizeof *keys, ev, &bad) == 0) {
+			msg = wa_json_str(ev, "event") && strcmp(wa_json_str(ev, "event"), "message") == 0;
+			if (msg && unknown(r->ib, ev))
+				break;
+			if (msg)
+				json_array_append_new(msgs, json_deep_copy(ev));
+			if (r->bot)
+				wa_bot_see(r->bot, ev);
+		}
+		cur->off += len;
+	}
+	if (ferror(fp))
+		wa_die(WA_EXIT_FATAL, "cannot read the spool:");
+	free(line);
+	json_decref(ev);
+}
+
+long
+wa_route(struct wa_inbox *ib, struct wa_inlog *log, struct wa_rules *rs,
+    const char *spool, struct wa_cursor *cur, struct wa_bot *bot,
+    void (*emit)(json_t *, void *), void *arg)
+{
+	struct run r = { ib, log, rs, bot, emit, arg };
+	json_t *msgs = json_array(), *ev;
+	size_t i;
 	FILE *fp;
 
 	if ((fp = fopen(spool, "r")) == NULL) {
-		json_decref(ev);
+		json_decref(msgs);
 		if (errno == ENOENT)
 			return 0;
 		wa_die(WA_EXIT_FATAL, "%s:", spool);
 	}
-	cursor(cursorpath, fp);
-	at = (long long)ftello(fp);
-	/* a last line without its newline is still being written */
-	while ((len = getline(&line, &cap, fp)) > 0 && line[len - 1] == '\n') {
-		at += len;
-		if (strstr(line, "\"message\"") == NULL ||
-		    wa_json_pick(line, (size_t)len - 1, keys, sizeof keys / sizeof *keys, ev, &bad) < 0 ||
-		    wa_json_str(ev, "event") == NULL || strcmp(wa_json_str(ev, "event"), "message"))
-			continue;
-		route(ib, log, rs, ev, emit, arg);
-		n++;
-	}
-	if (ferror(fp))
-		wa_die(WA_EXIT_FATAL, "%s:", spool);
+	wa_cursor_seek(fp, cur);
+	/* all of it seen first: an answer is decided over the whole history read */
+	readnew(fp, cur, &r, msgs);
 	fclose(fp);
-	free(line);
-	json_decref(ev);
-	savecursor(cursorpath, at);
-	return n;
+	json_array_foreach(msgs, i, ev) {
+		route(&r, ev);
+		if (bot)
+			answer(&r, ev);
+	}
+	i = json_array_size(msgs);
+	json_decref(msgs);
+	return (long)i;
 }

@@ -53,6 +53,13 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	/* addresses that unsubscribed or bounced; wa-forget does not erase them yet */
 	[WA_SF_ESUPPRESS] = { "suppress-email.txt", WA_SK_LIST, WA_PD_NONE,
 	    "wa-mail, wa-hook" },
+	/*
+	 * a journey's cursor and what it keeps per customer (the bot's, from
+	 * wa-inbox route --bot; .new until its answers are sent): folded from
+	 * the spool, removed by wa-forget with a spool that held the person
+	 */
+	[WA_SF_JSTATE] = { "journey-*.state*", WA_SK_INDEX, WA_PD_NONE,
+	    "scripts/journeys, wa-inbox route --bot" },
 };
 
 char *

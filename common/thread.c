@@ -117,6 +117,9 @@ wa_thread_card(FILE *fp, const struct wa_conv *c, json_t *row, const char *order
 	    "yes" : json_is_false(oi) ? "no" : "unknown");
 	fprintf(fp, "agent: %s; dept: %s%s\n", c->agent ? c->agent : "-",
 	    c->dept ? c->dept : "-", c->handed ? "; handed off by the bot" : "");
+	if (c->handed)
+		fprintf(fp, "bot: asked about %s; answered %s\n", c->asked ? c->asked : "-",
+		    c->routes && *c->routes ? c->routes : "-");
 	if (cust)
 		orders(fp, orderpath, cust, c->phone);
 }

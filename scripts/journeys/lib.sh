@@ -146,15 +146,50 @@ select_from() {
 # customers OUT EXPR: the customer records for which EXPR is true
 customers() { select_from "$1" "$2" "$CUSTOMERS"; }
 
+# JQ_FOLD: records by id (and type), a later line's non-null fields winning
+# (a webhook adds fulfilled_at to an exported order), first seen first
+JQ_FOLD='reduce inputs as $o ({};
+	"\($o.type) \($o.id)" as $k
+	| .[$k] = ((.[$k] // {}) + ($o | with_entries(select(.value != null)))))
+	| .[] | del(.event, .hook_id)'
+
+# events_fold: $STORE_EVENTS, the order and checkout events of $EVENTS folded
+# by id, brought up to date with what wa-hook appended since the last
+# journey did it (wa-segment --cursor): no run reads the whole spool again.
+# The fold is renamed into place, then its cursor: a crash between them folds
+# some events twice, which changes nothing.  wa-forget removes both (they
+# hold numbers), and the next run folds the spool from its start.
+STORE_EVENTS=$WA_HOME/journey-events.state
+events_fold() {
+	[ -f "$T/fold.done" ] && return 0
+	if [ ! -f "$EVENTS" ]; then
+		: >"$T/fold.done"
+		return 0
+	fi
+	# one journey at a time brings it up to date
+	exec 8>>"$WA_HOME/.journey-events.lock"
+	! command -v flock >/dev/null 2>&1 || flock 8
+	_rc=0
+	wa-segment --cursor "$STORE_EVENTS.cursor" '(type == "order" || type == "checkout") && exists(id)' \
+		"$EVENTS" </dev/null >"$T/fold.new" || _rc=$?
+	[ "$_rc" -le 1 ] || die "$_rc" "wa-segment failed (exit $_rc)"
+	if [ -s "$T/fold.new" ]; then
+		[ -f "$STORE_EVENTS" ] || : >"$STORE_EVENTS"
+		jqf -c -n "$JQ_FOLD" "$STORE_EVENTS" "$T/fold.new" >"$STORE_EVENTS.tmp"
+		mv -f "$STORE_EVENTS.tmp" "$STORE_EVENTS"
+	fi
+	mv -f "$STORE_EVENTS.cursor.new" "$STORE_EVENTS.cursor"
+	exec 8>&-
+	: >"$T/fold.done"
+}
+
 # orders_all: $T/orders.jsonl, the orders of $ORDERS and the order events
-# of $EVENTS, one record per order id, a later line's non-null fields
-# winning (a webhook adds fulfilled_at to an exported order)
+# of $EVENTS (through events_fold), one record per order id
 orders_all() {
 	[ -f "$T/orders.jsonl" ] && return 0
-	select_from "$T/orders.raw" 'type == "order" && exists(id)' "$ORDERS" "$EVENTS"
-	jqf -c -n 'reduce inputs as $o ({};
-		.[$o.id] = ((.[$o.id] // {}) + ($o | with_entries(select(.value != null)))))
-		| .[] | del(.event, .hook_id)' "$T/orders.raw" >"$T/orders.jsonl"
+	events_fold
+	select_from "$T/orders.raw" 'type == "order" && exists(id)' "$ORDERS" "$STORE_EVENTS"
+	jqf -c -n "$JQ_FOLD" "$T/orders.raw" >"$T/orders.jsonl"
 }
 
 # The jq definitions that join orders and checkouts to their customers.
