@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -99,7 +100,7 @@ load(struct run *r)
 			free(wa_hash_get(r->done, k));
 			wa_hash_put(r->done, k, wa_strdup(st));
 			if (strcmp(st, "retry") == 0)
-				wa_hash_put(r->tries, k, (char *)wa_hash_get(r->tries, k) + 1);
+				wa_hash_put(r->tries, k, (void *)((uintptr_t)wa_hash_get(r->tries, k) + 1));
 		}
 		json_decref(o);
 	}
@@ -340,8 +341,7 @@ tried(struct run *r, const char *key)
 {
 	const char *st = wa_hash_get(r->done, key);
 
-	return st && (strcmp(st, "retry") || (char *)wa_hash_get(r->tries, key) -
-	    (char *)NULL >= TRIES);
+	return st && (strcmp(st, "retry") || (uintptr_t)wa_hash_get(r->tries, key) >= TRIES);
 }
 
 /* Channel CH of the event EV of C for agent A (may be NULL): tried once, recorded before and after. */
