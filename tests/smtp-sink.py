@@ -13,6 +13,8 @@
 # --drop RE      for a recipient matching RE, take the message (it is
 #                written, as a server may deliver what it never confirmed)
 #                and drop the connection before answering the data
+# --ack-delay S  wait S seconds between keeping a message and answering it:
+#                the time a kill of the client leaves the outcome unknown
 #
 # It says "listening on 127.0.0.1:PORT" on stdout once it listens.
 import argparse
@@ -71,6 +73,8 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         name = self.keep(envelope)
+        if self.a.ack_delay > 0:
+            await asyncio.sleep(self.a.ack_delay)
         drop = self.a.drop and any(re.search(self.a.drop, t)
                                    for t in envelope.rcpt_tos)
         self.event(session, "dropped" if drop else "delivered", file=name,
@@ -99,6 +103,7 @@ def main():
     p.add_argument("--rcpt-4xx")
     p.add_argument("--soft-times", type=int, default=0)
     p.add_argument("--drop")
+    p.add_argument("--ack-delay", type=float, default=0)
     a = p.parse_args()
     os.makedirs(a.d, exist_ok=True)
     sink = Sink(a)
