@@ -84,7 +84,7 @@ check_same "--sla FILE: platinum 10m, so 600 s still met, 601 would not" "600 tr
 
 script -qc "wa-report --now 2026-11-23T14:00:00Z -b agent --targets" /dev/null >"$TMP/a.txt" </dev/null
 check_same "the table: a row per agent, the 15m target in the header, a mark beside ann's median" \
-	"1 1" "$(grep -c 'first p50 <= sla' "$TMP/a.txt") $(grep -c '^ann .*10m00s met' "$TMP/a.txt")"
+	"1 1" "$(grep -c 'first p50 <= sla' "$TMP/a.txt") $(grep -c '^ann .*10m00s ✓' "$TMP/a.txt")"
 wa-report --now 2026-11-23T14:00:00Z -b agent --targets -o csv >"$TMP/a.csv"
 check_same "-o csv: the same figures, the marks last" \
 	"ann,2,0,2,600,2400,1800,3600,900,0.5000,4.0000,2,false,true" "$(grep '^ann,' "$TMP/a.csv")"
