@@ -50,7 +50,12 @@ while [ $i -lt 10 ]; do
 	WA_TOKEN=$TOKEN wa-send -q -c kill -t hello --no-check --cap 50/7d --rate 400 \
 		"$TMP/k.jsonl" >/dev/null 2>&1 &
 	BG=$!
-	sleep "0.$(printf '%03d' $((30 + $(od -An -N2 -tu2 /dev/urandom) % 250)))"
+	# once it has written to the ledger (a loaded machine starts it late), at a random point
+	n=0
+	while [ "$(wc -c <"$L")" -le "$size" ] && [ $n -lt 200 ] && kill -0 $BG 2>/dev/null; do
+		sleep 0.02; n=$((n + 1))
+	done
+	sleep "0.$(printf '%03d' $(($(od -An -N2 -tu2 /dev/urandom) % 250)))"
 	kill -9 $BG 2>/dev/null
 	wait $BG 2>/dev/null
 	[ "$(wc -c <"$L")" -gt "$size" ] && grown=$((grown + 1))
