@@ -383,7 +383,7 @@ extract(struct arch *a, unsigned long long size, const char *path)
 	unsigned long long left = (size + BLOCK - 1) / BLOCK * BLOCK, data = size;
 	FILE *fp = NULL;
 	char *tmp = NULL;
-	size_t k;
+	size_t k, w;
 
 	if (path && (fp = wa_rewrite_open(path, &tmp)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", path);
@@ -391,9 +391,10 @@ extract(struct arch *a, unsigned long long size, const char *path)
 		k = left < sizeof buf ? (size_t)left : sizeof buf;
 		if (aread(a, buf, k) == 0)
 			wa_die(WA_EXIT_FATAL, "%s: cut short: not a whole archive", a->path);
-		if (fp && data > 0 && fwrite(buf, 1, data < k ? (size_t)data : k, fp) == 0)
+		w = data < k ? (size_t)data : k;
+		if (fp && w > 0 && fwrite(buf, 1, w, fp) != w)
 			wa_die(WA_EXIT_FATAL, "%s:", path);
-		data -= data < k ? data : k;
+		data -= w;
 		left -= k;
 	}
 	if (fp && wa_rewrite_commit(fp, tmp, path) < 0)
