@@ -16,6 +16,8 @@ DEPCFLAGS = $$($(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LDLIBS = $$($(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 # wa-link draws QR codes (libqrencode) and deflates its PNGs (zlib).
 bin/wa-link: LDLIBS += -lqrencode -lz
+# wa-backup gzips its archives (zlib; zstd through the zstd command).
+bin/wa-backup: LDLIBS += -lz
 
 BIN = $(patsubst cmd/%.c,bin/%,$(wildcard cmd/*.c))
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard common/*.c))

@@ -18,7 +18,6 @@ struct wa_ledger {
 	char *path;
 	struct wa_lix *ix;	/* the folded state: see ledgerix.c */
 	struct wa_buf pending;	/* entries added since the last flush */
-	long pendlines;
 	int readonly;		/* wa_ledger_read: a look, for a dry run */
 };
 
@@ -98,13 +97,12 @@ wa_ledger_add(struct wa_ledger *l, json_t *entry)
 {
 	char *line;
 
-	if (l->readonly || wa_lix_take(l->ix, entry) < 0)
+	if (l->readonly || wa_lix_pend(l->ix, entry) < 0)
 		return -1;
 	if ((line = json_dumps(entry, JSON_COMPACT)) == NULL)
 		return -1;
 	wa_buf_adds(&l->pending, line);
 	wa_buf_addc(&l->pending, '\n');
-	l->pendlines++;
 	free(line);
 	return 0;
 }
@@ -130,17 +128,15 @@ wa_ledger_flush(struct wa_ledger *l)
 	if (fsync(l->fd) < 0)
 		return -1;
 	/*
-	 * Only now may the index say it holds them; not when another program
-	 * appended since it last did, without the lock: it stays marked
-	 * changed, and the next run rebuilds it.
+	 * Only now may the index fold them in; not when another program
+	 * appended since it last did, without the lock: they stay apart,
+	 * and the next run catches its tail up.
 	 */
 	size += (off_t)l->pending.len;
 	wa_buf_reset(&l->pending);
-	wa_lix_lines(l->ix, l->pendlines);
-	l->pendlines = 0;
 	if (behind || lseek(l->fd, 0, SEEK_END) != size)
 		return 0;
-	return wa_lix_commit(l->ix, (unsigned long long)size);
+	return wa_lix_catchup(l->ix);
 }
 
 /* The best news of one open key in the events: what it settles to. */

@@ -33,15 +33,16 @@
  * mtime, and a checksum of the part's first and last bytes); anything else
  * is caught up from the ledger's tail or, when the covered part changed, the
  * table is rebuilt from the ledger, built in memory and written then renamed
- * into place. A change is marked "dirty" in the header before the first
- * write and cleared once the entries written are in the ledger: a run killed
- * in between leaves it dirty, and the next run rebuilds it. The page cache
+ * into place. The table changes only by folding what is in the ledger (a
+ * run's own entries wait apart, in memory, until they are), and a fold cut
+ * short by a kill is undone by the next run, then done again: see
+ * ledgerix.c. The page cache
  * survives a killed process, not a lost machine: the header also holds the
  * boot of a run whose writes are not synced yet, and a table left so by
  * another boot is rebuilt.
  */
 
-#define MAGIC "wa-ledger-ix 1\n"
+#define MAGIC "wa-ledger-ix 2\n"
 #define SUMWIN 16384		/* bytes at each end of the covered ledger checksummed */
 #define NSLOTS0 1024
 
@@ -60,7 +61,15 @@ struct hdr {
 	uint64_t sdev, sino, soff, ssum;	/* the spool, read up to soff by settle */
 };
 
-#define HDRSZ ((sizeof(struct hdr) + 63) & ~(size_t)63)
+/* After the header: the header as it was before the fold in progress, if any. */
+struct undo {
+	uint64_t sum;		/* of saved */
+	uint64_t applying;
+	struct hdr saved;
+};
+
+#define UNDOOFF ((sizeof(struct hdr) + 7) & ~(size_t)7)
+#define HDRSZ ((UNDOOFF + sizeof(struct undo) + 63) & ~(size_t)63)
 
 enum { KEY = 1, RECIP, OWNER };
 
@@ -89,9 +98,11 @@ struct wa_lix {
 	int readonly, synced;	/* synced: the header's unsynced mark is not ours */
 	json_t *e;
 	struct wa_buf scratch;
+	struct wa_lix *pend;	/* entries not yet in the ledger, apart (wa_lix_pend) */
 };
 
 #define H(ix) ((struct hdr *)(void *)(ix)->base)
+#define U(ix) ((struct undo *)(void *)((ix)->base + UNDOOFF))
 #define AT(ix, off, type) ((type *)(void *)((ix)->base + (off)))
 
 /* lixtable.c's helpers of the file's life: its checksums, boot, arenas. */
@@ -104,5 +115,12 @@ const char *wa_lix_bootid(void);
 unsigned char *wa_lix_anon(size_t size, const void *old, size_t n);
 /* An empty table in memory. */
 void wa_lix_empty(struct wa_lix *ix);
+/* This boot named in the header as having writes not synced, synced, once a run. */
+void wa_lix_mark(struct wa_lix *ix);
+/* Drop the table of entries apart. */
+void wa_lix_unpend(struct wa_lix *ix);
+/* A tail is about to be folded into the table in place; undo a fold a kill cut short (0, or -1). */
+void wa_lix_begin(struct wa_lix *ix);
+int wa_lix_undo(struct wa_lix *ix);
 
 #endif

@@ -1,4 +1,26 @@
 /* ledgerix.c: the ledger's folded state on disk, so that a run starts in a time independent of its history. */
+
+/*
+ * A run killed (kill -9, OOM) must cost the next one only the ledger's tail,
+ * not a rebuild (a minute on millions of entries). What the next run can
+ * recover from the ledger alone is an index that covers a prefix of it: the
+ * tail catch-up folds the rest. What it cannot recover is a table changed in
+ * place by entries it does not know are in the ledger, or half-changed by
+ * ones it does. So:
+ *
+ * - wa_ledger_add's entries go to a table apart, in memory (wa_lix_pend),
+ *   and the answers are of both: the table on disk is not touched while the
+ *   entries are not yet in the ledger. Killed then, the index covers what it
+ *   covered, still clean, and the ledger holds at most those entries more.
+ * - Once they are appended and synced (wa_ledger_flush), wa_lix_catchup
+ *   folds them in from the ledger's tail, exactly what the next run's
+ *   catch-up would do, and drops the table apart. Killed before, the next
+ *   run catches the same tail up.
+ * - Only while the fold changes the table in place is it marked dirty: the
+ *   entries of one flush folded in memory, with no wait for the network or
+ *   the disk (the boot's mark is synced before). A run killed in those
+ *   microseconds, and only then, leaves a table the next run rebuilds.
+ */
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <errno.h>
@@ -78,15 +100,17 @@ wa_lix_spool_done(struct wa_lix *ix, int fd, unsigned long long off)
 	wa_lix_seal(ix);
 }
 
-int
-wa_lix_commit(struct wa_lix *ix, unsigned long long covered)
+/* The table covers the ledger's first COVERED bytes, of checksums HEAD and TAIL. */
+static int
+cover(struct wa_lix *ix, uint64_t covered, uint64_t head, uint64_t tail)
 {
 	struct hdr *h = H(ix);
 	struct stat st;
 
-	if (fstat(ix->lfd, &st) < 0 ||
-	    ledgersums(ix, covered, &h->headsum, &h->tailsum) < 0)
+	if (fstat(ix->lfd, &st) < 0)
 		return -1;
+	h->headsum = head;
+	h->tailsum = tail;
 	h->dev = (uint64_t)st.st_dev;
 	h->ino = (uint64_t)st.st_ino;
 	h->covered = covered;
@@ -94,13 +118,18 @@ wa_lix_commit(struct wa_lix *ix, unsigned long long covered)
 	h->mnsec = (int64_t)st.st_mtim.tv_nsec;
 	h->dirty = 0;
 	wa_lix_seal(ix);
+	U(ix)->applying = 0;
 	return 0;
 }
 
-void
-wa_lix_lines(struct wa_lix *ix, long n)
+int
+wa_lix_commit(struct wa_lix *ix, unsigned long long covered)
 {
-	H(ix)->lines += n;
+	uint64_t head, tail;
+
+	if (ledgersums(ix, covered, &head, &tail) < 0)
+		return -1;
+	return cover(ix, covered, head, tail);
 }
 
 /* Cut a last line that a crash left without its newline: it was never acknowledged. */
@@ -132,7 +161,9 @@ fold(struct wa_lix *ix, uint64_t from)
 	};
 	struct stat st;
 	char *buf, *p, *nl, *end;
+	uint64_t head, tail;
 	size_t at;
+	int rc;
 
 	if (fstat(ix->lfd, &st) < 0)
 		return -1;
@@ -142,6 +173,13 @@ fold(struct wa_lix *ix, uint64_t from)
 	if (buf == MAP_FAILED)
 		return -1;
 	end = buf + untear(ix, buf, (size_t)from, (size_t)st.st_size);
+	/* summed before the table changes: the time it is dirty stays short */
+	if (ledgersums(ix, (uint64_t)(end - buf), &head, &tail) < 0) {
+		munmap(buf, (size_t)st.st_size);
+		return -1;
+	}
+	if (from > 0)
+		wa_lix_begin(ix);
 	for (p = buf + from; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
 		H(ix)->lines++;
 		if (nl == p)
@@ -153,8 +191,9 @@ fold(struct wa_lix *ix, uint64_t from)
 			H(ix)->bad++;
 		}
 	}
+	rc = cover(ix, (uint64_t)(end - buf), head, tail);
 	munmap(buf, (size_t)st.st_size);
-	return wa_lix_commit(ix, (uint64_t)(end - buf));
+	return rc;
 }
 
 /* Does the table at IX->base hold together, and cover the ledger as it is? */
@@ -165,7 +204,8 @@ fresh(struct wa_lix *ix)
 	uint64_t head, tail;
 	struct stat st;
 
-	if (ix->fsize < HDRSZ || memcmp(h->magic, MAGIC, sizeof h->magic) != 0 ||
+	if (ix->fsize < HDRSZ || wa_lix_undo(ix) < 0 ||
+	    memcmp(h->magic, MAGIC, sizeof h->magic) != 0 ||
 	    h->sum != wa_lix_hdrsum(h) || h->endian != 0x0102030405060708ULL ||
 	    h->used > ix->fsize || h->used < HDRSZ || h->nslots < NSLOTS0 ||
 	    (h->nslots & (h->nslots - 1)) || h->slots < HDRSZ ||
@@ -311,12 +351,29 @@ fail:
 	return NULL;
 }
 
+/*
+ * The entries apart are in the ledger, synced, after the part the table
+ * covers: fold them in from there, as the next run would.
+ */
+int
+wa_lix_catchup(struct wa_lix *ix)
+{
+	int rc;
+
+	wa_lix_mark(ix);	/* its sync outside the dirty window */
+	rc = fold(ix, H(ix)->covered);
+	if (rc == 0)
+		wa_lix_unpend(ix);
+	return rc;
+}
+
 /* What a run wrote to the index goes to disk before its mark says so. */
 void
 wa_lix_close(struct wa_lix *ix)
 {
 	if (ix == NULL)
 		return;
+	wa_lix_unpend(ix);
 	if (ix->base && ix->fd >= 0 && ix->synced &&
 	    msync(ix->base, H(ix)->used, MS_SYNC) == 0) {
 		H(ix)->unsynced[0] = '\0';

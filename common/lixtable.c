@@ -240,26 +240,92 @@ addtime(struct wa_lix *ix, const char *to, time_t at)
 	AT(ix, r, struct rec)->val = n;
 }
 
+/* The first time in a run, the header names this boot as having writes not synced yet. */
+void
+wa_lix_mark(struct wa_lix *ix)
+{
+	struct hdr *h = H(ix);
+
+	if (ix->fd < 0 || ix->synced)
+		return;
+	snprintf(h->unsynced, sizeof h->unsynced, "%s", wa_lix_bootid());
+	wa_lix_seal(ix);
+	if (msync(ix->base, HDRSZ, MS_SYNC) < 0)
+		wa_die(WA_EXIT_FATAL, "%s: cannot sync:", ix->path);
+	ix->synced = 1;
+}
+
 /*
  * Mark the table changed, before its first change since it last covered
- * the ledger; the first time in a run, with this boot, synced.
+ * the ledger; not while a fold can be undone.
  */
 static void
 dirty(struct wa_lix *ix)
 {
 	struct hdr *h = H(ix);
 
-	if (h->dirty)
+	if (h->dirty || U(ix)->applying)
 		return;
+	wa_lix_mark(ix);
 	h->dirty = 1;
-	if (ix->fd >= 0 && !ix->synced) {
-		snprintf(h->unsynced, sizeof h->unsynced, "%s", wa_lix_bootid());
-		wa_lix_seal(ix);
-		if (msync(ix->base, HDRSZ, MS_SYNC) < 0)
-			wa_die(WA_EXIT_FATAL, "%s: cannot sync:", ix->path);
-		ix->synced = 1;
+	wa_lix_seal(ix);
+}
+
+void
+wa_lix_begin(struct wa_lix *ix)
+{
+	struct undo *u = U(ix);
+
+	wa_lix_mark(ix);
+	memcpy(&u->saved, H(ix), sizeof u->saved);
+	u->sum = wa_lix_fnv(FNV0, &u->saved, sizeof u->saved);
+	u->applying = 1;	/* last: before it, the table is as saved */
+}
+
+/*
+ * A fold cut short changed the table in place: records and nodes after the
+ * saved end of the arena, slots pointing there, recipients' newest node,
+ * keys' states and owners. Back to the header saved, the slots and the
+ * lists are as they were; what the fold wrote over the keys and owners, the
+ * fold done again writes over, as each takes the last entry's value, and
+ * the count of open keys is counted anew from the states as they are.
+ */
+int
+wa_lix_undo(struct wa_lix *ix)
+{
+	struct undo *u = U(ix);
+	struct hdr *h = H(ix);
+	uint64_t *s, i, n;
+	struct rec *r;
+
+	if (!u->applying)
+		return 0;
+	if (u->sum != wa_lix_fnv(FNV0, &u->saved, sizeof u->saved) ||
+	    u->saved.sum != wa_lix_hdrsum(&u->saved) || u->saved.used > ix->fsize ||
+	    u->saved.slots + u->saved.nslots * sizeof(uint64_t) > u->saved.used)
+		return -1;
+	memcpy(h, &u->saved, sizeof *h);
+	s = AT(ix, h->slots, uint64_t);
+	h->open = 0;
+	for (i = 0; i < h->nslots; i++) {
+		if (s[i] == 0)
+			continue;
+		if (s[i] + sizeof *r > h->used) {
+			s[i] = 0;	/* made by the fold */
+			continue;
+		}
+		r = AT(ix, s[i], struct rec);
+		if (r->kind == KEY)
+			h->open += isopen((int)r->val);
+		for (n = r->val; r->kind == RECIP && n >= h->used; n = r->val) {
+			if (n + sizeof(struct node) > ix->fsize)
+				return -1;
+			r->val = AT(ix, n, struct node)->prev;
+		}
 	}
 	wa_lix_seal(ix);
+	u->applying = 0;
+	return 0;
 }
 
 int
@@ -302,8 +368,9 @@ wa_lix_take(struct wa_lix *ix, json_t *e)
 	return 0;
 }
 
-int
-wa_lix_state(struct wa_lix *ix, const char *key, time_t *at, time_t *until,
+/* KEY's record in the table IX alone. */
+static int
+state1(struct wa_lix *ix, const char *key, time_t *at, time_t *until,
     const char **to)
 {
 	uint64_t k = lookup(ix, KEY, key);
@@ -318,22 +385,21 @@ wa_lix_state(struct wa_lix *ix, const char *key, time_t *at, time_t *until,
 	return r ? (int)r->val : WA_LEDGER_NONE;
 }
 
-int
-wa_lix_owner(struct wa_lix *ix, const char *key, const char *e164, time_t *at)
+/* The KEY record last attempted or held out to E164's user in KEY's campaign, in IX alone; 0: none. */
+static uint64_t
+owner1(struct wa_lix *ix, const char *key, const char *e164)
 {
 	const char *ok = ownerkey(ix, key, e164);
 	uint64_t o = ok ? lookup(ix, OWNER, ok) : 0, k;
 
-	*at = 0;
-	if (o == 0 || (k = AT(ix, o, struct rec)->val) == lookup(ix, KEY, key) ||
-	    k + sizeof(struct rec) > H(ix)->used)
-		return WA_LEDGER_NONE;
-	*at = (time_t)AT(ix, k, struct rec)->at;
-	return (int)AT(ix, k, struct rec)->val;
+	if (o == 0 || (k = AT(ix, o, struct rec)->val) + sizeof(struct rec) > H(ix)->used)
+		return 0;
+	return k;
 }
 
-int
-wa_lix_recent(struct wa_lix *ix, const char *e164, time_t since)
+/* E164's attempts since SINCE in IX alone. */
+static int
+recent1(struct wa_lix *ix, const char *e164, time_t since)
 {
 	char pk[WA_PHONE_MAX];
 	uint64_t r, n;
@@ -354,6 +420,72 @@ wa_lix_recent(struct wa_lix *ix, const char *e164, time_t since)
 	return count;
 }
 
+/*
+ * The entries of this run not yet in the ledger are folded apart, in
+ * memory (ix->pend), and the answers below are of both tables: the
+ * one on disk changes only once they are (see ledgerix.c).
+ */
+int
+wa_lix_pend(struct wa_lix *ix, json_t *e)
+{
+	struct wa_lix *p = ix->pend;
+
+	if (ix->readonly)
+		return wa_lix_take(ix, e);
+	if (p == NULL) {
+		p = ix->pend = wa_calloc(1, sizeof *p);
+		p->fd = -1;
+		wa_lix_empty(p);
+	}
+	return wa_lix_take(p, e);
+}
+
+/* Forget the entries apart: the table on disk holds them now. */
+void
+wa_lix_unpend(struct wa_lix *ix)
+{
+	struct wa_lix *p = ix->pend;
+
+	if (p == NULL)
+		return;
+	munmap(p->base, p->size);
+	wa_buf_free(&p->scratch);
+	free(p);
+	ix->pend = NULL;
+}
+
+int
+wa_lix_state(struct wa_lix *ix, const char *key, time_t *at, time_t *until,
+    const char **to)
+{
+	int state;
+
+	if (ix->pend && (state = state1(ix->pend, key, at, until, to)) != WA_LEDGER_NONE)
+		return state;
+	return state1(ix, key, at, until, to);
+}
+
+int
+wa_lix_owner(struct wa_lix *ix, const char *key, const char *e164, time_t *at)
+{
+	struct wa_lix *t = ix->pend;
+	uint64_t k = 0;
+	const char *owner;
+
+	if (t == NULL || (k = owner1(t, key, e164)) == 0)
+		k = owner1(t = ix, key, e164);
+	*at = 0;
+	if (k == 0 || strcmp(owner = (const char *)(AT(t, k, struct rec) + 1), key) == 0)
+		return WA_LEDGER_NONE;
+	return wa_lix_state(ix, owner, at, NULL, NULL);
+}
+
+int
+wa_lix_recent(struct wa_lix *ix, const char *e164, time_t since)
+{
+	return recent1(ix, e164, since) + (ix->pend ? recent1(ix->pend, e164, since) : 0);
+}
+
 unsigned long long
 wa_lix_covered(const struct wa_lix *ix)
 {
@@ -363,11 +495,12 @@ wa_lix_covered(const struct wa_lix *ix)
 long
 wa_lix_open_keys(const struct wa_lix *ix)
 {
-	return (long)H(ix)->open;
+	/* at least the keys open: those the entries apart closed may count */
+	return (long)H(ix)->open + (ix->pend ? (long)H(ix->pend)->open : 0);
 }
 
 long
 wa_lix_entries(const struct wa_lix *ix)
 {
-	return (long)H(ix)->entries;
+	return (long)H(ix)->entries + (ix->pend ? (long)H(ix->pend)->entries : 0);
 }

@@ -527,8 +527,10 @@ struct wa_lix;
 struct wa_lix *wa_lix_open(const char *lpath, int lfd, int readonly);
 /* Fold ledger entry E in; -1 when it is none. */
 int wa_lix_take(struct wa_lix *ix, json_t *e);
-/* N more lines were appended to the ledger (with the entries taken). */
-void wa_lix_lines(struct wa_lix *ix, long n);
+/* Fold entry E, not yet in the ledger, apart from the table on disk; -1 when it is none. */
+int wa_lix_pend(struct wa_lix *ix, json_t *e);
+/* The entries apart are appended to the ledger and synced: fold them in from its tail. */
+int wa_lix_catchup(struct wa_lix *ix);
 /* The ledger's first COVERED bytes, synced, are what the index holds. */
 int wa_lix_commit(struct wa_lix *ix, unsigned long long covered);
 unsigned long long wa_lix_covered(const struct wa_lix *ix);

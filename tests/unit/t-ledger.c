@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "wa.h"
 #include "send.h"
 #include "tap.h"
+#include "ledgerix-int.h"
 
 static char dir[] = "/tmp/t-ledger.XXXXXX";
 static char path[128];
@@ -169,6 +171,81 @@ cursor_tests(void)
 	snprintf(path, sizeof path, "%s/ledger.jsonl", dir);
 }
 
+/* What the ledger LP says: entries, some keys' states, some numbers' attempts, in BUF. */
+static const char *
+look(const char *lp, char *buf, size_t size)
+{
+	struct wa_ledger *l = wa_ledger_read(lp);
+	char key[32], to[24];
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(buf, size, "%ld", wa_ledger_entries(l));
+	for (i = 0; i < 5000 && n < size; i += 97) {
+		snprintf(key, sizeof key, i < 2000 ? "u/k%d" : "u/n%d", i);
+		snprintf(to, sizeof to, "+4477009%05d", i % 50);
+		n += (size_t)snprintf(buf + n, size - n, " %d/%d", wa_ledger_state(l, key, NULL),
+		    wa_ledger_recent(l, to, 0));
+	}
+	wa_ledger_close(l);
+	return buf;
+}
+
+/*
+ * A fold of the ledger's tail into the index cut short (a kill) is undone by
+ * the next run and done again, the index never rebuilt: here cut at its very
+ * end, every change of the fold made (a rehash, new keys, nodes, states) and
+ * the header not sealed.
+ */
+static void
+undo_tests(void)
+{
+	char lp[160], ip[170], a[4096], b[4096], key[32], to[24];
+	struct wa_ledger *l;
+	struct stat st0, st1;
+	struct undo u;
+	int fd, i;
+
+	snprintf(lp, sizeof lp, "%s/undo.jsonl", dir);
+	snprintf(ip, sizeof ip, "%s.idx", lp);
+	l = wa_ledger_open(lp, 1);
+	for (i = 0; i < 2000; i++) {
+		snprintf(key, sizeof key, "u/k%d", i);
+		snprintf(to, sizeof to, "+4477009%05d", i % 50);
+		add(l, "attempt", key, to, "2026-11-01T10:00:00Z");
+		add(l, i % 3 ? "sent" : "unknown", key, NULL, "2026-11-01T10:00:01Z");
+	}
+	wa_ledger_flush(l);
+	wa_ledger_close(l);
+	fd = open(ip, O_RDWR);
+	memset(&u, 0, sizeof u);
+	pread(fd, &u.saved, sizeof u.saved, 0);
+	fstat(fd, &st0);
+	l = wa_ledger_open(lp, 1);
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, i < 2000 ? "u/k%d" : "u/n%d", i);
+		snprintf(to, sizeof to, "+4477009%05d", i % 50);
+		add(l, i < 2000 ? "failed" : "attempt", key, to, "2026-11-02T10:00:00Z");
+	}
+	wa_ledger_flush(l);
+	wa_ledger_close(l);
+	u.sum = wa_lix_fnv(FNV0, &u.saved, sizeof u.saved);
+	u.applying = 1;
+	pwrite(fd, &u, sizeof u, UNDOOFF);
+	pwrite(fd, "XXXXXXXX", 8, offsetof(struct hdr, entries));
+	close(fd);
+	look(lp, a, sizeof a);
+	stat(ip, &st1);
+	ok(st0.st_ino == st1.st_ino, "a fold cut short: the index is not rebuilt");
+	l = wa_ledger_open(lp, 1);
+	wa_ledger_close(l);
+	stat(ip, &st1);
+	ok(st0.st_ino == st1.st_ino, "not by a run either");
+	ok(strncmp(a, "9000 ", 5) == 0, "it holds every entry once");
+	unlink(ip);
+	is(a, look(lp, b, sizeof b), "undone and done again, it says what a rebuild says");
+}
+
 int
 main(void)
 {
@@ -262,6 +339,7 @@ main(void)
 
 	index_tests();
 	cursor_tests();
+	undo_tests();
 
 	/* A second run on the same ledger waits, or with no wait is refused. */
 	if (pipe(fds) < 0)
