@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "wa.h"
 #include "input-int.h"
@@ -75,7 +76,8 @@ wa_in_fill(struct wa_input *in, size_t want)
 			in->cap = in->cap ? in->cap * 2 : 256 * 1024;
 			in->buf = wa_realloc(in->buf, in->cap);
 		}
-		n = read(in->fd, in->buf + in->end, in->cap - in->end);
+		n = in->gz ? gzread(in->gz, in->buf + in->end, (unsigned)(in->cap - in->end)) :
+		    read(in->fd, in->buf + in->end, in->cap - in->end);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -372,12 +374,18 @@ onefile(struct wa_input *in, const char *file)
 		in->fd = 0;
 	else if ((in->fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
 		wa_die(WA_EXIT_FATAL, "cannot open '%s':", file);
+	if (strlen(file) > 3 && strcmp(file + strlen(file) - 3, ".gz") == 0 &&
+	    (in->gz = gzdopen(in->fd, "rb")) == NULL)
+		wa_die(WA_EXIT_FATAL, "cannot open '%s':", file);
 	if (sniff(in) == WA_FMT_JSON)
 		wa_in_jsonfile(in);
 	else
 		wa_in_csvfile(in);
-	if (in->fd != 0)
+	if (in->gz)
+		gzclose(in->gz);
+	else if (in->fd != 0)
 		close(in->fd);
+	in->gz = NULL;
 }
 
 /* The operands' size in bytes, or 0 when one is not a regular file. */

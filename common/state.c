@@ -46,6 +46,10 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	    "wa-import --shopify" },
 	/* the ledger's folded state: rebuilt from it, removed by wa-forget with it */
 	[WA_SF_LEDGERIX] = { "ledger.jsonl.idx", WA_SK_INDEX, WA_PD_NONE, "wa-send" },
+	/* folders of the rolled segments (segments.c), erased with their live file */
+	[WA_SF_EVSEGS] = { "events", WA_SK_SEGS, WA_PD_NONE, "wa-hook" },
+	[WA_SF_LEDGERSEGS] = { "ledger", WA_SK_SEGS, WA_PD_NONE, "wa-send" },
+	[WA_SF_INBOXSEGS] = { "inbox", WA_SK_SEGS, WA_PD_NONE, "wa-inbox" },
 };
 
 char *
