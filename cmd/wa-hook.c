@@ -32,7 +32,7 @@ static struct opts {
 	char *spool, *suppress, *consent;
 	int out, npaths;
 	unsigned char proxy[16];	/* --trust-proxy, as address bytes */
-	size_t proxylen, maxbuffer;
+	size_t proxylen, maxbuffer, rollsize;
 	unsigned maxperip, timeout;
 } o;
 
@@ -52,8 +52,8 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-hook [-l ADDR:PORT] [-o -] [--consent FILE] [--max-buffer SIZE]\n"
 	    "               [--max-per-ip N] [--optout-words FILE] [--path PATH]...\n"
-	    "               [--spool FILE] [--suppress FILE] [--timeout SECS]\n"
-	    "               [--trust-proxy ADDR]\n"
+	    "               [--roll-size SIZE] [--spool FILE] [--suppress FILE]\n"
+	    "               [--timeout SECS] [--trust-proxy ADDR]\n"
 	    "Receive WhatsApp Cloud API and Shopify webhooks: signed events go to\n"
 	    "the spool, durable before they are acknowledged; STOP words go to the\n"
 	    "suppression list, every opt-in and opt-out to the consent log. Secrets:\n"
@@ -61,6 +61,8 @@ usage(int status)
 	    "WA_SHOPIFY_SECRET (optional).\n"
 	    "  -l ADDR:PORT           listen there (127.0.0.1:8080)\n"
 	    "      --spool FILE       events file ($WA_HOME/events.jsonl)\n"
+	    "      --roll-size SIZE   roll it into events/YYYY-MM.jsonl.gz at SIZE (64M),\n"
+	    "                         at a month's end, and on SIGHUP\n"
 	    "      --suppress FILE    suppression list ($WA_HOME/suppress.txt)\n"
 	    "      --consent FILE     consent log ($WA_HOME/consent.jsonl)\n"
 	    "      --optout-words FILE  STOP (and [start]) words instead of the built-in ones\n"
@@ -556,7 +558,7 @@ start(struct MHD_Daemon **d, int fd, const char *where)
 
 enum {
 	OPT_CONSENT = 256, OPT_MAXBUFFER, OPT_MAXPERIP, OPT_OPTOUTWORDS,
-	OPT_PATH, OPT_SPOOL, OPT_SUPPRESS, OPT_TIMEOUT, OPT_TRUSTPROXY,
+	OPT_PATH, OPT_ROLLSIZE, OPT_SPOOL, OPT_SUPPRESS, OPT_TIMEOUT, OPT_TRUSTPROXY,
 	OPT_VERSION
 };
 
@@ -570,6 +572,7 @@ parseargs(int argc, char **argv)
 		{ "max-per-ip", required_argument, NULL, OPT_MAXPERIP },
 		{ "optout-words", required_argument, NULL, OPT_OPTOUTWORDS },
 		{ "path", required_argument, NULL, OPT_PATH },
+		{ "roll-size", required_argument, NULL, OPT_ROLLSIZE },
 		{ "spool", required_argument, NULL, OPT_SPOOL },
 		{ "suppress", required_argument, NULL, OPT_SUPPRESS },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -582,6 +585,7 @@ parseargs(int argc, char **argv)
 	o.listen = "127.0.0.1:8080";
 	o.paths[o.npaths++] = "/webhook";	/* README, scripts/nginx-wa-hook.conf */
 	o.maxbuffer = (size_t)64 << 20;
+	o.rollsize = (size_t)64 << 20;
 	o.maxperip = 64;
 	o.timeout = 30;
 	while ((c = getopt_long(argc, argv, "hl:o:", longs, NULL)) != -1) {
@@ -602,6 +606,7 @@ parseargs(int argc, char **argv)
 		case OPT_CONSENT: o.consent = wa_strdup(optarg); break;
 		case OPT_MAXBUFFER: o.maxbuffer = wa_optsize("--max-buffer", optarg); break;
 		case OPT_MAXPERIP: o.maxperip = (unsigned)wa_optnum("--max-per-ip", optarg, 0, 1000000); break;
+		case OPT_ROLLSIZE: o.rollsize = wa_optsize("--roll-size", optarg); break;
 		case OPT_SPOOL: o.spool = wa_strdup(optarg); break;
 		case OPT_SUPPRESS: o.suppress = wa_strdup(optarg); break;
 		case OPT_TIMEOUT: o.timeout = (unsigned)wa_optnum("--timeout", optarg, 1, 3600); break;
@@ -640,13 +645,17 @@ setup(char *where, size_t wsz)
 	if ((g.spool = wa_spool_open(o.spool, wa_consent_onload,
 	    g.consent)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s: cannot open the spool:", o.spool);
+	wa_spool_rollat(g.spool, (long long)o.rollsize);
 	if (o.out)
 		wa_spool_stream(g.spool, stdout);
 	json_object_seed(0);
 	return wa_listen(o.listen, 0, where, wsz);
 }
 
-/* Serve until SIGINT or SIGTERM, then stop with every acknowledged event on disk. */
+/*
+ * Serve until SIGINT or SIGTERM, then stop with every acknowledged event
+ * on disk; SIGHUP rolls the spool over (logrotate's postrotate).
+ */
 static void
 run(int fd, const char *where)
 {
@@ -658,11 +667,17 @@ run(int fd, const char *where)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	start(&d, fd, where);
 	wa_warn("listening on %s", where);
-	while (sigwait(&sigs, &sig) != 0)
-		;
+	for (;;) {
+		if (sigwait(&sigs, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		wa_spool_roll(g.spool);
+	}
 	shutdown_server(d);
 }
 
