@@ -582,6 +582,39 @@ setup(struct opts *o, char **dl, char **de)
 }
 
 /*
+ * A log with its rolled segments (segments.c), those that may matter to
+ * the period: a segment all before it, by more than what a message's
+ * replies, orders and statuses may take to come, is not read at all.
+ */
+static void
+readlog(const struct opts *o, const char *path, int isdefault,
+    const char *const *fields, size_t n, feed_fn *fn)
+{
+	time_t since = o->r.since ? o->r.since - (time_t)(o->r.window +
+	    o->r.replywin) - 86400 : 0;
+	struct wa_segs *sg = wa_segs_open(path, since > 0 ? since : 0, 0, 0);
+	struct wa_input *in;
+	size_t i, nf;
+	char **argv;
+
+	if (sg == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", path);
+	if (!isdefault && access(path, F_OK) < 0 && wa_segs_count(sg) == 0)
+		wa_die(WA_EXIT_FATAL, "cannot open '%s':", path);
+	nf = wa_segs_count(sg);
+	argv = wa_calloc(nf + 1, sizeof *argv);
+	for (i = 0; i < nf; i++)
+		argv[i] = (char *)wa_segs_path(sg, i);
+	in = wa_input_new(WA_FMT_JSON);
+	wa_input_fields(in, fields, n);
+	if (nf > 0)
+		wa_input_run(in, (int)nf, argv, onrecord, &fn);
+	wa_input_free(in);
+	free(argv);
+	wa_segs_close(sg);
+}
+
+/*
  * Read the ledger, index its messages by recipient, then take the webhook
  * events, the customers and the orders in.
  */
@@ -590,10 +623,10 @@ readall(const struct opts *o, int dl, int de, struct wa_store_kpi *st)
 {
 	size_t i;
 
-	readfile(o->ledger, dl, ledgerfields, NELEM(ledgerfields),
+	readlog(o, o->ledger, dl, ledgerfields, NELEM(ledgerfields),
 	    wa_report_ledger);
 	wa_report_index(rep);
-	readfile(o->events, de, eventfields, NELEM(eventfields), event);
+	readlog(o, o->events, de, eventfields, NELEM(eventfields), event);
 	/* After the events: a customer's id joins the number that wrote. */
 	if (o->customers)
 		readfile(o->customers, 0, custfields, NELEM(custfields), customer);
