@@ -65,7 +65,7 @@ setup(void)
 	opt.to = opt.until ? wa_opttime("--until", opt.until) : 0;
 }
 
-/* Is LINE[0..N) in the window? A line without a readable "at" is. */
+/* Is LINE[0..N) (its "at", else an order's "created_at") in the window? A line with neither is. */
 static int
 inwindow(const char *line, size_t n)
 {
@@ -74,7 +74,8 @@ inwindow(const char *line, size_t n)
 	time_t t;
 
 	if ((opt.from == 0 && opt.to == 0) ||
-	    wa_json_span(line, n, "at", &s, &e) < 0 || e - s < 3 ||
+	    (wa_json_span(line, n, "at", &s, &e) < 0 &&
+	    wa_json_span(line, n, "created_at", &s, &e) < 0) || e - s < 3 ||
 	    e - s > sizeof buf || line[s] != '"')
 		return 1;
 	memcpy(buf, line + s + 1, e - s - 2);

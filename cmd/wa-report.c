@@ -208,12 +208,29 @@ customer(struct wa_report *r, json_t *c, const char **why)
 	return 0;
 }
 
+/* With --since, the log's records before this are not read: see readlog. */
+static time_t cutoff;
+
+/* Is the record O dated ("at", an order's "created_at") before the cutoff? */
+static int
+tooold(json_t *o)
+{
+	const char *s = wa_json_nestr(o, "at");
+	time_t t;
+
+	if (s == NULL)
+		s = wa_json_nestr(o, "created_at");
+	return s && wa_time_parse(s, WA_DATES_ANY, &t) == 0 && t < cutoff;
+}
+
 static int
 onrecord(struct wa_rec *r, void *ctx)
 {
 	feed_fn *fn = *(feed_fn **)ctx;
 	const char *why;
 
+	if (cutoff && tooold(r->json))
+		return 0;
 	if (fn(rep, r->json, &why) < 0)
 		wa_reject(r, "%s", why);
 	return 0;
@@ -582,9 +599,12 @@ setup(struct opts *o, char **dl, char **de)
 }
 
 /*
- * A log with its rolled segments (segments.c), those that may matter to
- * the period: a segment all before it, by more than what a message's
- * replies, orders and statuses may take to come, is not read at all.
+ * A log with its rolled segments (segments.c). With --since, its records
+ * from before it by more than what a message's orders, replies and
+ * statuses may take to come (window + reply window + a day) are not read,
+ * so the report is the same however the log was rolled, and the segments
+ * all before that are not opened at all: a weekly report reads only the
+ * last ones. --until skips nothing: an outcome may come long after.
  */
 static void
 readlog(const struct opts *o, const char *path, int isdefault,
@@ -593,6 +613,8 @@ readlog(const struct opts *o, const char *path, int isdefault,
 	time_t since = o->r.since ? o->r.since - (time_t)(o->r.window +
 	    o->r.replywin) - 86400 : 0;
 	struct wa_segs *sg = wa_segs_open(path, since > 0 ? since : 0, 0, 0);
+
+	cutoff = since > 0 ? since : 0;
 	struct wa_input *in;
 	size_t i, nf;
 	char **argv;
@@ -612,6 +634,7 @@ readlog(const struct opts *o, const char *path, int isdefault,
 	wa_input_free(in);
 	free(argv);
 	wa_segs_close(sg);
+	cutoff = 0;
 }
 
 /*

@@ -58,6 +58,19 @@ wa_input_nrejected(struct wa_input *in)
 }
 
 /* Fill the buffer so that it holds at least WANT bytes past start, or to EOF. */
+/* Read a .gz file through; one cut short is a read error, not its end. */
+static ssize_t
+gzfill(struct wa_input *in)
+{
+	int n = gzread(in->gz, in->buf + in->end, (unsigned)(in->cap - in->end)), err;
+
+	if (n < 0 || (n == 0 && (gzerror(in->gz, &err), err != Z_OK))) {
+		errno = EIO;
+		return -1;
+	}
+	return n;
+}
+
 int
 wa_in_fill(struct wa_input *in, size_t want)
 {
@@ -76,8 +89,7 @@ wa_in_fill(struct wa_input *in, size_t want)
 			in->cap = in->cap ? in->cap * 2 : 256 * 1024;
 			in->buf = wa_realloc(in->buf, in->cap);
 		}
-		n = in->gz ? gzread(in->gz, in->buf + in->end, (unsigned)(in->cap - in->end)) :
-		    read(in->fd, in->buf + in->end, in->cap - in->end);
+		n = in->gz ? gzfill(in) : read(in->fd, in->buf + in->end, in->cap - in->end);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

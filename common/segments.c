@@ -299,7 +299,7 @@ out:
 	return rc;
 }
 
-/* Widen [*FIRST, *LAST] by the "at" of LINE[0..N). */
+/* Widen [*FIRST, *LAST] by the "at" of LINE[0..N) (an order's "created_at" when it has none). */
 static void
 span(const char *line, size_t n, time_t *first, time_t *last)
 {
@@ -307,7 +307,8 @@ span(const char *line, size_t n, time_t *first, time_t *last)
 	size_t s, e;
 	time_t t;
 
-	if (wa_json_span(line, n, "at", &s, &e) < 0 || e - s < 3 ||
+	if ((wa_json_span(line, n, "at", &s, &e) < 0 &&
+	    wa_json_span(line, n, "created_at", &s, &e) < 0) || e - s < 3 ||
 	    e - s > sizeof buf || line[s] != '"')
 		return;
 	memcpy(buf, line + s + 1, e - s - 2);
@@ -547,7 +548,9 @@ wa_segs_line(struct wa_segs *s, char **line, size_t *cap)
 			*line = wa_realloc(*line, *cap);
 		}
 		if (gzgets(s->gz, *line + len, (int)(*cap - len)) == NULL) {
-			if (!gzeof(s->gz))
+			/* a .gz cut short ends with Z_BUF_ERROR, not at its end */
+			gzerror(s->gz, &r);
+			if (r != Z_OK || !gzeof(s->gz))
 				s->bad = 1;
 			gzclose(s->gz);
 			s->gz = NULL;
