@@ -188,6 +188,7 @@ roll(struct wa_spool *s, int want)
 		return 1;
 	if (wa_lock_current(&s->fd, s->path, LOCK_EX) < 0)
 		return -1;
+	s->size = lseek(s->fd, 0, SEEK_END);	/* the lock may have reopened it */
 	/* another wa-hook on the same spool may have rolled it meanwhile */
 	if (fstat(s->fd, &st) < 0 || st.st_size == 0 ||
 	    (!want && !wa_seg_due(s->fd, s->rollsize, NULL)))

@@ -16,6 +16,7 @@ mkdir -p "$WA_HOME"
 EV=$WA_HOME/events.jsonl
 L=$WA_HOME/ledger.jsonl
 PY=/usr/bin/python3
+M=$(date -u +%Y-%m)	# the spool's segments take the month of its last write
 
 # all DIR: every line of DIR's segments and of the live file, as they lie on disk (zcat -f)
 all() { cat "$WA_HOME/$1"/*.jsonl* "$WA_HOME/$1.jsonl" 2>/dev/null | zcat -f; }
@@ -63,8 +64,8 @@ start_hook h1 --roll-size 4K -o - ||
 $PY "$TMP/load.py" "$HPORT" 1 20 1793613600 2 >"$TMP/acked"
 kill -HUP "$HPID"
 i=0; until [ "$(nseg events)" -ge 1 ] || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
-check_same "SIGHUP rolls the spool into events/2026-12.jsonl.gz, the month of its last write" \
-	"2026-12.jsonl.gz 0" "$(ls "$WA_HOME/events" | grep jsonl) $(wc -c <"$EV" | tr -d ' ')"
+check_same "SIGHUP rolls the spool into events/$M.jsonl.gz, the month of its last write" \
+	"$M.jsonl.gz 0" "$(ls "$WA_HOME/events" | grep jsonl) $(wc -c <"$EV" | tr -d ' ')"
 # 2026-12-05T10:00:00Z on, 400 events from 8 threads, SIGHUPs meanwhile
 $PY "$TMP/load.py" "$HPORT" 1001 400 1796464800 8 >>"$TMP/acked" &
 LP=$!
@@ -79,8 +80,8 @@ check_same "every acknowledged event is in exactly one segment or the live file,
 check_same "no plain segment is left after wa-hook stops: all gzipped, each in the index" \
 	"0 $(nseg events)" "$(ls "$WA_HOME/events" | grep -c 'jsonl$') $(lines "$WA_HOME/events/index")"
 check_same "a second roll in the month is NAME.2, then .3: in roll order" \
-	"2026-12.jsonl.gz 2026-12.2.jsonl.gz 2026-12.3.jsonl.gz" \
-	"$(ls "$WA_HOME/events" | grep -E '^2026-12(\.[23])?\.jsonl\.gz$' | sort -t. -k2,2n | paste -sd' ' -)"
+	"$M.jsonl.gz $M.2.jsonl.gz $M.3.jsonl.gz" \
+	"$(ls "$WA_HOME/events" | grep -E "^$M(\\.[23])?\\.jsonl\\.gz\$" | sort -t. -k2,2n | paste -sd' ' -)"
 check_same "wa-events reads the stream as wa-hook -o wrote it, in order" \
 	"$(cat "$TMP/h1.out" | jq -c .)" "$(wa-events | jq -c .)"
 check_same "wa-events --since: only the lines from then, old segments unopened" 400 \
@@ -147,14 +148,14 @@ check_same "wa-inbox list across segments equals it on the un-rotated files" \
 	"$(cat "$TMP/i.flat")" "$(cat "$TMP/i.rot")"
 
 # --- --since skips a segment outside its window unread: a broken one does not matter then
-cp "$WA_HOME/events/2026-12.jsonl.gz" "$TMP/seg.bak"
-head -c 40 "$TMP/seg.bak" >"$WA_HOME/events/2026-12.jsonl.gz"
+cp "$WA_HOME/events/$M.jsonl.gz" "$TMP/seg.bak"
+head -c 40 "$TMP/seg.bak" >"$WA_HOME/events/$M.jsonl.gz"
 check_status "a broken segment in the window: wa-events exits 3" 3 wa-events
 check_status "wa-report over it too" 3 wa-report -o json --now 2026-12-07T00:00:00Z
 check_status "wa-events --since after it: exit 0, the segment unopened" 0 wa-events --since 2026-12-04
 check_same "with every later line" 400 "$(lines "$TMP/.out")"
 check_status "wa-report --since after it: exit 0" 0 wa-report -o json --now 2026-12-20T00:00:00Z --since 2026-12-19
-cp "$TMP/seg.bak" "$WA_HOME/events/2026-12.jsonl.gz"
+cp "$TMP/seg.bak" "$WA_HOME/events/$M.jsonl.gz"
 
 # --- wa-forget erases inside the gzipped segments
 n1=$(all events | lines /dev/stdin) n2=$(all ledger | lines /dev/stdin)
