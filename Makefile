@@ -13,7 +13,7 @@ override CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-fstack-protector-strong $(CFLAGS)
 PKGS = jansson libcurl libmicrohttpd libcrypto
 DEPCFLAGS = $$($(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LDLIBS = $$($(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
+LDLIBS = $$($(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lz -lm -lpthread
 # wa-link draws QR codes (libqrencode) and deflates its PNGs (zlib).
 bin/wa-link: LDLIBS += -lqrencode -lz
 # wa-backup gzips its archives (zlib; zstd through the zstd command).

@@ -381,6 +381,55 @@ rewrite(const char *path, int kind, int how)
 	return hits;
 }
 
+struct segscan {
+	const char *path;
+	int kind, mode, write;
+	long hits;
+};
+
+static long
+segscan(FILE *in, FILE *out, void *arg)
+{
+	struct segscan *a = arg;
+	long n = scan(a->path, a->kind, a->mode, in, a->write ? out : NULL);
+
+	a->hits = n;
+	return a->write ? n : 0;
+}
+
+/*
+ * The rolled segments of the log PATH (segments.c): each is rewritten
+ * whole, a .gz gzipped anew, then renamed into place, under the lock that
+ * holds off readers, rolls and gzip; learnt from or exported the same way.
+ */
+static long
+segments(const char *path, int kind, int mode)
+{
+	struct segscan a = { NULL, kind, mode, 0, 0 };
+	struct wa_segs *sg;
+	long hits = 0;
+	size_t i;
+
+	a.write = mode == ERASE && !opt.dryrun;
+	if ((sg = wa_segs_open(path, 0, 0, WA_SEGS_NOLIVE |
+	    (a.write ? WA_SEGS_EX : 0))) == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", path);
+	for (i = 0; i < wa_segs_count(sg); i++) {
+		a.path = wa_segs_path(sg, i);
+		if (wa_seg_rewrite(a.path, segscan, &a) < 0)
+			wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", a.path);
+		hits += a.hits;
+		if (mode == ERASE)
+			wa_warn("%s: %ld %s %s", a.path, a.hits, a.hits == 1 ?
+			    "record" : "records", opt.dryrun ? "would be erased" : "erased");
+		if (a.hits > 0 && a.write && path == opt.ledger &&
+		    wa_lix_remove(path) < 0)
+			wa_die(WA_EXIT_FATAL, "%s.idx: cannot remove:", path);
+	}
+	wa_segs_close(sg);
+	return hits;
+}
+
 /* Forgotten numbers stay suppressed, as their hash: wa-send still skips them. */
 static long
 suppression(void)
@@ -627,6 +676,7 @@ setup(void)
 		for (i = 0; i < g.nlogs; i++)
 			learnfrom(g.logs[i], K_LEDGER);
 		learnfrom(opt.ledger, K_LEDGER);
+		segments(opt.ledger, K_LEDGER, LEARN);
 	}
 }
 
@@ -645,11 +695,14 @@ run(void)
 	 * rest, so a run that dies half way can be given the same names again.
 	 */
 	hits += rewrite(opt.events, K_EVENTS, LOCKED);
+	hits += segments(opt.events, K_EVENTS, opt.export ? EXPORT : ERASE);
 	hits += suppression();
 	hits += rewrite(opt.consent, K_CONSENT, LOCKED);
 	hits += rewrite(opt.ledger, K_LEDGER, LOCKED);
+	hits += segments(opt.ledger, K_LEDGER, opt.export ? EXPORT : ERASE);
 	/* not under the ledger's lock: wa-inbox takes its log's, then the ledger's */
 	hits += rewrite(g.inbox, K_LEDGER, LOCKED);
+	hits += segments(g.inbox, K_LEDGER, opt.export ? EXPORT : ERASE);
 	for (i = 0; i < opt.nfiles; i++)
 		hits += rewrite(opt.files[i], K_RECORDS, LOCKED);
 	if (opt.export) {

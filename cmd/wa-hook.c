@@ -33,7 +33,7 @@ static struct opts {
 	char *spool, *suppress, *consent, *esuppress;
 	int out, npaths;
 	unsigned char proxy[16];	/* --trust-proxy, as address bytes */
-	size_t proxylen, maxbuffer;
+	size_t proxylen, maxbuffer, rollsize;
 	unsigned maxperip, timeout;
 } o;
 
@@ -53,7 +53,8 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-hook [-l ADDR:PORT] [-o -] [--consent FILE] [--max-buffer SIZE]\n"
 	    "               [--max-per-ip N] [--optout-words FILE] [--path PATH]...\n"
-	    "               [--spool FILE] [--suppress FILE] [--suppress-email FILE]\n"
+	    "               [--roll-size SIZE] [--spool FILE] [--suppress FILE]\n"
+	    "               [--suppress-email FILE]\n"
 	    "               [--timeout SECS] [--trust-proxy ADDR]\n"
 	    "Receive WhatsApp Cloud API and Shopify webhooks: signed events go to\n"
 	    "the spool, durable before they are acknowledged; STOP words go to the\n"
@@ -63,6 +64,8 @@ usage(int status)
 	    "one-click unsubscribe at /unsubscribe).\n"
 	    "  -l ADDR:PORT           listen there (127.0.0.1:8080)\n"
 	    "      --spool FILE       events file ($WA_HOME/events.jsonl)\n"
+	    "      --roll-size SIZE   roll it into events/YYYY-MM.jsonl.gz at SIZE (64M),\n"
+	    "                         at a month's end, and on SIGHUP\n"
 	    "      --suppress FILE    suppression list ($WA_HOME/suppress.txt)\n"
 	    "      --suppress-email FILE  e-mail suppression list, for /unsubscribe\n"
 	    "                         ($WA_HOME/suppress-email.txt)\n"
@@ -609,7 +612,7 @@ start(struct MHD_Daemon **d, int fd, const char *where)
 
 enum {
 	OPT_CONSENT = 256, OPT_MAXBUFFER, OPT_MAXPERIP, OPT_OPTOUTWORDS,
-	OPT_PATH, OPT_SPOOL, OPT_SUPPRESS, OPT_SUPPRESSEMAIL, OPT_TIMEOUT,
+	OPT_PATH, OPT_ROLLSIZE, OPT_SPOOL, OPT_SUPPRESS, OPT_SUPPRESSEMAIL, OPT_TIMEOUT,
 	OPT_TRUSTPROXY, OPT_VERSION
 };
 
@@ -623,6 +626,7 @@ parseargs(int argc, char **argv)
 		{ "max-per-ip", required_argument, NULL, OPT_MAXPERIP },
 		{ "optout-words", required_argument, NULL, OPT_OPTOUTWORDS },
 		{ "path", required_argument, NULL, OPT_PATH },
+		{ "roll-size", required_argument, NULL, OPT_ROLLSIZE },
 		{ "spool", required_argument, NULL, OPT_SPOOL },
 		{ "suppress", required_argument, NULL, OPT_SUPPRESS },
 		{ "suppress-email", required_argument, NULL, OPT_SUPPRESSEMAIL },
@@ -636,6 +640,7 @@ parseargs(int argc, char **argv)
 	o.listen = "127.0.0.1:8080";
 	o.paths[o.npaths++] = "/webhook";	/* README, scripts/nginx-wa-hook.conf */
 	o.maxbuffer = (size_t)64 << 20;
+	o.rollsize = (size_t)64 << 20;
 	o.maxperip = 64;
 	o.timeout = 30;
 	while ((c = getopt_long(argc, argv, "hl:o:", longs, NULL)) != -1) {
@@ -656,6 +661,7 @@ parseargs(int argc, char **argv)
 		case OPT_CONSENT: o.consent = wa_strdup(optarg); break;
 		case OPT_MAXBUFFER: o.maxbuffer = wa_optsize("--max-buffer", optarg); break;
 		case OPT_MAXPERIP: o.maxperip = (unsigned)wa_optnum("--max-per-ip", optarg, 0, 1000000); break;
+		case OPT_ROLLSIZE: o.rollsize = wa_optsize("--roll-size", optarg); break;
 		case OPT_SPOOL: o.spool = wa_strdup(optarg); break;
 		case OPT_SUPPRESS: o.suppress = wa_strdup(optarg); break;
 		case OPT_SUPPRESSEMAIL: o.esuppress = wa_strdup(optarg); break;
@@ -697,13 +703,17 @@ setup(char *where, size_t wsz)
 	if ((g.spool = wa_spool_open(o.spool, wa_consent_onload,
 	    g.consent)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s: cannot open the spool:", o.spool);
+	wa_spool_rollat(g.spool, (long long)o.rollsize);
 	if (o.out)
 		wa_spool_stream(g.spool, stdout);
 	json_object_seed(0);
 	return wa_listen(o.listen, 0, where, wsz);
 }
 
-/* Serve until SIGINT or SIGTERM, then stop with every acknowledged event on disk. */
+/*
+ * Serve until SIGINT or SIGTERM, then stop with every acknowledged event
+ * on disk; SIGHUP rolls the spool over (logrotate's postrotate).
+ */
 static void
 run(int fd, const char *where)
 {
@@ -715,11 +725,17 @@ run(int fd, const char *where)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	start(&d, fd, where);
 	wa_warn("listening on %s", where);
-	while (sigwait(&sigs, &sig) != 0)
-		;
+	for (;;) {
+		if (sigwait(&sigs, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		wa_spool_roll(g.spool);
+	}
 	shutdown_server(d);
 }
 

@@ -252,12 +252,29 @@ customer(struct wa_report *r, json_t *c, const char **why)
 	return 0;
 }
 
+/* With --since, the log's records before this are not read: see readlog. */
+static time_t cutoff;
+
+/* Is the record O dated ("at", an order's "created_at") before the cutoff? */
+static int
+tooold(json_t *o)
+{
+	const char *s = wa_json_nestr(o, "at");
+	time_t t;
+
+	if (s == NULL)
+		s = wa_json_nestr(o, "created_at");
+	return s && wa_time_parse(s, WA_DATES_ANY, &t) == 0 && t < cutoff;
+}
+
 static int
 onrecord(struct wa_rec *r, void *ctx)
 {
 	feed_fn *fn = *(feed_fn **)ctx;
 	const char *why;
 
+	if (cutoff && tooold(r->json))
+		return 0;
 	if (fn(rep, r->json, &why) < 0)
 		wa_reject(r, "%s", why);
 	return 0;
@@ -765,6 +782,45 @@ defcurrency(const struct wa_store_kpi *st)
 }
 
 /*
+ * A log with its rolled segments (segments.c). With --since, its records
+ * from before it by more than what a message's orders, replies and
+ * statuses may take to come (window + reply window + a day) are not read,
+ * so the report is the same however the log was rolled, and the segments
+ * all before that are not opened at all: a weekly report reads only the
+ * last ones. --until skips nothing: an outcome may come long after.
+ */
+static void
+readlog(const struct opts *o, const char *path, int isdefault,
+    const char *const *fields, size_t n, feed_fn *fn)
+{
+	time_t since = o->r.since ? o->r.since - (time_t)(o->r.window +
+	    o->r.replywin) - 86400 : 0;
+	struct wa_segs *sg = wa_segs_open(path, since > 0 ? since : 0, 0, 0);
+
+	cutoff = since > 0 ? since : 0;
+	struct wa_input *in;
+	size_t i, nf;
+	char **argv;
+
+	if (sg == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", path);
+	if (!isdefault && access(path, F_OK) < 0 && wa_segs_count(sg) == 0)
+		wa_die(WA_EXIT_FATAL, "cannot open '%s':", path);
+	nf = wa_segs_count(sg);
+	argv = wa_calloc(nf + 1, sizeof *argv);
+	for (i = 0; i < nf; i++)
+		argv[i] = (char *)wa_segs_path(sg, i);
+	in = wa_input_new(WA_FMT_JSON);
+	wa_input_fields(in, fields, n);
+	if (nf > 0)
+		wa_input_run(in, (int)nf, argv, onrecord, &fn);
+	wa_input_free(in);
+	free(argv);
+	wa_segs_close(sg);
+	cutoff = 0;
+}
+
+/*
  * Read the ledger, index its messages by recipient, then take the webhook
  * events, the customers and the orders in.
  */
@@ -773,10 +829,10 @@ readall(const struct opts *o, int dl, int de, struct wa_store_kpi *st)
 {
 	size_t i;
 
-	readfile(o->ledger, dl, ledgerfields, NELEM(ledgerfields),
+	readlog(o, o->ledger, dl, ledgerfields, NELEM(ledgerfields),
 	    wa_report_ledger);
 	wa_report_index(rep);
-	readfile(o->events, de, eventfields, NELEM(eventfields), event);
+	readlog(o, o->events, de, eventfields, NELEM(eventfields), event);
 	/* After the events: a customer's id joins the number that wrote. */
 	if (o->customers)
 		readfile(o->customers, 0, custfields, NELEM(custfields), customer);

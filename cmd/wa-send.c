@@ -20,7 +20,7 @@ enum {
 	OPT_CONSENT, OPT_COUNTRY, OPT_DRYRUN, OPT_EVENTS, OPT_EVERY, OPT_HDOC,
 	OPT_HIMAGE, OPT_HTEXT, OPT_LEDGER, OPT_MAXRETRIES, OPT_MAXSHARED,
 	OPT_NOCHECK, OPT_NOWAIT, OPT_NOW, OPT_QUICKREPLY, OPT_QUIET, OPT_RATE,
-	OPT_REJECTS, OPT_REPLY, OPT_RETRYFAILED, OPT_RETRYUNKNOWN, OPT_SKIP,
+	OPT_REJECTS, OPT_REPLY, OPT_RETRYFAILED, OPT_RETRYUNKNOWN, OPT_ROLLSIZE, OPT_SKIP,
 	OPT_SUPPRESS, OPT_TIMEOUT, OPT_VERSION
 };
 
@@ -34,6 +34,7 @@ static struct opts {
 	int assumewin;		/* --assume-window: -m to anyone */
 	long maxretries, concurrency, timeout;
 	double rate;
+	long long rollsize;	/* --roll-size: of the ledger */
 } opt;
 
 /* The run: what it reads, what it sends, what it counted. */
@@ -65,8 +66,8 @@ usage(int status)
 	    "               [--country CC] [--events FILE] [--every DURATION]\n"
 	    "               [--ledger FILE] [--max-retries N] [--max-shared N]\n"
 	    "               [--now TIME] [--quiet HH:MM-HH:MM]\n"
-	    "               [--rate N] [--rejects FILE] [--suppress FILE]\n"
-	    "               [--timeout SECONDS]\n"
+	    "               [--rate N] [--rejects FILE] [--roll-size SIZE]\n"
+	    "               [--suppress FILE] [--timeout SECONDS]\n"
 	    "               [--arm NAME [--skip] [-t TEMPLATE] [-l LANG] [-p PARAM]...\n"
 	    "                [-m TEXT] [--button INDEX=TEXT]...]... [FILE...]\n");
 	exit(status);
@@ -523,6 +524,7 @@ runopt(int ch, const char *arg)
 	case OPT_REPLY: opt.gate.reply = 1; break;
 	case OPT_RETRYFAILED: opt.gate.retryfailed = 1; break;
 	case OPT_RETRYUNKNOWN: opt.gate.retryunknown = 1; break;
+	case OPT_ROLLSIZE: opt.rollsize = (long long)wa_optsize("--roll-size", arg); break;
 	case OPT_SUPPRESS: opt.suppath = arg; break;
 	case OPT_TIMEOUT: opt.timeout = (long)wa_optnum("--timeout", arg, 1, 600); break;
 	case OPT_VERSION: wa_version(); break;
@@ -563,6 +565,7 @@ parseargs(int *argc, char ***argv)
 		{ "reply", no_argument, NULL, OPT_REPLY },
 		{ "retry-failed", no_argument, NULL, OPT_RETRYFAILED },
 		{ "retry-unknown", no_argument, NULL, OPT_RETRYUNKNOWN },
+		{ "roll-size", required_argument, NULL, OPT_ROLLSIZE },
 		{ "skip", no_argument, NULL, OPT_SKIP },
 		{ "suppress", required_argument, NULL, OPT_SUPPRESS },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -615,6 +618,8 @@ opensend(void)
 		}
 		wa_die(WA_EXIT_FATAL, "%s: cannot open the ledger:", opt.ledgerpath);
 	}
+	if (opt.rollsize)
+		wa_ledger_rollat(g.gate.ledger, opt.rollsize);
 	g.q = g.gate.q = newq(wa_buf_str(&g.url), tok);
 	wa_secret_free(tok);
 }

@@ -128,25 +128,22 @@ scan(const char *path, const char *const *keys, size_t nkeys, const char *need,
 	char *line = NULL;
 	size_t cap = 0, bad;
 	ssize_t len;
-	FILE *fp;
+	struct wa_segs *sg;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		json_decref(o);
-		if (errno == ENOENT)
-			return;
+	/* the rolled segments first (segments.c), then the live file */
+	if ((sg = wa_segs_open(path, 0, 0, 0)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", path);
-	}
-	while ((len = getline(&line, &cap, fp)) > 0) {
+	while ((len = wa_segs_line(sg, &line, &cap)) > 0) {
 		if (need && strstr(line, need) == NULL)
 			continue;
 		if (wa_json_pick(line, (size_t)len - (line[len - 1] == '\n'),
 		    keys, nkeys, o, &bad) == 0)
 			fn(f, o);
 	}
-	if (ferror(fp))
-		wa_die(WA_EXIT_FATAL, "%s:", path);
+	if (wa_segs_error(sg))
+		wa_die(WA_EXIT_FATAL, "%s: cannot read it", wa_segs_file(sg));
 	free(line);
-	fclose(fp);
+	wa_segs_close(sg);
 	json_decref(o);
 }
 

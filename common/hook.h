@@ -108,6 +108,10 @@ int wa_spool_add(struct wa_spool *s, json_t *const *evs, size_t n,
 /* Was an event with EV's key kept (or is it on its way)? */
 int wa_spool_seen(struct wa_spool *s, json_t *ev);
 void wa_spool_counts(struct wa_spool *s, long *stored, long *dup);
+/* Roll into a dated segment (segments.c) at SIZE bytes (0: only by month). */
+void wa_spool_rollat(struct wa_spool *s, long long size);
+/* Roll now (SIGHUP), between two batches; a spool with nothing in it stays. */
+void wa_spool_roll(struct wa_spool *s);
 /* Write what is pending, fsync and close; 0 or -1. */
 int wa_spool_close(struct wa_spool *s);
 

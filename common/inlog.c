@@ -1,7 +1,9 @@
 /*
  * inlog.c: the inbox log. What people (and later routing) did in a
  * conversation, one JSON line an event, appended and fsync'd under the
- * file's lock; wa-forget erases it in place under the same lock.
+ * file's lock; wa-forget erases it in place under the same lock. It rolls
+ * into inbox/YYYY-MM.jsonl (segments.c) when opened at 64 MiB or in a
+ * month after its last line's, and that segment is gzipped at close.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,9 +15,12 @@
 #include "wa.h"
 #include "inbox.h"
 
+#define ROLLSIZE (64LL << 20)
+
 struct wa_inlog {
 	int fd;
 	char *path;
+	int rolled;
 };
 
 int
@@ -67,8 +72,12 @@ wa_inlog_open(const char *path)
 	l->path = wa_strdup(path);
 	l->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (l->fd >= 0 && wa_lock_current(&l->fd, path, LOCK_EX) == 0 &&
-	    wa_state_untear(l->fd) == 0)
+	    wa_state_untear(l->fd) == 0) {
+		if (wa_seg_due(l->fd, ROLLSIZE, "at") &&
+		    (l->rolled = wa_seg_roll(path, &l->fd, "at") == 0) == 0)
+			wa_warn("%s: not rolled over now:", path);
 		return l;
+	}
 	err = errno;
 	wa_inlog_close(l);
 	errno = err;
@@ -99,6 +108,8 @@ wa_inlog_close(struct wa_inlog *l)
 		return;
 	if (l->fd >= 0)
 		close(l->fd);
+	if (l->rolled && wa_seg_pack(l->path) < 0)
+		wa_warn("%s: cannot gzip its segments:", l->path);
 	free(l->path);
 	free(l);
 }

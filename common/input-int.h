@@ -32,6 +32,7 @@ struct wa_input {
 	/* the current file */
 	const char *file;
 	int fd;
+	struct gzFile_s *gz;	/* a .gz file (a rolled segment), read through */
 	char *buf;
 	size_t cap, start, end, scan;
 	int eof;

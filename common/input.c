@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "wa.h"
 #include "input-int.h"
@@ -57,6 +58,19 @@ wa_input_nrejected(struct wa_input *in)
 }
 
 /* Fill the buffer so that it holds at least WANT bytes past start, or to EOF. */
+/* Read a .gz file through; one cut short is a read error, not its end. */
+static ssize_t
+gzfill(struct wa_input *in)
+{
+	int n = gzread(in->gz, in->buf + in->end, (unsigned)(in->cap - in->end)), err;
+
+	if (n < 0 || (n == 0 && (gzerror(in->gz, &err), err != Z_OK))) {
+		errno = EIO;
+		return -1;
+	}
+	return n;
+}
+
 int
 wa_in_fill(struct wa_input *in, size_t want)
 {
@@ -75,7 +89,7 @@ wa_in_fill(struct wa_input *in, size_t want)
 			in->cap = in->cap ? in->cap * 2 : 256 * 1024;
 			in->buf = wa_realloc(in->buf, in->cap);
 		}
-		n = read(in->fd, in->buf + in->end, in->cap - in->end);
+		n = in->gz ? gzfill(in) : read(in->fd, in->buf + in->end, in->cap - in->end);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -372,12 +386,18 @@ onefile(struct wa_input *in, const char *file)
 		in->fd = 0;
 	else if ((in->fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
 		wa_die(WA_EXIT_FATAL, "cannot open '%s':", file);
+	if (strlen(file) > 3 && strcmp(file + strlen(file) - 3, ".gz") == 0 &&
+	    (in->gz = gzdopen(in->fd, "rb")) == NULL)
+		wa_die(WA_EXIT_FATAL, "cannot open '%s':", file);
 	if (sniff(in) == WA_FMT_JSON)
 		wa_in_jsonfile(in);
 	else
 		wa_in_csvfile(in);
-	if (in->fd != 0)
+	if (in->gz)
+		gzclose(in->gz);
+	else if (in->fd != 0)
 		close(in->fd);
+	in->gz = NULL;
 }
 
 /* The operands' size in bytes, or 0 when one is not a regular file. */

@@ -19,6 +19,8 @@ struct wa_ledger {
 	struct wa_lix *ix;	/* the folded state: see ledgerix.c */
 	struct wa_buf pending;	/* entries added since the last flush */
 	int readonly;		/* wa_ledger_read: a look, for a dry run */
+	long long rollsize;
+	int rolled;		/* gzip the new segment at close */
 };
 
 int
@@ -45,6 +47,7 @@ wa_ledger_open(const char *path, int wait)
 	int err;
 
 	l->path = wa_strdup(path);
+	l->rollsize = 64LL << 20;
 	l->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (l->fd < 0)
 		goto fail;
@@ -107,12 +110,41 @@ wa_ledger_add(struct wa_ledger *l, json_t *entry)
 	return 0;
 }
 
+void
+wa_ledger_rollat(struct wa_ledger *l, long long size)
+{
+	l->rollsize = size;
+}
+
+/*
+ * Roll the ledger when due, only when the index holds all of it: the index
+ * keeps the keys whose lines move, and dedupe holds across the roll.
+ */
+static void
+roll(struct wa_ledger *l)
+{
+	off_t size = lseek(l->fd, 0, SEEK_END);
+	int r;
+
+	if (size <= 0 || (unsigned long long)size != wa_lix_covered(l->ix) ||
+	    !wa_seg_due(l->fd, l->rollsize, "at"))
+		return;
+	if ((r = wa_seg_roll(l->path, &l->fd, "at")) < 0)
+		wa_warn("%s: cannot roll over:", l->path);
+	if (r == 0 && wa_lix_rolled(l->ix, l->fd) < 0)
+		wa_warn("%s.idx: cannot cover the rolled ledger; rebuilt at the next run:",
+		    l->path);
+	l->rolled |= r == 0;
+}
+
 int
 wa_ledger_flush(struct wa_ledger *l)
 {
 	off_t size;
 	int err, behind;
 
+	if (!l->readonly)
+		roll(l);
 	if (l->readonly || (size = lseek(l->fd, 0, SEEK_END)) < 0)
 		return -1;
 	behind = (unsigned long long)size != wa_lix_covered(l->ix);
@@ -270,6 +302,34 @@ scan(struct wa_ledger *l, FILE *fp, struct wa_hash *seen, struct news **list)
 	return ferror(fp) ? -1 : pos;
 }
 
+/*
+ * The spool was rolled since the last settle, or never read: what the
+ * rolled segments hold is read first, as the live file then is from 0.
+ */
+static int
+scansegs(struct wa_ledger *l, const char *events, struct wa_hash *seen,
+    struct news **list)
+{
+	static const char *const keys[] = {
+		"event", "key", "status", "wamid", "at", "error", "errors"
+	};
+	struct wa_segs *sg = wa_segs_open(events, 0, 0, WA_SEGS_NOLIVE);
+	json_t *e = json_object();
+	char *line = NULL;
+	size_t cap = 0, at;
+	ssize_t len;
+	int rc;
+
+	while (sg && (len = wa_segs_line(sg, &line, &cap)) > 0)
+		if (wa_json_pick(line, (size_t)len - 1, keys, 7, e, &at) == 0)
+			consider(l, e, seen, list);
+	rc = sg == NULL || wa_segs_error(sg) ? -1 : 0;
+	free(line);
+	json_decref(e);
+	wa_segs_close(sg);
+	return rc;
+}
+
 long
 wa_ledger_settle(struct wa_ledger *l, const char *events, time_t now)
 {
@@ -286,6 +346,9 @@ wa_ledger_settle(struct wa_ledger *l, const char *events, time_t now)
 	if ((fp = wa_state_read(events)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	seen = wa_hash_new();
+	if (wa_lix_spool_from(l->ix, fileno(fp)) == 0 &&
+	    scansegs(l, events, seen, &list) < 0)
+		settled = -1;
 	if ((pos = scan(l, fp, seen, &list)) < 0)
 		settled = -1;
 	for (; list; list = n) {
@@ -343,6 +406,8 @@ wa_ledger_close(struct wa_ledger *l)
 	wa_lix_close(l->ix);
 	if (l->fd >= 0)
 		close(l->fd);
+	if (l->rolled && wa_seg_pack(l->path) < 0)
+		wa_warn("%s: cannot gzip its segments:", l->path);
 	wa_buf_free(&l->pending);
 	free(l->path);
 	free(l);

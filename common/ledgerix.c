@@ -196,6 +196,53 @@ fold(struct wa_lix *ix, uint64_t from)
 	return rc;
 }
 
+/*
+ * Fold the ledger's rolled segments (segments.c), oldest first, before the
+ * live file: a rebuild then knows every key the ledger ever had, wherever
+ * its lines went.
+ */
+static int
+foldsegs(struct wa_lix *ix)
+{
+	static const char *const keys[] = {
+		"event", "key", "to", "at", "retry", "until"
+	};
+	struct wa_segs *sg = wa_segs_open(ix->lpath, 0, 0, WA_SEGS_NOLIVE);
+	char *line = NULL;
+	size_t cap = 0, at;
+	ssize_t n;
+	int rc;
+
+	if (sg == NULL)
+		return -1;
+	while ((n = wa_segs_line(sg, &line, &cap)) > 0)
+		if (n > 1 && (wa_json_pick(line, (size_t)n - 1, keys, 6, ix->e,
+		    &at) < 0 || wa_lix_take(ix, ix->e) < 0))
+			wa_warn("%s: not a ledger entry; ignored", wa_segs_file(sg));
+	rc = wa_segs_error(sg) ? -1 : 0;
+	if (rc < 0)
+		wa_warn("%s: cannot read it", wa_segs_file(sg));
+	free(line);
+	wa_segs_close(sg);
+	return rc;
+}
+
+/*
+ * The ledger was rolled (segments.c): its lines moved, whole, into a
+ * segment, and LFD is the new, empty live file. The table already holds
+ * every one of them (the roll comes only when the index covers the whole
+ * file), so the folded state stays and only the header changes: it now
+ * covers the new file's 0 bytes. A crash before this leaves a header
+ * naming the old file: not fresh, so rebuilt, segments included.
+ */
+int
+wa_lix_rolled(struct wa_lix *ix, int lfd)
+{
+	ix->lfd = lfd;
+	H(ix)->lines = 0;
+	return wa_lix_commit(ix, 0);
+}
+
 /* Does the table at IX->base hold together, and cover the ledger as it is? */
 static int
 fresh(struct wa_lix *ix)
@@ -309,7 +356,7 @@ rebuild(struct wa_lix *ix)
 {
 	detach(ix);
 	wa_lix_empty(ix);
-	if (fold(ix, 0) < 0)
+	if (foldsegs(ix) < 0 || fold(ix, 0) < 0)
 		return -1;
 	if (save(ix) < 0) {
 		if (!ix->readonly)

@@ -45,3 +45,17 @@ wa_opt_now(const char *s)
 	if (wa_now_set(s) < 0)
 		wa_die(WA_EXIT_USAGE, "--now: bad time '%s'", s);
 }
+
+/* --since, --until: a time, or a duration back from now ("30d"). */
+time_t
+wa_opttime(const char *opt, const char *s)
+{
+	long long d;
+	time_t t;
+
+	if (wa_dur_parse(s, &d) == 0)
+		return wa_now() - (time_t)d;
+	if (wa_time_parse(s, WA_DATES_ANY, &t) < 0)
+		wa_die(WA_EXIT_USAGE, "%s: bad time '%s'", opt, s);
+	return t;
+}

@@ -273,6 +273,12 @@ int wa_ledger_add(struct wa_ledger *l, json_t *entry);
 /* Write and fsync what was added: an attempt must be flushed before its request leaves. */
 int wa_ledger_flush(struct wa_ledger *l);
 /*
+ * Roll the ledger into ledger/YYYY-MM.jsonl (segments.c) before a flush
+ * that finds it at SIZE bytes (0: only by month) or its last entry of an
+ * earlier month; gzipped at close.
+ */
+void wa_ledger_rollat(struct wa_ledger *l, long long size);
+/*
  * Settle the keys whose outcome is unknown (ATTEMPT, UNKNOWN) from the
  * status events of wa-hook in the file EVENTS, one JSON object a line:
  * {"event":"status","key","status":"sent|delivered|read|failed","wamid",
@@ -550,6 +556,8 @@ void wa_lix_close(struct wa_lix *ix);
  */
 unsigned long long wa_lix_spool_from(struct wa_lix *ix, int fd);
 void wa_lix_spool_done(struct wa_lix *ix, int fd, unsigned long long off);
+/* The ledger was rolled into a segment, LFD is the new live file: cover it, keep the state. */
+int wa_lix_rolled(struct wa_lix *ix, int lfd);
 /* Remove the index of ledger LPATH (wa-forget, which rewrites it); 0 or -1. */
 int wa_lix_remove(const char *lpath);
 

@@ -6,6 +6,14 @@
  * the others wait for it. Meta delivers at least once, so events seen
  * before, in this run or one before it, are dropped by a dedupe key:
  * the keys of every event in the spool are kept as fingerprints.
+ *
+ * The spool rolls into dated segments (segments.c) at a size, at a month's
+ * end, or when asked (SIGHUP), between two batches: the roll is made by the
+ * thread that writes, under the file's lock held exclusively, so no batch
+ * is half in one file. The fingerprints stay, and are read back from the
+ * segments at start, so a redelivery after a roll is still a duplicate.
+ * The gzip of a new segment runs in a thread of its own, acknowledging
+ * nothing waits for it.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -41,6 +49,11 @@ struct wa_spool {
 	int broken;		/* a failed write could not be cut */
 	long nstored, ndup, nbad;
 	struct wa_outq *out;	/* wa-hook -o -, or NULL */
+	long long rollsize;	/* roll at this size (0: only by month or asked) */
+	int rollnow;		/* asked (SIGHUP) */
+	int packing;		/* the packer runs */
+	pthread_t packer;
+	int packed;		/* a packer was started: join it */
 };
 
 /* The batch holding KEY: 0 on disk, -1 never seen. */
@@ -80,7 +93,7 @@ load(struct wa_spool *s, wa_spool_fn *fn, void *arg)
 {
 	static const char *const keys[] = { "event", "wamid", "hook_id",
 	    "status", "group", "to", "user_id", "from", "at" };
-	FILE *fp = wa_state_read(s->path);
+	struct wa_segs *sg = wa_segs_open(s->path, 0, 0, 0);
 	json_t *o = json_object();
 	struct wa_buf key = { 0 };
 	char *line = NULL;
@@ -88,12 +101,12 @@ load(struct wa_spool *s, wa_spool_fn *fn, void *arg)
 	ssize_t n;
 	long lineno = 0;
 
-	while (fp && (n = getline(&line, &cap, fp)) > 0) {
+	while (sg && (n = wa_segs_line(sg, &line, &cap)) > 0) {
 		lineno++;
 		if (wa_json_pick(line, (size_t)n - 1, keys, sizeof keys /
 		    sizeof *keys, o, &errat) < 0) {
 			if (s->nbad++ == 0)
-				wa_warnat(s->path, lineno, "not an event, ignored");
+				wa_warnat(wa_segs_file(sg), lineno, "not an event, ignored");
 			continue;
 		}
 		wa_hook_key(o, line, (size_t)n - 1, &key);
@@ -101,8 +114,10 @@ load(struct wa_spool *s, wa_spool_fn *fn, void *arg)
 		if (fn)
 			fn(o, arg);
 	}
-	if (fp)
-		fclose(fp);
+	if (sg && wa_segs_error(sg))
+		wa_warn("%s: cannot read all of it; its events may come again",
+		    wa_segs_file(sg));
+	wa_segs_close(sg);
 	if (s->nbad > 1)
 		wa_warn("%s: %ld lines in all are no events, ignored", s->path,
 		    s->nbad);
@@ -159,6 +174,56 @@ hold(struct wa_spool *s)
 	return 0;
 }
 
+/*
+ * Roll the spool, held shared, when asked (WANT) or due; it is then held
+ * exclusively until flush lets go. 0: rolled, 1: not now, -1: failed.
+ */
+static int
+roll(struct wa_spool *s, int want)
+{
+	struct stat st;
+	int r;
+
+	if (!want && !wa_seg_due(s->fd, s->rollsize, NULL))
+		return 1;
+	if (wa_lock_current(&s->fd, s->path, LOCK_EX) < 0)
+		return -1;
+	s->size = lseek(s->fd, 0, SEEK_END);	/* the lock may have reopened it */
+	/* another wa-hook on the same spool may have rolled it meanwhile */
+	if (fstat(s->fd, &st) < 0 || st.st_size == 0 ||
+	    (!want && !wa_seg_due(s->fd, s->rollsize, NULL)))
+		return 1;
+	if ((r = wa_seg_roll(s->path, &s->fd, NULL)) < 0)
+		wa_warn("%s: cannot roll over:", s->path);
+	if (r == 0)
+		s->size = 0;
+	return r;
+}
+
+static void *
+packer(void *arg)
+{
+	struct wa_spool *s = arg;
+
+	if (wa_seg_pack(s->path) < 0)
+		wa_warn("%s: cannot gzip its segments:", s->path);
+	pthread_mutex_lock(&s->mu);
+	s->packing = 0;
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* Gzip the segments in a thread of their own; called with the lock held. */
+static void
+startpack(struct wa_spool *s)
+{
+	if (s->packing)
+		return;
+	if (s->packed)
+		pthread_join(s->packer, NULL);
+	s->packed = s->packing = pthread_create(&s->packer, NULL, packer, s) == 0;
+}
+
 /* Write out the pending batch; called and returns with the lock held. */
 static void
 flush(struct wa_spool *s)
@@ -167,7 +232,7 @@ flush(struct wa_spool *s)
 	char **keys = s->pkeys;
 	size_t nkeys = s->npkeys, i;
 	long batch = s->batch++;
-	int rc;
+	int rc, want = s->rollnow, rolled = 1;
 
 	memset(&s->pending, 0, sizeof s->pending);
 	s->fl = s->pend;
@@ -175,8 +240,11 @@ flush(struct wa_spool *s)
 	s->pkeys = NULL;
 	s->npkeys = s->pkcap = 0;
 	s->flushing = 1;
+	s->rollnow = 0;
 	pthread_mutex_unlock(&s->mu);
 	rc = s->broken ? -1 : hold(s);
+	if (rc == 0)
+		rolled = roll(s, want);
 	if (rc == 0 && (rc = wa_write(s->fd, b.s, b.len)) == 0)
 		rc = fdatasync(s->fd);
 	if (rc < 0 && !s->broken) {
@@ -194,7 +262,7 @@ flush(struct wa_spool *s)
 	}
 	flock(s->fd, LOCK_UN);
 	/* without the lock: a slow reader of the copy holds up nothing */
-	if (rc == 0 && s->out)
+	if (rc == 0 && s->out && b.len)
 		wa_outq_put(s->out, b.s, b.len);
 	pthread_mutex_lock(&s->mu);
 	if (rc < 0) {
@@ -213,6 +281,10 @@ flush(struct wa_spool *s)
 	s->fl = NULL;
 	s->committed = batch;
 	s->flushing = 0;
+	if (rolled == 0)
+		startpack(s);
+	else if (want && rolled > 0 && s->size > 0)
+		s->rollnow = 1;	/* a reader held the segments: at the next batch */
 	pthread_cond_broadcast(&s->written);
 }
 
@@ -312,6 +384,23 @@ wa_spool_seen(struct wa_spool *s, json_t *ev)
 }
 
 void
+wa_spool_rollat(struct wa_spool *s, long long size)
+{
+	s->rollsize = size;
+}
+
+void
+wa_spool_roll(struct wa_spool *s)
+{
+	pthread_mutex_lock(&s->mu);
+	while (s->flushing)
+		pthread_cond_wait(&s->written, &s->mu);
+	s->rollnow = 1;
+	flush(s);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void
 wa_spool_counts(struct wa_spool *s, long *stored, long *dup)
 {
 	pthread_mutex_lock(&s->mu);
@@ -332,6 +421,8 @@ wa_spool_close(struct wa_spool *s)
 	if (s->pending.len)
 		flush(s);
 	pthread_mutex_unlock(&s->mu);
+	if (s->packed)
+		pthread_join(s->packer, NULL);
 	rc = fsync(s->fd);
 	if (close(s->fd) < 0)
 		rc = -1;

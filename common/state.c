@@ -60,6 +60,10 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	 */
 	[WA_SF_JSTATE] = { "journey-*.state*", WA_SK_INDEX, WA_PD_NONE,
 	    "scripts/journeys, wa-inbox route --bot" },
+	/* folders of the rolled segments (segments.c), erased with their live file */
+	[WA_SF_EVSEGS] = { "events", WA_SK_SEGS, WA_PD_NONE, "wa-hook" },
+	[WA_SF_LEDGERSEGS] = { "ledger", WA_SK_SEGS, WA_PD_NONE, "wa-send" },
+	[WA_SF_INBOXSEGS] = { "inbox", WA_SK_SEGS, WA_PD_NONE, "wa-inbox" },
 };
 
 char *

@@ -76,6 +76,8 @@ long long wa_optnum(const char *opt, const char *s, long long lo, long long hi);
 size_t wa_optsize(const char *opt, const char *s);
 /* Set the clock (wa_now_set) to --now S, or die with status 2. */
 void wa_opt_now(const char *s);
+/* A time, or a duration back from now ("30d"), or die with status 2. */
+time_t wa_opttime(const char *opt, const char *s);
 
 /* buf.c: a growable byte buffer */
 struct wa_buf {
@@ -420,9 +422,9 @@ enum { WA_SF_LEDGER, WA_SF_EVENTS, WA_SF_SUPPRESS, WA_SF_SALT,
 	WA_SF_TEMPLATES, WA_SF_JOURNEYS, WA_SF_CUSTOMERS, WA_SF_ORDERS,
 	WA_SF_CONFIG, WA_SF_JLOCK, WA_SF_CONSENT, WA_SF_WOO, WA_SF_INBOX,
 	WA_SF_SNIPPETS, WA_SF_ROUTES, WA_SF_INCURSOR, WA_SF_SHOPIFY,
-	WA_SF_LEDGERIX, WA_SF_AGENTS, WA_SF_NOTIFIED, WA_SF_ESUPPRESS, WA_SF_JSTATE, WA_SF_N };
+	WA_SF_LEDGERIX, WA_SF_AGENTS, WA_SF_NOTIFIED, WA_SF_ESUPPRESS, WA_SF_JSTATE, WA_SF_EVSEGS, WA_SF_LEDGERSEGS, WA_SF_INBOXSEGS, WA_SF_N };
 enum { WA_SK_JSONL, WA_SK_LIST, WA_SK_JSON, WA_SK_TEXT, WA_SK_SECRET,
-	WA_SK_LOCK, WA_SK_INDEX };	/* kind; INDEX: derived, rebuilt when missing */
+	WA_SK_LOCK, WA_SK_INDEX, WA_SK_SEGS };	/* kind; INDEX: derived, rebuilt when missing */
 enum { WA_PD_NONE, WA_PD_RECORDS, WA_PD_LEDGER, WA_PD_EVENTS,
 	WA_PD_SUPPRESS, WA_PD_CONSENT };	/* personal data, and how wa-forget erases it */
 struct wa_statefile {
@@ -597,5 +599,46 @@ struct wa_smtp *wa_smtp_new(const char *url, char *err, size_t errsz);
 int wa_smtp_send(struct wa_smtp *s, const char *from, const char *to,
     const char *msg, size_t n, struct wa_smtp_res *res);
 void wa_smtp_free(struct wa_smtp *s);
+/* segments.c: a JSON lines log rolled into dated segments, read back as one stream */
+/* The folder of LIVE's segments: LIVE without ".jsonl" (events.jsonl: events), allocated. */
+char *wa_seg_dir(const char *live);
+/*
+ * Is a roll of FD due: MAX bytes reached (0: no limit), or its last line
+ * (its time KEY; NULL: the file's mtime, against the real clock) of a
+ * month before now's?
+ */
+int wa_seg_due(int fd, long long max, const char *key);
+/*
+ * Roll LIVE, open as *FD and held under LOCK_EX, into its next segment;
+ * *FD is then the new, empty live file, held under LOCK_EX. 0, 1 when a
+ * reader holds the segments (try again at the next append), or -1.
+ */
+int wa_seg_roll(const char *live, int *fd, const char *key);
+/* Gzip LIVE's plain segments, noting each one's first and last "at". 0 or -1. */
+int wa_seg_pack(const char *live);
+enum { WA_SEGS_NOLIVE = 1, WA_SEGS_EX = 2 };
+struct wa_segs;
+/*
+ * The segments of LIVE that may hold a time in [SINCE, UNTIL) (0: open),
+ * in order, then LIVE (not with WA_SEGS_NOLIVE), held against rolls until
+ * closed (WA_SEGS_EX: and against readers, to rewrite them). NULL, errno.
+ */
+struct wa_segs *wa_segs_open(const char *live, time_t since, time_t until,
+    int flags);
+size_t wa_segs_count(const struct wa_segs *s);
+const char *wa_segs_path(const struct wa_segs *s, size_t i);
+/* The next line of them all, as getline(3) (a .gz read through); -1 at the end or on an error. */
+ssize_t wa_segs_line(struct wa_segs *s, char **line, size_t *cap);
+/* The file the last line came from; did a read fail (a broken .gz)? */
+const char *wa_segs_file(const struct wa_segs *s);
+int wa_segs_error(const struct wa_segs *s);
+void wa_segs_close(struct wa_segs *s);
+/*
+ * Rewrite segment PATH (plain or .gz) through FN(IN, OUT, ARG), which
+ * copies IN's lines to OUT as they should be and returns how many it
+ * changed; nothing is written when none. FN's count, or -1.
+ */
+long wa_seg_rewrite(const char *path, long (*fn)(FILE *, FILE *, void *),
+    void *arg);
 
 #endif

@@ -41,7 +41,11 @@ wa_window_note(struct wa_window *w, const char *phone, time_t at)
 		*t = at;
 }
 
-/* Only the message events' sender and time are parsed: the spool is mostly statuses. */
+/*
+ * Only the message events' sender and time are parsed: the spool is mostly
+ * statuses. Of its rolled segments only those of the last two days are read:
+ * an older message opens no window now.
+ */
 struct wa_window *
 wa_window_load(const char *path)
 {
@@ -53,17 +57,15 @@ wa_window_load(const char *path)
 	ssize_t len;
 	json_t *e;
 	time_t t;
-	FILE *fp;
+	struct wa_segs *sg;
 	int err;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return w;	/* no spool yet: nobody wrote */
+	if ((sg = wa_segs_open(path, wa_now() - 2 * WA_WINDOW, 0, 0)) == NULL) {
 		wa_window_free(w);
 		return NULL;
 	}
 	e = json_object();
-	while ((len = getline(&line, &cap, fp)) > 0) {
+	while ((len = wa_segs_line(sg, &line, &cap)) > 0) {
 		/* wa-hook writes "message" as is: a line without it is no message event */
 		if (strstr(line, "\"message\"") == NULL)
 			continue;
@@ -79,8 +81,8 @@ wa_window_load(const char *path)
 	}
 	free(line);
 	json_decref(e);
-	err = ferror(fp);
-	fclose(fp);
+	err = wa_segs_error(sg);
+	wa_segs_close(sg);
 	if (err) {
 		wa_window_free(w);
 		errno = EIO;

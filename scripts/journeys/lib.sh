@@ -110,10 +110,28 @@ default() {
 	eval "[ -n \"\${$1+set}\" ] || $1=\$2"
 }
 
-# existing FILE...: the files that exist, one a line (for operand lists)
+# existing FILE...: the files that exist, one a line (for operand lists);
+# $EVENTS, once it has rolled over, as $T/events.all (see events_all)
 existing() {
-	for _f; do [ -f "$_f" ] && printf '%s\n' "$_f"; done
+	for _f; do
+		if [ "$_f" = "$EVENTS" ] && [ -f "$T/events.all" ]; then
+			printf '%s\n' "$T/events.all"
+		elif [ -f "$_f" ]; then
+			printf '%s\n' "$_f"
+		fi
+	done
 	return 0
+}
+
+# events_all: when the spool has rolled into dated segments ($EVENTS without
+# .jsonl, a folder), the segments and the spool as one file, $T/events.all,
+# which existing then reads for $EVENTS (wa-send --events reads them itself)
+events_all() {
+	[ -d "${EVENTS%.jsonl}" ] || return 0
+	command -v wa-events >/dev/null 2>&1 || die 2 "wa-events not found"
+	_rc=0
+	wa-events "$EVENTS" >"$T/events.all" </dev/null || _rc=$?
+	[ "$_rc" -eq 0 ] || die 3 "wa-events failed on $EVENTS (exit $_rc)"
 }
 
 # seg ARGS...: wa-segment, where "nothing selected" (1) is no error; opt_in
@@ -323,3 +341,5 @@ marketing_expr() {
 		printf '%s\n' "$1"
 	fi
 }
+
+events_all

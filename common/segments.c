@@ -1,0 +1,644 @@
+/*
+ * segments.c: an append-only JSON lines file (the spool, the ledger, the
+ * inbox log) rolled over into dated segments, and read back as one stream.
+ *
+ * Layout. The live file keeps its path (events.jsonl). A roll moves it into
+ * the folder named as it without ".jsonl" (events/), as YYYY-MM.jsonl, the
+ * month of its last line; a second roll in the same month makes
+ * YYYY-MM.2.jsonl, then .3, and so on. Numbers, not days or sizes, so that
+ * the order of the rolls is the order of the names (year, month, number),
+ * whatever made the roll (size, month, SIGHUP); a name never sorts before the
+ * newest one (a clock set back takes the newest one's month). A plain segment
+ * is then gzipped (YYYY-MM.jsonl.gz) by write-then-rename; a crash between
+ * that rename and the unlink of the plain one leaves both: the .gz is
+ * complete, so it wins and the plain one is removed at the next pack.
+ *
+ * The roll is two renames under the live file's exclusive lock: the live
+ * file into the folder, then a new empty file, created and locked first,
+ * onto the live path. A line is thus in exactly one file at every moment; a
+ * writer that waited on the old file's lock finds that the path names
+ * another (wa_lock_current) and appends there. A crash between the two
+ * renames leaves no live file, which the next writer creates. Both the file
+ * and the folder are fsync'd before the roll counts as done.
+ *
+ * Readers hold the folder under a shared flock while they read. A roll asks
+ * for it exclusively without waiting and is put off to the next append when
+ * a reader holds it, so a reader sees the segments and the live file as they
+ * were when it began, each line once. The gzip and wa-forget's rewrite of a
+ * segment wait for it.
+ *
+ * Windows (--since, --until). The gzip notes each segment's first and last
+ * times (its lines' "at") in the folder's file "index", a line a segment:
+ * "NAME FIRST LAST". A reader skips a segment whose times lie all outside
+ * its window without opening it; a segment the index does not know is read.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "wa.h"
+
+#define TAIL 4096	/* bytes read back for the last line's time */
+
+struct seg {
+	int y, m, n;	/* YYYY-MM.N */
+	int gz;
+	char *path;
+};
+
+struct wa_segs {
+	int dfd;		/* the folder, locked */
+	char **paths;
+	size_t n, cur;
+	gzFile gz;
+	int bad;
+};
+
+char *
+wa_seg_dir(const char *live)
+{
+	size_t n = strlen(live);
+
+	if (n > 6 && strcmp(live + n - 6, ".jsonl") == 0)
+		return wa_strndup(live, n - 6);
+	return wa_strjoin(live, "", ".d");
+}
+
+/* Parse a segment's name: 1, or 0 for any other file. */
+static int
+parsename(const char *name, struct seg *s)
+{
+	char rest[16];
+	int len = 0;
+
+	s->n = 1;
+	if (sscanf(name, "%4d-%2d%n", &s->y, &s->m, &len) != 2 || len != 7 ||
+	    s->m < 1 || s->m > 12)
+		return 0;
+	name += len;
+	if (sscanf(name, ".%d%n", &s->n, &len) == 1 && s->n > 1)
+		name += len;
+	else
+		s->n = 1;
+	if (strlen(name) >= sizeof rest)
+		return 0;
+	strcpy(rest, name);
+	s->gz = strcmp(rest, ".jsonl.gz") == 0;
+	return s->gz || strcmp(rest, ".jsonl") == 0;
+}
+
+static int
+segcmp(const void *a, const void *b)
+{
+	const struct seg *x = a, *y = b;
+
+	if (x->y != y->y)
+		return x->y < y->y ? -1 : 1;
+	if (x->m != y->m)
+		return x->m < y->m ? -1 : 1;
+	if (x->n != y->n)
+		return x->n < y->n ? -1 : 1;
+	return y->gz - x->gz;	/* the .gz first: it wins over its plain copy */
+}
+
+/* The segments in DIR, in roll order, a .gz before its plain copy; *N of them. */
+static struct seg *
+list(const char *dir, size_t *n)
+{
+	struct seg *v = NULL, s;
+	size_t cap = 0;
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+
+	*n = 0;
+	while (dp && (d = readdir(dp)) != NULL) {
+		if (!parsename(d->d_name, &s))
+			continue;
+		v = wa_grow(v, &cap, *n, sizeof *v);
+		s.path = wa_strjoin(dir, "/", d->d_name);
+		v[(*n)++] = s;
+	}
+	if (dp)
+		closedir(dp);
+	if (*n)
+		qsort(v, *n, sizeof *v, segcmp);
+	return v;
+}
+
+static void
+freelist(struct seg *v, size_t n)
+{
+	while (n-- > 0)
+		free(v[n].path);
+	free(v);
+}
+
+/* The same segment twice: a .gz and its plain copy. */
+static int
+same(const struct seg *a, const struct seg *b)
+{
+	return a->y == b->y && a->m == b->m && a->n == b->n;
+}
+
+static int
+monthof(time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return (tm.tm_year + 1900) * 12 + tm.tm_mon;
+}
+
+/* The time of the last line of FD (its field KEY), or its mtime when KEY is NULL or the line has none. */
+static time_t
+lasttime(int fd, const char *key)
+{
+	static char buf[TAIL + 1];
+	struct stat st;
+	size_t n, s, e, i;
+	ssize_t r;
+	time_t t;
+
+	if (fstat(fd, &st) < 0)
+		return time(NULL);
+	n = st.st_size < TAIL ? (size_t)st.st_size : TAIL;
+	if (key == NULL || (r = pread(fd, buf, n, st.st_size - (off_t)n)) != (ssize_t)n)
+		return st.st_mtime;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	for (i = n; i > 0 && buf[i - 1] != '\n'; i--)
+		;
+	buf[n] = '\0';
+	if (wa_json_span(buf + i, n - i, key, &s, &e) == 0 && e - s > 2 &&
+	    buf[i + s] == '"') {
+		buf[i + e - 1] = '\0';
+		if (wa_time_parse(buf + i + s + 1, WA_DATES_ANY, &t) == 0)
+			return t;
+	}
+	return st.st_mtime;
+}
+
+int
+wa_seg_due(int fd, long long max, const char *key)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || st.st_size == 0)
+		return 0;
+	if (max > 0 && st.st_size >= max)
+		return 1;
+	return monthof(lasttime(fd, key)) < monthof(key ? wa_now() : time(NULL));
+}
+
+/* The path of the next segment in DIR for a file whose last line is of MONTH. */
+static char *
+nextname(const char *dir, int month)
+{
+	char name[64];
+	size_t n;
+	struct seg *v = list(dir, &n);
+	int last = n ? v[n - 1].y * 12 + v[n - 1].m - 1 : -1, num = 1;
+
+	if (month <= last) {
+		month = last;
+		num = v[n - 1].n + 1;
+	}
+	if (num == 1)
+		snprintf(name, sizeof name, "%04d-%02d.jsonl", month / 12, month % 12 + 1);
+	else
+		snprintf(name, sizeof name, "%04d-%02d.%d.jsonl", month / 12,
+		    month % 12 + 1, num);
+	freelist(v, n);
+	return wa_strjoin(dir, "/", name);
+}
+
+/* The folder of LIVE, created, open and flocked HOW; -1 with errno. */
+static int
+lockdir(const char *dir, int how, int create)
+{
+	int dfd;
+
+	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -1;
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	if (flock(dfd, how) < 0) {
+		close(dfd);
+		return -1;
+	}
+	return dfd;
+}
+
+/* A new temporary file from the template TMP, open for FLAGS (O_APPEND); -1 with errno. */
+static int
+mktmp(char *tmp, int flags)
+{
+	int fd = mkstemp(tmp);
+
+	if (fd >= 0 && (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
+	    (flags && fcntl(fd, F_SETFL, flags) < 0))) {
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	return fd;
+}
+
+/* The two renames, with the new file NFD already locked; 0 or -1. */
+static int
+swap(const char *live, const char *tmp, const char *seg, int dfd)
+{
+	if (rename(live, seg) < 0)
+		return -1;
+	if (rename(tmp, live) < 0)
+		return -1;
+	return fsync(dfd) < 0 || wa_syncdir(live) < 0 ? -1 : 0;
+}
+
+int
+wa_seg_roll(const char *live, int *fd, const char *key)
+{
+	char *dir = wa_seg_dir(live), *seg = NULL;
+	char *tmp = wa_strjoin(live, "", ".tmpXXXXXX");
+	int dfd, nfd = -1, rc = -1, err;
+
+	if ((dfd = lockdir(dir, LOCK_EX | LOCK_NB, 1)) < 0) {
+		rc = errno == EWOULDBLOCK ? 1 : -1;
+		goto out;
+	}
+	seg = nextname(dir, monthof(lasttime(*fd, key)));
+	if (fsync(*fd) < 0 ||
+	    (nfd = mktmp(tmp, O_APPEND)) < 0 ||
+	    flock(nfd, LOCK_EX) < 0)
+		goto out;
+	if (swap(live, tmp, seg, dfd) < 0)
+		goto out;
+	close(*fd);
+	*fd = nfd;
+	nfd = -1;
+	rc = 0;
+out:
+	err = errno;
+	if (nfd >= 0) {
+		close(nfd);
+		unlink(tmp);
+	}
+	if (dfd >= 0)
+		close(dfd);
+	free(dir);
+	free(seg);
+	free(tmp);
+	errno = err;
+	return rc;
+}
+
+/* Widen [*FIRST, *LAST] by the "at" of LINE[0..N) (an order's "created_at" when it has none). */
+static void
+span(const char *line, size_t n, time_t *first, time_t *last)
+{
+	char buf[64];
+	size_t s, e;
+	time_t t;
+
+	if ((wa_json_span(line, n, "at", &s, &e) < 0 &&
+	    wa_json_span(line, n, "created_at", &s, &e) < 0) || e - s < 3 ||
+	    e - s > sizeof buf || line[s] != '"')
+		return;
+	memcpy(buf, line + s + 1, e - s - 2);
+	buf[e - s - 2] = '\0';
+	if (wa_time_parse(buf, WA_DATES_ANY, &t) < 0)
+		return;
+	if (*first == 0 || t < *first)
+		*first = t;
+	if (t > *last)
+		*last = t;
+}
+
+/* Gzip IN into a new GZPATH (write-then-rename), noting its times; 0 or -1. */
+static int
+gzipto(FILE *in, const char *gzpath, time_t *first, time_t *last)
+{
+	char *tmp = wa_strjoin(gzpath, "", ".tmpXXXXXX"), *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	gzFile gz = NULL;
+	int fd, rc = -1;
+
+	*first = *last = 0;
+	if ((fd = mktmp(tmp, 0)) < 0)
+		goto out;
+	if ((gz = gzdopen(dup(fd), "wb6")) == NULL)
+		goto out;
+	while ((n = getline(&line, &cap, in)) > 0) {
+		span(line, (size_t)n, first, last);
+		if (gzwrite(gz, line, (unsigned)n) != (int)n)
+			goto out;
+	}
+	rc = ferror(in) ? -1 : 0;
+out:
+	if (gz && gzclose(gz) != Z_OK)
+		rc = -1;
+	if (fd >= 0 && (fsync(fd) < 0 || close(fd) < 0))
+		rc = -1;
+	if (rc == 0 && rename(tmp, gzpath) < 0)
+		rc = -1;
+	if (rc < 0 && fd >= 0)
+		unlink(tmp);
+	free(line);
+	free(tmp);
+	return rc;
+}
+
+/* Note SEG's times in the folder's index. */
+static int
+note(const char *dir, const char *gzpath, time_t first, time_t last)
+{
+	char a[WA_TIMEBUF], b[WA_TIMEBUF], *ix = wa_strjoin(dir, "/", "index");
+	const char *name = strrchr(gzpath, '/') + 1;
+	int fd = open(ix, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	FILE *fp;
+	int rc = -1;
+
+	free(ix);
+	if (fd < 0 || (fp = fdopen(fd, "a")) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (first > 0)
+		fprintf(fp, "%.*s %s %s\n", (int)(strlen(name) - 9), name,
+		    wa_time_fmt(first, a), wa_time_fmt(last, b));
+	if (fflush(fp) == 0 && fsync(fd) == 0)
+		rc = 0;
+	if (fclose(fp) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* Gzip the plain segment V, or drop it when its .gz is there already. */
+static int
+pack1(const char *dir, int dfd, const struct seg *v, int hasgz)
+{
+	char *gzpath;
+	time_t first, last;
+	FILE *in;
+	int rc;
+
+	if (hasgz)
+		return unlink(v->path) < 0 || fsync(dfd) < 0 ? -1 : 0;
+	if ((in = wa_state_read(v->path)) == NULL)
+		return -1;
+	gzpath = wa_strjoin(v->path, "", ".gz");
+	rc = gzipto(in, gzpath, &first, &last);
+	fclose(in);
+	if (rc == 0 && (fsync(dfd) < 0 || note(dir, gzpath, first, last) < 0 ||
+	    unlink(v->path) < 0 || fsync(dfd) < 0))
+		rc = -1;
+	free(gzpath);
+	return rc;
+}
+
+int
+wa_seg_pack(const char *live)
+{
+	char *dir = wa_seg_dir(live);
+	struct seg *v;
+	size_t n, i;
+	int dfd, rc = 0;
+
+	if ((dfd = lockdir(dir, LOCK_EX, 0)) < 0) {
+		free(dir);
+		return errno == ENOENT ? 0 : -1;
+	}
+	v = list(dir, &n);
+	for (i = 0; i < n && rc == 0; i++)
+		if (!v[i].gz)
+			rc = pack1(dir, dfd, &v[i], i > 0 && same(&v[i - 1], &v[i]));
+	freelist(v, n);
+	close(dfd);
+	free(dir);
+	return rc;
+}
+
+/* Might segment V hold a time in [SINCE, UNTIL), as the index IX says? */
+static int
+inwindow(FILE *ix, const struct seg *v, time_t since, time_t until)
+{
+	const char *base = strrchr(v->path, '/') + 1;
+	size_t blen = strlen(base) - (v->gz ? 9 : 6);
+	char name[64], a[64], b[64];
+	time_t first, last;
+
+	if (ix == NULL || (since == 0 && until == 0))
+		return 1;
+	rewind(ix);
+	while (fscanf(ix, "%63s %63s %63s", name, a, b) == 3)
+		if (strlen(name) == blen && strncmp(name, base, blen) == 0 &&
+		    wa_time_parse(a, WA_DATES_ANY, &first) == 0 &&
+		    wa_time_parse(b, WA_DATES_ANY, &last) == 0)
+			return last >= since && (until == 0 || first < until);
+	return 1;
+}
+
+/* Take the segments of DIR that may hold a time of the window into S. */
+static void
+pick(struct wa_segs *s, const char *dir, time_t since, time_t until)
+{
+	char *ixpath = wa_strjoin(dir, "/", "index");
+	FILE *ix = wa_state_read(ixpath);
+	size_t n, i, cap = 0;
+	struct seg *v = list(dir, &n);
+
+	for (i = 0; i < n; i++) {
+		if (i > 0 && same(&v[i - 1], &v[i]))
+			continue;	/* a plain copy of the .gz before it */
+		if (!inwindow(ix, &v[i], since, until))
+			continue;
+		s->paths = wa_grow(s->paths, &cap, s->n, sizeof *s->paths);
+		s->paths[s->n++] = v[i].path;
+		v[i].path = NULL;
+	}
+	if (ix)
+		fclose(ix);
+	free(ixpath);
+	freelist(v, n);
+	s->paths = wa_grow(s->paths, &cap, s->n, sizeof *s->paths);
+}
+
+struct wa_segs *
+wa_segs_open(const char *live, time_t since, time_t until, int flags)
+{
+	struct wa_segs *s = wa_calloc(1, sizeof *s);
+	char *dir = wa_seg_dir(live);
+
+	s->dfd = lockdir(dir, flags & WA_SEGS_EX ? LOCK_EX : LOCK_SH, 0);
+	if (s->dfd < 0 && errno != ENOENT) {
+		free(dir);
+		free(s);
+		return NULL;
+	}
+	if (s->dfd >= 0)
+		pick(s, dir, since, until);
+	else
+		s->paths = wa_calloc(1, sizeof *s->paths);
+	if (!(flags & WA_SEGS_NOLIVE) && access(live, F_OK) == 0)
+		s->paths[s->n++] = wa_strdup(live);
+	free(dir);
+	return s;
+}
+
+size_t
+wa_segs_count(const struct wa_segs *s)
+{
+	return s->n;
+}
+
+const char *
+wa_segs_path(const struct wa_segs *s, size_t i)
+{
+	return s->paths[i];
+}
+
+const char *
+wa_segs_file(const struct wa_segs *s)
+{
+	return s->cur > 0 ? s->paths[s->cur - 1] : s->n ? s->paths[0] : "";
+}
+
+/* Open the next file; 0 at the end of them all. */
+static int
+nextfile(struct wa_segs *s)
+{
+	int fd;
+
+	while (s->cur < s->n) {
+		fd = open(s->paths[s->cur++], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0 || (s->gz = gzdopen(fd, "rb")) == NULL) {
+			if (fd >= 0)
+				close(fd);
+			s->bad = 1;
+			return -1;
+		}
+		gzbuffer(s->gz, 128 * 1024);
+		return 1;
+	}
+	return 0;
+}
+
+ssize_t
+wa_segs_line(struct wa_segs *s, char **line, size_t *cap)
+{
+	size_t len = 0;
+	int r;
+
+	for (;;) {
+		if (s->gz == NULL && (r = nextfile(s)) <= 0)
+			return len ? (ssize_t)len : -1;
+		if (*cap - len < 2) {
+			*cap = *cap ? *cap * 2 : 4096;
+			*line = wa_realloc(*line, *cap);
+		}
+		if (gzgets(s->gz, *line + len, (int)(*cap - len)) == NULL) {
+			/* a .gz cut short ends with Z_BUF_ERROR, not at its end */
+			gzerror(s->gz, &r);
+			if (r != Z_OK || !gzeof(s->gz))
+				s->bad = 1;
+			gzclose(s->gz);
+			s->gz = NULL;
+			if (s->bad)
+				return -1;
+			if (len)
+				return (ssize_t)len;
+			continue;
+		}
+		len += strlen(*line + len);
+		if (len > 0 && (*line)[len - 1] == '\n')
+			return (ssize_t)len;
+	}
+}
+
+int
+wa_segs_error(const struct wa_segs *s)
+{
+	return s->bad;
+}
+
+void
+wa_segs_close(struct wa_segs *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	if (s->gz)
+		gzclose(s->gz);
+	for (i = 0; i < s->n; i++)
+		free(s->paths[i]);
+	free(s->paths);
+	if (s->dfd >= 0)
+		close(s->dfd);
+	free(s);
+}
+
+/*
+ * Rewrite segment PATH through FN (IN, its lines; OUT, the new ones):
+ * a .gz is read through a temporary copy and gzipped anew. The caller
+ * holds the folder (WA_SEGS_EX). FN's count, or -1.
+ */
+long
+wa_seg_rewrite(const char *path, long (*fn)(FILE *, FILE *, void *), void *arg)
+{
+	size_t n = strlen(path);
+	int gz = n > 3 && strcmp(path + n - 3, ".gz") == 0;
+	FILE *in = gz ? tmpfile() : wa_state_read(path), *out;
+	char *tmp = NULL, buf[65536];
+	time_t first, last;
+	gzFile g;
+	long hits;
+	int r;
+
+	if (in == NULL)
+		return -1;
+	if (gz) {
+		if ((g = gzopen(path, "rb")) == NULL) {
+			fclose(in);
+			return -1;
+		}
+		while ((r = gzread(g, buf, sizeof buf)) > 0)
+			fwrite(buf, 1, (size_t)r, in);
+		if ((gzclose(g) != Z_OK) | (r < 0) | (fflush(in) != 0)) {
+			fclose(in);
+			return -1;
+		}
+		rewind(in);
+	}
+	out = gz ? tmpfile() : wa_rewrite_open(path, &tmp);
+	if (out == NULL) {
+		fclose(in);
+		return -1;
+	}
+	hits = fn(in, out, arg);
+	fclose(in);
+	if (hits <= 0) {
+		fclose(out);
+		if (tmp)
+			unlink(tmp);
+		free(tmp);
+		return hits;
+	}
+	if (!gz)
+		return wa_rewrite_commit(out, tmp, path) < 0 ? -1 : hits;
+	rewind(out);
+	r = gzipto(out, path, &first, &last);
+	fclose(out);
+	return r < 0 || wa_syncdir(path) < 0 ? -1 : hits;
+}
