@@ -793,15 +793,14 @@ static void
 readlog(const struct opts *o, const char *path, int isdefault,
     const char *const *fields, size_t n, feed_fn *fn)
 {
-	time_t since = o->r.since ? o->r.since - (time_t)(o->r.window +
+	time_t from = o->r.since ? o->r.since - (time_t)(o->r.window +
 	    o->r.replywin) - 86400 : 0;
-	struct wa_segs *sg = wa_segs_open(path, since > 0 ? since : 0, 0, 0);
-
-	cutoff = since > 0 ? since : 0;
+	struct wa_segs *sg = wa_segs_open(path, from > 0 ? from : 0, 0, 0);
 	struct wa_input *in;
 	size_t i, nf;
 	char **argv;
 
+	cutoff = from > 0 ? from : 0;
 	if (sg == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", path);
 	if (!isdefault && access(path, F_OK) < 0 && wa_segs_count(sg) == 0)
