@@ -221,6 +221,7 @@ run(struct wa_import *im, struct wa_out *out)
 	if (opt.rejects)
 		wa_input_rejects(in, opt.rejects);
 	wa_input_onheader(in, wa_import_header);
+	wa_input_onend(in, wa_import_fileend);
 	if (opt.woo)
 		sync = woosync(im, in);
 	else

@@ -10,6 +10,8 @@
 #include "import-int.h"
 
 static const struct wa_wkind
+	W_CURMARK = { "currency_mark", "amounts marked in another currency than "
+	    "the row's, read in the row's" },
 	W_ITEMS = { "items", "item lists left out (not JSON of line items)" },
 	W_PRICE = { "item_price", "item prices left out (not an amount)" },
 	W_QTY = { "quantity", "quantities taken as 1 (not a whole number)" };
@@ -29,6 +31,35 @@ getqty(struct wa_rec *r, const char *s)
 	return 1;
 }
 
+/*
+ * An amount written with a currency mark ("$12") in a row of another
+ * currency: the row's currency column is the store's word, so the number
+ * is read in it, but someone should look.
+ */
+static void
+checkmark(struct wa_import *im, struct wa_rec *r, const char *s)
+{
+	/* one word a row: its total and its price say the same thing */
+	if (!wa_money_fits(s, im->o.currency) && im->markline != r->line &&
+	    (im->markline = r->line) > 0)
+		wa_kwarn(r, &W_CURMARK, s, "amount '%s' is marked in another "
+		    "currency than the row's %s; read as %s", s, im->o.currency,
+		    im->o.currency);
+}
+
+/* No currency column: a mark that names one currency ("€12", "12.00 USD") says it. */
+static void
+markcurrency(struct wa_import *im, struct wa_rec *r)
+{
+	char curs[WA_MONEY_MARKBUF];
+
+	if (im->o.currency != NULL)
+		return;
+	wa_money_mark(wa_layout_get(&im->lay, r, WA_O_TOTAL), curs, sizeof curs);
+	if (strlen(curs) == 3)
+		im->o.currency = wa_strdup(curs);
+}
+
 /* A unit price in minor units (a line's TOTAL divided by QTY), or -1 when absent. */
 static long long
 getprice(struct wa_import *im, struct wa_rec *r, const char *s, long long qty)
@@ -37,8 +68,10 @@ getprice(struct wa_import *im, struct wa_rec *r, const char *s, long long qty)
 
 	if (*s == '\0')
 		return -1;
-	if (wa_money_parse(s, im->o.currency, &p) == 0 && p >= 0)
+	if (wa_money_parse(s, im->o.currency, &p) == 0 && p >= 0) {
+		checkmark(im, r, s);
 		return p / qty;
+	}
 	wa_kwarn(r, &W_PRICE, s, "item price '%s' is not an amount; left out", s);
 	return -1;
 }
@@ -116,8 +149,12 @@ getmoney(struct wa_import *im, struct wa_rec *r, enum wa_col col, long long *v)
 	const char *s = wa_layout_get(&im->lay, r, col);
 
 	*v = 0;
-	if (*s == '\0' || (wa_money_parse(s, im->o.currency, v) == 0 && *v >= 0))
+	if (*s == '\0')
 		return 0;
+	if (wa_money_parse(s, im->o.currency, v) == 0 && *v >= 0) {
+		checkmark(im, r, s);
+		return 0;
+	}
 	wa_reject(r, "'%s' is not an amount", s);
 	return -1;
 }
@@ -142,6 +179,7 @@ startorder(struct wa_import *im, struct wa_rec *r)
 	}
 	o->id = wa_strjoin(l->source, ":", *id ? id : o->name);
 	o->currency = wa_strdup0(wa_layout_get(l, r, WA_O_CURRENCY));
+	markcurrency(im, r);
 	o->financial_status = wa_strdup0(wa_layout_get(l, r, WA_O_FINANCIAL));
 	o->fulfillment_status = wa_strdup0(wa_layout_get(l, r, WA_O_FULFILLMENT));
 	o->discount_code = wa_strdup0(wa_layout_get(l, r, WA_O_DISCOUNT));

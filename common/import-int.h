@@ -18,6 +18,7 @@ struct wa_import {
 	struct wa_custdb *db;
 	struct wa_hash *seenorder;	/* order ids and names, when exports may overlap */
 	int saidids;			/* mangled order ids were reported in this file */
+	long markline;			/* the row last warned of a currency mark */
 	struct wa_order o;		/* the order being gathered */
 	struct wa_cust who;		/* its buyer, as the order rows name them */
 	int opending, obad;
@@ -25,6 +26,7 @@ struct wa_import {
 	int idlost;			/* this row's id was mangled */
 	int norders;			/* order files read */
 	char *notorders;		/* the first other file, for -t orders */
+	const char *hdrfile;		/* the operand whose header was read last */
 	long nout, nmerged;
 	time_t now;
 };

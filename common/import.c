@@ -108,6 +108,18 @@ getcountry(struct wa_import *im, struct wa_rec *r, struct wa_cust *c)
 		    "such as GB; left out", first);
 }
 
+/* Does S write a year of four digits? */
+static int
+fourdigits(const char *s)
+{
+	size_t n;
+
+	for (; *s; s += n ? n : 1)
+		if ((n = strspn(s, "0123456789")) == 4)
+			return 1;
+	return 0;
+}
+
 /* The identity fields a customer row and an order row both carry. */
 /* A birthday that is no date is left out: the customer still comes in. */
 static void
@@ -119,12 +131,17 @@ getbirthday(struct wa_import *im, struct wa_rec *r, struct wa_cust *c)
 
 	if (*s == '\0')
 		return;
-	if (wa_time_parse(s, im->dates.order, &t) < 0) {
+	/* 05/04/87 is read in the order the file's other dates show */
+	if (wa_dates_read(&im->dates, r, s, &t) < 0) {
 		wa_kwarn(r, &W_BIRTHDAY, s, "birthday '%s' is not a date (or needs --date-order); "
 		    "left out", s);
 		return;
 	}
 	wa_time_fmt(t, buf);
+	/* 28 is 1928 for someone born, never 2028 */
+	if (t > im->now && !fourdigits(s))
+		snprintf(buf, 5, "%04u", (unsigned)(atoi(buf) - 100) % 10000u);
+	buf[4] = '-';
 	buf[10] = '\0';
 	wa_strset(&c->birthday, buf);
 }
@@ -365,6 +382,7 @@ wa_import_header(const char *file, struct wa_csvhdr *h, void *ctx)
 	char looked[WA_LOOKEDBUF];
 
 	wa_imp_flushorder(im);
+	im->hdrfile = file;
 	if (im->laydone)
 		wa_layout_free(&im->lay);
 	wa_layout_detect(&im->lay, h);
@@ -372,6 +390,7 @@ wa_import_header(const char *file, struct wa_csvhdr *h, void *ctx)
 	im->saidid = 0;
 	im->dates.scanned = 0;
 	im->saidids = 0;
+	im->markline = 0;
 	im->dates.order = im->dateopt;
 	im->dates.assume = wa_dates_usual(im->cc);
 	if (im->lay.kind == WA_KIND_UNKNOWN)
@@ -395,6 +414,24 @@ wa_import_header(const char *file, struct wa_csvhdr *h, void *ctx)
 	wa_warn("%s: no e-mail, phone or customer id column: its orders come with "
 	    "customer null, counted in the store's revenue but in no customer's",
 	    file);
+}
+
+/*
+ * A file with no row at all is a failed or wrong export, not a store with
+ * nothing in it: exit 2 naming it, never 0 with nothing out.
+ */
+void
+wa_import_fileend(const char *file, long nrecords, void *ctx)
+{
+	struct wa_import *im = ctx;
+	const char *what = im->orders ? "orders" : "customers";
+
+	if (nrecords > 0)
+		return;
+	if (im->hdrfile == file && im->laydone)
+		what = im->lay.kind == WA_KIND_ORDERS ? "orders" : "customers";
+	wa_die(WA_EXIT_USAGE, "%s: no %s here: %s", file, what,
+	    im->hdrfile == file ? "a header and no rows" : "the file is empty");
 }
 
 int

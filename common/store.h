@@ -422,6 +422,8 @@ struct wa_import *wa_import_new(int orders, const char *cc, int dateopt,
 void wa_import_merge(struct wa_import *im, const char *file);
 /* A wa_hdr_fn: a CSV export's layout; exit 2 when it has nothing to read. */
 void wa_import_header(const char *file, struct wa_csvhdr *h, void *im);
+/* The end of an operand: one with no record exits 2, naming it. */
+void wa_import_fileend(const char *file, long nrecords, void *im);
 /* A wa_rec_fn: a row of an export, or a WooCommerce REST customer or order. */
 int wa_import_record(struct wa_rec *r, void *im);
 /* The wa_shopsync_cb's record callbacks, ARG the wa_import. */
