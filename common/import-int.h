@@ -16,7 +16,7 @@ struct wa_import {
 	struct wa_layout lay;
 	int laydone;
 	struct wa_custdb *db;
-	struct wa_hash *seenorder;	/* order ids and names, when exports may overlap */
+	struct wa_fpset *seenorder;	/* order ids and names, when exports may overlap */
 	int saidids;			/* mangled order ids were reported in this file */
 	long markline;			/* the row last warned of a currency mark */
 	struct wa_order o;		/* the order being gathered */

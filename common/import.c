@@ -314,7 +314,8 @@ custrow(struct wa_import *im, struct wa_rec *r)
 		n.opt_in = yes == 1;
 		n.optsrc = wa_strjoin(im->lay.source, ":", im->lay.optin_source);
 	}
-	wa_tags_add(n.tags, wa_layout_get(&im->lay, r, WA_C_TAGS));
+	if (*(s = wa_layout_get(&im->lay, r, WA_C_TAGS)))
+		wa_tags_add(n.tags = json_array(), s);
 	n.note = wa_strdup0(wa_layout_get(&im->lay, r, WA_C_NOTE));
 	s = wa_layout_get(&im->lay, r, WA_C_ORDERS);
 	if (*s && ((n.orders = strtoll(s, &end, 10)) < 0 || *end != '\0' ||
@@ -331,6 +332,7 @@ custrow(struct wa_import *im, struct wa_rec *r)
 	if (wa_dates_parse(&im->dates, r, wa_layout_get(&im->lay, r, WA_C_CREATED), &n.created) < 0)
 		goto bad;
 	wa_imp_extra(im, r, &n.extra);
+	wa_cust_pack(&n);
 	addcust(im, r, &n);
 	return 0;
 bad:
@@ -504,7 +506,7 @@ wa_import_new(int orders, const char *cc, int dateopt, struct wa_out *out,
 	im->now = wa_now();
 	im->db = wa_custdb_new();
 	if (overlap)
-		im->seenorder = wa_hash_new();
+		im->seenorder = wa_fpset_new();
 	return im;
 }
 
@@ -543,7 +545,7 @@ void
 wa_import_free(struct wa_import *im)
 {
 	wa_custdb_free(im->db);
-	wa_hash_free(im->seenorder);
+	wa_fpset_free(im->seenorder);
 	free(im->notorders);
 	if (im->laydone)
 		wa_layout_free(&im->lay);

@@ -38,15 +38,16 @@ wa_order_name(const char *source, const char *name)
 }
 
 int
-wa_order_seen(struct wa_hash *seen, const char *source, const struct wa_order *o)
+wa_order_seen(struct wa_fpset *seen, const char *source, const struct wa_order *o)
 {
 	char *byname = wa_strjoin(source, ":name:", o->name);
-	int dup = wa_hash_get(seen, o->id) != NULL ||
-	    wa_hash_get(seen, byname) != NULL;
+	unsigned long long id = wa_fp(o->id), name = wa_fp(byname);
+	int dup = wa_fpset_has(seen, id) || wa_fpset_has(seen, name);
 
+	/* fingerprints, not copies: a million orders' two keys in 16 MB */
 	if (!dup) {
-		wa_hash_put(seen, o->id, seen);
-		wa_hash_put(seen, byname, seen);
+		wa_fpset_add(seen, id);
+		wa_fpset_add(seen, name);
 	}
 	free(byname);
 	return dup;
