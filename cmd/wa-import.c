@@ -198,6 +198,7 @@ shopsync(struct wa_import *im, struct wa_out *out)
 	n = wa_shopsync_run(s, *opt.since ? opt.since : NULL, opt.bulk, &cb);
 	if (n > 0)
 		wa_import_write(im);
+	wa_warns_end();
 	flushed(NULL);
 	wa_shopsync_done(s);
 	wa_shopsync_free(s);

@@ -314,9 +314,7 @@ wa_import_syncorder(struct wa_order *o, struct wa_cust *who, int perr, void *arg
 	struct wa_import *im = arg;
 	json_t *j;
 
-	if (who->phone == NULL && who->phone_raw != NULL)
-		wa_warn("%s: phone '%s' kept as phone_raw: %s", o->id,
-		    who->phone_raw, wa_phone_strerror(perr));
+	wa_imp_syncphone(o->id, who, perr);
 	o->customer = who->id ? wa_strdup(who->id) : wa_cust_makeid(who);
 	wa_strset(&o->email, who->email);
 	wa_strset(&o->phone, who->phone);

@@ -36,6 +36,7 @@ void wa_imp_getid(struct wa_import *im, struct wa_rec *r, struct wa_cust *c);
 void wa_imp_getperson(struct wa_import *im, struct wa_rec *r, struct wa_cust *c);
 void wa_imp_extra(struct wa_import *im, struct wa_rec *r, json_t **dst);
 void wa_imp_rawphone(struct wa_import *im, struct wa_rec *r, struct wa_cust *c);
+void wa_imp_syncphone(const char *id, const struct wa_cust *c, int phoneerr);
 
 /* imporders.c: the order being gathered, out; a REST order; an order row */
 void wa_imp_flushorder(struct wa_import *im);

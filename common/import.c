@@ -465,13 +465,25 @@ wa_import_record(struct wa_rec *r, void *ctx)
 	return custrow(im, r);
 }
 
+/*
+ * A record of a store's API has no file and line: its warnings name the
+ * record (shopify:7006), and are summed up by kind as a file's are.
+ */
+void
+wa_imp_syncphone(const char *id, const struct wa_cust *c, int perr)
+{
+	struct wa_rec r = { .file = id ? id : "-" };
+
+	if (c->phone == NULL && c->phone_raw != NULL)
+		wa_kwarn(&r, &W_PHONE, c->phone_raw, "phone '%s' kept as "
+		    "phone_raw: %s", c->phone_raw, wa_phone_strerror(perr));
+}
+
 /* A customer of the store's API, merged as a customer row is. */
 void
 wa_import_synccust(struct wa_cust *c, int perr, void *arg)
 {
-	if (c->phone == NULL && c->phone_raw != NULL)
-		wa_warn("%s: phone '%s' kept as phone_raw: %s", c->id,
-		    c->phone_raw, wa_phone_strerror(perr));
+	wa_imp_syncphone(c->id, c, perr);
 	addcust(arg, NULL, c);
 }
 
