@@ -159,6 +159,41 @@ getmoney(struct wa_import *im, struct wa_rec *r, enum wa_col col, long long *v)
 	return -1;
 }
 
+/*
+ * WebToffee's refund_items and coupon_items: "amount:5.00|reason:late|date:..."
+ * and "code:welcome10|amount:2.00", several split by ';'. Refunds reduce
+ * the order's revenue as a refunded column does; coupon codes are kept.
+ */
+static void
+wtitems(struct wa_import *im, struct wa_rec *r)
+{
+	int rc = wa_csv_col(r->hdr, "refund_items"), cc = wa_csv_col(r->hdr, "coupon_items");
+	char *dup, *it, *save = NULL, *kv, *save2;
+	long long v, sum = 0;
+	struct wa_buf codes = { 0 };
+
+	dup = wa_strdup(rc >= 0 ? wa_csv_get(r, rc) : "");
+	for (it = strtok_r(dup, ";", &save); it; it = strtok_r(NULL, ";", &save))
+		for (kv = strtok_r(it, "|", &save2); kv; kv = strtok_r(NULL, "|", &save2))
+			if (strncmp(kv, "amount:", 7) == 0 &&
+			    wa_money_parse(kv + 7, im->o.currency, &v) == 0)
+				sum += v < 0 ? -v : v;
+	free(dup);
+	if (im->o.refunded == 0)
+		im->o.refunded = sum;
+	dup = wa_strdup(cc >= 0 ? wa_csv_get(r, cc) : "");
+	for (it = strtok_r(dup, ";", &save); it; it = strtok_r(NULL, ";", &save))
+		for (kv = strtok_r(it, "|", &save2); kv; kv = strtok_r(NULL, "|", &save2))
+			if (strncmp(kv, "code:", 5) == 0 && kv[5] != '\0') {
+				wa_buf_adds(&codes, codes.len ? ", " : "");
+				wa_buf_adds(&codes, kv + 5);
+			}
+	free(dup);
+	if (im->o.discount_code == NULL && codes.len > 0)
+		im->o.discount_code = wa_strdup(wa_buf_str(&codes));
+	wa_buf_free(&codes);
+}
+
 /* The first row of an order: its order-level fields and its buyer. */
 static int
 startorder(struct wa_import *im, struct wa_rec *r)
@@ -180,7 +215,7 @@ startorder(struct wa_import *im, struct wa_rec *r)
 	o->id = wa_strjoin(l->source, ":", *id ? id : o->name);
 	o->currency = wa_strdup0(wa_layout_get(l, r, WA_O_CURRENCY));
 	markcurrency(im, r);
-	o->financial_status = wa_strdup0(wa_layout_get(l, r, WA_O_FINANCIAL));
+	o->financial_status = wa_strdup0(wa_order_status(wa_layout_get(l, r, WA_O_FINANCIAL)));
 	o->fulfillment_status = wa_strdup0(wa_layout_get(l, r, WA_O_FULFILLMENT));
 	o->discount_code = wa_strdup0(wa_layout_get(l, r, WA_O_DISCOUNT));
 	o->tags = json_array();
@@ -193,6 +228,8 @@ startorder(struct wa_import *im, struct wa_rec *r)
 	    getmoney(im, r, WA_O_TOTAL, &o->total) < 0 ||
 	    getmoney(im, r, WA_O_REFUNDED, &o->refunded) < 0)
 		return -1;
+	if (strcmp(l->source, "woocommerce") == 0)
+		wtitems(im, r);
 	wa_cust_init(&im->who);
 	wa_imp_getid(im, r, &im->who);
 	wa_imp_getperson(im, r, &im->who);

@@ -80,6 +80,8 @@ char *wa_order_name(const char *source, const char *name);
  */
 int wa_order_seen(struct wa_fpset *seen, const char *source,
     const struct wa_order *o);
+/* The WooCommerce status slug ("cancelled") of a label in one of seven languages ("Storniert"), else LABEL. */
+const char *wa_order_status(const char *label);
 /* Does the order count toward a customer's orders and spend? */
 int wa_order_counts(const struct wa_order *o);
 /* The record: {"type":"order","id",...}. */
