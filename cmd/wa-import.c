@@ -198,6 +198,7 @@ shopsync(struct wa_import *im, struct wa_out *out)
 	n = wa_shopsync_run(s, *opt.since ? opt.since : NULL, opt.bulk, &cb);
 	if (n > 0)
 		wa_import_write(im);
+	wa_warns_end();
 	flushed(NULL);
 	wa_shopsync_done(s);
 	wa_shopsync_free(s);
@@ -221,6 +222,7 @@ run(struct wa_import *im, struct wa_out *out)
 	if (opt.rejects)
 		wa_input_rejects(in, opt.rejects);
 	wa_input_onheader(in, wa_import_header);
+	wa_input_onend(in, wa_import_fileend);
 	if (opt.woo)
 		sync = woosync(im, in);
 	else

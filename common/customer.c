@@ -24,7 +24,6 @@ wa_cust_init(struct wa_cust *c)
 	c->opt_in = c->email_opt_in = -1;
 	c->orders = c->spent = c->n365 = c->s365 = -1;
 	c->spentexp = wa_money_exp(NULL);
-	c->tags = json_array();
 }
 
 void
@@ -39,6 +38,7 @@ wa_cust_clear(struct wa_cust *c)
 		free(*s[i]);
 	json_decref(c->tags);
 	json_decref(c->extra);
+	free(c->packed);
 	json_decref(c->base);
 	json_decref(c->last_items);
 	memset(c, 0, sizeof *c);
@@ -106,6 +106,33 @@ foldconsent(struct wa_cust *d, const struct wa_cust *n)
 	}
 }
 
+/*
+ * A customer's extra cells as compact JSON text: a jansson object of four
+ * cells costs some 900 bytes, its text a hundred, and a big export's
+ * customers each have their own address cells. Read back when needed.
+ */
+void
+wa_cust_pack(struct wa_cust *c)
+{
+	if (c->extra == NULL || c->packed)
+		return;
+	c->packed = json_dumps(c->extra, JSON_COMPACT);
+	if (c->packed) {
+		json_decref(c->extra);
+		c->extra = NULL;
+	}
+}
+
+static void
+unpack(struct wa_cust *c)
+{
+	if (c->packed == NULL)
+		return;
+	c->extra = json_loads(c->packed, 0, NULL);
+	free(c->packed);
+	c->packed = NULL;
+}
+
 void
 wa_cust_fold(struct wa_cust *d, struct wa_cust *n, int replace)
 {
@@ -123,8 +150,19 @@ wa_cust_fold(struct wa_cust *d, struct wa_cust *n, int replace)
 	for (i = 0; i < sizeof dst / sizeof *dst; i++)
 		(replace ? wa_strset : keep)(dst[i], *src[i]);
 	keep(&d->note, n->note);
-	json_array_extend(d->tags, n->tags);
-	uniqtags(d->tags);
+	if (json_array_size(n->tags) > 0) {
+		if (d->tags == NULL)
+			d->tags = json_array();
+		json_array_extend(d->tags, n->tags);
+		uniqtags(d->tags);
+	}
+	if (n->packed && d->extra == NULL && d->packed == NULL) {
+		d->packed = n->packed;
+		n->packed = NULL;
+	} else if (n->packed && replace) {
+		unpack(d);
+		unpack(n);
+	}
 	if (n->extra && d->extra == NULL)
 		d->extra = json_incref(n->extra);
 	else if (n->extra && replace)
@@ -282,8 +320,10 @@ wa_cust_fromjson(struct wa_cust *c, json_t *o, const char **why)
 		c->opt_in = json_is_true(v);
 	if (json_is_boolean(v = json_object_get(o, "email_opt_in")))
 		c->email_opt_in = json_is_true(v);
-	if (json_is_array(v = json_object_get(o, "tags")))
+	if (json_array_size(v = json_object_get(o, "tags")) > 0) {
+		c->tags = json_array();
 		json_array_extend(c->tags, v);
+	}
 	if (json_is_object(v = json_object_get(o, "extra")))
 		c->extra = json_incref(v);
 	if (json_is_array(v = json_object_get(o, "last_items")))
@@ -336,7 +376,7 @@ wa_cust_json(const struct wa_cust *c)
 	wa_json_setstr(o, "opt_in_source", c->optsrc);
 	if (c->email_opt_in >= 0)
 		json_object_set_new(o, "email_opt_in", json_boolean(c->email_opt_in == 1));
-	json_object_set(o, "tags", c->tags);
+	json_object_set_new(o, "tags", c->tags ? json_incref(c->tags) : json_array());
 	wa_json_setstr(o, "note", c->note);
 	json_object_set_new(o, "orders",
 	    json_integer(maxll(maxll(c->orders, c->norders), 0)));
@@ -354,6 +394,8 @@ wa_cust_json(const struct wa_cust *c)
 	wa_json_settime(o, "created_at", c->created ? c->created : c->first_at);
 	if (c->extra)
 		json_object_set(o, "extra", c->extra);
+	else if (c->packed)
+		json_object_set_new(o, "extra", json_loads(c->packed, 0, NULL));
 	return o;
 }
 

@@ -69,7 +69,7 @@ decide(struct wa_dates *d, struct wa_rec *r, const char *s)
 }
 
 int
-wa_dates_parse(struct wa_dates *d, struct wa_rec *r, const char *s, time_t *t)
+wa_dates_read(struct wa_dates *d, struct wa_rec *r, const char *s, time_t *t)
 {
 	*t = 0;
 	if (*s == '\0')
@@ -83,6 +83,14 @@ wa_dates_parse(struct wa_dates *d, struct wa_rec *r, const char *s, time_t *t)
 		if (wa_time_parse(s, d->order, t) == 0)
 			return 0;
 	}
+	return -1;
+}
+
+int
+wa_dates_parse(struct wa_dates *d, struct wa_rec *r, const char *s, time_t *t)
+{
+	if (wa_dates_read(d, r, s, t) == 0)
+		return 0;
 	wa_reject(r, "bad date '%s'", s);
 	return -1;
 }

@@ -53,8 +53,10 @@ vwarn(const char *file, long line, int col, const char *fmt, va_list ap)
 	fprintf(stderr, "%s: ", wa_prog);
 	if (file && col > 0)
 		fprintf(stderr, "%s:%ld:%d: ", file, line, col);
-	else if (file)
+	else if (file && line > 0)
 		fprintf(stderr, "%s:%ld: ", file, line);
+	else if (file)
+		fprintf(stderr, "%s: ", file);
 	vfprintf(stderr, fmt, ap);
 	if (n > 0 && fmt[n - 1] == ':')
 		fprintf(stderr, " %s", strerror(saved));

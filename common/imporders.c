@@ -10,6 +10,8 @@
 #include "import-int.h"
 
 static const struct wa_wkind
+	W_CURMARK = { "currency_mark", "amounts marked in another currency than "
+	    "the row's, read in the row's" },
 	W_ITEMS = { "items", "item lists left out (not JSON of line items)" },
 	W_PRICE = { "item_price", "item prices left out (not an amount)" },
 	W_QTY = { "quantity", "quantities taken as 1 (not a whole number)" };
@@ -29,6 +31,35 @@ getqty(struct wa_rec *r, const char *s)
 	return 1;
 }
 
+/*
+ * An amount written with a currency mark ("$12") in a row of another
+ * currency: the row's currency column is the store's word, so the number
+ * is read in it, but someone should look.
+ */
+static void
+checkmark(struct wa_import *im, struct wa_rec *r, const char *s)
+{
+	/* one word a row: its total and its price say the same thing */
+	if (!wa_money_fits(s, im->o.currency) && im->markline != r->line &&
+	    (im->markline = r->line) > 0)
+		wa_kwarn(r, &W_CURMARK, s, "amount '%s' is marked in another "
+		    "currency than the row's %s; read as %s", s, im->o.currency,
+		    im->o.currency);
+}
+
+/* No currency column: a mark that names one currency ("€12", "12.00 USD") says it. */
+static void
+markcurrency(struct wa_import *im, struct wa_rec *r)
+{
+	char curs[WA_MONEY_MARKBUF];
+
+	if (im->o.currency != NULL)
+		return;
+	wa_money_mark(wa_layout_get(&im->lay, r, WA_O_TOTAL), curs, sizeof curs);
+	if (strlen(curs) == 3)
+		im->o.currency = wa_strdup(curs);
+}
+
 /* A unit price in minor units (a line's TOTAL divided by QTY), or -1 when absent. */
 static long long
 getprice(struct wa_import *im, struct wa_rec *r, const char *s, long long qty)
@@ -37,8 +68,10 @@ getprice(struct wa_import *im, struct wa_rec *r, const char *s, long long qty)
 
 	if (*s == '\0')
 		return -1;
-	if (wa_money_parse(s, im->o.currency, &p) == 0 && p >= 0)
+	if (wa_money_parse(s, im->o.currency, &p) == 0 && p >= 0) {
+		checkmark(im, r, s);
 		return p / qty;
+	}
 	wa_kwarn(r, &W_PRICE, s, "item price '%s' is not an amount; left out", s);
 	return -1;
 }
@@ -116,8 +149,12 @@ getmoney(struct wa_import *im, struct wa_rec *r, enum wa_col col, long long *v)
 	const char *s = wa_layout_get(&im->lay, r, col);
 
 	*v = 0;
-	if (*s == '\0' || (wa_money_parse(s, im->o.currency, v) == 0 && *v >= 0))
+	if (*s == '\0')
 		return 0;
+	if (wa_money_parse(s, im->o.currency, v) == 0 && *v >= 0) {
+		checkmark(im, r, s);
+		return 0;
+	}
 	wa_reject(r, "'%s' is not an amount", s);
 	return -1;
 }
@@ -131,6 +168,41 @@ shopmoney(const struct wa_layout *l, struct wa_rec *r, struct wa_order *o)
 	if (*cur && wa_money_parse(wa_layout_get(l, r, WA_O_SHOP_TOTAL), cur,
 	    &o->shop_total) == 0)
 		o->shop_currency = wa_strdup(cur);
+}
+
+/*
+ * WebToffee's refund_items and coupon_items: "amount:5.00|reason:late|date:..."
+ * and "code:welcome10|amount:2.00", several split by ';'. Refunds reduce
+ * the order's revenue as a refunded column does; coupon codes are kept.
+ */
+static void
+wtitems(struct wa_import *im, struct wa_rec *r)
+{
+	int rc = wa_csv_col(r->hdr, "refund_items"), cc = wa_csv_col(r->hdr, "coupon_items");
+	char *dup, *it, *save = NULL, *kv, *save2;
+	long long v, sum = 0;
+	struct wa_buf codes = { 0 };
+
+	dup = wa_strdup(rc >= 0 ? wa_csv_get(r, rc) : "");
+	for (it = strtok_r(dup, ";", &save); it; it = strtok_r(NULL, ";", &save))
+		for (kv = strtok_r(it, "|", &save2); kv; kv = strtok_r(NULL, "|", &save2))
+			if (strncmp(kv, "amount:", 7) == 0 &&
+			    wa_money_parse(kv + 7, im->o.currency, &v) == 0)
+				sum += v < 0 ? -v : v;
+	free(dup);
+	if (im->o.refunded == 0)
+		im->o.refunded = sum;
+	dup = wa_strdup(cc >= 0 ? wa_csv_get(r, cc) : "");
+	for (it = strtok_r(dup, ";", &save); it; it = strtok_r(NULL, ";", &save))
+		for (kv = strtok_r(it, "|", &save2); kv; kv = strtok_r(NULL, "|", &save2))
+			if (strncmp(kv, "code:", 5) == 0 && kv[5] != '\0') {
+				wa_buf_adds(&codes, codes.len ? ", " : "");
+				wa_buf_adds(&codes, kv + 5);
+			}
+	free(dup);
+	if (im->o.discount_code == NULL && codes.len > 0)
+		im->o.discount_code = wa_strdup(wa_buf_str(&codes));
+	wa_buf_free(&codes);
 }
 
 /* The first row of an order: its order-level fields and its buyer. */
@@ -154,7 +226,8 @@ startorder(struct wa_import *im, struct wa_rec *r)
 	o->id = wa_strjoin(l->source, ":", *id ? id : o->name);
 	o->currency = wa_strdup0(wa_layout_get(l, r, WA_O_CURRENCY));
 	shopmoney(l, r, o);
-	o->financial_status = wa_strdup0(wa_layout_get(l, r, WA_O_FINANCIAL));
+	markcurrency(im, r);
+	o->financial_status = wa_strdup0(wa_order_status(wa_layout_get(l, r, WA_O_FINANCIAL)));
 	o->fulfillment_status = wa_strdup0(wa_layout_get(l, r, WA_O_FULFILLMENT));
 	o->discount_code = wa_strdup0(wa_layout_get(l, r, WA_O_DISCOUNT));
 	o->tags = json_array();
@@ -167,6 +240,8 @@ startorder(struct wa_import *im, struct wa_rec *r)
 	    getmoney(im, r, WA_O_TOTAL, &o->total) < 0 ||
 	    getmoney(im, r, WA_O_REFUNDED, &o->refunded) < 0)
 		return -1;
+	if (strcmp(l->source, "woocommerce") == 0)
+		wtitems(im, r);
 	wa_cust_init(&im->who);
 	wa_imp_getid(im, r, &im->who);
 	wa_imp_getperson(im, r, &im->who);
@@ -288,9 +363,7 @@ wa_import_syncorder(struct wa_order *o, struct wa_cust *who, int perr, void *arg
 	struct wa_import *im = arg;
 	json_t *j;
 
-	if (who->phone == NULL && who->phone_raw != NULL)
-		wa_warn("%s: phone '%s' kept as phone_raw: %s", o->id,
-		    who->phone_raw, wa_phone_strerror(perr));
+	wa_imp_syncphone(o->id, who, perr);
 	o->customer = who->id ? wa_strdup(who->id) : wa_cust_makeid(who);
 	wa_strset(&o->email, who->email);
 	wa_strset(&o->phone, who->phone);

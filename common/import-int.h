@@ -16,8 +16,9 @@ struct wa_import {
 	struct wa_layout lay;
 	int laydone;
 	struct wa_custdb *db;
-	struct wa_hash *seenorder;	/* order ids and names, when exports may overlap */
+	struct wa_fpset *seenorder;	/* order ids and names, when exports may overlap */
 	int saidids;			/* mangled order ids were reported in this file */
+	long markline;			/* the row last warned of a currency mark */
 	struct wa_order o;		/* the order being gathered */
 	struct wa_cust who;		/* its buyer, as the order rows name them */
 	int opending, obad;
@@ -25,6 +26,7 @@ struct wa_import {
 	int idlost;			/* this row's id was mangled */
 	int norders;			/* order files read */
 	char *notorders;		/* the first other file, for -t orders */
+	const char *hdrfile;		/* the operand whose header was read last */
 	long nout, nmerged;
 	time_t now;
 };
@@ -34,6 +36,7 @@ void wa_imp_getid(struct wa_import *im, struct wa_rec *r, struct wa_cust *c);
 void wa_imp_getperson(struct wa_import *im, struct wa_rec *r, struct wa_cust *c);
 void wa_imp_extra(struct wa_import *im, struct wa_rec *r, json_t **dst);
 void wa_imp_rawphone(struct wa_import *im, struct wa_rec *r, struct wa_cust *c);
+void wa_imp_syncphone(const char *id, const struct wa_cust *c, int phoneerr);
 
 /* imporders.c: the order being gathered, out; a REST order; an order row */
 void wa_imp_flushorder(struct wa_import *im);

@@ -108,6 +108,18 @@ getcountry(struct wa_import *im, struct wa_rec *r, struct wa_cust *c)
 		    "such as GB; left out", first);
 }
 
+/* Does S write a year of four digits? */
+static int
+fourdigits(const char *s)
+{
+	size_t n;
+
+	for (; *s; s += n ? n : 1)
+		if ((n = strspn(s, "0123456789")) == 4)
+			return 1;
+	return 0;
+}
+
 /* The identity fields a customer row and an order row both carry. */
 /* A birthday that is no date is left out: the customer still comes in. */
 static void
@@ -119,12 +131,17 @@ getbirthday(struct wa_import *im, struct wa_rec *r, struct wa_cust *c)
 
 	if (*s == '\0')
 		return;
-	if (wa_time_parse(s, im->dates.order, &t) < 0) {
+	/* 05/04/87 is read in the order the file's other dates show */
+	if (wa_dates_read(&im->dates, r, s, &t) < 0) {
 		wa_kwarn(r, &W_BIRTHDAY, s, "birthday '%s' is not a date (or needs --date-order); "
 		    "left out", s);
 		return;
 	}
 	wa_time_fmt(t, buf);
+	/* 28 is 1928 for someone born, never 2028 */
+	if (t > im->now && !fourdigits(s))
+		snprintf(buf, 5, "%04u", (unsigned)(atoi(buf) - 100) % 10000u);
+	buf[4] = '-';
 	buf[10] = '\0';
 	wa_strset(&c->birthday, buf);
 }
@@ -299,7 +316,8 @@ custrow(struct wa_import *im, struct wa_rec *r)
 	}
 	if (im->lay.col[WA_C_OPTIN_EMAIL] >= 0)
 		n.email_opt_in = wa_yesno(wa_layout_get(&im->lay, r, WA_C_OPTIN_EMAIL)) == 1;
-	wa_tags_add(n.tags, wa_layout_get(&im->lay, r, WA_C_TAGS));
+	if (*(s = wa_layout_get(&im->lay, r, WA_C_TAGS)))
+		wa_tags_add(n.tags = json_array(), s);
 	n.note = wa_strdup0(wa_layout_get(&im->lay, r, WA_C_NOTE));
 	s = wa_layout_get(&im->lay, r, WA_C_ORDERS);
 	if (*s && ((n.orders = strtoll(s, &end, 10)) < 0 || *end != '\0' ||
@@ -316,6 +334,7 @@ custrow(struct wa_import *im, struct wa_rec *r)
 	if (wa_dates_parse(&im->dates, r, wa_layout_get(&im->lay, r, WA_C_CREATED), &n.created) < 0)
 		goto bad;
 	wa_imp_extra(im, r, &n.extra);
+	wa_cust_pack(&n);
 	addcust(im, r, &n);
 	return 0;
 bad:
@@ -367,6 +386,7 @@ wa_import_header(const char *file, struct wa_csvhdr *h, void *ctx)
 	char looked[WA_LOOKEDBUF];
 
 	wa_imp_flushorder(im);
+	im->hdrfile = file;
 	if (im->laydone)
 		wa_layout_free(&im->lay);
 	wa_layout_detect(&im->lay, h);
@@ -374,6 +394,7 @@ wa_import_header(const char *file, struct wa_csvhdr *h, void *ctx)
 	im->saidid = 0;
 	im->dates.scanned = 0;
 	im->saidids = 0;
+	im->markline = 0;
 	im->dates.order = im->dateopt;
 	im->dates.assume = wa_dates_usual(im->cc);
 	if (im->lay.kind == WA_KIND_UNKNOWN)
@@ -397,6 +418,24 @@ wa_import_header(const char *file, struct wa_csvhdr *h, void *ctx)
 	wa_warn("%s: no e-mail, phone or customer id column: its orders come with "
 	    "customer null, counted in the store's revenue but in no customer's",
 	    file);
+}
+
+/*
+ * A file with no row at all is a failed or wrong export, not a store with
+ * nothing in it: exit 2 naming it, never 0 with nothing out.
+ */
+void
+wa_import_fileend(const char *file, long nrecords, void *ctx)
+{
+	struct wa_import *im = ctx;
+	const char *what = im->orders ? "orders" : "customers";
+
+	if (nrecords > 0)
+		return;
+	if (im->hdrfile == file && im->laydone)
+		what = im->lay.kind == WA_KIND_ORDERS ? "orders" : "customers";
+	wa_die(WA_EXIT_USAGE, "%s: no %s here: %s", file, what,
+	    im->hdrfile == file ? "a header and no rows" : "the file is empty");
 }
 
 int
@@ -428,13 +467,25 @@ wa_import_record(struct wa_rec *r, void *ctx)
 	return custrow(im, r);
 }
 
+/*
+ * A record of a store's API has no file and line: its warnings name the
+ * record (shopify:7006), and are summed up by kind as a file's are.
+ */
+void
+wa_imp_syncphone(const char *id, const struct wa_cust *c, int perr)
+{
+	struct wa_rec r = { .file = id ? id : "-" };
+
+	if (c->phone == NULL && c->phone_raw != NULL)
+		wa_kwarn(&r, &W_PHONE, c->phone_raw, "phone '%s' kept as "
+		    "phone_raw: %s", c->phone_raw, wa_phone_strerror(perr));
+}
+
 /* A customer of the store's API, merged as a customer row is. */
 void
 wa_import_synccust(struct wa_cust *c, int perr, void *arg)
 {
-	if (c->phone == NULL && c->phone_raw != NULL)
-		wa_warn("%s: phone '%s' kept as phone_raw: %s", c->id,
-		    c->phone_raw, wa_phone_strerror(perr));
+	wa_imp_syncphone(c->id, c, perr);
 	addcust(arg, NULL, c);
 }
 
@@ -469,7 +520,7 @@ wa_import_new(int orders, const char *cc, int dateopt, struct wa_out *out,
 	im->now = wa_now();
 	im->db = wa_custdb_new();
 	if (overlap)
-		im->seenorder = wa_hash_new();
+		im->seenorder = wa_fpset_new();
 	return im;
 }
 
@@ -508,7 +559,7 @@ void
 wa_import_free(struct wa_import *im)
 {
 	wa_custdb_free(im->db);
-	wa_hash_free(im->seenorder);
+	wa_fpset_free(im->seenorder);
 	free(im->notorders);
 	if (im->laydone)
 		wa_layout_free(&im->lay);

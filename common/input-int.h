@@ -15,6 +15,7 @@ struct wa_input {
 	FILE *rej;
 	const char *rejhdrfile;	/* the file whose header the rejects file has */
 	wa_hdr_fn *onhdr;
+	wa_end_fn *onend;
 	wa_rec_fn *fn;
 	void *ctx;
 	long nread, nrej;

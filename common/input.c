@@ -45,6 +45,12 @@ wa_input_onheader(struct wa_input *in, wa_hdr_fn *fn)
 	in->onhdr = fn;
 }
 
+void
+wa_input_onend(struct wa_input *in, wa_end_fn *fn)
+{
+	in->onend = fn;
+}
+
 long
 wa_input_nread(struct wa_input *in)
 {
@@ -376,7 +382,10 @@ sniff(struct wa_input *in)
 static void
 onefile(struct wa_input *in, const char *file)
 {
+	long before = in->nread;
+
 	in->file = file;
+	in->skipfile = 0;
 	in->lineno = 0;
 	in->start = in->end = in->scan = 0;
 	in->eof = in->sawutf8 = 0;
@@ -398,6 +407,8 @@ onefile(struct wa_input *in, const char *file)
 	else if (in->fd != 0)
 		close(in->fd);
 	in->gz = NULL;
+	if (in->onend && !in->skipfile && !in->stop)
+		in->onend(file, in->nread - before, in->ctx);
 }
 
 /* The operands' size in bytes, or 0 when one is not a regular file. */

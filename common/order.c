@@ -1,4 +1,5 @@
 /* order.c: one order shape for wa-import's records and wa-hook's events. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -38,18 +39,70 @@ wa_order_name(const char *source, const char *name)
 }
 
 int
-wa_order_seen(struct wa_hash *seen, const char *source, const struct wa_order *o)
+wa_order_seen(struct wa_fpset *seen, const char *source, const struct wa_order *o)
 {
 	char *byname = wa_strjoin(source, ":name:", o->name);
-	int dup = wa_hash_get(seen, o->id) != NULL ||
-	    wa_hash_get(seen, byname) != NULL;
+	unsigned long long id = wa_fp(o->id), name = wa_fp(byname);
+	int dup = wa_fpset_has(seen, id) || wa_fpset_has(seen, name);
 
+	/* fingerprints, not copies: a million orders' two keys in 16 MB */
 	if (!dup) {
-		wa_hash_put(seen, o->id, seen);
-		wa_hash_put(seen, byname, seen);
+		wa_fpset_add(seen, id);
+		wa_fpset_add(seen, name);
 	}
 	free(byname);
 	return dup;
+}
+
+/*
+ * WooCommerce's order statuses as a shop's language labels them in an
+ * export (AlgolPlus writes the label, not the slug): English, German,
+ * French, Spanish, Portuguese, Italian and Dutch, from WooCommerce's own
+ * translations.
+ */
+static const struct {
+	const char *slug, *labels;
+} wcstatus[] = {
+	{ "pending", "|pending payment|zahlung ausstehend|ausstehende zahlung|"
+	    "en attente de paiement|pendiente de pago|pagamento pendente|"
+	    "in attesa di pagamento|wachtend op betaling|"
+	    "in afwachting van betaling|" },
+	{ "processing", "|in bearbeitung|en cours|procesando|processando|"
+	    "em processamento|in lavorazione|in elaborazione|in behandeling|"
+	    "verwerken|" },
+	{ "on-hold", "|on hold|in wartestellung|wartend|en attente|en espera|"
+	    "aguardando|em espera|in sospeso|in de wacht|" },
+	{ "completed", "|fertiggestellt|abgeschlossen|termin\xc3\xa9" "e|"
+	    "termin\xc3\xa9|completado|completada|conclu\xc3\xad" "do|"
+	    "conclu\xc3\xad" "da|completato|completata|afgerond|voltooid|" },
+	{ "cancelled", "|canceled|storniert|abgebrochen|annul\xc3\xa9" "e|"
+	    "annul\xc3\xa9|cancelado|cancelada|annullato|annullata|"
+	    "geannuleerd|" },
+	{ "refunded", "|r\xc3\xbc" "ckerstattet|erstattet|rembours\xc3\xa9" "e|"
+	    "rembours\xc3\xa9|reembolsado|reembolsada|rimborsato|rimborsata|"
+	    "terugbetaald|" },
+	{ "failed", "|fehlgeschlagen|\xc3\xa9" "chou\xc3\xa9" "e|\xc3\xa9" "chec|"
+	    "fallido|fallida|falhado|falhou|malsucedido|fallito|non riuscito|"
+	    "mislukt|" },
+};
+
+const char *
+wa_order_status(const char *label)
+{
+	char key[64];
+	size_t i, n;
+
+	if (label == NULL || (n = strlen(label)) == 0 || n > sizeof key - 3)
+		return label;
+	/* ASCII letters in lower case; the accented ones are written as the labels are */
+	key[0] = '|';
+	for (i = 0; i < n; i++)
+		key[i + 1] = (char)tolower((unsigned char)label[i]);
+	memcpy(key + n + 1, "|", 2);
+	for (i = 0; i < sizeof wcstatus / sizeof *wcstatus; i++)
+		if (strstr(wcstatus[i].labels, key) != NULL)
+			return wcstatus[i].slug;
+	return label;
 }
 
 int

@@ -125,6 +125,8 @@ wa_shop_cust(json_t *n, const char *cc, struct wa_cust *c, int *phoneerr)
 	*phoneerr = phones(c, ph, 2, c->country ? c->country : cc);
 	wa_strset(&c->lang, wa_json_str(n, "locale"));
 	wa_strset(&c->note, wa_json_str(n, "note"));
+	if (json_array_size(json_object_get(n, "tags")) > 0 && c->tags == NULL)
+		c->tags = json_array();
 	tags(c->tags, n);
 	/* Only SMS consent speaks for messages to a phone, as the CSV path reads it. */
 	if (json_is_object(sms = json_object_get(n, "smsMarketingConsent"))) {

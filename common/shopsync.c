@@ -43,8 +43,9 @@ static const char ORDERFIELDS[] =
     "fulfillments(first: 5) { createdAt } "
     "customer { id email phone firstName lastName } "
     "billingAddress " ADDR " shippingAddress " ADDR;
-static const char ITEMFIELDS[] =
-    "name sku vendor quantity originalUnitPriceSet { shopMoney { amount currencyCode } }";
+#define ITEMFIELDS_ \
+    "name sku vendor quantity originalUnitPriceSet { shopMoney { amount currencyCode } }"
+static const char ITEMFIELDS[] = ITEMFIELDS_;
 
 /* "name", "name.myshopify.com" or a URL's host into NAME.myshopify.com; NULL if none. */
 static char *
@@ -274,6 +275,46 @@ graphql(struct wa_shopsync *s, json_t *body)
 	return ans;
 }
 
+/*
+ * An order of more line items than a page reads with each: the rest, page
+ * by page of the order's own lineItems connection, onto NODE's. The page's
+ * cost, as last requested, is kept for the next page.
+ */
+static void
+moreitems(struct wa_shopsync *s, json_t *node)
+{
+	json_t *li = json_object_get(node, "lineItems"), *q, *ans, *more;
+	const char *id = wa_json_str(node, "id"), *msg;
+	double cost = s->cost;
+	char text[512];
+	int first = 250;
+
+	/* a query within half the bucket, as a page is (fit) */
+	if (s->max > 0 && s->max / 2 - 2 < first)
+		first = s->max / 2 - 2 < 1 ? 1 : (int)(s->max / 2 - 2);
+	snprintf(text, sizeof text, "query($id: ID!, $after: String) { order(id: "
+	    "$id) { lineItems(first: %d, after: $after) { edges { node { "
+	    ITEMFIELDS_ " } } pageInfo { hasNextPage endCursor } } } }", first);
+
+	while (id != NULL && json_is_true(json_object_get(json_object_get(li,
+	    "pageInfo"), "hasNextPage"))) {
+		q = json_pack("{s:s, s:{s:s, s:s?}}", "query", text, "variables",
+		    "id", id, "after", wa_json_str(li, "pageInfo.endCursor"));
+		s->cost = 2 + first;
+		ans = graphql(s, q);
+		json_decref(q);
+		more = json_object_get(json_object_get(json_object_get(ans, "data"),
+		    "order"), "lineItems");
+		if (!json_is_object(more) || *errcode(ans, &msg) != '\0')
+			refusedj(s, ans, NULL, "an order's line items could not be read");
+		json_array_extend(json_object_get(li, "edges"),
+		    json_object_get(more, "edges"));
+		json_object_set(li, "pageInfo", json_object_get(more, "pageInfo"));
+		json_decref(ans);
+	}
+	s->cost = cost;
+}
+
 /* Map NODE, hand it to FN, and note how far the window went. */
 static int
 take(struct wa_shopsync *s, json_t *node, const struct wa_shopsync_cb *cb)
@@ -287,11 +328,6 @@ take(struct wa_shopsync *s, json_t *node, const struct wa_shopsync_cb *cb)
 	memset(&who, 0, sizeof who);
 	rc = *s->kind == 'o' ? wa_shop_order(node, cb->cc, &o, &who, &perr) :
 	    wa_shop_cust(node, cb->cc, &c, &perr);
-	if (rc == 0 && json_is_true(json_object_get(json_object_get(
-	    json_object_get(node, "lineItems"), "pageInfo"), "hasNextPage")))
-		wa_warn("%s: order %s has more than " LINEITEMS " line items: its "
-		    "record lists the first " LINEITEMS " (--bulk reads them all)",
-		    s->store, o.name);
 	if (rc < 0)
 		wa_warn("%s: a %s node without an id; left out", s->store, s->kind);
 	else if (*s->kind == 'o')
@@ -318,7 +354,7 @@ fields(struct wa_shopsync *s, struct wa_buf *q, int bulk)
 	wa_buf_adds(q, bulk ? " lineItems { edges { node { " :
 	    " lineItems(first: " LINEITEMS ") { edges { node { ");
 	wa_buf_adds(q, ITEMFIELDS);
-	wa_buf_adds(q, bulk ? " } } }" : " } } pageInfo { hasNextPage } }");
+	wa_buf_adds(q, bulk ? " } } }" : " } } pageInfo { hasNextPage endCursor } }");
 }
 
 static json_t *
@@ -382,6 +418,10 @@ pages(struct wa_shopsync *s, const struct wa_shopsync_cb *cb)
 			continue;
 		}
 		conn = json_object_get(json_object_get(ans, "data"), s->kind);
+		/* all of the page's items first: a failure then puts out none of it */
+		json_array_foreach(json_object_get(conn, "edges"), i, edge)
+			if (*s->kind == 'o')
+				moreitems(s, json_object_get(edge, "node"));
 		json_array_foreach(json_object_get(conn, "edges"), i, edge)
 			n += take(s, json_object_get(edge, "node"), cb);
 		info = json_object_get(conn, "pageInfo");

@@ -80,8 +80,10 @@ char *wa_order_name(const char *source, const char *name);
  * one export may have lost its ids to a spreadsheet and another not.
  * Puts it there when not.
  */
-int wa_order_seen(struct wa_hash *seen, const char *source,
+int wa_order_seen(struct wa_fpset *seen, const char *source,
     const struct wa_order *o);
+/* The WooCommerce status slug ("cancelled") of a label in one of seven languages ("Storniert"), else LABEL. */
+const char *wa_order_status(const char *label);
 /* Does the order count toward a customer's orders and spend? */
 int wa_order_counts(const struct wa_order *o);
 /* The record: {"type":"order","id",...}. */
@@ -100,7 +102,8 @@ struct wa_cust {
 	int seen;			/* a row of this import matched it */
 	int listed;			/* a customer file names it, not only orders */
 	time_t created;
-	json_t *tags, *extra, *base;	/* base: the record it was read from */
+	json_t *tags, *extra, *base;	/* tags NULL: none; base: the record it was read from */
+	char *packed;			/* or extra as JSON text (wa_cust_pack) */
 	long long orders, spent;	/* from the export or base, -1 unknown */
 	int spentexp;			/* digits of spent's minor unit */
 	long long n365, s365;		/* from the base record, -1 unknown */
@@ -111,6 +114,8 @@ struct wa_cust {
 	long shared;			/* customers carrying its phone (wa_custdb_share) */
 };
 void wa_cust_init(struct wa_cust *c);
+/* Keep C's extra cells as JSON text, a tenth of the memory; fold and output read it back. */
+void wa_cust_pack(struct wa_cust *c);
 void wa_cust_clear(struct wa_cust *c);
 /* "email:<e-mail>" or "phone:<E.164>" for a customer with no store id, or NULL. */
 char *wa_cust_makeid(const struct wa_cust *c);
@@ -425,6 +430,8 @@ struct wa_import *wa_import_new(int orders, const char *cc, int dateopt,
 void wa_import_merge(struct wa_import *im, const char *file);
 /* A wa_hdr_fn: a CSV export's layout; exit 2 when it has nothing to read. */
 void wa_import_header(const char *file, struct wa_csvhdr *h, void *im);
+/* The end of an operand: one with no record exits 2, naming it. */
+void wa_import_fileend(const char *file, long nrecords, void *im);
 /* A wa_rec_fn: a row of an export, or a WooCommerce REST customer or order. */
 int wa_import_record(struct wa_rec *r, void *im);
 /* The wa_shopsync_cb's record callbacks, ARG the wa_import. */

@@ -128,9 +128,12 @@ struct wa_rec {
 typedef int wa_rec_fn(struct wa_rec *r, void *ctx);
 /* Called once per CSV file after its header row, before its rows. */
 typedef void wa_hdr_fn(const char *file, struct wa_csvhdr *h, void *ctx);
+/* Called at the end of each operand with the records it held (not a file skipped whole). */
+typedef void wa_end_fn(const char *file, long nrecords, void *ctx);
 struct wa_input *wa_input_new(int fmt);
 void wa_input_rejects(struct wa_input *in, const char *path);
 void wa_input_onheader(struct wa_input *in, wa_hdr_fn *fn);
+void wa_input_onend(struct wa_input *in, wa_end_fn *fn);
 /*
  * JSON records are checked whole but only FIELDS[0..N), top-level names,
  * are parsed into r->json: a filter that reads three fields of a customer
@@ -325,6 +328,9 @@ struct wa_dates {
  */
 int wa_dates_parse(struct wa_dates *d, struct wa_rec *r, const char *s,
     time_t *t);
+/* The same, but -1 rejects nothing: for a cell whose row comes in without it. */
+int wa_dates_read(struct wa_dates *d, struct wa_rec *r, const char *s,
+    time_t *t);
 /*
  * The order usually written in country CC (WA_DATES_MDY in the US, the
  * Philippines..., else WA_DATES_DMY), and with no country WA_DATES_MDY,
@@ -403,8 +409,17 @@ int wa_phone_same(const char *a, const char *b);
 #define WA_MONEY_MAX 1000000000000000LL	/* the largest amount read, minor units */
 /* Digits after the point for an ISO 4217 currency (2 when unknown or NULL). */
 int wa_money_exp(const char *currency);
-/* Parse "1659.95" into minor units of CURRENCY; returns 0 or -1. */
+/*
+ * Parse "1659.95" into minor units of CURRENCY; returns 0 or -1. A currency
+ * mark before or after the amount is read past: "$12", "12,50 €",
+ * "USD 12.00", "R$ 10,00", "kr 99".
+ */
 int wa_money_parse(const char *s, const char *currency, long long *minor);
+#define WA_MONEY_MARKBUF 160
+/* The ISO 4217 codes the currency mark of amount S can stand for, space-separated; "" for none. */
+void wa_money_mark(const char *s, char *curs, size_t n);
+/* Can the mark of amount S stand for CURRENCY? 1 too when S has no mark or CURRENCY is NULL. */
+int wa_money_fits(const char *s, const char *currency);
 /* V in minor units of FROM digits, in minor units of TO digits (rounded half up). */
 long long wa_money_rescale(long long v, int from, int to);
 /* A JSON number in major units for MINOR units of CURRENCY. */

@@ -150,7 +150,8 @@ sumline(const struct kind *kd)
 		wa_buf_adds(&b, i ? ", " : ", e.g. ");
 		wa_buf_adds(&b, kd->eg[i].file);
 		snprintf(num, sizeof num, ":%ld", kd->eg[i].line);
-		wa_buf_adds(&b, num);
+		if (kd->eg[i].line > 0)
+			wa_buf_adds(&b, num);
 		if (kd->eg[i].value) {
 			wa_buf_adds(&b, " '");
 			wa_buf_adds(&b, kd->eg[i].value);

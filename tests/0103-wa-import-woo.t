@@ -67,11 +67,11 @@ every() {
 
 f=$I/woocommerce-orders-webtoffee-default.csv
 check_same "WebToffee default columns: every order, its items from line_item_N (PHP tax_data inside)" \
-	'woocommerce:1201 woocommerce:78 +4915155501234 49.9 null T-Shirt, Biox2@15,Capx1@15|woocommerce:1202 woocommerce:78 +4915155501234 15 null Capx1@15|woocommerce:1203 email:alfie@example.co.uk +447700900913 20 null Mugx1@20' \
+	'woocommerce:1201 woocommerce:78 +4915155501234 49.9 null T-Shirt, Biox2@15,Capx1@15|woocommerce:1202 woocommerce:78 +4915155501234 15 null Capx1@15|woocommerce:1203 email:alfie@example.co.uk +447700900913 20 5 Mugx1@20' \
 	"$(orders "$f")"
 check_same "WebToffee: every row in, none rejected" '0 3 3 0 0' "$(every "$f" orders)"
 check_same "WebToffee into customers: the store's id, a guest by e-mail, the cancelled order left out" \
-	'woocommerce:78 1 49.9 EUR|email:alfie@example.co.uk 1 20 GBP' \
+	'woocommerce:78 1 49.9 EUR|email:alfie@example.co.uk 1 15 GBP' \
 	"$(wa-import --now $NOW "$f" | jq -r '"\(.id) \(.orders) \(.spent) \(.currency)"' | paste -sd'|' -)"
 
 f=$I/woocommerce-orders-algolplus-default.csv

@@ -113,8 +113,27 @@ def as_node(kind, n, lif):
     if kind == "orders":
         items = n.get("lineItems", [])[:lif]
         out["lineItems"] = {"edges": [{"node": i} for i in items],
-                            "pageInfo": {"hasNextPage": len(n.get("lineItems", [])) > lif}}
+                            "pageInfo": {"hasNextPage": len(n.get("lineItems", [])) > lif,
+                                         "endCursor": "li:%d" % len(items)}}
     return out
+
+
+def order_items(query, v):
+    """order(id:) { lineItems(first:, after:) }: the rest of an order's items."""
+    lif = line_first(query)
+    n = next((o for o in S.data["orders"] if o["id"] == v.get("id")), None)
+    if n is None:
+        return {"order": None}, 1, 1, None
+    after = v.get("after") or "li:0"
+    if not after.startswith("li:"):
+        return None, 0, 0, "Invalid cursor"
+    start = int(after[3:])
+    items = n.get("lineItems", [])
+    chunk = items[start:start + lif]
+    conn = {"edges": [{"node": i} for i in chunk],
+            "pageInfo": {"hasNextPage": start + lif < len(items),
+                         "endCursor": "li:%d" % (start + len(chunk))}}
+    return {"order": {"lineItems": conn}}, 2 + lif, 2 + len(chunk), None
 
 
 class RawJSON(str):
@@ -263,6 +282,9 @@ class H(BaseHTTPRequestHandler):
         if "bulkOperationRunQuery" in query or "currentBulkOperation" in query:
             data, requested, actual, err = bulk_op(query, v), 10, 10, None
             rec["op"] = "bulk"
+        elif re.search(r"\border\s*\(", query):
+            rec.update(op="order", id=v.get("id"), after=v.get("after"))
+            data, requested, actual, err = order_items(query, v)
         else:
             kind = connection_of(query)
             rec.update(op=kind, first=v.get("first"), after=v.get("after"),
