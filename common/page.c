@@ -529,7 +529,7 @@ abtests(const struct wa_page *p)
 {
 	size_t i, n = 0, na = json_array_size(p->arms);
 	const char **x = wa_calloc(na + 1, sizeof *x);
-	char **names = wa_calloc(na + 1, sizeof *names);
+	char **names = wa_calloc(na + 1, sizeof *names), *arm;
 	double *v[3];
 	struct wa_series s[3];
 	struct wa_chart c = { 0 };
@@ -540,8 +540,9 @@ abtests(const struct wa_page *p)
 	json_array_foreach(p->arms, i, o) {
 		if (isnan(num(o, "ci_low")) || str(o, "currency"))
 			continue;
-		names[n] = wa_strjoin(str(o, "campaign"), " ", str(o, "variant"));
-		wa_strset(&names[n], wa_strjoin(names[n], ", ", str(o, "metric")));
+		arm = wa_strjoin(str(o, "campaign"), " ", str(o, "variant"));
+		names[n] = wa_strjoin(arm, ", ", str(o, "metric"));
+		free(arm);
 		x[n] = names[n];
 		v[0][n] = num(o, "diff");
 		v[1][n] = num(o, "ci_low");
