@@ -496,43 +496,44 @@ botarg(int ch)
 	return 1;
 }
 
+static const struct option longs[] = {
+	{ "agent", required_argument, NULL, OPT_AGENT },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "ask-consent", required_argument, NULL, OPT_ASK_CONSENT },
+	{ "away-every", required_argument, NULL, OPT_AWAY_EVERY },
+	{ "bot", required_argument, NULL, OPT_BOT },
+	{ "breached", no_argument, NULL, OPT_BREACHED },
+	{ "caption", required_argument, NULL, OPT_CAPTION },
+	{ "collision", required_argument, NULL, OPT_COLLISION },
+	{ "days", required_argument, NULL, OPT_DAYS },
+	{ "dept", required_argument, NULL, OPT_DEPT },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "hours", required_argument, NULL, OPT_HOURS },
+	{ "id", required_argument, NULL, OPT_ID },
+	{ "keyword", required_argument, NULL, OPT_KEYWORD },
+	{ "ledger", required_argument, NULL, OPT_LEDGER },
+	{ "media", required_argument, NULL, OPT_MEDIA },
+	{ "mine", no_argument, NULL, OPT_MINE },
+	{ "notify", required_argument, NULL, OPT_NOTIFY },
+	{ "notify-template", required_argument, NULL, OPT_NOTIFY_TEMPLATE },
+	{ "misses", required_argument, NULL, OPT_MISSES },
+	{ "now", required_argument, NULL, OPT_NOW },
+	{ "order-pattern", required_argument, NULL, OPT_ORDER_PATTERN },
+	{ "routes", required_argument, NULL, OPT_ROUTES },
+	{ "sla", required_argument, NULL, OPT_SLA },
+	{ "snippet", required_argument, NULL, OPT_SNIPPET },
+	{ "survey", no_argument, NULL, OPT_SURVEY },
+	{ "tz", required_argument, NULL, OPT_TZ },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
 static void
 parseargs(int *argc, char ***argv)
 {
-	static const struct option longs[] = {
-		{ "agent", required_argument, NULL, OPT_AGENT },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "ask-consent", required_argument, NULL, OPT_ASK_CONSENT },
-		{ "away-every", required_argument, NULL, OPT_AWAY_EVERY },
-		{ "bot", required_argument, NULL, OPT_BOT },
-		{ "breached", no_argument, NULL, OPT_BREACHED },
-		{ "caption", required_argument, NULL, OPT_CAPTION },
-		{ "collision", required_argument, NULL, OPT_COLLISION },
-		{ "days", required_argument, NULL, OPT_DAYS },
-		{ "dept", required_argument, NULL, OPT_DEPT },
-		{ "events", required_argument, NULL, OPT_EVENTS },
-		{ "follow", no_argument, NULL, OPT_FOLLOW },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "help", no_argument, NULL, 'h' },
-		{ "hours", required_argument, NULL, OPT_HOURS },
-		{ "id", required_argument, NULL, OPT_ID },
-		{ "keyword", required_argument, NULL, OPT_KEYWORD },
-		{ "ledger", required_argument, NULL, OPT_LEDGER },
-		{ "media", required_argument, NULL, OPT_MEDIA },
-		{ "mine", no_argument, NULL, OPT_MINE },
-		{ "notify", required_argument, NULL, OPT_NOTIFY },
-		{ "notify-template", required_argument, NULL, OPT_NOTIFY_TEMPLATE },
-		{ "misses", required_argument, NULL, OPT_MISSES },
-		{ "now", required_argument, NULL, OPT_NOW },
-		{ "order-pattern", required_argument, NULL, OPT_ORDER_PATTERN },
-		{ "routes", required_argument, NULL, OPT_ROUTES },
-		{ "sla", required_argument, NULL, OPT_SLA },
-		{ "snippet", required_argument, NULL, OPT_SNIPPET },
-		{ "survey", no_argument, NULL, OPT_SURVEY },
-		{ "tz", required_argument, NULL, OPT_TZ },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
 	int ch;
 
 	opt.collision = 120;
