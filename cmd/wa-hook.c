@@ -1,5 +1,4 @@
 /* wa-hook: the webhook receiver; signed events into the spool, STOP into the suppression list. */
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -165,49 +164,11 @@ verify(struct MHD_Connection *c)
 	return reply(c, MHD_HTTP_FORBIDDEN, "forbidden");
 }
 
-struct batch {
-	json_t **ev;
-	size_t n, cap;
-};
-
-static void
-push(json_t *ev, void *arg)
-{
-	struct batch *b = arg;
-
-	if (b->n == b->cap) {
-		b->cap = b->cap ? 2 * b->cap : 8;
-		b->ev = wa_realloc(b->ev, b->cap * sizeof *b->ev);
-	}
-	b->ev[b->n++] = ev;
-}
-
-static int
-store(struct batch *b)
-{
-	size_t i, n = b->n, nnew;
-	json_t *ev;
-	int rc = 0;
-
-	for (i = 0; i < n; i++)
-		if ((ev = wa_consent_event(g.consent, b->ev[i])) != NULL)
-			push(ev, b);
-	for (i = 0; i < b->n; i++)
-		if (wa_consent_apply(g.consent, g.spool, b->ev[i]) < 0)
-			rc = -1;
-	if (rc == 0 && wa_spool_add(g.spool, b->ev, b->n, &nnew) < 0)
-		rc = -1;
-	for (i = 0; i < b->n; i++)
-		json_decref(b->ev[i]);
-	free(b->ev);
-	return rc;
-}
-
 /* The answer once the events of B are stored: 200, or 500 so that they come again. */
 static enum MHD_Result
-stored(struct MHD_Connection *c, struct batch *b)
+stored(struct MHD_Connection *c, struct wa_batch *b)
 {
-	if (store(b) < 0)
+	if (wa_batch_store(b, g.consent, g.spool) < 0)
 		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "not stored");
 	return reply(c, MHD_HTTP_OK, "ok");
 }
@@ -228,16 +189,16 @@ jsonbody(struct MHD_Connection *c, struct req *r, enum MHD_Result *ret)
 static enum MHD_Result
 meta(struct MHD_Connection *c, struct req *r)
 {
-	struct batch b = { 0 };
+	struct wa_batch b = { 0 };
 	json_t *body;
 	char err[256];
 	int n;
 
 	if ((body = json_loadb(r->body.s, r->body.len, 0, NULL)) != NULL) {
-		n = wa_hook_meta(body, push, &b, err, sizeof err);
+		n = wa_hook_meta(body, wa_batch_push, &b, err, sizeof err);
 		json_decref(body);
 	} else {
-		n = wa_hook_meta_raw(r->body.s, r->body.len, push, &b, err,
+		n = wa_hook_meta_raw(r->body.s, r->body.len, wa_batch_push, &b, err,
 		    sizeof err);
 		if (n < 0)
 			snprintf(err, sizeof err, "the body is not JSON");
@@ -254,7 +215,7 @@ shopify(struct MHD_Connection *c, struct req *r)
 	    "X-Shopify-Topic");
 	const char *id = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "X-Shopify-Webhook-Id");
-	struct batch b = { 0 };
+	struct wa_batch b = { 0 };
 	enum MHD_Result ret;
 	json_t *body, *ev;
 	char err[256];
@@ -272,7 +233,7 @@ shopify(struct MHD_Connection *c, struct req *r)
 		return reply(c, MHD_HTTP_OK, "ignored");
 	}
 	wa_json_setstr(ev, "hook_id", id);
-	push(ev, &b);
+	wa_batch_push(ev, &b);
 	return stored(c, &b);
 }
 
@@ -561,45 +522,13 @@ shutdown_server(struct MHD_Daemon *d)
 }
 
 static void
-trustproxy(const char *s)
-{
-	if (inet_pton(AF_INET, s, o.proxy) == 1)
-		o.proxylen = 4;
-	else if (inet_pton(AF_INET6, s, o.proxy) == 1)
-		o.proxylen = 16;
-	else
-		wa_die(WA_EXIT_USAGE, "--trust-proxy: '%s' is not an IP address", s);
-}
-
-/*
- * Every descriptor the hard limit allows, and a connection limit short of
- * them: past it MHD closes a new connection at once, where out of
- * descriptors its accept fails over and over, a core spinning and every
- * webhook locked out.
- */
-static unsigned
-fdroom(void)
-{
-	struct rlimit rl = { 1024, 1024 };
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-		getrlimit(RLIMIT_NOFILE, &rl);
-	}
-	if (rl.rlim_cur > 2064)
-		return 2000;
-	return rl.rlim_cur > 128 ? (unsigned)rl.rlim_cur - 64 : 64;
-}
-
-static void
 start(struct MHD_Daemon **d, int fd, const char *where)
 {
 	*d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, admit, NULL,
 	    handler, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_CONNECTION_LIMIT, fdroom(),
+	    MHD_OPTION_CONNECTION_LIMIT, wa_fdroom(),
 	    MHD_OPTION_CONNECTION_TIMEOUT, o.timeout,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, notify, NULL,
@@ -666,7 +595,10 @@ parseargs(int argc, char **argv)
 		case OPT_SUPPRESS: o.suppress = wa_strdup(optarg); break;
 		case OPT_SUPPRESSEMAIL: o.esuppress = wa_strdup(optarg); break;
 		case OPT_TIMEOUT: o.timeout = (unsigned)wa_optnum("--timeout", optarg, 1, 3600); break;
-		case OPT_TRUSTPROXY: trustproxy(optarg); break;
+		case OPT_TRUSTPROXY:
+			if ((o.proxylen = wa_addrparse(optarg, o.proxy)) == 0)
+				wa_die(WA_EXIT_USAGE, "--trust-proxy: '%s' is not an IP address", optarg);
+			break;
 		case OPT_OPTOUTWORDS: o.words = optarg; break;
 		case OPT_VERSION: wa_version(); break;
 		case 'h': usage(0); break;

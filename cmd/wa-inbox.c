@@ -13,7 +13,6 @@
 
 #define MAXPARAM 16
 #define MAXKW 32
-#define LASTW 40	/* characters of the last message in the table */
 
 enum {
 	OPT_AGENT = 256, OPT_ALL, OPT_ASK_CONSENT, OPT_AWAY_EVERY, OPT_BOT, OPT_BREACHED,
@@ -48,20 +47,6 @@ static struct {
 	const char *me;		/* the agent at the keyboard */
 } g;
 
-static const struct wa_tcol cols[] = {
-	{ "id", "conversation", WA_COL_TEXT | WA_COL_LEFT },
-	{ "name", "customer", WA_COL_TEXT | WA_COL_LEFT },
-	{ "tier", "tier", WA_COL_TEXT | WA_COL_LEFT },
-	{ "dept", "dept", WA_COL_TEXT | WA_COL_LEFT },
-	{ "agent", "agent", WA_COL_TEXT | WA_COL_LEFT },
-	{ "state", "state", WA_COL_TEXT | WA_COL_LEFT },
-	{ "waited", "waited", WA_COL_SECS },
-	{ "sla_due", "sla due", WA_COL_TEXT | WA_COL_LEFT },
-	{ "breached", "breached", WA_COL_TEXT | WA_COL_LEFT },
-	{ "window_left", "window", WA_COL_SECS },
-	{ "last", "last message", WA_COL_TEXT | WA_COL_LEFT },
-};
-
 static void
 usage(int status)
 {
@@ -87,88 +72,19 @@ usage(int status)
 	exit(status);
 }
 
-/* The first N characters of S, with "..." when cut. */
-static char *
-cutw(const char *s, size_t n)
-{
-	struct wa_buf b = { 0 };
-	const char *p = s;
-	size_t k = 0;
-
-	while (*p && k < n)
-		if (((unsigned char)*p++ & 0xc0) != 0x80)
-			k++;
-	while (*p && ((unsigned char)*p & 0xc0) == 0x80)
-		p++;
-	if (*p == '\0')
-		return wa_strdup(s);
-	wa_buf_add(&b, s, (size_t)(p - s));
-	wa_buf_adds(&b, "...");
-	return b.s;
-}
-
-static int
-bydue(const void *a, const void *b)
-{
-	const char *x = wa_json_str(*(json_t *const *)a, "sla_due");
-	const char *y = wa_json_str(*(json_t *const *)b, "sla_due");
-
-	if (x == NULL || y == NULL)
-		return (x == NULL) - (y == NULL);
-	return strcmp(x, y);
-}
-
-/* Does row O pass the filters? */
-static int
-wanted(json_t *o, struct wa_rule *e)
-{
-	const char *agent = opt.mine ? g.me : opt.agent;
-
-	if (!opt.all && strcmp(wa_json_str(o, "state"), "closed") == 0)
-		return 0;
-	if (agent && (wa_json_str(o, "agent") == NULL || strcmp(wa_json_str(o, "agent"), agent)))
-		return 0;
-	if (opt.dept && (wa_json_str(o, "dept") == NULL || strcmp(wa_json_str(o, "dept"), opt.dept)))
-		return 0;
-	if (opt.breached && !json_is_true(json_object_get(o, "breached")))
-		return 0;
-	return e == NULL || wa_rules_test(e, o, wa_now());
-}
-
 static int
 list(void)
 {
-	struct wa_tcols v = { cols, sizeof cols / sizeof *cols, NULL };
-	struct wa_rule e = { 0 };
-	json_t *rows = json_array(), **r, *o;
-	size_t i, n = 0;
-	char *s;
+	struct wa_inlist l = { 0 };
 
-	if (opt.expr)
-		e.name = "-e", e.src = (char *)opt.expr, e.e = wa_rules_expr(opt.expr, "-e");
-	r = wa_calloc(g.ib->n + 1, sizeof *r);
-	for (i = 0; i < g.ib->n; i++)
-		if (wanted(o = wa_conv_row(g.ib->conv[i], &g.sla, wa_now()), opt.expr ? &e : NULL))
-			r[n++] = o;
-		else
-			json_decref(o);
-	qsort(r, n, sizeof *r, bydue);
-	for (i = 0; i < n; i++) {
-		if (strcmp(opt.fmt, "table") == 0 && wa_json_str(r[i], "last")) {
-			s = cutw(wa_json_str(r[i], "last"), LASTW);
-			json_object_set_new(r[i], "last", json_string(s));
-			free(s);
-		}
-		json_array_append_new(rows, r[i]);
-	}
-	if (strcmp(opt.fmt, "table") == 0)
-		wa_table_put(&v, rows);
-	else
-		wa_json_rows(rows);
-	json_decref(rows);
-	wa_expr_free(e.e);
-	free(r);
-	return 0;
+	l.agent = opt.mine ? g.me : opt.agent;
+	l.dept = opt.dept;
+	l.expr = opt.expr;
+	l.fmt = opt.fmt;
+	l.all = opt.all;
+	l.breached = opt.breached;
+	l.sla = &g.sla;
+	return wa_inlist_put(&l, g.ib);
 }
 
 static struct wa_conv *
@@ -233,43 +149,6 @@ openconv(const char *who)
 }
 
 
-/* Messages FROM on of C's thread, as text or JSON lines. */
-static void
-thread(const struct wa_conv *c, size_t from)
-{
-	json_t *o;
-	size_t i;
-
-	for (i = from; i < c->nmsg; i++) {
-		if (!opt.json) {
-			wa_thread_line(stdout, c, &c->msg[i]);
-			continue;
-		}
-		o = wa_thread_json(c, &c->msg[i]);
-		wa_json_put(stdout, o);
-		json_decref(o);
-	}
-	if (fflush(stdout) == EOF)
-		wa_die(WA_EXIT_FATAL, "error writing output:");
-}
-
-/* --follow: the conversation's new lines, read again every second, until killed. */
-WA_NORETURN static void
-follow(const char *id, size_t shown)
-{
-	const struct wa_conv *c;
-
-	for (;;) {
-		sleep(1);
-		wa_inbox_free(g.ib);
-		g.ib = wa_inbox_load(&opt.p);
-		if ((c = wa_inbox_find(g.ib, id)) == NULL)
-			continue;
-		thread(c, shown);
-		shown = c->nmsg;
-	}
-}
-
 static int
 show(const char *who)
 {
@@ -284,12 +163,12 @@ show(const char *who)
 		wa_thread_card(stdout, c, row, opt.orders, wa_supp_has(supp, c->phone));
 		putchar('\n');
 	}
-	thread(c, 0);
+	wa_thread_from(stdout, c, 0, opt.json);
 	wa_hash_free(supp);
 	json_decref(row);
 	if (opt.follow) {
 		snprintf(id, sizeof id, "%s", c->id);
-		follow(id, c->nmsg);
+		wa_thread_follow(&g.ib, &opt.p, id, c->nmsg, opt.json);
 	}
 	return 0;
 }
@@ -539,138 +418,40 @@ closeconv(const char *who)
 	return rc;
 }
 
-static void
-putev(json_t *e, void *arg)
-{
-	(void)arg;
-	wa_json_put(stdout, e);
-	json_decref(e);
-}
-
-/* An emitter that prints nothing. */
-static void
-drop(json_t *e, void *arg)
-{
-	json_decref(e);
-}
-
-/* Tell the agents of what is new, on the channels given; each send to EMIT. */
-static void
-notify(void (*emit)(json_t *, void *))
-{
-	struct wa_notify n = { 0 };
-	char *state = wa_home_path(WA_SF_NOTIFIED), err[256];
-	const char *url = getenv("WA_SMTP_URL"), *from = getenv("WA_SMTP_FROM");
-
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (url && *url && (n.smtp = wa_smtp_new(url, err, sizeof err)) == NULL)
-		wa_die(WA_EXIT_USAGE, "WA_SMTP_URL: %s", err);
-	n.from = from && *from ? from : "wa-inbox@localhost";
-
-	n.statepath = state;
-	n.cmd = opt.notify;
-	n.tmpl = opt.notifytmpl;
-	n.lang = opt.lang;
-	n.ledger = opt.p.ledger;
-	n.events = opt.p.events;
-	n.suppress = opt.suppress;
-	n.orders = opt.orders;
-	n.agents = g.agents;
-	n.sla = &g.sla;
-	if (n.cmd || n.tmpl || n.smtp)
-		wa_notify_run(&n, g.ib, wa_now(), emit, NULL);
-	wa_smtp_free(n.smtp);
-	curl_global_cleanup();
-	free(state);
-}
-
-/* The ledger, spool and suppression list a message to R->to goes through. */
-static void
-way(struct wa_reply *r)
-{
-	r->ledger = opt.p.ledger;
-	r->events = opt.p.events;
-	r->suppress = opt.suppress;
-}
-
-/* --ask-consent: the question to the customers of conversations closed in the last day. */
-static void
-askclosed(void (*emit)(json_t *, void *))
-{
-	char *path = wa_home_path(WA_SF_CONSENT);
-	struct wa_consentlog *cl = wa_consentlog_load(path);
-	struct wa_reply r = { 0 };
-
-	if (cl == NULL)
-		wa_die(WA_EXIT_FATAL, "%s:", path);
-	way(&r);
-	wa_askconsent_closed(g.ib, cl, &r, opt.askconsent, opt.lang, wa_now(), emit, NULL);
-	wa_consentlog_free(cl);
-	free(path);
-}
-
 /* The consent question to WHO: a customer with or without a conversation. */
 static int
 askconsent(const char *who)
 {
-	struct wa_conv *c = wa_inbox_find(g.ib, who);
-	json_t *cust = c ? c->cust : wa_inbox_customer(g.ib, who), *ev;
 	struct wa_reply r = { 0 };
-	char e164[WA_PHONE_MAX];
-	int rc;
 
-	if (c)
-		snprintf(e164, sizeof e164, "%s", c->phone);
-	else if (wa_phone_norm(cust ? wa_json_str(cust, "phone") : who,
-	    cust ? wa_json_str(cust, "country") : NULL, e164) != WA_PHONE_OK)
-		wa_die(WA_EXIT_REC, "%s: no conversation, and no phone", who);
-	way(&r);
-	ev = wa_askconsent(&r, e164, opt.tmpl ? opt.tmpl : "consent_request", opt.lang);
-	wa_json_put(stdout, ev);
-	rc = strcmp(wa_json_str(ev, "event"), "sent") == 0 ? 0 : WA_EXIT_REC;
-	json_decref(ev);
-	return rc;
+	r.ledger = opt.p.ledger;
+	r.events = opt.p.events;
+	r.suppress = opt.suppress;
+	return wa_askconsent_who(g.ib, &r, who, opt.tmpl ? opt.tmpl : "consent_request", opt.lang);
 }
 
-/* Route the spool's new messages by the rules of --routes or $WA_HOME/routes. */
-/*
- * Route the spool's new messages by the rules of --routes or
- * $WA_HOME/routes. With --bot the routes file may be missing (no rules),
- * the cursor is the bot's state, and stdout carries the bot's answers.
- */
+/* Route the spool's new messages by the rules of --routes or $WA_HOME/routes, or the bot's. */
 static int
 routeall(void)
 {
-	char *path = opt.routes ? wa_strdup(opt.routes) : wa_home_path(WA_SF_ROUTES);
-	char *cur = wa_home_path(WA_SF_INCURSOR);
-	struct wa_rules *rs = NULL;
-	struct wa_bot *bot = NULL;
-	struct wa_cursor at;
-	void (*emit)(json_t *, void *);
+	struct wa_inroute r = { 0 };
 
-	if (opt.bot == NULL || opt.routes || access(path, F_OK) == 0)
-		rs = wa_rules_load(path, WA_RULES_SEGMENTS);
-	if (opt.bot) {
-		opt.set.kw = opt.kw;
-		opt.set.orders = opt.orders;
-		bot = wa_bot_open(&opt.set, opt.bot, g.ib);
-		wa_bot_cursor(bot, &at);
-	} else
-		wa_cursor_load(cur, &at);
-	wa_route(g.ib, g.log, rs, opt.p.events, &at, bot, putev, NULL);
-	if (bot ? wa_bot_save(bot, &at) < 0 : wa_cursor_save(cur, &at) < 0)
-		wa_die(WA_EXIT_FATAL, "%s:", bot ? opt.bot : cur);
-	wa_bot_free(bot);
-	if (rs)
-		wa_rules_free(rs);
-	/* with --bot, stdout carries only the bot's answers */
-	emit = opt.bot ? drop : putev;
-	wa_agents_assign(g.agents, g.ib, g.log, wa_now(), emit, NULL);
-	notify(emit);
-	if (opt.askconsent)
-		askclosed(emit);
-	free(path), free(cur);
-	return 0;
+	opt.set.kw = opt.kw;
+	opt.set.orders = opt.orders;
+	r.routes = opt.routes;
+	r.bot = opt.bot;
+	r.set = &opt.set;
+	r.notify = opt.notify;
+	r.notifytmpl = opt.notifytmpl;
+	r.askconsent = opt.askconsent;
+	r.lang = opt.lang;
+	r.ledger = opt.p.ledger;
+	r.events = opt.p.events;
+	r.suppress = opt.suppress;
+	r.orders = opt.orders;
+	r.agents = g.agents;
+	r.sla = &g.sla;
+	return wa_inroute_run(&r, g.ib, g.log);
 }
 
 /* --hours HH:MM-HH:MM: the minutes of the day it opens and closes. */
@@ -715,43 +496,44 @@ botarg(int ch)
 	return 1;
 }
 
+static const struct option longs[] = {
+	{ "agent", required_argument, NULL, OPT_AGENT },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "ask-consent", required_argument, NULL, OPT_ASK_CONSENT },
+	{ "away-every", required_argument, NULL, OPT_AWAY_EVERY },
+	{ "bot", required_argument, NULL, OPT_BOT },
+	{ "breached", no_argument, NULL, OPT_BREACHED },
+	{ "caption", required_argument, NULL, OPT_CAPTION },
+	{ "collision", required_argument, NULL, OPT_COLLISION },
+	{ "days", required_argument, NULL, OPT_DAYS },
+	{ "dept", required_argument, NULL, OPT_DEPT },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "hours", required_argument, NULL, OPT_HOURS },
+	{ "id", required_argument, NULL, OPT_ID },
+	{ "keyword", required_argument, NULL, OPT_KEYWORD },
+	{ "ledger", required_argument, NULL, OPT_LEDGER },
+	{ "media", required_argument, NULL, OPT_MEDIA },
+	{ "mine", no_argument, NULL, OPT_MINE },
+	{ "notify", required_argument, NULL, OPT_NOTIFY },
+	{ "notify-template", required_argument, NULL, OPT_NOTIFY_TEMPLATE },
+	{ "misses", required_argument, NULL, OPT_MISSES },
+	{ "now", required_argument, NULL, OPT_NOW },
+	{ "order-pattern", required_argument, NULL, OPT_ORDER_PATTERN },
+	{ "routes", required_argument, NULL, OPT_ROUTES },
+	{ "sla", required_argument, NULL, OPT_SLA },
+	{ "snippet", required_argument, NULL, OPT_SNIPPET },
+	{ "survey", no_argument, NULL, OPT_SURVEY },
+	{ "tz", required_argument, NULL, OPT_TZ },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
 static void
 parseargs(int *argc, char ***argv)
 {
-	static const struct option longs[] = {
-		{ "agent", required_argument, NULL, OPT_AGENT },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "ask-consent", required_argument, NULL, OPT_ASK_CONSENT },
-		{ "away-every", required_argument, NULL, OPT_AWAY_EVERY },
-		{ "bot", required_argument, NULL, OPT_BOT },
-		{ "breached", no_argument, NULL, OPT_BREACHED },
-		{ "caption", required_argument, NULL, OPT_CAPTION },
-		{ "collision", required_argument, NULL, OPT_COLLISION },
-		{ "days", required_argument, NULL, OPT_DAYS },
-		{ "dept", required_argument, NULL, OPT_DEPT },
-		{ "events", required_argument, NULL, OPT_EVENTS },
-		{ "follow", no_argument, NULL, OPT_FOLLOW },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "help", no_argument, NULL, 'h' },
-		{ "hours", required_argument, NULL, OPT_HOURS },
-		{ "id", required_argument, NULL, OPT_ID },
-		{ "keyword", required_argument, NULL, OPT_KEYWORD },
-		{ "ledger", required_argument, NULL, OPT_LEDGER },
-		{ "media", required_argument, NULL, OPT_MEDIA },
-		{ "mine", no_argument, NULL, OPT_MINE },
-		{ "notify", required_argument, NULL, OPT_NOTIFY },
-		{ "notify-template", required_argument, NULL, OPT_NOTIFY_TEMPLATE },
-		{ "misses", required_argument, NULL, OPT_MISSES },
-		{ "now", required_argument, NULL, OPT_NOW },
-		{ "order-pattern", required_argument, NULL, OPT_ORDER_PATTERN },
-		{ "routes", required_argument, NULL, OPT_ROUTES },
-		{ "sla", required_argument, NULL, OPT_SLA },
-		{ "snippet", required_argument, NULL, OPT_SNIPPET },
-		{ "survey", no_argument, NULL, OPT_SURVEY },
-		{ "tz", required_argument, NULL, OPT_TZ },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
 	int ch;
 
 	opt.collision = 120;

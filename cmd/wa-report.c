@@ -14,122 +14,6 @@
 enum { O_TABLE, O_CSV, O_JSON, O_HTML, O_PDF };
 enum { CMP_NONE, CMP_PREV, CMP_YOY };
 
-/* The figures of a group, in the order every format shows them. */
-static const struct wa_tcol cols[] = {
-	{ "group", "group", WA_COL_TEXT | WA_COL_LEFT },
-	{ "sent", "sent", WA_COL_COUNT },
-	{ "delivered", "dlvd", WA_COL_COUNT },
-	{ "read", "read", WA_COL_COUNT },
-	{ "failed", "failed", WA_COL_COUNT },
-	{ "replied", "replied", WA_COL_COUNT },
-	{ "opted_out", "opt-out", WA_COL_COUNT },
-	{ "delivery_rate", "dlvd%", WA_COL_RATE },
-	{ "read_rate", "read%", WA_COL_RATE },
-	{ "reply_rate", "reply%", WA_COL_RATE },
-	{ "opt_out_rate", "opt-out%", WA_COL_RATE },
-	{ "median_response_s", "resp p50", WA_COL_SECS },
-	{ "p90_response_s", "resp p90", WA_COL_SECS },
-	{ "conversions", "conv", WA_COL_COUNT },
-	{ "conversion_rate", "conv%", WA_COL_RATE },
-	{ "revenue", "revenue", WA_COL_MONEY },
-	{ "aov", "aov", WA_COL_MONEY },
-	{ "revenue_other", "other cur.", WA_COL_MONEY },
-	{ "revenue_converted", "converted", WA_COL_TEXT },
-	{ "rates_date", "rates of", WA_COL_TEXT },
-	/* With survey answers only: the last NSURVEY. */
-	{ "csat", "csat", WA_COL_NUM },
-	{ "csat_answers", "csat n", WA_COL_COUNT },
-	{ "nps", "nps", WA_COL_NUM },
-	{ "nps_answers", "nps n", WA_COL_COUNT },
-	{ "negative_rate", "negative%", WA_COL_RATE },
-};
-#define NSURVEY 5
-
-/* The table's columns for the KPIs, within a terminal; --wide: all. */
-static const struct wa_tcol keycols[] = {
-	{ "group", "group", WA_COL_TEXT | WA_COL_LEFT },
-	{ "sent", "sent", WA_COL_COUNT },
-	{ "delivery_rate", "dlvd%", WA_COL_RATE },
-	{ "read_rate", "read%", WA_COL_RATE },
-	{ "reply_rate", "reply%", WA_COL_RATE },
-	{ "conversion_rate", "conv%", WA_COL_RATE },
-	{ "revenue", "revenue", WA_COL_MONEY },
-};
-
-/* -b ref: the writers of tagged messages by their first tag. */
-static const struct wa_tcol refcols[] = {
-	{ "group", "ref", WA_COL_TEXT | WA_COL_LEFT },
-	{ "inquiries", "inquiries", WA_COL_COUNT },
-	{ "conversions", "conv", WA_COL_COUNT },
-	{ "conversion_rate", "conv%", WA_COL_RATE },
-	{ "revenue", "revenue", WA_COL_MONEY },
-	{ "aov", "aov", WA_COL_MONEY },
-};
-
-/* -b variant: a row per arm and figure. */
-static const struct wa_tcol armcols[] = {
-	{ "campaign", "campaign", WA_COL_TEXT | WA_COL_LEFT },
-	{ "variant", "arm", WA_COL_TEXT },
-	{ "metric", "figure", WA_COL_TEXT },
-	{ "currency", "cur", WA_COL_TEXT },
-	{ "n", "n", WA_COL_COUNT },
-	{ "count", "count", WA_COL_COUNT },
-	{ "value", "value", WA_COL_NUM },
-	{ "baseline", "vs", WA_COL_TEXT },
-	{ "diff", "diff", WA_COL_NUM },
-	{ "ci_low", "95% low", WA_COL_NUM },
-	{ "ci_high", "95% high", WA_COL_NUM },
-	{ "p_value", "p", WA_COL_NUM },
-	{ "n_needed", "n needed", WA_COL_NUM },
-	{ "verdict", "verdict", WA_COL_TEXT },
-};
-
-/* --insights: a row per theme, then all. */
-static const struct wa_tcol themecols[] = {
-	{ "theme", "theme", WA_COL_TEXT | WA_COL_LEFT },
-	{ "messages", "messages", WA_COL_COUNT },
-	{ "auto_reply", "auto", WA_COL_COUNT },
-	{ "person", "person", WA_COL_COUNT },
-	{ "unanswered", "none", WA_COL_COUNT },
-	{ "median_response_s", "resp p50", WA_COL_SECS },
-};
-
-/* -b consent: the consent log's events per week and source. */
-static const struct wa_tcol growthcols[] = {
-	{ "week", "week", WA_COL_TEXT | WA_COL_LEFT },
-	{ "source", "source", WA_COL_TEXT | WA_COL_LEFT },
-	{ "opt_in", "opt-in", WA_COL_COUNT },
-	{ "opt_out", "opt-out", WA_COL_COUNT },
-	{ "net", "net", WA_COL_COUNT },
-};
-
-/* -b agent, and -b tier's second table: the inbox's conversations. */
-static const struct wa_tcol convcols[] = {
-	{ "group", "agent", WA_COL_TEXT | WA_COL_LEFT },
-	{ "conversations", "convs", WA_COL_COUNT },
-	{ "bot_only", "bot only", WA_COL_COUNT },
-	{ "handed_off", "person", WA_COL_COUNT },
-	{ "first_response_p50_s", "first p50", WA_COL_SECS },
-	{ "first_response_p90_s", "first p90", WA_COL_SECS },
-	{ "resolution_p50_s", "resolved p50", WA_COL_SECS },
-	{ "resolution_p90_s", "resolved p90", WA_COL_SECS },
-	{ "sla_target_s", "sla", WA_COL_SECS },
-	{ "sla_met_rate", "sla met%", WA_COL_RATE },
-	{ "csat", "csat", WA_COL_NUM },
-	{ "csat_answers", "csat n", WA_COL_COUNT },
-};
-
-/* The store-wide figures, in the "all" object only. */
-static const struct wa_tcol storecols[] = {
-	{ "aov_site", "AOV, all orders", WA_COL_MONEY },
-	{ "aov_messaged", "AOV, messaged customers", WA_COL_MONEY },
-	{ "aov_not_messaged", "AOV, other customers", WA_COL_MONEY },
-	{ "first_time_buyers_messaged", "first-time buyers, messaged", WA_COL_COUNT },
-	{ "first_time_buyers_not_messaged", "first-time buyers, not messaged", WA_COL_COUNT },
-	{ "repeat_rate_messaged", "repeat within 180 days, messaged", WA_COL_RATE },
-	{ "repeat_rate_not_messaged", "repeat within 180 days, not messaged", WA_COL_RATE },
-};
-
 static const char *const ledgerfields[] = { "event", "key", "at", "wamid",
     "campaign", "id", "to", "retry", "variant", "channel" };
 static const char *const orderfields[] = { "type", "event", "id", "customer",
@@ -151,17 +35,17 @@ static const struct view {
 	size_t ncols;		/* the KPIs: without the survey's columns */
 	rows_fn *rows;
 } views[] = {
-	[WA_BY_CAMPAIGN] = { "campaign", cols, NELEM(cols) - NSURVEY, kpirows },
-	[WA_BY_DAY] = { "day", cols, NELEM(cols) - NSURVEY, kpirows },
-	[WA_BY_WEEK] = { "week", cols, NELEM(cols) - NSURVEY, kpirows },
-	[WA_BY_MONTH] = { "month", cols, NELEM(cols) - NSURVEY, kpirows },
-	[WA_BY_TIER] = { "tier", cols, NELEM(cols) - NSURVEY, kpirows },
-	[WA_BY_CHANNEL] = { "channel", cols, NELEM(cols) - NSURVEY, kpirows },
-	[WA_BY_REF] = { "ref", refcols, NELEM(refcols), refrows },
-	[WA_BY_VARIANT] = { "variant", armcols, NELEM(armcols), armrows },
-	[WA_BY_CONSENT] = { "consent", growthcols, NELEM(growthcols), growthrows },
-	[WA_BY_AGENT] = { "agent", convcols, NELEM(convcols), convrows },
-	[WA_BY_THEME] = { "theme", themecols, NELEM(themecols), themerows },
+	[WA_BY_CAMPAIGN] = { "campaign", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
+	[WA_BY_DAY] = { "day", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
+	[WA_BY_WEEK] = { "week", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
+	[WA_BY_MONTH] = { "month", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
+	[WA_BY_TIER] = { "tier", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
+	[WA_BY_CHANNEL] = { "channel", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
+	[WA_BY_REF] = { "ref", wa_rcols_ref, NELEM(wa_rcols_ref), refrows },
+	[WA_BY_VARIANT] = { "variant", wa_rcols_arm, NELEM(wa_rcols_arm), armrows },
+	[WA_BY_CONSENT] = { "consent", wa_rcols_growth, NELEM(wa_rcols_growth), growthrows },
+	[WA_BY_AGENT] = { "agent", wa_rcols_conv, NELEM(wa_rcols_conv), convrows },
+	[WA_BY_THEME] = { "theme", wa_rcols_theme, NELEM(wa_rcols_theme), themerows },
 };
 
 struct opts {
@@ -356,7 +240,7 @@ rows(struct wa_kpi *k, size_t n, const struct wa_store_kpi *s)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		o = s ? wa_kpi_json(&k[i], vc.n == NELEM(cols)) :
+		o = s ? wa_kpi_json(&k[i], vc.n == NELEM(wa_rcols_kpi)) :
 		    wa_kpi_refjson(&k[i]);
 		if (s && i == n - 1)
 			wa_kpi_storejson(o, s);
@@ -375,93 +259,6 @@ targettext(const char *name)
 	if (t == NULL && strcmp(name, "first_response_p50_s") == 0)
 		return "<= sla";
 	return t;
-}
-
-static const struct wa_tcols storeview = { storecols, NELEM(storecols), NULL };
-
-/* The orders that could not be converted, and the rates' day. */
-static void
-otherline(json_t *all)
-{
-	json_t *other = json_object_get(all, "revenue_other");
-	const char *date = wa_json_str(all, "rates_date");
-	struct wa_buf b = { 0 };
-
-	if (fx && wa_fx_cur(fx))
-		printf("  %-38s %s%s%s\n", "currency", wa_fx_cur(fx),
-		    date ? ", converted at the rates of " : "", date ? date : "");
-	if (json_object_size(other) > 0)
-		printf("  %-38s %s\n", "other currencies, not converted",
-		    wa_cell_text(&b, other, WA_COL_MONEY, 1));
-	wa_buf_free(&b);
-}
-
-static void
-puttable(json_t *a, int by)
-{
-	struct wa_tcols st = storeview, key = { keycols, NELEM(keycols), vc.target };
-	struct wa_tcols cv = { convcols, NELEM(convcols), NULL };
-	struct wa_tcol head[NELEM(convcols)];
-	const char *env = getenv("COLUMNS");
-	long width = env ? strtol(env, NULL, 10) : 0;
-
-	if (width <= 0)
-		width = 100;
-	wa_table_fit(by <= WA_BY_CHANNEL && !wide ? &key : &vc, a,
-	    wide ? 0 : (size_t)width);
-	if (by == WA_BY_TIER && json_object_get(json_array_get(a, json_array_size(a) - 1),
-	    "conversations")) {
-		memcpy(head, convcols, sizeof head);
-		head[0].head = "tier";
-		cv.col = head;
-		cv.target = vc.target;
-		printf("\nconversations\n");
-		wa_table_fit(&cv, a, wide ? 0 : (size_t)width);
-	}
-	if (by > WA_BY_CHANNEL)
-		return;
-	st.target = vc.target;
-	printf("\nstore-wide\n");
-	wa_table_list(&st, json_array_get(a, json_array_size(a) - 1));
-	otherline(json_array_get(a, json_array_size(a) - 1));
-}
-
-/* Is the figure NAME in this view's columns, or store-wide ones? */
-static int
-shown(const char *name, int by)
-{
-	size_t j;
-
-	for (j = 0; j < vc.n; j++)
-		if (strcmp(vc.col[j].name, name) == 0)
-			return 1;
-	for (j = 0; by <= WA_BY_CHANNEL && j < NELEM(storecols); j++)
-		if (strcmp(storecols[j].name, name) == 0)
-			return 1;
-	return 0;
-}
-
-/* CSV: every figure by its JSON name, the store-wide ones and the marks last. */
-static void
-putcsv(json_t *a, int by)
-{
-	const char *names[NELEM(cols) + NELEM(storecols) + WA_KPI_NTARGETS + 1];
-	char met[WA_KPI_NTARGETS][64];
-	size_t j, n = 0;
-
-	for (j = 0; j < vc.n; j++)
-		names[n++] = vc.col[j].name;
-	for (j = 0; by <= WA_BY_CHANNEL && j < NELEM(storecols); j++)
-		names[n++] = storecols[j].name;
-	for (j = 0; tflag && j < WA_KPI_NTARGETS; j++) {
-		if (!shown(wa_kpi_targetname(j), by))
-			continue;
-		snprintf(met[j], sizeof met[j], "%s_met", wa_kpi_targetname(j));
-		names[n++] = met[j];
-	}
-	if (tflag && by == WA_BY_AGENT)
-		names[n++] = "first_response_p50_s_met";
-	wa_csv_rows(names, n, a);
 }
 
 /* The rows of the KPIs grouped BY. */
@@ -499,7 +296,7 @@ trend(const struct wa_store_kpi *st, const char **by)
 static void
 puthtml(json_t *a, int by, const struct wa_store_kpi *st, const struct opts *o)
 {
-	struct wa_tcols store = storeview;
+	struct wa_tcols store = { wa_rcols_store, NELEM(wa_rcols_store), NULL };
 	struct wa_page p = { 0 };
 	long w[WA_PAGE_NWAITS];
 
@@ -570,48 +367,10 @@ refrows(int by, const char *camp, const struct wa_store_kpi *st)
 	return a;
 }
 
-/* The conversations by agent, or by tier into the tiers' rows of A (NULL: a new array). */
-static json_t *
-convs(int bytier, json_t *a)
-{
-	struct wa_inbox *ib = wa_inbox_load(&ibp);
-	struct wa_convkpi *k;
-	json_t *o, *v;
-	size_t i, j, n;
-	int fresh = a == NULL;
-
-	k = wa_convkpis(ib, &sla, bytier, ibp.events, since, until, wa_now(), &n);
-	if (fresh)
-		a = json_array();
-	for (i = 0; i < n; i++) {
-		for (j = 0; (o = json_array_get(a, j)) != NULL; j++)
-			if (strcmp(wa_json_str(o, "group"), k[i].group) == 0)
-				break;
-		if (o == NULL) {	/* a tier no message went to: before "all" */
-			o = json_pack("{s:s}", "group", k[i].group);
-			json_array_insert_new(a, fresh ? json_array_size(a) :
-			    json_array_size(a) - 1, o);
-		}
-		wa_convkpi_json(&k[i], o);
-		v = json_object_get(o, "first_response_p50_s");
-		if (tflag)
-			json_object_set_new(o, "first_response_p50_s_met", json_is_null(v) ?
-			    json_null() : json_boolean(json_integer_value(v) <= k[i].target));
-	}
-	wa_convkpis_free(k, n);
-	wa_inbox_free(ib);
-	return a;
-}
-
 static json_t *
 convrows(int by, const char *camp, const struct wa_store_kpi *st)
 {
-	json_t *a = convs(0, NULL), *o;
-	size_t i;
-
-	for (i = 0; tflag && (o = json_array_get(a, i)) != NULL; i++)
-		wa_kpi_addtargets(o);
-	return a;
+	return wa_convkpi_rows(&ibp, &sla, 0, NULL, since, until, tflag);
 }
 
 static json_t *
@@ -624,11 +383,11 @@ kpirows(int by, const char *camp, const struct wa_store_kpi *st)
 	k = wa_report_kpis(rep, by, &n);
 	/* Survey columns once there is a survey. */
 	if (k[n - 1].survey.n5 || k[n - 1].survey.n10 || k[n - 1].survey.optouts)
-		vc.n = NELEM(cols);
+		vc.n = NELEM(wa_rcols_kpi);
 	a = rows(k, n, st);
 	wa_report_kpis_free(k, n);
 	if (by == WA_BY_TIER && access(ibp.log, F_OK) == 0)
-		convs(1, a);
+		wa_convkpi_rows(&ibp, &sla, 1, a, since, until, tflag);
 	return a;
 }
 
@@ -899,8 +658,8 @@ run(const struct opts *o, int dl, int de)
 		readprev(o, dl, de);
 	a = views[o->by].rows(o->by, o->camp, &st);
 	switch (o->fmt) {
-	case O_TABLE: puttable(a, o->by); break;
-	case O_CSV: putcsv(a, o->by); break;
+	case O_TABLE: wa_rout_table(&vc, a, o->by, wide, fx ? wa_fx_cur(fx) : NULL); break;
+	case O_CSV: wa_rout_csv(&vc, a, o->by, tflag); break;
 	case O_JSON: wa_json_rows(a); break;
 	case O_HTML: puthtml(a, o->by, &st, o); break;
 	case O_PDF:

@@ -70,3 +70,24 @@ wa_askconsent_closed(struct wa_inbox *ib, struct wa_consentlog *cl,
 	}
 	return n;
 }
+
+int
+wa_askconsent_who(struct wa_inbox *ib, const struct wa_reply *base, const char *who,
+    const char *tmpl, const char *lang)
+{
+	struct wa_conv *c = wa_inbox_find(ib, who);
+	json_t *cust = c ? c->cust : wa_inbox_customer(ib, who), *ev;
+	char e164[WA_PHONE_MAX];
+	int rc;
+
+	if (c)
+		snprintf(e164, sizeof e164, "%s", c->phone);
+	else if (wa_phone_norm(cust ? wa_json_str(cust, "phone") : who,
+	    cust ? wa_json_str(cust, "country") : NULL, e164) != WA_PHONE_OK)
+		wa_die(WA_EXIT_REC, "%s: no conversation, and no phone", who);
+	ev = wa_askconsent(base, e164, tmpl, lang);
+	wa_json_put(stdout, ev);
+	rc = strcmp(wa_json_str(ev, "event"), "sent") == 0 ? 0 : WA_EXIT_REC;
+	json_decref(ev);
+	return rc;
+}

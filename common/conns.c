@@ -243,3 +243,13 @@ wa_conns_counts(struct wa_conns *cs, long *ncut, long *nperip)
 	*ncut = atomic_load(&cs->ncut);
 	*nperip = atomic_load(&cs->nperip);
 }
+
+size_t
+wa_addrparse(const char *s, unsigned char *out)
+{
+	if (inet_pton(AF_INET, s, out) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, s, out) == 1)
+		return 16;
+	return 0;
+}

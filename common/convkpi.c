@@ -255,3 +255,39 @@ wa_convkpis_free(struct wa_convkpi *k, size_t n)
 		free(k[i].group);
 	free(k);
 }
+
+json_t *
+wa_convkpi_rows(const struct wa_inbox_paths *p, const struct wa_sla *sla, int bytier,
+    json_t *a, time_t since, time_t until, int targets)
+{
+	struct wa_inbox *ib = wa_inbox_load(p);
+	struct wa_convkpi *k;
+	json_t *o, *v;
+	size_t i, j, n;
+	int fresh = a == NULL;
+
+	k = wa_convkpis(ib, sla, bytier, p->events, since, until, wa_now(), &n);
+	if (fresh)
+		a = json_array();
+	for (i = 0; i < n; i++) {
+		for (j = 0; (o = json_array_get(a, j)) != NULL; j++)
+			if (strcmp(wa_json_str(o, "group"), k[i].group) == 0)
+				break;
+		if (o == NULL) {	/* a tier no message went to: before "all" */
+			o = json_pack("{s:s}", "group", k[i].group);
+			json_array_insert_new(a, fresh ? json_array_size(a) :
+			    json_array_size(a) - 1, o);
+		}
+		wa_convkpi_json(&k[i], o);
+		v = json_object_get(o, "first_response_p50_s");
+		if (targets)
+			json_object_set_new(o, "first_response_p50_s_met", json_is_null(v) ?
+			    json_null() : json_boolean(json_integer_value(v) <= k[i].target));
+	}
+	wa_convkpis_free(k, n);
+	wa_inbox_free(ib);
+	/* -b agent's own rows get the KPIs' marks too */
+	for (i = 0; fresh && targets && (o = json_array_get(a, i)) != NULL; i++)
+		wa_kpi_addtargets(o);
+	return a;
+}

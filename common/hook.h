@@ -122,6 +122,13 @@ int wa_spool_close(struct wa_spool *s);
  * address bound, printable, into OUT. Dies with status 2 or 3.
  */
 int wa_listen(const char *spec, int loopback_only, char *out, size_t outlen);
+/*
+ * The connection limit of a server: every descriptor the hard limit
+ * allows taken, and a limit short of them, as past it the server closes a
+ * new connection at once, where out of descriptors its accept would fail
+ * over and over, a core spinning and every webhook locked out.
+ */
+unsigned wa_fdroom(void);
 
 /* conns.c: a server's connections: counts per address, request deadlines */
 struct sockaddr;
@@ -136,6 +143,8 @@ struct wa_conns *wa_conns_new(unsigned maxperip, unsigned timeout,
     const unsigned char *proxy, size_t proxylen);
 /* The address bytes of SA in OUT[16]; their length, 0 when it is no IP address. */
 size_t wa_addrbytes(const struct sockaddr *sa, unsigned char *out);
+/* The bytes of the IP address S (--trust-proxy) in OUT[16]; their length, 0 when S is none. */
+size_t wa_addrparse(const char *s, unsigned char *out);
 /* Are the address bytes A[0..N) the trusted proxy's? */
 int wa_conns_isproxy(const struct wa_conns *cs, const unsigned char *a,
     size_t n);
@@ -192,5 +201,19 @@ void wa_consent_free(struct wa_consent *cs);
  */
 int wa_unsub_answer(int post, const char *secret, const char *list,
     const char *e, const char *campaign, const char *token, struct wa_buf *page);
+
+/* batch.c: a webhook's events, with the opt-ins and opt-outs they mean, stored whole in the spool */
+struct wa_batch {
+	json_t **ev;
+	size_t n, cap;
+};
+/* Add EV (taken) to the batch ARG, a struct wa_batch: an emitter of wa_hook_meta(). */
+void wa_batch_push(json_t *ev, void *arg);
+/*
+ * Store B's events, with the consent events they mean, in the consent log,
+ * the suppression list and the spool SP; the batch freed. -1 when any of
+ * it is not stored: the sender is to send it all again.
+ */
+int wa_batch_store(struct wa_batch *b, struct wa_consent *cs, struct wa_spool *sp);
 
 #endif

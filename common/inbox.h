@@ -132,6 +132,14 @@ void wa_thread_put(FILE *fp, const struct wa_conv *c);
 void wa_thread_line(FILE *fp, const struct wa_conv *c, const struct wa_tmsg *m);
 /* Message M of C as {"conv","at","dir","by","type","text","media",...}. */
 json_t *wa_thread_json(const struct wa_conv *c, const struct wa_tmsg *m);
+/* C's messages from FROM on to FP, as lines (JSON 0) or JSON lines; dies with status 3 when FP cannot be written. */
+void wa_thread_from(FILE *fp, const struct wa_conv *c, size_t from, int json);
+/*
+ * --follow: the messages of conversation ID after the first SHOWN to
+ * stdout, IB loaded again from P every second, until killed.
+ */
+WA_NORETURN void wa_thread_follow(struct wa_inbox **ib, const struct wa_inbox_paths *p,
+    const char *id, size_t shown, int json);
 
 /* reply.c: one message of a conversation through wa-send's queue and ledger */
 struct wa_reply {
@@ -347,4 +355,44 @@ json_t *wa_askconsent(const struct wa_reply *base, const char *e164, const char 
 long wa_askconsent_closed(struct wa_inbox *ib, struct wa_consentlog *cl,
     const struct wa_reply *base, const char *tmpl, const char *lang, time_t now,
     void (*emit)(json_t *, void *), void *arg);
+/*
+ * wa-inbox ask-consent WHO: the question to WHO, a phone, a customer or a
+ * conversation, through BASE's ledger; its outcome printed on stdout.
+ * 0 when it went, else 1; dies with status 1 when WHO has no phone.
+ */
+int wa_askconsent_who(struct wa_inbox *ib, const struct wa_reply *base, const char *who,
+    const char *tmpl, const char *lang);
+
+/* inlist.c: wa-inbox list: the conversations a filter keeps, soonest deadline first */
+struct wa_inlist {
+	const char *agent, *dept;	/* assigned to, in; NULL: any */
+	const char *expr;	/* -e: an expression over the rows, or NULL */
+	const char *fmt;	/* "table", else JSON lines */
+	int all;		/* the closed ones too */
+	int breached;		/* only those past their deadline */
+	const struct wa_sla *sla;
+};
+/* The rows of IB's conversations that L keeps, by deadline, to stdout; 0. */
+int wa_inlist_put(const struct wa_inlist *l, struct wa_inbox *ib);
+
+/* inroute.c: wa-inbox route's run, from the routes' or the bot's cursor */
+struct wa_inroute {
+	const char *routes;	/* --routes; NULL: $WA_HOME/routes */
+	const char *bot;	/* --bot: the bot's state file; NULL: no bot */
+	const struct wa_bot_set *set;	/* the bot's settings */
+	const char *notify, *notifytmpl;	/* the agents' command and template, or NULL */
+	const char *askconsent;	/* --ask-consent: the template, or NULL */
+	const char *lang;
+	const char *ledger, *events, *suppress, *orders;	/* paths */
+	struct wa_agents *agents;	/* may be NULL */
+	const struct wa_sla *sla;
+};
+/*
+ * Route the spool's new messages by the rules file (with a bot, it may be
+ * missing), from the cursor in $WA_HOME, or the bot's state, saved after;
+ * then assign, notify the agents (WA_SMTP_URL: by e-mail too), and with
+ * ASKCONSENT ask the customers of conversations closed. What happens goes
+ * to stdout as JSON lines, only the bot's answers with a bot. 0.
+ */
+int wa_inroute_run(const struct wa_inroute *o, struct wa_inbox *ib, struct wa_inlog *log);
 #endif

@@ -1,4 +1,5 @@
 /* net.c: a listening socket for the HTTP servers (wa-hook, the mock Cloud API). */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -82,4 +83,25 @@ wa_listen(const char *spec, int loopback_only, char *out, size_t outlen)
 	printable(fd, out, outlen);
 	freeaddrinfo(ai);
 	return fd;
+}
+
+/*
+ * Every descriptor the hard limit allows, and a connection limit short of
+ * them: past it MHD closes a new connection at once, where out of
+ * descriptors its accept fails over and over, a core spinning and every
+ * webhook locked out.
+ */
+unsigned
+wa_fdroom(void)
+{
+	struct rlimit rl = { 1024, 1024 };
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur > 2064)
+		return 2000;
+	return rl.rlim_cur > 128 ? (unsigned)rl.rlim_cur - 64 : 64;
 }

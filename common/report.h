@@ -336,4 +336,42 @@ struct wa_convkpi *wa_convkpis(struct wa_inbox *ib, const struct wa_sla *sla,
 /* K's figures into O (NULL: a new object with "group"), returned. */
 json_t *wa_convkpi_json(const struct wa_convkpi *k, json_t *o);
 void wa_convkpis_free(struct wa_convkpi *k, size_t n);
+struct wa_inbox_paths;
+/*
+ * The rows of the conversations of the inbox at P, by agent (BYTIER 0:
+ * into a new array, A NULL) or by tier into the tiers' rows of A, a
+ * tier no message went to inserted before "all"; with TARGETS (--targets)
+ * whether the first response met its target, and by agent the KPIs' marks.
+ */
+json_t *wa_convkpi_rows(const struct wa_inbox_paths *p, const struct wa_sla *sla, int bytier,
+    json_t *a, time_t since, time_t until, int targets);
+
+/* rcols.c: wa-report's columns, view by view */
+#define WA_RCOLS_NSURVEY 5	/* the KPIs' last, shown once there are survey answers */
+/* The figures of a group, in the order every format shows them. */
+extern const struct wa_tcol wa_rcols_kpi[25];
+/* The table's columns for the KPIs, within a terminal; --wide: all. */
+extern const struct wa_tcol wa_rcols_key[7];
+/* -b ref: the writers of tagged messages by their first tag. */
+extern const struct wa_tcol wa_rcols_ref[6];
+/* -b variant: a row per arm and figure. */
+extern const struct wa_tcol wa_rcols_arm[14];
+/* --insights: a row per theme, then all. */
+extern const struct wa_tcol wa_rcols_theme[6];
+/* -b consent: the consent log's events per week and source. */
+extern const struct wa_tcol wa_rcols_growth[5];
+/* -b agent, and -b tier's second table: the inbox's conversations. */
+extern const struct wa_tcol wa_rcols_conv[12];
+/* The store-wide figures, in the "all" object only. */
+extern const struct wa_tcol wa_rcols_store[7];
+
+/* rout.c: wa-report's rows on a terminal, or as CSV */
+/*
+ * The rows A of view VC grouped BY as tables within $COLUMNS (WIDE: every
+ * column, however wide): the KPIs' key columns, -b tier's conversations,
+ * then the store-wide figures and the currency CUR (NULL: none) of "all".
+ */
+void wa_rout_table(const struct wa_tcols *vc, json_t *a, int by, int wide, const char *cur);
+/* The rows A as CSV: every figure by its JSON name, the store-wide ones and, with TARGETS, the marks last. */
+void wa_rout_csv(const struct wa_tcols *vc, json_t *a, int by, int targets);
 #endif

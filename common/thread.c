@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wa.h"
 #include "send.h"
@@ -186,4 +187,42 @@ wa_thread_json(const struct wa_conv *c, const struct wa_tmsg *m)
 		json_object_set_new(o, "status", json_string(m->status ?
 		    statusname[m->status] : m->state == WA_LEDGER_FAILED ? "failed" : "accepted"));
 	return o;
+}
+
+/* Messages FROM on of C's thread, as text or JSON lines. */
+void
+wa_thread_from(FILE *fp, const struct wa_conv *c, size_t from, int json)
+{
+	json_t *o;
+	size_t i;
+
+	for (i = from; i < c->nmsg; i++) {
+		if (!json) {
+			wa_thread_line(fp, c, &c->msg[i]);
+			continue;
+		}
+		o = wa_thread_json(c, &c->msg[i]);
+		wa_json_put(fp, o);
+		json_decref(o);
+	}
+	if (fflush(fp) == EOF)
+		wa_die(WA_EXIT_FATAL, "error writing output:");
+}
+
+/* --follow: the conversation's new lines, read again every second, until killed. */
+WA_NORETURN void
+wa_thread_follow(struct wa_inbox **ib, const struct wa_inbox_paths *p, const char *id,
+    size_t shown, int json)
+{
+	const struct wa_conv *c;
+
+	for (;;) {
+		sleep(1);
+		wa_inbox_free(*ib);
+		*ib = wa_inbox_load(p);
+		if ((c = wa_inbox_find(*ib, id)) == NULL)
+			continue;
+		wa_thread_from(stdout, c, shown, json);
+		shown = c->nmsg;
+	}
 }
