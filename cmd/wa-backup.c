@@ -22,9 +22,6 @@
 #define BLOCK 512
 #define LOCKWAIT 100		/* tries 10 ms apart for a file's lock */
 
-/* The directories of rolled segments: every file in them is taken. */
-static const char *const segdirs[] = { "events", "ledger", "inbox" };
-
 struct opts {
 	const char *file;
 	int restore, force;
@@ -293,11 +290,13 @@ backup(const struct opts *o)
 	FILE *fp;
 	int z = iszstd(o->file);
 
+	/* the folders of rolled segments: every file in them is taken */
 	for (i = 0; i < WA_SF_N; i++)
-		if (wa_statefiles[i].kind != WA_SK_LOCK && wa_statefiles[i].kind != WA_SK_INDEX)
+		if (wa_statefiles[i].kind == WA_SK_SEGS)
+			takedir(&ms, &n, &cap, wa_statefiles[i].name);
+		else if (wa_statefiles[i].kind != WA_SK_LOCK &&
+		    wa_statefiles[i].kind != WA_SK_INDEX)
 			takefile(&ms, &n, &cap, &wa_statefiles[i]);
-	for (i = 0; i < sizeof segdirs / sizeof *segdirs; i++)
-		takedir(&ms, &n, &cap, segdirs[i]);
 	if ((fp = wa_rewrite_open(o->file, &tmp)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", o->file);
 	if (z)
@@ -325,17 +324,22 @@ static int
 allowed(const char *name, int dir)
 {
 	const char *slash = strchr(name, '/');
+	const struct wa_statefile *sf;
 	size_t i;
 
 	if (name[0] == '\0' || name[0] == '.' || strstr(name, "..") != NULL)
 		return 0;
-	for (i = 0; i < sizeof segdirs / sizeof *segdirs; i++)
-		if (dir ? strcmp(name, segdirs[i]) == 0 :
-		    slash && (size_t)(slash - name) == strlen(segdirs[i]) &&
-		    strncmp(name, segdirs[i], (size_t)(slash - name)) == 0 &&
-		    slash[1] != '.' && strchr(slash + 1, '/') == NULL)
+	for (i = 0; i < WA_SF_N; i++) {
+		const char *sd = wa_statefiles[i].name;
+
+		if (wa_statefiles[i].kind == WA_SK_SEGS && (dir ? strcmp(name, sd) == 0 :
+		    slash && (size_t)(slash - name) == strlen(sd) &&
+		    strncmp(name, sd, (size_t)(slash - name)) == 0 &&
+		    slash[1] != '.' && strchr(slash + 1, '/') == NULL))
 			return 1;
-	return !dir && slash == NULL && wa_statefile(name) != NULL;
+	}
+	return !dir && slash == NULL && (sf = wa_statefile(name)) != NULL &&
+	    sf->kind != WA_SK_SEGS;
 }
 
 static int
