@@ -609,6 +609,7 @@ static void
 readprev(const struct opts *o, int dl, int de)
 {
 	struct wa_report_opt r = o->r;
+	struct opts po = *o;	/* the other period: its records, cut off by its start */
 	struct wa_report *cur = rep;
 	struct wa_insights *in = ins;
 	json_t *tc = tiercount, *a;
@@ -617,11 +618,12 @@ readprev(const struct opts *o, int dl, int de)
 
 	r.since = o->cmp == CMP_PREV ? 2 * o->r.since - end : o->r.since - 364 * 86400;
 	r.until = o->cmp == CMP_PREV ? o->r.since : end - 364 * 86400;
+	po.r = r;
 	rep = wa_report_new(&r);
 	ins = NULL;
 	tiercount = NULL;
 	surveys(o);
-	readall(o, dl, de, &st);
+	readall(&po, dl, de, &st);
 	a = kpis(WA_BY_CAMPAIGN, &st);
 	prev = json_incref(json_array_get(a, json_array_size(a) - 1));
 	json_decref(a);
