@@ -181,20 +181,6 @@ readfile(const char *path, int isdefault, const char *const *fields,
 	wa_input_free(in);
 }
 
-/* --since and --until: a time, or a duration back from now ("30d"). */
-static time_t
-timearg(const char *opt, const char *s)
-{
-	long long d;
-	time_t t;
-
-	if (wa_dur_parse(s, &d) == 0)
-		return wa_now() - (time_t)d;
-	if (wa_time_parse(s, WA_DATES_ANY, &t) < 0)
-		wa_die(WA_EXIT_USAGE, "%s: bad time '%s'", opt, s);
-	return t;
-}
-
 static long long
 durarg(const char *opt, const char *s)
 {
@@ -497,8 +483,8 @@ setup(struct opts *o, char **dl, char **de)
 	vc.target = tflag ? targettext : NULL;
 	/* After the options: --now may come after --since. */
 	o->r.now = wa_now();
-	o->r.since = o->since ? timearg("--since", o->since) : 0;
-	o->r.until = o->until ? timearg("--until", o->until) : 0;
+	o->r.since = o->since ? wa_opttime("--since", o->since) : 0;
+	o->r.until = o->until ? wa_opttime("--until", o->until) : 0;
 	if (o->ledger == NULL)
 		o->ledger = *dl = wa_home_path(WA_SF_LEDGER);
 	if (o->events == NULL)
