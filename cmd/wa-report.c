@@ -306,6 +306,8 @@ puthtml(json_t *a, int by, const struct wa_store_kpi *st, const struct opts *o)
 		p.waits = w;
 		p.themes = ins ? wa_insights_rows(ins, rep, 20) : NULL;
 		p.arms = armrows(by, NULL, st);
+		if (access(ibp.log, F_OK) == 0)
+			p.convs = wa_convkpi_rows(&ibp, &sla, 1, NULL, since, until, 1);
 		p.st = st;
 	}
 	wa_page_put(&p);
@@ -313,6 +315,7 @@ puthtml(json_t *a, int by, const struct wa_store_kpi *st, const struct opts *o)
 	json_decref(p.camps);
 	json_decref(p.themes);
 	json_decref(p.arms);
+	json_decref(p.convs);
 }
 
 static json_t *

@@ -151,15 +151,48 @@ card(const struct wa_page *p, json_t *all, const struct card *c)
 	wa_buf_free(&b);
 }
 
+/* A tier's service target: its median first response against the tier's SLA. */
+static void
+tiercard(json_t *o)
+{
+	json_t *met = json_object_get(o, "first_response_p50_s_met");
+	double v = num(o, "first_response_p50_s"), rate = num(o, "sla_met_rate");
+	struct wa_buf b = { 0 };
+
+	printf("<div class=\"card%s\" data-tier=\"", json_is_true(met) ? " met" :
+	    json_is_false(met) ? " unmet" : "");
+	wa_html(str(o, "group"));
+	printf("\" data-figure=\"first_response_p50_s\" data-value=\"%.6g\" data-target=\"%.6g\">",
+	    v, num(o, "sla_target_s"));
+	wa_html(str(o, "group"));
+	printf(": median first response<span class=\"fig\">%s</span>",
+	    wa_chart_fmt(&b, v, WA_COL_SECS));
+	if (!isnan(rate))
+		printf("<small>within target: %s of %lld conversations</small>",
+		    wa_chart_fmt(&b, rate, WA_COL_RATE),
+		    (long long)json_integer_value(json_object_get(o, "conversations")));
+	printf("<small>target %s: <span class=\"verdict\">%s</span></small></div>\n",
+	    wa_chart_fmt(&b, num(o, "sla_target_s"), WA_COL_SECS),
+	    json_is_true(met) ? "&#10003; met" : json_is_false(met) ? "&#10007; not met" :
+	    "no figure");
+	wa_buf_free(&b);
+}
+
 static void
 scorecard(const struct wa_page *p, json_t *all)
 {
+	json_t *o;
 	size_t i;
 
 	printf("<h2>Scorecard</h2>\n<div class=\"cards\">\n");
 	for (i = 0; i < NELEM(cards); i++)
 		if (json_object_get(all, cards[i].name))
 			card(p, all, &cards[i]);
+	/* the tiers' SLAs: a tier's customers, not those of none or all */
+	for (i = 0; (o = json_array_get(p->convs, i)) != NULL; i++)
+		if (num(o, "conversations") > 0 && strcmp(str(o, "group"), "all") != 0 &&
+		    strcmp(str(o, "group"), "-") != 0)
+			tiercard(o);
 	printf("</div>\n");
 }
 

@@ -282,6 +282,7 @@ struct wa_page {
 	const long *waits;	/* response times in each of WA_PAGE_NWAITS buckets */
 	json_t *themes;		/* --insights' rows */
 	json_t *arms;		/* -b variant's rows */
+	json_t *convs;		/* the conversations by tier, "all" last; NULL: no inbox */
 	const struct wa_store_kpi *st;
 };
 /* The response times' buckets: under 5 min, 15 min, 1 h, 4 h, 24 h, and more. */
