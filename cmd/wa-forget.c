@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -292,27 +291,6 @@ learnfrom(const char *path, int kind)
 	fclose(fp);
 }
 
-/*
- * The journeys' states (the bot's) hold numbers too, folded from the
- * spool: without them the next run folds the spool again, and the ledger
- * still sends each answer once.
- */
-static void
-dropstates(void)
-{
-	char *pat = wa_home_path(WA_SF_JSTATE);
-	glob_t gl;
-	size_t i;
-
-	if (glob(pat, 0, NULL, &gl) == 0) {
-		for (i = 0; i < gl.gl_pathc; i++)
-			if (unlink(gl.gl_pathv[i]) < 0 && errno != ENOENT)
-				wa_die(WA_EXIT_FATAL, "%s: cannot remove:", gl.gl_pathv[i]);
-		globfree(&gl);
-	}
-	free(pat);
-}
-
 static long rewrite(const char *path, int kind, int how);
 
 /*
@@ -365,7 +343,7 @@ rewrite(const char *path, int kind, int how)
 	if (out && n > 0 && path == opt.ledger && wa_lix_remove(path) < 0)
 		wa_die(WA_EXIT_FATAL, "%s.idx: cannot remove:", path);
 	if (out && n > 0 && path == opt.events)
-		dropstates();
+		wa_forget_dropstates();
 	if (out && n > 0 && ((how & INPLACE) ? wa_forget_inplace(out, tmp, path, fd) :
 	    wa_rewrite_commit(out, tmp, path)) < 0)
 		wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", path);
@@ -461,23 +439,6 @@ suppression(void)
 	return hits;
 }
 
-/* Does PATH hold a hash made with the salt? */
-static int
-salted(const char *path)
-{
-	FILE *fp = wa_state_read(path);
-	char *line = NULL;
-	size_t cap = 0;
-	int hit = 0;
-
-	while (fp && !hit && getline(&line, &cap, fp) != -1)
-		hit = strstr(line, "forgotten:") != NULL;
-	free(line);
-	if (fp)
-		fclose(fp);
-	return hit;
-}
-
 /*
  * The salt, made on the first erasure. A missing one is never made again
  * over hashes made with the old one: their numbers would no longer be
@@ -496,12 +457,12 @@ salt(char **files, size_t nfiles)
 		    "backup; a new one would make the hashes made with it useless",
 		    wa_home(), name, strerror(errno));
 	for (i = 0; with == NULL && i < nfiles; i++)
-		with = salted(files[i]) ? files[i] : NULL;
+		with = wa_forget_salted(files[i]) ? files[i] : NULL;
 	for (i = 0; with == NULL && i < g.nlogs; i++)
-		with = salted(g.logs[i]) ? g.logs[i] : NULL;
+		with = wa_forget_salted(g.logs[i]) ? g.logs[i] : NULL;
 	if (with == NULL)
-		with = salted(opt.ledger) ? opt.ledger : salted(opt.events) ? opt.events :
-		    salted(opt.suppress) ? opt.suppress : NULL;
+		with = wa_forget_salted(opt.ledger) ? opt.ledger : wa_forget_salted(opt.events) ? opt.events :
+		    wa_forget_salted(opt.suppress) ? opt.suppress : NULL;
 	if (with)
 		wa_die(WA_EXIT_USAGE, "%s/%s: missing, but %s holds hashes made "
 		    "with it: restore it from a backup", wa_home(), name, with);

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -240,4 +241,42 @@ wa_forget_stub(json_t *o)
 	json_object_set_new(s, "opt_in", json_false());
 	json_object_set_new(s, "forgotten", json_true());
 	return s;
+}
+
+/* Does PATH hold a hash made with the salt? */
+int
+wa_forget_salted(const char *path)
+{
+	FILE *fp = wa_state_read(path);
+	char *line = NULL;
+	size_t cap = 0;
+	int hit = 0;
+
+	while (fp && !hit && getline(&line, &cap, fp) != -1)
+		hit = strstr(line, "forgotten:") != NULL;
+	free(line);
+	if (fp)
+		fclose(fp);
+	return hit;
+}
+
+/*
+ * The journeys' states (the bot's) hold numbers too, folded from the
+ * spool: without them the next run folds the spool again, and the ledger
+ * still sends each answer once.
+ */
+void
+wa_forget_dropstates(void)
+{
+	char *pat = wa_home_path(WA_SF_JSTATE);
+	glob_t gl;
+	size_t i;
+
+	if (glob(pat, 0, NULL, &gl) == 0) {
+		for (i = 0; i < gl.gl_pathc; i++)
+			if (unlink(gl.gl_pathv[i]) < 0 && errno != ENOENT)
+				wa_die(WA_EXIT_FATAL, "%s: cannot remove:", gl.gl_pathv[i]);
+		globfree(&gl);
+	}
+	free(pat);
 }

@@ -277,6 +277,13 @@ void wa_forget_recover(const char *path);
 void wa_forget_hashkey(json_t *o, const char *key);
 /* A customer record O as a stub: its counts, and nothing that names anyone. */
 json_t *wa_forget_stub(json_t *o);
+/* Does PATH hold a hash made with the salt? 1 or 0. */
+int wa_forget_salted(const char *path);
+/*
+ * Remove the journeys' states ($WA_HOME's WA_SF_JSTATE), which hold numbers
+ * folded from the spool; the next run folds it again. Dies when it cannot.
+ */
+void wa_forget_dropstates(void);
 
 /* ref.c: the source tag of click-to-chat links (see wa-link(1)) */
 #define WA_REF_MAX 64	/* characters of a tag: letters, digits, -_.:/ */
