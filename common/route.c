@@ -1,6 +1,8 @@
 /*
  * route.c: the spool's new message events, from a cursor kept in
- * $WA_HOME, into departments by a rules file (first match wins). A crash
+ * $WA_HOME, into departments by a rules file (first match wins). After a
+ * roll, the cursor names a segment: its rest and the later ones are read
+ * before the live file (wa_seg_byid). A crash
  * between the log and the cursor only reads some events again, and an
  * event of a conversation routed already changes nothing, so nothing is
  * routed twice.
@@ -14,19 +16,17 @@
 #include "store.h"
 #include "inbox.h"
 
-void
-wa_cursor_seek(FILE *spool, struct wa_cursor *cur)
+/* Seek SPOOL, the file CUR names, to the beginning of the line at CUR->off (0 past its end). */
+static void
+seekline(FILE *spool, struct wa_cursor *cur)
 {
 	struct stat st;
 	int c;
 
 	if (fstat(fileno(spool), &st) < 0)
 		wa_die(WA_EXIT_FATAL, "cannot stat the spool:");
-	if (cur->off < 0 || cur->off > (long long)st.st_size || (cur->ino &&
-	    (cur->ino != (unsigned long long)st.st_ino || cur->dev != (unsigned long long)st.st_dev)))
+	if (cur->off < 0 || cur->off > (long long)st.st_size)
 		cur->off = 0;
-	cur->dev = (unsigned long long)st.st_dev;
-	cur->ino = (unsigned long long)st.st_ino;
 	/* wa-forget may have rewritten the spool: start at a line's beginning */
 	if (cur->off > 0 && fseeko(spool, (off_t)cur->off - 1, SEEK_SET) == 0 && (c = getc(spool)) != '\n')
 		while (c != EOF && c != '\n')
@@ -34,6 +34,21 @@ wa_cursor_seek(FILE *spool, struct wa_cursor *cur)
 	else if (fseeko(spool, (off_t)cur->off, SEEK_SET) < 0)
 		wa_die(WA_EXIT_FATAL, "cannot seek the spool:");
 	cur->off = (long long)ftello(spool);
+}
+
+void
+wa_cursor_seek(FILE *spool, struct wa_cursor *cur)
+{
+	struct stat st;
+
+	if (fstat(fileno(spool), &st) < 0)
+		wa_die(WA_EXIT_FATAL, "cannot stat the spool:");
+	if (cur->ino && (cur->ino != (unsigned long long)st.st_ino ||
+	    cur->dev != (unsigned long long)st.st_dev))
+		cur->off = 0;
+	cur->dev = (unsigned long long)st.st_dev;
+	cur->ino = (unsigned long long)st.st_ino;
+	seekline(spool, cur);
 }
 
 void
@@ -216,8 +231,11 @@ unknown(struct wa_inbox *ib, json_t *ev)
 	return (c = wa_inbox_find(ib, from)) == NULL || t > c->last_in;
 }
 
-/* The new lines of FP: message events into MSGS, and everything the bot must see to it. */
-static void
+/*
+ * The new lines of FP: message events into MSGS, and everything the bot
+ * must see to it. 1 when it stopped before a message not known yet, else 0.
+ */
+static int
 readnew(FILE *fp, struct wa_cursor *cur, struct run *r, json_t *msgs)
 {
 	static const char *const keys[] = { "event", "wamid", "from", "at", "text",
@@ -227,7 +245,7 @@ readnew(FILE *fp, struct wa_cursor *cur, struct run *r, json_t *msgs)
 	char *line = NULL;
 	size_t cap = 0, bad;
 	ssize_t len;
-	int msg;
+	int msg, stop = 0;
 
 	/* a last line without its newline is still being written */
 	while ((len = getline(&line, &cap, fp)) > 0 && line[len - 1] == '\n') {
@@ -235,7 +253,7 @@ readnew(FILE *fp, struct wa_cursor *cur, struct run *r, json_t *msgs)
 		if ((msg || (r->bot && (strstr(line, "\"opt_out\"") || strstr(line, "\"order\"")))) &&
 		    wa_json_pick(line, (size_t)len - 1, keys, sizeof keys / sizeof *keys, ev, &bad) == 0) {
 			msg = wa_json_str(ev, "event") && strcmp(wa_json_str(ev, "event"), "message") == 0;
-			if (msg && unknown(r->ib, ev))
+			if ((stop = msg && unknown(r->ib, ev)))
 				break;
 			if (msg)
 				json_array_append_new(msgs, json_deep_copy(ev));
@@ -248,6 +266,46 @@ readnew(FILE *fp, struct wa_cursor *cur, struct run *r, json_t *msgs)
 		wa_die(WA_EXIT_FATAL, "cannot read the spool:");
 	free(line);
 	json_decref(ev);
+	return stop;
+}
+
+/*
+ * The spool open where CUR is: after a roll, the segment that was the
+ * file at the cursor, read to its end into MSGS and R first, and each
+ * later one whole; NULL when the reading stopped in one, or there is no spool.
+ */
+static FILE *
+catchup(const char *spool, struct wa_cursor *cur, struct run *r, json_t *msgs)
+{
+	struct wa_cursor next;
+	struct stat st;
+	FILE *fp, *seg;
+
+	for (;;) {
+		if ((fp = fopen(spool, "r")) == NULL && errno != ENOENT)
+			wa_die(WA_EXIT_FATAL, "%s:", spool);
+		if (fp && fstat(fileno(fp), &st) < 0)
+			wa_die(WA_EXIT_FATAL, "cannot stat the spool:");
+		if (cur->ino == 0 || (fp && cur->ino == (unsigned long long)st.st_ino &&
+		    cur->dev == (unsigned long long)st.st_dev))
+			return fp;
+		next = *cur;
+		if ((seg = wa_seg_byid(spool, &next.dev, &next.ino)) == NULL) {
+			if (fp)
+				wa_warn("the spool's file at the cursor is gone: reading it from its beginning");
+			return fp;
+		}
+		if (fp)
+			fclose(fp);
+		seekline(seg, cur);
+		if (readnew(seg, cur, r, msgs)) {
+			fclose(seg);
+			return NULL;
+		}
+		fclose(seg);
+		next.off = 0;
+		*cur = next;
+	}
 }
 
 long
@@ -260,16 +318,12 @@ wa_route(struct wa_inbox *ib, struct wa_inlog *log, struct wa_rules *rs,
 	size_t i;
 	FILE *fp;
 
-	if ((fp = fopen(spool, "r")) == NULL) {
-		json_decref(msgs);
-		if (errno == ENOENT)
-			return 0;
-		wa_die(WA_EXIT_FATAL, "%s:", spool);
-	}
-	wa_cursor_seek(fp, cur);
 	/* all of it seen first: an answer is decided over the whole history read */
-	readnew(fp, cur, &r, msgs);
-	fclose(fp);
+	if ((fp = catchup(spool, cur, &r, msgs)) != NULL) {
+		wa_cursor_seek(fp, cur);
+		readnew(fp, cur, &r, msgs);
+		fclose(fp);
+	}
 	json_array_foreach(msgs, i, ev) {
 		route(&r, ev);
 		if (bot)

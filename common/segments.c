@@ -29,8 +29,11 @@
  *
  * Windows (--since, --until). The gzip notes each segment's first and last
  * times (its lines' "at") in the folder's file "index", a line a segment:
- * "NAME FIRST LAST". A reader skips a segment whose times lie all outside
- * its window without opening it; a segment the index does not know is read.
+ * "NAME FIRST LAST DEV INO" ("-" for times when it has none). A reader
+ * skips a segment whose times lie all outside its window without opening
+ * it; a segment the index does not know is read. DEV and INO are the plain
+ * file's, which was the live file: a cursor into the live file (route's)
+ * finds it by them after a roll and a gzip.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -356,9 +359,10 @@ out:
 	return rc;
 }
 
-/* Note SEG's times in the folder's index. */
+/* Note SEG's times and the device and inode of its plain file (ST) in the folder's index. */
 static int
-note(const char *dir, const char *gzpath, time_t first, time_t last)
+note(const char *dir, const char *gzpath, time_t first, time_t last,
+    const struct stat *st)
 {
 	char a[WA_TIMEBUF], b[WA_TIMEBUF], *ix = wa_strjoin(dir, "/", "index");
 	const char *name = strrchr(gzpath, '/') + 1;
@@ -372,9 +376,10 @@ note(const char *dir, const char *gzpath, time_t first, time_t last)
 			close(fd);
 		return -1;
 	}
-	if (first > 0)
-		fprintf(fp, "%.*s %s %s\n", (int)(strlen(name) - 9), name,
-		    wa_time_fmt(first, a), wa_time_fmt(last, b));
+	fprintf(fp, "%.*s %s %s %llu %llu\n", (int)(strlen(name) - 9), name,
+	    first > 0 ? wa_time_fmt(first, a) : "-",
+	    first > 0 ? wa_time_fmt(last, b) : "-",
+	    (unsigned long long)st->st_dev, (unsigned long long)st->st_ino);
 	if (fflush(fp) == 0 && fsync(fd) == 0)
 		rc = 0;
 	if (fclose(fp) != 0)
@@ -388,6 +393,7 @@ pack1(const char *dir, int dfd, const struct seg *v, int hasgz)
 {
 	char *gzpath;
 	time_t first, last;
+	struct stat st;
 	FILE *in;
 	int rc;
 
@@ -395,10 +401,14 @@ pack1(const char *dir, int dfd, const struct seg *v, int hasgz)
 		return unlink(v->path) < 0 || fsync(dfd) < 0 ? -1 : 0;
 	if ((in = wa_state_read(v->path)) == NULL)
 		return -1;
+	if (fstat(fileno(in), &st) < 0) {
+		fclose(in);
+		return -1;
+	}
 	gzpath = wa_strjoin(v->path, "", ".gz");
 	rc = gzipto(in, gzpath, &first, &last);
 	fclose(in);
-	if (rc == 0 && (fsync(dfd) < 0 || note(dir, gzpath, first, last) < 0 ||
+	if (rc == 0 && (fsync(dfd) < 0 || note(dir, gzpath, first, last, &st) < 0 ||
 	    unlink(v->path) < 0 || fsync(dfd) < 0))
 		rc = -1;
 	free(gzpath);
@@ -433,14 +443,16 @@ inwindow(FILE *ix, const struct seg *v, time_t since, time_t until)
 {
 	const char *base = strrchr(v->path, '/') + 1;
 	size_t blen = strlen(base) - (v->gz ? 9 : 6);
-	char name[64], a[64], b[64];
+	char buf[256], name[64], a[64], b[64];
 	time_t first, last;
 
 	if (ix == NULL || (since == 0 && until == 0))
 		return 1;
 	rewind(ix);
-	while (fscanf(ix, "%63s %63s %63s", name, a, b) == 3)
-		if (strlen(name) == blen && strncmp(name, base, blen) == 0 &&
+	/* by lines: a line may carry more fields than these */
+	while (fgets(buf, sizeof buf, ix) != NULL)
+		if (sscanf(buf, "%63s %63s %63s", name, a, b) == 3 &&
+		    strlen(name) == blen && strncmp(name, base, blen) == 0 &&
 		    wa_time_parse(a, WA_DATES_ANY, &first) == 0 &&
 		    wa_time_parse(b, WA_DATES_ANY, &last) == 0)
 			return last >= since && (until == 0 || first < until);
@@ -589,6 +601,107 @@ wa_segs_close(struct wa_segs *s)
 	free(s);
 }
 
+/* The .gz PATH decompressed into a temporary file, at its beginning; NULL. */
+static FILE *
+gunzip(const char *path)
+{
+	FILE *out = tmpfile();
+	char buf[65536];
+	gzFile g;
+	int r;
+
+	if (out == NULL)
+		return NULL;
+	if ((g = gzopen(path, "rb")) == NULL) {
+		fclose(out);
+		return NULL;
+	}
+	while ((r = gzread(g, buf, sizeof buf)) > 0)
+		fwrite(buf, 1, (size_t)r, out);
+	if ((gzclose(g) != Z_OK) | (r < 0) | (fflush(out) != 0)) {
+		fclose(out);
+		return NULL;
+	}
+	rewind(out);
+	return out;
+}
+
+/* The device and inode segment V had as a plain file, from IX for a .gz; 0 or -1. */
+static int
+segid(FILE *ix, const struct seg *v, unsigned long long *dev, unsigned long long *ino)
+{
+	const char *base = strrchr(v->path, '/') + 1;
+	size_t blen = strlen(base) - (v->gz ? 9 : 6);
+	char buf[256], name[64];
+	struct stat st;
+
+	if (!v->gz) {
+		if (stat(v->path, &st) < 0)
+			return -1;
+		*dev = (unsigned long long)st.st_dev;
+		*ino = (unsigned long long)st.st_ino;
+		return 0;
+	}
+	if (ix == NULL)
+		return -1;
+	rewind(ix);
+	while (fgets(buf, sizeof buf, ix) != NULL)
+		if (sscanf(buf, "%63s %*s %*s %llu %llu", name, dev, ino) == 3 &&
+		    strlen(name) == blen && strncmp(name, base, blen) == 0)
+			return 0;
+	return -1;
+}
+
+/* Of segments V[0..N), the one that was DEV/INO: its index, or N. */
+static size_t
+findid(FILE *ix, const struct seg *v, size_t n, unsigned long long dev,
+    unsigned long long ino)
+{
+	unsigned long long d, i;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (segid(ix, &v[k], &d, &i) == 0 && d == dev && i == ino)
+			return k;
+	return n;
+}
+
+FILE *
+wa_seg_byid(const char *live, unsigned long long *dev, unsigned long long *ino)
+{
+	char *dir = wa_seg_dir(live), *ixpath = wa_strjoin(dir, "/", "index");
+	FILE *ix, *fp = NULL;
+	struct seg *v;
+	struct stat st;
+	size_t n, k;
+	int dfd;
+
+	if ((dfd = lockdir(dir, LOCK_SH, 0)) < 0) {
+		free(dir), free(ixpath);
+		return NULL;
+	}
+	ix = wa_state_read(ixpath);
+	v = list(dir, &n);
+	if ((k = findid(ix, v, n, *dev, *ino)) < n &&
+	    (fp = v[k].gz ? gunzip(v[k].path) : wa_state_read(v[k].path)) != NULL) {
+		while (++k < n && same(&v[k - 1], &v[k]))
+			;	/* a plain copy of the .gz */
+		*dev = *ino = 0;
+		if (k < n)
+			segid(ix, &v[k], dev, ino);
+		else if (stat(live, &st) == 0) {
+			*dev = (unsigned long long)st.st_dev;
+			*ino = (unsigned long long)st.st_ino;
+		}
+	}
+	if (ix)
+		fclose(ix);
+	freelist(v, n);
+	close(dfd);
+	free(dir), free(ixpath);
+	return fp;
+}
+
 /*
  * Rewrite segment PATH through FN (IN, its lines; OUT, the new ones):
  * a .gz is read through a temporary copy and gzipped anew. The caller
@@ -599,28 +712,14 @@ wa_seg_rewrite(const char *path, long (*fn)(FILE *, FILE *, void *), void *arg)
 {
 	size_t n = strlen(path);
 	int gz = n > 3 && strcmp(path + n - 3, ".gz") == 0;
-	FILE *in = gz ? tmpfile() : wa_state_read(path), *out;
-	char *tmp = NULL, buf[65536];
+	FILE *in = gz ? gunzip(path) : wa_state_read(path), *out;
+	char *tmp = NULL;
 	time_t first, last;
-	gzFile g;
 	long hits;
 	int r;
 
 	if (in == NULL)
 		return -1;
-	if (gz) {
-		if ((g = gzopen(path, "rb")) == NULL) {
-			fclose(in);
-			return -1;
-		}
-		while ((r = gzread(g, buf, sizeof buf)) > 0)
-			fwrite(buf, 1, (size_t)r, in);
-		if ((gzclose(g) != Z_OK) | (r < 0) | (fflush(in) != 0)) {
-			fclose(in);
-			return -1;
-		}
-		rewind(in);
-	}
 	out = gz ? tmpfile() : wa_rewrite_open(path, &tmp);
 	if (out == NULL) {
 		fclose(in);

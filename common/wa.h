@@ -631,6 +631,15 @@ int wa_seg_due(int fd, long long max, const char *key);
 int wa_seg_roll(const char *live, int *fd, const char *key);
 /* Gzip LIVE's plain segments, noting each one's first and last "at". 0 or -1. */
 int wa_seg_pack(const char *live);
+/*
+ * The segment of LIVE that was the live file *DEV, *INO (a plain one by
+ * its own, a .gz by its index line), open at its beginning: a .gz
+ * decompressed, so that offsets are the plain file's. *DEV and *INO are
+ * then the next file's (the next segment, or LIVE), 0 when not known.
+ * NULL when no segment was that file.
+ */
+FILE *wa_seg_byid(const char *live, unsigned long long *dev,
+    unsigned long long *ino);
 enum { WA_SEGS_NOLIVE = 1, WA_SEGS_EX = 2 };
 struct wa_segs;
 /*
