@@ -1,6 +1,6 @@
 /*
  * wa-forget: erase a person from the customer and order files, the ledger,
- * the spool, the suppression list and the consent log.
+ * the spool, the suppression lists and the consent log.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -38,10 +38,13 @@ static struct {
 	long nids;		/* identifiers known, to see the set grow */
 	char **phonelist;	/* the same-user keys in phones */
 	size_t nphones;
+	char **emaillist;	/* the addresses in emails */
+	size_t nemails;
 	json_t *out;		/* --export: what is held */
 	char **logs;		/* wa-send's events kept elsewhere: journeys.jsonl */
 	size_t nlogs;
 	char *inbox;		/* wa-inbox's log, under its own lock */
+	char *esupp;		/* wa-mail's suppression list */
 } g;
 
 static const char *const picked[] = { "id", "customer", "email", "phone",
@@ -81,6 +84,10 @@ known(struct wa_hash *h, const char *v)
 			g.phonelist = wa_realloc(g.phonelist,
 			    (g.nphones + 1) * sizeof *g.phonelist);
 			g.phonelist[g.nphones++] = wa_strdup(v);
+		} else if (h == g.emails) {
+			g.emaillist = wa_realloc(g.emaillist,
+			    (g.nemails + 1) * sizeof *g.emaillist);
+			g.emaillist[g.nemails++] = wa_strdup(v);
 		}
 	}
 }
@@ -217,6 +224,7 @@ erase(json_t *o, int kind)
 	for (i = 0; ids[i]; i++)
 		wa_forget_hashkey(o, ids[i]);
 	rekey(o);
+	wa_forget_unmail(o, g.emaillist, g.nemails);
 	drop(o, personal);
 	json_object_set_new(o, "forgotten", json_true());
 	json_incref(o);
@@ -439,6 +447,36 @@ suppression(void)
 	return hits;
 }
 
+/* Forgotten addresses too: wa-mail still skips one that unsubscribed or bounced. */
+static long
+esuppression(void)
+{
+	struct wa_hash *h = wa_esupp_load(g.esupp);
+	char f[WA_FORGOTBUF];
+	long hits = 0, any = 0;
+	size_t i;
+
+	if (h == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", g.esupp);
+	for (i = 0; i < g.nemails; i++) {
+		any += wa_esupp_has(h, g.emaillist[i]);
+		if (!wa_hash_get(h, g.emaillist[i]))
+			continue;
+		hits++;
+		wa_forget_hash(g.emaillist[i], f);
+		if (!opt.export && !opt.dryrun &&
+		    wa_esupp_replace(g.esupp, g.emaillist[i], f) < 0)
+			wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", g.esupp);
+	}
+	wa_hash_free(h);
+	if (opt.export)
+		json_object_set_new(g.out, "email_suppressed", json_boolean(any > 0));
+	else if (hits)
+		wa_warn("%s: %ld %s %s", g.esupp, hits, hits == 1 ? "address" :
+		    "addresses", opt.dryrun ? "would be hashed" : "hashed, still suppressed");
+	return hits;
+}
+
 /*
  * The salt, made on the first erasure. A missing one is never made again
  * over hashes made with the old one: their numbers would no longer be
@@ -462,7 +500,8 @@ salt(char **files, size_t nfiles)
 		with = wa_forget_salted(g.logs[i]) ? g.logs[i] : NULL;
 	if (with == NULL)
 		with = wa_forget_salted(opt.ledger) ? opt.ledger : wa_forget_salted(opt.events) ? opt.events :
-		    wa_forget_salted(opt.suppress) ? opt.suppress : NULL;
+		    wa_forget_salted(opt.suppress) ? opt.suppress :
+		    wa_forget_salted(g.esupp) ? g.esupp : NULL;
 	if (with)
 		wa_die(WA_EXIT_USAGE, "%s/%s: missing, but %s holds hashes made "
 		    "with it: restore it from a backup", wa_home(), name, with);
@@ -517,6 +556,8 @@ statefiles(char ***files, size_t *nfiles)
 			opt.consent = wa_strdup(p);
 		else if (i == WA_SF_INBOX)
 			g.inbox = wa_strdup(p);
+		else if (i == WA_SF_ESUPPRESS)
+			g.esupp = wa_strdup(p);
 		else if (sf->personal == WA_PD_LEDGER && i != WA_SF_LEDGER) {
 			g.logs = wa_realloc(g.logs, (g.nlogs + 1) * sizeof *g.logs);
 			g.logs[g.nlogs++] = wa_strdup(p);
@@ -548,6 +589,7 @@ recoverall(char **files, size_t nfiles)
 	wa_forget_recover(opt.suppress);
 	wa_forget_recover(opt.consent);
 	wa_forget_recover(g.inbox);
+	wa_forget_recover(g.esupp);
 }
 
 static void
@@ -558,6 +600,9 @@ freeall(char **files, size_t nfiles)
 	for (i = 0; i < g.nphones; i++)
 		free(g.phonelist[i]);
 	free(g.phonelist);
+	for (i = 0; i < g.nemails; i++)
+		free(g.emaillist[i]);
+	free(g.emaillist);
 	for (i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);
@@ -569,6 +614,7 @@ freeall(char **files, size_t nfiles)
 	wa_hash_free(g.phones);
 	free(opt.ledger);
 	free(g.inbox);
+	free(g.esupp);
 	free(opt.events);
 	free(opt.suppress);
 	free(opt.consent);
@@ -658,6 +704,7 @@ run(void)
 	hits += rewrite(opt.events, K_EVENTS, LOCKED);
 	hits += segments(opt.events, K_EVENTS, opt.export ? EXPORT : ERASE);
 	hits += suppression();
+	hits += esuppression();
 	hits += rewrite(opt.consent, K_CONSENT, LOCKED);
 	hits += rewrite(opt.ledger, K_LEDGER, LOCKED);
 	hits += segments(opt.ledger, K_LEDGER, opt.export ? EXPORT : ERASE);

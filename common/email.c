@@ -110,7 +110,22 @@ lineaddr(char *line, char *out)
 	return wa_email_norm(line, out, WA_EMAIL_MAX);
 }
 
-/* Add the addresses of FP to H; is ADDR (may be NULL) among them? */
+/* The hash a forgotten address's LINE (its comment cut) holds, into OUT; -1 if none. */
+static int
+linehash(const char *line, char *out)
+{
+	size_t n;
+
+	line += strspn(line, " \t");
+	n = strcspn(line, " \t\r\n");
+	if (n >= WA_EMAIL_MAX || strncmp(line, "forgotten:", 10) != 0)
+		return -1;
+	memcpy(out, line, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* Add the addresses of FP, and wa-forget's hashes, to H; is ADDR (may be NULL) among them? */
 static int
 readlist(FILE *fp, struct wa_hash *h, const char *addr)
 {
@@ -119,8 +134,11 @@ readlist(FILE *fp, struct wa_hash *h, const char *addr)
 	int found = 0;
 
 	while (getline(&line, &cap, fp) != -1) {
-		if (lineaddr(line, a) < 0)
+		if (lineaddr(line, a) < 0) {
+			if (h != NULL && linehash(line, a) == 0)
+				wa_supp_forgotten(h, a);
 			continue;
+		}
 		if (h != NULL)
 			wa_hash_put(h, a, (void *)1);
 		if (addr != NULL && strcmp(a, addr) == 0)
@@ -144,13 +162,14 @@ wa_esupp_load(const char *path)
 	}
 	readlist(fp, h, NULL);
 	fclose(fp);
+	wa_supp_needsalt(h, path);
 	return h;
 }
 
 int
 wa_esupp_has(struct wa_hash *h, const char *addr)
 {
-	return wa_hash_get(h, addr) != NULL;
+	return wa_supp_hashed(h, addr);
 }
 
 /* The reason on one line, without a '#' that would end it early. */
@@ -200,4 +219,46 @@ out:
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+int
+wa_esupp_replace(const char *path, const char *addr, const char *with)
+{
+	int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW), rfd, gone = 0;
+	char *line = NULL, *copy, *tmp = NULL, a[WA_EMAIL_MAX];
+	FILE *in = NULL, *out = NULL;
+	size_t cap = 0;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (wa_lock_current(&fd, path, LOCK_EX) < 0 ||
+	    (rfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0 || (in = fdopen(rfd, "r")) == NULL ||
+	    (out = wa_rewrite_open(path, &tmp)) == NULL) {
+		if (in)
+			fclose(in);
+		close(fd);
+		return -1;
+	}
+	/* the reason goes too: a bounce's SMTP reply may name the address */
+	while (getline(&line, &cap, in) != -1) {
+		copy = wa_strdup(line);
+		if (lineaddr(copy, a) == 0 && strcmp(a, addr) == 0) {
+			if (gone++ == 0)
+				fprintf(out, "%s\n", with);
+		} else {
+			fputs(line, out);
+		}
+		free(copy);
+	}
+	free(line);
+	fclose(in);
+	if (gone == 0) {
+		fclose(out);
+		unlink(tmp);
+		free(tmp);
+	} else if (wa_rewrite_commit(out, tmp, path) < 0) {
+		gone = -1;
+	}
+	close(fd);
+	return gone > 0 ? 1 : gone;
 }

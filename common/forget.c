@@ -13,6 +13,7 @@
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -279,4 +280,63 @@ wa_forget_dropstates(void)
 		globfree(&gl);
 	}
 	free(pat);
+}
+
+/* S with each of the person's addresses, in any case, as its hash, allocated; NULL if none is in S. */
+static char *
+unmailstr(const char *s, char *const *addr, size_t naddr)
+{
+	char h[WA_FORGOTBUF], *cur = wa_strdup(s);
+	struct wa_buf b = { 0 };
+	const char *p, *from;
+	size_t i, n;
+
+	for (i = 0; i < naddr; i++) {
+		n = strlen(addr[i]);
+		wa_forget_hash(addr[i], h);
+		wa_buf_reset(&b);
+		for (p = from = cur; *p; p++)
+			if (strncasecmp(p, addr[i], n) == 0) {
+				wa_buf_add(&b, from, (size_t)(p - from));
+				wa_buf_adds(&b, h);
+				from = p + n;
+				p = from - 1;
+			}
+		if (from != cur) {
+			wa_buf_adds(&b, from);
+			free(cur);
+			cur = wa_strdup(wa_buf_str(&b));
+			s = NULL;
+		}
+	}
+	wa_buf_free(&b);
+	if (s != NULL) {
+		free(cur);
+		return NULL;
+	}
+	return cur;
+}
+
+/*
+ * The addresses left in V's strings: wa-mail's key (CAMPAIGN/email:ADDR)
+ * and an SMTP reply that names the address the mail went to.
+ */
+void
+wa_forget_unmail(json_t *v, char *const *addr, size_t naddr)
+{
+	const char *k;
+	json_t *e;
+	size_t i;
+	char *s;
+
+	if (json_is_string(v) && (s = unmailstr(json_string_value(v), addr, naddr)) != NULL) {
+		json_string_set(v, s);
+		free(s);
+	} else if (json_is_object(v)) {
+		json_object_foreach(v, k, e)
+			wa_forget_unmail(e, addr, naddr);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, e)
+			wa_forget_unmail(e, addr, naddr);
+	}
 }

@@ -50,9 +50,9 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	[WA_SF_AGENTS] = { "agents", WA_SK_TEXT, WA_PD_NONE, "the user" },
 	/* which notifications of wa-inbox route were tried, before and after */
 	[WA_SF_NOTIFIED] = { "notified.jsonl", WA_SK_JSONL, WA_PD_NONE, "wa-inbox" },
-	/* addresses that unsubscribed or bounced; wa-forget does not erase them yet */
-	[WA_SF_ESUPPRESS] = { "suppress-email.txt", WA_SK_LIST, WA_PD_NONE,
-	    "wa-mail, wa-hook" },
+	/* addresses that unsubscribed or bounced; a forgotten one kept as its hash */
+	[WA_SF_ESUPPRESS] = { "suppress-email.txt", WA_SK_LIST, WA_PD_SUPPRESS,
+	    "wa-mail, wa-hook, wa-forget" },
 	/*
 	 * a journey's cursor and what it keeps per customer (the bot's, from
 	 * wa-inbox route --bot; .new until its answers are sent): folded from

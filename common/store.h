@@ -236,6 +236,15 @@ struct wa_hash *wa_supp_load(const char *path, const char *cc);
  */
 int wa_supp_has(struct wa_hash *h, const char *e164);
 /*
+ * The hashes of forgotten entries, for any list (suppress-email.txt too):
+ * put S into H when it is one ("forgotten:..."), 1; 0 when it is not.
+ */
+int wa_supp_forgotten(struct wa_hash *h, const char *s);
+/* Is KEY in H, as it is or as the hash wa-forget left of it? */
+int wa_supp_hashed(struct wa_hash *h, const char *key);
+/* Die (freeing H), naming PATH, when the salt is not a salt, or is missing while H holds hashes. */
+void wa_supp_needsalt(struct wa_hash *h, const char *path);
+/*
  * Append E164 to the list at PATH unless the same user is listed there,
  * fsync'd, and to H when not NULL. 0 or -1.
  */
@@ -284,6 +293,12 @@ int wa_forget_salted(const char *path);
  * folded from the spool; the next run folds it again. Dies when it cannot.
  */
 void wa_forget_dropstates(void);
+/*
+ * The addresses ADDR (N of them) left in V's strings, in any case, as their
+ * hash: wa-mail's key (CAMPAIGN/email:ADDR) and an SMTP reply that names
+ * the address the mail went to.
+ */
+void wa_forget_unmail(json_t *v, char *const *addr, size_t n);
 
 /* ref.c: the source tag of click-to-chat links (see wa-link(1)) */
 #define WA_REF_MAX 64	/* characters of a tag: letters, digits, -_.:/ */
@@ -475,6 +490,7 @@ void wa_email_unsuburl(struct wa_buf *out, const char *base, const char *secret,
     const char *campaign, const char *addr);
 /* The addresses at PATH (a line each, "# reason" after); empty if none; NULL on error. */
 struct wa_hash *wa_esupp_load(const char *path);
+/* Is ADDR (bare, lower case) in H, as it is or as wa-forget's hash of it? */
 int wa_esupp_has(struct wa_hash *h, const char *addr);
 /*
  * Append ADDR (and "# REASON", may be NULL) to the list at PATH under its
@@ -483,5 +499,11 @@ int wa_esupp_has(struct wa_hash *h, const char *addr);
  */
 int wa_esupp_add(const char *path, struct wa_hash *h, const char *addr,
     const char *reason);
+/*
+ * The line of ADDR in the list at PATH, its reason too, replaced by the
+ * line WITH (wa-forget's hash), under the lock (rewrite, rename): 1, 0
+ * when ADDR is not there, -1 on error.
+ */
+int wa_esupp_replace(const char *path, const char *addr, const char *with);
 
 #endif

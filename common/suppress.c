@@ -103,10 +103,8 @@ each(FILE *fp, const char *path, const char *cc,
 		parse(line, cc, &l);
 		for (i = 0; i < l.n && rc == 0; i++)
 			rc = fn(l.num[i], ctx);
-		if (l.hash && hashes) {
-			wa_hash_put(hashes, l.hash, (void *)1);
-			wa_hash_put(hashes, ANYHASH, (void *)1);
-		}
+		if (l.hash && hashes)
+			wa_supp_forgotten(hashes, l.hash);
 		if (l.err != WA_PHONE_OK && path)
 			wa_warnat(path, no, "not read, suppresses nobody: %s%s",
 			    wa_phone_strerror(l.err), l.err == WA_PHONE_NOCOUNTRY ?
@@ -127,17 +125,51 @@ putkey(const char *e164, void *h)
 }
 
 int
-wa_supp_has(struct wa_hash *h, const char *e164)
+wa_supp_forgotten(struct wa_hash *h, const char *s)
 {
-	char k[WA_PHONE_MAX], f[WA_FORGOTBUF];
+	if (strncmp(s, FORGOTTEN, 10) != 0)
+		return 0;
+	wa_hash_put(h, s, (void *)1);
+	wa_hash_put(h, ANYHASH, (void *)1);
+	return 1;
+}
 
-	wa_phone_key(e164, k);
-	if (wa_hash_get(h, k))
+int
+wa_supp_hashed(struct wa_hash *h, const char *key)
+{
+	char f[WA_FORGOTBUF];
+
+	if (wa_hash_get(h, key))
 		return 1;
 	if (!wa_hash_get(h, ANYHASH) || wa_forget_salt(0) < 0)
 		return 0;
-	wa_forget_hash(k, f);
+	wa_forget_hash(key, f);
 	return wa_hash_get(h, f) != NULL;
+}
+
+int
+wa_supp_has(struct wa_hash *h, const char *e164)
+{
+	char k[WA_PHONE_MAX];
+
+	wa_phone_key(e164, k);
+	return wa_supp_hashed(h, k);
+}
+
+void
+wa_supp_needsalt(struct wa_hash *h, const char *path)
+{
+	int e;
+
+	/* without their salt the forgotten entries would all be let through */
+	if (wa_forget_salt(0) < 0 &&
+	    ((e = errno) != ENOENT || wa_hash_get(h, ANYHASH))) {
+		wa_hash_free(h);
+		wa_die(WA_EXIT_USAGE, "%s/%s: %s; the forgotten entries of %s "
+		    "need it: restore it from a backup", wa_home(),
+		    wa_statefiles[WA_SF_SALT].name, e == ENOENT ? "missing" :
+		    "not a salt", path);
+	}
 }
 
 struct wa_hash *
@@ -145,7 +177,6 @@ wa_supp_load(const char *path, const char *cc)
 {
 	struct wa_hash *h = wa_hash_new();
 	FILE *fp;
-	int e;
 
 	if ((fp = wa_state_read(path)) == NULL) {
 		if (errno == ENOENT)
@@ -155,15 +186,7 @@ wa_supp_load(const char *path, const char *cc)
 	}
 	each(fp, path, cc, putkey, h, h);
 	fclose(fp);
-	/* without their salt the forgotten numbers would all be let through */
-	if (wa_forget_salt(0) < 0 &&
-	    ((e = errno) != ENOENT || wa_hash_get(h, ANYHASH))) {
-		wa_hash_free(h);
-		wa_die(WA_EXIT_USAGE, "%s/%s: %s; the forgotten numbers of %s "
-		    "need it: restore it from a backup", wa_home(),
-		    wa_statefiles[WA_SF_SALT].name, e == ENOENT ? "missing" :
-		    "not a salt", path);
-	}
+	wa_supp_needsalt(h, path);
 	return h;
 }
 
