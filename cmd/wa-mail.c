@@ -294,20 +294,6 @@ retries(int all)
 	}
 }
 
-static const char *
-str(json_t *rec, const char *k, char *buf, size_t n)
-{
-	json_t *v = json_object_get(rec, k);
-
-	if (json_is_string(v))
-		return *json_string_value(v) ? json_string_value(v) : NULL;
-	if (json_is_integer(v)) {
-		snprintf(buf, n, "%lld", (long long)json_integer_value(v));
-		return buf;
-	}
-	return NULL;
-}
-
 /* Has the customer of REC said yes to marketing e-mail? */
 static int
 consent(json_t *rec, int csv)
@@ -378,7 +364,7 @@ onrecord(struct wa_rec *r, void *ctx)
 {
 	json_t *rec = wa_rec_obj(r);
 	char addr[WA_EMAIL_MAX], ib[32], err[256];
-	const char *id = str(rec, "id", ib, sizeof ib), *raw, *ev, *why;
+	const char *id = wa_json_idstr(rec, "id", ib, sizeof ib), *raw, *ev, *why;
 	char *key;
 
 	(void)ctx;

@@ -134,21 +134,6 @@ step(long ms)
 	return wa_sendq_step(g.q, ms);
 }
 
-static const char *
-str(json_t *rec, const char *k, char *buf, size_t n)
-{
-	json_t *v = json_object_get(rec, k);
-
-	/* an empty id would give every such record one key */
-	if (json_is_string(v))
-		return *json_string_value(v) ? json_string_value(v) : NULL;
-	if (json_is_integer(v)) {
-		snprintf(buf, n, "%lld", (long long)json_integer_value(v));
-		return buf;
-	}
-	return NULL;
-}
-
 /*
  * A record that fails here, before anything is sent: not in the ledger, so
  * fixed data goes out next run.
@@ -169,8 +154,8 @@ customer(int csv, json_t *rec, char *ib, char *pb, const char **id, char *to)
 {
 	const char *phone;
 
-	*id = str(rec, "id", ib, 32);
-	phone = str(rec, "phone", pb, 32);
+	*id = wa_json_idstr(rec, "id", ib, 32);
+	phone = wa_json_idstr(rec, "phone", pb, 32);
 	if (phone == NULL || wa_phone_norm(phone, wa_json_str(rec, "country") ?
 	    wa_json_str(rec, "country") : opt.country, to) != WA_PHONE_OK) {
 		putreason("skipped", *id, phone, "invalid_phone");
@@ -306,8 +291,8 @@ stopped(json_t *rec)
 	char ib[32], pb[32];
 
 	if (!opt.gate.reply)
-		putreason("deferred", str(rec, "id", ib, sizeof ib),
-		    str(rec, "phone", pb, sizeof pb), "stopped");
+		putreason("deferred", wa_json_idstr(rec, "id", ib, sizeof ib),
+		    wa_json_idstr(rec, "phone", pb, sizeof pb), "stopped");
 	else if (ev && strcmp(ev, "message") == 0)
 		putreason("deferred", wa_json_str(rec, "wamid"),
 		    wa_json_str(rec, "from"), "stopped");

@@ -60,6 +60,20 @@ wa_json_nestr(json_t *obj, const char *path)
 	return s && *s ? s : NULL;
 }
 
+const char *
+wa_json_idstr(json_t *obj, const char *key, char *buf, size_t n)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (json_is_string(v))
+		return *json_string_value(v) ? json_string_value(v) : NULL;
+	if (json_is_integer(v)) {
+		snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+		return buf;
+	}
+	return NULL;
+}
+
 void
 wa_json_setstr(json_t *obj, const char *key, const char *s)
 {

@@ -203,6 +203,12 @@ char *wa_json_line(json_t *obj);
 const char *wa_json_str(json_t *obj, const char *path);
 /* The same, NULL also for an empty string: a field left blank is no value. */
 const char *wa_json_nestr(json_t *obj, const char *path);
+/*
+ * KEY of OBJ as an id: a non-empty string, or an integer's text in BUF (N
+ * bytes); NULL for anything else. An empty id would give every such
+ * record one key.
+ */
+const char *wa_json_idstr(json_t *obj, const char *key, char *buf, size_t n);
 json_t *wa_json_path(json_t *obj, const char *path);
 /* Set KEY to a string, or to null when S is NULL or empty. */
 void wa_json_setstr(json_t *obj, const char *key, const char *s);
