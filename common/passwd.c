@@ -173,7 +173,7 @@ newword(const char *pw, char *word, size_t sz)
 	return 0;
 }
 
-/* LINE with its pw= word replaced by WORD, or WORD added at its end (before its newline), to OUT. */
+/* LINE with its pw= word replaced by WORD, or " WORD" added at its end (before its newline), to OUT. */
 static void
 putline(FILE *out, char *line, const char *word)
 {
@@ -189,8 +189,7 @@ putline(FILE *out, char *line, const char *word)
 	n = strcspn(line, "\r\n");
 	end = line + n;
 	fwrite(line, 1, n, out);
-	if (n > 0 && !strchr(" \t", line[n - 1]))
-		putc(' ', out);
+	putc(' ', out);
 	fputs(word, out);
 	fputs(end, out);
 }
