@@ -27,9 +27,9 @@ main(void)
 	    "ann\tdept=after-sale,complaint email=ann@shop.example phone=+447700900201 "
 	    "hours=mon-fri/09:00-17:00 tz=Europe/London\n"
 	    "\n"
-	    "dee dept=* hours=mon-fri/22:00-06:00\n"
+	    "dee dept=* hours=mon-fri/22:00-06:00 role=owner pw=scrypt$32768$8$1$00$11\n"
 	    "eve hours=sat-sun/10:00-14:00,wed/12:00-13:00 tz=America/Sao_Paulo\n"
-	    "max\n", fp);
+	    "max role=agent\n", fp);
 	fclose(fp);
 	ok(wa_agents_load("/nonexistent/agents") == NULL, "no file: no agents");
 	as = wa_agents_load(path);
@@ -46,6 +46,9 @@ main(void)
 	    "ann's departments");
 	ok(wa_agent_in(dee, "pre-sale") && wa_agent_in(dee, NULL), "'*': every department");
 	ok(wa_agent_in(wa_agents_get(as, "max"), "anything"), "no dept: every department");
+	ok(dee->owner && !ann->owner && !wa_agents_get(as, "max")->owner,
+	    "role=owner, role=agent, none: an agent");
+	ok(dee->span != NULL, "a pw= word (the web inbox's) read past, the rest of the line still read");
 
 	ok(wa_agent_on(ann, MON_1000), "ann on at 10:00 GMT Monday");
 	ok(!wa_agent_on(ann, MON_1000 - 61 * 60), "ann off at 08:59");
