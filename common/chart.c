@@ -14,19 +14,6 @@ static const char *const dash[NCOLOR] = { "", " stroke-dasharray=\"6 3\"",
     " stroke-dasharray=\"2 3\"", " stroke-dasharray=\"8 3 2 3\"",
     " stroke-dasharray=\"1 2\"" };
 
-void
-wa_html(const char *s)
-{
-	for (; s && *s; s++)
-		switch (*s) {
-		case '<': fputs("&lt;", stdout); break;
-		case '>': fputs("&gt;", stdout); break;
-		case '&': fputs("&amp;", stdout); break;
-		case '"': fputs("&quot;", stdout); break;
-		default: putchar(*s);
-		}
-}
-
 const char *
 wa_chart_fmt(struct wa_buf *b, double v, int kind)
 {

@@ -255,8 +255,6 @@ struct wa_chart {
 	size_t ns;
 	double max;		/* the scale's top; 0: the largest value */
 };
-/* S for HTML, on stdout. */
-void wa_html(const char *s);
 /* V as a person reads a value of KIND, into B. */
 const char *wa_chart_fmt(struct wa_buf *b, double v, int kind);
 /* Lines over time, one point a period; bars across; bars up; intervals about 0. */

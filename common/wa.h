@@ -671,4 +671,31 @@ void wa_segs_close(struct wa_segs *s);
 long wa_seg_rewrite(const char *path, long (*fn)(FILE *, FILE *, void *),
     void *arg);
 
+/* html.c: strings from data escaped for HTML text, attributes and URLs */
+/*
+ * S (NULL: nothing) as HTML text: & < > " ' as entities; bytes that are not
+ * UTF-8, NULs and control characters but tab and newlines as U+FFFD. Also
+ * right inside a quoted attribute, but wa_html_attr is for those.
+ */
+void wa_html_text(struct wa_buf *b, const char *s);
+/* The same for P[0..N), which may hold NULs. */
+void wa_html_textn(struct wa_buf *b, const char *p, size_t n);
+void wa_html_ftext(FILE *fp, const char *s);
+/* wa_html_ftext on stdout (wa-report's page). */
+void wa_html(const char *s);
+/* S for an attribute's value: every ASCII byte but letters, digits and ",.-_" as &#xHH;. */
+void wa_html_attr(struct wa_buf *b, const char *s);
+void wa_html_fattr(FILE *fp, const char *s);
+/* S as one component of a URL's path or query (wa_url_enc), safe in an attribute as it is. */
+void wa_html_urlpart(struct wa_buf *b, const char *s);
+void wa_html_furlpart(FILE *fp, const char *s);
+/*
+ * A whole URL U from data, for href or src: relative, http, https, mailto
+ * or tel, with what may not stand raw in it %-encoded and & ' as entities;
+ * 0. Any other scheme (javascript:, data:, vbscript:, seen as a browser
+ * sees them, through tabs, newlines and case): -1 and nothing written.
+ */
+int wa_html_url(struct wa_buf *b, const char *u);
+int wa_html_furl(FILE *fp, const char *u);
+
 #endif
