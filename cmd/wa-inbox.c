@@ -97,58 +97,6 @@ find(const char *who)
 	return c;
 }
 
-/* A log line about C, with the agent at the keyboard; taken. */
-static void
-logev(struct wa_conv *c, json_t *e)
-{
-	json_t *id = c->cust ? json_object_get(c->cust, "id") : NULL;
-
-	json_object_set_new(e, "conv", json_string(c->id));
-	json_object_set_new(e, "phone", json_string(c->phone));
-	json_object_set(e, "customer", id ? id : json_null());
-	if (json_object_get(e, "agent") == NULL)
-		wa_json_setstr(e, "agent", g.me);
-	if (wa_inlog_add(g.log, e) < 0)
-		wa_die(WA_EXIT_FATAL, "%s: cannot write:", opt.p.log);
-	json_decref(e);
-}
-
-static json_t *
-newev(const char *ev)
-{
-	json_t *e = json_object();
-
-	json_object_set_new(e, "event", json_string(ev));
-	return e;
-}
-
-/* The conversation of WHO; an agent may open one with a customer who has none open. */
-static struct wa_conv *
-openconv(const char *who)
-{
-	struct wa_conv *c = wa_inbox_find(g.ib, who);
-	char e164[WA_PHONE_MAX], tb[WA_TIMEBUF];
-	json_t *cust, *e;
-
-	if (c && !c->closed)
-		return c;
-	cust = wa_inbox_customer(g.ib, who);
-	if (wa_phone_norm(cust ? wa_json_str(cust, "phone") : who,
-	    cust ? wa_json_str(cust, "country") : NULL, e164) != WA_PHONE_OK)
-		wa_die(WA_EXIT_REC, "%s: no conversation, and no phone to open one", who);
-	e = newev("opened");
-	c = wa_calloc(1, sizeof *c);
-	wa_conv_makeid(e164, wa_time_fmt(wa_now(), tb), c->id);
-	c->phone = e164;
-	c->cust = cust;
-	logev(c, e);
-	free(c);
-	wa_inbox_free(g.ib);
-	g.ib = wa_inbox_load(&opt.p);
-	return wa_inbox_find(g.ib, e164);
-}
-
-
 static int
 show(const char *who)
 {
@@ -173,186 +121,30 @@ show(const char *who)
 	return 0;
 }
 
-/* What placeholders read: the customer record, the profile name, the conversation. */
-static json_t *
-record(struct wa_conv *c)
+/* The verbs' context: the inbox and its log, the agent at the keyboard. */
+static struct wa_iv *
+verbs(struct wa_ivmsg *m)
 {
-	json_t *r = c->cust ? json_deep_copy(c->cust) : json_object();
+	static struct wa_iv v;
 
-	if (wa_json_nestr(r, "first_name") == NULL && c->name)
-		wa_json_setstr(r, "first_name", c->name);
-	if (wa_json_nestr(r, "name") == NULL && c->name)
-		wa_json_setstr(r, "name", c->name);
-	wa_json_setstr(r, "conv", c->id);
-	wa_json_setstr(r, "agent", g.me);
-	return r;
-}
-
-static char *
-snippet(const char *name)
-{
-	char *path = wa_home_path(WA_SF_SNIPPETS), *t = wa_snippet(path, name);
-
-	if (t == NULL)
-		wa_die(WA_EXIT_USAGE, "%s: no snippet '%s'", path, name);
-	free(path);
-	return t;
-}
-
-/* Outside the window only a template goes: exit 2, naming the approved ones. */
-WA_NORETURN static void
-closed(struct wa_conv *c)
-{
-	char *path = wa_home_path(WA_SF_TEMPLATES), tb[WA_TIMEBUF];
-	static char *names;	/* static: still held when it exits */
-
-	names = wa_reply_templates(path);
-	free(path);
-	wa_die(WA_EXIT_USAGE, "%s: the 24-hour window closed at %s: only a template may go, -t %s",
-	    c->phone, c->last_in ? wa_time_fmt(c->last_in + WA_WINDOW, tb) : "(never opened)",
-	    names ? names : "TEMPLATE (wa-templates sync lists them)");
-}
-
-/* Has another agent answered C within --collision? Then only --force goes on. */
-static void
-collision(struct wa_conv *c)
-{
-	const struct wa_tmsg *m = wa_conv_collision(c, g.me, wa_now() - (time_t)opt.collision);
-	char tb[WA_TIMEBUF];
-
-	if (m == NULL)
-		return;
-	if (!opt.force)
-		wa_die(WA_EXIT_USAGE, "%s: %s answered at %s: --force to send all the same",
-		    c->id, m->by, wa_time_fmt(m->at, tb));
-	wa_warn("%s: %s answered at %s", c->id, m->by, wa_time_fmt(m->at, tb));
-}
-
-/* Send BODY (taken) as campaign CAMPAIGN, id ID; the outcome line printed. 0: it went. */
-static int
-sendit(struct wa_conv *c, const char *campaign, const char *id, json_t *body,
-    json_t **ev)
-{
-	struct wa_reply r = { 0 };
-	const char *e;
-
-	r.ledger = opt.p.ledger;
-	r.events = opt.p.events;
-	r.suppress = opt.suppress;
-	r.campaign = campaign;
-	r.id = id;
-	r.to = c->phone;
-	r.tmpl = opt.tmpl;
-	r.lang = opt.tmpl ? opt.lang : NULL;
-	*ev = wa_reply_send(&r, body);
-	wa_json_put(stdout, *ev);
-	e = wa_json_str(*ev, "event");
-	return strcmp(e, "sent") == 0 ? 0 : WA_EXIT_REC;
-}
-
-/* The message's body: a template, else TEXT (filled as wa-send -m is). */
-static json_t *
-body(struct wa_conv *c, const char *text, const char *key, const struct wa_graph_button *bt,
-    size_t nbt)
-{
-	struct wa_graph_msg m = { 0 };
-	struct wa_graph_tmpl t = { 0 };
-	char err[WA_GRAPH_ERRSZ];
-	json_t *rec = record(c), *b;
-
-	m.to = c->phone;
-	m.opaque = key;
-	t.name = opt.tmpl;
-	t.lang = opt.lang;
-	t.body = opt.params;
-	t.nbody = opt.np;
-	t.button = bt;
-	t.nbutton = nbt;
-	b = opt.tmpl ? wa_graph_template(&m, &t, rec, err, sizeof err) :
-	    wa_graph_text(&m, text, rec, err, sizeof err);
-	json_decref(rec);
-	if (b == NULL)
-		wa_die(WA_EXIT_USAGE, "%s: %s", c->id, err);
-	return b;
-}
-
-/*
- * The message of KEY sending M by its media id. The upload is logged
- * before the message goes, so a reply run again after a crash sends the
- * same media once and does not upload it again. LOGGED gets what the
- * "replied" line says of it.
- */
-static json_t *
-mediabody(struct wa_conv *c, const char *key, struct wa_rmedia *m, json_t *logged)
-{
-	struct wa_graph_msg gm = { 0 };
-	char err[WA_GRAPH_ERRSZ];
-	json_t *b, *rec;
-
-	if (wa_rmedia_id(m, key, opt.p.log) == NULL)
-		logev(c, wa_rmedia_uploaded(m, key));
-	gm.to = c->phone;
-	gm.opaque = key;
-	rec = record(c);
-	b = wa_graph_media(&gm, m->k->type, m->id, opt.caption, m->name, rec, err, sizeof err);
-	json_decref(rec);
-	if (b == NULL)
-		wa_die(WA_EXIT_USAGE, "%s: %s", c->id, err);
-	wa_json_setstr(logged, "media", m->id);
-	wa_json_setstr(logged, "type", m->k->type);
-	json_object_set(logged, "caption", json_object_get(json_object_get(b, m->k->type), "caption"));
-	return b;
-}
-
-static int
-reply(const char *who, const char *arg)
-{
-	struct wa_conv *c = find(who);
-	int freeform = opt.snippet != NULL || arg != NULL || opt.media != NULL;
-	char rid[32], *text, *seed, *id, *key, *sent, *what = NULL;
-	struct wa_rmedia m = { 0 };
-	const char *last = c->id;
-	json_t *ev, *e, *b;
-	size_t i;
-	int rc;
-
-	if (freeform == (opt.tmpl != NULL) || (opt.media && (arg || opt.snippet)))
-		wa_die(WA_EXIT_USAGE, "reply: TEXT, --snippet, --media or -t, one of them");
-	if (opt.caption && opt.media == NULL)
-		wa_die(WA_EXIT_USAGE, "reply: --caption goes with --media");
-	if (freeform && !wa_window_open(g.ib->win, c->phone, wa_now()))
-		closed(c);
-	collision(c);
-	/* taken only now: a refusal above leaves nothing unfreed behind it */
-	if (opt.media) {
-		wa_rmedia_read(&m, opt.media);
-		what = wa_strjoin(m.sha, "\n", opt.caption ? opt.caption : "");
-	}
-	text = opt.snippet ? snippet(opt.snippet) : arg ? wa_strdup(arg) : NULL;
-	e = newev("replied");
-	/* the same answer to the same last message is one reply, sent once */
-	for (i = c->nmsg; i-- > 0 && last == c->id; )
-		if (c->msg[i].dir == '<' && c->msg[i].wamid)
-			last = c->msg[i].wamid;
-	seed = wa_strjoin(what ? what : text ? text : opt.tmpl, "\n", last);
-	snprintf(rid, sizeof rid, "r%08llx", wa_fp(seed) & 0xffffffffULL);
-	id = wa_strjoin(c->id, "/", opt.id ? opt.id : rid);
-	key = wa_strjoin(WA_INBOX_CAMPAIGN, "/", id);
-	b = opt.media ? mediabody(c, key, &m, e) : body(c, text, key, NULL, 0);
-	sent = wa_strdup0(wa_json_str(b, "text.body"));
-	rc = sendit(c, WA_INBOX_CAMPAIGN, id, b, &ev);
-	if (rc == 0) {
-		json_object_set_new(e, "key", json_string(key));
-		if (opt.media == NULL)
-			wa_json_setstr(e, sent ? "text" : "template", sent ? sent : opt.tmpl);
-		wa_json_setstr(e, "wamid", wa_json_str(ev, "wamid"));
-		logev(c, e);
-	} else
-		json_decref(e);
-	json_decref(ev);
-	wa_rmedia_free(&m);
-	free(seed), free(id), free(key), free(text), free(sent), free(what);
-	return rc;
+	v.ib = g.ib;
+	v.log = g.log;
+	v.p = &opt.p;
+	v.suppress = opt.suppress;
+	v.me = g.me;
+	v.via = "terminal";
+	v.collision = opt.collision;
+	v.force = opt.force;
+	m->snippet = opt.snippet;
+	m->media = opt.media;
+	m->caption = opt.caption;
+	m->tmpl = opt.tmpl;
+	m->lang = opt.lang;
+	m->params = opt.params;
+	m->np = opt.np;
+	m->id = opt.id;
+	m->survey = opt.survey;
+	return &v;
 }
 
 /* Media ID to -o FILE, with a line saying what it is, or to stdout. */
@@ -370,64 +162,6 @@ fetch(const char *id)
 		wa_json_put(stdout, info);
 	json_decref(info);
 	return 0;
-}
-
-static int
-mark(const char *verb, const char *who, const char *arg)
-{
-	struct wa_conv *c = openconv(who);
-	json_t *e = newev(verb);
-
-	if (strcmp(verb, "assigned") == 0) {
-		json_object_set_new(e, "agent", json_string(arg));
-		wa_json_setstr(e, "by", g.me);
-	} else
-		json_object_set_new(e, "text", json_string(arg));
-	logev(c, e);
-	return 0;
-}
-
-/* Close C, with --survey after the satisfaction template and its SCORE buttons. */
-static int
-closeconv(const char *who)
-{
-	static const char *const score[] = { "SCORE:1", "SCORE:2", "SCORE:3", "SCORE:4", "SCORE:5" };
-	struct wa_graph_button bt[5];
-	struct wa_conv *c = find(who);
-	json_t *ev = NULL, *e = newev("closed");
-	char *key;
-	int i, rc = 0;
-
-	if (c->closed)
-		wa_die(WA_EXIT_REC, "%s: closed already", c->id);
-	if (opt.survey) {
-		for (i = 0; i < 5; i++)
-			bt[i].type = WA_GRAPH_BQUICK, bt[i].index = i, bt[i].text = score[i];
-		if (opt.tmpl == NULL)
-			opt.tmpl = "csat";
-		key = wa_strjoin(WA_INBOX_CAMPAIGN "-survey", "/", c->id);
-		rc = sendit(c, WA_INBOX_CAMPAIGN "-survey", c->id, body(c, NULL, key, bt, 5), &ev);
-		if (rc == 0)
-			json_object_set_new(e, "survey", json_string(key));
-		json_decref(ev);
-		free(key);
-	}
-	wa_json_setstr(e, "agent", c->agent);
-	wa_json_setstr(e, "by", g.me);
-	logev(c, e);
-	return rc;
-}
-
-/* The consent question to WHO: a customer with or without a conversation. */
-static int
-askconsent(const char *who)
-{
-	struct wa_reply r = { 0 };
-
-	r.ledger = opt.p.ledger;
-	r.events = opt.p.events;
-	r.suppress = opt.suppress;
-	return wa_askconsent_who(g.ib, &r, who, opt.tmpl ? opt.tmpl : "consent_request", opt.lang);
 }
 
 /* Route the spool's new messages by the rules of --routes or $WA_HOME/routes, or the bot's. */
@@ -640,6 +374,29 @@ setup(const char *verb)
 	g.ib = wa_inbox_load(&opt.p);
 }
 
+/* Verb I of run's table (reply, assign, note, close, ask-consent) on ARGV. */
+static int
+doverb(size_t i, int argc, char **argv)
+{
+	struct wa_ivmsg m = { 0 };
+	struct wa_iv *v = verbs(&m);
+	int rc;
+
+	if (i == 2) {
+		m.text = argc > 1 ? argv[1] : NULL;
+		rc = wa_iv_reply(v, argv[0], &m);
+	} else if (i == 3)
+		rc = wa_iv_assign(v, argv[0], argv[1]);
+	else if (i == 4)
+		rc = wa_iv_note(v, argv[0], argv[1]);
+	else if (i == 5)
+		rc = wa_iv_close(v, argv[0], &m);
+	else
+		rc = wa_iv_askconsent(v, argv[0], &m);
+	g.ib = v->ib;	/* loaded again when a conversation opened */
+	return rc;
+}
+
 /* The verb and how many operands it takes. */
 static int
 run(int argc, char **argv)
@@ -663,20 +420,12 @@ run(int argc, char **argv)
 		rc = list();
 	else if (i == 1)
 		rc = show(argv[1]);
-	else if (i == 2)
-		rc = reply(argv[1], n > 1 ? argv[2] : NULL);
-	else if (i == 3)
-		rc = mark("assigned", argv[1], argv[2]);
-	else if (i == 4)
-		rc = mark("note", argv[1], argv[2]);
-	else if (i == 5)
-		rc = closeconv(argv[1]);
 	else if (i == 6)
 		rc = routeall();
-	else if (i == 7)
-		rc = askconsent(argv[1]);
-	else
+	else if (i == 8)
 		rc = fetch(argv[1]);
+	else
+		rc = doverb(i, argc - 1, argv + 1);
 	curl_global_cleanup();
 	wa_inbox_free(g.ib);
 	wa_inlog_close(g.log);

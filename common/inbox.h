@@ -395,4 +395,42 @@ struct wa_inroute {
  * to stdout as JSON lines, only the bot's answers with a bot. 0.
  */
 int wa_inroute_run(const struct wa_inroute *o, struct wa_inbox *ib, struct wa_inlog *log);
+/* inverb.c: what a person does to a conversation, from the terminal or the web */
+struct wa_iv {
+	struct wa_inbox *ib;	/* loaded under LOG's lock; loaded again when one opens */
+	struct wa_inlog *log;	/* held while deciding and writing */
+	const struct wa_inbox_paths *p;
+	const char *suppress;	/* the suppression list */
+	const char *me;		/* the agent who does it */
+	const char *via;	/* "terminal", or "web": a "via" on each log line */
+	long long collision;	/* another agent's reply within: refused */
+	int force;		/* refused no more, only warned */
+};
+/* What a reply (or the survey, or the consent question) sends: one of text, snippet, media, tmpl. */
+struct wa_ivmsg {
+	const char *text, *snippet;	/* placeholders filled */
+	const char *media, *caption;	/* a file's path and its caption */
+	const char *name;	/* the document's name, when not the path's */
+	const char *tmpl, *lang;
+	const char *const *params;	/* a template's body parameters */
+	size_t np;
+	const char *id;		/* the reply's id, or NULL: from what and to what */
+	int survey;		/* close: the satisfaction template first */
+};
+/* Log E (taken) about C, with V's agent and via; dies with status 3 when it cannot. */
+void wa_iv_log(struct wa_iv *v, struct wa_conv *c, json_t *e);
+/*
+ * wa-inbox reply WHO: M once through the ledger (key inbox/CONV/ID), in
+ * the window (else only a template), not over another agent's reply
+ * within V->collision unless forced; the outcome on stdout, a "replied"
+ * line; 0 when it went. Dies with status 2 on a refusal.
+ */
+int wa_iv_reply(struct wa_iv *v, const char *who, const struct wa_ivmsg *m);
+/* assign WHO AGENT, note WHO TEXT: a line in the log, a conversation opened if none is; 0. */
+int wa_iv_assign(struct wa_iv *v, const char *who, const char *agent);
+int wa_iv_note(struct wa_iv *v, const char *who, const char *text);
+/* close WHO, with M->survey the template (csat) and its SCORE buttons first. */
+int wa_iv_close(struct wa_iv *v, const char *who, const struct wa_ivmsg *m);
+/* ask-consent WHO: the consent question (M->tmpl, else consent_request), once a person. */
+int wa_iv_askconsent(struct wa_iv *v, const char *who, const struct wa_ivmsg *m);
 #endif
