@@ -14,6 +14,9 @@
 # Commands (SEL a CSS selector, SECS a time limit, 10 by default):
 #   page NAME            switch to page NAME, opened in a browser context of
 #                        its own (its own cookies) when new; "main" at first
+#   all NAME,NAME... CMD ARG...
+#                        run the command on those pages at once (two
+#                        agents clicking together)
 #   viewport W H         the page's width and height in CSS px (a phone's
 #                        touch and scale below 600 px)
 #   goto URL             load URL and wait for its load event
@@ -25,6 +28,9 @@
 #   follow SEL           click SEL and wait for the page it loads
 #   upload SEL FILE...   give the file input SEL these files
 #   eval EXPR            print EXPR's value as JSON (a promise awaited)
+#   took                 print how long the last wait or until waited (s)
+#   run CMD ARG...       run a command, its output as ours (a webhook
+#                        posted while a page is open); fails when it does
 #   sleep SECS
 #
 # Exit 0; 1 when a command failed (said on stderr with its line number, the
@@ -85,6 +91,7 @@ class Page:
         self.b, self.name = b, name
         self.loads = 0
         self.loaded = asyncio.Event()
+        self.took = 0.0
 
     async def open(self):
         b = self.b
@@ -128,10 +135,12 @@ class Page:
 
     async def until(self, expr, secs, what):
         loop = asyncio.get_running_loop()
-        end = loop.time() + secs
+        start = loop.time()
+        end = start + secs
         while True:
             try:
                 if await self.eval(expr):
+                    self.took = loop.time() - start
                     return
             except Fail:
                 pass  # the page is between two documents
@@ -203,6 +212,10 @@ async def command(b, cur, w):
         q = Page(b, a[0])
         await q.open()
         return q.sid
+    if op == "all":
+        sids = [await command(b, None, ["page", n]) for n in a[0].split(",")]
+        await asyncio.gather(*(command(b, s, a[1:]) for s in sids))
+        return cur
     if op == "viewport":
         width, height = int(a[0]), int(a[1])
         await p.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
@@ -235,6 +248,12 @@ async def command(b, cur, w):
         await p.send("DOM.setFileInputFiles", nodeId=node["nodeId"], files=[os.path.abspath(f) for f in a[1:]])
     elif op == "eval":
         print(json.dumps(await p.eval(a[0]), ensure_ascii=False), flush=True)
+    elif op == "took":
+        print("%.3f" % p.took, flush=True)
+    elif op == "run":
+        r = await asyncio.create_subprocess_exec(*a)
+        if await r.wait() != 0:
+            raise Fail("%s: exit %d" % (a[0], r.returncode))
     elif op == "sleep":
         await asyncio.sleep(float(a[0]))
     else:

@@ -217,15 +217,20 @@ hook_post() {
 		--data-binary @"$1" "http://127.0.0.1:$HPORT/webhook"
 }
 
-# inbound NAME WA_ID WAMID SECONDS MESSAGE-JSON: a customer's message SECONDS
-# from now (negative: before) as a webhook to wa-hook; prints the HTTP status
-inbound() {
+# inbound_body NAME WA_ID WAMID SECONDS MESSAGE-JSON: the webhook of a
+# customer's message SECONDS from now (negative: before), as Meta posts it
+inbound_body() {
 	jq -cn --arg n "$1" --arg w "$2" --arg id "$3" --arg ts "$(($(date +%s) + $4))" --argjson m "$5" \
 		'{object: "whatsapp_business_account", entry: [{id: "880480571844883", changes: [{field: "messages",
 		value: {messaging_product: "whatsapp", metadata: {display_phone_number: "15550783881",
 		phone_number_id: env.WA_PHONE_NUMBER_ID}, contacts: [{profile: {name: $n}, wa_id: $w}],
-		messages: [{from: $w, id: $id, timestamp: $ts} + $m]}}]}]}' >"$TMP/inbound.json"
-	hook_post "$TMP/inbound.json"
+		messages: [{from: $w, id: $id, timestamp: $ts} + $m]}}]}]}'
+}
+
+# inbound NAME WA_ID WAMID SECONDS MESSAGE-JSON: that webhook posted to
+# wa-hook; prints the HTTP status
+inbound() {
+	inbound_body "$@" >"$TMP/inbound.json" && hook_post "$TMP/inbound.json"
 }
 
 # ev FILE ID: the wa-send event (and reason or error class) of record ID in FILE
