@@ -10,6 +10,7 @@
 #include "store.h"
 #include "send.h"
 #include "inbox.h"
+#include "web.h"
 
 #define MAXPARAM 16
 #define MAXKW 32
@@ -58,6 +59,8 @@ usage(int status)
 	    "                [-p PARAM]... | --media FILE [--caption C]\n"
 	    "                [--collision DURATION] [--force] [--id ID]\n"
 	    "       wa-inbox fetch MEDIA_ID [-o FILE]\n"
+	    "       wa-inbox passwd AGENT\n"
+	    "       wa-inbox logout-all AGENT\n"
 	    "       wa-inbox assign WHO AGENT\n"
 	    "       wa-inbox note WHO TEXT\n"
 	    "       wa-inbox close WHO [--survey [-t TEMPLATE] [-l LANG] [-p PARAM]...]\n"
@@ -397,6 +400,40 @@ doverb(size_t i, int argc, char **argv)
 	return rc;
 }
 
+/* passwd AGENT: the web inbox's password, from stdin or asked on the terminal. */
+static int
+passwd(const char *agent)
+{
+	char *path = wa_home_path(WA_SF_AGENTS), *pw, err[256];
+	int rc;
+
+	if ((pw = wa_pw_read(err, sizeof err)) == NULL)
+		wa_die(WA_EXIT_USAGE, "passwd: %s", err);
+	if ((rc = wa_pw_set(path, agent, pw, err, sizeof err)) != 0)
+		wa_die(rc, "passwd: %s", err);
+	wa_secret_free(pw);
+	free(path);
+	return wa_finish();
+}
+
+/* logout-all AGENT: every web session of AGENT ended, a running server's too. */
+static int
+logoutall(const char *agent)
+{
+	char *apath = wa_home_path(WA_SF_AGENTS), *path = wa_home_path(WA_SF_WEBSESS);
+	struct wa_agents *as = wa_agents_load(apath);
+	long n;
+
+	if (wa_agents_get(as, agent) == NULL)
+		wa_die(WA_EXIT_USAGE, "logout-all: %s: no agent '%s'", apath, agent);
+	if ((n = wa_sess_end_agent(path, agent)) < 0)
+		wa_die(WA_EXIT_FATAL, "logout-all: %s:", path);
+	wa_warn("logout-all: %s: %ld session%s ended", agent, n, n == 1 ? "" : "s");
+	wa_agents_free(as);
+	free(apath), free(path);
+	return wa_finish();
+}
+
 /* The verb and how many operands it takes. */
 static int
 run(int argc, char **argv)
@@ -410,6 +447,10 @@ run(int argc, char **argv)
 	size_t i;
 	int rc = 0, n = argc > 0 ? argc - 1 : 0;
 
+	if (argc == 2 && strcmp(verb, "passwd") == 0)
+		return passwd(argv[1]);
+	if (argc == 2 && strcmp(verb, "logout-all") == 0)
+		return logoutall(argv[1]);
 	for (i = 0; i < sizeof verbs / sizeof *verbs && strcmp(verbs[i].verb, verb); i++)
 		;
 	if (i == sizeof verbs / sizeof *verbs || n < verbs[i].min || n > verbs[i].max)

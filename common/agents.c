@@ -141,7 +141,12 @@ field(struct wa_agent *a, const char *w)
 		;
 	else if (iskey(w, "tz") && wa_tz_local(v, 0, &tm) == 0)
 		wa_strset(&a->tz, v);
-	else if (!iskey(w, "email") && !iskey(w, "phone") && !iskey(w, "hours") && !iskey(w, "tz"))
+	else if (iskey(w, "pw"))
+		;	/* the web inbox's password hash: passwd.c's */
+	else if (iskey(w, "role") && (strcmp(v, "owner") == 0 || strcmp(v, "agent") == 0))
+		a->owner = strcmp(v, "owner") == 0;
+	else if (!iskey(w, "email") && !iskey(w, "phone") && !iskey(w, "hours") &&
+	    !iskey(w, "tz") && !iskey(w, "role"))
 		return "unknown field";
 	else
 		return "bad value";
@@ -159,6 +164,13 @@ agentfree(struct wa_agent *a)
 	free(a->name), free(a->email), free(a->phone), free(a->tz);
 }
 
+/* Word W as an error message may show it: a password hash never. */
+static const char *
+shown(const char *w)
+{
+	return strncmp(w, "pw=", 3) == 0 ? "pw=..." : w;
+}
+
 /* Line LINE (NUL-terminated, no newline) into a new agent of AS; dies with status 2 when bad. */
 static void
 parseline(struct wa_agents *as, char *line, long lineno)
@@ -170,12 +182,12 @@ parseline(struct wa_agents *as, char *line, long lineno)
 	if ((w = strtok_r(line, " \t", &save)) == NULL || *w == '#')
 		return;
 	if (strchr(w, '=') || wa_agents_get(as, w))
-		wa_die(WA_EXIT_USAGE, "%s:%ld: %s: %s", as->path, lineno, w,
+		wa_die(WA_EXIT_USAGE, "%s:%ld: %s: %s", as->path, lineno, shown(w),
 		    strchr(w, '=') ? "want the agent's name first" : "a second line of this agent");
 	a.name = wa_strdup(w);
 	while ((w = strtok_r(NULL, " \t", &save)) != NULL)
 		if ((why = field(&a, w)) != NULL)
-			wa_die(WA_EXIT_USAGE, "%s:%ld: %s: %s", as->path, lineno, w, why);
+			wa_die(WA_EXIT_USAGE, "%s:%ld: %s: %s", as->path, lineno, shown(w), why);
 	as->a = wa_realloc(as->a, (as->n + 1) * sizeof *as->a);
 	as->a[as->n++] = a;
 }

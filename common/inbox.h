@@ -277,8 +277,10 @@ void wa_bot_free(struct wa_bot *b);
 /*
  * $WA_HOME/agents: a line an agent, "NAME FIELD=VALUE...", fields dept
  * (a comma list; none or "*": every department), email, phone, hours
- * ("mon-fri/09:00-17:00,sat/10:00-14:00"; none: always on duty) and tz
- * (the zone of the hours, UTC); '#' comments.
+ * ("mon-fri/09:00-17:00,sat/10:00-14:00"; none: always on duty), tz
+ * (the zone of the hours, UTC), role (owner or agent: the web inbox's)
+ * and pw (the web inbox's password hash, read by passwd.c only, never
+ * shown); '#' comments.
  */
 struct wa_span;
 struct wa_agent {
@@ -288,6 +290,7 @@ struct wa_agent {
 	char *email, *phone, *tz;	/* phone: E.164 */
 	struct wa_span *span;
 	size_t nspan;
+	int owner;		/* role=owner */
 };
 struct wa_agents {
 	struct wa_agent *a;	/* the file's order */

@@ -64,6 +64,13 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	[WA_SF_EVSEGS] = { "events", WA_SK_SEGS, WA_PD_NONE, "wa-hook" },
 	[WA_SF_LEDGERSEGS] = { "ledger", WA_SK_SEGS, WA_PD_NONE, "wa-send" },
 	[WA_SF_INBOXSEGS] = { "inbox", WA_SK_SEGS, WA_PD_NONE, "wa-inbox" },
+	/*
+	 * the web inbox's sessions, hashes of their ids: never backed up, as a
+	 * restore must not bring back a session that was ended; when lost,
+	 * agents log in again
+	 */
+	[WA_SF_WEBSESS] = { "web-sessions", WA_SK_INDEX, WA_PD_NONE,
+	    "wa-inbox serve, wa-inbox logout-all" },
 };
 
 char *

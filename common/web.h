@@ -25,6 +25,12 @@ int wa_pw_set(const char *path, const char *agent, const char *pw, char *err,
  * so that the time taken tells nothing.
  */
 int wa_pw_check(const char *path, const char *agent, const char *pw);
+/*
+ * A new password: the first line of the standard input when it is not a
+ * terminal (scripts), else asked twice on the terminal, not echoed. A
+ * string for wa_secret_free, or NULL with the reason in ERR.
+ */
+char *wa_pw_read(char *err, size_t errsz);
 
 /* sessions.c: web sessions in $WA_HOME/web-sessions, and their CSRF tokens */
 #define WA_SID_HEX 65	/* a session id or a token: 64 hex digits and a NUL */
