@@ -18,15 +18,18 @@
 enum {
 	OPT_AGENT = 256, OPT_ALL, OPT_ASK_CONSENT, OPT_AWAY_EVERY, OPT_BOT, OPT_BREACHED,
 	OPT_CAPTION, OPT_COLLISION, OPT_DAYS, OPT_DEPT, OPT_EVENTS, OPT_FOLLOW, OPT_FORCE,
-	OPT_HOURS, OPT_ID, OPT_KEYWORD, OPT_LEDGER, OPT_MEDIA, OPT_MINE, OPT_MISSES,
+	OPT_HOURS, OPT_ID, OPT_IDLE, OPT_KEYWORD, OPT_LEDGER, OPT_MEDIA, OPT_MINE, OPT_MISSES,
 	OPT_NOTIFY, OPT_NOTIFY_TEMPLATE, OPT_NOW, OPT_ORDER_PATTERN, OPT_ROUTES, OPT_SLA,
-	OPT_SNIPPET, OPT_SURVEY, OPT_TZ, OPT_VERSION
+	OPT_SNIPPET, OPT_SURVEY, OPT_TRUST_PROXY, OPT_TZ, OPT_VERSION
 };
 
 static struct opts {
 	const char *agent, *dept, *expr, *fmt, *slapath, *snippet, *tmpl, *lang;
 	const char *id, *routes, *notify, *notifytmpl, *askconsent;
 	const char *media, *caption, *out;	/* out: -o, fetch's FILE */
+	const char *listen;	/* serve -l ADDR:PORT */
+	long long idle;		/* serve --idle */
+	int trustproxy;
 	const char *params[MAXPARAM];
 	size_t np;
 	int all, breached, mine, force, survey;
@@ -65,6 +68,8 @@ usage(int status)
 	    "       wa-inbox note WHO TEXT\n"
 	    "       wa-inbox close WHO [--survey [-t TEMPLATE] [-l LANG] [-p PARAM]...]\n"
 	    "       wa-inbox ask-consent WHO [-t TEMPLATE] [-l LANG]\n"
+	    "       wa-inbox serve [-l ADDR:PORT] [--collision DURATION] [--idle DURATION]\n"
+	    "                [--sla FILE] [--trust-proxy] [-t TEMPLATE [-p PARAM]...]\n"
 	    "       wa-inbox route [--ask-consent TEMPLATE] [--notify CMD]\n"
 	    "                [--notify-template TEMPLATE] [-l LANG] [--routes FILE] [--sla FILE]\n"
 	    "                [--bot STATE [--away-every DURATION] [--days DAYS]\n"
@@ -250,6 +255,7 @@ static const struct option longs[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "hours", required_argument, NULL, OPT_HOURS },
 	{ "id", required_argument, NULL, OPT_ID },
+	{ "idle", required_argument, NULL, OPT_IDLE },
 	{ "keyword", required_argument, NULL, OPT_KEYWORD },
 	{ "ledger", required_argument, NULL, OPT_LEDGER },
 	{ "media", required_argument, NULL, OPT_MEDIA },
@@ -263,6 +269,7 @@ static const struct option longs[] = {
 	{ "sla", required_argument, NULL, OPT_SLA },
 	{ "snippet", required_argument, NULL, OPT_SNIPPET },
 	{ "survey", no_argument, NULL, OPT_SURVEY },
+	{ "trust-proxy", no_argument, NULL, OPT_TRUST_PROXY },
 	{ "tz", required_argument, NULL, OPT_TZ },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -274,6 +281,7 @@ parseargs(int *argc, char ***argv)
 	int ch;
 
 	opt.collision = 120;
+	opt.idle = 8 * 3600;
 	opt.lang = "en_US";
 	opt.set.open = 9 * 60, opt.set.close = 18 * 60, opt.set.every = 12 * 3600;
 	opt.set.misses = 2;
@@ -283,7 +291,7 @@ parseargs(int *argc, char ***argv)
 		switch (ch) {
 		case 'e': opt.expr = optarg; break;
 		case 'h': usage(0); break;
-		case 'l': opt.lang = optarg; break;
+		case 'l': opt.lang = opt.listen = optarg; break;	/* serve: -l ADDR:PORT */
 		case 'o': opt.out = optarg; break;
 		case 'p':
 			if (opt.np == MAXPARAM)
@@ -305,6 +313,10 @@ parseargs(int *argc, char ***argv)
 		case OPT_FOLLOW: opt.follow = 1; break;
 		case OPT_FORCE: opt.force = 1; break;
 		case OPT_ID: opt.id = optarg; break;
+		case OPT_IDLE:
+			if (wa_dur_parse(optarg, &opt.idle) < 0 || opt.idle <= 0)
+				wa_die(WA_EXIT_USAGE, "--idle: bad duration '%s'", optarg);
+			break;
 		case OPT_LEDGER: opt.p.ledger = optarg; break;
 		case OPT_MEDIA: opt.media = optarg; break;
 		case OPT_MINE: opt.mine = 1; break;
@@ -315,6 +327,7 @@ parseargs(int *argc, char ***argv)
 		case OPT_SLA: opt.slapath = optarg; break;
 		case OPT_SNIPPET: opt.snippet = optarg; break;
 		case OPT_SURVEY: opt.survey = 1; break;
+		case OPT_TRUST_PROXY: opt.trustproxy = 1; break;
 		case OPT_VERSION: wa_version(); break;
 		default: usage(WA_EXIT_USAGE);
 		}
@@ -368,13 +381,37 @@ setup(const char *verb)
 		wa_die(WA_EXIT_USAGE, "--mine: set WA_AGENT");
 	if (strcmp(verb, "route") == 0 && g.me == NULL)
 		g.me = "route";
-	if (strcmp(verb, "list") && strcmp(verb, "show")) {
+	if (strcmp(verb, "list") && strcmp(verb, "show") && strcmp(verb, "serve")) {
 		if (g.me == NULL)
 			wa_die(WA_EXIT_USAGE, "%s: set WA_AGENT (or --agent NAME): who does it", verb);
 		if ((g.log = wa_inlog_open(opt.p.log)) == NULL)
 			wa_die(WA_EXIT_FATAL, "%s:", opt.p.log);
 	}
 	g.ib = wa_inbox_load(&opt.p);
+}
+
+/* wa-inbox serve: the web inbox, over the same files and verbs (common/webserve.c). */
+static int
+serve(void)
+{
+	struct wa_webcfg w = { 0 };
+
+	if (g.agents == NULL)
+		wa_die(WA_EXIT_USAGE, "serve: no agents file: who would log in?");
+	w.listen = opt.listen ? opt.listen : "127.0.0.1:8081";
+	w.idle = opt.idle;
+	w.trust_proxy = opt.trustproxy;
+	w.p = &opt.p;
+	w.suppress = opt.suppress;
+	w.orders = opt.orders;
+	w.sla = &g.sla;
+	w.agents = g.agents;
+	w.collision = opt.collision;
+	w.lang = "en_US";
+	w.survey = opt.tmpl;
+	w.sparams = opt.params;
+	w.nsparams = opt.np;
+	return wa_web_serve(&w);
 }
 
 /* Verb I of run's table (reply, assign, note, close, ask-consent) on ARGV. */
@@ -442,6 +479,7 @@ run(int argc, char **argv)
 		{ "list", 0, 0 }, { "show", 1, 1 }, { "reply", 1, 2 },
 		{ "assign", 2, 2 }, { "note", 2, 2 }, { "close", 1, 1 },
 		{ "route", 0, 0 }, { "ask-consent", 1, 1 }, { "fetch", 1, 1 },
+		{ "serve", 0, 0 },
 	};
 	const char *verb = argc > 0 ? argv[0] : "list";
 	size_t i;
@@ -465,6 +503,8 @@ run(int argc, char **argv)
 		rc = routeall();
 	else if (i == 8)
 		rc = fetch(argv[1]);
+	else if (i == 9)
+		rc = serve();
 	else
 		rc = doverb(i, argc - 1, argv + 1);
 	curl_global_cleanup();

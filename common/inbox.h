@@ -377,6 +377,9 @@ struct wa_inlist {
 };
 /* The rows of IB's conversations that L keeps, by deadline, to stdout; 0. */
 int wa_inlist_put(const struct wa_inlist *l, struct wa_inbox *ib);
+struct wa_rule;
+/* Those rows as an array (new), E the expression of L->expr or NULL: the web's list. */
+json_t *wa_inlist_rows(const struct wa_inlist *l, struct wa_inbox *ib, struct wa_rule *e);
 
 /* inroute.c: wa-inbox route's run, from the routes' or the bot's cursor */
 struct wa_inroute {

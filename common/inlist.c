@@ -70,38 +70,48 @@ wanted(const struct wa_inlist *l, json_t *o, struct wa_rule *e)
 	return e == NULL || wa_rules_test(e, o, wa_now());
 }
 
+json_t *
+wa_inlist_rows(const struct wa_inlist *l, struct wa_inbox *ib, struct wa_rule *e)
+{
+	json_t *rows = json_array(), **r, *o;
+	size_t i, n = 0;
+
+	r = wa_calloc(ib->n + 1, sizeof *r);
+	for (i = 0; i < ib->n; i++)
+		if (wanted(l, o = wa_conv_row(ib->conv[i], l->sla, wa_now()), e))
+			r[n++] = o;
+		else
+			json_decref(o);
+	qsort(r, n, sizeof *r, bydue);
+	for (i = 0; i < n; i++)
+		json_array_append_new(rows, r[i]);
+	free(r);
+	return rows;
+}
+
 int
 wa_inlist_put(const struct wa_inlist *l, struct wa_inbox *ib)
 {
 	struct wa_tcols v = { cols, sizeof cols / sizeof *cols, NULL };
 	struct wa_rule e = { 0 };
-	json_t *rows = json_array(), **r, *o;
-	size_t i, n = 0;
+	json_t *rows, *o;
+	size_t i;
 	char *s;
 
 	if (l->expr)
 		e.name = "-e", e.src = (char *)l->expr, e.e = wa_rules_expr(l->expr, "-e");
-	r = wa_calloc(ib->n + 1, sizeof *r);
-	for (i = 0; i < ib->n; i++)
-		if (wanted(l, o = wa_conv_row(ib->conv[i], l->sla, wa_now()), l->expr ? &e : NULL))
-			r[n++] = o;
-		else
-			json_decref(o);
-	qsort(r, n, sizeof *r, bydue);
-	for (i = 0; i < n; i++) {
-		if (strcmp(l->fmt, "table") == 0 && wa_json_str(r[i], "last")) {
-			s = cutw(wa_json_str(r[i], "last"), LASTW);
-			json_object_set_new(r[i], "last", json_string(s));
+	rows = wa_inlist_rows(l, ib, l->expr ? &e : NULL);
+	json_array_foreach(rows, i, o)
+		if (strcmp(l->fmt, "table") == 0 && wa_json_str(o, "last")) {
+			s = cutw(wa_json_str(o, "last"), LASTW);
+			json_object_set_new(o, "last", json_string(s));
 			free(s);
 		}
-		json_array_append_new(rows, r[i]);
-	}
 	if (strcmp(l->fmt, "table") == 0)
 		wa_table_put(&v, rows);
 	else
 		wa_json_rows(rows);
 	json_decref(rows);
 	wa_expr_free(e.e);
-	free(r);
 	return 0;
 }

@@ -82,4 +82,31 @@ const char *wa_login_addr(const char *peer, const char *xff, int trust,
 /* May agent A open conversation C? An owner all, another agent those of their departments or assigned to them. */
 int wa_web_may_see(const struct wa_agent *a, const struct wa_conv *c);
 
+/* webserve.c: wa-inbox serve, the web inbox over the inbox's files */
+struct wa_inbox_paths;
+struct wa_sla;
+struct wa_agents;
+struct wa_webcfg {
+	const char *listen;	/* "ADDR:PORT", as wa-hook -l */
+	long long idle;		/* a session ends after this many seconds unused */
+	int trust_proxy;	/* the client's address from X-Forwarded-For (nginx) */
+	const struct wa_inbox_paths *p;
+	const char *suppress, *orders;	/* paths */
+	const struct wa_sla *sla;
+	const struct wa_agents *agents;	/* who may log in */
+	long long collision;	/* another agent's reply within: a reply refused */
+	const char *lang;	/* the consent question's and the survey's */
+	const char *survey;	/* close's survey template, or NULL: the terminal's csat */
+	const char *const *sparams;	/* and its body parameters */
+	size_t nsparams;
+};
+/*
+ * Serve the pages (see wa-inbox(1), SERVE) until SIGTERM or SIGINT,
+ * saying "serving on http://ADDR:PORT/" on stderr when ready; 0. Dies
+ * with status 2 without WA_TOKEN or WA_PHONE_NUMBER_ID, 3 when it cannot
+ * listen or read its state. Each page reads the inbox as loaded after the
+ * last change of its files; each action runs in a child process, through
+ * the terminal's verbs (inverb.c).
+ */
+int wa_web_serve(const struct wa_webcfg *cfg);
 #endif
