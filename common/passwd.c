@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -293,22 +294,45 @@ readline(FILE *fp)
 	return line;
 }
 
+static struct termios echoing;	/* the terminal as it was, for a signal */
+static const int quitsigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP };
+
+/* Interrupted while not echoing: the terminal echoes again, then the signal does what it does. */
+static void
+restore(int sig)
+{
+	tcsetattr(0, TCSAFLUSH, &echoing);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* PROMPT on stderr, then a line of the terminal on stdin, not echoed. */
 static char *
 ask(const char *prompt)
 {
-	struct termios t, quiet;
+	struct sigaction sa, old[sizeof quitsigs / sizeof *quitsigs];
+	struct termios quiet;
 	char *line;
+	size_t i;
 
-	fputs(prompt, stderr);
-	if (tcgetattr(0, &t) < 0)
+	if (tcgetattr(0, &echoing) < 0)
 		return NULL;
-	quiet = t;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = restore;
+	for (i = 0; i < sizeof quitsigs / sizeof *quitsigs; i++)
+		sigaction(quitsigs[i], &sa, &old[i]);
+	quiet = echoing;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	if (tcsetattr(0, TCSAFLUSH, &quiet) < 0)
-		return NULL;
-	line = readline(stdin);
-	tcsetattr(0, TCSAFLUSH, &t);
+	/* the prompt once the echo is off: what is typed after it is not flushed */
+	line = NULL;
+	if (tcsetattr(0, TCSAFLUSH, &quiet) == 0) {
+		fputs(prompt, stderr);
+		fflush(stderr);
+		line = readline(stdin);
+	}
+	tcsetattr(0, TCSAFLUSH, &echoing);
+	for (i = 0; i < sizeof quitsigs / sizeof *quitsigs; i++)
+		sigaction(quitsigs[i], &old[i], NULL);
 	fputc('\n', stderr);
 	return line;
 }

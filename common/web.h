@@ -32,7 +32,11 @@ int wa_pw_check(const char *path, const char *agent, const char *pw);
  */
 char *wa_pw_read(char *err, size_t errsz);
 
-/* sessions.c: web sessions in $WA_HOME/web-sessions, and their CSRF tokens */
+/*
+ * sessions.c: web sessions in $WA_HOME/web-sessions, and their CSRF tokens.
+ * A wa_sessions, like a wa_throttle, is for one thread at a time: a server
+ * with threads holds a mutex around each call.
+ */
 #define WA_SID_HEX 65	/* a session id or a token: 64 hex digits and a NUL */
 struct wa_sessions;
 /*

@@ -3,7 +3,7 @@
 # (every other byte kept, its mode kept, the hash never printed), sessions ended by agent.
 . "$(dirname "$0")/lib.sh"
 
-plan 27
+plan 32
 mkdir -p "$WA_HOME"
 A=$WA_HOME/agents
 # comments, tabs, a CRLF line, trailing blanks, a last line without its newline
@@ -53,6 +53,19 @@ wa-inbox passwd ann </dev/null >"$TMP/out" 2>"$TMP/err"
 check_same "no password on stdin: exit 2" 2 "$?"
 check_status "passwd without an agent: usage, exit 2" 2 wa-inbox passwd
 check_status "logout-all of an unknown agent: exit 2" 2 wa-inbox logout-all zed
+
+# On a terminal (pty-passwd.py): asked twice without echo, the echo back on after.
+cp "$A" "$TMP/agents.before"
+/usr/bin/python3 "$TOP/tests/pty-passwd.py" 'typed at a tty' 'typed at a tty' wa-inbox passwd ann >"$TMP/tty" 2>&1
+check_same "on a terminal: asked twice, exit 0, the echo back on" "0 1 1 echo on" \
+	"$? $(grep -c '^New password: ' "$TMP/tty") $(grep -c '^Again: ' "$TMP/tty") $(tail -n 1 "$TMP/tty")"
+check "what was typed was not echoed" sh -c "! grep -q 'typed at' '$TMP/tty'"
+check "and it was set" sh -c "! cmp -s '$TMP/agents.before' '$A'"
+cp "$A" "$TMP/agents.before"
+/usr/bin/python3 "$TOP/tests/pty-passwd.py" 'typed at a tty' 'typed at a TTY' wa-inbox passwd ann >"$TMP/tty" 2>&1
+check_same "two different answers: exit 2, said, the echo back on" "2 1 echo on" \
+	"$? $(grep -c 'the two passwords differ' "$TMP/tty") $(tail -n 1 "$TMP/tty")"
+check "the file untouched" cmp "$TMP/agents.before" "$A"
 
 # The agents file with pw= and role= still reads for the other forms.
 check_status "wa-inbox list reads the agents file with pw= and role=" 0 wa-inbox list -o json
