@@ -71,6 +71,11 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	 */
 	[WA_SF_WEBSESS] = { "web-sessions", WA_SK_INDEX, WA_PD_NONE,
 	    "wa-inbox serve, wa-inbox logout-all" },
+	/*
+	 * the web inbox's uploads, a folder of files of the server's naming,
+	 * each kept only while its reply runs: nothing to back up
+	 */
+	[WA_SF_UPLOADS] = { "uploads", WA_SK_INDEX, WA_PD_NONE, "wa-inbox serve" },
 };
 
 char *

@@ -57,7 +57,7 @@ replyform(struct web_req *q, struct act *a)
 {
 	const char *t = web_field(q, "text"), *s = web_field(q, "snippet");
 	const char *tp = web_field(q, "template"), *sp;
-	char k[8];
+	char k[16];
 	int n = 0, i;
 
 	a->m.text = t && *t ? t : NULL;
@@ -240,6 +240,10 @@ web_act(struct web_req *q, struct wa_conv *c, const char *verb)
 	if ((c = wa_inbox_find(web_inbox(q->w), id)) == NULL || (rc == 0 && c->closed &&
 	    a.verb != CLOSE))
 		c = wa_inbox_find(web_inbox(q->w), phone);
+	if (c == NULL) {	/* forgotten meanwhile (wa-forget) */
+		wa_buf_free(&msg);
+		return web_redirect(q->conn, "/", NULL);
+	}
 	ret = rc ? refused(q, c, &a, wa_buf_str(&msg)) : MHD_NO;
 	wa_buf_free(&msg);
 	if (rc)

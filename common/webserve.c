@@ -262,7 +262,7 @@ setup(struct wa_web *w, const struct wa_webcfg *cfg)
 	w->agentspath = wa_home_path(WA_SF_AGENTS);
 	w->snippets = wa_home_path(WA_SF_SNIPPETS);
 	w->templates = wa_home_path(WA_SF_TEMPLATES);
-	w->uploads = wa_strjoin(wa_home(), "/", "uploads");
+	w->uploads = wa_home_path(WA_SF_UPLOADS);
 	if (mkdir(w->uploads, 0700) < 0 && errno != EEXIST)
 		wa_die(WA_EXIT_FATAL, "%s:", w->uploads);
 	path = wa_home_path(WA_SF_WEBSESS);
