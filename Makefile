@@ -151,6 +151,9 @@ bench: deps all bin/bench-jsonl bin/bench-hook bin/mock-graph
 demo: deps all bin/mock-graph
 	sh scripts/demo
 
+demo-inbox: deps all bin/mock-graph
+	sh scripts/demo-inbox
+
 screenshots: all
 	sh scripts/screenshot
 
@@ -173,4 +176,4 @@ clean:
 -include $(wildcard common/*.d cmd/*.d tests/*.d tests/unit/obj/*.d tests/fuzz/*.d \
 	$(FUZZDIR)/obj/*.d $(FUZZDIR)/bin/*.d)
 
-.PHONY: all deps check test build-tests sanitize valgrind fuzz fuzz-build bench demo screenshots install uninstall clean
+.PHONY: all deps check test build-tests sanitize valgrind fuzz fuzz-build bench demo demo-inbox screenshots install uninstall clean

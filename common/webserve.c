@@ -128,6 +128,9 @@ get(struct web_req *q, const char *url)
 {
 	if (strcmp(url, "/app.js") == 0 || strcmp(url, "/app.css") == 0)
 		return web_asset(q->conn, url);
+	/* browsers ask for it with every page: no icon, and no 404 in their console */
+	if (strcmp(url, "/favicon.ico") == 0)
+		return web_send(q->conn, MHD_HTTP_NO_CONTENT, "image/x-icon", &(struct wa_buf){ 0 });
 	if (strcmp(url, "/login") == 0)
 		return q->agent ? web_redirect(q->conn, "/", NULL) :
 		    web_login_page(q->conn, MHD_HTTP_OK, NULL);

@@ -156,6 +156,83 @@ start_smtp() {
 	return $_rc
 }
 
+# need_browser: skips the whole file (before its plan) without headless
+# Chromium or Debian's python3-websockets, which tests/cdp.py drives it with
+need_browser() {
+	command -v "${WA_CHROMIUM:-chromium}" >/dev/null 2>&1 ||
+		{ echo "1..0 # SKIP no chromium (apt-get install chromium)"; exit 0; }
+	/usr/bin/python3 -c 'import websockets' 2>/dev/null ||
+		{ echo "1..0 # SKIP no python3-websockets (apt-get install python3-websockets)"; exit 0; }
+}
+
+# cdp [DIR] <SCRIPT: headless Chromium runs SCRIPT (tests/cdp.py says its
+# commands); what it reads on stdout, the pages' console messages, dialogs
+# and requests appended to DIR ($TMP/cdp): console.jsonl, dialogs.jsonl,
+# requests
+cdp() {
+	/usr/bin/python3 "$TOP/tests/cdp.py" -d "${1:-$TMP/cdp}"
+}
+
+# start_inbox [ARGS...]: the web inbox (wa-inbox serve ARGS) on a free port
+# over $WA_HOME, with wa-hook (HPORT; a customer's message by `inbound`) and
+# the mock Cloud API (PORT; the requests it took in $TMP/api.log) beside it,
+# secrets made up for the test (TOKEN and WA_APP_SECRET).  Sets IPORT, IPID
+# and W, the inbox's URL; adds the pids to PIDS; 1 when one did not start.
+start_inbox() {
+	TOKEN=${TOKEN:-test-token-$$}
+	WA_APP_SECRET=${WA_APP_SECRET:-app-secret-$$}
+	WA_VERIFY_TOKEN=${WA_VERIFY_TOKEN:-verify-$$}
+	WA_PHONE_NUMBER_ID=${WA_PHONE_NUMBER_ID:-106540352242922}
+	export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID
+	mkdir -p "$WA_HOME"
+	[ -n "${HPID:-}" ] || start_hook hook || return 1
+	[ -n "${APID:-}" ] || WA_TOKEN=$TOKEN start_mock api --inbound "$WA_HOME/events.jsonl" \
+		-o "$TMP/api.log" --webhook "http://127.0.0.1:$HPORT/webhook" --webhook-delay 10 \
+		--read 1 --reply 0 || return 1
+	APID=${APID:-$PID}
+	WA_API_URL=${WA_API_URL:-http://127.0.0.1:$PORT/v21.0}
+	export WA_API_URL
+	# a server started again appends to the same stderr: its own lines only
+	_l=$(($(cat "$TMP/inbox.err" 2>/dev/null | wc -l) + 1))
+	WA_TOKEN=$TOKEN wa-inbox serve -l 127.0.0.1:0 "$@" >>"$TMP/inbox.out" 2>>"$TMP/inbox.err" &
+	IPID=$!
+	PIDS="${PIDS:-} $IPID"
+	_i=0
+	until tail -n +$_l "$TMP/inbox.err" 2>/dev/null | grep -q 'serving on http://127\.0\.0\.1:'; do
+		_i=$((_i + 1))
+		if [ $_i -gt 400 ] || ! kill -0 $IPID 2>/dev/null; then
+			sed 's/^/# /' "$TMP/inbox.err"
+			return 1
+		fi
+		sleep 0.05
+	done
+	IPORT=$(sed -n 's,^wa-inbox: serving on http://127\.0\.0\.1:\([0-9]*\)/$,\1,p' "$TMP/inbox.err" | tail -1)
+	W=http://127.0.0.1:$IPORT
+}
+
+# hook_post FILE: FILE posted to wa-hook as Meta signs it; prints the HTTP status
+hook_post() {
+	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+		-H "X-Hub-Signature-256: sha256=$(openssl dgst -sha256 -hmac "$WA_APP_SECRET" -r <"$1" | cut -d' ' -f1)" \
+		--data-binary @"$1" "http://127.0.0.1:$HPORT/webhook"
+}
+
+# inbound_body NAME WA_ID WAMID SECONDS MESSAGE-JSON: the webhook of a
+# customer's message SECONDS from now (negative: before), as Meta posts it
+inbound_body() {
+	jq -cn --arg n "$1" --arg w "$2" --arg id "$3" --arg ts "$(($(date +%s) + $4))" --argjson m "$5" \
+		'{object: "whatsapp_business_account", entry: [{id: "880480571844883", changes: [{field: "messages",
+		value: {messaging_product: "whatsapp", metadata: {display_phone_number: "15550783881",
+		phone_number_id: env.WA_PHONE_NUMBER_ID}, contacts: [{profile: {name: $n}, wa_id: $w}],
+		messages: [{from: $w, id: $id, timestamp: $ts} + $m]}}]}]}'
+}
+
+# inbound NAME WA_ID WAMID SECONDS MESSAGE-JSON: that webhook posted to
+# wa-hook; prints the HTTP status
+inbound() {
+	inbound_body "$@" >"$TMP/inbound.json" && hook_post "$TMP/inbound.json"
+}
+
 # ev FILE ID: the wa-send event (and reason or error class) of record ID in FILE
 ev() {
 	jq -r --arg id "$2" 'select(.id == $id) |
