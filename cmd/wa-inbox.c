@@ -97,6 +97,16 @@ find(const char *who)
 	return c;
 }
 
+/* The conversation of WHO with its thread. */
+static struct wa_conv *
+thread(const char *who)
+{
+	struct wa_conv *c = find(who);
+
+	wa_conv_thread(g.ib, c);
+	return c;
+}
+
 /* A log line about C, with the agent at the keyboard; taken. */
 static void
 logev(struct wa_conv *c, json_t *e)
@@ -152,7 +162,7 @@ openconv(const char *who)
 static int
 show(const char *who)
 {
-	struct wa_conv *c = find(who);
+	struct wa_conv *c = thread(who);
 	json_t *row = wa_conv_row(c, &g.sla, wa_now());
 	struct wa_hash *supp = wa_supp_load(opt.suppress, NULL);
 	char id[WA_CONV_IDSZ];
@@ -307,7 +317,7 @@ mediabody(struct wa_conv *c, const char *key, struct wa_rmedia *m, json_t *logge
 static int
 reply(const char *who, const char *arg)
 {
-	struct wa_conv *c = find(who);
+	struct wa_conv *c = thread(who);
 	int freeform = opt.snippet != NULL || arg != NULL || opt.media != NULL;
 	char rid[32], *text, *seed, *id, *key, *sent, *what = NULL;
 	struct wa_rmedia m = { 0 };

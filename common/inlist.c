@@ -42,11 +42,17 @@ cutw(const char *s, size_t n)
 	return b.s;
 }
 
+/* A row kept: its deadline, and the row, or for JSON lines its text (a tenth of the object's memory). */
+struct row {
+	char *due;
+	json_t *o;
+	char *s;
+};
+
 static int
 bydue(const void *a, const void *b)
 {
-	const char *x = wa_json_str(*(json_t *const *)a, "sla_due");
-	const char *y = wa_json_str(*(json_t *const *)b, "sla_due");
+	const char *x = ((const struct row *)a)->due, *y = ((const struct row *)b)->due;
 
 	if (x == NULL || y == NULL)
 		return (x == NULL) - (y == NULL);
@@ -75,31 +81,43 @@ wa_inlist_put(const struct wa_inlist *l, struct wa_inbox *ib)
 {
 	struct wa_tcols v = { cols, sizeof cols / sizeof *cols, NULL };
 	struct wa_rule e = { 0 };
-	json_t *rows = json_array(), **r, *o;
+	int table = strcmp(l->fmt, "table") == 0;
+	json_t *rows = json_array(), *o;
+	struct row *r;
 	size_t i, n = 0;
 	char *s;
 
 	if (l->expr)
 		e.name = "-e", e.src = (char *)l->expr, e.e = wa_rules_expr(l->expr, "-e");
 	r = wa_calloc(ib->n + 1, sizeof *r);
-	for (i = 0; i < ib->n; i++)
-		if (wanted(l, o = wa_conv_row(ib->conv[i], l->sla, wa_now()), l->expr ? &e : NULL))
-			r[n++] = o;
-		else
+	for (i = 0; i < ib->n; i++) {
+		if (!wanted(l, o = wa_conv_row(ib->conv[i], l->sla, wa_now()), l->expr ? &e : NULL)) {
 			json_decref(o);
-	qsort(r, n, sizeof *r, bydue);
-	for (i = 0; i < n; i++) {
-		if (strcmp(l->fmt, "table") == 0 && wa_json_str(r[i], "last")) {
-			s = cutw(wa_json_str(r[i], "last"), LASTW);
-			json_object_set_new(r[i], "last", json_string(s));
+			continue;
+		}
+		r[n].due = wa_strdup0(wa_json_str(o, "sla_due"));
+		if (table && wa_json_str(o, "last")) {
+			s = cutw(wa_json_str(o, "last"), LASTW);
+			json_object_set_new(o, "last", json_string(s));
 			free(s);
 		}
-		json_array_append_new(rows, r[i]);
+		if (table)
+			r[n++].o = o;
+		else {
+			r[n++].s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
+			json_decref(o);
+		}
 	}
-	if (strcmp(l->fmt, "table") == 0)
+	qsort(r, n, sizeof *r, bydue);
+	for (i = 0; i < n; i++) {
+		if (table)
+			json_array_append_new(rows, r[i].o);
+		else if (r[i].s)
+			puts(r[i].s);
+		free(r[i].s), free(r[i].due);
+	}
+	if (table)
 		wa_table_put(&v, rows);
-	else
-		wa_json_rows(rows);
 	json_decref(rows);
 	wa_expr_free(e.e);
 	free(r);

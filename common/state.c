@@ -64,6 +64,13 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	[WA_SF_EVSEGS] = { "events", WA_SK_SEGS, WA_PD_NONE, "wa-hook" },
 	[WA_SF_LEDGERSEGS] = { "ledger", WA_SK_SEGS, WA_PD_NONE, "wa-send" },
 	[WA_SF_INBOXSEGS] = { "inbox", WA_SK_SEGS, WA_PD_NONE, "wa-inbox" },
+	/*
+	 * the conversations folded (convsnap.c): where the spool, ledger and
+	 * inbox log were read to, and each person's items; rebuilt from them,
+	 * removed by wa-forget
+	 */
+	[WA_SF_CONVS] = { "convs.state", WA_SK_INDEX, WA_PD_NONE, "wa-inbox, wa-report" },
+	[WA_SF_CONVITEMS] = { "convs.items", WA_SK_INDEX, WA_PD_NONE, "wa-inbox, wa-report" },
 };
 
 char *
