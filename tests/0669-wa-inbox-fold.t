@@ -5,13 +5,7 @@
 # reopening, rolls (plain and gzipped), wa-forget; a corrupt or stale snapshot is rebuilt.
 . "$(dirname "$0")/lib.sh"
 
-# Made up for the test; never real secrets.
-WA_APP_SECRET=app-secret-$$
-WA_VERIFY_TOKEN=verify-$$
-WA_PHONE_NUMBER_ID=106540352242922
-export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 H=$WA_HOME
 RE=$TMP/re
 mkdir -p "$H"
