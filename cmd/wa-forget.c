@@ -352,6 +352,8 @@ rewrite(const char *path, int kind, int how)
 		wa_die(WA_EXIT_FATAL, "%s.idx: cannot remove:", path);
 	if (out && n > 0 && path == opt.events)
 		wa_forget_dropstates();
+	if (out && n > 0)
+		wa_forget_dropconvs();
 	if (out && n > 0 && ((how & INPLACE) ? wa_forget_inplace(out, tmp, path, fd) :
 	    wa_rewrite_commit(out, tmp, path)) < 0)
 		wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", path);
@@ -411,6 +413,8 @@ segments(const char *path, int kind, int mode)
 		if (a.hits > 0 && a.write && path == opt.ledger &&
 		    wa_lix_remove(path) < 0)
 			wa_die(WA_EXIT_FATAL, "%s.idx: cannot remove:", path);
+		if (a.hits > 0 && a.write)
+			wa_forget_dropconvs();
 	}
 	wa_segs_close(sg);
 	return hits;

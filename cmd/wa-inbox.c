@@ -105,10 +105,20 @@ find(const char *who)
 	return c;
 }
 
+/* The conversation of WHO with its thread. */
+static struct wa_conv *
+thread(const char *who)
+{
+	struct wa_conv *c = find(who);
+
+	wa_conv_thread(g.ib, c);
+	return c;
+}
+
 static int
 show(const char *who)
 {
-	struct wa_conv *c = find(who);
+	struct wa_conv *c = thread(who);
 	json_t *row = wa_conv_row(c, &g.sla, wa_now());
 	struct wa_hash *supp = wa_supp_load(opt.suppress, NULL);
 	char id[WA_CONV_IDSZ];

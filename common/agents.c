@@ -379,6 +379,7 @@ wa_agents_assign(const struct wa_agents *as, struct wa_inbox *ib, struct wa_inlo
 		c = ib->conv[i];
 		if (c->closed || c->agent || !c->handed || (a = pick(as, ib, c, load, now, &why)) == NULL)
 			continue;
+		wa_conv_thread(ib, c);
 		wa_strset(&c->agent, a->name);
 		load[a - as->a]++;
 		assigned(log, c, a, why, emit, arg);

@@ -245,6 +245,7 @@ orderindex(struct wa_bot *b)
 	FILE *fp;
 
 	b->last = wa_hash_new(), b->known = wa_hash_new(), b->held = all;
+	wa_inbox_allcust(b->ib);
 	json_array_foreach(b->ib->custlist, i, c) {
 		if ((k = keyof(c, "id", buf, sizeof buf)))
 			wa_hash_put(ids, k, c);

@@ -186,8 +186,9 @@ wa_convkpis(struct wa_inbox *ib, const struct wa_sla *sla, int bytier,
 	all->k.group = wa_strdup("all");
 	all->k.target = KPISLA;
 	for (i = 0; i < ib->n; i++) {
-		const struct wa_conv *c = ib->conv[i];
+		struct wa_conv *c = ib->conv[i];
 
+		wa_conv_thread(ib, c);
 		if (c->opened < since || (until && c->opened >= until) || answersonly(&r, c))
 			continue;
 		gs[0] = bytier ? group(&r, c->tier ? c->tier : "-", wa_sla_for(sla, c->tier)) :

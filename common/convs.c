@@ -14,31 +14,7 @@
 #include "store.h"
 #include "send.h"
 #include "inbox.h"
-
-enum { K_IN, K_OUT, K_LOG };
-
-/* A line of a person's history before it is cut into conversations. */
-struct item {
-	struct wa_tmsg m;
-	int kind;
-	size_t seq;		/* reading order: ties in time keep it */
-	char *conv, *agent, *dept;	/* K_LOG; conv also for a K_OUT of wa-inbox */
-	char *asked, *routes;	/* K_LOG handed_off: what the bot collected */
-};
-struct person {
-	char *phone, *name;
-	struct item **it;
-	size_t n, cap;
-};
-struct fold {
-	struct wa_inbox *ib;
-	struct wa_hash *people;	/* same-user key -> person */
-	struct person **pl;
-	size_t npl, plcap, seq;
-	struct wa_hash *outs;	/* ledger key -> item */
-	struct wa_hash *replied;	/* ledger key -> the log's replied entry */
-	json_t *replies;	/* those entries, owned */
-};
+#include "convs-int.h"
 
 void
 wa_sla_default(struct wa_sla *s)
@@ -119,388 +95,110 @@ wa_conv_makeid(const char *phone, const char *seed, char *out)
 	free(k);
 }
 
-/* Each line of PATH with the top-level KEYS parsed into one object, to FN; lines without NEED skipped unread. */
-static void
-scan(const char *path, const char *const *keys, size_t nkeys, const char *need,
-    void (*fn)(struct fold *, json_t *), struct fold *f)
-{
-	json_t *o = json_object();
-	char *line = NULL;
-	size_t cap = 0, bad;
-	ssize_t len;
-	struct wa_segs *sg;
-
-	/* the rolled segments first (segments.c), then the live file */
-	if ((sg = wa_segs_open(path, 0, 0, 0)) == NULL)
-		wa_die(WA_EXIT_FATAL, "%s:", path);
-	while ((len = wa_segs_line(sg, &line, &cap)) > 0) {
-		if (need && strstr(line, need) == NULL)
-			continue;
-		if (wa_json_pick(line, (size_t)len - (line[len - 1] == '\n'),
-		    keys, nkeys, o, &bad) == 0)
-			fn(f, o);
-	}
-	if (wa_segs_error(sg))
-		wa_die(WA_EXIT_FATAL, "%s: cannot read it", wa_segs_file(sg));
-	free(line);
-	wa_segs_close(sg);
-	json_decref(o);
-}
-
-/* wa_grow starts at 256: too many for a person's few messages, times 100,000 people. */
-static void *
-more(void *p, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return p;
-	*cap = *cap ? *cap * 2 : 4;
-	return wa_realloc(p, *cap * size);
-}
-
-static struct person *
-person(struct fold *f, const char *phone)
-{
-	char e164[WA_PHONE_MAX], pk[WA_PHONE_MAX];
-	struct person *p;
-
-	if (phone == NULL || wa_phone_norm(phone, NULL, e164) != WA_PHONE_OK)
-		return NULL;
-	wa_phone_key(e164, pk);
-	if ((p = wa_hash_get(f->people, pk)) == NULL) {
-		p = wa_calloc(1, sizeof *p);
-		p->phone = wa_strdup(e164);
-		wa_hash_put(f->people, pk, p);
-		f->pl = wa_grow(f->pl, &f->plcap, f->npl, sizeof *f->pl);
-		f->pl[f->npl++] = p;
-	}
-	return p;
-}
-
-static struct item *
-additem(struct fold *f, struct person *p, int kind, const char *at)
-{
-	struct item *it;
-	time_t t;
-
-	if (p == NULL || at == NULL || wa_time_parse(at, WA_DATES_ANY, &t) < 0)
-		return NULL;
-	it = wa_calloc(1, sizeof *it);
-	it->kind = kind;
-	it->seq = f->seq++;
-	it->m.at = t;
-	p->it = more(p->it, &p->cap, p->n, sizeof *p->it);
-	p->it[p->n++] = it;
-	return it;
-}
-
+/* String field K of the JSON line L (N bytes) into BUF, unparsed; 0, 1 for an escape in it, -1 for none. */
 static int
-rank(const char *status)
+field(const char *l, size_t n, const char *k, char *buf, size_t size)
 {
-	static const char *const r[] = { "", "sent", "delivered", "read", "failed" };
-	int i;
+	size_t s, e;
 
-	for (i = 4; status && i > 0; i--)
-		if (strcmp(status, r[i]) == 0)
-			return i;
+	if (wa_json_span(l, n, k, &s, &e) < 0 || e - s < 2 || l[s] != '"' || e - s - 2 >= size)
+		return -1;
+	if (memchr(l + s, '\\', e - s) != NULL)
+		return 1;
+	memcpy(buf, l + s + 1, e - s - 2);
+	buf[e - s - 2] = '\0';
 	return 0;
 }
 
-/* A status of one of the ledger's keys: the furthest it went. */
-static void
-setrank(struct fold *f, const char *k, int r)
+/* Has the customer of line L (N bytes) a conversation in IB? -1 when the line must be parsed to tell. */
+static int
+talks(struct wa_inbox *ib, const char *l, size_t n)
 {
-	struct item *it = k ? wa_hash_get(f->outs, k) : NULL;
+	char ph[64], cc[16], e164[WA_PHONE_MAX], pk[WA_PHONE_MAX];
+	int r = field(l, n, "phone", ph, sizeof ph), rc = field(l, n, "country", cc, sizeof cc);
 
-	if (it && r > it->m.status)
-		it->m.status = r;
-}
-
-static void
-onspool(struct fold *f, json_t *o)
-{
-	const char *ev = wa_json_str(o, "event");
-	json_t *c = json_object_get(o, "content");
-	struct person *p;
-	struct item *it;
-
-	if (ev && strcmp(ev, "status") == 0) {
-		setrank(f, wa_json_str(o, "key"), rank(wa_json_str(o, "status")));
-		return;
-	}
-	if (ev == NULL || strcmp(ev, "message") != 0 ||
-	    (it = additem(f, p = person(f, wa_json_str(o, "from")), K_IN,
-	    wa_json_str(o, "at"))) == NULL)
-		return;
-	it->m.dir = '<';
-	it->m.wamid = wa_strdup0(wa_json_str(o, "wamid"));
-	it->m.type = wa_strdup0(wa_json_str(o, "type"));
-	it->m.text = wa_strdup0(wa_json_str(o, "text"));
-	it->m.context = wa_strdup0(wa_json_str(o, "context"));
-	it->m.media = wa_strdup0(wa_json_str(c, "id"));
-	it->m.caption = wa_strdup0(wa_json_str(c, "caption"));
-	wa_strset(&p->name, wa_json_str(o, "name"));
-	wa_window_note(f->ib->win, p->phone, it->m.at);
-}
-
-static void
-onledger(struct fold *f, json_t *o)
-{
-	const char *key = wa_json_str(o, "key"), *ev = wa_json_str(o, "event");
-	struct item *it;
-	json_t *r;
-
-	if (key == NULL || ev == NULL)
-		return;
-	if ((it = wa_hash_get(f->outs, key)) == NULL) {
-		if (strcmp(ev, "attempt") != 0 || (it = additem(f,
-		    person(f, wa_json_str(o, "to")), K_OUT, wa_json_str(o, "at"))) == NULL)
-			return;
-		it->m.dir = '>';
-		it->m.key = wa_strdup(key);
-		it->m.by = wa_strdup0(wa_json_str(o, "campaign"));
-		if ((r = wa_hash_get(f->replied, key)) != NULL) {
-			it->agent = wa_strdup0(wa_json_str(r, "agent"));
-			it->conv = wa_strdup0(wa_json_str(r, "conv"));
-			it->m.text = wa_strdup0(wa_json_str(r, "text"));
-			if (it->m.text == NULL)
-				it->m.text = wa_strdup0(wa_json_str(r, "template"));
-			it->m.media = wa_strdup0(wa_json_str(r, "media"));
-			it->m.type = wa_strdup0(wa_json_str(r, "type"));
-			it->m.caption = wa_strdup0(wa_json_str(r, "caption"));
-		}
-		wa_hash_put(f->outs, key, it);
-	}
-	it->m.state = wa_ledger_event_state(ev, o);
-	wa_strset(&it->m.wamid, wa_json_str(o, "wamid"));
-}
-
-/* What the bot collected before a hand-off: the order asked about, its answers ("away, greeting"). */
-static void
-botfacts(struct item *it, json_t *o)
-{
-	struct wa_buf b = { 0 };
-	json_t *v;
-	size_t i;
-
-	it->asked = wa_strdup0(wa_json_str(o, "asked"));
-	json_array_foreach(json_object_get(o, "routes"), i, v) {
-		if (i)
-			wa_buf_adds(&b, ", ");
-		wa_buf_adds(&b, json_string_value(v) ? json_string_value(v) : "?");
-	}
-	it->routes = b.s;
-	if (it->m.text == NULL)
-		it->m.text = wa_strdup0(wa_json_str(o, "reason"));
-}
-
-static void
-onlog(struct fold *f, json_t *o)
-{
-	const char *ev = wa_json_str(o, "event");
-	struct item *it;
-
-	if (!wa_inlog_event(ev))
-		return;
-	if (strcmp(ev, "replied") == 0) {
-		if (wa_json_str(o, "key")) {
-			json_array_append_new(f->replies, json_deep_copy(o));
-			wa_hash_put(f->replied, wa_json_str(o, "key"),
-			    json_array_get(f->replies, json_array_size(f->replies) - 1));
-		}
-		return;
-	}
-	if ((it = additem(f, person(f, wa_json_str(o, "phone")), K_LOG,
-	    wa_json_str(o, "at"))) == NULL)
-		return;
-	it->m.dir = '#';
-	it->m.by = wa_strdup(ev);
-	it->m.text = wa_strdup0(wa_json_str(o, "text"));
-	it->conv = wa_strdup0(wa_json_str(o, "conv"));
-	it->agent = wa_strdup0(wa_json_str(o, "agent"));
-	it->dept = wa_strdup0(wa_json_str(o, "dept"));
-	if (strcmp(ev, "handed_off") == 0)
-		botfacts(it, o);
+	if (r > 0 || rc > 0)
+		return -1;
+	if (r < 0 || wa_phone_norm(ph, rc == 0 ? cc : NULL, e164) != WA_PHONE_OK)
+		return 0;
+	wa_phone_key(e164, pk);
+	return wa_hash_get(ib->byphone, pk) != NULL;
 }
 
 static int
-byat(const void *a, const void *b)
+objtalks(struct wa_inbox *ib, json_t *o)
 {
-	const struct item *x = *(struct item *const *)a, *y = *(struct item *const *)b;
+	char e164[WA_PHONE_MAX], pk[WA_PHONE_MAX];
+	const char *ph = wa_json_str(o, "phone");
 
-	if (x->m.at != y->m.at)
-		return x->m.at < y->m.at ? -1 : 1;
-	/* in one second: what the customer said, then the answers, then the log */
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-static struct wa_conv *
-newconv(struct wa_inbox *ib, struct person *p, const char *id, time_t at)
-{
-	struct wa_conv *c = wa_calloc(1, sizeof *c);
-	char pk[WA_PHONE_MAX];
-
-	snprintf(c->id, sizeof c->id, "%s", id);
-	c->phone = wa_strdup(p->phone);
-	c->name = wa_strdup0(p->name);
-	c->opened = at;
-	ib->conv = wa_grow(ib->conv, &ib->cap, ib->n, sizeof *ib->conv);
-	ib->conv[ib->n++] = c;
-	wa_hash_put(ib->byid, c->id, c);
-	wa_phone_key(p->phone, pk);
-	wa_hash_put(ib->byphone, pk, c);
-	return c;
-}
-
-/* Take IT's message into C's thread (the item keeps nothing to free). */
-static void
-take(struct wa_conv *c, struct item *it)
-{
-	c->msg = more(c->msg, &c->cap, c->nmsg, sizeof *c->msg);
-	c->msg[c->nmsg++] = it->m;
-	memset(&it->m, 0, sizeof it->m);
+	if (ph == NULL || wa_phone_norm(ph, wa_json_str(o, "country"), e164) != WA_PHONE_OK)
+		return 0;
+	wa_phone_key(e164, pk);
+	return wa_hash_get(ib->byphone, pk) != NULL;
 }
 
 static void
-outbound(struct wa_conv *c, struct item *it)
+index1(struct wa_inbox *ib, json_t *o)
 {
-	if (it->agent) {
-		free(it->m.by);
-		it->m.by = wa_strdup(it->agent);
-		/* a reply refused for good answered nobody */
-		if (it->m.state != WA_LEDGER_FAILED && it->m.state != WA_LEDGER_RETRY) {
-			c->last_person = it->m.at;
-			wa_strset(&c->last_person_agent, it->agent);
-			c->wait_since = 0;
-		}
-	} else
-		c->last_bot = it->m.at;
-	take(c, it);
-}
-
-/* What the log says of C; the conversation it closes is no longer current. */
-static void
-logged(struct wa_conv *c, struct item *it, struct wa_conv **cur)
-{
-	const char *ev = it->m.by;
-
-	if (strcmp(ev, "assigned") == 0)
-		wa_strset(&c->agent, it->agent);
-	if (it->dept) {
-		wa_strset(&c->dept, it->dept);
-		if (it->m.text == NULL)
-			it->m.text = wa_strdup(it->dept);
-	}
-	if (strcmp(ev, "handed_off") == 0) {
-		c->handed = 1;
-		c->handed_at = it->m.at;
-		wa_strset(&c->asked, it->asked);
-		wa_strset(&c->routes, it->routes);
-	}
-	if (strcmp(ev, "closed") == 0) {
-		c->closed = it->m.at;
-		if (*cur == c)
-			*cur = NULL;
-	}
-	it->m.agent = it->agent;
-	it->agent = NULL;
-	if (strcmp(ev, "opened") != 0)
-		take(c, it);
-}
-
-/* P's history, in time, cut into conversations. */
-static void
-cut(struct wa_inbox *ib, struct person *p)
-{
-	struct wa_conv *cur = NULL, *c;
-	char id[WA_CONV_IDSZ], tb[WA_TIMEBUF];
-	struct item *it;
-	size_t i;
-
-	qsort(p->it, p->n, sizeof *p->it, byat);
-	for (i = 0; i < p->n; i++) {
-		it = p->it[i];
-		c = it->conv ? wa_hash_get(ib->byid, it->conv) : NULL;
-		if (it->kind == K_IN) {
-			if (cur == NULL) {
-				wa_conv_makeid(p->phone, it->m.wamid ? it->m.wamid :
-				    wa_time_fmt(it->m.at, tb), id);
-				cur = newconv(ib, p, id, it->m.at);
-			}
-			cur->last_in = it->m.at;
-			if (cur->wait_since == 0)
-				cur->wait_since = it->m.at;
-			take(cur, it);
-		} else if (it->kind == K_OUT && (c || (c = cur)))
-			outbound(c, it);
-		else if (it->kind == K_LOG) {
-			if (c == NULL && (c = cur) == NULL)
-				c = cur = newconv(ib, p, it->conv ? it->conv : "c-", it->m.at);
-			logged(c, it, &cur);
-		}
-	}
-}
-
-static void
-itemfree(struct item *it)
-{
-	free(it->m.wamid), free(it->m.text), free(it->m.type);
-	free(it->m.context), free(it->m.media), free(it->m.caption);
-	free(it->m.by), free(it->m.key), free(it->m.agent);
-	free(it->conv), free(it->agent), free(it->dept);
-	free(it->asked), free(it->routes);
-	free(it);
-}
-
-static void
-personfree(void *v)
-{
-	struct person *p = v;
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		itemfree(p->it[i]);
-	free(p->it), free(p->phone), free(p->name);
-	free(p);
-}
-
-/* The customer file, indexed by same-user key and by id. */
-static void
-customers(struct wa_inbox *ib, const char *path)
-{
-	char *line = NULL, e164[WA_PHONE_MAX], pk[WA_PHONE_MAX], num[32];
+	char e164[WA_PHONE_MAX], pk[WA_PHONE_MAX], num[32];
 	const char *ph, *id;
+
+	json_array_append_new(ib->custlist, o);
+	if ((ph = wa_json_str(o, "phone")) && wa_phone_norm(ph,
+	    wa_json_str(o, "country"), e164) == WA_PHONE_OK) {
+		wa_phone_key(e164, pk);
+		wa_hash_put(ib->custs, pk, o);
+	}
+	if (json_is_integer(json_object_get(o, "id")))
+		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(json_object_get(o, "id")));
+	id = json_is_integer(json_object_get(o, "id")) ? num : wa_json_nestr(o, "id");
+	if (id)
+		wa_hash_put(ib->custids, id, o);
+}
+
+/*
+ * The customer file, indexed by same-user key and by id: the records of
+ * people with a conversation (a year's store has ten times more people
+ * than conversations), or with ALL the others.
+ */
+static void
+customers(struct wa_inbox *ib, const char *path, int all)
+{
+	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	json_t *o;
 	FILE *fp;
+	int t;
 
-	ib->custlist = json_array();
+	if (ib->custlist == NULL)
+		ib->custlist = json_array();
 	if (path == NULL || (fp = fopen(path, "r")) == NULL) {
 		if (path && errno != ENOENT)
 			wa_die(WA_EXIT_FATAL, "%s:", path);
 		return;
 	}
 	while ((len = getline(&line, &cap, fp)) > 0) {
-		if ((o = json_loadb(line, (size_t)len, 0, NULL)) == NULL || !json_is_object(o)) {
+		if ((t = talks(ib, line, (size_t)len)) == all)
+			continue;
+		if ((o = json_loadb(line, (size_t)len, 0, NULL)) == NULL || !json_is_object(o) ||
+		    (t < 0 && objtalks(ib, o) == all)) {
 			json_decref(o);
 			continue;
 		}
-		json_array_append_new(ib->custlist, o);
-		if ((ph = wa_json_str(o, "phone")) && wa_phone_norm(ph,
-		    wa_json_str(o, "country"), e164) == WA_PHONE_OK) {
-			wa_phone_key(e164, pk);
-			wa_hash_put(ib->custs, pk, o);
-		}
-		if (json_is_integer(json_object_get(o, "id")))
-			snprintf(num, sizeof num, "%lld", (long long)json_integer_value(json_object_get(o, "id")));
-		id = json_is_integer(json_object_get(o, "id")) ? num : wa_json_nestr(o, "id");
-		if (id)
-			wa_hash_put(ib->custids, id, o);
+		index1(ib, o);
 	}
 	free(line);
 	fclose(fp);
+}
+
+void
+wa_inbox_allcust(struct wa_inbox *ib)
+{
+	if (ib->snap == NULL || ib->snap->allcust)
+		return;
+	ib->snap->allcust = 1;
+	customers(ib, ib->snap->custpath, 1);
 }
 
 /* The tier: the record's, else the first of wa-segment --tiers it matches. */
@@ -519,17 +217,20 @@ tier(json_t *cust, struct wa_rules *rs)
 	return NULL;
 }
 
+/* Oldest first, then by id: the same order however the fold went (all of it, or tails onto a snapshot). */
+static int
+byopened(const void *a, const void *b)
+{
+	const struct wa_conv *x = *(struct wa_conv *const *)a, *y = *(struct wa_conv *const *)b;
+
+	if (x->opened != y->opened)
+		return x->opened < y->opened ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
 struct wa_inbox *
 wa_inbox_load(const struct wa_inbox_paths *p)
 {
-	static const char *const sk[] = { "event", "wamid", "from", "at", "type",
-	    "text", "context", "content", "name", "key", "status" };
-	static const char *const lk[] = { "event", "key", "to", "campaign", "at",
-	    "wamid", "retry", "until" };
-	static const char *const gk[] = { "event", "conv", "phone", "agent",
-	    "dept", "text", "key", "template", "at", "media", "type", "caption",
-	    "reason", "asked", "routes" };
-	struct fold f = { 0 };
 	struct wa_inbox *ib = wa_calloc(1, sizeof *ib);
 	struct wa_rules *rs = wa_rules_parse(wa_rules_tiers, "--tiers", WA_RULES_SEGMENTS);
 	char pk[WA_PHONE_MAX];
@@ -540,31 +241,20 @@ wa_inbox_load(const struct wa_inbox_paths *p)
 	ib->custs = wa_hash_new();
 	ib->custids = wa_hash_new();
 	ib->win = wa_window_new();
-	f.ib = ib;
-	f.people = wa_hash_new();
-	f.outs = wa_hash_new();
-	f.replied = wa_hash_new();
-	f.replies = json_array();
-	scan(p->log, gk, sizeof gk / sizeof *gk, NULL, onlog, &f);
-	scan(p->ledger, lk, sizeof lk / sizeof *lk, NULL, onledger, &f);
-	/* most of a spool is statuses: with no message sent, none is read */
-	scan(p->events, sk, sizeof sk / sizeof *sk, wa_hash_count(f.outs) ?
-	    "\"event\"" : "\"message\"", onspool, &f);
-	for (i = 0; i < f.npl; i++)
-		cut(ib, f.pl[i]);
-	customers(ib, p->customers);
+	wa_snap_load(ib, p);
+	qsort(ib->conv, ib->n, sizeof *ib->conv, byopened);
+	ib->snap->custpath = wa_strdup0(p->customers);
+	customers(ib, p->customers, 0);
 	for (i = 0; i < ib->n; i++) {
 		struct wa_conv *c = ib->conv[i];
 
 		wa_phone_key(c->phone, pk);
 		c->cust = wa_hash_get(ib->custs, pk);
 		c->tier = tier(c->cust, rs);
+		if (c->last_in)
+			wa_window_note(ib->win, c->phone, c->last_in);
 	}
 	wa_rules_free(rs);
-	wa_hash_free_with(f.people, personfree);
-	wa_hash_free(f.outs), wa_hash_free(f.replied);
-	json_decref(f.replies);
-	free(f.pl);
 	return ib;
 }
 
@@ -576,10 +266,15 @@ wa_inbox_customer(struct wa_inbox *ib, const char *who)
 
 	if ((c = wa_hash_get(ib->custids, who)) != NULL)
 		return c;
-	if (wa_phone_norm(who, NULL, e164) != WA_PHONE_OK)
+	if (wa_phone_norm(who, NULL, e164) == WA_PHONE_OK) {
+		wa_phone_key(e164, pk);
+		if ((c = wa_hash_get(ib->custs, pk)) != NULL)
+			return c;
+	}
+	if (ib->snap == NULL || ib->snap->allcust)
 		return NULL;
-	wa_phone_key(e164, pk);
-	return wa_hash_get(ib->custs, pk);
+	wa_inbox_allcust(ib);
+	return wa_inbox_customer(ib, who);
 }
 
 struct wa_conv *
@@ -613,20 +308,6 @@ wa_conv_state(const struct wa_conv *c, time_t now)
 	if (c->handed || c->agent || c->last_bot < c->last_in || c->last_in == 0)
 		return "waiting";
 	return "bot";
-}
-
-/* The last thing said, in or out. */
-static const char *
-lastsaid(const struct wa_conv *c)
-{
-	size_t i = c->nmsg;
-
-	while (i-- > 0)
-		if (c->msg[i].dir != '#')
-			return c->msg[i].text ? c->msg[i].text : c->msg[i].caption ?
-			    c->msg[i].caption : c->msg[i].type ? c->msg[i].type :
-			    c->msg[i].by;
-	return NULL;
 }
 
 static char *
@@ -669,7 +350,7 @@ wa_conv_row(const struct wa_conv *c, const struct wa_sla *s, time_t now)
 	json_object_set_new(o, "breached", json_boolean(due && now > due));
 	json_object_set_new(o, "window_left", json_integer(left > 0 ? left : 0));
 	wa_json_settime(o, "closed", c->closed);
-	wa_json_setstr(o, "last", lastsaid(c));
+	wa_json_setstr(o, "last", c->last);
 	return o;
 }
 
@@ -690,10 +371,9 @@ wa_conv_collision(const struct wa_conv *c, const char *me, time_t since)
 	return NULL;
 }
 
-static void
-convfree(void *v)
+void
+wa_conv_free(struct wa_conv *c)
 {
-	struct wa_conv *c = v;
 	size_t i;
 
 	for (i = 0; i < c->nmsg; i++) {
@@ -703,7 +383,7 @@ convfree(void *v)
 	}
 	free(c->msg), free(c->phone), free(c->name), free(c->tier);
 	free(c->dept), free(c->agent), free(c->last_person_agent);
-	free(c->asked), free(c->routes);
+	free(c->asked), free(c->routes), free(c->last);
 	free(c);
 }
 
@@ -715,11 +395,12 @@ wa_inbox_free(struct wa_inbox *ib)
 	if (ib == NULL)
 		return;
 	for (i = 0; i < ib->n; i++)
-		convfree(ib->conv[i]);
+		wa_conv_free(ib->conv[i]);
 	free(ib->conv);
 	wa_hash_free(ib->byid), wa_hash_free(ib->byphone);
 	wa_hash_free(ib->custs), wa_hash_free(ib->custids);
 	json_decref(ib->custlist);
 	wa_window_free(ib->win);
+	wa_snap_free(ib);
 	free(ib);
 }

@@ -282,6 +282,21 @@ wa_forget_dropstates(void)
 	free(pat);
 }
 
+void
+wa_forget_dropconvs(void)
+{
+	static const int which[] = { WA_SF_CONVS, WA_SF_CONVITEMS };
+	char *path;
+	size_t i;
+
+	for (i = 0; i < sizeof which / sizeof *which; i++) {
+		path = wa_home_path(which[i]);
+		if (unlink(path) < 0 && errno != ENOENT)
+			wa_die(WA_EXIT_FATAL, "%s: cannot remove:", path);
+		free(path);
+	}
+}
+
 /* S with each of the person's addresses, in any case, as its hash, allocated; NULL if none is in S. */
 static char *
 unmailstr(const char *s, char *const *addr, size_t naddr)

@@ -5,6 +5,7 @@
 #include "wa.h"
 
 struct wa_window;
+struct wa_convsnap;
 struct wa_rules;
 struct wa_agents;
 struct wa_smtp;
@@ -64,6 +65,8 @@ struct wa_conv {
 	time_t last_in, wait_since;	/* wait_since: the first message no person answered */
 	time_t last_bot, last_person;	/* the last answers, by a campaign and by a person */
 	char *last_person_agent;
+	char *last;		/* the last thing said, in or out */
+	int partial;		/* msg not read yet: wa_conv_thread */
 	struct wa_tmsg *msg;	/* oldest first */
 	size_t nmsg, cap;
 };
@@ -94,15 +97,26 @@ struct wa_inbox {
 	struct wa_hash *byphone;	/* same-user key -> the latest wa_conv */
 	struct wa_hash *custs;	/* same-user key -> customer record */
 	struct wa_hash *custids;	/* customer id -> customer record */
-	json_t *custlist;	/* the records, owned */
+	json_t *custlist;	/* the records, owned: of the people with a conversation, or all (wa_inbox_allcust) */
 	struct wa_window *win;	/* who wrote when: the 24-hour window */
+	struct wa_convsnap *snap;	/* where the threads not read yet are */
 };
-/* Everything of P read and folded; dies with status 3 on a read error. */
+/*
+ * Everything of P folded: the snapshot $WA_HOME/convs.state and what the
+ * files gained since (convsnap.c), or all of them when it is missing or
+ * stale, then saved; dies with status 3 on a read error. A conversation's
+ * thread (msg) may be left unread (partial): wa_conv_thread reads it.
+ */
 struct wa_inbox *wa_inbox_load(const struct wa_inbox_paths *p);
 /* The conversation WHO (conversation id, customer id or phone) names, or NULL. */
 struct wa_conv *wa_inbox_find(struct wa_inbox *ib, const char *who);
 /* The customer record of WHO, or NULL. */
 json_t *wa_inbox_customer(struct wa_inbox *ib, const char *who);
+/*
+ * Read the records of the customers with no conversation too: a load
+ * reads only the others. custlist then holds them all.
+ */
+void wa_inbox_allcust(struct wa_inbox *ib);
 /* The id of a conversation with PHONE opened by the message or time SEED. */
 void wa_conv_makeid(const char *phone, const char *seed, char *out);
 /* bot, waiting, answered, handed_off or closed, as of NOW. */
@@ -117,6 +131,14 @@ json_t *wa_conv_row(const struct wa_conv *c, const struct wa_sla *s,
 const struct wa_tmsg *wa_conv_collision(const struct wa_conv *c, const char *me,
     time_t since);
 void wa_inbox_free(struct wa_inbox *ib);
+
+/* convfold.c: the fold of lines into people's items, cut into conversations (convs-int.h, private) */
+
+/* convrec.c: the snapshot's records (convs-int.h, private) */
+
+/* convsnap.c: the fold kept between runs, $WA_HOME/convs.state and convs.items */
+/* Read C's thread into C->msg when it is not there yet (C->partial). */
+void wa_conv_thread(struct wa_inbox *ib, struct wa_conv *c);
 
 /* thread.c: a conversation for a person to read, or as JSON lines */
 /*

@@ -42,11 +42,17 @@ cutw(const char *s, size_t n)
 	return b.s;
 }
 
+/* A row kept: its deadline, and the row, or for JSON lines its text (a tenth of the object's memory). */
+struct row {
+	char *due;
+	json_t *o;
+	char *s;
+};
+
 static int
 bydue(const void *a, const void *b)
 {
-	const char *x = wa_json_str(*(json_t *const *)a, "sla_due");
-	const char *y = wa_json_str(*(json_t *const *)b, "sla_due");
+	const char *x = ((const struct row *)a)->due, *y = ((const struct row *)b)->due;
 
 	if (x == NULL || y == NULL)
 		return (x == NULL) - (y == NULL);
@@ -70,23 +76,60 @@ wanted(const struct wa_inlist *l, json_t *o, struct wa_rule *e)
 	return e == NULL || wa_rules_test(e, o, wa_now());
 }
 
+/* The rows L wants into *OUT, soonest deadline first, as objects or (TEXT) as JSON text; their count. */
+static size_t
+collect(const struct wa_inlist *l, struct wa_inbox *ib, struct wa_rule *e, int text,
+    struct row **out)
+{
+	struct row *r = wa_calloc(ib->n + 1, sizeof *r);
+	size_t i, n = 0;
+	json_t *o;
+
+	for (i = 0; i < ib->n; i++) {
+		if (!wanted(l, o = wa_conv_row(ib->conv[i], l->sla, wa_now()), e)) {
+			json_decref(o);
+			continue;
+		}
+		r[n].due = wa_strdup0(wa_json_str(o, "sla_due"));
+		if (text) {
+			r[n++].s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
+			json_decref(o);
+		} else
+			r[n++].o = o;
+	}
+	qsort(r, n, sizeof *r, bydue);
+	*out = r;
+	return n;
+}
+
 json_t *
 wa_inlist_rows(const struct wa_inlist *l, struct wa_inbox *ib, struct wa_rule *e)
 {
-	json_t *rows = json_array(), **r, *o;
-	size_t i, n = 0;
+	json_t *rows = json_array();
+	struct row *r;
+	size_t i, n = collect(l, ib, e, 0, &r);
 
-	r = wa_calloc(ib->n + 1, sizeof *r);
-	for (i = 0; i < ib->n; i++)
-		if (wanted(l, o = wa_conv_row(ib->conv[i], l->sla, wa_now()), e))
-			r[n++] = o;
-		else
-			json_decref(o);
-	qsort(r, n, sizeof *r, bydue);
-	for (i = 0; i < n; i++)
-		json_array_append_new(rows, r[i]);
+	for (i = 0; i < n; i++) {
+		json_array_append_new(rows, r[i].o);
+		free(r[i].due);
+	}
 	free(r);
 	return rows;
+}
+
+/* JSON lines keep only each row's text while they are sorted: a year's list stays small. */
+static void
+putlines(const struct wa_inlist *l, struct wa_inbox *ib, struct wa_rule *e)
+{
+	struct row *r;
+	size_t i, n = collect(l, ib, e, 1, &r);
+
+	for (i = 0; i < n; i++) {
+		if (r[i].s)
+			puts(r[i].s);
+		free(r[i].s), free(r[i].due);
+	}
+	free(r);
 }
 
 int
@@ -100,17 +143,19 @@ wa_inlist_put(const struct wa_inlist *l, struct wa_inbox *ib)
 
 	if (l->expr)
 		e.name = "-e", e.src = (char *)l->expr, e.e = wa_rules_expr(l->expr, "-e");
+	if (strcmp(l->fmt, "table") != 0) {
+		putlines(l, ib, l->expr ? &e : NULL);
+		wa_expr_free(e.e);
+		return 0;
+	}
 	rows = wa_inlist_rows(l, ib, l->expr ? &e : NULL);
 	json_array_foreach(rows, i, o)
-		if (strcmp(l->fmt, "table") == 0 && wa_json_str(o, "last")) {
+		if (wa_json_str(o, "last")) {
 			s = cutw(wa_json_str(o, "last"), LASTW);
 			json_object_set_new(o, "last", json_string(s));
 			free(s);
 		}
-	if (strcmp(l->fmt, "table") == 0)
-		wa_table_put(&v, rows);
-	else
-		wa_json_rows(rows);
+	wa_table_put(&v, rows);
 	json_decref(rows);
 	wa_expr_free(e.e);
 	return 0;

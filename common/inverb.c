@@ -23,6 +23,8 @@ find(struct wa_iv *v, const char *who)
 
 	if (c == NULL)
 		wa_die(WA_EXIT_REC, "%s: no conversation", who);
+	/* the reply's id and the collision check read the thread */
+	wa_conv_thread(v->ib, c);
 	return c;
 }
 

@@ -446,6 +446,9 @@ wa_notify_run(const struct wa_notify *n, struct wa_inbox *ib, time_t now,
 		if ((c = ib->conv[i])->closed)
 			continue;
 		row = wa_conv_row(c, n->sla, now);
+		/* a thread is read only for what may be told */
+		if (c->agent || json_is_string(json_object_get(row, "sla_due")))
+			wa_conv_thread(ib, c);
 		for (j = 0; j < c->nmsg; j++)
 			if (c->msg[j].dir == '#' && strcmp(c->msg[j].by, "assigned") == 0 &&
 			    c->msg[j].agent && strcmp(c->msg[j].agent, c->agent ? c->agent : "") == 0)

@@ -76,6 +76,13 @@ const struct wa_statefile wa_statefiles[WA_SF_N] = {
 	 * each kept only while its reply runs: nothing to back up
 	 */
 	[WA_SF_UPLOADS] = { "uploads", WA_SK_INDEX, WA_PD_NONE, "wa-inbox serve" },
+	/*
+	 * the conversations folded (convsnap.c): where the spool, ledger and
+	 * inbox log were read to, and each person's items; rebuilt from them,
+	 * removed by wa-forget
+	 */
+	[WA_SF_CONVS] = { "convs.state", WA_SK_INDEX, WA_PD_NONE, "wa-inbox, wa-report" },
+	[WA_SF_CONVITEMS] = { "convs.items", WA_SK_INDEX, WA_PD_NONE, "wa-inbox, wa-report" },
 };
 
 char *

@@ -294,6 +294,12 @@ int wa_forget_salted(const char *path);
  */
 void wa_forget_dropstates(void);
 /*
+ * Remove the inbox's folded conversations (WA_SF_CONVS, WA_SF_CONVITEMS),
+ * which hold what the spool, the ledger and the inbox log said; the next
+ * run folds them again. Dies when it cannot.
+ */
+void wa_forget_dropconvs(void);
+/*
  * The addresses ADDR (N of them) left in V's strings, in any case, as their
  * hash: wa-mail's key (CAMPAIGN/email:ADDR) and an SMTP reply that names
  * the address the mail went to.

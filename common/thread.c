@@ -214,7 +214,7 @@ WA_NORETURN void
 wa_thread_follow(struct wa_inbox **ib, const struct wa_inbox_paths *p, const char *id,
     size_t shown, int json)
 {
-	const struct wa_conv *c;
+	struct wa_conv *c;
 
 	for (;;) {
 		sleep(1);
@@ -222,6 +222,7 @@ wa_thread_follow(struct wa_inbox **ib, const struct wa_inbox_paths *p, const cha
 		*ib = wa_inbox_load(p);
 		if ((c = wa_inbox_find(*ib, id)) == NULL)
 			continue;
+		wa_conv_thread(*ib, c);
 		wa_thread_from(stdout, c, shown, json);
 		shown = c->nmsg;
 	}

@@ -36,11 +36,15 @@ held(struct web_req *q, const char *id)
 	struct wa_inbox *ib = web_inbox(q->w);
 	size_t i, j;
 
-	for (i = 0; i < ib->n; i++)
+	for (i = 0; i < ib->n; i++) {
+		if (!web_may_see(q, ib->conv[i]))
+			continue;
+		/* a thread the fold left unread is read once, then kept until the next load */
+		wa_conv_thread(ib, ib->conv[i]);
 		for (j = 0; j < ib->conv[i]->nmsg; j++)
-			if (ib->conv[i]->msg[j].media && strcmp(ib->conv[i]->msg[j].media, id) == 0 &&
-			    web_may_see(q, ib->conv[i]))
+			if (ib->conv[i]->msg[j].media && strcmp(ib->conv[i]->msg[j].media, id) == 0)
 				return 1;
+	}
 	return 0;
 }
 

@@ -100,6 +100,7 @@ conv(struct web_req *q, const char *rest, int post)
 		return web_text(q->conn, MHD_HTTP_NOT_FOUND, "not found");
 	if (!web_may_see(q, c))
 		return web_text(q->conn, MHD_HTTP_FORBIDDEN, "forbidden");
+	wa_conv_thread(web_inbox(q->w), c);
 	if (post && slash)
 		return web_act(q, c, slash + 1);
 	if (post)
