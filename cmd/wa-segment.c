@@ -8,7 +8,6 @@
 
 #include "wa.h"
 #include "store.h"
-#include "inbox.h"
 
 #define MAXFIELDS 64	/* more, and the whole record is parsed */
 
@@ -411,38 +410,61 @@ loadconsent(const char **fields, size_t nf)
 	return nf;
 }
 
+/* The whole lines of FP past CUR into B, and CUR past them. */
+static void
+readrest(FILE *fp, struct wa_cursor *cur, struct wa_buf *b)
+{
+	char chunk[65536];
+	size_t n, start = b->len;
+
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		wa_buf_add(b, chunk, n);
+	if (ferror(fp))
+		wa_die(WA_EXIT_FATAL, "%s:", opt.files[0]);
+	/* a last line without its newline is still being written */
+	while (b->len > start && b->s[b->len - 1] != '\n')
+		b->len--;
+	cur->off += (long long)(b->len - start);
+}
+
 /*
  * --cursor: only the whole lines of the one FILE past the cursor kept in
  * the --cursor file, and the cursor past them in that file's name plus
  * ".new", for the caller to rename over it once it has done its part.
+ * After a roll, the rest of the segment that was FILE at the cursor and
+ * the later segments come first (wa_cursor_open).
  */
 static void
 fromcursor(struct wa_input *in)
 {
 	struct wa_buf b = { 0 };
-	struct wa_cursor cur;
-	char chunk[65536], *next;
-	size_t n;
+	struct wa_cursor cur, next;
+	char *path;
 	FILE *fp;
+	int k, segs = 0;
 
 	wa_cursor_load(opt.cursor, &cur);
-	if ((fp = fopen(opt.files[0], "r")) == NULL)
-		wa_die(WA_EXIT_FATAL, "%s:", opt.files[0]);
-	wa_cursor_seek(fp, &cur);
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		wa_buf_add(&b, chunk, n);
-	if (ferror(fp))
-		wa_die(WA_EXIT_FATAL, "%s:", opt.files[0]);
-	fclose(fp);
-	/* a last line without its newline is still being written */
-	while (b.len > 0 && b.s[b.len - 1] != '\n')
-		b.len--;
-	cur.off += (long long)b.len;
+	while ((k = wa_cursor_open(opt.files[0], &cur, &next, &fp)) > 0) {
+		readrest(fp, &cur, &b);
+		fclose(fp);
+		cur = next;
+		segs++;
+	}
+	/* no live file after a segment: a roll cut off between its renames */
+	if (fp == NULL && segs == 0)
+		wa_die(WA_EXIT_FATAL, "%s: %s", opt.files[0], strerror(ENOENT));
+	if (k < 0)
+		wa_warn("%s: its file at the cursor is gone: reading it from its "
+		    "beginning", opt.files[0]);
+	if (fp) {
+		readrest(fp, &cur, &b);
+		fclose(fp);
+	}
 	wa_input_mem(in, opt.files[0], b.len ? b.s : "", b.len, onrecord, NULL);
-	next = wa_strjoin(opt.cursor, "", ".new");
-	if (wa_cursor_save(next, &cur) < 0)
-		wa_die(WA_EXIT_FATAL, "%s:", next);
-	free(next);
+	path = wa_strjoin(opt.cursor, "", ".new");
+	if (wa_cursor_save(path, &cur) < 0)
+		wa_die(WA_EXIT_FATAL, "%s:", path);
+	free(path);
 	wa_buf_free(&b);
 }
 

@@ -671,4 +671,34 @@ void wa_segs_close(struct wa_segs *s);
 long wa_seg_rewrite(const char *path, long (*fn)(FILE *, FILE *, void *),
     void *arg);
 
+/* cursor.c: where a reader of a rolled log stopped, followed across rolls */
+/*
+ * Where a reader of the spool stopped: the file (device and inode) and
+ * the byte offset after the last whole line it read.
+ */
+struct wa_cursor {
+	unsigned long long dev, ino;	/* 0: not known (an offset alone) */
+	long long off;
+};
+/*
+ * Seek SPOOL to CUR: to 0 when CUR names another file (replaced) or lies
+ * past its end, else to the beginning of the line at CUR->off (wa-forget
+ * may have rewritten the spool). CUR is set to where it now is.
+ */
+void wa_cursor_seek(FILE *spool, struct wa_cursor *cur);
+/*
+ * The file of the log LIVE where CUR stands, into *FP at the beginning of
+ * its line at CUR->off. 0: LIVE, as wa_cursor_seek (*FP NULL when there is
+ * none); 1: after a roll, the segment that was the file at CUR (plain or
+ * gzipped), and *NEXT where reading goes on after its end (the next
+ * segment, or LIVE, at 0); -1: no segment was that file (rewritten by
+ * wa-forget), *FP is LIVE from its beginning and CUR is set so.
+ */
+int wa_cursor_open(const char *live, struct wa_cursor *cur,
+    struct wa_cursor *next, FILE **fp);
+/* The cursor kept in the file PATH ("OFFSET INODE DEVICE"), zero when none. */
+void wa_cursor_load(const char *path, struct wa_cursor *cur);
+/* Keep CUR in PATH, by write-then-rename; 0 or -1. */
+int wa_cursor_save(const char *path, const struct wa_cursor *cur);
+
 #endif
