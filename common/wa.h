@@ -655,6 +655,12 @@ struct wa_segs;
  */
 struct wa_segs *wa_segs_open(const char *live, time_t since, time_t until,
     int flags);
+/* The one file PATH (a segment, plain or .gz), to read as wa_segs_line does. */
+struct wa_segs *wa_segs_one(const char *path);
+/* PATH of a segment without ".jsonl" or ".jsonl.gz" (events/2026-11.2), allocated. */
+char *wa_seg_stem(const char *path);
+/* The stem of LIVE's newest segment (the one a roll just made), or NULL. */
+char *wa_seg_newest(const char *live);
 size_t wa_segs_count(const struct wa_segs *s);
 const char *wa_segs_path(const struct wa_segs *s, size_t i);
 /* The next line of them all, as getline(3) (a .gz read through); -1 at the end or on an error. */
