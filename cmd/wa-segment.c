@@ -20,7 +20,7 @@ struct seg {
 
 /* What the command line asks. */
 static struct opts {
-	int invert, count, keep, tiers;
+	int invert, count, keep, tiers, fold;
 	const char *split, *rulesfile, *rejects, *consent, *cursor;
 	char **files;
 	int nfiles;
@@ -50,7 +50,8 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-segment [-c] [-v] [--raw-csv] [--ab NAME:W/W...] [--consent FILE]\n"
-	    "                  [--cursor CURSOR] [--now TIME] [--rejects FILE] EXPR [FILE...]\n"
+	    "                  [--cursor CURSOR | --fold] [--now TIME] [--rejects FILE]\n"
+	    "                  EXPR [FILE...]\n"
 	    "       wa-segment [-c] [--keep] [--raw-csv] [-s RULES | --tiers]\n"
 	    "                  [--ab NAME:W/W...] [--consent FILE] [--now TIME]\n"
 	    "                  [--rejects FILE] [--split DIR] [FILE...]\n");
@@ -293,7 +294,7 @@ out:
 	return 0;
 }
 
-enum { OPT_AB = 256, OPT_CONSENT, OPT_CURSOR, OPT_KEEP, OPT_NOW, OPT_RAWCSV, OPT_REJECTS,
+enum { OPT_AB = 256, OPT_CONSENT, OPT_CURSOR, OPT_FOLD, OPT_KEEP, OPT_NOW, OPT_RAWCSV, OPT_REJECTS,
     OPT_SPLIT, OPT_TIERS };
 
 static void
@@ -303,6 +304,7 @@ parseargs(int argc, char **argv)
 		{ "ab", required_argument, NULL, OPT_AB },
 		{ "consent", required_argument, NULL, OPT_CONSENT },
 		{ "cursor", required_argument, NULL, OPT_CURSOR },
+		{ "fold", no_argument, NULL, OPT_FOLD },
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep", no_argument, NULL, OPT_KEEP },
 		{ "now", required_argument, NULL, OPT_NOW },
@@ -325,6 +327,7 @@ parseargs(int argc, char **argv)
 		case 'c': opt.count = 1; break;
 		case OPT_CONSENT: opt.consent = optarg; break;
 		case OPT_CURSOR: opt.cursor = optarg; break;
+		case OPT_FOLD: opt.fold = 1; break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
 		case 'h': usage(0); break;
 		case OPT_KEEP: opt.keep = 1; break;
@@ -366,6 +369,8 @@ setup(void)
 	}
 	if (opt.cursor && (opt.nfiles != 1 || strcmp(opt.files[0], "-") == 0))
 		wa_die(WA_EXIT_USAGE, "--cursor reads one FILE, from where it stopped");
+	if (opt.fold && (opt.cursor || sg.rules))
+		wa_die(WA_EXIT_USAGE, "--fold goes with an EXPR, not with --cursor or rules");
 	if (sg.rules) {
 		if (opt.invert)
 			wa_die(WA_EXIT_USAGE, "-v works on an EXPR, not on rules");
@@ -468,6 +473,42 @@ fromcursor(struct wa_input *in)
 	wa_buf_free(&b);
 }
 
+/*
+ * --fold: the JSON lines of every FILE folded by type and id (recfold.c),
+ * then selected; a line that is no JSON object is rejected.
+ */
+static void
+folded(struct wa_input *in)
+{
+	struct wa_recfold *f = wa_recfold_new();
+	struct wa_buf b = { 0 };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno;
+	FILE *fp;
+	int i;
+
+	for (i = 0; i < opt.nfiles || (i == 0 && opt.nfiles == 0); i++) {
+		fp = opt.nfiles == 0 || strcmp(opt.files[i], "-") == 0 ? stdin :
+		    fopen(opt.files[i], "r");
+		if (fp == NULL)
+			wa_die(WA_EXIT_FATAL, "%s:", opt.files[i]);
+		for (lineno = 1; (n = getline(&line, &cap, fp)) > 0; lineno++)
+			if (strspn(line, " \t\r\n") < (size_t)n && wa_recfold_add(f, line, (size_t)n) < 0)
+				wa_warnat(opt.nfiles ? opt.files[i] : "-", lineno, "not a JSON object, left out");
+		if (ferror(fp))
+			wa_die(WA_EXIT_FATAL, "%s:", opt.nfiles ? opt.files[i] : "-");
+		if (fp != stdin)
+			fclose(fp);
+	}
+	wa_recfold_text(f, &b);
+	wa_recfold_free(f);
+	free(line);
+	wa_input_mem(in, "--fold", b.len ? b.s : "", b.len, onrecord, NULL);
+	wa_buf_free(&b);
+}
+
 /* Select or segment every record, then the counts. */
 static void
 run(void)
@@ -487,6 +528,8 @@ run(void)
 		wa_input_rejects(in, opt.rejects);
 	if (opt.cursor)
 		fromcursor(in);
+	else if (opt.fold)
+		folded(in);
 	else
 		wa_input_run(in, opt.nfiles, opt.files, onrecord, NULL);
 	if (opt.split)

@@ -677,6 +677,20 @@ void wa_segs_close(struct wa_segs *s);
 long wa_seg_rewrite(const char *path, long (*fn)(FILE *, FILE *, void *),
     void *arg);
 
+/* recfold.c: JSON records folded by type and id, a later line's fields winning */
+struct wa_recfold;
+struct wa_recfold *wa_recfold_new(void);
+/*
+ * Fold the JSON object LINE[0..N) into the record of its "type" and "id"
+ * (as jq's "\(.type) \(.id)"): its non-null fields over that record's, a
+ * new record after the others; "event" and "hook_id" dropped. 0, or -1
+ * for no JSON object.
+ */
+int wa_recfold_add(struct wa_recfold *f, const char *line, size_t n);
+/* The records, in the order first seen, as compact JSON lines appended to OUT. */
+void wa_recfold_text(const struct wa_recfold *f, struct wa_buf *out);
+void wa_recfold_free(struct wa_recfold *f);
+
 /* cursor.c: where a reader of a rolled log stopped, followed across rolls */
 /*
  * Where a reader of the spool stopped: the file (device and inode) and
