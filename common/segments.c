@@ -741,6 +741,23 @@ wa_seg_byid(const char *live, unsigned long long *dev, unsigned long long *ino)
 }
 
 /*
+ * The keys file wa-hook wrote beside segment PATH (spool.c) holds its
+ * opt-outs' lines: a rewrite (wa-forget) drops it, before the segment
+ * changes, and wa-hook's next start-up writes it again from the segment
+ * if it is within the dedupe horizon.
+ */
+static void
+dropkeys(const char *path)
+{
+	char *stem = wa_seg_stem(path), *kp = wa_strjoin(stem, "", ".keys");
+
+	if (unlink(kp) < 0 && errno != ENOENT)
+		wa_warn("%s: cannot remove:", kp);
+	free(stem);
+	free(kp);
+}
+
+/*
  * Rewrite segment PATH through FN (IN, its lines; OUT, the new ones):
  * a .gz is read through a temporary copy and gzipped anew. The caller
  * holds the folder (WA_SEGS_EX). FN's count, or -1.
@@ -772,6 +789,7 @@ wa_seg_rewrite(const char *path, long (*fn)(FILE *, FILE *, void *), void *arg)
 		free(tmp);
 		return hits;
 	}
+	dropkeys(path);
 	if (!gz)
 		return wa_rewrite_commit(out, tmp, path) < 0 ? -1 : hits;
 	rewind(out);

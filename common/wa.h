@@ -672,7 +672,8 @@ void wa_segs_close(struct wa_segs *s);
 /*
  * Rewrite segment PATH (plain or .gz) through FN(IN, OUT, ARG), which
  * copies IN's lines to OUT as they should be and returns how many it
- * changed; nothing is written when none. FN's count, or -1.
+ * changed; nothing is written when none, else the keys file beside it
+ * (STEM.keys, wa-hook's) is removed. FN's count, or -1.
  */
 long wa_seg_rewrite(const char *path, long (*fn)(FILE *, FILE *, void *),
     void *arg);

@@ -124,4 +124,16 @@ stop
 check_same "old segments and keys files, broken, not read at start: no warning" "" \
 	"$(grep -v 'listening on\|events stored' "$TMP/h7.err")"
 check_same "nor keys written for them" "" "$(ls "$SEG" | grep '^2020-01.keys')"
+rm -f "$SEG"/2020-*
+
+# wa-forget rewrites the segments: their keys files (which hold the opt-out's line) go with the
+# number, and the next start-up writes them again from the rewritten segments
+touch "$first" "${first%.keys}.jsonl.gz"
+wa-forget +447700900001 >/dev/null 2>"$TMP/f.err"
+check_same "wa-forget: the keys files that held the number are gone" "0" \
+	"$(cat "$SEG"/*.keys 2>/dev/null | grep -ac '447700900001')"
+start_hook h8 || { echo "Bail out! bin/wa-hook did not start"; exit 1; }
+stop
+check_same "and wa-hook writes them again, without it" "3 0" \
+	"$(ls "$SEG"/*.keys | wc -l | tr -d ' ') $(cat "$SEG"/*.keys | grep -ac '447700900001')"
 done_testing
