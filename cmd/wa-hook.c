@@ -34,6 +34,7 @@ static struct opts {
 	unsigned char proxy[16];	/* --trust-proxy, as address bytes */
 	size_t proxylen, maxbuffer, rollsize;
 	unsigned maxperip, timeout;
+	long long horizon;	/* --dedupe-horizon, seconds */
 } o;
 
 /* The run: secrets, the spool, what is counted. */
@@ -50,10 +51,10 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wa-hook [-l ADDR:PORT] [-o -] [--consent FILE] [--max-buffer SIZE]\n"
-	    "               [--max-per-ip N] [--optout-words FILE] [--path PATH]...\n"
-	    "               [--roll-size SIZE] [--spool FILE] [--suppress FILE]\n"
-	    "               [--suppress-email FILE]\n"
+	    "usage: wa-hook [-l ADDR:PORT] [-o -] [--consent FILE] [--dedupe-horizon TIME]\n"
+	    "               [--max-buffer SIZE] [--max-per-ip N] [--optout-words FILE]\n"
+	    "               [--path PATH]... [--roll-size SIZE] [--spool FILE]\n"
+	    "               [--suppress FILE] [--suppress-email FILE]\n"
 	    "               [--timeout SECS] [--trust-proxy ADDR]\n"
 	    "Receive WhatsApp Cloud API and Shopify webhooks: signed events go to\n"
 	    "the spool, durable before they are acknowledged; STOP words go to the\n"
@@ -65,6 +66,7 @@ usage(int status)
 	    "      --spool FILE       events file ($WA_HOME/events.jsonl)\n"
 	    "      --roll-size SIZE   roll it into events/YYYY-MM.jsonl.gz at SIZE (64M),\n"
 	    "                         at a month's end, and on SIGHUP\n"
+	    "      --dedupe-horizon TIME  know the keys of events stored this long ago (30d)\n"
 	    "      --suppress FILE    suppression list ($WA_HOME/suppress.txt)\n"
 	    "      --suppress-email FILE  e-mail suppression list, for /unsubscribe\n"
 	    "                         ($WA_HOME/suppress-email.txt)\n"
@@ -540,7 +542,7 @@ start(struct MHD_Daemon **d, int fd, const char *where)
 }
 
 enum {
-	OPT_CONSENT = 256, OPT_MAXBUFFER, OPT_MAXPERIP, OPT_OPTOUTWORDS,
+	OPT_CONSENT = 256, OPT_HORIZON, OPT_MAXBUFFER, OPT_MAXPERIP, OPT_OPTOUTWORDS,
 	OPT_PATH, OPT_ROLLSIZE, OPT_SPOOL, OPT_SUPPRESS, OPT_SUPPRESSEMAIL, OPT_TIMEOUT,
 	OPT_TRUSTPROXY, OPT_VERSION
 };
@@ -550,6 +552,7 @@ parseargs(int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "consent", required_argument, NULL, OPT_CONSENT },
+		{ "dedupe-horizon", required_argument, NULL, OPT_HORIZON },
 		{ "help", no_argument, NULL, 'h' },
 		{ "max-buffer", required_argument, NULL, OPT_MAXBUFFER },
 		{ "max-per-ip", required_argument, NULL, OPT_MAXPERIP },
@@ -572,6 +575,7 @@ parseargs(int argc, char **argv)
 	o.rollsize = (size_t)64 << 20;
 	o.maxperip = 64;
 	o.timeout = 30;
+	o.horizon = 30 * 86400;
 	while ((c = getopt_long(argc, argv, "hl:o:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'l': o.listen = optarg; break;
@@ -588,6 +592,10 @@ parseargs(int argc, char **argv)
 			o.npaths = paths;
 			break;
 		case OPT_CONSENT: o.consent = wa_strdup(optarg); break;
+		case OPT_HORIZON:
+			if (wa_dur_parse(optarg, &o.horizon) < 0 || o.horizon < 7 * 86400)
+				wa_die(WA_EXIT_USAGE, "--dedupe-horizon: want 7d or more, not '%s'", optarg);
+			break;
 		case OPT_MAXBUFFER: o.maxbuffer = wa_optsize("--max-buffer", optarg); break;
 		case OPT_MAXPERIP: o.maxperip = (unsigned)wa_optnum("--max-per-ip", optarg, 0, 1000000); break;
 		case OPT_ROLLSIZE: o.rollsize = wa_optsize("--roll-size", optarg); break;
@@ -632,8 +640,8 @@ setup(char *where, size_t wsz)
 	if ((g.consent = wa_consent_new(stop, start, o.suppress,
 	    o.consent)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s: cannot read the consent log:", o.consent);
-	if ((g.spool = wa_spool_open(o.spool, wa_consent_onload,
-	    g.consent)) == NULL)
+	if ((g.spool = wa_spool_open(o.spool, (time_t)o.horizon,
+	    wa_consent_onload, g.consent)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s: cannot open the spool:", o.spool);
 	wa_spool_rollat(g.spool, (long long)o.rollsize);
 	if (o.out)

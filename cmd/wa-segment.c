@@ -8,7 +8,6 @@
 
 #include "wa.h"
 #include "store.h"
-#include "inbox.h"
 
 #define MAXFIELDS 64	/* more, and the whole record is parsed */
 
@@ -21,7 +20,7 @@ struct seg {
 
 /* What the command line asks. */
 static struct opts {
-	int invert, count, keep, tiers;
+	int invert, count, keep, tiers, fold;
 	const char *split, *rulesfile, *rejects, *consent, *cursor;
 	char **files;
 	int nfiles;
@@ -51,7 +50,8 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: wa-segment [-c] [-v] [--raw-csv] [--ab NAME:W/W...] [--consent FILE]\n"
-	    "                  [--cursor CURSOR] [--now TIME] [--rejects FILE] EXPR [FILE...]\n"
+	    "                  [--cursor CURSOR | --fold] [--now TIME] [--rejects FILE]\n"
+	    "                  EXPR [FILE...]\n"
 	    "       wa-segment [-c] [--keep] [--raw-csv] [-s RULES | --tiers]\n"
 	    "                  [--ab NAME:W/W...] [--consent FILE] [--now TIME]\n"
 	    "                  [--rejects FILE] [--split DIR] [FILE...]\n");
@@ -294,7 +294,7 @@ out:
 	return 0;
 }
 
-enum { OPT_AB = 256, OPT_CONSENT, OPT_CURSOR, OPT_KEEP, OPT_NOW, OPT_RAWCSV, OPT_REJECTS,
+enum { OPT_AB = 256, OPT_CONSENT, OPT_CURSOR, OPT_FOLD, OPT_KEEP, OPT_NOW, OPT_RAWCSV, OPT_REJECTS,
     OPT_SPLIT, OPT_TIERS };
 
 static void
@@ -304,6 +304,7 @@ parseargs(int argc, char **argv)
 		{ "ab", required_argument, NULL, OPT_AB },
 		{ "consent", required_argument, NULL, OPT_CONSENT },
 		{ "cursor", required_argument, NULL, OPT_CURSOR },
+		{ "fold", no_argument, NULL, OPT_FOLD },
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep", no_argument, NULL, OPT_KEEP },
 		{ "now", required_argument, NULL, OPT_NOW },
@@ -326,6 +327,7 @@ parseargs(int argc, char **argv)
 		case 'c': opt.count = 1; break;
 		case OPT_CONSENT: opt.consent = optarg; break;
 		case OPT_CURSOR: opt.cursor = optarg; break;
+		case OPT_FOLD: opt.fold = 1; break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
 		case 'h': usage(0); break;
 		case OPT_KEEP: opt.keep = 1; break;
@@ -367,6 +369,8 @@ setup(void)
 	}
 	if (opt.cursor && (opt.nfiles != 1 || strcmp(opt.files[0], "-") == 0))
 		wa_die(WA_EXIT_USAGE, "--cursor reads one FILE, from where it stopped");
+	if (opt.fold && (opt.cursor || sg.rules))
+		wa_die(WA_EXIT_USAGE, "--fold goes with an EXPR, not with --cursor or rules");
 	if (sg.rules) {
 		if (opt.invert)
 			wa_die(WA_EXIT_USAGE, "-v works on an EXPR, not on rules");
@@ -411,38 +415,97 @@ loadconsent(const char **fields, size_t nf)
 	return nf;
 }
 
+/* The whole lines of FP past CUR into B, and CUR past them. */
+static void
+readrest(FILE *fp, struct wa_cursor *cur, struct wa_buf *b)
+{
+	char chunk[65536];
+	size_t n, start = b->len;
+
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		wa_buf_add(b, chunk, n);
+	if (ferror(fp))
+		wa_die(WA_EXIT_FATAL, "%s:", opt.files[0]);
+	/* a last line without its newline is still being written */
+	while (b->len > start && b->s[b->len - 1] != '\n')
+		b->len--;
+	cur->off += (long long)(b->len - start);
+}
+
 /*
  * --cursor: only the whole lines of the one FILE past the cursor kept in
  * the --cursor file, and the cursor past them in that file's name plus
  * ".new", for the caller to rename over it once it has done its part.
+ * After a roll, the rest of the segment that was FILE at the cursor and
+ * the later segments come first (wa_cursor_open).
  */
 static void
 fromcursor(struct wa_input *in)
 {
 	struct wa_buf b = { 0 };
-	struct wa_cursor cur;
-	char chunk[65536], *next;
-	size_t n;
+	struct wa_cursor cur, next;
+	char *path;
 	FILE *fp;
+	int k, segs = 0;
 
 	wa_cursor_load(opt.cursor, &cur);
-	if ((fp = fopen(opt.files[0], "r")) == NULL)
-		wa_die(WA_EXIT_FATAL, "%s:", opt.files[0]);
-	wa_cursor_seek(fp, &cur);
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		wa_buf_add(&b, chunk, n);
-	if (ferror(fp))
-		wa_die(WA_EXIT_FATAL, "%s:", opt.files[0]);
-	fclose(fp);
-	/* a last line without its newline is still being written */
-	while (b.len > 0 && b.s[b.len - 1] != '\n')
-		b.len--;
-	cur.off += (long long)b.len;
+	while ((k = wa_cursor_open(opt.files[0], &cur, &next, &fp)) > 0) {
+		readrest(fp, &cur, &b);
+		fclose(fp);
+		cur = next;
+		segs++;
+	}
+	/* no live file after a segment: a roll cut off between its renames */
+	if (fp == NULL && segs == 0)
+		wa_die(WA_EXIT_FATAL, "%s: %s", opt.files[0], strerror(ENOENT));
+	if (k < 0)
+		wa_warn("%s: its file at the cursor is gone: reading it from its "
+		    "beginning", opt.files[0]);
+	if (fp) {
+		readrest(fp, &cur, &b);
+		fclose(fp);
+	}
 	wa_input_mem(in, opt.files[0], b.len ? b.s : "", b.len, onrecord, NULL);
-	next = wa_strjoin(opt.cursor, "", ".new");
-	if (wa_cursor_save(next, &cur) < 0)
-		wa_die(WA_EXIT_FATAL, "%s:", next);
-	free(next);
+	path = wa_strjoin(opt.cursor, "", ".new");
+	if (wa_cursor_save(path, &cur) < 0)
+		wa_die(WA_EXIT_FATAL, "%s:", path);
+	free(path);
+	wa_buf_free(&b);
+}
+
+/*
+ * --fold: the JSON lines of every FILE folded by type and id (recfold.c),
+ * then selected; a line that is no JSON object is rejected.
+ */
+static void
+folded(struct wa_input *in)
+{
+	struct wa_recfold *f = wa_recfold_new();
+	struct wa_buf b = { 0 };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno;
+	FILE *fp;
+	int i;
+
+	for (i = 0; i < opt.nfiles || (i == 0 && opt.nfiles == 0); i++) {
+		fp = opt.nfiles == 0 || strcmp(opt.files[i], "-") == 0 ? stdin :
+		    fopen(opt.files[i], "r");
+		if (fp == NULL)
+			wa_die(WA_EXIT_FATAL, "%s:", opt.files[i]);
+		for (lineno = 1; (n = getline(&line, &cap, fp)) > 0; lineno++)
+			if (strspn(line, " \t\r\n") < (size_t)n && wa_recfold_add(f, line, (size_t)n) < 0)
+				wa_warnat(opt.nfiles ? opt.files[i] : "-", lineno, "not a JSON object, left out");
+		if (ferror(fp))
+			wa_die(WA_EXIT_FATAL, "%s:", opt.nfiles ? opt.files[i] : "-");
+		if (fp != stdin)
+			fclose(fp);
+	}
+	wa_recfold_text(f, &b);
+	wa_recfold_free(f);
+	free(line);
+	wa_input_mem(in, "--fold", b.len ? b.s : "", b.len, onrecord, NULL);
 	wa_buf_free(&b);
 }
 
@@ -465,6 +528,8 @@ run(void)
 		wa_input_rejects(in, opt.rejects);
 	if (opt.cursor)
 		fromcursor(in);
+	else if (opt.fold)
+		folded(in);
 	else
 		wa_input_run(in, opt.nfiles, opt.files, onrecord, NULL);
 	if (opt.split)

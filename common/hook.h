@@ -89,12 +89,15 @@ json_t *wa_hook_shopify(const char *topic, json_t *body, char *err,
 struct wa_spool;
 /*
  * Open (creating 0600) the spool at PATH, cut a torn last line, and read
- * back the keys of the events it holds, which are then never stored
- * again; FN (may be NULL) sees each event's event, wamid, status, to,
- * from, user_id and at as it is read. NULL with errno.
+ * back the keys of the events it holds and of its segments written to in
+ * the last HORIZON seconds (0: all), which are then never stored again;
+ * FN (may be NULL) sees the event, wamid, status, to, from, user_id and
+ * at of each event of the live file, and of each opt-out and opt-in of
+ * those segments, as it is read. NULL with errno.
  */
 typedef void wa_spool_fn(json_t *ev, void *arg);
-struct wa_spool *wa_spool_open(const char *path, wa_spool_fn *fn, void *arg);
+struct wa_spool *wa_spool_open(const char *path, time_t horizon,
+    wa_spool_fn *fn, void *arg);
 /* Also write every event, once on disk, to FP (by a thread; dropped, counted, when it is not read). */
 void wa_spool_stream(struct wa_spool *s, FILE *fp);
 /*

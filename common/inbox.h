@@ -208,26 +208,6 @@ json_t *wa_rmedia_uploaded(const struct wa_rmedia *m, const char *key);
 void wa_rmedia_free(struct wa_rmedia *m);
 
 /* route.c: new message events since a cursor, routed to departments by rules */
-/*
- * Where a reader of the spool stopped: the file (device and inode) and
- * the byte offset after the last whole line it read. One reader of
- * cursors for route and the journeys, so that it can learn the spool's
- * dated segments in one place.
- */
-struct wa_cursor {
-	unsigned long long dev, ino;	/* 0: not known (an offset alone) */
-	long long off;
-};
-/*
- * Seek SPOOL to CUR: to 0 when CUR names another file (replaced) or lies
- * past its end, else to the beginning of the line at CUR->off (wa-forget
- * may have rewritten the spool). CUR is set to where it now is.
- */
-void wa_cursor_seek(FILE *spool, struct wa_cursor *cur);
-/* The cursor kept in the file PATH ("OFFSET INODE DEVICE"), zero when none. */
-void wa_cursor_load(const char *path, struct wa_cursor *cur);
-/* Keep CUR in PATH, by write-then-rename; 0 or -1. */
-int wa_cursor_save(const char *path, const struct wa_cursor *cur);
 struct wa_bot;
 /*
  * Each message event of SPOOL past the cursor CUR whose open

@@ -275,24 +275,21 @@ settlement(struct wa_ledger *l, struct news *n, time_t now)
 	return o;
 }
 
-/* Read the spool FP from where the last settle stopped; where this one stopped, or -1. */
+/* The whole lines of FP from where it stands: the statuses of open keys into LIST; bytes read, or -1. */
 static long long
 scan(struct wa_ledger *l, FILE *fp, struct wa_hash *seen, struct news **list)
 {
 	static const char *const keys[] = {
 		"event", "key", "status", "wamid", "at", "error", "errors"
 	};
-	long long pos = (long long)wa_lix_spool_from(l->ix, fileno(fp));
 	json_t *e = json_object();
 	char *line = NULL;
 	size_t cap = 0, at;
 	ssize_t len;
+	long long pos = 0;
 
-	if (pos > 0 && fseeko(fp, (off_t)pos, SEEK_SET) < 0)
-		pos = -1;
 	/* Only the fields a status needs are built: the spool may be huge. */
-	while (pos >= 0 && (len = getline(&line, &cap, fp)) > 0 &&
-	    line[len - 1] == '\n') {
+	while ((len = getline(&line, &cap, fp)) > 0 && line[len - 1] == '\n') {
 		pos += len;	/* a line being written is read next time */
 		if (wa_json_pick(line, (size_t)len - 1, keys, 7, e, &at) == 0)
 			consider(l, e, seen, list);
@@ -302,10 +299,7 @@ scan(struct wa_ledger *l, FILE *fp, struct wa_hash *seen, struct news **list)
 	return ferror(fp) ? -1 : pos;
 }
 
-/*
- * The spool was rolled since the last settle, or never read: what the
- * rolled segments hold is read first, as the live file then is from 0.
- */
+/* Every rolled segment, for a spool never read or whose place is lost. */
 static int
 scansegs(struct wa_ledger *l, const char *events, struct wa_hash *seen,
     struct news **list)
@@ -330,27 +324,97 @@ scansegs(struct wa_ledger *l, const char *events, struct wa_hash *seen,
 	return rc;
 }
 
+/*
+ * The spool *FP is not the file the last settle stopped in, or not as it
+ * was. After a roll, that file is a segment: its rest and each later
+ * segment are read (wa_cursor_open), so a settle costs what came since
+ * the last one, not the history. Never read, or the place lost (a
+ * rewrite, the index rebuilt), every segment is. *FP is then the live
+ * file at its beginning (NULL if it went meanwhile).
+ */
+static int
+catchup(struct wa_ledger *l, const char *events, FILE **fp,
+    struct wa_hash *seen, struct news **list)
+{
+	struct wa_cursor cur, next;
+	int k, walked = 0;
+	FILE *f;
+
+	wa_lix_spool_at(l->ix, &cur);
+	if (cur.ino == 0)
+		return scansegs(l, events, seen, list);
+	fclose(*fp);
+	while ((k = wa_cursor_open(events, &cur, &next, &f)) > 0) {
+		walked = scan(l, f, seen, list) < 0 ? -1 : 1;
+		fclose(f);
+		if (walked < 0)
+			return -1;
+		cur = next;
+	}
+	*fp = f;
+	if (k == 0 && walked)
+		return 0;
+	/* the same file rewritten in place, or no segment was it */
+	if (f && fseeko(f, 0, SEEK_SET) < 0)
+		return -1;
+	return scansegs(l, events, seen, list);
+}
+
+/*
+ * With no key open, nothing in the spool now can settle one: a key opened
+ * later has its statuses after its attempt, after this. The cursor goes
+ * to the spool's end, so that the first settle after a quiet year does
+ * not read the year.
+ */
+static void
+skipall(struct wa_ledger *l, const char *events)
+{
+	struct stat st;
+	FILE *fp;
+	off_t end;
+	char c;
+
+	if ((fp = wa_state_read(events)) == NULL)
+		return;
+	if (fstat(fileno(fp), &st) == 0 && wa_lix_spool_from(l->ix, fileno(fp)) !=
+	    (unsigned long long)st.st_size) {
+		/* at the last whole line: one being written is read later */
+		for (end = st.st_size; end > 0; end--)
+			if (pread(fileno(fp), &c, 1, end - 1) != 1 || c == '\n')
+				break;
+		wa_lix_spool_done(l->ix, fileno(fp), (unsigned long long)end);
+	}
+	fclose(fp);
+}
+
 long
 wa_ledger_settle(struct wa_ledger *l, const char *events, time_t now)
 {
 	struct news *list = NULL, *n;
 	struct wa_hash *seen;
 	long settled = 0;
-	long long pos;
+	long long pos, got;
 	json_t *o;
 	FILE *fp;
 	int rc;
 
-	if (wa_lix_open_keys(l->ix) == 0)
+	if (wa_lix_open_keys(l->ix) == 0) {
+		skipall(l, events);
 		return 0;
+	}
 	if ((fp = wa_state_read(events)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	seen = wa_hash_new();
-	if (wa_lix_spool_from(l->ix, fileno(fp)) == 0 &&
-	    scansegs(l, events, seen, &list) < 0)
+	pos = (long long)wa_lix_spool_from(l->ix, fileno(fp));
+	if (pos > 0 && fseeko(fp, (off_t)pos, SEEK_SET) < 0)
 		settled = -1;
-	if ((pos = scan(l, fp, seen, &list)) < 0)
+	else if (pos == 0 && catchup(l, events, &fp, seen, &list) < 0)
 		settled = -1;
+	/* no live file: a roll cut off between its renames */
+	if (fp && (got = scan(l, fp, seen, &list)) < 0)
+		settled = -1;
+	else if (fp)
+		pos += got;
 	for (; list; list = n) {
 		n = list->next;
 		if (settled >= 0) {
@@ -366,9 +430,10 @@ wa_ledger_settle(struct wa_ledger *l, const char *events, time_t now)
 	wa_hash_free(seen);
 	if (settled > 0 && !l->readonly && wa_ledger_flush(l) < 0)
 		settled = -1;
-	if (settled >= 0)
+	if (fp && settled >= 0)
 		wa_lix_spool_done(l->ix, fileno(fp), (unsigned long long)pos);
-	fclose(fp);
+	if (fp)
+		fclose(fp);
 	return settled;
 }
 

@@ -84,6 +84,16 @@ wa_lix_spool_from(struct wa_lix *ix, int fd)
 }
 
 void
+wa_lix_spool_at(const struct wa_lix *ix, struct wa_cursor *cur)
+{
+	const struct hdr *h = H(ix);
+
+	cur->dev = h->sdev;
+	cur->ino = h->sino;
+	cur->off = (long long)h->soff;
+}
+
+void
 wa_lix_spool_done(struct wa_lix *ix, int fd, unsigned long long off)
 {
 	struct hdr *h = H(ix);

@@ -2,81 +2,17 @@
  * route.c: the spool's new message events, from a cursor kept in
  * $WA_HOME, into departments by a rules file (first match wins). After a
  * roll, the cursor names a segment: its rest and the later ones are read
- * before the live file (wa_seg_byid). A crash
+ * before the live file (wa_cursor_open). A crash
  * between the log and the cursor only reads some events again, and an
  * event of a conversation routed already changes nothing, so nothing is
  * routed twice.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "wa.h"
 #include "store.h"
 #include "inbox.h"
-
-/* Seek SPOOL, the file CUR names, to the beginning of the line at CUR->off (0 past its end). */
-static void
-seekline(FILE *spool, struct wa_cursor *cur)
-{
-	struct stat st;
-	int c;
-
-	if (fstat(fileno(spool), &st) < 0)
-		wa_die(WA_EXIT_FATAL, "cannot stat the spool:");
-	if (cur->off < 0 || cur->off > (long long)st.st_size)
-		cur->off = 0;
-	/* wa-forget may have rewritten the spool: start at a line's beginning */
-	if (cur->off > 0 && fseeko(spool, (off_t)cur->off - 1, SEEK_SET) == 0 && (c = getc(spool)) != '\n')
-		while (c != EOF && c != '\n')
-			c = getc(spool);
-	else if (fseeko(spool, (off_t)cur->off, SEEK_SET) < 0)
-		wa_die(WA_EXIT_FATAL, "cannot seek the spool:");
-	cur->off = (long long)ftello(spool);
-}
-
-void
-wa_cursor_seek(FILE *spool, struct wa_cursor *cur)
-{
-	struct stat st;
-
-	if (fstat(fileno(spool), &st) < 0)
-		wa_die(WA_EXIT_FATAL, "cannot stat the spool:");
-	if (cur->ino && (cur->ino != (unsigned long long)st.st_ino ||
-	    cur->dev != (unsigned long long)st.st_dev))
-		cur->off = 0;
-	cur->dev = (unsigned long long)st.st_dev;
-	cur->ino = (unsigned long long)st.st_ino;
-	seekline(spool, cur);
-}
-
-void
-wa_cursor_load(const char *path, struct wa_cursor *cur)
-{
-	FILE *fp;
-
-	memset(cur, 0, sizeof *cur);
-	if ((fp = fopen(path, "r")) != NULL) {
-		/* "OFFSET INODE DEVICE"; an offset alone from before they were kept */
-		if (fscanf(fp, "%lld %llu %llu", &cur->off, &cur->ino, &cur->dev) < 1)
-			memset(cur, 0, sizeof *cur);
-		fclose(fp);
-	} else if (errno != ENOENT)
-		wa_die(WA_EXIT_FATAL, "%s:", path);
-}
-
-int
-wa_cursor_save(const char *path, const struct wa_cursor *cur)
-{
-	char *tmp;
-	FILE *fp = wa_rewrite_open(path, &tmp);
-
-	if (fp == NULL)
-		return -1;
-	fprintf(fp, "%lld %llu %llu\n", cur->off, cur->ino, cur->dev);
-	return wa_rewrite_commit(fp, tmp, path);
-}
 
 /* What the rules read: the customer record, the tier, and the message's own fields over them. */
 static json_t *
@@ -278,34 +214,20 @@ static FILE *
 catchup(const char *spool, struct wa_cursor *cur, struct run *r, json_t *msgs)
 {
 	struct wa_cursor next;
-	struct stat st;
-	FILE *fp, *seg;
+	FILE *fp;
+	int k;
 
-	for (;;) {
-		if ((fp = fopen(spool, "r")) == NULL && errno != ENOENT)
-			wa_die(WA_EXIT_FATAL, "%s:", spool);
-		if (fp && fstat(fileno(fp), &st) < 0)
-			wa_die(WA_EXIT_FATAL, "cannot stat the spool:");
-		if (cur->ino == 0 || (fp && cur->ino == (unsigned long long)st.st_ino &&
-		    cur->dev == (unsigned long long)st.st_dev))
-			return fp;
-		next = *cur;
-		if ((seg = wa_seg_byid(spool, &next.dev, &next.ino)) == NULL) {
-			if (fp)
-				wa_warn("the spool's file at the cursor is gone: reading it from its beginning");
-			return fp;
-		}
-		if (fp)
+	while ((k = wa_cursor_open(spool, cur, &next, &fp)) > 0) {
+		if (readnew(fp, cur, r, msgs)) {
 			fclose(fp);
-		seekline(seg, cur);
-		if (readnew(seg, cur, r, msgs)) {
-			fclose(seg);
 			return NULL;
 		}
-		fclose(seg);
-		next.off = 0;
+		fclose(fp);
 		*cur = next;
 	}
+	if (k < 0 && fp)
+		wa_warn("the spool's file at the cursor is gone: reading it from its beginning");
+	return fp;
 }
 
 long
@@ -320,7 +242,6 @@ wa_route(struct wa_inbox *ib, struct wa_inlog *log, struct wa_rules *rs,
 
 	/* all of it seen first: an answer is decided over the whole history read */
 	if ((fp = catchup(spool, cur, &r, msgs)) != NULL) {
-		wa_cursor_seek(fp, cur);
 		readnew(fp, cur, &r, msgs);
 		fclose(fp);
 	}

@@ -506,6 +506,44 @@ wa_segs_open(const char *live, time_t since, time_t until, int flags)
 	return s;
 }
 
+struct wa_segs *
+wa_segs_one(const char *path)
+{
+	struct wa_segs *s = wa_calloc(1, sizeof *s);
+
+	s->dfd = -1;
+	s->paths = wa_calloc(1, sizeof *s->paths);
+	s->paths[s->n++] = wa_strdup(path);
+	return s;
+}
+
+char *
+wa_seg_stem(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n > 9 && strcmp(path + n - 9, ".jsonl.gz") == 0)
+		return wa_strndup(path, n - 9);
+	if (n > 6 && strcmp(path + n - 6, ".jsonl") == 0)
+		return wa_strndup(path, n - 6);
+	return wa_strdup(path);
+}
+
+char *
+wa_seg_newest(const char *live)
+{
+	char *dir = wa_seg_dir(live), *stem = NULL;
+	struct seg *v;
+	size_t n;
+
+	v = list(dir, &n);
+	if (n > 0)
+		stem = wa_seg_stem(v[n - 1].path);
+	freelist(v, n);
+	free(dir);
+	return stem;
+}
+
 size_t
 wa_segs_count(const struct wa_segs *s)
 {
@@ -703,6 +741,23 @@ wa_seg_byid(const char *live, unsigned long long *dev, unsigned long long *ino)
 }
 
 /*
+ * The keys file wa-hook wrote beside segment PATH (spool.c) holds its
+ * opt-outs' lines: a rewrite (wa-forget) drops it, before the segment
+ * changes, and wa-hook's next start-up writes it again from the segment
+ * if it is within the dedupe horizon.
+ */
+static void
+dropkeys(const char *path)
+{
+	char *stem = wa_seg_stem(path), *kp = wa_strjoin(stem, "", ".keys");
+
+	if (unlink(kp) < 0 && errno != ENOENT)
+		wa_warn("%s: cannot remove:", kp);
+	free(stem);
+	free(kp);
+}
+
+/*
  * Rewrite segment PATH through FN (IN, its lines; OUT, the new ones):
  * a .gz is read through a temporary copy and gzipped anew. The caller
  * holds the folder (WA_SEGS_EX). FN's count, or -1.
@@ -734,6 +789,7 @@ wa_seg_rewrite(const char *path, long (*fn)(FILE *, FILE *, void *), void *arg)
 		free(tmp);
 		return hits;
 	}
+	dropkeys(path);
 	if (!gz)
 		return wa_rewrite_commit(out, tmp, path) < 0 ? -1 : hits;
 	rewind(out);

@@ -556,6 +556,8 @@ void wa_lix_close(struct wa_lix *ix);
  */
 unsigned long long wa_lix_spool_from(struct wa_lix *ix, int fd);
 void wa_lix_spool_done(struct wa_lix *ix, int fd, unsigned long long off);
+/* Where the last settle stopped, to follow it across a roll (wa_cursor_open). */
+void wa_lix_spool_at(const struct wa_lix *ix, struct wa_cursor *cur);
 /* The ledger was rolled into a segment, LFD is the new live file: cover it, keep the state. */
 int wa_lix_rolled(struct wa_lix *ix, int lfd);
 /* Remove the index of ledger LPATH (wa-forget, which rewrites it); 0 or -1. */

@@ -10,10 +10,25 @@
  * The spool rolls into dated segments (segments.c) at a size, at a month's
  * end, or when asked (SIGHUP), between two batches: the roll is made by the
  * thread that writes, under the file's lock held exclusively, so no batch
- * is half in one file. The fingerprints stay, and are read back from the
- * segments at start, so a redelivery after a roll is still a duplicate.
- * The gzip of a new segment runs in a thread of its own, acknowledging
- * nothing waits for it.
+ * is half in one file. The gzip of a new segment runs in a thread of its
+ * own, acknowledging nothing waits for it.
+ *
+ * Dedupe across rolls, within a horizon. Meta redelivers a webhook for 7
+ * days at most (36 hours for other Graph webhooks), so a key matters only
+ * while a redelivery of it may come: keys of events stored before the
+ * horizon (30 days by default, wa-hook --dedupe-horizon) need not be known.
+ * The roll writes the segment's keys, as 64-bit fingerprints, next to it
+ * (YYYY-MM.N.keys: "wa-keys 1 COUNT", the fingerprints, then the lines of
+ * its opt-outs and opt-ins, which the start-up's FN is given again). Start-up
+ * reads the keys files of the segments written to within the horizon (the
+ * keys file's mtime is the roll's, the segment's last write) and the live
+ * file, never a segment itself, so it costs the horizon, not the history;
+ * an event seen before a roll is still known after it, within the horizon.
+ * A segment without keys file (a crash after the roll, or rolled before
+ * keys were kept) is read once, within the horizon, and its keys written.
+ * The consent rule that a START older than the last STOP is not applied
+ * needs no more: a START redelivered now is at most 7 days old, so a later
+ * STOP was stored after it, within the horizon.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -54,6 +69,9 @@ struct wa_spool {
 	int packing;		/* the packer runs */
 	pthread_t packer;
 	int packed;		/* a packer was started: join it */
+	time_t horizon;		/* keys kept for this long (0: all) */
+	struct wa_buf livefp;	/* the live file's fingerprints, for its keys file */
+	struct wa_buf livecons;	/* and its consent lines */
 };
 
 /* The batch holding KEY: 0 on disk, -1 never seen. */
@@ -88,20 +106,40 @@ cuttorn(struct wa_spool *s)
 	return ftruncate(s->fd, 0);
 }
 
+/* Might LINE[0..N) be an opt-out or opt-in (jansson's compact form)? FN is given those. */
+static int
+consentline(const char *line, size_t n)
+{
+	static const char pat[] = "\"event\":\"opt_";
+	size_t i;
+
+	for (i = 0; i + sizeof pat - 1 <= n; i++)
+		if (line[i] == '"' && memcmp(line + i, pat, sizeof pat - 1) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The events of SG: their keys into the set and FPS, the consent lines
+ * into CONS, each event to FN (all of them, or only the consent ones when
+ * ALL is 0). Broken lines are counted, the first one said.
+ */
 static void
-load(struct wa_spool *s, wa_spool_fn *fn, void *arg)
+readkeys(struct wa_spool *s, struct wa_segs *sg, struct wa_buf *fps,
+    struct wa_buf *cons, int all, wa_spool_fn *fn, void *arg)
 {
 	static const char *const keys[] = { "event", "wamid", "hook_id",
 	    "status", "group", "to", "user_id", "from", "at" };
-	struct wa_segs *sg = wa_segs_open(s->path, 0, 0, 0);
 	json_t *o = json_object();
 	struct wa_buf key = { 0 };
+	unsigned long long fp;
 	char *line = NULL;
 	size_t cap = 0, errat;
 	ssize_t n;
 	long lineno = 0;
+	int c;
 
-	while (sg && (n = wa_segs_line(sg, &line, &cap)) > 0) {
+	while ((n = wa_segs_line(sg, &line, &cap)) > 0) {
 		lineno++;
 		if (wa_json_pick(line, (size_t)n - 1, keys, sizeof keys /
 		    sizeof *keys, o, &errat) < 0) {
@@ -110,24 +148,128 @@ load(struct wa_spool *s, wa_spool_fn *fn, void *arg)
 			continue;
 		}
 		wa_hook_key(o, line, (size_t)n - 1, &key);
-		wa_fpset_add(s->done, wa_fp(wa_buf_str(&key)));
-		if (fn)
+		fp = wa_fp(wa_buf_str(&key));
+		wa_fpset_add(s->done, fp);
+		wa_buf_add(fps, (const char *)&fp, sizeof fp);
+		if ((c = consentline(line, (size_t)n)))
+			wa_buf_add(cons, line, (size_t)n);
+		if (fn && (all || c))
 			fn(o, arg);
 	}
-	if (sg && wa_segs_error(sg))
+	if (wa_segs_error(sg))
 		wa_warn("%s: cannot read all of it; its events may come again",
 		    wa_segs_file(sg));
-	wa_segs_close(sg);
-	if (s->nbad > 1)
-		wa_warn("%s: %ld lines in all are no events, ignored", s->path,
-		    s->nbad);
 	free(line);
 	wa_buf_free(&key);
 	json_decref(o);
 }
 
+/* Write the keys file STEM.keys: FPS, then the consent lines CONS; 0 or -1. */
+static int
+writekeys(const char *stem, const struct wa_buf *fps, const struct wa_buf *cons)
+{
+	char *path = wa_strjoin(stem, "", ".keys"), *tmp;
+	FILE *fp = wa_rewrite_open(path, &tmp);
+	int rc = -1;
+
+	if (fp != NULL) {
+		fprintf(fp, "wa-keys 1 %zu\n", fps->len / sizeof(unsigned long long));
+		fwrite(fps->s, 1, fps->len, fp);
+		fwrite(cons->s, 1, cons->len, fp);
+		rc = wa_rewrite_commit(fp, tmp, path);
+	}
+	free(path);
+	return rc;
+}
+
+/* The keys file at PATH into the set, its consent lines to FN; 0, or -1 when it is none. */
+static int
+loadkeys(struct wa_spool *s, const char *path, wa_spool_fn *fn, void *arg)
+{
+	static const char *const keys[] = { "event", "wamid", "user_id",
+	    "from", "at" };
+	unsigned long long v[4096];
+	json_t *o = json_object();
+	char *line = NULL;
+	size_t count, k, i, cap = 0, errat;
+	ssize_t n;
+	FILE *fp = wa_state_read(path);
+	int rc = -1;
+
+	if (fp == NULL || fscanf(fp, "wa-keys 1 %zu", &count) != 1 || getc(fp) != '\n')
+		goto out;
+	for (; count > 0; count -= k) {
+		k = count < 4096 ? count : 4096;
+		if (fread(v, sizeof *v, k, fp) != k)
+			goto out;
+		for (i = 0; i < k; i++)
+			wa_fpset_add(s->done, v[i]);
+	}
+	while (fn && (n = getline(&line, &cap, fp)) > 0)
+		if (wa_json_pick(line, (size_t)n - 1, keys, sizeof keys /
+		    sizeof *keys, o, &errat) == 0)
+			fn(o, arg);
+	rc = ferror(fp) ? -1 : 0;
+out:
+	if (fp)
+		fclose(fp);
+	free(line);
+	json_decref(o);
+	return rc;
+}
+
+/* Segment SEG (its stem STEM) read for its keys, which are then written beside it. */
+static void
+rebuild(struct wa_spool *s, const char *seg, const char *stem, wa_spool_fn *fn,
+    void *arg)
+{
+	struct wa_buf fps = { 0 }, cons = { 0 };
+	struct wa_segs *one = wa_segs_one(seg);
+
+	readkeys(s, one, &fps, &cons, 0, fn, arg);
+	if (!wa_segs_error(one) && writekeys(stem, &fps, &cons) < 0)
+		wa_warn("%s.keys: cannot write:", stem);
+	wa_segs_close(one);
+	wa_buf_free(&fps);
+	wa_buf_free(&cons);
+}
+
+/*
+ * The keys of the segments written to within the horizon, by their keys
+ * files (a segment without one is read, once), and those of the live
+ * file, whose events FN sees.
+ */
+static void
+load(struct wa_spool *s, wa_spool_fn *fn, void *arg)
+{
+	struct wa_segs *sg = wa_segs_open(s->path, 0, 0, WA_SEGS_NOLIVE), *live;
+	time_t edge = s->horizon > 0 ? time(NULL) - s->horizon : 0;
+	const char *seg;
+	char *stem, *kp;
+	struct stat st;
+	size_t i;
+
+	for (i = 0; sg && i < wa_segs_count(sg); i++) {
+		seg = wa_segs_path(sg, i);
+		stem = wa_seg_stem(seg);
+		kp = wa_strjoin(stem, "", ".keys");
+		if (stat(kp, &st) == 0 ? st.st_mtime >= edge && loadkeys(s, kp, fn, arg) < 0 :
+		    stat(seg, &st) == 0 && st.st_mtime >= edge)
+			rebuild(s, seg, stem, fn, arg);
+		free(stem);
+		free(kp);
+	}
+	wa_segs_close(sg);
+	live = wa_segs_one(s->path);
+	readkeys(s, live, &s->livefp, &s->livecons, 1, fn, arg);
+	wa_segs_close(live);
+	if (s->nbad > 1)
+		wa_warn("%s: %ld lines in all are no events, ignored", s->path,
+		    s->nbad);
+}
+
 struct wa_spool *
-wa_spool_open(const char *path, wa_spool_fn *fn, void *arg)
+wa_spool_open(const char *path, time_t horizon, wa_spool_fn *fn, void *arg)
 {
 	struct wa_spool *s = wa_calloc(1, sizeof *s);
 
@@ -143,6 +285,7 @@ wa_spool_open(const char *path, wa_spool_fn *fn, void *arg)
 	s->done = wa_fpset_new();
 	s->pend = wa_hash_new();
 	s->batch = 1;
+	s->horizon = horizon;
 	memset(s->failed, -1, sizeof s->failed);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->written, NULL);
@@ -175,6 +318,22 @@ hold(struct wa_spool *s)
 }
 
 /*
+ * The keys of the segment just rolled, beside it; the live file's start
+ * afresh. A failure costs only time: the next start-up reads the segment.
+ */
+static void
+rolledkeys(struct wa_spool *s)
+{
+	char *stem = wa_seg_newest(s->path);
+
+	if (stem == NULL || writekeys(stem, &s->livefp, &s->livecons) < 0)
+		wa_warn("%s: cannot write the keys of its new segment:", s->path);
+	wa_buf_reset(&s->livefp);
+	wa_buf_reset(&s->livecons);
+	free(stem);
+}
+
+/*
  * Roll the spool, held shared, when asked (WANT) or due; it is then held
  * exclusively until flush lets go. 0: rolled, 1: not now, -1: failed.
  */
@@ -195,8 +354,10 @@ roll(struct wa_spool *s, int want)
 		return 1;
 	if ((r = wa_seg_roll(s->path, &s->fd, NULL)) < 0)
 		wa_warn("%s: cannot roll over:", s->path);
-	if (r == 0)
+	if (r == 0) {
 		s->size = 0;
+		rolledkeys(s);
+	}
 	return r;
 }
 
@@ -224,6 +385,20 @@ startpack(struct wa_spool *s)
 	s->packed = s->packing = pthread_create(&s->packer, NULL, packer, s) == 0;
 }
 
+/* The consent lines of batch B, for the live file's keys. */
+static void
+livecons(struct wa_spool *s, const struct wa_buf *b)
+{
+	const char *p = b->s, *end = b->s + b->len, *nl;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		if (consentline(p, (size_t)(nl - p)))
+			wa_buf_add(&s->livecons, p, (size_t)(nl - p + 1));
+	}
+}
+
 /* Write out the pending batch; called and returns with the lock held. */
 static void
 flush(struct wa_spool *s)
@@ -233,6 +408,7 @@ flush(struct wa_spool *s)
 	size_t nkeys = s->npkeys, i;
 	long batch = s->batch++;
 	int rc, want = s->rollnow, rolled = 1;
+	unsigned long long fp;
 
 	memset(&s->pending, 0, sizeof s->pending);
 	s->fl = s->pend;
@@ -268,8 +444,12 @@ flush(struct wa_spool *s)
 	if (rc < 0) {
 		s->failed[batch % RING] = batch;
 	} else {
-		for (i = 0; i < nkeys; i++)
-			wa_fpset_add(s->done, wa_fp(keys[i]));
+		for (i = 0; i < nkeys; i++) {
+			fp = wa_fp(keys[i]);
+			wa_fpset_add(s->done, fp);
+			wa_buf_add(&s->livefp, (const char *)&fp, sizeof fp);
+		}
+		livecons(s, &b);
 		s->size += (off_t)b.len;
 		s->nstored += (long)nkeys;
 	}
@@ -430,6 +610,8 @@ wa_spool_close(struct wa_spool *s)
 		wa_warn("%ld events not written to the output, which was not "
 		    "read (the spool has them)", lost);
 	wa_fpset_free(s->done);
+	wa_buf_free(&s->livefp);
+	wa_buf_free(&s->livecons);
 	wa_hash_free(s->pend);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->written);

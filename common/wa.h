@@ -656,6 +656,12 @@ struct wa_segs;
  */
 struct wa_segs *wa_segs_open(const char *live, time_t since, time_t until,
     int flags);
+/* The one file PATH (a segment, plain or .gz), to read as wa_segs_line does. */
+struct wa_segs *wa_segs_one(const char *path);
+/* PATH of a segment without ".jsonl" or ".jsonl.gz" (events/2026-11.2), allocated. */
+char *wa_seg_stem(const char *path);
+/* The stem of LIVE's newest segment (the one a roll just made), or NULL. */
+char *wa_seg_newest(const char *live);
 size_t wa_segs_count(const struct wa_segs *s);
 const char *wa_segs_path(const struct wa_segs *s, size_t i);
 /* The next line of them all, as getline(3) (a .gz read through); -1 at the end or on an error. */
@@ -667,7 +673,8 @@ void wa_segs_close(struct wa_segs *s);
 /*
  * Rewrite segment PATH (plain or .gz) through FN(IN, OUT, ARG), which
  * copies IN's lines to OUT as they should be and returns how many it
- * changed; nothing is written when none. FN's count, or -1.
+ * changed; nothing is written when none, else the keys file beside it
+ * (STEM.keys, wa-hook's) is removed. FN's count, or -1.
  */
 long wa_seg_rewrite(const char *path, long (*fn)(FILE *, FILE *, void *),
     void *arg);
@@ -698,5 +705,48 @@ void wa_html_furlpart(FILE *fp, const char *s);
  */
 int wa_html_url(struct wa_buf *b, const char *u);
 int wa_html_furl(FILE *fp, const char *u);
+/* recfold.c: JSON records folded by type and id, a later line's fields winning */
+struct wa_recfold;
+struct wa_recfold *wa_recfold_new(void);
+/*
+ * Fold the JSON object LINE[0..N) into the record of its "type" and "id"
+ * (as jq's "\(.type) \(.id)"): its non-null fields over that record's, a
+ * new record after the others; "event" and "hook_id" dropped. 0, or -1
+ * for no JSON object.
+ */
+int wa_recfold_add(struct wa_recfold *f, const char *line, size_t n);
+/* The records, in the order first seen, as compact JSON lines appended to OUT. */
+void wa_recfold_text(const struct wa_recfold *f, struct wa_buf *out);
+void wa_recfold_free(struct wa_recfold *f);
+
+/* cursor.c: where a reader of a rolled log stopped, followed across rolls */
+/*
+ * Where a reader of the spool stopped: the file (device and inode) and
+ * the byte offset after the last whole line it read.
+ */
+struct wa_cursor {
+	unsigned long long dev, ino;	/* 0: not known (an offset alone) */
+	long long off;
+};
+/*
+ * Seek SPOOL to CUR: to 0 when CUR names another file (replaced) or lies
+ * past its end, else to the beginning of the line at CUR->off (wa-forget
+ * may have rewritten the spool). CUR is set to where it now is.
+ */
+void wa_cursor_seek(FILE *spool, struct wa_cursor *cur);
+/*
+ * The file of the log LIVE where CUR stands, into *FP at the beginning of
+ * its line at CUR->off. 0: LIVE, as wa_cursor_seek (*FP NULL when there is
+ * none); 1: after a roll, the segment that was the file at CUR (plain or
+ * gzipped), and *NEXT where reading goes on after its end (the next
+ * segment, or LIVE, at 0); -1: no segment was that file (rewritten by
+ * wa-forget), *FP is LIVE from its beginning and CUR is set so.
+ */
+int wa_cursor_open(const char *live, struct wa_cursor *cur,
+    struct wa_cursor *next, FILE **fp);
+/* The cursor kept in the file PATH ("OFFSET INODE DEVICE"), zero when none. */
+void wa_cursor_load(const char *path, struct wa_cursor *cur);
+/* Keep CUR in PATH, by write-then-rename; 0 or -1. */
+int wa_cursor_save(const char *path, const struct wa_cursor *cur);
 
 #endif

@@ -54,7 +54,7 @@ for how in plain gz; do
 		m 5; m 6
 		a2=$(run $bot)
 		[ $how = gz ] && check_same "the segment was gzipped, its inode in the index" \
-			"$(date -u +%Y-%m).jsonl.gz index 5" \
+			"$(date -u +%Y-%m).jsonl.gz $(date -u +%Y-%m).keys index 5" \
 			"$(ls "$WA_HOME/events" | paste -sd' ' -) $(awk '{print NF}' "$WA_HOME/events/index")"
 		what="route$([ $bot = 1 ] && echo ' --bot'), the segment $how"
 		check_same "$what: every message routed once" \

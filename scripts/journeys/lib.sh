@@ -110,28 +110,15 @@ default() {
 	eval "[ -n \"\${$1+set}\" ] || $1=\$2"
 }
 
-# existing FILE...: the files that exist, one a line (for operand lists);
-# $EVENTS, once it has rolled over, as $T/events.all (see events_all)
+# existing FILE...: the files that exist, one a line (for operand lists).
+# No journey reads the spool whole: its order and checkout events come
+# through events_fold, its messages through wa-inbox route, both from a
+# cursor that follows the spool's rolls.
 existing() {
 	for _f; do
-		if [ "$_f" = "$EVENTS" ] && [ -f "$T/events.all" ]; then
-			printf '%s\n' "$T/events.all"
-		elif [ -f "$_f" ]; then
-			printf '%s\n' "$_f"
-		fi
+		[ ! -f "$_f" ] || printf '%s\n' "$_f"
 	done
 	return 0
-}
-
-# events_all: when the spool has rolled into dated segments ($EVENTS without
-# .jsonl, a folder), the segments and the spool as one file, $T/events.all,
-# which existing then reads for $EVENTS (wa-send --events reads them itself)
-events_all() {
-	[ -d "${EVENTS%.jsonl}" ] || return 0
-	command -v wa-events >/dev/null 2>&1 || die 2 "wa-events not found"
-	_rc=0
-	wa-events "$EVENTS" >"$T/events.all" </dev/null || _rc=$?
-	[ "$_rc" -eq 0 ] || die 3 "wa-events failed on $EVENTS (exit $_rc)"
 }
 
 # seg ARGS...: wa-segment, where "nothing selected" (1) is no error; opt_in
@@ -164,12 +151,22 @@ select_from() {
 # customers OUT EXPR: the customer records for which EXPR is true
 customers() { select_from "$1" "$2" "$CUSTOMERS"; }
 
-# JQ_FOLD: records by id (and type), a later line's non-null fields winning
-# (a webhook adds fulfilled_at to an exported order), first seen first
-JQ_FOLD='reduce inputs as $o ({};
-	"\($o.type) \($o.id)" as $k
-	| .[$k] = ((.[$k] // {}) + ($o | with_entries(select(.value != null)))))
-	| .[] | del(.event, .hook_id)'
+# fold OUT EXPR FILE...: the records of the existing FILEs folded by type and
+# id, a later line's non-null fields winning (a webhook adds fulfilled_at to
+# an exported order), first seen first, without event and hook_id, then
+# those for which EXPR is true, into OUT (wa-segment --fold: a jq reduce over
+# a year of orders took minutes)
+fold() {
+	_out=$1 _expr=$2; shift 2
+	: >"$_out"
+	_files=$(existing "$@")
+	[ -n "$_files" ] || return 0
+	_rc=0
+	# shellcheck disable=SC2086
+	(IFS='
+'; wa-segment --fold "$_expr" $_files) </dev/null >"$_out" || _rc=$?
+	[ "$_rc" -le 1 ] || die "$_rc" "wa-segment --fold failed (exit $_rc)"
+}
 
 # events_fold: $STORE_EVENTS, the order and checkout events of $EVENTS folded
 # by id, brought up to date with what wa-hook appended since the last
@@ -192,8 +189,7 @@ events_fold() {
 		"$EVENTS" </dev/null >"$T/fold.new" || _rc=$?
 	[ "$_rc" -le 1 ] || die "$_rc" "wa-segment failed (exit $_rc)"
 	if [ -s "$T/fold.new" ]; then
-		[ -f "$STORE_EVENTS" ] || : >"$STORE_EVENTS"
-		jqf -c -n "$JQ_FOLD" "$STORE_EVENTS" "$T/fold.new" >"$STORE_EVENTS.tmp"
+		fold "$STORE_EVENTS.tmp" true "$STORE_EVENTS" "$T/fold.new"
 		mv -f "$STORE_EVENTS.tmp" "$STORE_EVENTS"
 	fi
 	mv -f "$STORE_EVENTS.cursor.new" "$STORE_EVENTS.cursor"
@@ -206,8 +202,7 @@ events_fold() {
 orders_all() {
 	[ -f "$T/orders.jsonl" ] && return 0
 	events_fold
-	select_from "$T/orders.raw" 'type == "order" && exists(id)' "$ORDERS" "$STORE_EVENTS"
-	jqf -c -n "$JQ_FOLD" "$T/orders.raw" >"$T/orders.jsonl"
+	fold "$T/orders.jsonl" 'type == "order" && exists(id)' "$ORDERS" "$STORE_EVENTS"
 }
 
 # The jq definitions that join orders and checkouts to their customers.
@@ -242,10 +237,25 @@ def send_rec($i):
 	   abandoned_checkout_url};
 '
 
-# join IN OUT: each order or checkout of IN as a record wa-send reads
+# join IN OUT: each order or checkout of IN as a record wa-send reads.
+# Only the customers IN names are read into jq: the lines of CUSTOMERS that
+# hold one of IN's customer ids, e-mails or phones (grep -F, a superset that
+# jq then matches exactly), so a journey costs its orders, not the customer
+# file; and jq indexes them once (-n), not once per order.
 join() {
-	jqf -c --slurpfile c "$(existing "$CUSTOMERS" | grep . || echo /dev/null)" \
-		--arg shop "$SHOP_URL" "$JQ_JOIN"' ix as $i | send_rec($i)' "$1" >"$2"
+	: >"$T/cust"
+	_cf=$(existing "$CUSTOMERS")
+	if [ -n "$_cf" ] && [ -s "$1" ]; then
+		jqf -r '(.customer, .email, .phone) | select(. != null and . != "") | tostring' "$1" |
+			sort -u >"$T/ckeys"
+		if [ -s "$T/ckeys" ]; then
+			_rc=0
+			grep -F -f "$T/ckeys" "$_cf" >"$T/cust" || _rc=$?
+			[ "$_rc" -le 1 ] || die 3 "grep failed (exit $_rc) on $_cf"
+		fi
+	fi
+	jqf -n -c --slurpfile c "$T/cust" --arg shop "$SHOP_URL" \
+		"$JQ_JOIN"' ix as $i | inputs | send_rec($i)' "$1" >"$2"
 }
 
 # send CLASS CAMPAIGN FILE ARGS...: wa-send FILE under CAMPAIGN with the
@@ -341,5 +351,3 @@ marketing_expr() {
 		printf '%s\n' "$1"
 	fi
 }
-
-events_all

@@ -249,7 +249,7 @@ spool(void)
 	int i, fails = 0;
 
 	snprintf(path, sizeof path, "%s/events.jsonl", dir);
-	s = wa_spool_open(path, NULL, NULL);
+	s = wa_spool_open(path, 0, NULL, NULL);
 	ok(s != NULL, "a new spool opens");
 	for (i = 0; i < 8; i++) {
 		a[i] = (struct adder){ s, i, 0, 0 };
@@ -271,7 +271,7 @@ spool(void)
 	fp = fopen(path, "a");
 	fputs("{\"event\":\"status\",\"wamid\":\"torn", fp);
 	fclose(fp);
-	s = wa_spool_open(path, NULL, NULL);
+	s = wa_spool_open(path, 0, NULL, NULL);
 	isnum(lines(path), 2250, "a torn last line is cut at open");
 	ev = json_pack("{s:s, s:s}", "event", "message", "wamid", "shared.7");
 	ok(wa_spool_seen(s, ev), "the keys are read back");
