@@ -1,11 +1,11 @@
 #!/bin/sh
-# wa-import --shopify against tests/mock-shopify.py: a first import, the
+# wa-import --shopify against tests/mock-shopify.c: a first import, the
 # cursor, incremental runs, the cost-based throttle, 429 and 5xx, a crash
 # mid-page, --bulk, --since, and a token never shown.
 . "$(dirname "$0")/lib.sh"
 
 FIX=$TOP/tests/fixtures/import/shopify
-MOCK="python3 $TOP/tests/mock-shopify.py"
+MOCK=mock-shopify
 # Made up for the test; never a real secret.
 TOKEN=shpat_test_0105_$$
 SHOPIFY_TOKEN=$TOKEN
@@ -18,8 +18,8 @@ trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 # ARGS name others; its log is $TMP/NAME.log; sets URL and MPID
 shop() {
 	_n2=$1; shift
-	_serve "$_n2" out '' $MOCK -t "$TOKEN" -o "$TMP/$_n2.log" "$@" ||
-		{ echo "Bail out! tests/mock-shopify.py did not start"; exit 1; }
+	_serve "$_n2" out '' $MOCK -o "$TMP/$_n2.log" "$@" ||
+		{ echo "Bail out! mock-shopify did not start"; exit 1; }
 	MPID=$_pid
 	URL=http://127.0.0.1:$_port
 }

@@ -1,12 +1,12 @@
 #!/bin/sh
-# wa-import --shopify against tests/mock-shopify.py, beyond tests/0105: an
+# wa-import --shopify against tests/mock-shopify.c, beyond tests/0105: an
 # order's line items past its page's 20, read in queries that fit a small
 # bucket; a sync's warnings grouped by kind and logged as a file's are.
 # Fixtures: fixtures/import/sync/.
 . "$(dirname "$0")/lib.sh"
 
 FIX=$TOP/tests/fixtures/import/sync
-MOCK="python3 $TOP/tests/mock-shopify.py"
+MOCK=mock-shopify
 # Made up for the test; never a real secret.
 TOKEN=shpat_test_0108_$$
 SHOPIFY_TOKEN=$TOKEN
@@ -17,8 +17,8 @@ trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 
 shop() {
 	_n2=$1; shift
-	_serve "$_n2" out '' $MOCK -t "$TOKEN" -o "$TMP/$_n2.log" "$@" ||
-		{ echo "Bail out! tests/mock-shopify.py did not start"; exit 1; }
+	_serve "$_n2" out '' $MOCK -o "$TMP/$_n2.log" "$@" ||
+		{ echo "Bail out! mock-shopify did not start"; exit 1; }
 	MPID=$_pid
 	URL=http://127.0.0.1:$_port
 }
