@@ -19,6 +19,7 @@ struct wa_shopsync {
 	char *url;		/* .../admin/api/VERSION/graphql.json */
 	char *cpath;		/* the cursor file */
 	const char *kind;	/* "customers" or "orders" */
+	const char *ckey;	/* its cursor's name: the kind, or orders_folded */
 	/* the cost-based throttle, as the last answer told it */
 	double avail, rate, max, at;	/* at: wa_mono() of that answer */
 	double cost;		/* the next query's cost, as last requested */
@@ -72,7 +73,7 @@ storehost(const char *s)
 }
 
 struct wa_shopsync *
-wa_shopsync_new(const char *store, int orders)
+wa_shopsync_new(const char *store, int what)
 {
 	struct wa_shopsync *s = wa_calloc(1, sizeof *s);
 	const char *base = getenv("WA_SHOPIFY_URL");
@@ -98,8 +99,10 @@ wa_shopsync_new(const char *store, int orders)
 	wa_secret_free(h);
 	wa_fetch_header(s->f, "Content-Type: application/json");
 	wa_fetch_want(s->f, "Retry-After");
-	s->kind = orders ? "orders" : "customers";
-	s->first = orders ? 50 : 100;
+	s->kind = what != WA_SHOP_CUSTOMERS ? "orders" : "customers";
+	/* A customers run's orders move a cursor of their own, not -t orders'. */
+	s->ckey = what == WA_SHOP_FOLD ? "orders_folded" : s->kind;
+	s->first = what != WA_SHOP_CUSTOMERS ? 50 : 100;
 	s->max = -1;
 	name = wa_strjoin("shopify-", "", s->store);
 	h = wa_strjoin(name, "", ".cursor");
@@ -109,7 +112,7 @@ wa_shopsync_new(const char *store, int orders)
 	return s;
 }
 
-/* The cursor of this kind: {"customers":{"since","after","seen"},"orders":{...}}. */
+/* The cursor of this kind: {"customers":{"since","after","seen"},"orders":{...},"orders_folded":{...}}. */
 static void
 cursor_read(struct wa_shopsync *s)
 {
@@ -126,7 +129,7 @@ cursor_read(struct wa_shopsync *s)
 	fclose(fp);
 	if (doc == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:%d: %s", s->cpath, je.line, je.text);
-	k = json_object_get(doc, s->kind);
+	k = json_object_get(doc, s->ckey);
 	wa_strset(&s->since, wa_json_str(k, "since"));
 	wa_strset(&s->after, wa_json_str(k, "after"));
 	wa_strset(&s->seen, wa_json_str(k, "seen"));
@@ -152,7 +155,7 @@ cursor_write(struct wa_shopsync *s, const char *since, const char *after,
 	wa_json_setstr(k, "since", since);
 	wa_json_setstr(k, "after", after);
 	wa_json_setstr(k, "seen", seen);
-	json_object_set_new(doc, s->kind, k);
+	json_object_set_new(doc, s->ckey, k);
 	if ((fp = wa_rewrite_open(s->cpath, &tmp)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", s->cpath);
 	if (json_dumpf(doc, fp, JSON_COMPACT) != 0 || fputc('\n', fp) == EOF ||

@@ -63,11 +63,12 @@ check_same "nothing new: nothing out, nothing said" "0 0" "$(lines "$TMP/o2") $(
 check_same "the second run asked from the cursor" "updated_at:>'2024-04-28T12:27:00Z'" \
 	"$(jq -r 'select(.op == "orders") | .query' "$TMP/full.log" | tail -1)"
 imp "$H" >"$TMP/c1" 2>"$TMP/ce1"
-check_same "customers: every one, once, by id" "$(want_ids "$FIX/customers.jsonl")" "$(ids "$TMP/c1")"
+check_same "customers: every one, once, by id, and the guest of an order" \
+	"$( (want_ids "$FIX/customers.jsonl"; echo email:guest@example.com) | sort)" "$(ids "$TMP/c1")"
 check_same "a national phone read in its address's country" '+447700900555 GB Europe/London' \
 	"$(jq -r 'select(.id == "shopify:7003") | "\(.phone) \(.country) \(.tz)"' "$TMP/c1")"
-check_same "orders, spend, consent and source as the CSV path names them" \
-	'3 30.5 GBP false shopify:accepts_sms_marketing shopify' \
+check_same "orders, spend (its orders' 74.97 over the node's 30.50), consent and source as the CSV path names them" \
+	'3 74.97 GBP false shopify:accepts_sms_marketing shopify' \
 	"$(jq -r 'select(.id == "shopify:7003") | "\(.orders) \(.spent) \(.currency) \(.opt_in) \(.opt_in_source) \(.source)"' "$TMP/c1")"
 check_same "a phone that is no number: phone_raw, said once" 'null 12 1' \
 	"$(jq -r 'select(.id == "shopify:7006") | "\(.phone) \(.phone_raw)"' "$TMP/c1") $(grep -c "shopify:7006: phone '12' kept as phone_raw" "$TMP/ce1")"
@@ -87,7 +88,7 @@ check_same "a changed order as it is now" fulfilled \
 	"$(jq -r 'select(.id == "shopify:9003") | .fulfillment_status' "$TMP/o3")"
 imp "$H" --merge "$TMP/c1" >"$TMP/c2" 2>/dev/null
 check_same "customers --merge: the one changed folds into the whole file" \
-	"12 changed" "$(lines "$TMP/c2") $(jq -r 'select(.id == "shopify:7005") | .tags | join(",")' "$TMP/c2")"
+	"13 changed" "$(lines "$TMP/c2") $(jq -r 'select(.id == "shopify:7005") | .tags | join(",")' "$TMP/c2")"
 imp "$H" --merge "$TMP/c2" >"$TMP/c3" 2>/dev/null
 check_same "customers --merge with nothing new: nothing out, exit 0" "0 0" "$? $(lines "$TMP/c3")"
 stop

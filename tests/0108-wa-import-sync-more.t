@@ -46,14 +46,14 @@ check_same "the order's buyer phone that is no number: said at the order" 1 \
 # --- warnings of a sync: summed up by kind, --warnings as for files ---
 imp "$TMP/h2" --warnings "$TMP/w.jsonl" >"$TMP/c1" 2>"$TMP/ce1"
 check_same "customers: exit 0" 0 $?
-check_same "three phones that are no number: one line" \
-	"wa-import: 3 phones kept as phone_raw (not a phone number), e.g. shopify:8100 '12', shopify:8101 '555', shopify:8102 '0000'" \
+check_same "four phones that are no number (three customers', an order's buyer's): one line" \
+	"wa-import: 4 phones kept as phone_raw (not a phone number), e.g. shopify:8100 '12', shopify:8101 '555', shopify:8102 '0000'" \
 	"$(cat "$TMP/ce1")"
 check_same "--warnings: the record, its kind and value" \
-	'shopify:8100 phone_raw 12|shopify:8101 phone_raw 555|shopify:8102 phone_raw 0000' \
+	'shopify:8100 phone_raw 12|shopify:8101 phone_raw 555|shopify:8102 phone_raw 0000|shopify:9901 phone_raw 99' \
 	"$(jq -r '"\(.file) \(.kind) \(.value)"' "$TMP/w.jsonl" | tr '\n' '|' | sed 's/|$//')"
 imp "$TMP/h3" -v >/dev/null 2>"$TMP/ce2"
-check_same "-v: each said as it comes, then the sum" 4 \
+check_same "-v: each said as it comes, then the sum" 5 \
 	"$(grep -c "phone_raw" "$TMP/ce2")"
 stop
 done_testing
