@@ -237,7 +237,9 @@ run(struct wa_import *im, struct wa_out *out)
 		sync = woosync(im, in);
 	else
 		wa_input_run(in, opt.nfiles, opt.files, wa_import_record, im);
-	wa_import_end(im);
+	/* Nothing new from the store, nothing out, even with --merge. */
+	if (!opt.woo || wa_input_nread(in) > 0)
+		wa_import_end(im);
 	wa_warns_end();
 	wa_import_counts(im, &nout, &nmerged);
 	if (opt.verbose)
