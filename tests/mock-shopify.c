@@ -885,6 +885,29 @@ addfail(const char *s)
 	free(n);
 }
 
+/* The token, the records in sort-key order, the log, the bucket. */
+static void
+setup(const char *cpath, const char *opath, const char *logpath, int empty)
+{
+	if ((token = wa_secret("SHOPIFY_TOKEN")) == NULL)
+		wa_die(WA_EXIT_USAGE, "set SHOPIFY_TOKEN or SHOPIFY_TOKEN_FILE to the "
+		    "token to accept");
+	if (cpath)
+		load(&kinds[0], cpath);
+	if (opath)
+		load(&kinds[1], opath);
+	if (ngen)
+		generate(ngen);
+	for (int i = 0; i < 2; i++)
+		if (kinds[i].n > 0)
+			qsort(kinds[i].v, kinds[i].n, sizeof *kinds[i].v, bykey);
+	if (logpath && (logfp = fopen(logpath, "a")) == NULL)
+		wa_die(WA_EXIT_USAGE, "cannot open '%s':", logpath);
+	avail = empty ? 0 : bmax;
+	if (!empty)
+		at = wa_mono();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -929,23 +952,7 @@ main(int argc, char **argv)
 	}
 	if (optind < argc || (opath && ngen))
 		usage(WA_EXIT_USAGE);
-	if ((token = wa_secret("SHOPIFY_TOKEN")) == NULL)
-		wa_die(WA_EXIT_USAGE, "set SHOPIFY_TOKEN or SHOPIFY_TOKEN_FILE to the "
-		    "token to accept");
-	if (cpath)
-		load(&kinds[0], cpath);
-	if (opath)
-		load(&kinds[1], opath);
-	if (ngen)
-		generate(ngen);
-	for (int i = 0; i < 2; i++)
-		if (kinds[i].n > 0)
-			qsort(kinds[i].v, kinds[i].n, sizeof *kinds[i].v, bykey);
-	if (logpath && (logfp = fopen(logpath, "a")) == NULL)
-		wa_die(WA_EXIT_USAGE, "cannot open '%s':", logpath);
-	avail = empty ? 0 : bmax;
-	if (!empty)
-		at = wa_mono();
+	setup(cpath, opath, logpath, empty);
 	fd = wa_listen(listen_at, 1, where, sizeof where);
 	if ((p = strrchr(where, ':')) != NULL)
 		port = (unsigned)strtoul(p + 1, NULL, 10);
