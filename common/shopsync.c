@@ -11,7 +11,12 @@
 
 #define API_VERSION "2024-10"
 #define MAXCOST 1000		/* Shopify's limit on one query's cost */
-#define LINEITEMS "20"		/* line items read with each order of a page */
+/*
+ * Line items read with each order of a page. Few orders have more; each
+ * item asked for is paid for in the bucket whether there or not, so 10,
+ * not 20, makes pages of twice the orders (45 to 83) for the same points.
+ */
+#define LINEITEMS "10"
 
 struct wa_shopsync {
 	struct wa_fetch *f;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # wa-import --shopify against tests/mock-shopify.c, beyond tests/0105: an
-# order's line items past its page's 20, read in queries that fit a small
+# order's line items past its page's 10, read in queries that fit a small
 # bucket; a sync's warnings grouped by kind and logged as a file's are.
 # Fixtures: fixtures/import/sync/.
 . "$(dirname "$0")/lib.sh"
@@ -29,14 +29,14 @@ imp() {
 	WA_HOME=$_h WA_SHOPIFY_URL=$URL wa-import --shopify teststore "$@"
 }
 
-# --- 61 line items: 20 with the page, then the order's own connection ---
+# --- 61 line items: 10 with the page, then the order's own connection ---
 shop small -b 60 -r 1000 -c "$FIX/customers-bad-phones.jsonl" -O "$FIX/orders-many-items.jsonl"
 imp "$TMP/h1" -t orders >"$TMP/o1" 2>"$TMP/e1"
 check_same "many items: exit 0" 0 $?
 check_same "every item of the order of 61, in order; 3 of the other" \
 	'shopify:9900 61 Bead 0 Bead 60|shopify:9901 3 Bead 0 Bead 2' \
 	"$(jq -r '"\(.id) \(.items | length) \(.items[0].name) \(.items[-1].name)"' "$TMP/o1" | tr '\n' '|' | sed 's/|$//')"
-check_same "the rest read in pages within half the bucket" 'li:20 li:48' \
+check_same "the rest read in pages within half the bucket" 'li:10 li:38' \
 	"$(jq -r 'select(.op == "order") | .after' "$TMP/small.log" | tr '\n' ' ' | sed 's/ $//')"
 check_same "not one request throttled" 0 \
 	"$(jq -s '[.[] | select(.throttled == true)] | length' "$TMP/small.log")"
