@@ -145,7 +145,7 @@ fuzz-build: $(patsubst %,$(FUZZDIR)/bin/fuzz-%,$(FUZZ))
 fuzz: deps fuzz-build
 	FUZZDIR=$(FUZZDIR) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run $(FUZZ)
 
-bench: deps all bin/bench-jsonl bin/bench-hook bin/mock-graph
+bench: deps all bin/bench-jsonl bin/bench-hook bin/mock-graph bin/mock-shopify
 	sh scripts/bench
 
 demo: deps all bin/mock-graph

@@ -155,7 +155,7 @@ setup(struct wa_out *out)
 
 	/* One export lists each order once: only several, or pages read while they change, overlap. */
 	im = wa_import_new(opt.orders, opt.cc, opt.dateopt, out,
-	    opt.nfiles > 1 || opt.woo);
+	    opt.nfiles > 1 || opt.woo || opt.shopify);
 	/* Thousands of rows with an odd phone make one line, or each one with -v. */
 	wa_warns_mode(WA_WARNS_SUM | (opt.verbose ? WA_WARNS_EACH : 0));
 	if (opt.warnings)
@@ -190,18 +190,28 @@ flushed(void *arg)
 static void
 shopsync(struct wa_import *im, struct wa_out *out)
 {
-	struct wa_shopsync *s = wa_shopsync_new(opt.shopify, opt.orders);
+	struct wa_shopsync *s = wa_shopsync_new(opt.shopify, opt.orders ?
+	    WA_SHOP_ORDERS : WA_SHOP_CUSTOMERS), *fold = NULL;
 	struct wa_shopsync_cb cb = { opt.cc, wa_import_synccust,
 	    wa_import_syncorder, opt.orders ? flushed : NULL, im };
+	const char *from = *opt.since ? opt.since : NULL;
 	long n, nout, nmerged;
 
-	n = wa_shopsync_run(s, *opt.since ? opt.since : NULL, opt.bulk, &cb);
+	n = wa_shopsync_run(s, from, opt.bulk, &cb);
+	/* A customer's orders, spend and last order come from the orders, as with an export. */
+	if (!opt.orders) {
+		fold = wa_shopsync_new(opt.shopify, WA_SHOP_FOLD);
+		n += wa_shopsync_run(fold, from, opt.bulk, &cb);
+	}
 	if (n > 0)
-		wa_import_write(im);
+		wa_import_end(im);
 	wa_warns_end();
 	flushed(NULL);
 	wa_shopsync_done(s);
 	wa_shopsync_free(s);
+	if (fold != NULL)
+		wa_shopsync_done(fold);
+	wa_shopsync_free(fold);
 	wa_import_counts(im, &nout, &nmerged);
 	if (opt.verbose)
 		fprintf(stderr, "wa-import: %ld records from %s: %ld out, %ld merged\n",
@@ -227,7 +237,9 @@ run(struct wa_import *im, struct wa_out *out)
 		sync = woosync(im, in);
 	else
 		wa_input_run(in, opt.nfiles, opt.files, wa_import_record, im);
-	wa_import_end(im);
+	/* Nothing new from the store, nothing out, even with --merge. */
+	if (!opt.woo || wa_input_nread(in) > 0)
+		wa_import_end(im);
 	wa_warns_end();
 	wa_import_counts(im, &nout, &nmerged);
 	if (opt.verbose)

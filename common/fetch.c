@@ -1,9 +1,11 @@
 /* fetch.c: one HTTP request at a time over libcurl, retried when the server is busy or away. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -21,6 +23,7 @@ struct wa_fetch {
 	long status;
 	int cut;			/* the body went over maxbody */
 	struct wa_buf body;
+	FILE *to;			/* NULL, or where a 200's body goes */
 	char err[CURL_ERROR_SIZE + 64];
 	char cerr[CURL_ERROR_SIZE];
 };
@@ -29,7 +32,12 @@ static size_t
 onwrite(char *p, size_t size, size_t n, void *arg)
 {
 	struct wa_fetch *f = arg;
+	long st = 0;
 
+	/* An error's body stays in memory, to be said. */
+	if (f->to != NULL && curl_easy_getinfo(f->e, CURLINFO_RESPONSE_CODE,
+	    &st) == CURLE_OK && st == 200)
+		return fwrite(p, size, n, f->to) == n ? size * n : 0;
 	if (wa_buf_addmax(&f->body, p, size * n, f->maxbody) != 0) {
 		f->cut = 1;
 		return 0;
@@ -155,6 +163,12 @@ attempt(struct wa_fetch *f, const char *url, const char *post, size_t n)
 	size_t i;
 
 	wa_buf_reset(&f->body);
+	if (f->to != NULL && (fflush(f->to) == EOF ||
+	    ftruncate(fileno(f->to), 0) != 0 || fseek(f->to, 0, SEEK_SET) != 0)) {
+		snprintf(f->err, sizeof f->err, "cannot keep the answer: %s",
+		    strerror(errno));
+		return -1;
+	}
 	for (i = 0; i < f->nwant; i++) {
 		free(f->got[i]);
 		f->got[i] = NULL;
@@ -181,6 +195,11 @@ attempt(struct wa_fetch *f, const char *url, const char *post, size_t n)
 	}
 	curl_easy_getinfo(f->e, CURLINFO_RESPONSE_CODE, &f->status);
 	snprintf(f->err, sizeof f->err, "HTTP %ld", f->status);
+	if (f->to != NULL && fflush(f->to) == EOF) {
+		snprintf(f->err, sizeof f->err, "cannot keep the answer: %s",
+		    strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -203,6 +222,12 @@ wa_fetch_do(struct wa_fetch *f, const char *url, const char *post, size_t n)
 			return 0;
 	}
 	return rc;
+}
+
+void
+wa_fetch_tofile(struct wa_fetch *f, FILE *fp)
+{
+	f->to = fp;
 }
 
 long

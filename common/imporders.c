@@ -356,7 +356,11 @@ wa_imp_orderrow(struct wa_import *im, struct wa_rec *r)
 	return 0;
 }
 
-/* An order of the store's API, written as an order row's record is. */
+/*
+ * An order of the store's API, written as an order row's record is, or
+ * folded into its buyer's customer record as an order row is (the
+ * customers' orders, last_order_at, spent): taken whole.
+ */
 void
 wa_import_syncorder(struct wa_order *o, struct wa_cust *who, int perr, void *arg)
 {
@@ -364,6 +368,21 @@ wa_import_syncorder(struct wa_order *o, struct wa_cust *who, int perr, void *arg
 	json_t *j;
 
 	wa_imp_syncphone(o->id, who, perr);
+	if (!im->orders) {
+		if (who->id == NULL && who->email == NULL && who->phone == NULL) {
+			wa_warn("%s: order %s has no buyer to find its customer by; "
+			    "left out", o->id, o->name);
+			return;
+		}
+		im->o = *o;
+		memset(o, 0, sizeof *o);
+		im->who = *who;
+		wa_cust_init(who);
+		im->opending = 1;
+		im->obad = 0;
+		wa_imp_flushorder(im);
+		return;
+	}
 	o->customer = who->id ? wa_strdup(who->id) : wa_cust_makeid(who);
 	wa_strset(&o->email, who->email);
 	wa_strset(&o->phone, who->phone);

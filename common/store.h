@@ -424,13 +424,15 @@ struct wa_shopsync_cb {
 	int (*page)(void *arg);
 	void *arg;
 };
+/* What a sync reads: customers, orders, or orders to fold into customers (a cursor of their own). */
+enum { WA_SHOP_CUSTOMERS, WA_SHOP_ORDERS, WA_SHOP_FOLD };
 /*
  * The store STORE ("name", "name.myshopify.com"; WA_SHOPIFY_URL replaces
  * https://STORE), its token from SHOPIFY_TOKEN or SHOPIFY_TOKEN_FILE,
- * customers or ORDERS, the cursor $WA_HOME/shopify-STORE.cursor. Dies
- * with status 2 without a store or a token.
+ * WHAT a WA_SHOP_*, the cursor $WA_HOME/shopify-STORE.cursor. Dies with
+ * status 2 without a store or a token.
  */
-struct wa_shopsync *wa_shopsync_new(const char *store, int orders);
+struct wa_shopsync *wa_shopsync_new(const char *store, int what);
 /*
  * Hand CB every record updated since the cursor (SINCE, ISO 8601: since
  * then instead), a page at a time within the cost-based throttle, or from

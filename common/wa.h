@@ -578,6 +578,8 @@ void wa_fetch_limits(struct wa_fetch *f, int tries, long maxwait,
  */
 int wa_fetch_do(struct wa_fetch *f, const char *url, const char *post,
     size_t n);
+/* The body of a 200 into FP, emptied before each attempt, not into memory (a large download). */
+void wa_fetch_tofile(struct wa_fetch *f, FILE *fp);
 /* The last answer: its HTTP status (0: none), body (NUL-terminated), kept header (NULL: absent). */
 long wa_fetch_status(struct wa_fetch *f);
 const char *wa_fetch_body(struct wa_fetch *f, size_t *n);

@@ -143,8 +143,9 @@ wa_woo_items(json_t *items, struct wa_order *o)
 		/* "total" is the line's, after discounts; our items carry the unit price. */
 		if (money(it, "total", o->currency, &total) < 0)
 			return -1;
-		wa_order_additem(o, name, wa_json_str(it, "sku"), "", qty,
-		    total / qty);
+		/* a product deleted since has no sku */
+		wa_order_additem(o, name, wa_json_str(it, "sku") ?
+		    wa_json_str(it, "sku") : "", "", qty, total / qty);
 	}
 	return 0;
 }

@@ -21,7 +21,9 @@ struct wa_woosync {
 	char oldmod[WA_TIMEBUF];	/* orders changed after this were asked for */
 	char maxmod[WA_TIMEBUF];	/* the latest order change read */
 	char began[WA_TIMEBUF];	/* the store's clock when the orders were first asked for */
-	long long oldid, maxid;	/* customers above OLDID were asked for; the highest read */
+	char oldcmod[WA_TIMEBUF];	/* customers changed after this are kept */
+	char maxcmod[WA_TIMEBUF];	/* the latest customer change read */
+	char cbegan[WA_TIMEBUF];	/* the store's clock when the customers were */
 };
 
 /* Plain HTTP would send the keys in clear: only to this machine (a test's mock). */
@@ -73,9 +75,11 @@ loadstate(struct wa_woosync *s)
 	snprintf(s->oldmod, sizeof s->oldmod, "%s",
 	    json_string_value(json_object_get(cur, "orders_modified")) ?
 	    json_string_value(json_object_get(cur, "orders_modified")) : "");
-	s->oldid = json_integer_value(json_object_get(cur, "customers_id"));
+	snprintf(s->oldcmod, sizeof s->oldcmod, "%s",
+	    json_string_value(json_object_get(cur, "customers_modified")) ?
+	    json_string_value(json_object_get(cur, "customers_modified")) : "");
 	strcpy(s->maxmod, s->oldmod);
-	s->maxid = s->oldid;
+	strcpy(s->maxcmod, s->oldcmod);
 }
 
 struct wa_woosync *
@@ -115,14 +119,10 @@ pageurl(struct wa_woosync *s, int orders, int page, struct wa_buf *u)
 	wa_buf_adds(u, orders ? "/wp-json/wc/v3/orders" : "/wp-json/wc/v3/customers");
 	snprintf(num, sizeof num, "?per_page=%d&page=%d", PERPAGE, page);
 	wa_buf_adds(u, num);
-	if (!orders) {
-		/* No filter by change: the newest first, until those read before. */
-		wa_buf_adds(u, "&orderby=id&order=desc");
-		return;
-	}
-	/* Oldest id first: a change while paging repeats an order, never skips one. */
+	/* Oldest id first: a change while paging repeats a record, never skips one. */
 	wa_buf_adds(u, "&orderby=id&order=asc");
-	if (s->since || *s->oldmod) {
+	/* The customers have no modified_after (woocommerce#41371): keep() filters them. */
+	if (orders && (s->since || *s->oldmod)) {
 		wa_buf_adds(u, "&dates_are_gmt=true&modified_after=");
 		wa_url_enc(u, s->since ? s->since : s->oldmod);
 	}
@@ -156,36 +156,40 @@ refused(struct wa_woosync *s, const char *url)
  * run's pages, but not by the next run's, which asks from here.
  */
 static void
-storeclock(struct wa_woosync *s)
+storeclock(struct wa_woosync *s, char *began)
 {
 	const char *d = wa_fetch_got(s->f, "Date");
 	time_t t = d ? curl_getdate(d, NULL) : -1;
 
 	if (t > 0) {
-		wa_time_fmt(t - 1, s->began);
-		s->began[19] = '\0';	/* as date_modified_gmt is written, no Z */
+		wa_time_fmt(t - 1, began);
+		began[19] = '\0';	/* as date_modified_gmt is written, no Z */
 	}
 }
 
-/* Keep ITEM of KIND when it is new, as a JSON line of OUT, moving the cursors. */
-static int
+/*
+ * Keep ITEM of KIND, as a JSON line of OUT, moving the cursors. Every
+ * customer page is read, and only those changed since the last run (or
+ * --since) are kept; one with no date is kept, rather than never read.
+ */
+static void
 keep(struct wa_woosync *s, int orders, json_t *it, struct wa_buf *out)
 {
-	json_t *id = json_object_get(it, "id");
 	const char *mod = json_string_value(json_object_get(it, "date_modified_gmt"));
-	char *line;
+	const char *from = s->since ? s->since : s->oldcmod;
+	char *line, *max = orders ? s->maxmod : s->maxcmod;
 
-	if (!orders && json_integer_value(id) <= s->oldid && s->oldid > 0)
-		return 0;	/* read by an earlier run: the pages after are too */
-	if (!orders && json_integer_value(id) > s->maxid)
-		s->maxid = json_integer_value(id);
-	if (orders && mod && strcmp(mod, s->maxmod) > 0)
-		snprintf(s->maxmod, sizeof s->maxmod, "%s", mod);
+	if (!orders && mod == NULL)
+		mod = json_string_value(json_object_get(it, "date_created_gmt"));
+	/* 19 characters: --since ends in Z, date_modified_gmt does not */
+	if (!orders && mod && *from && strncmp(mod, from, 19) <= 0)
+		return;
+	if (mod && strcmp(mod, max) > 0)
+		snprintf(max, WA_TIMEBUF, "%s", mod);
 	line = wa_json_line(it);
 	wa_buf_adds(out, line);
 	wa_buf_addc(out, '\n');
 	free(line);
-	return 1;
 }
 
 /* Page PAGE of the orders or customers: its address into NAME, its new items as JSON lines into OUT; 1 when more follow. */
@@ -207,13 +211,12 @@ getpage(struct wa_woosync *s, int orders, int page, struct wa_buf *name,
 	if (!json_is_array(a))
 		wa_die(WA_EXIT_FATAL, "%s: the answer is not a JSON array: is this "
 		    "a WooCommerce store?", wa_buf_str(name));
-	if (orders && page == 1)
-		storeclock(s);
+	if (page == 1)
+		storeclock(s, orders ? s->began : s->cbegan);
 	tp = wa_fetch_got(s->f, "X-WP-TotalPages");
 	more = tp ? page < atoi(tp) : json_array_size(a) == PERPAGE;
 	json_array_foreach(a, i, it)
-		if (!keep(s, orders, it, out))
-			more = 0;
+		keep(s, orders, it, out);
 	json_decref(a);
 	return more;
 }
@@ -277,18 +280,20 @@ void
 wa_woosync_commit(struct wa_woosync *s)
 {
 	const char *mod = s->since ? s->oldmod : *s->began ? s->began : s->maxmod;
+	const char *cmod = s->since ? s->oldcmod : *s->cbegan ? s->cbegan :
+	    s->maxcmod;
 	json_t *cur;
 	char *tmp;
 	FILE *fp;
 
 	/* --since asked for another window: where the runs left off stays. */
-	if (strcmp(mod, s->oldmod) == 0 && s->maxid == s->oldid)
+	if (strcmp(mod, s->oldmod) == 0 && strcmp(cmod, s->oldcmod) == 0)
 		return;		/* nothing new: the file stays as it is */
 	cur = json_object();
 	if (*mod)
 		json_object_set_new(cur, "orders_modified", json_string(mod));
-	if (s->maxid > 0)
-		json_object_set_new(cur, "customers_id", json_integer(s->maxid));
+	if (*cmod)
+		json_object_set_new(cur, "customers_modified", json_string(cmod));
 	json_object_set_new(s->state, s->base, cur);
 	if ((fp = wa_rewrite_open(s->path, &tmp)) == NULL ||
 	    json_dumpf(s->state, fp, JSON_INDENT(1) | JSON_SORT_KEYS) < 0 ||

@@ -61,15 +61,16 @@ check_same "first run: every page of both, by X-WP-TotalPages, no filter" \
 # the store's clock (its Date) a second back when the orders were first asked for
 cursor() { jq -r --arg u "$URL" ".[\$u].$1" "$WA_HOME/woocommerce.json"; }
 c1=$(cursor orders_modified)
-check_same "first run: where it left off, in \$WA_HOME: the last customer, the store's clock" \
-	"5 1" "$(cursor customers_id) $(test "$c1" \> "$start" && test "$c1" \< "$(date -u -d '+2 sec' +%Y-%m-%dT%H:%M:%S)" && echo 1)"
+c0=$(cursor customers_modified)
+check_same "first run: where it left off, in \$WA_HOME: the store's clock, for customers and orders" \
+	"1 1" "$(test "$c0" \> "$start" && test "$c0" \< "$(date -u -d '+2 sec' +%Y-%m-%dT%H:%M:%S)" && echo 1) $(test "$c1" \> "$start" && test "$c1" \< "$(date -u -d '+2 sec' +%Y-%m-%dT%H:%M:%S)" && echo 1)"
 
 : >"$LOG"
 wa-import --woocommerce "$URL" --now $NOW >"$TMP/out2" 2>"$TMP/err2"
 check_same "a run with nothing new prints nothing and exits 0" '0 0 0' \
 	"$? $(wc -c <"$TMP/out2" | tr -d ' ') $(wc -c <"$TMP/err2" | tr -d ' ')"
-check_same "...asking only for orders changed since, and new customers" \
-	"customers page=1 modified_after=- 200|orders page=1 modified_after=$c1 200" "$(reqs)"
+check_same "...asking for orders changed since, and every customer (the API has no filter)" \
+	"customers page=1 modified_after=- 200|customers page=2 modified_after=- 200|customers page=3 modified_after=- 200|orders page=1 modified_after=$c1 200" "$(reqs)"
 
 # order 103 is refunded, order 108 placed by a new customer 6, now
 m=$(date -u +%Y-%m-%dT%H:%M:%S)
@@ -77,7 +78,7 @@ edit orders '(.[] | select(.id == 103)) |= (.status = "refunded" | .date_modifie
 	| . += [{"id":108,"number":"108","status":"processing","currency":"GBP","total":"25.00","customer_id":6,
 	  "date_created_gmt":"2026-10-21T09:00:00","date_modified_gmt":"'$m'",
 	  "billing":{"email":"c6@example.com","country":"GB","phone":"07700 900006"},"line_items":[]}]'
-edit customers '. += [{"id":6,"email":"c6@example.com","first_name":"C6","date_created_gmt":"2026-10-21T08:00:00","billing":{"country":"GB","phone":"07700 900006"}}]'
+edit customers '. += [{"id":6,"email":"c6@example.com","first_name":"C6","date_created_gmt":"'$m'","date_modified_gmt":"'$m'","billing":{"country":"GB","phone":"07700 900006"}}]'
 : >"$LOG"
 c2=$(cursor orders_modified)
 sleep 2	# a change in the second a run begins is read again by the next
@@ -88,7 +89,7 @@ check_same "an incremental run picks up exactly the changed orders" \
 check_same "...with -t orders, no customer page" \
 	"orders page=1 modified_after=$c2 200" "$(reqs)"
 wa-import --woocommerce "$URL" --now $NOW >"$TMP/out4" 2>"$TMP/err4"
-check_same "then the new customer, found from the newest down, with no order left to count" \
+check_same "then the new customer, changed since, with no order left to count" \
 	'0 woocommerce:6 c6@example.com +447700900006' \
 	"$? $(jq -r '"\(.id) \(.email) \(.phone)"' "$TMP/out4" | paste -sd'|' -)"
 
@@ -134,7 +135,7 @@ mock m4 --echo-key
 WC_CONSUMER_KEY=ck_wrong0123456789abcdef0123456789abcdef WC_CONSUMER_SECRET=$SECRET \
 	wa-import --woocommerce "$URL" --now $NOW >"$TMP/out8" 2>"$TMP/err8"
 check_same "a wrong key: exit 3, what the store said, and what to check" \
-	"3 0 wa-import: $URL/wp-json/wc/v3/customers?per_page=100&page=1&orderby=id&order=desc: HTTP 401: Consumer key [token] is invalid.: check WC_CONSUMER_KEY and WC_CONSUMER_SECRET (a key with Read access)" \
+	"3 0 wa-import: $URL/wp-json/wc/v3/customers?per_page=100&page=1&orderby=id&order=asc: HTTP 401: Consumer key [token] is invalid.: check WC_CONSUMER_KEY and WC_CONSUMER_SECRET (a key with Read access)" \
 	"$? $(wc -c <"$TMP/out8" | tr -d ' ') $(cat "$TMP/err8")"
 check_same "...a wrong key is not retried" '1' "$(grep -c . "$LOG")"
 
