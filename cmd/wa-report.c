@@ -70,6 +70,7 @@ static struct wa_fx *fx;	/* NULL: --by-currency */
 static int tflag, wide;
 static json_t *tiercount;	/* the page's: customers per tier */
 static json_t *prev;		/* --compare: "all" of the other period */
+static struct wa_hash *said;	/* the bad lines said: --compare reads the files twice */
 /* The columns of this run's view. */
 static struct wa_tcols vc;
 
@@ -175,6 +176,7 @@ readfile(const char *path, int isdefault, const char *const *fields,
 	if (isdefault && access(path, F_OK) < 0)
 		return;
 	in = wa_input_new(WA_FMT_JSON);
+	wa_input_once(in, said);
 	argv[0] = (char *)path;
 	wa_input_fields(in, fields, n);
 	wa_input_run(in, 1, argv, onrecord, &fn);
@@ -558,6 +560,7 @@ readlog(const struct opts *o, const char *path, int isdefault,
 	for (i = 0; i < nf; i++)
 		argv[i] = (char *)wa_segs_path(sg, i);
 	in = wa_input_new(WA_FMT_JSON);
+	wa_input_once(in, said);
 	wa_input_fields(in, fields, n);
 	if (nf > 0)
 		wa_input_run(in, (int)nf, argv, onrecord, &fn);
@@ -676,6 +679,7 @@ main(int argc, char **argv)
 	o.orders = wa_calloc((size_t)argc, sizeof *o.orders);
 	o.surveys = wa_calloc((size_t)argc, sizeof *o.surveys);
 	wa_sla_default(&sla);
+	said = wa_hash_new();
 	parseargs(argc, argv, &o);
 	setup(&o, &dl, &de);
 	run(&o, dl != NULL, de != NULL);
@@ -686,6 +690,7 @@ main(int argc, char **argv)
 	wa_fx_free(fx);
 	json_decref(tiercount);
 	json_decref(prev);
+	wa_hash_free(said);
 	free(o.orders);
 	free(o.surveys);
 	free(dl);

@@ -132,6 +132,12 @@ typedef void wa_hdr_fn(const char *file, struct wa_csvhdr *h, void *ctx);
 typedef void wa_end_fn(const char *file, long nrecords, void *ctx);
 struct wa_input *wa_input_new(int fmt);
 void wa_input_rejects(struct wa_input *in, const char *path);
+/*
+ * Say a bad record once however many loops read its file: SAID holds the
+ * FILE:LINE of those rejected so far (a report that reads a log twice).
+ */
+struct wa_hash;
+void wa_input_once(struct wa_input *in, struct wa_hash *said);
 void wa_input_onheader(struct wa_input *in, wa_hdr_fn *fn);
 void wa_input_onend(struct wa_input *in, wa_end_fn *fn);
 /*
