@@ -15,7 +15,7 @@ enum { O_TABLE, O_CSV, O_JSON, O_HTML, O_PDF };
 enum { CMP_NONE, CMP_PREV, CMP_YOY };
 
 static const char *const ledgerfields[] = { "event", "key", "at", "wamid",
-    "campaign", "id", "to", "retry", "variant", "channel" };
+    "campaign", "id", "to", "retry", "variant", "channel", "error" };
 static const char *const orderfields[] = { "type", "event", "id", "customer",
     "phone", "email", "created_at", "total", "currency", "financial_status",
     "cancelled_at", "shop_total", "shop_currency" };
@@ -40,7 +40,7 @@ static const struct view {
 	[WA_BY_WEEK] = { "week", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
 	[WA_BY_MONTH] = { "month", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
 	[WA_BY_TIER] = { "tier", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
-	[WA_BY_CHANNEL] = { "channel", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
+	[WA_BY_CHANNEL] = { "channel", wa_rcols_channel, NELEM(wa_rcols_channel) - WA_RCOLS_NSURVEY, kpirows },
 	[WA_BY_REF] = { "ref", wa_rcols_ref, NELEM(wa_rcols_ref), refrows },
 	[WA_BY_VARIANT] = { "variant", wa_rcols_arm, NELEM(wa_rcols_arm), armrows },
 	[WA_BY_CONSENT] = { "consent", wa_rcols_growth, NELEM(wa_rcols_growth), growthrows },
@@ -64,6 +64,7 @@ static struct wa_growth *gro;
 /* -b agent and tier: the inbox's files and service targets. */
 static struct wa_inbox_paths ibp;
 static char *iblog, *ibcust;
+static char *esupp;		/* -b channel: who unsubscribed from e-mail */
 static struct wa_sla sla;
 static time_t since, until;
 static struct wa_fx *fx;	/* NULL: --by-currency */
@@ -73,6 +74,7 @@ static json_t *prev;		/* --compare: "all" of the other period */
 static struct wa_hash *said;	/* the bad lines said: --compare reads the files twice */
 /* The columns of this run's view. */
 static struct wa_tcols vc;
+static int withsurvey;		/* the KPIs' survey columns: there were answers */
 
 static void
 usage(int status)
@@ -228,8 +230,9 @@ rows(struct wa_kpi *k, size_t n, const struct wa_store_kpi *s)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		o = s ? wa_kpi_json(&k[i], vc.n == NELEM(wa_rcols_kpi)) :
-		    wa_kpi_refjson(&k[i]);
+		o = s ? wa_kpi_json(&k[i], withsurvey) : wa_kpi_refjson(&k[i]);
+		if (s && vc.col == wa_rcols_channel)
+			wa_kpi_channeljson(o, &k[i]);
 		if (s && i == n - 1)
 			wa_kpi_storejson(o, s);
 		if (tflag)
@@ -373,8 +376,10 @@ kpirows(int by, const char *camp, const struct wa_store_kpi *st)
 
 	k = wa_report_kpis(rep, by, &n);
 	/* Survey columns once there is a survey. */
-	if (k[n - 1].survey.n5 || k[n - 1].survey.n10 || k[n - 1].survey.optouts)
-		vc.n = NELEM(wa_rcols_kpi);
+	if (k[n - 1].survey.n5 || k[n - 1].survey.n10 || k[n - 1].survey.optouts) {
+		withsurvey = 1;
+		vc.n = views[by].ncols + WA_RCOLS_NSURVEY;
+	}
 	a = rows(k, n, st);
 	wa_report_kpis_free(k, n);
 	if (by == WA_BY_TIER && access(ibp.log, F_OK) == 0)
@@ -514,21 +519,8 @@ setup(struct opts *o, char **dl, char **de)
 	ibp.customers = o->customers ? o->customers : (ibcust = wa_home_path(WA_SF_CUSTOMERS));
 	since = o->r.since;
 	until = o->r.until;
-}
-
-/* The report's currency by default: that of most orders in the period. */
-static void
-defcurrency(const struct wa_store_kpi *st)
-{
-	const struct wa_amount *best = NULL;
-	size_t i;
-
-	for (i = 0; i < st->ncur; i++)
-		if (best == NULL || st->site[i].n > best->n ||
-		    (st->site[i].n == best->n && strcmp(st->site[i].cur, best->cur) < 0))
-			best = &st->site[i];
-	if (best && best->n > 0)
-		wa_fx_setcur(fx, best->cur);
+	if (o->by == WA_BY_CHANNEL)
+		esupp = wa_home_path(WA_SF_ESUPPRESS);
 }
 
 /*
@@ -582,6 +574,8 @@ readall(const struct opts *o, int dl, int de, struct wa_store_kpi *st)
 	readlog(o, o->ledger, dl, ledgerfields, NELEM(ledgerfields),
 	    wa_report_ledger);
 	wa_report_index(rep);
+	if (esupp && wa_report_unsubs(rep, esupp) < 0)
+		wa_die(WA_EXIT_FATAL, "%s:", esupp);
 	readlog(o, o->events, de, eventfields, NELEM(eventfields), event);
 	/* After the events: a customer's id joins the number that wrote. */
 	if (o->customers)
@@ -590,7 +584,7 @@ readall(const struct opts *o, int dl, int de, struct wa_store_kpi *st)
 		readfile(o->orders[i], 0, orderfields, NELEM(orderfields), order);
 	wa_report_store(rep, st);
 	if (fx && wa_fx_cur(fx) == NULL)
-		defcurrency(st);
+		wa_fx_setmost(fx, st->site, st->ncur);
 }
 
 /*
@@ -695,6 +689,6 @@ main(int argc, char **argv)
 	free(o.surveys);
 	free(dl);
 	free(de);
-	free(iblog), free(ibcust);
+	free(iblog), free(ibcust), free(esupp);
 	return status;
 }

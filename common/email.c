@@ -172,6 +172,48 @@ wa_esupp_has(struct wa_hash *h, const char *addr)
 	return wa_supp_hashed(h, addr);
 }
 
+/* An unsubscribe's LINE: its address, campaign (at most N bytes) and time; -1 for another line. */
+static int
+unsubline(char *line, char *addr, char *camp, size_t n, time_t *at)
+{
+	char *why = strchr(line, '#'), tb[WA_TIMEBUF];
+	size_t k;
+
+	if (why == NULL || strncmp(why, "# unsubscribed ", 15) != 0)
+		return -1;
+	why += 15;
+	if ((k = strcspn(why, " ")) >= n || why[k] != ' ')
+		return -1;
+	memcpy(camp, why, k);
+	camp[k] = '\0';
+	why += k + 1;
+	if ((k = strcspn(why, " \t\r\n")) >= sizeof tb)
+		return -1;
+	memcpy(tb, why, k);
+	tb[k] = '\0';
+	if (wa_time_parse(tb, WA_DATES_ANY, at) < 0)
+		return -1;
+	return lineaddr(line, addr);
+}
+
+int
+wa_esupp_unsubs(const char *path, wa_unsub_fn *fn, void *ctx)
+{
+	FILE *fp = wa_state_read(path);
+	char *line = NULL, a[WA_EMAIL_MAX], camp[256];
+	size_t cap = 0;
+	time_t at;
+
+	if (fp == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (getline(&line, &cap, fp) != -1)
+		if (unsubline(line, a, camp, sizeof camp, &at) == 0)
+			fn(a, camp, at, ctx);
+	free(line);
+	fclose(fp);
+	return 0;
+}
+
 /* The reason on one line, without a '#' that would end it early. */
 static void
 addreason(struct wa_buf *b, const char *reason)

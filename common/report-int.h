@@ -13,7 +13,7 @@
 
 /* Webhook statuses by rank: the highest seen wins, and failed is final. */
 enum { ST_NONE, ST_SENT, ST_DELIVERED, ST_READ, ST_FAILED };
-enum { F_REPLIED = 1, F_OPTOUT = 2, F_AUTO = 4, F_EMAIL = 8 };
+enum { F_REPLIED = 1, F_OPTOUT = 2, F_AUTO = 4, F_EMAIL = 8, F_BOUNCE = 16, F_UNSUB = 32 };
 
 /* One message of the period: 32 bytes, whatever the lines said about it. */
 struct msg {

@@ -171,6 +171,7 @@ wa_report_ledger(struct wa_report *r, json_t *e, const char **why)
 {
 	const char *ev = wa_json_nestr(e, "event"), *key = wa_json_nestr(e, "key");
 	const char *wamid = wa_json_nestr(e, "wamid"), *arm = wa_json_nestr(e, "variant");
+	const char *cls;
 	uint32_t i;
 	time_t t;
 	int st;
@@ -191,14 +192,38 @@ wa_report_ledger(struct wa_report *r, json_t *e, const char **why)
 		r->m[i - 1].at = t;
 	r->m[i - 1].ledger = (unsigned char)st;
 	/* wa-mail's entries say so; wa-send's, older than e-mail, say nothing */
-	if (wa_json_nestr(e, "channel") && strcmp(wa_json_nestr(e, "channel"), "email") == 0)
+	if (wa_json_nestr(e, "channel") && strcmp(wa_json_nestr(e, "channel"), "email") == 0) {
 		r->m[i - 1].flags |= F_EMAIL;
+		/* a 5xx to RCPT (wa-mail's class "bounce"): the address is no more */
+		if (st == WA_LEDGER_FAILED && (cls = wa_json_nestr(json_object_get(e,
+		    "error"), "class")) != NULL && strcmp(cls, "bounce") == 0)
+			r->m[i - 1].flags |= F_BOUNCE;
+	}
 	/* Past 65535 arms, the others are none: no test has so many. */
 	if (arm && (r->variants.n < UINT16_MAX || wa_rep_get(r->variants.h, arm)))
 		r->m[i - 1].variant = (uint16_t)wa_rep_intern(&r->variants, arm);
 	if (wamid)
 		wa_rep_put(r->bywamid, wamid, i - 1);
 	return 0;
+}
+
+/* An e-mail of the period whose link ADDR used to unsubscribe from CAMPAIGN. */
+static void
+unsub(const char *addr, const char *campaign, time_t at, void *ctx)
+{
+	struct wa_report *r = ctx;
+	char *key = wa_strjoin(campaign, "/email:", addr);
+	uint32_t i = wa_rep_get(r->bykey, key);
+
+	if (i && r->m[i - 1].at <= at)
+		r->m[i - 1].flags |= F_UNSUB;
+	free(key);
+}
+
+int
+wa_report_unsubs(struct wa_report *r, const char *path)
+{
+	return wa_esupp_unsubs(path, unsub, r);
 }
 
 /*

@@ -505,5 +505,13 @@ int wa_esupp_add(const char *path, struct wa_hash *h, const char *addr,
  * when ADDR is not there, -1 on error.
  */
 int wa_esupp_replace(const char *path, const char *addr, const char *with);
+/*
+ * The unsubscribes of the list at PATH, the lines wa-hook's /unsubscribe
+ * writes ("ADDR # unsubscribed CAMPAIGN TIME"), each to FN; a missing list
+ * has none. 0, or -1 when it cannot be read.
+ */
+typedef void wa_unsub_fn(const char *addr, const char *campaign, time_t at,
+    void *ctx);
+int wa_esupp_unsubs(const char *path, wa_unsub_fn *fn, void *ctx);
 
 #endif
