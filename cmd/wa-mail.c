@@ -230,6 +230,25 @@ outcome(json_t *rec, const char *id, const char *addr, const char *key,
 }
 
 /*
+ * Can the server take ADDR (and the template's From)? One of other scripts
+ * needs SMTPUTF8; without it the message is skipped, not refused (it is not
+ * the address's fault), and not in the ledger: a server that has it sends it.
+ */
+static int
+utf8ok(const char *addr)
+{
+	static int warned;
+
+	if ((wa_email_ascii(addr) && wa_email_ascii(wa_mailtmpl_from(g.t))) ||
+	    wa_smtp_utf8(g.smtp) != 0)
+		return 1;
+	if (!warned++)
+		wa_warn("%s: the server does not offer SMTPUTF8: addresses of "
+		    "other scripts than ASCII are skipped", opt.smtpurl);
+	return 0;
+}
+
+/*
  * Send the message of REC to ADDR: its attempt synced first, then its
  * outcome. -1, the reason in ERR, when the template cannot be filled.
  */
@@ -255,6 +274,10 @@ deliver(json_t *rec, const char *id, const char *addr, const char *key,
 
 		json_object_set_new(o, "message", json_string(wa_buf_str(&g.msg)));
 		put(o);
+		return 0;
+	}
+	if (!utf8ok(addr)) {
+		putreason("skipped", id, addr, "no_smtputf8");
 		return 0;
 	}
 	json_decref(ledger("attempt", id, addr, key, NULL));

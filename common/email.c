@@ -33,11 +33,15 @@ wa_email_norm(const char *raw, char *out, size_t n)
 	if (len == 0 || len >= n || len > WA_EMAIL_MAX - 1)
 		return -1;
 	/*
-	 * A bare ASCII address: no display name, no comment, nothing a header
-	 * could break on; one of other scripts needs SMTPUTF8, which few relays take.
+	 * A bare address: no display name, no comment, nothing a header could
+	 * break on. One of other scripts (RFC 6531: UTF-8 in the local part or
+	 * the domain) is taken as valid UTF-8; it needs a server that offers
+	 * SMTPUTF8 (wa_smtp_utf8).
 	 */
+	if (wa_utf8_valid(s, len) != len)
+		return -1;
 	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f ||
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] == 0x7f ||
 		    strchr("<>()[],;:\\\"", s[i]) != NULL)
 			return -1;
 	at = memchr(s, '@', len);
@@ -48,6 +52,15 @@ wa_email_norm(const char *raw, char *out, size_t n)
 	out[len] = '\0';
 	wa_lower(out);
 	return 0;
+}
+
+int
+wa_email_ascii(const char *addr)
+{
+	for (; *addr; addr++)
+		if ((unsigned char)*addr >= 0x80)
+			return 0;
+	return 1;
 }
 
 void

@@ -625,6 +625,13 @@ struct wa_smtp *wa_smtp_new(const char *url, char *err, size_t errsz);
  */
 int wa_smtp_send(struct wa_smtp *s, const char *from, const char *to,
     const char *msg, size_t n, struct wa_smtp_res *res);
+/*
+ * Does the server offer SMTPUTF8 (RFC 6531), which an address of other
+ * scripts needs: 1 or 0, from the connection's EHLO (a NOOP opens one, kept
+ * for the next message); -1 when no connection could tell. With it, libcurl
+ * sends such an address with SMTPUTF8, its domain as IDNA (punycode).
+ */
+int wa_smtp_utf8(struct wa_smtp *s);
 void wa_smtp_free(struct wa_smtp *s);
 /* segments.c: a JSON lines log rolled into dated segments, read back as one stream */
 /* The folder of LIVE's segments: LIVE without ".jsonl" (events.jsonl: events), allocated. */
