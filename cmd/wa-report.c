@@ -23,7 +23,7 @@ static const char *const eventfields[] = { "event", "wamid", "key", "status",
     "at", "from", "context", "id", "customer", "phone", "email", "created_at",
     "total", "currency", "financial_status", "cancelled_at", "type", "text",
     "payload", "ref", "shop_total", "shop_currency" };
-static const char *const custfields[] = { "id", "phone", "tier", "segment" };
+static const char *const custfields[] = { "id", "phone", "tier", "segment", "orders", "spent" };
 static const char *const consentfields[] = { "type", "at", "source" };
 
 /* The views: by a grouping of the KPIs, -b ref, -b variant, --insights. */
@@ -70,6 +70,7 @@ static time_t since, until;
 static struct wa_fx *fx;	/* NULL: --by-currency */
 static int tflag, wide;
 static json_t *tiercount;	/* the page's: customers per tier */
+static struct wa_tiermoves *tm;	/* with --customers and --since: tier moves */
 static json_t *prev;		/* --compare: "all" of the other period */
 static struct wa_hash *said;	/* the bad lines said: --compare reads the files twice */
 /* The columns of this run's view. */
@@ -105,6 +106,8 @@ order(struct wa_report *r, json_t *o, const char **why)
 	if ((t == NULL || strcmp(t, "order") != 0) &&
 	    (e == NULL || strcmp(e, "order") != 0))
 		return *why = "not an order record: no \"type\":\"order\"", -1;
+	if (tm)
+		wa_tiermoves_order(tm, o);
 	return wa_report_order(r, o, why);
 }
 
@@ -114,6 +117,8 @@ event(struct wa_report *r, json_t *e, const char **why)
 {
 	if (ins)
 		wa_insights_add(ins, e);
+	if (tm)
+		wa_tiermoves_order(tm, e);
 	return wa_report_event(r, e, why);
 }
 
@@ -131,6 +136,8 @@ customer(struct wa_report *r, json_t *c, const char **why)
 	const char *t = wa_json_nestr(c, "tier");
 
 	wa_report_customer(r, c);
+	if (tm)
+		wa_tiermoves_customer(tm, c);
 	if (t == NULL)
 		t = wa_json_nestr(c, "segment");
 	if (tiercount && t)
@@ -185,16 +192,6 @@ readfile(const char *path, int isdefault, const char *const *fields,
 	wa_input_free(in);
 }
 
-static long long
-durarg(const char *opt, const char *s)
-{
-	long long d;
-
-	if (wa_dur_parse(s, &d) < 0)
-		wa_die(WA_EXIT_USAGE, "%s: bad duration '%s'", opt, s);
-	return d;
-}
-
 /* --currency: an ISO 4217 code, in any case. */
 static const char *
 curarg(const char *s)
@@ -206,17 +203,6 @@ curarg(const char *s)
 	if (i != 3 || s[3] != '\0')
 		wa_die(WA_EXIT_USAGE, "--currency: not a currency code '%s'", s);
 	return s;
-}
-
-static int
-choice(const char *opt, const char *s, const char *const *names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(s, names[i]) == 0)
-			return (int)i;
-	wa_die(WA_EXIT_USAGE, "%s: unknown '%s'", opt, s);
 }
 
 /*
@@ -307,6 +293,7 @@ puthtml(json_t *a, int by, const struct wa_store_kpi *st, const struct opts *o)
 		p.trend = trend(st, &p.trendby);
 		p.camps = by == WA_BY_CAMPAIGN ? json_incref(a) : kpis(WA_BY_CAMPAIGN, st);
 		p.tiers = tiercount;
+		p.moves = json_object_get(json_array_get(a, json_array_size(a) - 1), "tier_moves");
 		wa_report_waits(rep, wa_page_waits, WA_PAGE_NWAITS - 1, w);
 		p.waits = w;
 		p.themes = ins ? wa_insights_rows(ins, rep, 20) : NULL;
@@ -382,6 +369,8 @@ kpirows(int by, const char *camp, const struct wa_store_kpi *st)
 	}
 	a = rows(k, n, st);
 	wa_report_kpis_free(k, n);
+	if (tm)
+		json_object_set_new(json_array_get(a, n - 1), "tier_moves", wa_tiermoves_json(tm));
 	if (by == WA_BY_TIER && access(ibp.log, F_OK) == 0)
 		wa_convkpi_rows(&ibp, &sla, 1, a, since, until, tflag);
 	return a;
@@ -431,12 +420,12 @@ parseargs(int argc, char **argv, struct opts *o)
 
 	while ((ch = getopt_long(argc, argv, "b:c:ho:", longs, NULL)) != -1) {
 		switch (ch) {
-		case 'b': o->by = choice("-b", optarg, bys, NELEM(bys)); break;
+		case 'b': o->by = wa_optchoice("-b", optarg, bys, NELEM(bys)); break;
 		case OPT_BYCUR: o->bycur = 1; break;
 		case 'c': o->camp = optarg; break;
 		case OPT_CURRENCY: o->currency = curarg(optarg); break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
-		case OPT_COMPARE: o->cmp = choice("--compare", optarg, cmps, NELEM(cmps)); break;
+		case OPT_COMPARE: o->cmp = wa_optchoice("--compare", optarg, cmps, NELEM(cmps)); break;
 		case OPT_CONSENT: o->consent = optarg; break;
 		case OPT_CUSTOMERS: o->customers = optarg; break;
 		case OPT_EVENTS: o->events = optarg; break;
@@ -444,18 +433,18 @@ parseargs(int argc, char **argv, struct opts *o)
 		case OPT_INSIGHTS: o->insights = 1; break;
 		case OPT_LEDGER: o->ledger = optarg; break;
 		case OPT_NOW: wa_opt_now(optarg); break;
-		case 'o': o->fmt = choice("-o", optarg, fmts, NELEM(fmts)); break;
+		case 'o': o->fmt = wa_optchoice("-o", optarg, fmts, NELEM(fmts)); break;
 		case OPT_ORDERS: o->orders[o->norders++] = optarg; break;
 		case OPT_RATES: o->rates = optarg; break;
 		case OPT_SURVEY: o->surveys[o->nsurveys++] = optarg; break;
-		case OPT_REPLYWIN: o->r.replywin = durarg("--reply-window", optarg); break;
+		case OPT_REPLYWIN: o->r.replywin = wa_optdur("--reply-window", optarg); break;
 		case OPT_SINCE: o->since = optarg; break;
 		case OPT_SLA: wa_sla_load(&sla, optarg); break;
 		case OPT_TARGETS: tflag = 1; break;
 		case OPT_UNTIL: o->until = optarg; break;
 		case OPT_VERSION: wa_version(); break;
 		case OPT_WIDE: wide = 1; break;
-		case OPT_WINDOW: o->r.window = durarg("--window", optarg); break;
+		case OPT_WINDOW: o->r.window = wa_optdur("--window", optarg); break;
 		default: usage(WA_EXIT_USAGE);
 		}
 	}
@@ -505,6 +494,8 @@ setup(struct opts *o, char **dl, char **de)
 		ins = wa_insights_new(o->r.since, o->r.until);
 	if (o->fmt >= O_HTML && o->customers)
 		tiercount = json_object();
+	if (o->customers && o->r.since && o->by <= WA_BY_CHANNEL)
+		tm = wa_tiermoves_new(o->r.since, o->r.until ? o->r.until : o->r.now);
 	if (!o->bycur) {
 		fx = wa_fx_new(o->currency);
 		if (o->rates && wa_fx_load(fx, o->rates) < 0)
@@ -599,6 +590,7 @@ readprev(const struct opts *o, int dl, int de)
 	struct wa_report *cur = rep;
 	struct wa_insights *in = ins;
 	json_t *tc = tiercount, *a;
+	struct wa_tiermoves *t = tm;
 	struct wa_store_kpi st;
 	time_t end = o->r.until ? o->r.until : o->r.now;
 
@@ -608,6 +600,7 @@ readprev(const struct opts *o, int dl, int de)
 	rep = wa_report_new(&r);
 	ins = NULL;
 	tiercount = NULL;
+	tm = NULL;
 	surveys(o);
 	readall(&po, dl, de, &st);
 	a = kpis(WA_BY_CAMPAIGN, &st);
@@ -617,6 +610,7 @@ readprev(const struct opts *o, int dl, int de)
 	rep = cur;
 	ins = in;
 	tiercount = tc;
+	tm = t;
 }
 
 /* Consent growth needs the consent log only. */
@@ -683,6 +677,7 @@ main(int argc, char **argv)
 	wa_report_free(rep);
 	wa_fx_free(fx);
 	json_decref(tiercount);
+	wa_tiermoves_free(tm);
 	json_decref(prev);
 	wa_hash_free(said);
 	free(o.orders);

@@ -304,6 +304,7 @@ struct wa_page {
 	const char *trendby;	/* "day" or "week" */
 	json_t *camps;		/* by campaign, "all" last: the scorecard's and funnel's */
 	json_t *tiers;		/* {"gold": customers, ...} */
+	json_t *moves;		/* their moves in the period (tiermove.c); NULL: none */
 	const long *waits;	/* response times in each of WA_PAGE_NWAITS buckets */
 	json_t *themes;		/* --insights' rows */
 	json_t *arms;		/* -b variant's rows */
@@ -403,4 +404,26 @@ extern const struct wa_tcol wa_rcols_store[7];
 void wa_rout_table(const struct wa_tcols *vc, json_t *a, int by, int wide, const char *cur);
 /* The rows A as CSV: every figure by its JSON name, the store-wide ones and, with TARGETS, the marks last. */
 void wa_rout_csv(const struct wa_tcols *vc, json_t *a, int by, int targets);
+/* tiermove.c: how customers moved between service tiers over a period */
+struct wa_tiermoves;
+/*
+ * The moves from FROM to TO: each customer's tier at both times by the
+ * rules of wa-segment --tiers, on its totals of then (today's, less the
+ * orders since, and the spend of the year before from the orders).
+ */
+struct wa_tiermoves *wa_tiermoves_new(time_t from, time_t to);
+/* A customer record: its id and today's "orders" and "spent" (none: its orders'). */
+void wa_tiermoves_customer(struct wa_tiermoves *m, json_t *c);
+/* An order (an order record or event; any other record is passed over). */
+void wa_tiermoves_order(struct wa_tiermoves *m, json_t *o);
+/*
+ * {"from","to","up","down","moves":[{"from","to","way":"up"|"down",
+ * "customers","ids":[...]}]}: a customer with no tier is "-", ranked
+ * between the last rule but one and the last (a small buyer is above none).
+ */
+json_t *wa_tiermoves_json(struct wa_tiermoves *m);
+/* Those moves on the page: counts, and a row per move with its first 20 ids. */
+void wa_tiermoves_html(json_t *moves);
+void wa_tiermoves_free(struct wa_tiermoves *m);
+
 #endif

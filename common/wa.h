@@ -78,6 +78,10 @@ size_t wa_optsize(const char *opt, const char *s);
 void wa_opt_now(const char *s);
 /* A time, or a duration back from now ("30d"), or die with status 2. */
 time_t wa_opttime(const char *opt, const char *s);
+/* A duration ("72h", "7d") in seconds, or die with status 2. */
+long long wa_optdur(const char *opt, const char *s);
+/* The index of S in NAMES[0..N), or die with status 2. */
+int wa_optchoice(const char *opt, const char *s, const char *const *names, size_t n);
 
 /* buf.c: a growable byte buffer */
 struct wa_buf {
