@@ -13,8 +13,6 @@
 #include "store.h"
 #include "send.h"
 
-#define MAXFIELDS 128	/* fields parsed; past that, all of them */
-
 enum {
 	OPT_CAP = 256, OPT_CAPCHANNELS, OPT_CLASS, OPT_DRYRUN, OPT_EVERY,
 	OPT_LEDGER, OPT_MAXRETRIES, OPT_NOWAIT, OPT_NOW, OPT_PERID, OPT_QUIET,
@@ -54,7 +52,8 @@ static struct {
 	struct later *later;
 	double next;			/* when the next message may go (monotonic) */
 	int fatal;			/* the server cannot be used: send no more */
-	long nsent, nskipped, ndeferred, nfailed, nbounced, nunknown;
+	struct wa_sendrun run;		/* its event lines, counted */
+	long nbounced;
 } g;
 
 static void
@@ -68,39 +67,6 @@ usage(int status)
 	    "               [--quiet HH:MM-HH:MM] [--rate N] [--rejects FILE]\n"
 	    "               [--suppress FILE] [FILE...]\n");
 	exit(status);
-}
-
-/* Every event line goes out here, counted for the summary. */
-static void
-put(json_t *o)
-{
-	const char *ev = wa_json_str(o, "event");
-
-	if (strcmp(ev, "sent") == 0)
-		g.nsent++;
-	else if (strcmp(ev, "skipped") == 0)
-		g.nskipped++;
-	else if (strcmp(ev, "deferred") == 0)
-		g.ndeferred++;
-	else if (strcmp(ev, "failed") == 0)
-		g.nfailed++;
-	else if (strcmp(ev, "unknown") == 0)
-		g.nunknown++;
-	json_object_set_new(o, "channel", json_string("email"));
-	wa_json_put(stdout, o);
-	json_decref(o);
-	fflush(stdout);
-	if (ferror(stdout))
-		wa_die(WA_EXIT_FATAL, "error writing output:");
-}
-
-static void
-putreason(const char *ev, const char *id, const char *to, const char *reason)
-{
-	json_t *o = wa_sendq_event(opt.campaign, ev, id, to);
-
-	json_object_set_new(o, "reason", json_string(reason));
-	put(o);
 }
 
 /* The ledger entry EV of KEY to ADDR, with its fields; the event line, returned. */
@@ -132,17 +98,6 @@ error(int code, const char *title, const char *cls, int retry)
 {
 	return json_pack("{s:o,s:b}", "error", wa_sendq_error(code ?
 	    json_integer(code) : json_null(), title, cls), "retry", retry);
-}
-
-/* A record that fails here, before anything is sent: fixed, it goes next run. */
-static void
-localfail(struct wa_rec *r, const char *id, const char *to, const char *err)
-{
-	json_t *o = wa_sendq_event(opt.campaign, "failed", id, to);
-
-	json_object_set_new(o, "error", wa_sendq_error(json_null(), err, "local"));
-	put(o);
-	wa_reject(r, "%s", err);
 }
 
 /* Wait for --rate: N messages a minute, one after another. */
@@ -225,8 +180,27 @@ outcome(json_t *rec, const char *id, const char *addr, const char *key,
 		if (wa_esupp_add(opt.suppath, g.supp, addr, reason) < 0)
 			wa_die(WA_EXIT_FATAL, "%s:", opt.suppath);
 	}
-	put(ledger(ev, id, addr, key, x));
+	wa_sendrun_put(ledger(ev, id, addr, key, x), &g.run);
 	json_decref(x);
+}
+
+/*
+ * Can the server take ADDR (and the template's From)? One of other scripts
+ * needs SMTPUTF8; without it the message is skipped, not refused (it is not
+ * the address's fault), and not in the ledger: a server that has it sends it.
+ */
+static int
+utf8ok(const char *addr)
+{
+	static int warned;
+
+	if ((wa_email_ascii(addr) && wa_email_ascii(wa_mailtmpl_from(g.t))) ||
+	    wa_smtp_utf8(g.smtp) != 0)
+		return 1;
+	if (!warned++)
+		wa_warn("%s: the server does not offer SMTPUTF8: addresses of "
+		    "other scripts than ASCII are skipped", opt.smtpurl);
+	return 0;
 }
 
 /*
@@ -254,7 +228,11 @@ deliver(json_t *rec, const char *id, const char *addr, const char *key,
 		json_t *o = wa_sendq_event(opt.campaign, "dry_run", id, addr);
 
 		json_object_set_new(o, "message", json_string(wa_buf_str(&g.msg)));
-		put(o);
+		wa_sendrun_put(o, &g.run);
+		return 0;
+	}
+	if (!utf8ok(addr)) {
+		wa_sendrun_reason(&g.run, "skipped", id, addr, "no_smtputf8");
 		return 0;
 	}
 	json_decref(ledger("attempt", id, addr, key, NULL));
@@ -278,7 +256,7 @@ retries(int all)
 			return;
 		g.later = l->next;
 		if (g.fatal)
-			putreason("deferred", l->id, l->addr, "stopped");
+			wa_sendrun_reason(&g.run, "deferred", l->id, l->addr, "stopped");
 		else {
 			if (wait > 0)
 				usleep((useconds_t)(wait * 1e6));
@@ -371,26 +349,26 @@ onrecord(struct wa_rec *r, void *ctx)
 	retries(0);
 	raw = wa_json_str(rec, "email");
 	if (g.fatal)
-		putreason("deferred", id, raw, "stopped");
+		wa_sendrun_reason(&g.run, "deferred", id, raw, "stopped");
 	else if (raw == NULL || *raw == '\0')
-		putreason("skipped", id, NULL, "no_email");
+		wa_sendrun_reason(&g.run, "skipped", id, NULL, "no_email");
 	else if (wa_email_norm(raw, addr, sizeof addr) < 0)
-		putreason("skipped", id, raw, "invalid_email");
+		wa_sendrun_reason(&g.run, "skipped", id, raw, "invalid_email");
 	else if (wa_esupp_has(g.supp, addr))
-		putreason("skipped", id, addr, "suppressed");
+		wa_sendrun_reason(&g.run, "skipped", id, addr, "suppressed");
 	else if (!opt.utility && !consent(rec, r->fmt == WA_FMT_CSV))
-		putreason("skipped", id, addr, "no_consent");
+		wa_sendrun_reason(&g.run, "skipped", id, addr, "no_consent");
 	else if (opt.perid && id == NULL)
-		localfail(r, NULL, addr, "--per-id: no id");
+		wa_sendrun_localfail(&g.run, r, NULL, addr, "--per-id: no id");
 	else {
 		/* one message per campaign and address, whatever the records' ids */
 		key = wa_strjoin(opt.campaign, "/email:", addr);
 		if (opt.perid)
 			key = perid(key, rec, id);
 		if ((ev = gate(rec, key, addr, &why)) != NULL)
-			putreason(ev, id ? id : addr, addr, why);
+			wa_sendrun_reason(&g.run, ev, id ? id : addr, addr, why);
 		else if (deliver(rec, id ? id : addr, addr, key, 1, err, sizeof err) < 0)
-			localfail(r, id ? id : addr, addr, err);
+			wa_sendrun_localfail(&g.run, r, id ? id : addr, addr, err);
 		free(key);
 	}
 	wa_rec_end(rec);
@@ -404,12 +382,10 @@ fields(struct wa_input *in)
 	static const char *const own[] = {
 		"id", "email", "email_opt_in", "phone", "country", "tz"
 	};
-	static char *names[MAXFIELDS];
-	size_t n = 0, i;
+	size_t n;
+	char **names = wa_sendrun_names(own, sizeof own / sizeof own[0], &n);
 
-	for (i = 0; i < sizeof own / sizeof own[0]; i++)
-		names[n++] = wa_strdup(own[i]);
-	if (wa_mailtmpl_fields(g.t, names, &n, MAXFIELDS) == 0)
+	if (wa_mailtmpl_fields(g.t, names, &n, WA_SENDRUN_MAXFIELDS) == 0)
 		wa_input_fields(in, (const char *const *)names, n);
 }
 
@@ -421,10 +397,7 @@ runopt(int ch, const char *arg)
 	case 'h': usage(0); break;
 	case 'q': opt.quiet = 1; break;
 	case 'T': opt.tmplpath = arg; break;
-	case OPT_CAP:
-		if (wa_gate_cap(&opt.gate, arg) < 0)
-			wa_die(WA_EXIT_USAGE, "--cap: want N/DURATION, as 2/7d, not '%s'", arg);
-		break;
+	case OPT_CAP: wa_sendrun_gateopt(&opt.gate, WA_SENDRUN_CAP, arg); break;
 	case OPT_CAPCHANNELS:
 		if (strcmp(arg, "both") != 0 && strcmp(arg, "email") != 0)
 			wa_die(WA_EXIT_USAGE, "--cap-channels: email or both, not '%s'", arg);
@@ -436,19 +409,13 @@ runopt(int ch, const char *arg)
 		opt.utility = strcmp(arg, "utility") == 0;
 		break;
 	case OPT_DRYRUN: opt.dryrun = 1; break;
-	case OPT_EVERY:
-		if (wa_dur_parse(arg, &opt.gate.every) < 0 || opt.gate.every <= 0)
-			wa_die(WA_EXIT_USAGE, "--every: bad duration '%s'", arg);
-		break;
+	case OPT_EVERY: wa_sendrun_gateopt(&opt.gate, WA_SENDRUN_EVERY, arg); break;
 	case OPT_LEDGER: opt.ledgerpath = arg; break;
 	case OPT_MAXRETRIES: opt.maxretries = (long)wa_optnum("--max-retries", arg, 0, 30); break;
 	case OPT_NOW: wa_opt_now(arg); break;
 	case OPT_NOWAIT: opt.nowait = 1; break;
 	case OPT_PERID: opt.perid = 1; break;
-	case OPT_QUIET:
-		if (wa_quiet_parse(arg, &opt.gate.hours) < 0)
-			wa_die(WA_EXIT_USAGE, "--quiet: want HH:MM-HH:MM, as 21:00-09:00, not '%s'", arg);
-		break;
+	case OPT_QUIET: wa_sendrun_gateopt(&opt.gate, WA_SENDRUN_QUIET, arg); break;
 	case OPT_RATE: opt.rate = (long)wa_optnum("--rate", arg, 1, 100000); break;
 	case OPT_REJECTS: opt.rejects = arg; break;
 	case OPT_SUPPRESS: opt.suppath = arg; break;
@@ -488,10 +455,9 @@ parseargs(int *argc, char ***argv)
 		runopt(ch, optarg);
 	*argc -= optind;
 	*argv += optind;
-	if (opt.campaign == NULL || *opt.campaign == '\0')
-		wa_die(WA_EXIT_USAGE, "-c CAMPAIGN is needed");
-	if (strchr(opt.campaign, '/'))
-		wa_die(WA_EXIT_USAGE, "-c: a campaign name has no '/'");
+	wa_sendrun_campaign(opt.campaign);
+	g.run.campaign = opt.campaign;
+	g.run.channel = "email";
 	if (opt.tmplpath == NULL)
 		wa_die(WA_EXIT_USAGE, "-T MESSAGE.eml is needed");
 	if (opt.ledgerpath == NULL)
@@ -536,15 +502,7 @@ setup(void)
 	g.gate.seen = wa_hash_new();
 	if ((g.supp = wa_esupp_load(opt.suppath)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", opt.suppath);
-	if (opt.dryrun)
-		g.gate.ledger = wa_ledger_read(opt.ledgerpath);
-	else if ((g.gate.ledger = wa_ledger_open(opt.ledgerpath, !opt.nowait)) == NULL &&
-	    errno == EWOULDBLOCK) {
-		wa_warn("%s: another run holds the ledger", opt.ledgerpath);
-		exit(WA_EXIT_BUSY);
-	}
-	if (g.gate.ledger == NULL)
-		wa_die(WA_EXIT_FATAL, "%s: cannot open the ledger:", opt.ledgerpath);
+	g.gate.ledger = wa_sendrun_ledger(opt.ledgerpath, opt.dryrun, opt.nowait);
 	g.in = wa_input_new(WA_FMT_AUTO);
 	fields(g.in);
 	if (opt.rejects)
@@ -555,7 +513,7 @@ setup(void)
 static int
 run(int argc, char **argv)
 {
-	int status;
+	char more[64];
 
 	wa_input_run(g.in, argc, argv, onrecord, NULL);
 	retries(1);
@@ -566,18 +524,11 @@ run(int argc, char **argv)
 	wa_buf_free(&g.msg);
 	if (g.smtp)
 		curl_global_cleanup();
+	snprintf(more, sizeof more, ", %ld bounced", g.nbounced);
 	if (!opt.quiet)
-		fprintf(stderr, "%s: %s: %ld sent, %ld skipped, %ld deferred, "
-		    "%ld failed (%ld bounced), %ld unknown\n", wa_prog, opt.campaign,
-		    g.nsent, g.nskipped, g.ndeferred, g.nfailed, g.nbounced,
-		    g.nunknown);
+		wa_sendrun_summary(&g.run, more);
 	wa_input_free(g.in);
-	status = wa_finish();
-	if (g.fatal)
-		return WA_EXIT_FATAL;
-	if (g.nfailed || g.nunknown)
-		return status > WA_EXIT_REC ? status : WA_EXIT_REC;
-	return status;
+	return wa_sendrun_status(&g.run, g.fatal);
 }
 
 int

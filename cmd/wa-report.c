@@ -15,7 +15,7 @@ enum { O_TABLE, O_CSV, O_JSON, O_HTML, O_PDF };
 enum { CMP_NONE, CMP_PREV, CMP_YOY };
 
 static const char *const ledgerfields[] = { "event", "key", "at", "wamid",
-    "campaign", "id", "to", "retry", "variant", "channel" };
+    "campaign", "id", "to", "retry", "variant", "channel", "error" };
 static const char *const orderfields[] = { "type", "event", "id", "customer",
     "phone", "email", "created_at", "total", "currency", "financial_status",
     "cancelled_at", "shop_total", "shop_currency" };
@@ -23,7 +23,7 @@ static const char *const eventfields[] = { "event", "wamid", "key", "status",
     "at", "from", "context", "id", "customer", "phone", "email", "created_at",
     "total", "currency", "financial_status", "cancelled_at", "type", "text",
     "payload", "ref", "shop_total", "shop_currency" };
-static const char *const custfields[] = { "id", "phone", "tier", "segment" };
+static const char *const custfields[] = { "id", "phone", "tier", "segment", "orders", "spent" };
 static const char *const consentfields[] = { "type", "at", "source" };
 
 /* The views: by a grouping of the KPIs, -b ref, -b variant, --insights. */
@@ -40,7 +40,7 @@ static const struct view {
 	[WA_BY_WEEK] = { "week", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
 	[WA_BY_MONTH] = { "month", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
 	[WA_BY_TIER] = { "tier", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
-	[WA_BY_CHANNEL] = { "channel", wa_rcols_kpi, NELEM(wa_rcols_kpi) - WA_RCOLS_NSURVEY, kpirows },
+	[WA_BY_CHANNEL] = { "channel", wa_rcols_channel, NELEM(wa_rcols_channel) - WA_RCOLS_NSURVEY, kpirows },
 	[WA_BY_REF] = { "ref", wa_rcols_ref, NELEM(wa_rcols_ref), refrows },
 	[WA_BY_VARIANT] = { "variant", wa_rcols_arm, NELEM(wa_rcols_arm), armrows },
 	[WA_BY_CONSENT] = { "consent", wa_rcols_growth, NELEM(wa_rcols_growth), growthrows },
@@ -64,14 +64,18 @@ static struct wa_growth *gro;
 /* -b agent and tier: the inbox's files and service targets. */
 static struct wa_inbox_paths ibp;
 static char *iblog, *ibcust;
+static char *esupp;		/* -b channel: who unsubscribed from e-mail */
 static struct wa_sla sla;
 static time_t since, until;
 static struct wa_fx *fx;	/* NULL: --by-currency */
 static int tflag, wide;
 static json_t *tiercount;	/* the page's: customers per tier */
+static struct wa_tiermoves *tm;	/* with --customers and --since: tier moves */
 static json_t *prev;		/* --compare: "all" of the other period */
+static struct wa_hash *said;	/* the bad lines said: --compare reads the files twice */
 /* The columns of this run's view. */
 static struct wa_tcols vc;
+static int withsurvey;		/* the KPIs' survey columns: there were answers */
 
 static void
 usage(int status)
@@ -102,6 +106,8 @@ order(struct wa_report *r, json_t *o, const char **why)
 	if ((t == NULL || strcmp(t, "order") != 0) &&
 	    (e == NULL || strcmp(e, "order") != 0))
 		return *why = "not an order record: no \"type\":\"order\"", -1;
+	if (tm)
+		wa_tiermoves_order(tm, o);
 	return wa_report_order(r, o, why);
 }
 
@@ -111,6 +117,8 @@ event(struct wa_report *r, json_t *e, const char **why)
 {
 	if (ins)
 		wa_insights_add(ins, e);
+	if (tm)
+		wa_tiermoves_order(tm, e);
 	return wa_report_event(r, e, why);
 }
 
@@ -128,6 +136,8 @@ customer(struct wa_report *r, json_t *c, const char **why)
 	const char *t = wa_json_nestr(c, "tier");
 
 	wa_report_customer(r, c);
+	if (tm)
+		wa_tiermoves_customer(tm, c);
 	if (t == NULL)
 		t = wa_json_nestr(c, "segment");
 	if (tiercount && t)
@@ -175,20 +185,11 @@ readfile(const char *path, int isdefault, const char *const *fields,
 	if (isdefault && access(path, F_OK) < 0)
 		return;
 	in = wa_input_new(WA_FMT_JSON);
+	wa_input_once(in, said);
 	argv[0] = (char *)path;
 	wa_input_fields(in, fields, n);
 	wa_input_run(in, 1, argv, onrecord, &fn);
 	wa_input_free(in);
-}
-
-static long long
-durarg(const char *opt, const char *s)
-{
-	long long d;
-
-	if (wa_dur_parse(s, &d) < 0)
-		wa_die(WA_EXIT_USAGE, "%s: bad duration '%s'", opt, s);
-	return d;
 }
 
 /* --currency: an ISO 4217 code, in any case. */
@@ -204,17 +205,6 @@ curarg(const char *s)
 	return s;
 }
 
-static int
-choice(const char *opt, const char *s, const char *const *names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(s, names[i]) == 0)
-			return (int)i;
-	wa_die(WA_EXIT_USAGE, "%s: unknown '%s'", opt, s);
-}
-
 /*
  * Every group as an object, the last one "all" with the store-wide figures
  * (S NULL: none, as for -b ref).
@@ -226,8 +216,9 @@ rows(struct wa_kpi *k, size_t n, const struct wa_store_kpi *s)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		o = s ? wa_kpi_json(&k[i], vc.n == NELEM(wa_rcols_kpi)) :
-		    wa_kpi_refjson(&k[i]);
+		o = s ? wa_kpi_json(&k[i], withsurvey) : wa_kpi_refjson(&k[i]);
+		if (s && vc.col == wa_rcols_channel)
+			wa_kpi_channeljson(o, &k[i]);
 		if (s && i == n - 1)
 			wa_kpi_storejson(o, s);
 		if (tflag)
@@ -302,6 +293,7 @@ puthtml(json_t *a, int by, const struct wa_store_kpi *st, const struct opts *o)
 		p.trend = trend(st, &p.trendby);
 		p.camps = by == WA_BY_CAMPAIGN ? json_incref(a) : kpis(WA_BY_CAMPAIGN, st);
 		p.tiers = tiercount;
+		p.moves = json_object_get(json_array_get(a, json_array_size(a) - 1), "tier_moves");
 		wa_report_waits(rep, wa_page_waits, WA_PAGE_NWAITS - 1, w);
 		p.waits = w;
 		p.themes = ins ? wa_insights_rows(ins, rep, 20) : NULL;
@@ -371,10 +363,14 @@ kpirows(int by, const char *camp, const struct wa_store_kpi *st)
 
 	k = wa_report_kpis(rep, by, &n);
 	/* Survey columns once there is a survey. */
-	if (k[n - 1].survey.n5 || k[n - 1].survey.n10 || k[n - 1].survey.optouts)
-		vc.n = NELEM(wa_rcols_kpi);
+	if (k[n - 1].survey.n5 || k[n - 1].survey.n10 || k[n - 1].survey.optouts) {
+		withsurvey = 1;
+		vc.n = views[by].ncols + WA_RCOLS_NSURVEY;
+	}
 	a = rows(k, n, st);
 	wa_report_kpis_free(k, n);
+	if (tm)
+		json_object_set_new(json_array_get(a, n - 1), "tier_moves", wa_tiermoves_json(tm));
 	if (by == WA_BY_TIER && access(ibp.log, F_OK) == 0)
 		wa_convkpi_rows(&ibp, &sla, 1, a, since, until, tflag);
 	return a;
@@ -424,12 +420,12 @@ parseargs(int argc, char **argv, struct opts *o)
 
 	while ((ch = getopt_long(argc, argv, "b:c:ho:", longs, NULL)) != -1) {
 		switch (ch) {
-		case 'b': o->by = choice("-b", optarg, bys, NELEM(bys)); break;
+		case 'b': o->by = wa_optchoice("-b", optarg, bys, NELEM(bys)); break;
 		case OPT_BYCUR: o->bycur = 1; break;
 		case 'c': o->camp = optarg; break;
 		case OPT_CURRENCY: o->currency = curarg(optarg); break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
-		case OPT_COMPARE: o->cmp = choice("--compare", optarg, cmps, NELEM(cmps)); break;
+		case OPT_COMPARE: o->cmp = wa_optchoice("--compare", optarg, cmps, NELEM(cmps)); break;
 		case OPT_CONSENT: o->consent = optarg; break;
 		case OPT_CUSTOMERS: o->customers = optarg; break;
 		case OPT_EVENTS: o->events = optarg; break;
@@ -437,18 +433,18 @@ parseargs(int argc, char **argv, struct opts *o)
 		case OPT_INSIGHTS: o->insights = 1; break;
 		case OPT_LEDGER: o->ledger = optarg; break;
 		case OPT_NOW: wa_opt_now(optarg); break;
-		case 'o': o->fmt = choice("-o", optarg, fmts, NELEM(fmts)); break;
+		case 'o': o->fmt = wa_optchoice("-o", optarg, fmts, NELEM(fmts)); break;
 		case OPT_ORDERS: o->orders[o->norders++] = optarg; break;
 		case OPT_RATES: o->rates = optarg; break;
 		case OPT_SURVEY: o->surveys[o->nsurveys++] = optarg; break;
-		case OPT_REPLYWIN: o->r.replywin = durarg("--reply-window", optarg); break;
+		case OPT_REPLYWIN: o->r.replywin = wa_optdur("--reply-window", optarg); break;
 		case OPT_SINCE: o->since = optarg; break;
 		case OPT_SLA: wa_sla_load(&sla, optarg); break;
 		case OPT_TARGETS: tflag = 1; break;
 		case OPT_UNTIL: o->until = optarg; break;
 		case OPT_VERSION: wa_version(); break;
 		case OPT_WIDE: wide = 1; break;
-		case OPT_WINDOW: o->r.window = durarg("--window", optarg); break;
+		case OPT_WINDOW: o->r.window = wa_optdur("--window", optarg); break;
 		default: usage(WA_EXIT_USAGE);
 		}
 	}
@@ -498,6 +494,8 @@ setup(struct opts *o, char **dl, char **de)
 		ins = wa_insights_new(o->r.since, o->r.until);
 	if (o->fmt >= O_HTML && o->customers)
 		tiercount = json_object();
+	if (o->customers && o->r.since && o->by <= WA_BY_CHANNEL)
+		tm = wa_tiermoves_new(o->r.since, o->r.until ? o->r.until : o->r.now);
 	if (!o->bycur) {
 		fx = wa_fx_new(o->currency);
 		if (o->rates && wa_fx_load(fx, o->rates) < 0)
@@ -512,21 +510,8 @@ setup(struct opts *o, char **dl, char **de)
 	ibp.customers = o->customers ? o->customers : (ibcust = wa_home_path(WA_SF_CUSTOMERS));
 	since = o->r.since;
 	until = o->r.until;
-}
-
-/* The report's currency by default: that of most orders in the period. */
-static void
-defcurrency(const struct wa_store_kpi *st)
-{
-	const struct wa_amount *best = NULL;
-	size_t i;
-
-	for (i = 0; i < st->ncur; i++)
-		if (best == NULL || st->site[i].n > best->n ||
-		    (st->site[i].n == best->n && strcmp(st->site[i].cur, best->cur) < 0))
-			best = &st->site[i];
-	if (best && best->n > 0)
-		wa_fx_setcur(fx, best->cur);
+	if (o->by == WA_BY_CHANNEL)
+		esupp = wa_home_path(WA_SF_ESUPPRESS);
 }
 
 /*
@@ -558,6 +543,7 @@ readlog(const struct opts *o, const char *path, int isdefault,
 	for (i = 0; i < nf; i++)
 		argv[i] = (char *)wa_segs_path(sg, i);
 	in = wa_input_new(WA_FMT_JSON);
+	wa_input_once(in, said);
 	wa_input_fields(in, fields, n);
 	if (nf > 0)
 		wa_input_run(in, (int)nf, argv, onrecord, &fn);
@@ -579,6 +565,8 @@ readall(const struct opts *o, int dl, int de, struct wa_store_kpi *st)
 	readlog(o, o->ledger, dl, ledgerfields, NELEM(ledgerfields),
 	    wa_report_ledger);
 	wa_report_index(rep);
+	if (esupp && wa_report_unsubs(rep, esupp) < 0)
+		wa_die(WA_EXIT_FATAL, "%s:", esupp);
 	readlog(o, o->events, de, eventfields, NELEM(eventfields), event);
 	/* After the events: a customer's id joins the number that wrote. */
 	if (o->customers)
@@ -587,7 +575,7 @@ readall(const struct opts *o, int dl, int de, struct wa_store_kpi *st)
 		readfile(o->orders[i], 0, orderfields, NELEM(orderfields), order);
 	wa_report_store(rep, st);
 	if (fx && wa_fx_cur(fx) == NULL)
-		defcurrency(st);
+		wa_fx_setmost(fx, st->site, st->ncur);
 }
 
 /*
@@ -602,6 +590,7 @@ readprev(const struct opts *o, int dl, int de)
 	struct wa_report *cur = rep;
 	struct wa_insights *in = ins;
 	json_t *tc = tiercount, *a;
+	struct wa_tiermoves *t = tm;
 	struct wa_store_kpi st;
 	time_t end = o->r.until ? o->r.until : o->r.now;
 
@@ -611,6 +600,7 @@ readprev(const struct opts *o, int dl, int de)
 	rep = wa_report_new(&r);
 	ins = NULL;
 	tiercount = NULL;
+	tm = NULL;
 	surveys(o);
 	readall(&po, dl, de, &st);
 	a = kpis(WA_BY_CAMPAIGN, &st);
@@ -620,6 +610,7 @@ readprev(const struct opts *o, int dl, int de)
 	rep = cur;
 	ins = in;
 	tiercount = tc;
+	tm = t;
 }
 
 /* Consent growth needs the consent log only. */
@@ -676,6 +667,7 @@ main(int argc, char **argv)
 	o.orders = wa_calloc((size_t)argc, sizeof *o.orders);
 	o.surveys = wa_calloc((size_t)argc, sizeof *o.surveys);
 	wa_sla_default(&sla);
+	said = wa_hash_new();
 	parseargs(argc, argv, &o);
 	setup(&o, &dl, &de);
 	run(&o, dl != NULL, de != NULL);
@@ -685,11 +677,13 @@ main(int argc, char **argv)
 	wa_report_free(rep);
 	wa_fx_free(fx);
 	json_decref(tiercount);
+	wa_tiermoves_free(tm);
 	json_decref(prev);
+	wa_hash_free(said);
 	free(o.orders);
 	free(o.surveys);
 	free(dl);
 	free(de);
-	free(iblog), free(ibcust);
+	free(iblog), free(ibcust), free(esupp);
 	return status;
 }

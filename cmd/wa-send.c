@@ -13,8 +13,6 @@
 #include "store.h"
 #include "send.h"
 
-#define MAXFIELDS 128	/* fields parsed; past that, all of them */
-
 enum {
 	OPT_ARM = 256, OPT_ASSUMEWIN, OPT_BUTTON, OPT_CAP, OPT_CAPCHANNELS, OPT_CONCURRENCY,
 	OPT_CONSENT, OPT_COUNTRY, OPT_DRYRUN, OPT_EVENTS, OPT_EVERY, OPT_HDOC,
@@ -46,7 +44,7 @@ static struct {
 	struct wa_sendq *q;	/* NULL: a dry run */
 	struct wa_input *in;
 	struct wa_buf url;	/* the queue's, until it is freed */
-	long nsent, nskipped, ndeferred, nfailed, nunknown;
+	struct wa_sendrun run;	/* its event lines, counted */
 	long nother;		/* --reply: events that are no message */
 	int tty;		/* stderr is a terminal: a progress line */
 	double start, shown;
@@ -73,47 +71,12 @@ usage(int status)
 	exit(status);
 }
 
-/* Every event line goes out here, counted for the summary. */
-static void
-put(json_t *o, void *arg)
-{
-	const char *ev = wa_json_str(o, "event");
-
-	(void)arg;
-	if (strcmp(ev, "sent") == 0)
-		g.nsent++;
-	else if (strcmp(ev, "skipped") == 0)
-		g.nskipped++;
-	else if (strcmp(ev, "deferred") == 0)
-		g.ndeferred++;
-	else if (strcmp(ev, "failed") == 0)
-		g.nfailed++;
-	else if (strcmp(ev, "unknown") == 0)
-		g.nunknown++;
-	if (strcmp(ev, "failed") == 0 || strcmp(ev, "unknown") == 0)
-		wa_fail(WA_EXIT_REC);
-	wa_json_put(stdout, o);
-	json_decref(o);
-	fflush(stdout);
-	if (ferror(stdout))
-		wa_die(WA_EXIT_FATAL, "error writing output:");
-}
-
-static void
-putreason(const char *ev, const char *id, const char *to, const char *reason)
-{
-	json_t *o = wa_sendq_event(opt.campaign, ev, id, to);
-
-	json_object_set_new(o, "reason", json_string(reason));
-	put(o, NULL);
-}
-
 /* The progress line on a terminal, redrawn at most once a second. */
 static void
 progress(int last)
 {
 	double now, el;
-	long done = g.nsent + g.nskipped + g.ndeferred + g.nfailed + g.nunknown;
+	long done = g.run.nsent + g.run.nskipped + g.run.ndeferred + g.run.nfailed + g.run.nunknown;
 
 	if (!g.tty || (!last && (now = wa_mono()) - g.shown < 1))
 		return;
@@ -123,7 +86,7 @@ progress(int last)
 	g.shown = now;
 	el = now - g.start;
 	fprintf(stderr, "\r%s: %ld done, %ld sent, %ld failed, %.0f/s, %zu in flight%s",
-	    wa_prog, done, g.nsent, g.nfailed, el > 0 ? g.nsent / el : 0.0,
+	    wa_prog, done, g.run.nsent, g.run.nfailed, el > 0 ? g.run.nsent / el : 0.0,
 	    g.q ? wa_sendq_inflight(g.q) : 0, last ? "\n" : "  ");
 }
 
@@ -132,20 +95,6 @@ step(long ms)
 {
 	progress(0);
 	return wa_sendq_step(g.q, ms);
-}
-
-/*
- * A record that fails here, before anything is sent: not in the ledger, so
- * fixed data goes out next run.
- */
-static void
-localfail(struct wa_rec *r, const char *id, const char *to, const char *err)
-{
-	json_t *o = wa_sendq_event(opt.campaign, "failed", id, to);
-
-	json_object_set_new(o, "error", wa_sendq_error(json_null(), err, "local"));
-	put(o, NULL);
-	wa_reject(r, "%s", err);
 }
 
 /* A customer record: its id (NULL: none) and phone in TO; -1 when skipped. */
@@ -158,12 +107,12 @@ customer(int csv, json_t *rec, char *ib, char *pb, const char **id, char *to)
 	phone = wa_json_idstr(rec, "phone", pb, 32);
 	if (phone == NULL || wa_phone_norm(phone, wa_json_str(rec, "country") ?
 	    wa_json_str(rec, "country") : opt.country, to) != WA_PHONE_OK) {
-		putreason("skipped", *id, phone, "invalid_phone");
+		wa_sendrun_reason(&g.run, "skipped", *id, phone, "invalid_phone");
 		return -1;
 	}
 	/* the suppression list wins over consent, and is named first */
 	if (!wa_consentlog_yes(g.clog, to, rec, csv) && !wa_supp_has(g.supp, to)) {
-		putreason("skipped", *id, to, "no_consent");
+		wa_sendrun_reason(&g.run, "skipped", *id, to, "no_consent");
 		return -1;
 	}
 	return 0;
@@ -189,24 +138,24 @@ inbound(struct wa_rec *r, json_t *rec, const char **id, char *to)
 	from = wa_json_str(rec, "from");
 	at = wa_json_str(rec, "at");
 	if (*id == NULL || **id == '\0') {
-		localfail(r, NULL, from, "missing field 'wamid'");
+		wa_sendrun_localfail(&g.run, r, NULL, from, "missing field 'wamid'");
 		return -1;
 	}
 	/* A user known only by a business-scoped user_id has no number to answer. */
 	if (from == NULL || *from == '\0') {
-		putreason("skipped", *id, NULL, "no_phone");
+		wa_sendrun_reason(&g.run, "skipped", *id, NULL, "no_phone");
 		return -1;
 	}
 	if (wa_phone_norm(from, NULL, to) != WA_PHONE_OK) {
-		putreason("skipped", *id, from, "invalid_phone");
+		wa_sendrun_reason(&g.run, "skipped", *id, from, "invalid_phone");
 		return -1;
 	}
 	if (at == NULL || wa_time_parse(at, WA_DATES_ANY, &t) < 0) {
-		localfail(r, *id, to, "no time in field 'at'");
+		wa_sendrun_localfail(&g.run, r, *id, to, "no time in field 'at'");
 		return -1;
 	}
 	if (wa_now() - t >= WA_WINDOW) {
-		putreason("skipped", *id, to, "window_closed");
+		wa_sendrun_reason(&g.run, "skipped", *id, to, "window_closed");
 		return -1;
 	}
 	return 0;
@@ -247,21 +196,21 @@ message(struct wa_rec *r, json_t *rec, const struct wa_sendarm *a, const char *i
 	json_t *body, *o;
 
 	if (g.q && (why = wa_sendq_stopped(g.q, a->tmpl.name, lang)) != NULL) {
-		putreason("deferred", id, to, why);
+		wa_sendrun_reason(&g.run, "deferred", id, to, why);
 		free(lang);
 		return;
 	}
 	m.to = to;
 	m.opaque = key;
 	if (!wa_sendarm_checked(a, g.tmpls, lang, err, sizeof err)) {
-		localfail(r, id, to, err);
+		wa_sendrun_localfail(&g.run, r, id, to, err);
 		free(lang);
 		return;
 	}
 	body = a->text ? wa_graph_text(&m, a->text, rec, err, sizeof err) :
 	    wa_graph_template(&m, &a->tmpl, rec, err, sizeof err);
 	if (body == NULL)
-		localfail(r, id, to, err);
+		wa_sendrun_localfail(&g.run, r, id, to, err);
 	else if (opt.dryrun) {
 		o = json_object();
 		json_object_set_new(o, "event", json_string("dry_run"));
@@ -270,7 +219,7 @@ message(struct wa_rec *r, json_t *rec, const struct wa_sendarm *a, const char *i
 		if (variant)
 			wa_json_setstr(o, "variant", variant);
 		json_object_set_new(o, "body", body);
-		put(o, NULL);
+		wa_sendrun_put(o, &g.run);
 	} else {
 		wa_sendq_add(g.q, id, to, key, a->tmpl.name, lang, variant, body);
 		while (!wa_sendq_fatal(g.q) && wa_sendq_full(g.q))
@@ -291,10 +240,10 @@ stopped(json_t *rec)
 	char ib[32], pb[32];
 
 	if (!opt.gate.reply)
-		putreason("deferred", wa_json_idstr(rec, "id", ib, sizeof ib),
+		wa_sendrun_reason(&g.run, "deferred", wa_json_idstr(rec, "id", ib, sizeof ib),
 		    wa_json_idstr(rec, "phone", pb, sizeof pb), "stopped");
 	else if (ev && strcmp(ev, "message") == 0)
-		putreason("deferred", wa_json_str(rec, "wamid"),
+		wa_sendrun_reason(&g.run, "deferred", wa_json_str(rec, "wamid"),
 		    wa_json_str(rec, "from"), "stopped");
 	else
 		g.nother++;
@@ -313,7 +262,7 @@ holdout(json_t *rec, const char *id, const char *to, const char *key)
 
 	/* with --retry-unknown, a key that may have gone out is no hold-out */
 	if (st == WA_LEDGER_ATTEMPT || st == WA_LEDGER_UNKNOWN) {
-		putreason("unknown", id, to, "attempted_before");
+		wa_sendrun_reason(&g.run, "unknown", id, to, "attempted_before");
 		return;
 	}
 	if (!opt.dryrun) {
@@ -325,7 +274,7 @@ holdout(json_t *rec, const char *id, const char *to, const char *key)
 			    opt.ledgerpath);
 		json_decref(o);
 	}
-	putreason("skipped", id, to, "held_out");
+	wa_sendrun_reason(&g.run, "skipped", id, to, "held_out");
 }
 
 static int
@@ -346,19 +295,19 @@ onrecord(struct wa_rec *r, void *ctx)
 	    customer(r->fmt == WA_FMT_CSV, rec, ib, pb, &id, to) < 0)
 		goto out;
 	if (wa_supp_has(g.supp, to)) {
-		putreason("skipped", id, to, "suppressed");
+		wa_sendrun_reason(&g.run, "skipped", id, to, "suppressed");
 		goto out;
 	}
 	if (id == NULL)
 		id = to;
 	if ((a = wa_sendarm_for(&opt.arms, rec, err, sizeof err)) == NULL) {
-		localfail(r, id, to, err);
+		wa_sendrun_localfail(&g.run, r, id, to, err);
 		goto out;
 	}
 	key = wa_gate_key(&g.gate, opt.campaign, rec, id);
 	ev = wa_gate_check(&g.gate, rec, key, to, a->text && !a->skip, &why);
 	if (ev)
-		putreason(ev, id, to, why);
+		wa_sendrun_reason(&g.run, ev, id, to, why);
 	else if (a->skip)
 		holdout(rec, id, to, key);
 	else
@@ -380,12 +329,10 @@ fields(struct wa_input *in)
 		"id", "phone", "country", "opt_in", "tz", "variant",
 		"event", "wamid", "from", "at", "phone_shared", "email"
 	};
-	static char *names[MAXFIELDS];
-	size_t n = 0, i;
+	size_t n;
+	char **names = wa_sendrun_names(own, sizeof own / sizeof own[0], &n);
 
-	for (i = 0; i < sizeof own / sizeof own[0]; i++)
-		names[n++] = wa_strdup(own[i]);
-	if (wa_sendarms_fields(&opt.arms, names, &n, MAXFIELDS) == 0)
+	if (wa_sendarms_fields(&opt.arms, names, &n, WA_SENDRUN_MAXFIELDS) == 0)
 		wa_input_fields(in, (const char *const *)names, n);
 }
 
@@ -419,7 +366,8 @@ newq(const char *url, const char *tok)
 	c.maxretries = opt.maxretries;
 	c.timeout_ms = opt.timeout * 1000;
 	c.bytemplate = opt.arms.n > 1;
-	c.emit = put;
+	c.emit = wa_sendrun_put;
+	c.arg = &g.run;
 	return wa_sendq_new(&c, tok);
 }
 
@@ -472,10 +420,7 @@ runopt(int ch, const char *arg)
 	case 'h': usage(0); break;
 	case 'q': opt.quiet = 1; break;
 	case OPT_ASSUMEWIN: opt.assumewin = 1; break;
-	case OPT_CAP:
-		if (wa_gate_cap(&opt.gate, arg) < 0)
-			wa_die(WA_EXIT_USAGE, "--cap: want N/DURATION, as 2/7d, not '%s'", arg);
-		break;
+	case OPT_CAP: wa_sendrun_gateopt(&opt.gate, WA_SENDRUN_CAP, arg); break;
 	case OPT_CAPCHANNELS:
 		if (strcmp(arg, "both") != 0 && strcmp(arg, "whatsapp") != 0)
 			wa_die(WA_EXIT_USAGE, "--cap-channels: whatsapp or both, not '%s'", arg);
@@ -490,20 +435,14 @@ runopt(int ch, const char *arg)
 		break;
 	case OPT_DRYRUN: opt.dryrun = 1; break;
 	case OPT_EVENTS: opt.events = arg; break;
-	case OPT_EVERY:
-		if (wa_dur_parse(arg, &opt.gate.every) < 0 || opt.gate.every <= 0)
-			wa_die(WA_EXIT_USAGE, "--every: bad duration '%s'", arg);
-		break;
+	case OPT_EVERY: wa_sendrun_gateopt(&opt.gate, WA_SENDRUN_EVERY, arg); break;
 	case OPT_LEDGER: opt.ledgerpath = arg; break;
 	case OPT_MAXRETRIES: opt.maxretries = (long)wa_optnum("--max-retries", arg, 0, 30); break;
 	case OPT_MAXSHARED: opt.gate.maxshared = (long)wa_optnum("--max-shared", arg, 1, 1000000); break;
 	case OPT_NOCHECK: opt.nocheck = 1; break;
 	case OPT_NOW: wa_opt_now(arg); break;
 	case OPT_NOWAIT: opt.nowait = 1; break;
-	case OPT_QUIET:
-		if (wa_quiet_parse(arg, &opt.gate.hours) < 0)
-			wa_die(WA_EXIT_USAGE, "--quiet: want HH:MM-HH:MM, as 21:00-09:00, not '%s'", arg);
-		break;
+	case OPT_QUIET: wa_sendrun_gateopt(&opt.gate, WA_SENDRUN_QUIET, arg); break;
 	case OPT_RATE: opt.rate = (double)wa_optnum("--rate", arg, 1, 1000); break;
 	case OPT_REJECTS: opt.rejects = arg; break;
 	case OPT_REPLY: opt.gate.reply = 1; break;
@@ -572,10 +511,8 @@ parseargs(int *argc, char ***argv)
 			runopt(ch, optarg);
 	*argc -= optind;
 	*argv += optind;
-	if (opt.campaign == NULL || *opt.campaign == '\0')
-		wa_die(WA_EXIT_USAGE, "-c CAMPAIGN is needed");
-	if (strchr(opt.campaign, '/'))
-		wa_die(WA_EXIT_USAGE, "-c: a campaign name has no '/'");
+	wa_sendrun_campaign(opt.campaign);
+	g.run.campaign = opt.campaign;
 	for (i = 0; i < opt.arms.n; i++)
 		wa_sendarm_check(&opt.arms, &opt.arms.arm[i]);
 	if (opt.ledgerpath == NULL)
@@ -596,13 +533,7 @@ opensend(void)
 {
 	char *tok = wa_graph_target(&g.url, " (or use --dry-run)");
 
-	if ((g.gate.ledger = wa_ledger_open(opt.ledgerpath, !opt.nowait)) == NULL) {
-		if (errno == EWOULDBLOCK) {
-			wa_warn("%s: another run holds the ledger", opt.ledgerpath);
-			exit(WA_EXIT_BUSY);
-		}
-		wa_die(WA_EXIT_FATAL, "%s: cannot open the ledger:", opt.ledgerpath);
-	}
+	g.gate.ledger = wa_sendrun_ledger(opt.ledgerpath, 0, opt.nowait);
 	if (opt.rollsize)
 		wa_ledger_rollat(g.gate.ledger, opt.rollsize);
 	g.q = g.gate.q = newq(wa_buf_str(&g.url), tok);
@@ -625,10 +556,9 @@ setup(void)
 		wa_die(WA_EXIT_FATAL, "%s:", opt.consent);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	signal(SIGPIPE, SIG_IGN);
-	if (opt.dryrun) {
-		if ((g.gate.ledger = wa_ledger_read(opt.ledgerpath)) == NULL)
-			wa_die(WA_EXIT_FATAL, "cannot read ledger '%s':", opt.ledgerpath);
-	} else
+	if (opt.dryrun)
+		g.gate.ledger = wa_sendrun_ledger(opt.ledgerpath, 1, 0);
+	else
 		opensend();
 	settle();
 	g.tty = !opt.quiet && isatty(2);
@@ -643,7 +573,8 @@ setup(void)
 static int
 run(int argc, char **argv)
 {
-	int status, fatal = 0;
+	char more[64] = "";
+	int fatal = 0;
 
 	wa_input_run(g.in, argc, argv, onrecord, NULL);
 	if (g.q) {
@@ -658,21 +589,12 @@ run(int argc, char **argv)
 	wa_consentlog_free(g.clog);
 	curl_global_cleanup();
 	progress(1);
-	if (!opt.quiet) {
-		fprintf(stderr, "%s: %s: %ld sent, %ld skipped, %ld deferred, "
-		    "%ld failed, %ld unknown", wa_prog, opt.campaign, g.nsent,
-		    g.nskipped, g.ndeferred, g.nfailed, g.nunknown);
-		if (opt.gate.reply)
-			fprintf(stderr, ", %ld other events", g.nother);
-		fputc('\n', stderr);
-	}
+	if (opt.gate.reply)
+		snprintf(more, sizeof more, ", %ld other events", g.nother);
+	if (!opt.quiet)
+		wa_sendrun_summary(&g.run, more);
 	wa_input_free(g.in);
-	status = wa_finish();
-	if (fatal)
-		return WA_EXIT_FATAL;
-	if (g.nfailed || g.nunknown)
-		return status > WA_EXIT_REC ? status : WA_EXIT_REC;
-	return status;
+	return wa_sendrun_status(&g.run, fatal);
 }
 
 int

@@ -8,6 +8,7 @@
  * missed when one replied later or none has and the target passed. CSAT
  * is the SCORE answers to the survey its close sent (close --survey).
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,11 +214,18 @@ wa_convkpis(struct wa_inbox *ib, const struct wa_sla *sla, int bytier,
 	return k;
 }
 
-static json_t *
-secs(long long s)
-{
-	return s < 0 ? json_null() : json_integer((json_int_t)s);
-}
+#define CF(name, field, kind) { name, offsetof(struct wa_convkpi, field), kind, 0 }
+static const struct wa_kfield convfields[] = {
+	CF("conversations", convs, WA_KF_COUNT),
+	CF("bot_only", bot_only, WA_KF_COUNT),
+	CF("handed_off", handed_off, WA_KF_COUNT),
+	CF("first_response_p50_s", first_p50, WA_KF_SECS),
+	CF("first_response_p90_s", first_p90, WA_KF_SECS),
+	CF("resolution_p50_s", resol_p50, WA_KF_SECS),
+	CF("resolution_p90_s", resol_p90, WA_KF_SECS),
+	CF("sla_target_s", target, WA_KF_SECS),
+	CF("sla_met", sla_met, WA_KF_COUNT),
+};
 
 json_t *
 wa_convkpi_json(const struct wa_convkpi *k, json_t *o)
@@ -228,15 +236,7 @@ wa_convkpi_json(const struct wa_convkpi *k, json_t *o)
 		o = json_object();
 		json_object_set_new(o, "group", json_string(k->group));
 	}
-	json_object_set_new(o, "conversations", json_integer(k->convs));
-	json_object_set_new(o, "bot_only", json_integer(k->bot_only));
-	json_object_set_new(o, "handed_off", json_integer(k->handed_off));
-	json_object_set_new(o, "first_response_p50_s", secs(k->first_p50));
-	json_object_set_new(o, "first_response_p90_s", secs(k->first_p90));
-	json_object_set_new(o, "resolution_p50_s", secs(k->resol_p50));
-	json_object_set_new(o, "resolution_p90_s", secs(k->resol_p90));
-	json_object_set_new(o, "sla_target_s", json_integer(k->target));
-	json_object_set_new(o, "sla_met", json_integer(k->sla_met));
+	wa_kpi_setfields(o, k, convfields, sizeof convfields / sizeof *convfields);
 	json_object_set_new(o, "sla_met_rate", k->sla_n ?
 	    json_real((double)k->sla_met / (double)k->sla_n) : json_null());
 	/* a row of -b tier may have counted the same answers as a campaign's survey */

@@ -33,11 +33,15 @@ wa_email_norm(const char *raw, char *out, size_t n)
 	if (len == 0 || len >= n || len > WA_EMAIL_MAX - 1)
 		return -1;
 	/*
-	 * A bare ASCII address: no display name, no comment, nothing a header
-	 * could break on; one of other scripts needs SMTPUTF8, which few relays take.
+	 * A bare address: no display name, no comment, nothing a header could
+	 * break on. One of other scripts (RFC 6531: UTF-8 in the local part or
+	 * the domain) is taken as valid UTF-8; it needs a server that offers
+	 * SMTPUTF8 (wa_smtp_utf8).
 	 */
+	if (wa_utf8_valid(s, len) != len)
+		return -1;
 	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f ||
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] == 0x7f ||
 		    strchr("<>()[],;:\\\"", s[i]) != NULL)
 			return -1;
 	at = memchr(s, '@', len);
@@ -48,6 +52,15 @@ wa_email_norm(const char *raw, char *out, size_t n)
 	out[len] = '\0';
 	wa_lower(out);
 	return 0;
+}
+
+int
+wa_email_ascii(const char *addr)
+{
+	for (; *addr; addr++)
+		if ((unsigned char)*addr >= 0x80)
+			return 0;
+	return 1;
 }
 
 void
@@ -170,6 +183,48 @@ int
 wa_esupp_has(struct wa_hash *h, const char *addr)
 {
 	return wa_supp_hashed(h, addr);
+}
+
+/* An unsubscribe's LINE: its address, campaign (at most N bytes) and time; -1 for another line. */
+static int
+unsubline(char *line, char *addr, char *camp, size_t n, time_t *at)
+{
+	char *why = strchr(line, '#'), tb[WA_TIMEBUF];
+	size_t k;
+
+	if (why == NULL || strncmp(why, "# unsubscribed ", 15) != 0)
+		return -1;
+	why += 15;
+	if ((k = strcspn(why, " ")) >= n || why[k] != ' ')
+		return -1;
+	memcpy(camp, why, k);
+	camp[k] = '\0';
+	why += k + 1;
+	if ((k = strcspn(why, " \t\r\n")) >= sizeof tb)
+		return -1;
+	memcpy(tb, why, k);
+	tb[k] = '\0';
+	if (wa_time_parse(tb, WA_DATES_ANY, at) < 0)
+		return -1;
+	return lineaddr(line, addr);
+}
+
+int
+wa_esupp_unsubs(const char *path, wa_unsub_fn *fn, void *ctx)
+{
+	FILE *fp = wa_state_read(path);
+	char *line = NULL, a[WA_EMAIL_MAX], camp[256];
+	size_t cap = 0;
+	time_t at;
+
+	if (fp == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (getline(&line, &cap, fp) != -1)
+		if (unsubline(line, a, camp, sizeof camp, &at) == 0)
+			fn(a, camp, at, ctx);
+	free(line);
+	fclose(fp);
+	return 0;
 }
 
 /* The reason on one line, without a '#' that would end it early. */

@@ -43,6 +43,20 @@ wa_fx_setcur(struct wa_fx *fx, const char *cur)
 	fx->cur[i] = '\0';
 }
 
+void
+wa_fx_setmost(struct wa_fx *fx, const struct wa_amount *a, size_t n)
+{
+	const struct wa_amount *best = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (best == NULL || a[i].n > best->n ||
+		    (a[i].n == best->n && strcmp(a[i].cur, best->cur) < 0))
+			best = &a[i];
+	if (best && best->n > 0)
+		wa_fx_setcur(fx, best->cur);
+}
+
 const char *
 wa_fx_cur(const struct wa_fx *fx)
 {

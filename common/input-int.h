@@ -19,6 +19,7 @@ struct wa_input {
 	wa_rec_fn *fn;
 	void *ctx;
 	long nread, nrej;
+	struct wa_hash *said;	/* FILE:LINE of records already rejected, or NULL */
 	int stop;
 	const char *const *fields;	/* JSON: only these are parsed */
 	size_t nfields;

@@ -21,6 +21,12 @@ wa_input_new(int fmt)
 }
 
 void
+wa_input_once(struct wa_input *in, struct wa_hash *said)
+{
+	in->said = said;
+}
+
+void
 wa_input_rejects(struct wa_input *in, const char *path)
 {
 	/* the records rejected hold names and numbers: for our eyes only */
@@ -258,17 +264,34 @@ writereject(struct wa_input *in, const char *raw, size_t n, int fmt)
 		fputc('\n', in->rej);
 }
 
+/* Was the record at FILE:LINE rejected by an earlier loop of the set? It is now. */
+static int
+saidbefore(struct wa_hash *said, const char *file, long line)
+{
+	char num[24], *k;
+	int was;
+
+	snprintf(num, sizeof num, "%ld", line);
+	k = wa_strjoin(file, ":", num);
+	if ((was = wa_hash_get(said, k) != NULL) == 0)
+		wa_hash_put(said, k, (void *)1);
+	free(k);
+	return was;
+}
+
 static void
 vreject(struct wa_input *in, const char *file, long line, int col,
     const char *raw, size_t n, int fmt, const char *fmtstr, va_list ap)
 {
 	char msg[512];
 
+	in->nrej++;
+	wa_fail(WA_EXIT_REC);
+	if (in->said && saidbefore(in->said, file, line))
+		return;
 	vsnprintf(msg, sizeof msg, fmtstr, ap);
 	wa_warnpos(file, line, col, "%s", msg);
 	writereject(in, raw, n, fmt);
-	in->nrej++;
-	wa_fail(WA_EXIT_REC);
 }
 
 void

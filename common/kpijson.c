@@ -1,5 +1,6 @@
 /* kpijson.c: the figures of wa-report's groups as JSON objects. */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,30 +114,70 @@ real(double x, int places)
 	return isfinite(x) ? json_real(round(x * f) / f) : json_null();
 }
 
-/* Is figure V of target T met: true, false, or null without a figure. */
-json_t *
-wa_kpi_json(const struct wa_kpi *k, int survey)
-{
-	json_t *o = json_object();
+#define KF(name, field, kind, den) \
+	{ name, offsetof(struct wa_kpi, field), kind, offsetof(struct wa_kpi, den) }
+static const struct wa_kfield kpifields[] = {
+	KF("sent", sent, WA_KF_COUNT, sent),
+	KF("delivered", delivered, WA_KF_COUNT, sent),
+	KF("read", read, WA_KF_COUNT, sent),
+	KF("failed", failed, WA_KF_COUNT, sent),
+	KF("replied", replied, WA_KF_COUNT, sent),
+	KF("opted_out", opted_out, WA_KF_COUNT, sent),
+	KF("delivery_rate", delivered, WA_KF_RATE, sent),
+	KF("read_rate", read, WA_KF_RATE, delivered),
+	KF("reply_rate", replied, WA_KF_RATE, delivered),
+	KF("opt_out_rate", opted_out, WA_KF_RATE, delivered),
+	KF("median_response_s", median_s, WA_KF_SECS, sent),
+	KF("p90_response_s", p90_s, WA_KF_SECS, sent),
+};
+static const struct wa_kfield chanfields[] = {
+	KF("bounced", bounced, WA_KF_COUNT, sent),
+	KF("unsubscribed", unsubscribed, WA_KF_COUNT, sent),
+};
 
-	json_object_set_new(o, "group", json_string(k->group));
-	json_object_set_new(o, "sent", json_integer(k->sent));
-	json_object_set_new(o, "delivered", json_integer(k->delivered));
-	json_object_set_new(o, "read", json_integer(k->read));
-	json_object_set_new(o, "failed", json_integer(k->failed));
-	json_object_set_new(o, "replied", json_integer(k->replied));
-	json_object_set_new(o, "opted_out", json_integer(k->opted_out));
-	json_object_set_new(o, "delivery_rate", rate(k->delivered, k->sent));
-	json_object_set_new(o, "read_rate", rate(k->read, k->delivered));
-	json_object_set_new(o, "reply_rate", rate(k->replied, k->delivered));
-	json_object_set_new(o, "opt_out_rate", rate(k->opted_out, k->delivered));
-	json_object_set_new(o, "median_response_s", secs(k->median_s));
-	json_object_set_new(o, "p90_response_s", secs(k->p90_s));
+void
+wa_kpi_setfields(json_t *o, const void *base, const struct wa_kfield *f, size_t n)
+{
+	const char *p = base;
+	long num, den;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		switch (f[i].kind) {
+		case WA_KF_SECS:
+			json_object_set_new(o, f[i].name,
+			    secs(*(const long long *)(const void *)(p + f[i].off)));
+			break;
+		case WA_KF_RATE:
+			memcpy(&num, p + f[i].off, sizeof num);
+			memcpy(&den, p + f[i].den, sizeof den);
+			json_object_set_new(o, f[i].name, rate(num, den));
+			break;
+		default:
+			memcpy(&num, p + f[i].off, sizeof num);
+			json_object_set_new(o, f[i].name, json_integer(num));
+		}
+	}
+}
+
+/* What the messages (or the tags) of K sold. */
+static void
+sales(json_t *o, const struct wa_kpi *k)
+{
 	json_object_set_new(o, "conversions", json_integer(k->conversions));
 	json_object_set_new(o, "conversion_rate", rate(k->conversions, k->recips));
 	json_object_set_new(o, "revenue", money(k->rev, k->nrev, 0));
 	json_object_set_new(o, "aov", money(k->rev, k->nrev, 1));
 	converted(o, k->rev, k->nrev);
+}
+
+json_t *
+wa_kpi_json(const struct wa_kpi *k, int survey)
+{
+	json_t *o = json_pack("{s:s}", "group", k->group);
+
+	wa_kpi_setfields(o, k, kpifields, sizeof kpifields / sizeof *kpifields);
+	sales(o, k);
 	if (survey) {
 		json_object_set_new(o, "csat", real(wa_survey_csat(&k->survey), 2));
 		json_object_set_new(o, "csat_answers", json_integer(k->survey.n5));
@@ -148,18 +189,19 @@ wa_kpi_json(const struct wa_kpi *k, int survey)
 	return o;
 }
 
+void
+wa_kpi_channeljson(json_t *o, const struct wa_kpi *k)
+{
+	wa_kpi_setfields(o, k, chanfields, sizeof chanfields / sizeof *chanfields);
+}
+
 json_t *
 wa_kpi_refjson(const struct wa_kpi *k)
 {
-	json_t *o = json_object();
+	json_t *o = json_pack("{s:s}", "group", k->group);
 
-	json_object_set_new(o, "group", json_string(k->group));
 	json_object_set_new(o, "inquiries", json_integer(k->recips));
-	json_object_set_new(o, "conversions", json_integer(k->conversions));
-	json_object_set_new(o, "conversion_rate", rate(k->conversions, k->recips));
-	json_object_set_new(o, "revenue", money(k->rev, k->nrev, 0));
-	json_object_set_new(o, "aov", money(k->rev, k->nrev, 1));
-	converted(o, k->rev, k->nrev);
+	sales(o, k);
 	return o;
 }
 

@@ -154,9 +154,11 @@ count(struct wa_kpi *k, const struct msg *m, const uint32_t *g, struct set *s)
 	for (i = 0; i < 2; i++) {
 		if (!wa_rep_wentout(m)) {
 			k[g[i]].failed += refused;
+			k[g[i]].bounced += (m->flags & F_BOUNCE) != 0;
 			continue;
 		}
 		k[g[i]].sent++;
+		k[g[i]].unsubscribed += (m->flags & F_UNSUB) != 0;
 		k[g[i]].failed += m->status == ST_FAILED;
 		if (!dlv)
 			continue;
@@ -164,6 +166,8 @@ count(struct wa_kpi *k, const struct msg *m, const uint32_t *g, struct set *s)
 		k[g[i]].read += m->status == ST_READ;
 		k[g[i]].replied += (m->flags & F_REPLIED) != 0;
 		k[g[i]].opted_out += (m->flags & F_OPTOUT) != 0;
+		/* STOP is WhatsApp's unsubscribe */
+		k[g[i]].unsubscribed += (m->flags & (F_OPTOUT | F_EMAIL)) == F_OPTOUT;
 		k[g[i]].recips += new[i];
 	}
 }

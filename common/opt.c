@@ -59,3 +59,24 @@ wa_opttime(const char *opt, const char *s)
 		wa_die(WA_EXIT_USAGE, "%s: bad time '%s'", opt, s);
 	return t;
 }
+
+long long
+wa_optdur(const char *opt, const char *s)
+{
+	long long d;
+
+	if (wa_dur_parse(s, &d) < 0)
+		wa_die(WA_EXIT_USAGE, "%s: bad duration '%s'", opt, s);
+	return d;
+}
+
+int
+wa_optchoice(const char *opt, const char *s, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	wa_die(WA_EXIT_USAGE, "%s: unknown '%s'", opt, s);
+}

@@ -414,6 +414,8 @@ tiers(const struct wa_page *p)
 	c.xhead = "tier"; c.x = x; c.nx = n; c.s = &s; c.ns = 1;
 	printf("<h3>Tiers</h3>\n");
 	wa_chart_hbars(&c);
+	if (p->moves)
+		wa_tiermoves_html(p->moves);
 	free(x);
 	free(v);
 }

@@ -43,6 +43,48 @@ const struct wa_tcol wa_rcols_key[] = {
 	{ "revenue", "revenue", WA_COL_MONEY },
 };
 
+/* -b channel: the KPIs with what each channel has of its own (bounces, unsubscribes). */
+const struct wa_tcol wa_rcols_channel[] = {
+	{ "group", "channel", WA_COL_TEXT | WA_COL_LEFT },
+	{ "sent", "sent", WA_COL_COUNT },
+	{ "delivered", "dlvd", WA_COL_COUNT },
+	{ "read", "read", WA_COL_COUNT },
+	{ "failed", "failed", WA_COL_COUNT },
+	{ "bounced", "bounced", WA_COL_COUNT },
+	{ "replied", "replied", WA_COL_COUNT },
+	{ "opted_out", "opt-out", WA_COL_COUNT },
+	{ "unsubscribed", "unsub", WA_COL_COUNT },
+	{ "delivery_rate", "dlvd%", WA_COL_RATE },
+	{ "read_rate", "read%", WA_COL_RATE },
+	{ "reply_rate", "reply%", WA_COL_RATE },
+	{ "opt_out_rate", "opt-out%", WA_COL_RATE },
+	{ "median_response_s", "resp p50", WA_COL_SECS },
+	{ "p90_response_s", "resp p90", WA_COL_SECS },
+	{ "conversions", "conv", WA_COL_COUNT },
+	{ "conversion_rate", "conv%", WA_COL_RATE },
+	{ "revenue", "revenue", WA_COL_MONEY },
+	{ "aov", "aov", WA_COL_MONEY },
+	{ "revenue_other", "other cur.", WA_COL_MONEY },
+	{ "revenue_converted", "converted", WA_COL_TEXT },
+	{ "rates_date", "rates of", WA_COL_TEXT },
+	{ "csat", "csat", WA_COL_NUM },
+	{ "csat_answers", "csat n", WA_COL_COUNT },
+	{ "nps", "nps", WA_COL_NUM },
+	{ "nps_answers", "nps n", WA_COL_COUNT },
+	{ "negative_rate", "negative%", WA_COL_RATE },
+};
+
+/* Its columns within a terminal. */
+const struct wa_tcol wa_rcols_chkey[] = {
+	{ "group", "channel", WA_COL_TEXT | WA_COL_LEFT },
+	{ "sent", "sent", WA_COL_COUNT },
+	{ "bounced", "bounced", WA_COL_COUNT },
+	{ "unsubscribed", "unsub", WA_COL_COUNT },
+	{ "conversions", "conv", WA_COL_COUNT },
+	{ "conversion_rate", "conv%", WA_COL_RATE },
+	{ "revenue", "revenue", WA_COL_MONEY },
+};
+
 /* -b ref: the writers of tagged messages by their first tag. */
 const struct wa_tcol wa_rcols_ref[] = {
 	{ "group", "ref", WA_COL_TEXT | WA_COL_LEFT },

@@ -1,7 +1,8 @@
 /*
  * report-int.h: the state of a report, shared by report.c (which folds the
- * ledger, events and orders into it) and kpis.c (which counts the figures
- * out of it). Private to those two: programs include report.h.
+ * ledger, events and orders into it, with reporder.c for the orders) and
+ * kpis.c (which counts the figures out of it). Private to those three:
+ * programs include report.h.
  */
 #ifndef WA_REPORT_INT_H
 #define WA_REPORT_INT_H
@@ -12,7 +13,7 @@
 
 /* Webhook statuses by rank: the highest seen wins, and failed is final. */
 enum { ST_NONE, ST_SENT, ST_DELIVERED, ST_READ, ST_FAILED };
-enum { F_REPLIED = 1, F_OPTOUT = 2, F_AUTO = 4, F_EMAIL = 8 };
+enum { F_REPLIED = 1, F_OPTOUT = 2, F_AUTO = 4, F_EMAIL = 8, F_BOUNCE = 16, F_UNSUB = 32 };
 
 /* One message of the period: 32 bytes, whatever the lines said about it. */
 struct msg {
@@ -85,7 +86,13 @@ struct wa_report {
 	struct wa_amount *site, *messaged, *others;	/* by currency, from 1 */
 };
 
-/* report.c: the helpers kpis.c shares */
+/* report.c: the helpers kpis.c and reporder.c share */
+/* Store IDX + 1 under KEY. */
+void wa_rep_put(struct wa_hash *h, const char *key, size_t idx);
+/* The time in O's field KEY; -1: none or no time. */
+int wa_rep_timeof(json_t *o, const char *key, time_t *t);
+/* A new act of recipient RC at T, zeroed but for those. */
+struct act *wa_rep_newact(struct wa_report *r, int kind, uint32_t rc, time_t t);
 /* The index + 1 stored under KEY; 0: none. */
 uint32_t wa_rep_get(struct wa_hash *h, const char *key);
 uint32_t wa_rep_intern(struct names *nm, const char *s);

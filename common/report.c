@@ -1,6 +1,5 @@
 /* report.c: the KPIs of wa-report, from the ledger, webhook events and orders. */
 #include <limits.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +16,8 @@ wa_rep_get(struct wa_hash *h, const char *key)
 	return (uint32_t)(uintptr_t)wa_hash_get(h, key);
 }
 
-static void
-put(struct wa_hash *h, const char *key, size_t idx)
+void
+wa_rep_put(struct wa_hash *h, const char *key, size_t idx)
 {
 	wa_hash_put(h, key, (void *)(uintptr_t)(idx + 1));
 }
@@ -36,7 +35,7 @@ wa_rep_intern(struct names *nm, const char *s)
 		return i;
 	nm->s = wa_realloc(nm->s, (nm->n + 2) * sizeof *nm->s);
 	nm->s[++nm->n] = wa_strdup(s);
-	put(nm->h, s, nm->n - 1);
+	wa_rep_put(nm->h, s, nm->n - 1);
 	return (uint32_t)nm->n;
 }
 
@@ -51,8 +50,8 @@ wa_rep_names_free(struct names *nm)
 	wa_hash_free(nm->h);
 }
 
-static int
-timeof(json_t *o, const char *key, time_t *t)
+int
+wa_rep_timeof(json_t *o, const char *key, time_t *t)
 {
 	const char *s = wa_json_nestr(o, key);
 
@@ -117,9 +116,9 @@ recipfor(struct wa_report *r, const char *to, const char *id)
 		i = (uint32_t)++r->nrc;
 	}
 	if (*pk && wa_rep_get(r->byphone, pk) == 0)
-		put(r->byphone, pk, i - 1);
+		wa_rep_put(r->byphone, pk, i - 1);
 	if (id && wa_rep_get(r->byid, id) == 0)
-		put(r->byid, id, i - 1);
+		wa_rep_put(r->byid, id, i - 1);
 	return i - 1;
 }
 
@@ -163,7 +162,7 @@ newmsg(struct wa_report *r, json_t *e, const char *key, time_t t)
 	if (id && strncmp(id, "wamid.", 6) == 0)
 		replycamp(r, m->camp);
 	free(c);
-	put(r->bykey, key, r->nm);
+	wa_rep_put(r->bykey, key, r->nm);
 	return (uint32_t)r->nm++;
 }
 
@@ -172,6 +171,7 @@ wa_report_ledger(struct wa_report *r, json_t *e, const char **why)
 {
 	const char *ev = wa_json_nestr(e, "event"), *key = wa_json_nestr(e, "key");
 	const char *wamid = wa_json_nestr(e, "wamid"), *arm = wa_json_nestr(e, "variant");
+	const char *cls;
 	uint32_t i;
 	time_t t;
 	int st;
@@ -180,7 +180,7 @@ wa_report_ledger(struct wa_report *r, json_t *e, const char **why)
 		return *why = "not a ledger entry: no event or key", -1;
 	if ((st = wa_ledger_event_state(ev, e)) == WA_LEDGER_NONE)
 		return *why = "not a ledger entry: unknown event", -1;
-	if (timeof(e, "at", &t) < 0)
+	if (wa_rep_timeof(e, "at", &t) < 0)
 		return *why = "no valid time in 'at'", -1;
 	if ((i = wa_rep_get(r->bykey, key)) == 0) {
 		/* Memory is for the messages of the period only. */
@@ -192,14 +192,38 @@ wa_report_ledger(struct wa_report *r, json_t *e, const char **why)
 		r->m[i - 1].at = t;
 	r->m[i - 1].ledger = (unsigned char)st;
 	/* wa-mail's entries say so; wa-send's, older than e-mail, say nothing */
-	if (wa_json_nestr(e, "channel") && strcmp(wa_json_nestr(e, "channel"), "email") == 0)
+	if (wa_json_nestr(e, "channel") && strcmp(wa_json_nestr(e, "channel"), "email") == 0) {
 		r->m[i - 1].flags |= F_EMAIL;
+		/* a 5xx to RCPT (wa-mail's class "bounce"): the address is no more */
+		if (st == WA_LEDGER_FAILED && (cls = wa_json_nestr(json_object_get(e,
+		    "error"), "class")) != NULL && strcmp(cls, "bounce") == 0)
+			r->m[i - 1].flags |= F_BOUNCE;
+	}
 	/* Past 65535 arms, the others are none: no test has so many. */
 	if (arm && (r->variants.n < UINT16_MAX || wa_rep_get(r->variants.h, arm)))
 		r->m[i - 1].variant = (uint16_t)wa_rep_intern(&r->variants, arm);
 	if (wamid)
-		put(r->bywamid, wamid, i - 1);
+		wa_rep_put(r->bywamid, wamid, i - 1);
 	return 0;
+}
+
+/* An e-mail of the period whose link ADDR used to unsubscribe from CAMPAIGN. */
+static void
+unsub(const char *addr, const char *campaign, time_t at, void *ctx)
+{
+	struct wa_report *r = ctx;
+	char *key = wa_strjoin(campaign, "/email:", addr);
+	uint32_t i = wa_rep_get(r->bykey, key);
+
+	if (i && r->m[i - 1].at <= at)
+		r->m[i - 1].flags |= F_UNSUB;
+	free(key);
+}
+
+int
+wa_report_unsubs(struct wa_report *r, const char *path)
+{
+	return wa_esupp_unsubs(path, unsub, r);
 }
 
 /*
@@ -328,8 +352,8 @@ sender(struct wa_report *r, json_t *e)
 	return wa_rep_get(r->byphone, pk);
 }
 
-static struct act *
-newact(struct wa_report *r, int kind, uint32_t rc, time_t t)
+struct act *
+wa_rep_newact(struct wa_report *r, int kind, uint32_t rc, time_t t)
 {
 	struct act *a;
 
@@ -399,7 +423,7 @@ answer(struct wa_report *r, json_t *e, uint32_t rc, time_t t, uint32_t i)
 	}
 	if (score < 0)
 		return;
-	a = newact(r, kind, rc, t);
+	a = wa_rep_newact(r, kind, rc, t);
 	a->msg = i;
 	a->score = (signed char)score;
 }
@@ -422,7 +446,7 @@ wrote(struct wa_report *r, json_t *e, time_t t)
 		rc = r->m[i - 1].recip + 1;
 	if (rc == 0)
 		return;
-	newact(r, A_WROTE, rc - 1, t)->msg = i;
+	wa_rep_newact(r, A_WROTE, rc - 1, t)->msg = i;
 	answer(r, e, rc - 1, t, i);
 }
 
@@ -461,177 +485,14 @@ wa_report_event(struct wa_report *r, json_t *e, const char **why)
 	}
 	if (strcmp(ev, "message") != 0 && strcmp(ev, "opt_out") != 0)
 		return 0;	/* opt_in, checkout: nothing to count */
-	if (timeof(e, "at", &t) < 0)
+	if (wa_rep_timeof(e, "at", &t) < 0)
 		return *why = "no valid time in 'at'", -1;
 	if (strcmp(ev, "message") == 0)
 		wrote(r, e, t);
 	else if ((rc = sender(r, e)) != 0) {
 		stopmsg(r, rc - 1, t);
-		newact(r, A_OPTOUT, rc - 1, t);
+		wa_rep_newact(r, A_OPTOUT, rc - 1, t);
 	}
-	return 0;
-}
-
-/* The recipient who placed order O, + 1; 0: no message went to its buyer. */
-static uint32_t
-orderrecip(struct wa_report *r, json_t *o)
-{
-	const char *id = wa_json_nestr(o, "customer"), *phone = wa_json_nestr(o, "phone");
-	char pk[WA_PHONE_MAX];
-	uint32_t i = id ? wa_rep_get(r->byid, id) : 0;
-
-	if (i == 0 && phone) {
-		wa_phone_key(phone, pk);
-		i = wa_rep_get(r->byphone, pk);
-	}
-	return i;
-}
-
-/* Exact minor units of the order's total in *AMOUNT; its currency, or 0. */
-static uint32_t
-amountof(struct wa_report *r, json_t *o, long long *amount)
-{
-	json_t *v = json_object_get(o, "total");
-	const char *cur = wa_json_nestr(o, "currency");
-	double x;
-	size_t n;
-	int e;
-
-	if (!json_is_number(v) || cur == NULL)
-		return 0;
-	/* JSON holds the major unit: 12.34 is 1234 cents, rounded once here. */
-	for (x = json_number_value(v), e = wa_money_exp(cur); e > 0; e--)
-		x *= 10;
-	if (fabs(x) > (double)WA_MONEY_MAX)
-		return 0;
-	*amount = llround(x);
-	n = r->curs.n;
-	e = (int)wa_rep_intern(&r->curs, cur);
-	if (r->curs.n > n) {
-		r->site = wa_realloc(r->site, (r->curs.n + 1) * sizeof *r->site);
-		r->messaged = wa_realloc(r->messaged, (r->curs.n + 1) * sizeof *r->messaged);
-		r->others = wa_realloc(r->others, (r->curs.n + 1) * sizeof *r->others);
-		memset(&r->site[e], 0, sizeof *r->site);
-		memset(&r->messaged[e], 0, sizeof *r->messaged);
-		memset(&r->others[e], 0, sizeof *r->others);
-		r->site[e].cur = r->messaged[e].cur = r->others[e].cur = r->curs.s[e];
-	}
-	return (uint32_t)e;
-}
-
-/* The shop's own amount of order O (Shopify's shop_money), when it gives one: its currency, or 0. */
-static uint32_t
-shopamount(struct wa_report *r, json_t *o, long long *amount)
-{
-	json_t *v = json_object_get(o, "shop_total");
-	const char *cur = wa_json_nestr(o, "shop_currency");
-	double x;
-	int e;
-
-	if (!json_is_number(v) || cur == NULL)
-		return 0;
-	for (x = json_number_value(v), e = wa_money_exp(cur); e > 0; e--)
-		x *= 10;
-	if (fabs(x) > (double)WA_MONEY_MAX)
-		return 0;
-	*amount = llround(x);
-	return wa_rep_intern(&r->shopcurs, cur);
-}
-
-void
-wa_rep_addamount(struct wa_amount *a, long long amount, const char *shopcur,
-    long long shopamt)
-{
-	a->sum += amount;
-	a->n++;
-	if (shopcur == NULL || (a->shopcur && strcmp(a->shopcur, shopcur) != 0))
-		return;
-	a->shopcur = shopcur;
-	a->shopsum += shopamt;
-	a->shoporig += amount;
-	a->shopn++;
-}
-
-/*
- * Keep the two earliest orders of the buyer, for the repeat purchase of
- * first-time buyers: a recipient of messages, else a customer id, phone
- * or e-mail.
- */
-static void
-buyer(struct wa_report *r, json_t *o, time_t t, uint32_t rc)
-{
-	const char *key = wa_json_nestr(o, "customer");
-	char pk[WA_PHONE_MAX];
-	struct buyer *b;
-	uint32_t i;
-
-	if (rc) {
-		snprintf(pk, sizeof pk, "\001%lu", (unsigned long)rc);
-		key = pk;
-	}
-	if (key == NULL && wa_json_nestr(o, "phone")) {
-		wa_phone_key(wa_json_nestr(o, "phone"), pk);
-		key = pk;
-	}
-	if (key == NULL && (key = wa_json_nestr(o, "email")) == NULL)
-		return;
-	if ((i = wa_rep_get(r->bybuyer, key)) == 0) {
-		r->b = wa_grow(r->b, &r->capb, r->nb, sizeof *r->b);
-		memset(&r->b[r->nb], 0, sizeof *r->b);
-		put(r->bybuyer, key, r->nb);
-		i = (uint32_t)++r->nb;
-	}
-	b = &r->b[i - 1];
-	if (rc)
-		b->recip = rc;
-	if (b->first == 0 || t < b->first) {
-		b->second = b->first;
-		b->first = t;
-	} else if (b->second == 0 || t < b->second)
-		b->second = t;
-}
-
-int
-wa_report_order(struct wa_report *r, json_t *o, const char **why)
-{
-	struct wa_order ord = { 0 };
-	const char *id = wa_json_nestr(o, "id");
-	long long amount = 0, shopamt = 0;
-	uint32_t rc, cur, sc;
-	const char *scs;
-	struct act *a;
-	time_t t;
-
-	if (timeof(o, "created_at", &t) < 0)
-		return *why = "order with no valid time in 'created_at'", -1;
-	/* wa-hook and wa-import may both have seen it. */
-	if (id && wa_rep_get(r->orders, id))
-		return 0;
-	if (id)
-		put(r->orders, id, 0);
-	ord.financial_status = (char *)wa_json_nestr(o, "financial_status");
-	if (wa_json_nestr(o, "cancelled_at"))
-		ord.cancelled_at = 1;
-	if (!wa_order_counts(&ord))
-		return 0;
-	cur = amountof(r, o, &amount);
-	sc = cur ? shopamount(r, o, &shopamt) : 0;
-	scs = sc ? r->shopcurs.s[sc] : NULL;
-	rc = orderrecip(r, o);
-	if (cur && wa_rep_inperiod(r, t)) {
-		wa_rep_addamount(&r->site[cur], amount, scs, shopamt);
-		if (rc == 0)
-			wa_rep_addamount(&r->others[cur], amount, scs, shopamt);
-	}
-	if (rc) {
-		a = newact(r, A_ORDER, rc - 1, t);
-		a->cur = cur;
-		a->amount = amount;
-		a->shopcur = sc;
-		a->shopamt = shopamt;
-		a->inperiod = (unsigned char)wa_rep_inperiod(r, t);
-	}
-	buyer(r, o, t, rc);
 	return 0;
 }
 
@@ -650,7 +511,7 @@ wa_report_customer(struct wa_report *r, json_t *c)
 		i = wa_rep_get(r->byphone, pk);
 		/* Its orders by customer id now join what its number did. */
 		if (i && id && wa_rep_get(r->byid, id) == 0)
-			put(r->byid, id, i - 1);
+			wa_rep_put(r->byid, id, i - 1);
 	}
 	if (i == 0 || tier == NULL)
 		return 0;

@@ -58,7 +58,7 @@ double wa_survey_csat(const struct wa_survey *s);
 double wa_survey_nps(const struct wa_survey *s);
 double wa_survey_negative(const struct wa_survey *s);
 
-/* report.c and kpis.c: the KPIs of wa-report, from the ledger, webhook events and orders */
+/* report.c, reporder.c and kpis.c: the KPIs of wa-report, from the ledger, webhook events and orders */
 /*
  * The groupings of wa-report: the KPIs by campaign...tier (wa_report_kpis),
  * then the other views: -b ref, -b variant, --insights.
@@ -85,6 +85,8 @@ struct wa_amount {
 struct wa_kpi {
 	char *group;
 	long sent, delivered, read, failed, replied, opted_out;
+	long bounced;		/* e-mails refused for good at RCPT: a hard bounce */
+	long unsubscribed;	/* e-mails whose link was used; WhatsApp: opted_out */
 	long recips;		/* distinct recipients of delivered messages */
 	long conversions;	/* distinct recipients with an order counted */
 	long nresp;		/* customer messages answered */
@@ -109,6 +111,11 @@ struct wa_report *wa_report_new(const struct wa_report_opt *o);
  */
 int wa_report_ledger(struct wa_report *r, json_t *e, const char **why);
 void wa_report_index(struct wa_report *r);
+/*
+ * After the ledger: the unsubscribes of the e-mail suppression list at
+ * PATH, each to the e-mail of its campaign it came from. 0, or -1.
+ */
+int wa_report_unsubs(struct wa_report *r, const char *path);
 /* A wa-hook event: status, message, opt_out, order; others are ignored. */
 int wa_report_event(struct wa_report *r, json_t *e, const char **why);
 /* A wa-import order record (or an order event). */
@@ -171,6 +178,8 @@ struct wa_fx;
 /* The report in currency CUR; NULL: to be set by wa_fx_setcur. */
 struct wa_fx *wa_fx_new(const char *cur);
 void wa_fx_setcur(struct wa_fx *fx, const char *cur);
+/* The currency of most orders of A[0..N), the first by name of a tie; none without orders. */
+void wa_fx_setmost(struct wa_fx *fx, const struct wa_amount *a, size_t n);
 /* The report's currency, and the rates' day (2026-12-04); NULL: none. */
 const char *wa_fx_cur(const struct wa_fx *fx);
 const char *wa_fx_date(const struct wa_fx *fx);
@@ -215,6 +224,22 @@ json_t *wa_kpi_json(const struct wa_kpi *k, int survey);
 json_t *wa_kpi_refjson(const struct wa_kpi *k);
 /* The store-wide figures of S into O. */
 void wa_kpi_storejson(json_t *o, const struct wa_store_kpi *s);
+/* -b channel's own figures of K into O: bounced, unsubscribed. */
+void wa_kpi_channeljson(json_t *o, const struct wa_kpi *k);
+/*
+ * Figures of a struct into a JSON object by their offsets: a count (long),
+ * seconds (long long, -1: null), or a rate of two counts (rounded to 4
+ * places, null over 0).
+ */
+enum { WA_KF_COUNT, WA_KF_SECS, WA_KF_RATE };
+struct wa_kfield {
+	const char *name;
+	size_t off;
+	int kind;
+	size_t den;	/* WA_KF_RATE: the count it is over */
+};
+void wa_kpi_setfields(json_t *o, const void *base, const struct wa_kfield *f,
+    size_t n);
 
 /* variant.c: A/B arms against their baseline (see wa-report(1), -b variant) */
 /*
@@ -277,6 +302,7 @@ struct wa_page {
 	const char *trendby;	/* "day" or "week" */
 	json_t *camps;		/* by campaign, "all" last: the scorecard's and funnel's */
 	json_t *tiers;		/* {"gold": customers, ...} */
+	json_t *moves;		/* their moves in the period (tiermove.c); NULL: none */
 	const long *waits;	/* response times in each of WA_PAGE_NWAITS buckets */
 	json_t *themes;		/* --insights' rows */
 	json_t *arms;		/* -b variant's rows */
@@ -349,6 +375,9 @@ json_t *wa_convkpi_rows(const struct wa_inbox_paths *p, const struct wa_sla *sla
 #define WA_RCOLS_NSURVEY 5	/* the KPIs' last, shown once there are survey answers */
 /* The figures of a group, in the order every format shows them. */
 extern const struct wa_tcol wa_rcols_kpi[25];
+/* -b channel's: the KPIs with bounced and unsubscribed; within a terminal. */
+extern const struct wa_tcol wa_rcols_channel[27];
+extern const struct wa_tcol wa_rcols_chkey[7];
 /* The table's columns for the KPIs, within a terminal; --wide: all. */
 extern const struct wa_tcol wa_rcols_key[7];
 /* -b ref: the writers of tagged messages by their first tag. */
@@ -373,4 +402,26 @@ extern const struct wa_tcol wa_rcols_store[7];
 void wa_rout_table(const struct wa_tcols *vc, json_t *a, int by, int wide, const char *cur);
 /* The rows A as CSV: every figure by its JSON name, the store-wide ones and, with TARGETS, the marks last. */
 void wa_rout_csv(const struct wa_tcols *vc, json_t *a, int by, int targets);
+/* tiermove.c: how customers moved between service tiers over a period */
+struct wa_tiermoves;
+/*
+ * The moves from FROM to TO: each customer's tier at both times by the
+ * rules of wa-segment --tiers, on its totals of then (today's, less the
+ * orders since, and the spend of the year before from the orders).
+ */
+struct wa_tiermoves *wa_tiermoves_new(time_t from, time_t to);
+/* A customer record: its id and today's "orders" and "spent" (none: its orders'). */
+void wa_tiermoves_customer(struct wa_tiermoves *m, json_t *c);
+/* An order (an order record or event; any other record is passed over). */
+void wa_tiermoves_order(struct wa_tiermoves *m, json_t *o);
+/*
+ * {"from","to","up","down","moves":[{"from","to","way":"up"|"down",
+ * "customers","ids":[...]}]}: a customer with no tier is "-", ranked
+ * between the last rule but one and the last (a small buyer is above none).
+ */
+json_t *wa_tiermoves_json(struct wa_tiermoves *m);
+/* Those moves on the page: counts, and a row per move with its first 20 ids. */
+void wa_tiermoves_html(json_t *moves);
+void wa_tiermoves_free(struct wa_tiermoves *m);
+
 #endif

@@ -31,6 +31,7 @@ void
 wa_rout_table(const struct wa_tcols *vc, json_t *a, int by, int wide, const char *cur)
 {
 	struct wa_tcols st = storeview, key = { wa_rcols_key, NELEM(wa_rcols_key), vc->target };
+	struct wa_tcols chkey = { wa_rcols_chkey, NELEM(wa_rcols_chkey), vc->target };
 	struct wa_tcols cv = { wa_rcols_conv, NELEM(wa_rcols_conv), NULL };
 	struct wa_tcol head[NELEM(wa_rcols_conv)];
 	const char *env = getenv("COLUMNS");
@@ -38,7 +39,7 @@ wa_rout_table(const struct wa_tcols *vc, json_t *a, int by, int wide, const char
 
 	if (width <= 0)
 		width = 100;
-	wa_table_fit(by <= WA_BY_CHANNEL && !wide ? &key : vc, a,
+	wa_table_fit(by == WA_BY_CHANNEL && !wide ? &chkey : by < WA_BY_CHANNEL && !wide ? &key : vc, a,
 	    wide ? 0 : (size_t)width);
 	if (by == WA_BY_TIER && json_object_get(json_array_get(a, json_array_size(a) - 1),
 	    "conversations")) {
@@ -76,7 +77,7 @@ shown(const struct wa_tcols *vc, const char *name, int by)
 void
 wa_rout_csv(const struct wa_tcols *vc, json_t *a, int by, int targets)
 {
-	const char *names[NELEM(wa_rcols_kpi) + NELEM(wa_rcols_store) + WA_KPI_NTARGETS + 1];
+	const char *names[NELEM(wa_rcols_channel) + NELEM(wa_rcols_store) + WA_KPI_NTARGETS + 1];
 	char met[WA_KPI_NTARGETS][64];
 	size_t j, n = 0;
 

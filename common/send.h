@@ -636,4 +636,31 @@ int wa_mail_render(const struct wa_mailtmpl *t, json_t *rec,
     const struct wa_mailmsg *m, struct wa_buf *out, char *err, size_t errsz);
 /* The ledger's "to" for ADDR: a key of the address that fits WA_PHONE_MAX, for caps. */
 void wa_mail_rcpt(const char *addr, char out[WA_PHONE_MAX]);
+/* sendrun.c: what wa-send and wa-mail share: event lines, the gate's options, the ledger, the summary */
+struct wa_rec;
+struct wa_sendrun {
+	const char *campaign;
+	const char *channel;	/* set on every line ("email"); NULL: none */
+	long nsent, nskipped, ndeferred, nfailed, nunknown;
+};
+/* Event line O (taken) to stdout, counted in RUN (a struct wa_sendrun, as a queue's emit). */
+void wa_sendrun_put(json_t *o, void *run);
+/* The event EV of a record with a reason, or a failure here that it is rejected for. */
+void wa_sendrun_reason(struct wa_sendrun *r, const char *ev, const char *id,
+    const char *to, const char *reason);
+void wa_sendrun_localfail(struct wa_sendrun *r, struct wa_rec *rec, const char *id,
+    const char *to, const char *err);
+/* -c CAMPAIGN checked, and --cap, --every or --quiet (WHICH) into O, or exit 2. */
+enum { WA_SENDRUN_CAP, WA_SENDRUN_EVERY, WA_SENDRUN_QUIET };
+void wa_sendrun_campaign(const char *c);
+void wa_sendrun_gateopt(struct wa_gate_opts *o, int which, const char *arg);
+/* The fields a run parses: OWN[0..N) copied into an array of WA_SENDRUN_MAXFIELDS, *NP of them. */
+#define WA_SENDRUN_MAXFIELDS 128
+char **wa_sendrun_names(const char *const *own, size_t n, size_t *np);
+/* The ledger at PATH: read for a dry run, else opened and locked (NOWAIT: exit 75 when busy). */
+struct wa_ledger *wa_sendrun_ledger(const char *path, int dryrun, int nowait);
+/* "prog: CAMPAIGN: N sent, ..." on stderr, MORE before its newline; the exit status. */
+void wa_sendrun_summary(const struct wa_sendrun *r, const char *more);
+int wa_sendrun_status(const struct wa_sendrun *r, int fatal);
+
 #endif

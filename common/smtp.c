@@ -18,6 +18,9 @@ struct wa_smtp {
 	char reply[WA_SMTP_REPLY];	/* and its text */
 	const char *msg;		/* the message being read by curl */
 	size_t n, off;
+	int ehlo;			/* the reply to an EHLO is being read */
+	int caps;			/* the connection's extensions are known */
+	int utf8;			/* and they have SMTPUTF8 */
 	char cerr[CURL_ERROR_SIZE];
 };
 
@@ -38,10 +41,27 @@ onread(char *p, size_t size, size_t n, void *arg)
 static void
 sent(struct wa_smtp *s, const char *p, size_t n)
 {
-	if (n >= 4 && strncasecmp(p, "RCPT", 4) == 0)
+	/* a connection's greeting: its extensions, again after STARTTLS */
+	if (n >= 4 && (strncasecmp(p, "EHLO", 4) == 0 || strncasecmp(p, "HELO", 4) == 0)) {
+		s->ehlo = 1;
+		s->caps = s->utf8 = 0;
+	} else if (n >= 4 && strncasecmp(p, "RCPT", 4) == 0)
 		s->stage = ST_RCPT;
 	else if (n >= 4 && strncasecmp(p, "DATA", 4) == 0)
 		s->stage = ST_DATA;
+}
+
+/* A line of the reply to EHLO: "250-SMTPUTF8", the last "250 ...". */
+static void
+extension(struct wa_smtp *s, const char *p, size_t k)
+{
+	if (k >= 12 && strncmp(p, "250", 3) == 0 && strncasecmp(p + 4, "SMTPUTF8", 8) == 0 &&
+	    (k == 12 || p[12] == ' '))
+		s->utf8 = 1;
+	if (k < 4 || p[3] == ' ') {
+		s->ehlo = 0;
+		s->caps = strncmp(p, "250", 3) == 0;
+	}
 }
 
 static void
@@ -51,6 +71,8 @@ heard(struct wa_smtp *s, const char *p, size_t n)
 
 	while (k > 0 && (p[k - 1] == '\r' || p[k - 1] == '\n'))
 		k--;
+	if (s->ehlo)
+		extension(s, p, k);
 	/* the first refusal is the answer; what follows is the QUIT */
 	if (k < 3 || !isdigit((unsigned char)p[0]) || s->code >= 400)
 		return;
@@ -73,6 +95,14 @@ ondebug(CURL *e, curl_infotype t, char *p, size_t n, void *arg)
 	else if (t == CURLINFO_HEADER_IN)
 		heard(arg, p, n);
 	return 0;
+}
+
+/* What a command other than a message answers (NOOP's 250) is not kept. */
+static size_t
+discard(char *p, size_t size, size_t n, void *arg)
+{
+	(void)p, (void)arg;
+	return size * n;
 }
 
 static void
@@ -109,6 +139,7 @@ wa_smtp_new(const char *url, char *err, size_t errsz)
 	curl_easy_setopt(s->e, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(s->e, CURLOPT_READFUNCTION, onread);
 	curl_easy_setopt(s->e, CURLOPT_READDATA, s);
+	curl_easy_setopt(s->e, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(s->e, CURLOPT_DEBUGFUNCTION, ondebug);
 	curl_easy_setopt(s->e, CURLOPT_DEBUGDATA, s);
 	curl_easy_setopt(s->e, CURLOPT_VERBOSE, 1L);
@@ -198,6 +229,26 @@ wa_smtp_send(struct wa_smtp *s, const char *from, const char *to,
 		snprintf(res->reply, sizeof res->reply, "%s",
 		    *s->cerr ? s->cerr : curl_easy_strerror(rc));
 	return res->kind;
+}
+
+int
+wa_smtp_utf8(struct wa_smtp *s)
+{
+	CURLcode rc;
+
+	if (s->caps)
+		return s->utf8;
+	/* a NOOP on the connection that the next message then takes */
+	curl_easy_setopt(s->e, CURLOPT_UPLOAD, 0L);
+	curl_easy_setopt(s->e, CURLOPT_CUSTOMREQUEST, "NOOP");
+	s->stage = ST_CONNECT;
+	s->code = 0;
+	rc = curl_easy_perform(s->e);
+	curl_easy_setopt(s->e, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(s->e, CURLOPT_UPLOAD, 1L);
+	if (rc != CURLE_OK || !s->caps)
+		return -1;
+	return s->utf8;
 }
 
 void

@@ -480,10 +480,14 @@ void wa_import_free(struct wa_import *im);
 #define WA_EMAIL_MAX 255	/* an address and its NUL */
 #define WA_EMAIL_TOKBUF 33	/* a token: 32 characters of base64url and a NUL */
 /*
- * RAW as a bare address in lower case into OUT (N bytes): 0, or -1 when it
- * is none (no '@', no dot in the domain, a space, a display name...).
+ * RAW as a bare address, its ASCII letters in lower case, into OUT (N
+ * bytes): 0, or -1 when it is none (no '@', no dot in the domain, a space,
+ * a display name, UTF-8 that is not valid...). Other scripts are kept as
+ * written (RFC 6531): see wa_email_ascii.
  */
 int wa_email_norm(const char *raw, char *out, size_t n);
+/* Is ADDR all ASCII? If not, only a server that offers SMTPUTF8 takes it. */
+int wa_email_ascii(const char *addr);
 /*
  * The unsubscribe token of ADDR for CAMPAIGN: an HMAC-SHA256 under SECRET
  * ($WA_UNSUBSCRIBE_SECRET), so that only we make one and none is guessed.
@@ -513,5 +517,13 @@ int wa_esupp_add(const char *path, struct wa_hash *h, const char *addr,
  * when ADDR is not there, -1 on error.
  */
 int wa_esupp_replace(const char *path, const char *addr, const char *with);
+/*
+ * The unsubscribes of the list at PATH, the lines wa-hook's /unsubscribe
+ * writes ("ADDR # unsubscribed CAMPAIGN TIME"), each to FN; a missing list
+ * has none. 0, or -1 when it cannot be read.
+ */
+typedef void wa_unsub_fn(const char *addr, const char *campaign, time_t at,
+    void *ctx);
+int wa_esupp_unsubs(const char *path, wa_unsub_fn *fn, void *ctx);
 
 #endif

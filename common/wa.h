@@ -78,6 +78,10 @@ size_t wa_optsize(const char *opt, const char *s);
 void wa_opt_now(const char *s);
 /* A time, or a duration back from now ("30d"), or die with status 2. */
 time_t wa_opttime(const char *opt, const char *s);
+/* A duration ("72h", "7d") in seconds, or die with status 2. */
+long long wa_optdur(const char *opt, const char *s);
+/* The index of S in NAMES[0..N), or die with status 2. */
+int wa_optchoice(const char *opt, const char *s, const char *const *names, size_t n);
 
 /* buf.c: a growable byte buffer */
 struct wa_buf {
@@ -132,6 +136,12 @@ typedef void wa_hdr_fn(const char *file, struct wa_csvhdr *h, void *ctx);
 typedef void wa_end_fn(const char *file, long nrecords, void *ctx);
 struct wa_input *wa_input_new(int fmt);
 void wa_input_rejects(struct wa_input *in, const char *path);
+/*
+ * Say a bad record once however many loops read its file: SAID holds the
+ * FILE:LINE of those rejected so far (a report that reads a log twice).
+ */
+struct wa_hash;
+void wa_input_once(struct wa_input *in, struct wa_hash *said);
 void wa_input_onheader(struct wa_input *in, wa_hdr_fn *fn);
 void wa_input_onend(struct wa_input *in, wa_end_fn *fn);
 /*
@@ -622,6 +632,13 @@ struct wa_smtp *wa_smtp_new(const char *url, char *err, size_t errsz);
  */
 int wa_smtp_send(struct wa_smtp *s, const char *from, const char *to,
     const char *msg, size_t n, struct wa_smtp_res *res);
+/*
+ * Does the server offer SMTPUTF8 (RFC 6531), which an address of other
+ * scripts needs: 1 or 0, from the connection's EHLO (a NOOP opens one, kept
+ * for the next message); -1 when no connection could tell. With it, libcurl
+ * sends such an address with SMTPUTF8, its domain as IDNA (punycode).
+ */
+int wa_smtp_utf8(struct wa_smtp *s);
 void wa_smtp_free(struct wa_smtp *s);
 /* segments.c: a JSON lines log rolled into dated segments, read back as one stream */
 /* The folder of LIVE's segments: LIVE without ".jsonl" (events.jsonl: events), allocated. */

@@ -39,7 +39,7 @@ EOF
 # --dry-run: the rendered message on stdout, nothing sent, no ledger
 wa-mail -c cart -T "$T" --dry-run "$TMP/c.jsonl" >"$TMP/d1" 2>"$TMP/d1.err"
 check_same "--dry-run: one message per address, the others skipped or failed locally" \
-	"dry_run 1 ann.lee@example.org|skipped 2 no_consent|skipped 3 invalid_email|skipped 4 no_email|skipped 5 already_sent|dry_run 6 zoe@example.org|failed 7 local|skipped 8 invalid_email" \
+	"dry_run 1 ann.lee@example.org|skipped 2 no_consent|skipped 3 invalid_email|skipped 4 no_email|skipped 5 already_sent|dry_run 6 zoe@example.org|failed 7 local|dry_run 8 zoë@example.org" \
 	"$(jq -r '[.event, .id, (.reason // .error.class // .to)] | join(" ")' "$TMP/d1" | paste -sd'|')"
 check "--dry-run: the message is printed, a Subject of other scripts RFC 2047-encoded" sh -c \
 	"jq -r 'select(.id == \"6\").message' '$TMP/d1' | grep -q '^Subject: =?UTF-8?B?'"

@@ -3,7 +3,7 @@
 # file in DIR, each event a line of DIR/log.jsonl, with faults on demand.
 #
 #   smtp-sink.py -d DIR [--cert PEM --key PEM] [--auth] [--rcpt-5xx RE]
-#                [--rcpt-4xx RE] [--soft-times N] [--drop RE]
+#                [--rcpt-4xx RE] [--soft-times N] [--drop RE] [--smtputf8]
 #
 # --cert/--key   offer STARTTLS with that certificate, and require it
 # --auth         require AUTH (after STARTTLS) as $SINK_AUTH, "user:password"
@@ -15,6 +15,8 @@
 #                and drop the connection before answering the data
 # --ack-delay S  wait S seconds between keeping a message and answering it:
 #                the time a kill of the client leaves the outcome unknown
+# --smtputf8     offer SMTPUTF8 (RFC 6531); without it, as aiosmtpd does by
+#                default, a command line that is not ASCII gets a 500
 #
 # It says "listening on 127.0.0.1:PORT" on stdout once it listens.
 import argparse
@@ -78,7 +80,8 @@ class Sink:
         drop = self.a.drop and any(re.search(self.a.drop, t)
                                    for t in envelope.rcpt_tos)
         self.event(session, "dropped" if drop else "delivered", file=name,
-                   sender=envelope.mail_from, to=envelope.rcpt_tos)
+                   sender=envelope.mail_from, to=envelope.rcpt_tos,
+                   smtputf8=bool(envelope.smtp_utf8))
         if drop:
             server.transport.abort()
             return "250 OK (unheard)"
@@ -104,6 +107,7 @@ def main():
     p.add_argument("--soft-times", type=int, default=0)
     p.add_argument("--drop")
     p.add_argument("--ack-delay", type=float, default=0)
+    p.add_argument("--smtputf8", action="store_true")
     a = p.parse_args()
     os.makedirs(a.d, exist_ok=True)
     sink = Sink(a)
@@ -112,7 +116,7 @@ def main():
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.load_cert_chain(a.cert, a.key)
     kw = dict(hostname="sink.test", tls_context=ctx,
-              require_starttls=ctx is not None)
+              require_starttls=ctx is not None, enable_SMTPUTF8=a.smtputf8)
     if a.auth:
         kw.update(authenticator=authenticator(os.environ["SINK_AUTH"]),
                   auth_required=True, auth_require_tls=ctx is not None)
