@@ -16,7 +16,7 @@
 
 enum {
 	OPT_AGENT = 256, OPT_ALL, OPT_ASK_CONSENT, OPT_AWAY_EVERY, OPT_BOT, OPT_BREACHED,
-	OPT_CAPTION, OPT_COLLISION, OPT_DAYS, OPT_DEPT, OPT_EVENTS, OPT_FOLLOW, OPT_FORCE,
+	OPT_CAPTION, OPT_COLLISION, OPT_DAYS, OPT_DEPT, OPT_EVENTS, OPT_EVIDENCE, OPT_FOLLOW, OPT_FORCE,
 	OPT_HOURS, OPT_ID, OPT_KEYWORD, OPT_LEDGER, OPT_MEDIA, OPT_MINE, OPT_MISSES,
 	OPT_NOTIFY, OPT_NOTIFY_TEMPLATE, OPT_NOW, OPT_ORDER_PATTERN, OPT_ROUTES, OPT_SLA,
 	OPT_SNIPPET, OPT_SURVEY, OPT_TZ, OPT_VERSION
@@ -24,7 +24,7 @@ enum {
 
 static struct opts {
 	const char *agent, *dept, *expr, *fmt, *slapath, *snippet, *tmpl, *lang;
-	const char *id, *routes, *notify, *notifytmpl, *askconsent;
+	const char *id, *routes, *notify, *notifytmpl, *askconsent, *evidence;
 	const char *media, *caption, *out;	/* out: -o, fetch's FILE */
 	const char *params[MAXPARAM];
 	size_t np;
@@ -62,6 +62,7 @@ usage(int status)
 	    "       wa-inbox note WHO TEXT\n"
 	    "       wa-inbox close WHO [--survey [-t TEMPLATE] [-l LANG] [-p PARAM]...]\n"
 	    "       wa-inbox ask-consent WHO [-t TEMPLATE] [-l LANG]\n"
+	    "       wa-inbox consent WHO yes|no [--evidence TEXT]\n"
 	    "       wa-inbox route [--ask-consent TEMPLATE] [--notify CMD]\n"
 	    "                [--notify-template TEMPLATE] [-l LANG] [--routes FILE] [--sla FILE]\n"
 	    "                [--bot STATE [--away-every DURATION] [--days DAYS]\n"
@@ -508,6 +509,7 @@ static const struct option longs[] = {
 	{ "days", required_argument, NULL, OPT_DAYS },
 	{ "dept", required_argument, NULL, OPT_DEPT },
 	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "evidence", required_argument, NULL, OPT_EVIDENCE },
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "help", no_argument, NULL, 'h' },
@@ -565,6 +567,7 @@ parseargs(int *argc, char ***argv)
 			break;
 		case OPT_DEPT: opt.dept = optarg; break;
 		case OPT_EVENTS: opt.p.events = optarg; break;
+		case OPT_EVIDENCE: opt.evidence = optarg; break;
 		case OPT_FOLLOW: opt.follow = 1; break;
 		case OPT_FORCE: opt.force = 1; break;
 		case OPT_ID: opt.id = optarg; break;
@@ -648,6 +651,7 @@ run(int argc, char **argv)
 		{ "list", 0, 0 }, { "show", 1, 1 }, { "reply", 1, 2 },
 		{ "assign", 2, 2 }, { "note", 2, 2 }, { "close", 1, 1 },
 		{ "route", 0, 0 }, { "ask-consent", 1, 1 }, { "fetch", 1, 1 },
+		{ "consent", 2, 2 },
 	};
 	const char *verb = argc > 0 ? argv[0] : "list";
 	size_t i;
@@ -675,8 +679,10 @@ run(int argc, char **argv)
 		rc = routeall();
 	else if (i == 7)
 		rc = askconsent(argv[1]);
-	else
+	else if (i == 8)
 		rc = fetch(argv[1]);
+	else
+		rc = wa_askconsent_agent(g.ib, argv[1], argv[2], g.me, opt.evidence);
 	curl_global_cleanup();
 	wa_inbox_free(g.ib);
 	wa_inlog_close(g.log);
