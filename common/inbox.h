@@ -257,7 +257,9 @@ void wa_bot_see(struct wa_bot *b, json_t *ev);
  * with "route" (order-status, keyword-NAME, greeting or away) and, for
  * the order status, order_name, fulfillment_status and tracking_url; or
  * NULL for none: a message out of its 24-hour window, a reaction, an
- * opt-out, a conversation handed off, or nothing fits. *GIVEUP is set
+ * opt-out, a conversation handed off, a message C's ledger entries show
+ * answered already (a key ending in /WAMID, not refused), or nothing
+ * fits. *GIVEUP is set
  * when that makes too many unanswered in a row: the caller hands off.
  */
 json_t *wa_bot_answer(struct wa_bot *b, const struct wa_conv *c, json_t *ev,
