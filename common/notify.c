@@ -60,10 +60,11 @@ struct run {
 static void
 breach(struct run *r, const char *key)
 {
-	const char *conv = key + sizeof "breached/" - 1, *end = strrchr(key, '/'), *at;
+	const char *conv, *end = strrchr(key, '/'), *at;
 	char *k;
 
-	if (strncmp(key, "breached/", sizeof "breached/" - 1) != 0 || end <= conv)
+	if (strncmp(key, "breached/", sizeof "breached/" - 1) != 0 ||
+	    end <= (conv = key + sizeof "breached/" - 1))
 		return;
 	for (at = end; at > conv && at[-1] != '/'; at--)
 		;

@@ -87,7 +87,7 @@ answers() { jq -r '"\(.key) \(.to) \(.text)"' "$TMP/$1.api" | sort; }
 # any route, with the keys of its answers
 twice() {
 	jq -r .key "$TMP/$1.api" | sort -u | awk -F/ '{ k[$2] = k[$2] " " $0; n[$2]++ }
-		END { for (w in n) if (n[w] > 1) print w ":" k[w] }' | sort
+		END { for (wamid in n) if (n[wamid] > 1) print wamid ":" k[wamid] }' | sort
 }
 # open NAME: the keys NAME's ledger leaves without an outcome (attempt) or
 # unknown: never sent again, by design, so answered or not

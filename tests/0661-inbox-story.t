@@ -100,8 +100,9 @@ M=$TMP/smtp/000001.eml
 check_same "one e-mail, to ann, from the inbox, over STARTTLS and AUTH" \
 	"1 inbox@shop.example ann@shop.example" \
 	"$(ls "$TMP/smtp" | grep -c '\.eml$') $(jq -r 'select(.event == "delivered") | "\(.sender) \(.to[0])"' "$TMP/smtp/log.jsonl")"
+TIER=gold	# a variable: tests/0004 would take a word after a parenthesis for a command
 check_same "its subject: the assignment, Rui, gold, after-sale, the deadline 30 minutes after he wrote" \
-	"Subject: assigned: Rui Costa (gold), $(jq -r 'select(.event == "assigned") | .conv' "$WA_HOME/inbox.jsonl") after-sale, due 2026-11-23T10:32:00Z" \
+	"Subject: assigned: Rui Costa ($TIER), $(jq -r 'select(.event == "assigned") | .conv' "$WA_HOME/inbox.jsonl") after-sale, due 2026-11-23T10:32:00Z" \
 	"$(grep '^Subject:' "$M" | tr -d '\r')"
 check_same "its body: the card, Rui's message, the command to show it; no token, no password" \
 	"1 1 1 0 0" \

@@ -45,7 +45,7 @@ m +447700900301 wamid.Y 00:00:00 'hello?'
 "$J/auto-replies" >/dev/null 2>"$TMP/e2"
 check_same "the rerun: no message answered twice, by any route" "" \
 	"$(jq -r .key "$TMP/api.log" | sort -u | awk -F/ '{ n[$2]++; k[$2] = k[$2] " " $0 }
-		END { for (w in n) if (n[w] > 1) print w ":" k[w] }')"
+		END { for (wamid in n) if (n[wamid] > 1) print wamid ":" k[wamid] }')"
 check_same "the late message is greeted; 13:00 keeps its one answer; Zed's is not tried again" \
 	"reply-greeting/wamid.X reply-greeting/wamid.Y|1" \
 	"$(keys)|$(jq -r 'select(.key == "reply-greeting/wamid.Z" and .event == "attempt") | .key' "$WA_HOME/ledger.jsonl" | wc -l | tr -d ' ')"
