@@ -420,64 +420,18 @@ segments(const char *path, int kind, int mode)
 	return hits;
 }
 
-/* Forgotten numbers stay suppressed, as their hash: wa-send still skips them. */
+/* The forgotten stay suppressed, as their hash: wa-send and wa-mail still skip them. */
 static long
-suppression(void)
+suppression(const char *path, int email, char **keys, size_t n, const char *field)
 {
-	struct wa_hash *h = wa_supp_load(opt.suppress, NULL);
-	char f[WA_FORGOTBUF];
-	long hits = 0, any = 0;
-	size_t i;
+	long any, hits = wa_forget_supp(path, email, keys, n, !opt.export && !opt.dryrun, &any);
 
-	if (h == NULL)
-		wa_die(WA_EXIT_FATAL, "%s:", opt.suppress);
-	for (i = 0; i < g.nphones; i++) {
-		any += wa_supp_has(h, g.phonelist[i]);
-		/* listed as a number, not yet as a hash */
-		if (!wa_hash_get(h, g.phonelist[i]))
-			continue;
-		hits++;
-		wa_forget_hash(g.phonelist[i], f);
-		if (!opt.export && !opt.dryrun &&
-		    wa_supp_replace(opt.suppress, g.phonelist[i], f) < 0)
-			wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", opt.suppress);
-	}
-	wa_hash_free(h);
 	if (opt.export)
-		json_object_set_new(g.out, "suppressed", json_boolean(any > 0));
+		json_object_set_new(g.out, field, json_boolean(any > 0));
 	else if (hits)
-		wa_warn("%s: %ld %s %s", opt.suppress, hits, hits == 1 ? "number" :
-		    "numbers", opt.dryrun ? "would be hashed" : "hashed, still suppressed");
-	return hits;
-}
-
-/* Forgotten addresses too: wa-mail still skips one that unsubscribed or bounced. */
-static long
-esuppression(void)
-{
-	struct wa_hash *h = wa_esupp_load(g.esupp);
-	char f[WA_FORGOTBUF];
-	long hits = 0, any = 0;
-	size_t i;
-
-	if (h == NULL)
-		wa_die(WA_EXIT_FATAL, "%s:", g.esupp);
-	for (i = 0; i < g.nemails; i++) {
-		any += wa_esupp_has(h, g.emaillist[i]);
-		if (!wa_hash_get(h, g.emaillist[i]))
-			continue;
-		hits++;
-		wa_forget_hash(g.emaillist[i], f);
-		if (!opt.export && !opt.dryrun &&
-		    wa_esupp_replace(g.esupp, g.emaillist[i], f) < 0)
-			wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", g.esupp);
-	}
-	wa_hash_free(h);
-	if (opt.export)
-		json_object_set_new(g.out, "email_suppressed", json_boolean(any > 0));
-	else if (hits)
-		wa_warn("%s: %ld %s %s", g.esupp, hits, hits == 1 ? "address" :
-		    "addresses", opt.dryrun ? "would be hashed" : "hashed, still suppressed");
+		wa_warn("%s: %ld %s %s", path, hits, email ? hits == 1 ? "address" : "addresses" :
+		    hits == 1 ? "number" : "numbers", opt.dryrun ? "would be hashed" :
+		    "hashed, still suppressed");
 	return hits;
 }
 
@@ -707,8 +661,8 @@ run(void)
 	 */
 	hits += rewrite(opt.events, K_EVENTS, LOCKED);
 	hits += segments(opt.events, K_EVENTS, opt.export ? EXPORT : ERASE);
-	hits += suppression();
-	hits += esuppression();
+	hits += suppression(opt.suppress, 0, g.phonelist, g.nphones, "suppressed");
+	hits += suppression(g.esupp, 1, g.emaillist, g.nemails, "email_suppressed");
 	hits += rewrite(opt.consent, K_CONSENT, LOCKED);
 	hits += rewrite(opt.ledger, K_LEDGER, LOCKED);
 	hits += segments(opt.ledger, K_LEDGER, opt.export ? EXPORT : ERASE);

@@ -17,15 +17,15 @@
 
 enum {
 	OPT_AGENT = 256, OPT_ALL, OPT_ASK_CONSENT, OPT_AWAY_EVERY, OPT_BOT, OPT_BREACHED,
-	OPT_CAPTION, OPT_COLLISION, OPT_DAYS, OPT_DEPT, OPT_EVENTS, OPT_FOLLOW, OPT_FORCE,
-	OPT_HOURS, OPT_ID, OPT_IDLE, OPT_KEYWORD, OPT_LEDGER, OPT_MEDIA, OPT_MINE, OPT_MISSES,
+	OPT_CAPTION, OPT_COLLISION, OPT_DAYS, OPT_DEPT, OPT_EVENTS, OPT_EVIDENCE, OPT_FOLLOW,
+	OPT_FORCE, OPT_HOURS, OPT_ID, OPT_IDLE, OPT_KEYWORD, OPT_LEDGER, OPT_MEDIA, OPT_MINE, OPT_MISSES,
 	OPT_NOTIFY, OPT_NOTIFY_TEMPLATE, OPT_NOW, OPT_ORDER_PATTERN, OPT_ROUTES, OPT_SLA,
 	OPT_SNIPPET, OPT_SURVEY, OPT_TRUST_PROXY, OPT_TZ, OPT_VERSION
 };
 
 static struct opts {
 	const char *agent, *dept, *expr, *fmt, *slapath, *snippet, *tmpl, *lang;
-	const char *id, *routes, *notify, *notifytmpl, *askconsent;
+	const char *id, *routes, *notify, *notifytmpl, *askconsent, *evidence;
 	const char *media, *caption, *out;	/* out: -o, fetch's FILE */
 	const char *listen;	/* serve -l ADDR:PORT */
 	long long idle;		/* serve --idle */
@@ -68,6 +68,7 @@ usage(int status)
 	    "       wa-inbox note WHO TEXT\n"
 	    "       wa-inbox close WHO [--survey [-t TEMPLATE] [-l LANG] [-p PARAM]...]\n"
 	    "       wa-inbox ask-consent WHO [-t TEMPLATE] [-l LANG]\n"
+	    "       wa-inbox consent WHO yes|no [--evidence TEXT]\n"
 	    "       wa-inbox serve [-l ADDR:PORT] [--collision DURATION] [--idle DURATION]\n"
 	    "                [--sla FILE] [--trust-proxy] [-t TEMPLATE [-p PARAM]...]\n"
 	    "       wa-inbox route [--ask-consent TEMPLATE] [--notify CMD]\n"
@@ -260,6 +261,7 @@ static const struct option longs[] = {
 	{ "days", required_argument, NULL, OPT_DAYS },
 	{ "dept", required_argument, NULL, OPT_DEPT },
 	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "evidence", required_argument, NULL, OPT_EVIDENCE },
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "help", no_argument, NULL, 'h' },
@@ -320,6 +322,7 @@ parseargs(int *argc, char ***argv)
 			break;
 		case OPT_DEPT: opt.dept = optarg; break;
 		case OPT_EVENTS: opt.p.events = optarg; break;
+		case OPT_EVIDENCE: opt.evidence = optarg; break;
 		case OPT_FOLLOW: opt.follow = 1; break;
 		case OPT_FORCE: opt.force = 1; break;
 		case OPT_ID: opt.id = optarg; break;
@@ -490,6 +493,7 @@ run(int argc, char **argv)
 		{ "assign", 2, 2 }, { "note", 2, 2 }, { "close", 1, 1 },
 		{ "route", 0, 0 }, { "ask-consent", 1, 1 }, { "fetch", 1, 1 },
 		{ "serve", 0, 0 },
+		{ "consent", 2, 2 },
 	};
 	const char *verb = argc > 0 ? argv[0] : "list";
 	size_t i;
@@ -515,6 +519,8 @@ run(int argc, char **argv)
 		rc = fetch(argv[1]);
 	else if (i == 9)
 		rc = serve();
+	else if (i == 10)
+		rc = wa_askconsent_agent(g.ib, argv[1], argv[2], g.me, opt.evidence);
 	else
 		rc = doverb(i, argc - 1, argv + 1);
 	curl_global_cleanup();

@@ -3,7 +3,8 @@
  * carrying the payloads wa-hook logs into the consent log, sent once a
  * person, ever: its ledger key is a hash of the person's same-user key,
  * so asking again, by an agent or by route after another conversation,
- * is skipped by wa-send's gate, whatever crashed in between.
+ * is skipped by wa-send's gate, whatever crashed in between. And the
+ * answer an agent read in the chat, logged by that agent.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -71,23 +72,88 @@ wa_askconsent_closed(struct wa_inbox *ib, struct wa_consentlog *cl,
 	return n;
 }
 
+/* The number of WHO: its conversation's, else its customer's, else WHO's own. */
+static struct wa_conv *
+whophone(struct wa_inbox *ib, const char *who, char e164[WA_PHONE_MAX])
+{
+	struct wa_conv *c = wa_inbox_find(ib, who);
+	json_t *cust = c ? c->cust : wa_inbox_customer(ib, who);
+
+	if (c)
+		snprintf(e164, WA_PHONE_MAX, "%s", c->phone);
+	else if (wa_phone_norm(cust ? wa_json_str(cust, "phone") : who,
+	    cust ? wa_json_str(cust, "country") : NULL, e164) != WA_PHONE_OK)
+		wa_die(WA_EXIT_REC, "%s: no conversation, and no phone", who);
+	return c;
+}
+
 int
 wa_askconsent_who(struct wa_inbox *ib, const struct wa_reply *base, const char *who,
     const char *tmpl, const char *lang)
 {
-	struct wa_conv *c = wa_inbox_find(ib, who);
-	json_t *cust = c ? c->cust : wa_inbox_customer(ib, who), *ev;
 	char e164[WA_PHONE_MAX];
+	json_t *ev;
 	int rc;
 
-	if (c)
-		snprintf(e164, sizeof e164, "%s", c->phone);
-	else if (wa_phone_norm(cust ? wa_json_str(cust, "phone") : who,
-	    cust ? wa_json_str(cust, "country") : NULL, e164) != WA_PHONE_OK)
-		wa_die(WA_EXIT_REC, "%s: no conversation, and no phone", who);
+	whophone(ib, who, e164);
 	ev = wa_askconsent(base, e164, tmpl, lang);
 	wa_json_put(stdout, ev);
 	rc = strcmp(wa_json_str(ev, "event"), "sent") == 0 ? 0 : WA_EXIT_REC;
 	json_decref(ev);
 	return rc;
+}
+
+/*
+ * The evidence of what WHO said: the agent's words for it, else the last
+ * message of theirs, which the log's readers can look up in the spool.
+ */
+static const char *
+evidence(const struct wa_conv *c, const char *who, const char *given)
+{
+	size_t i;
+
+	for (i = c ? c->nmsg : 0; given == NULL && i-- > 0; )
+		if (c->msg[i].dir == '<' && c->msg[i].wamid)
+			given = c->msg[i].wamid;
+	if (given == NULL)
+		wa_die(WA_EXIT_USAGE, "%s: no message of theirs to stand as evidence: --evidence TEXT", who);
+	return given;
+}
+
+int
+wa_askconsent_agent(struct wa_inbox *ib, const char *who, const char *yesno, const char *agent,
+    const char *given)
+{
+	struct wa_consentev ev = { 0 };
+	struct wa_consentlog *cl;
+	char e164[WA_PHONE_MAX], tb[WA_TIMEBUF], *path, *src;
+	int rc, in = strcmp(yesno, "yes") == 0;
+	json_t *o;
+
+	if (!in && strcmp(yesno, "no") != 0)
+		wa_die(WA_EXIT_USAGE, "consent: yes or no, not '%s'", yesno);
+	ev.evidence = evidence(whophone(ib, who, e164), who, given);
+	path = wa_home_path(WA_SF_CONSENT);
+	if ((cl = wa_consentlog_load(path)) == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", path);
+	src = wa_strjoin("wa-inbox:agent", " ", agent);
+	ev.in = in;
+	ev.phone = e164;
+	ev.at = wa_now();
+	ev.source = src;
+	if ((rc = wa_consentlog_add(cl, &ev)) < 0)
+		wa_die(WA_EXIT_FATAL, "%s: cannot write:", path);
+	if (rc == 0)
+		wa_warn("%s: %s with evidence %s is in the log already: --evidence to tell another apart",
+		    e164, in ? "opt_in" : "opt_out", ev.evidence);
+	else {
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "type", in ? "opt_in" : "opt_out",
+		    "phone", e164, "at", wa_time_fmt(ev.at, tb), "source", src,
+		    "evidence", ev.evidence);
+		wa_json_put(stdout, o);
+		json_decref(o);
+	}
+	wa_consentlog_free(cl);
+	free(src), free(path);
+	return 0;
 }

@@ -367,6 +367,29 @@ decide(struct wa_bot *b, json_t *ev, json_t *w, time_t t)
 	return a;
 }
 
+/*
+ * Has an answer to WAMID gone to C, or may it have: a key of the ledger
+ * CAMPAIGN/WAMID, as wa-send --reply makes them, not refused? A rerun
+ * that decides again with more of the spool (its state held back by a
+ * failed send, or killed) may choose another route for the message, a
+ * key the ledger has never seen: this is what answers it once.
+ */
+static int
+answered(const struct wa_conv *c, const char *wamid)
+{
+	const struct wa_tmsg *m;
+	size_t i, n = strlen(wamid), k;
+
+	for (i = 0; c && i < c->nmsg; i++) {
+		m = &c->msg[i];
+		if (m->dir == '>' && m->key && (k = strlen(m->key)) > n && m->key[k - n - 1] == '/' &&
+		    strcmp(m->key + k - n, wamid) == 0 && m->state != WA_LEDGER_FAILED &&
+		    m->state != WA_LEDGER_RETRY)
+			return 1;
+	}
+	return 0;
+}
+
 /* W's facts start again with each conversation. */
 static void
 forconv(json_t *w, const struct wa_conv *c)
@@ -435,6 +458,10 @@ wa_bot_answer(struct wa_bot *b, const struct wa_conv *c, json_t *ev, int *giveup
 	/* a conversation handed off to a person, here or by anyone before this message */
 	if (json_is_true(json_object_get(w, "handed")) || (c && c->handed && c->handed_at <= t))
 		return NULL;
+	if (answered(c, wamid)) {
+		json_object_del(w, "misses");
+		return NULL;
+	}
 	if (b->last == NULL)
 		orderindex(b);
 	ans = decide(b, ev, w, t);

@@ -355,3 +355,28 @@ wa_forget_unmail(json_t *v, char *const *addr, size_t naddr)
 			wa_forget_unmail(e, addr, naddr);
 	}
 }
+
+long
+wa_forget_supp(const char *path, int email, char *const *keys, size_t n, int write, long *any)
+{
+	struct wa_hash *h = email ? wa_esupp_load(path) : wa_supp_load(path, NULL);
+	char f[WA_FORGOTBUF];
+	long hits = 0;
+	size_t i;
+
+	if (h == NULL)
+		wa_die(WA_EXIT_FATAL, "%s:", path);
+	for (*any = 0, i = 0; i < n; i++) {
+		*any += email ? wa_esupp_has(h, keys[i]) : wa_supp_has(h, keys[i]);
+		/* listed as itself, not yet as a hash */
+		if (!wa_hash_get(h, keys[i]))
+			continue;
+		hits++;
+		wa_forget_hash(keys[i], f);
+		if (write && (email ? wa_esupp_replace(path, keys[i], f) :
+		    wa_supp_replace(path, keys[i], f)) < 0)
+			wa_die(WA_EXIT_FATAL, "%s: cannot rewrite:", path);
+	}
+	wa_hash_free(h);
+	return hits;
+}

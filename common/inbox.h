@@ -259,7 +259,9 @@ void wa_bot_see(struct wa_bot *b, json_t *ev);
  * with "route" (order-status, keyword-NAME, greeting or away) and, for
  * the order status, order_name, fulfillment_status and tracking_url; or
  * NULL for none: a message out of its 24-hour window, a reaction, an
- * opt-out, a conversation handed off, or nothing fits. *GIVEUP is set
+ * opt-out, a conversation handed off, a message C's ledger entries show
+ * answered already (a key ending in /WAMID, not refused), or nothing
+ * fits. *GIVEUP is set
  * when that makes too many unanswered in a row: the caller hands off.
  */
 json_t *wa_bot_answer(struct wa_bot *b, const struct wa_conv *c, json_t *ev,
@@ -343,7 +345,7 @@ struct wa_notify {
 long wa_notify_run(const struct wa_notify *n, struct wa_inbox *ib, time_t now,
     void (*emit)(json_t *, void *), void *arg);
 
-/* askconsent.c: the consent question, once a person */
+/* askconsent.c: the consent question, once a person, and the answer an agent logs */
 /*
  * Send E164 the consent question, template TMPL in LANG with the quick
  * replies CONSENT_YES and CONSENT_NO, once ever, through BASE's ledger
@@ -367,6 +369,14 @@ long wa_askconsent_closed(struct wa_inbox *ib, struct wa_consentlog *cl,
  */
 int wa_askconsent_who(struct wa_inbox *ib, const struct wa_reply *base, const char *who,
     const char *tmpl, const char *lang);
+/*
+ * wa-inbox consent WHO yes|no: agent AGENT read WHO's answer in the chat:
+ * an opt_in (YESNO "yes") or opt_out ("no") into the consent log, from
+ * "wa-inbox:agent AGENT", its evidence GIVEN, else the last message WHO
+ * wrote; the event printed. 0, or it exits (2: neither yes nor no).
+ */
+int wa_askconsent_agent(struct wa_inbox *ib, const char *who, const char *yesno,
+    const char *agent, const char *given);
 
 /* inlist.c: wa-inbox list: the conversations a filter keeps, soonest deadline first */
 struct wa_inlist {

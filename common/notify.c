@@ -4,7 +4,9 @@
  * finds them again in the folded conversations (an "assigned" line of the
  * inbox log, a deadline), so what a killed run did not get to is still
  * there for the next one, and each event has a key of its own (kind,
- * conversation, agent, the time it is about).
+ * conversation, agent, the time it is about: an assignment's, or for a
+ * deadline the customer's first unanswered message, as the deadline
+ * itself moves with the agent's working hours or the tier).
  *
  * What was tried is $WA_HOME/notified.jsonl. Each channel's key is
  * appended and synced BEFORE its send ("attempt") and AFTER it (the
@@ -47,11 +49,30 @@ struct run {
 	const struct wa_notify *cfg;
 	struct wa_hash *done;	/* key -> its last state, owned strings */
 	struct wa_hash *tries;	/* key -> how many "retry" lines, as a pointer */
+	struct wa_hash *breached;	/* "CONV/WAIT" of each wait whose breach was tried */
 	int fd;
 	long n;			/* sends that went */
 	void (*emit)(json_t *, void *);
 	void *arg;
 };
+
+/* A breach's key, breached/CONV/AGENT/WAIT/CHANNEL: its wait is breached for good. */
+static void
+breach(struct run *r, const char *key)
+{
+	const char *conv, *end = strrchr(key, '/'), *at;
+	char *k;
+
+	if (strncmp(key, "breached/", sizeof "breached/" - 1) != 0 ||
+	    end <= (conv = key + sizeof "breached/" - 1))
+		return;
+	for (at = end; at > conv && at[-1] != '/'; at--)
+		;
+	k = wa_malloc(strlen(key));
+	snprintf(k, strlen(key), "%.*s/%.*s", (int)strcspn(conv, "/"), conv, (int)(end - at), at);
+	wa_hash_put(r->breached, k, (void *)1);
+	free(k);
+}
 
 static void
 record(struct run *r, const char *key, const char *state)
@@ -72,6 +93,7 @@ record(struct run *r, const char *key, const char *state)
 	json_decref(o);
 	free(wa_hash_get(r->done, key));
 	wa_hash_put(r->done, key, wa_strdup(state));
+	breach(r, key);
 }
 
 /* What was tried; a key whose last run died in its send becomes "unknown", said once. */
@@ -99,6 +121,7 @@ load(struct run *r)
 			}
 			free(wa_hash_get(r->done, k));
 			wa_hash_put(r->done, k, wa_strdup(st));
+			breach(r, k);
 			if (strcmp(st, "retry") == 0)
 				wa_hash_put(r->tries, k, (void *)((uintptr_t)wa_hash_get(r->tries, k) + 1));
 		}
@@ -406,37 +429,48 @@ notify(struct run *r, const char *kind, const struct wa_conv *c, time_t at,
 	json_decref(ev);
 }
 
-/* A deadline's event, to C's agent, else to the on-duty agents of its department. */
+/*
+ * A deadline's event, to C's agent, else to the on-duty agents of its
+ * department. Breached after the deadline, as wa-report counts a reply
+ * at the deadline in time. A wait has one of each event an agent: a
+ * deadline that moves (assigned to an agent with working hours, a new
+ * tier) is not told again, and a run that first sees it past tells only
+ * the breach; a wait whose breach was told has no sla_soon after it.
+ */
 static void
 deadline(struct run *r, const struct wa_conv *c, json_t *row, time_t now)
 {
 	const struct wa_agents *as = r->cfg->agents;
 	const char *kind;
+	char k[WA_CONV_IDSZ + 32];
 	time_t due;
-	size_t i, k = 0;
+	size_t i, n = 0;
 
 	if (wa_json_str(row, "sla_due") == NULL ||
 	    wa_time_parse(wa_json_str(row, "sla_due"), WA_DATES_ANY, &due) < 0 || now < due - SOON)
 		return;
-	kind = now >= due ? "breached" : "sla_soon";
+	kind = now > due ? "breached" : "sla_soon";
+	snprintf(k, sizeof k, "%s/%lld", c->id, (long long)c->wait_since);
+	if (now <= due && wa_hash_get(r->breached, k))
+		return;
 	if (c->agent) {
-		notify(r, kind, c, due, c->agent, row);
+		notify(r, kind, c, c->wait_since, c->agent, row);
 		return;
 	}
 	for (i = 0; as && i < as->n; i++)
 		if (wa_agent_in(&as->a[i], c->dept) && wa_agent_on(&as->a[i], now)) {
-			notify(r, kind, c, due, as->a[i].name, row);
-			k++;
+			notify(r, kind, c, c->wait_since, as->a[i].name, row);
+			n++;
 		}
-	if (k == 0)
-		notify(r, kind, c, due, NULL, row);
+	if (n == 0)
+		notify(r, kind, c, c->wait_since, NULL, row);
 }
 
 long
 wa_notify_run(const struct wa_notify *n, struct wa_inbox *ib, time_t now,
     void (*emit)(json_t *, void *), void *arg)
 {
-	struct run r = { n, wa_hash_new(), wa_hash_new(), -1, 0, emit, arg };
+	struct run r = { n, wa_hash_new(), wa_hash_new(), wa_hash_new(), -1, 0, emit, arg };
 	struct wa_conv *c;
 	json_t *row;
 	size_t i, j;
@@ -459,5 +493,6 @@ wa_notify_run(const struct wa_notify *n, struct wa_inbox *ib, time_t now,
 	close(r.fd);
 	wa_hash_free_with(r.done, free);
 	wa_hash_free(r.tries);
+	wa_hash_free(r.breached);
 	return r.n;
 }

@@ -305,6 +305,15 @@ void wa_forget_dropconvs(void);
  * the address the mail went to.
  */
 void wa_forget_unmail(json_t *v, char *const *addr, size_t n);
+/*
+ * In the suppression list PATH, wa-mail's addresses with EMAIL, else
+ * wa-send's numbers (same-user keys): each of KEYS (N of them) listed as
+ * itself replaced by its hash, so that it stays suppressed; with WRITE 0,
+ * only counted. How many were listed as themselves; ANY gets how many
+ * were suppressed at all, hash or not. Dies when it cannot.
+ */
+long wa_forget_supp(const char *path, int email, char *const *keys, size_t n, int write,
+    long *any);
 
 /* ref.c: the source tag of click-to-chat links (see wa-link(1)) */
 #define WA_REF_MAX 64	/* characters of a tag: letters, digits, -_.:/ */
