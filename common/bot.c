@@ -372,15 +372,18 @@ decide(struct wa_bot *b, json_t *ev, json_t *w, time_t t)
  * CAMPAIGN/WAMID, as wa-send --reply makes them, not refused? A rerun
  * that decides again with more of the spool (its state held back by a
  * failed send, or killed) may choose another route for the message, a
- * key the ledger has never seen: this is what answers it once.
+ * key the ledger has never seen: this is what answers it once. Nothing
+ * went by a campaign since T, the message's time: no thread to read.
  */
 static int
-answered(const struct wa_conv *c, const char *wamid)
+answered(const struct wa_conv *c, const char *wamid, time_t t)
 {
 	const struct wa_tmsg *m;
 	size_t i, n = strlen(wamid), k;
 
-	for (i = 0; c && i < c->nmsg; i++) {
+	if (c == NULL || c->last_bot < t)
+		return 0;
+	for (i = 0; i < c->nmsg; i++) {
 		m = &c->msg[i];
 		if (m->dir == '>' && m->key && (k = strlen(m->key)) > n && m->key[k - n - 1] == '/' &&
 		    strcmp(m->key + k - n, wamid) == 0 && m->state != WA_LEDGER_FAILED &&
@@ -458,7 +461,7 @@ wa_bot_answer(struct wa_bot *b, const struct wa_conv *c, json_t *ev, int *giveup
 	/* a conversation handed off to a person, here or by anyone before this message */
 	if (json_is_true(json_object_get(w, "handed")) || (c && c->handed && c->handed_at <= t))
 		return NULL;
-	if (answered(c, wamid)) {
+	if (answered(c, wamid, t)) {
 		json_object_del(w, "misses");
 		return NULL;
 	}
