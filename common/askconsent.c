@@ -126,13 +126,17 @@ wa_askconsent_agent(struct wa_inbox *ib, const char *who, const char *yesno, con
 {
 	struct wa_consentev ev = { 0 };
 	struct wa_consentlog *cl;
+	struct wa_conv *c;
 	char e164[WA_PHONE_MAX], tb[WA_TIMEBUF], *path, *src;
 	int rc, in = strcmp(yesno, "yes") == 0;
 	json_t *o;
 
 	if (!in && strcmp(yesno, "no") != 0)
 		wa_die(WA_EXIT_USAGE, "consent: yes or no, not '%s'", yesno);
-	ev.evidence = evidence(whophone(ib, who, e164), who, given);
+	c = whophone(ib, who, e164);
+	if (c && given == NULL)
+		wa_conv_thread(ib, c);
+	ev.evidence = evidence(c, who, given);
 	path = wa_home_path(WA_SF_CONSENT);
 	if ((cl = wa_consentlog_load(path)) == NULL)
 		wa_die(WA_EXIT_FATAL, "%s:", path);

@@ -376,13 +376,15 @@ decide(struct wa_bot *b, json_t *ev, json_t *w, time_t t)
  * went by a campaign since T, the message's time: no thread to read.
  */
 static int
-answered(const struct wa_conv *c, const char *wamid, time_t t)
+answered(struct wa_bot *b, const struct wa_conv *c, const char *wamid, time_t t)
 {
 	const struct wa_tmsg *m;
 	size_t i, n = strlen(wamid), k;
 
 	if (c == NULL || c->last_bot < t)
 		return 0;
+	/* the fold keeps threads unread: this one only, and only now */
+	wa_conv_thread(b->ib, (struct wa_conv *)c);
 	for (i = 0; i < c->nmsg; i++) {
 		m = &c->msg[i];
 		if (m->dir == '>' && m->key && (k = strlen(m->key)) > n && m->key[k - n - 1] == '/' &&
@@ -461,7 +463,7 @@ wa_bot_answer(struct wa_bot *b, const struct wa_conv *c, json_t *ev, int *giveup
 	/* a conversation handed off to a person, here or by anyone before this message */
 	if (json_is_true(json_object_get(w, "handed")) || (c && c->handed && c->handed_at <= t))
 		return NULL;
-	if (answered(c, wamid, t)) {
+	if (answered(b, c, wamid, t)) {
 		json_object_del(w, "misses");
 		return NULL;
 	}
