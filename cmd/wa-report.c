@@ -1,5 +1,4 @@
 /* wa-report: the store's KPIs from the ledger, webhook events and orders. */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +71,6 @@ static int tflag, wide;
 static json_t *tiercount;	/* the page's: customers per tier */
 static struct wa_tiermoves *tm;	/* with --customers and --since: tier moves */
 static json_t *prev;		/* --compare: "all" of the other period */
-static struct wa_hash *said;	/* the bad lines said: --compare reads the files twice */
 /* The columns of this run's view. */
 static struct wa_tcols vc;
 static int withsurvey;		/* the KPIs' survey columns: there were answers */
@@ -96,6 +94,26 @@ usage(int status)
 
 /* What takes one record of a file in: 0, or -1 with the reason in *WHY. */
 typedef int feed_fn(struct wa_report *r, json_t *o, const char **why);
+
+/* The bad lines each reader said: --compare reads the files again. */
+static struct {
+	feed_fn *fn;
+	struct wa_hash *h;
+} said[8];
+
+static struct wa_hash *
+saidby(feed_fn *fn)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(said) - 1 && said[i].fn && said[i].fn != fn; i++)
+		;
+	if (said[i].fn == NULL) {
+		said[i].fn = fn;
+		said[i].h = wa_hash_new();
+	}
+	return said[i].h;
+}
 
 /* Orders files: wa-import's order records, or wa-hook's order events. */
 static int
@@ -185,24 +203,11 @@ readfile(const char *path, int isdefault, const char *const *fields,
 	if (isdefault && access(path, F_OK) < 0)
 		return;
 	in = wa_input_new(WA_FMT_JSON);
-	wa_input_once(in, said);
+	wa_input_once(in, saidby(fn));
 	argv[0] = (char *)path;
 	wa_input_fields(in, fields, n);
 	wa_input_run(in, 1, argv, onrecord, &fn);
 	wa_input_free(in);
-}
-
-/* --currency: an ISO 4217 code, in any case. */
-static const char *
-curarg(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < 3 && isalpha((unsigned char)s[i]); i++)
-		;
-	if (i != 3 || s[3] != '\0')
-		wa_die(WA_EXIT_USAGE, "--currency: not a currency code '%s'", s);
-	return s;
 }
 
 /*
@@ -423,7 +428,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		case 'b': o->by = wa_optchoice("-b", optarg, bys, NELEM(bys)); break;
 		case OPT_BYCUR: o->bycur = 1; break;
 		case 'c': o->camp = optarg; break;
-		case OPT_CURRENCY: o->currency = curarg(optarg); break;
+		case OPT_CURRENCY: o->currency = wa_optcur("--currency", optarg); break;
 		case OPT_RAWCSV: wa_csv_raw = 1; break;
 		case OPT_COMPARE: o->cmp = wa_optchoice("--compare", optarg, cmps, NELEM(cmps)); break;
 		case OPT_CONSENT: o->consent = optarg; break;
@@ -543,7 +548,7 @@ readlog(const struct opts *o, const char *path, int isdefault,
 	for (i = 0; i < nf; i++)
 		argv[i] = (char *)wa_segs_path(sg, i);
 	in = wa_input_new(WA_FMT_JSON);
-	wa_input_once(in, said);
+	wa_input_once(in, saidby(fn));
 	wa_input_fields(in, fields, n);
 	if (nf > 0)
 		wa_input_run(in, (int)nf, argv, onrecord, &fn);
@@ -661,13 +666,13 @@ main(int argc, char **argv)
 		.by = WA_BY_CAMPAIGN, .fmt = isatty(1) ? O_TABLE : O_JSON,
 	};
 	char *dl = NULL, *de = NULL;
+	size_t i;
 	int status;
 
 	wa_init(&argc, &argv);
 	o.orders = wa_calloc((size_t)argc, sizeof *o.orders);
 	o.surveys = wa_calloc((size_t)argc, sizeof *o.surveys);
 	wa_sla_default(&sla);
-	said = wa_hash_new();
 	parseargs(argc, argv, &o);
 	setup(&o, &dl, &de);
 	run(&o, dl != NULL, de != NULL);
@@ -679,7 +684,8 @@ main(int argc, char **argv)
 	json_decref(tiercount);
 	wa_tiermoves_free(tm);
 	json_decref(prev);
-	wa_hash_free(said);
+	for (i = 0; i < NELEM(said); i++)
+		wa_hash_free(said[i].h);
 	free(o.orders);
 	free(o.surveys);
 	free(dl);

@@ -1,4 +1,5 @@
 /* opt.c: checked option values. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,4 +80,16 @@ wa_optchoice(const char *opt, const char *s, const char *const *names, size_t n)
 		if (strcmp(s, names[i]) == 0)
 			return (int)i;
 	wa_die(WA_EXIT_USAGE, "%s: unknown '%s'", opt, s);
+}
+
+const char *
+wa_optcur(const char *opt, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 3 && isalpha((unsigned char)s[i]); i++)
+		;
+	if (i != 3 || s[3] != '\0')
+		wa_die(WA_EXIT_USAGE, "%s: not a currency code '%s'", opt, s);
+	return s;
 }

@@ -80,6 +80,8 @@ void wa_opt_now(const char *s);
 time_t wa_opttime(const char *opt, const char *s);
 /* A duration ("72h", "7d") in seconds, or die with status 2. */
 long long wa_optdur(const char *opt, const char *s);
+/* An ISO 4217 code (three letters, in any case), or die with status 2. */
+const char *wa_optcur(const char *opt, const char *s);
 /* The index of S in NAMES[0..N), or die with status 2. */
 int wa_optchoice(const char *opt, const char *s, const char *const *names, size_t n);
 
