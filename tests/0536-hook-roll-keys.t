@@ -44,8 +44,8 @@ send() { $PY "$TMP/send.py" "$HPORT" "$@"; }
 roll() {
 	nz=$(ls "$SEG"/*.jsonl.gz 2>/dev/null | wc -l)
 	kill -HUP "$HPID"
-	w=0; until [ "$(ls "$SEG"/*.jsonl.gz 2>/dev/null | wc -l)" -gt "$nz" ] || [ $w -gt 100 ]; do
-		sleep 0.05; w=$((1 + w)); done
+	tries=0; until [ "$(ls "$SEG"/*.jsonl.gz 2>/dev/null | wc -l)" -gt "$nz" ] || [ $tries -gt 100 ]; do
+		sleep 0.05; tries=$((tries + 1)); done
 }
 stop() { kill "$HPID"; wait "$HPID"; }
 stored() { sed -n 's/.* \([0-9]*\) events stored, \([0-9]*\) duplicates dropped.*/\1 \2/p' "$TMP/$1.err"; }
