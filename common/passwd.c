@@ -36,45 +36,6 @@ struct pwhash {
 	unsigned char salt[SALTLEN], hash[HASHLEN];
 };
 
-static void
-tohex(char *out, const unsigned char *p, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[p[i] >> 4];
-		out[2 * i + 1] = hex[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Exactly 2N lower-case hex digits at S into P, ending at *END; 0 or -1. */
-static int
-fromhex(const char *s, unsigned char *p, size_t n, const char **end)
-{
-	int hi, lo;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if ((hi = hexval(s[2 * i])) < 0 || (lo = hexval(s[2 * i + 1])) < 0)
-			return -1;
-		p[i] = (unsigned char)(hi << 4 | lo);
-	}
-	*end = s + 2 * n;
-	return 0;
-}
-
 /* Is the cost one we will pay: N a power of 2, memory (128 N r p) within MAXMEM? */
 static int
 costok(const struct pwhash *h)
@@ -93,8 +54,11 @@ parse(const char *s, struct pwhash *h)
 	if (sscanf(s, "scrypt$%llu$%lu$%lu$%n", &h->n, &h->r, &h->p, &k) != 3 || k == 0)
 		return -1;
 	s += k;
-	if (fromhex(s, h->salt, SALTLEN, &e) < 0 || *e != '$' ||
-	    fromhex(e + 1, h->hash, HASHLEN, &e) < 0 || (*e && !strchr(" \t\r\n", *e)))
+	if (wa_hex_dec(s, h->salt, SALTLEN) < 0 || s[2 * SALTLEN] != '$')
+		return -1;
+	s += 2 * SALTLEN + 1;
+	e = s + 2 * HASHLEN;
+	if (wa_hex_dec(s, h->hash, HASHLEN) < 0 || (*e && !strchr(" \t\r\n", *e)))
 		return -1;
 	return costok(h) ? 0 : -1;
 }
@@ -167,8 +131,8 @@ newword(const char *pw, char *word, size_t sz)
 
 	if (getrandom(h.salt, SALTLEN, 0) != SALTLEN || scrypt(pw, &h, h.hash) < 0)
 		return -1;
-	tohex(salt, h.salt, SALTLEN);
-	tohex(hash, h.hash, HASHLEN);
+	wa_hex_enc(salt, h.salt, SALTLEN);
+	wa_hex_enc(hash, h.hash, HASHLEN);
 	snprintf(word, sz, "pw=scrypt$%llu$%lu$%lu$%s$%s", h.n, h.r, h.p, salt, hash);
 	OPENSSL_cleanse(&h, sizeof h);
 	return 0;

@@ -43,42 +43,11 @@ struct wa_sessions {
 	unsigned char key[32];	/* CSRF tokens', this server's, random */
 };
 
-static void
-tohex(char *out, const unsigned char *p, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[p[i] >> 4];
-		out[2 * i + 1] = hex[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Exactly 2N lower-case hex digits S, nothing after, into P; 0 or -1. */
 static int
 fromhex(const char *s, unsigned char *p, size_t n)
 {
-	int hi, lo;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if ((hi = hexval(s[2 * i])) < 0 || (lo = hexval(s[2 * i + 1])) < 0)
-			return -1;
-		p[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return s[2 * n] == '\0' ? 0 : -1;
+	return wa_hex_dec(s, p, n) == 0 && s[2 * n] == '\0' ? 0 : -1;
 }
 
 /* The file's hash of session id SID (hex); -1 for what is no id. */
@@ -204,7 +173,7 @@ save(struct wa_sessions *s, time_t now)
 
 		if (s->idle > 0 && now > 0 && now - x->seen > s->idle)
 			continue;
-		tohex(hex, x->h, IDLEN);
+		wa_hex_enc(hex, x->h, IDLEN);
 		fprintf(fp, "%s %s %lld %lld\n", hex, x->agent, (long long)x->created,
 		    (long long)x->seen);
 		x->saved = x->seen;
@@ -299,7 +268,7 @@ wa_sess_new(struct wa_sessions *s, const char *agent, time_t now,
 		OPENSSL_cleanse(id, sizeof id);
 		return -1;
 	}
-	tohex(sid, id, IDLEN);
+	wa_hex_enc(sid, id, IDLEN);
 	OPENSSL_cleanse(id, sizeof id);
 	return 0;
 }
@@ -390,7 +359,7 @@ wa_csrf_token(struct wa_sessions *s, const char *sid, char tok[WA_SID_HEX])
 	if (sid == NULL || HMAC(EVP_sha256(), s->key, sizeof s->key,
 	    (const unsigned char *)sid, strlen(sid), md, &len) == NULL || len != IDLEN)
 		return;
-	tohex(tok, md, IDLEN);
+	wa_hex_enc(tok, md, IDLEN);
 }
 
 int

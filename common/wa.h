@@ -494,7 +494,7 @@ int wa_lock_current(int *fd, const char *path, int how);
  */
 int wa_state_untear(int fd);
 
-/* hash.c: string keys to pointers */
+/* hash.c: string keys to pointers, fingerprints, hex */
 struct wa_hash;
 struct wa_hash *wa_hash_new(void);
 /* The value stored under KEY, or NULL. */
@@ -513,6 +513,10 @@ int wa_fpset_has(struct wa_fpset *f, unsigned long long fp);
 void wa_fpset_add(struct wa_fpset *f, unsigned long long fp);
 size_t wa_fpset_count(struct wa_fpset *f);
 void wa_fpset_free(struct wa_fpset *f);
+/* N bytes at P as 2N lower-case hex digits and a NUL at OUT. */
+void wa_hex_enc(char *out, const void *p, size_t n);
+/* Exactly 2N lower-case hex digits at S (what follows unread) into P; 0 or -1. */
+int wa_hex_dec(const char *s, unsigned char *p, size_t n);
 
 /* secret.c: secrets from the environment, never from argv */
 /*

@@ -220,6 +220,21 @@ roles(void)
 	ok(!wa_web_may_see(NULL, &c), "no agent: nothing");
 }
 
+/* The ids and hashes both files keep go through hash.c's hex. */
+static void
+hex(void)
+{
+	unsigned char b[3] = { 0x00, 0xa5, 0xff }, d[3];
+	char h[7];
+
+	wa_hex_enc(h, b, 3);
+	is(h, "00a5ff", "bytes as lower-case hex");
+	ok(wa_hex_dec(h, d, 3) == 0 && memcmp(b, d, 3) == 0, "and back");
+	ok(wa_hex_dec("00A5FF", d, 3) < 0, "upper case is no hex of ours");
+	ok(wa_hex_dec("00a5", d, 3) < 0, "too short");
+	ok(wa_hex_dec("00a5ff$", d, 3) == 0, "what follows is the caller's");
+}
+
 int
 main(void)
 {
@@ -228,6 +243,7 @@ main(void)
 	wa_init_name("t-webauth");
 	if (mkdtemp(dir) == NULL)
 		return 1;
+	hex();
 	passwords();
 	sessions();
 	throttle();
