@@ -47,22 +47,9 @@
 #include <zlib.h>
 
 #include "wa.h"
+#include "segments-int.h"
 
 #define TAIL 4096	/* bytes read back for the last line's time */
-
-struct seg {
-	int y, m, n;	/* YYYY-MM.N */
-	int gz;
-	char *path;
-};
-
-struct wa_segs {
-	int dfd;		/* the folder, locked */
-	char **paths;
-	size_t n, cur;
-	gzFile gz;
-	int bad;
-};
 
 char *
 wa_seg_dir(const char *live)
@@ -112,8 +99,8 @@ segcmp(const void *a, const void *b)
 }
 
 /* The segments in DIR, in roll order, a .gz before its plain copy; *N of them. */
-static struct seg *
-list(const char *dir, size_t *n)
+struct seg *
+wa_seg_list(const char *dir, size_t *n)
 {
 	struct seg *v = NULL, s;
 	size_t cap = 0;
@@ -135,8 +122,8 @@ list(const char *dir, size_t *n)
 	return v;
 }
 
-static void
-freelist(struct seg *v, size_t n)
+void
+wa_seg_free(struct seg *v, size_t n)
 {
 	while (n-- > 0)
 		free(v[n].path);
@@ -144,8 +131,8 @@ freelist(struct seg *v, size_t n)
 }
 
 /* The same segment twice: a .gz and its plain copy. */
-static int
-same(const struct seg *a, const struct seg *b)
+int
+wa_seg_same(const struct seg *a, const struct seg *b)
 {
 	return a->y == b->y && a->m == b->m && a->n == b->n;
 }
@@ -206,7 +193,7 @@ nextname(const char *dir, int month)
 {
 	char name[64];
 	size_t n;
-	struct seg *v = list(dir, &n);
+	struct seg *v = wa_seg_list(dir, &n);
 	int last = n ? v[n - 1].y * 12 + v[n - 1].m - 1 : -1, num = 1;
 
 	if (month <= last) {
@@ -218,13 +205,13 @@ nextname(const char *dir, int month)
 	else
 		snprintf(name, sizeof name, "%04d-%02d.%d.jsonl", month / 12,
 		    month % 12 + 1, num);
-	freelist(v, n);
+	wa_seg_free(v, n);
 	return wa_strjoin(dir, "/", name);
 }
 
 /* The folder of LIVE, created, open and flocked HOW; -1 with errno. */
-static int
-lockdir(const char *dir, int how, int create)
+int
+wa_seg_lock(const char *dir, int how, int create)
 {
 	int dfd;
 
@@ -272,7 +259,7 @@ wa_seg_roll(const char *live, int *fd, const char *key)
 	char *tmp = wa_strjoin(live, "", ".tmpXXXXXX");
 	int dfd, nfd = -1, rc = -1, err;
 
-	if ((dfd = lockdir(dir, LOCK_EX | LOCK_NB, 1)) < 0) {
+	if ((dfd = wa_seg_lock(dir, LOCK_EX | LOCK_NB, 1)) < 0) {
 		rc = errno == EWOULDBLOCK ? 1 : -1;
 		goto out;
 	}
@@ -423,98 +410,19 @@ wa_seg_pack(const char *live)
 	size_t n, i;
 	int dfd, rc = 0;
 
-	if ((dfd = lockdir(dir, LOCK_EX, 0)) < 0) {
+	if ((dfd = wa_seg_lock(dir, LOCK_EX, 0)) < 0) {
 		free(dir);
 		return errno == ENOENT ? 0 : -1;
 	}
-	v = list(dir, &n);
+	v = wa_seg_list(dir, &n);
 	for (i = 0; i < n && rc == 0; i++)
 		if (!v[i].gz)
-			rc = pack1(dir, dfd, &v[i], i > 0 && same(&v[i - 1], &v[i]));
-	freelist(v, n);
+			rc = pack1(dir, dfd, &v[i],
+			    i > 0 && wa_seg_same(&v[i - 1], &v[i]));
+	wa_seg_free(v, n);
 	close(dfd);
 	free(dir);
 	return rc;
-}
-
-/* Might segment V hold a time in [SINCE, UNTIL), as the index IX says? */
-static int
-inwindow(FILE *ix, const struct seg *v, time_t since, time_t until)
-{
-	const char *base = strrchr(v->path, '/') + 1;
-	size_t blen = strlen(base) - (v->gz ? 9 : 6);
-	char buf[256], name[64], a[64], b[64];
-	time_t first, last;
-
-	if (ix == NULL || (since == 0 && until == 0))
-		return 1;
-	rewind(ix);
-	/* by lines: a line may carry more fields than these */
-	while (fgets(buf, sizeof buf, ix) != NULL)
-		if (sscanf(buf, "%63s %63s %63s", name, a, b) == 3 &&
-		    strlen(name) == blen && strncmp(name, base, blen) == 0 &&
-		    wa_time_parse(a, WA_DATES_ANY, &first) == 0 &&
-		    wa_time_parse(b, WA_DATES_ANY, &last) == 0)
-			return last >= since && (until == 0 || first < until);
-	return 1;
-}
-
-/* Take the segments of DIR that may hold a time of the window into S. */
-static void
-pick(struct wa_segs *s, const char *dir, time_t since, time_t until)
-{
-	char *ixpath = wa_strjoin(dir, "/", "index");
-	FILE *ix = wa_state_read(ixpath);
-	size_t n, i, cap = 0;
-	struct seg *v = list(dir, &n);
-
-	for (i = 0; i < n; i++) {
-		if (i > 0 && same(&v[i - 1], &v[i]))
-			continue;	/* a plain copy of the .gz before it */
-		if (!inwindow(ix, &v[i], since, until))
-			continue;
-		s->paths = wa_grow(s->paths, &cap, s->n, sizeof *s->paths);
-		s->paths[s->n++] = v[i].path;
-		v[i].path = NULL;
-	}
-	if (ix)
-		fclose(ix);
-	free(ixpath);
-	freelist(v, n);
-	s->paths = wa_grow(s->paths, &cap, s->n, sizeof *s->paths);
-}
-
-struct wa_segs *
-wa_segs_open(const char *live, time_t since, time_t until, int flags)
-{
-	struct wa_segs *s = wa_calloc(1, sizeof *s);
-	char *dir = wa_seg_dir(live);
-
-	s->dfd = lockdir(dir, flags & WA_SEGS_EX ? LOCK_EX : LOCK_SH, 0);
-	if (s->dfd < 0 && errno != ENOENT) {
-		free(dir);
-		free(s);
-		return NULL;
-	}
-	if (s->dfd >= 0)
-		pick(s, dir, since, until);
-	else
-		s->paths = wa_calloc(1, sizeof *s->paths);
-	if (!(flags & WA_SEGS_NOLIVE) && access(live, F_OK) == 0)
-		s->paths[s->n++] = wa_strdup(live);
-	free(dir);
-	return s;
-}
-
-struct wa_segs *
-wa_segs_one(const char *path)
-{
-	struct wa_segs *s = wa_calloc(1, sizeof *s);
-
-	s->dfd = -1;
-	s->paths = wa_calloc(1, sizeof *s->paths);
-	s->paths[s->n++] = wa_strdup(path);
-	return s;
 }
 
 char *
@@ -536,107 +444,12 @@ wa_seg_newest(const char *live)
 	struct seg *v;
 	size_t n;
 
-	v = list(dir, &n);
+	v = wa_seg_list(dir, &n);
 	if (n > 0)
 		stem = wa_seg_stem(v[n - 1].path);
-	freelist(v, n);
+	wa_seg_free(v, n);
 	free(dir);
 	return stem;
-}
-
-size_t
-wa_segs_count(const struct wa_segs *s)
-{
-	return s->n;
-}
-
-const char *
-wa_segs_path(const struct wa_segs *s, size_t i)
-{
-	return s->paths[i];
-}
-
-const char *
-wa_segs_file(const struct wa_segs *s)
-{
-	return s->cur > 0 ? s->paths[s->cur - 1] : s->n ? s->paths[0] : "";
-}
-
-/* Open the next file; 0 at the end of them all. */
-static int
-nextfile(struct wa_segs *s)
-{
-	int fd;
-
-	while (s->cur < s->n) {
-		fd = open(s->paths[s->cur++], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0 && errno == ENOENT)
-			continue;
-		if (fd < 0 || (s->gz = gzdopen(fd, "rb")) == NULL) {
-			if (fd >= 0)
-				close(fd);
-			s->bad = 1;
-			return -1;
-		}
-		gzbuffer(s->gz, 128 * 1024);
-		return 1;
-	}
-	return 0;
-}
-
-ssize_t
-wa_segs_line(struct wa_segs *s, char **line, size_t *cap)
-{
-	size_t len = 0;
-	int r;
-
-	for (;;) {
-		if (s->gz == NULL && (r = nextfile(s)) <= 0)
-			return len ? (ssize_t)len : -1;
-		if (*cap - len < 2) {
-			*cap = *cap ? *cap * 2 : 4096;
-			*line = wa_realloc(*line, *cap);
-		}
-		if (gzgets(s->gz, *line + len, (int)(*cap - len)) == NULL) {
-			/* a .gz cut short ends with Z_BUF_ERROR, not at its end */
-			gzerror(s->gz, &r);
-			if (r != Z_OK || !gzeof(s->gz))
-				s->bad = 1;
-			gzclose(s->gz);
-			s->gz = NULL;
-			if (s->bad)
-				return -1;
-			if (len)
-				return (ssize_t)len;
-			continue;
-		}
-		len += strlen(*line + len);
-		if (len > 0 && (*line)[len - 1] == '\n')
-			return (ssize_t)len;
-	}
-}
-
-int
-wa_segs_error(const struct wa_segs *s)
-{
-	return s->bad;
-}
-
-void
-wa_segs_close(struct wa_segs *s)
-{
-	size_t i;
-
-	if (s == NULL)
-		return;
-	if (s->gz)
-		gzclose(s->gz);
-	for (i = 0; i < s->n; i++)
-		free(s->paths[i]);
-	free(s->paths);
-	if (s->dfd >= 0)
-		close(s->dfd);
-	free(s);
 }
 
 /* The .gz PATH decompressed into a temporary file, at its beginning; NULL. */
@@ -714,15 +527,15 @@ wa_seg_byid(const char *live, unsigned long long *dev, unsigned long long *ino)
 	size_t n, k;
 	int dfd;
 
-	if ((dfd = lockdir(dir, LOCK_SH, 0)) < 0) {
+	if ((dfd = wa_seg_lock(dir, LOCK_SH, 0)) < 0) {
 		free(dir), free(ixpath);
 		return NULL;
 	}
 	ix = wa_state_read(ixpath);
-	v = list(dir, &n);
+	v = wa_seg_list(dir, &n);
 	if ((k = findid(ix, v, n, *dev, *ino)) < n &&
 	    (fp = v[k].gz ? gunzip(v[k].path) : wa_state_read(v[k].path)) != NULL) {
-		while (++k < n && same(&v[k - 1], &v[k]))
+		while (++k < n && wa_seg_same(&v[k - 1], &v[k]))
 			;	/* a plain copy of the .gz */
 		*dev = *ino = 0;
 		if (k < n)
@@ -734,7 +547,7 @@ wa_seg_byid(const char *live, unsigned long long *dev, unsigned long long *ino)
 	}
 	if (ix)
 		fclose(ix);
-	freelist(v, n);
+	wa_seg_free(v, n);
 	close(dfd);
 	free(dir), free(ixpath);
 	return fp;

@@ -672,6 +672,20 @@ int wa_seg_pack(const char *live);
  */
 FILE *wa_seg_byid(const char *live, unsigned long long *dev,
     unsigned long long *ino);
+/* PATH of a segment without ".jsonl" or ".jsonl.gz" (events/2026-11.2), allocated. */
+char *wa_seg_stem(const char *path);
+/* The stem of LIVE's newest segment (the one a roll just made), or NULL. */
+char *wa_seg_newest(const char *live);
+/*
+ * Rewrite segment PATH (plain or .gz) through FN(IN, OUT, ARG), which
+ * copies IN's lines to OUT as they should be and returns how many it
+ * changed; nothing is written when none, else the keys file beside it
+ * (STEM.keys, wa-hook's) is removed. FN's count, or -1.
+ */
+long wa_seg_rewrite(const char *path, long (*fn)(FILE *, FILE *, void *),
+    void *arg);
+
+/* segread.c: a log's segments read back as one stream */
 enum { WA_SEGS_NOLIVE = 1, WA_SEGS_EX = 2 };
 struct wa_segs;
 /*
@@ -683,10 +697,6 @@ struct wa_segs *wa_segs_open(const char *live, time_t since, time_t until,
     int flags);
 /* The one file PATH (a segment, plain or .gz), to read as wa_segs_line does. */
 struct wa_segs *wa_segs_one(const char *path);
-/* PATH of a segment without ".jsonl" or ".jsonl.gz" (events/2026-11.2), allocated. */
-char *wa_seg_stem(const char *path);
-/* The stem of LIVE's newest segment (the one a roll just made), or NULL. */
-char *wa_seg_newest(const char *live);
 size_t wa_segs_count(const struct wa_segs *s);
 const char *wa_segs_path(const struct wa_segs *s, size_t i);
 /* The next line of them all, as getline(3) (a .gz read through); -1 at the end or on an error. */
@@ -695,14 +705,6 @@ ssize_t wa_segs_line(struct wa_segs *s, char **line, size_t *cap);
 const char *wa_segs_file(const struct wa_segs *s);
 int wa_segs_error(const struct wa_segs *s);
 void wa_segs_close(struct wa_segs *s);
-/*
- * Rewrite segment PATH (plain or .gz) through FN(IN, OUT, ARG), which
- * copies IN's lines to OUT as they should be and returns how many it
- * changed; nothing is written when none, else the keys file beside it
- * (STEM.keys, wa-hook's) is removed. FN's count, or -1.
- */
-long wa_seg_rewrite(const char *path, long (*fn)(FILE *, FILE *, void *),
-    void *arg);
 
 /* html.c: strings from data escaped for HTML text, attributes and URLs */
 /*
