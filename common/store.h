@@ -455,6 +455,15 @@ long wa_shopsync_run(struct wa_shopsync *s, const char *since, int bulk,
 void wa_shopsync_done(struct wa_shopsync *s);
 void wa_shopsync_free(struct wa_shopsync *s);
 
+/* shopbulk.c: a bulk operation's file of Shopify records, read from disk */
+/*
+ * The records of the JSON lines at URL (STORE's bulk operation), each to
+ * FN, with its children as a "lineItems" array when ITEMS; the sum of what
+ * FN returns. Dies with status 3 when the file cannot be fetched or kept.
+ */
+long wa_shopbulk_read(const char *store, const char *url, int items,
+    long (*fn)(json_t *rec, void *arg), void *arg);
+
 /* import.c and imporders.c: rows of an export, and the store APIs' records, into customers and orders (wa-import) */
 struct wa_import;
 /*
