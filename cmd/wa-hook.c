@@ -1,6 +1,5 @@
 /* wa-hook: the webhook receiver; signed events into the spool, STOP into the suppression list. */
 #include <sys/socket.h>
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -83,36 +82,17 @@ usage(int status)
 	exit(status);
 }
 
-/*
- * Who sent it: the peer, or when the peer is the --trust-proxy address,
- * the client it names in X-Real-IP or last in X-Forwarded-For. Anyone
- * else's headers say what they like, so they are not read.
- */
+/* Who sent it: the peer, or the client the --trust-proxy names. */
 static const char *
 peer(struct MHD_Connection *c, char *buf, size_t sz)
 {
 	const union MHD_ConnectionInfo *ci;
-	const struct sockaddr *sa;
-	const char *ip;
-	unsigned char a[16];
-	size_t n;
 
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL ||
-	    (n = wa_addrbytes(sa, a)) == 0)
-		return "?";
-	if (wa_conns_isproxy(g.conns, a, n)) {
-		if ((ip = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		    "X-Real-IP")) != NULL)
-			return ip;
-		if ((ip = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		    "X-Forwarded-For")) != NULL) {
-			ip = strrchr(ip, ',') ? strrchr(ip, ',') + 1 : ip;
-			return ip + strspn(ip, " ");
-		}
-	}
-	inet_ntop(n == 4 ? AF_INET : AF_INET6, a, buf, (socklen_t)sz);
-	return buf;
+	return wa_conns_client(g.conns, ci ? ci->client_addr : NULL,
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP"),
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For"),
+	    buf, sz);
 }
 
 static enum MHD_Result

@@ -151,6 +151,13 @@ size_t wa_addrparse(const char *s, unsigned char *out);
 /* Are the address bytes A[0..N) the trusted proxy's? */
 int wa_conns_isproxy(const struct wa_conns *cs, const unsigned char *a,
     size_t n);
+/*
+ * Who sent a request on a connection from SA: its address in BUF, or when
+ * SA is the trusted proxy, the client it names, REALIP (X-Real-IP) else
+ * the last of FWD (X-Forwarded-For); "?" when SA is no IP address.
+ */
+const char *wa_conns_client(const struct wa_conns *cs, const struct sockaddr *sa,
+    const char *realip, const char *fwd, char *buf, size_t sz);
 /* May a connection from SA be taken? 0 (warned of, counted) when its address holds its share. */
 int wa_conns_admit(struct wa_conns *cs, const struct sockaddr *sa);
 /* A connection on FD from SA taken, counted against its address. */
