@@ -316,21 +316,6 @@ wa_mail_rcpt(const char *addr, char out[WA_PHONE_MAX])
 	snprintf(out, WA_PHONE_MAX, "mail:%016llx", wa_fp(addr));
 }
 
-/* S with & < > " ' as HTML entities, appended to OUT. */
-static void
-htmlesc(struct wa_buf *out, const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '&': wa_buf_adds(out, "&amp;"); break;
-		case '<': wa_buf_adds(out, "&lt;"); break;
-		case '>': wa_buf_adds(out, "&gt;"); break;
-		case '"': wa_buf_adds(out, "&quot;"); break;
-		case '\'': wa_buf_adds(out, "&#39;"); break;
-		default: wa_buf_addc(out, *s);
-		}
-}
-
 /* Every string of J escaped for HTML, in place: a customer's name is text, not markup. */
 static void
 htmljson(json_t *j)
@@ -341,7 +326,7 @@ htmljson(json_t *j)
 	size_t i;
 
 	if (json_is_string(j)) {
-		htmlesc(&b, json_string_value(j));
+		wa_html_text(&b, json_string_value(j));
 		json_string_set(j, wa_buf_str(&b));
 	} else if (json_is_object(j)) {
 		json_object_foreach(j, k, v)
@@ -455,7 +440,7 @@ body(const char *tmpl, json_t *rec, const char *unsub, int html,
 	s = wa_buf_str(&b);
 	if (html) {
 		wa_buf_adds(&link, "<p><a href=\"");
-		htmlesc(&link, unsub);
+		wa_html_text(&link, unsub);
 		wa_buf_adds(&link, "\">Unsubscribe</a></p>\n");
 	} else {
 		wa_buf_adds(&link, b.len && s[b.len - 1] != '\n' ? "\n\n" : "\n");
