@@ -14,14 +14,11 @@ mkdir -p "$WA_HOME"
 SP=$WA_HOME/events.jsonl
 T0=1795428000	# 2026-11-23T10:00:00Z
 
-hmac() { openssl dgst -sha256 -hmac "$WA_APP_SECRET" -r <"$1" | cut -d' ' -f1; }
 # msg NAME FROM WAMID SECONDS-AFTER-T0 MESSAGE-JSON: a customer writes, through wa-hook
 msg() {
 	printf '{"object":"whatsapp_business_account","entry":[{"id":"880480571844883","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"%s"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"%s","timestamp":"%s",%s}]}}]}]}' \
 		"$1" "$2" "$2" "$3" $((T0 + $4)) "$5" >"$TMP/body.json"
-	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-		-H "X-Hub-Signature-256: sha256=$(hmac "$TMP/body.json")" \
-		--data-binary @"$TMP/body.json" "http://127.0.0.1:$HPORT/webhook"
+	hook_post "$TMP/body.json"
 }
 wait_for() {
 	_i=0
