@@ -78,6 +78,6 @@ check_same "uploads: kept in \$WA_HOME/uploads only while the reply runs" "0" \
 t=$(csrf "$BO")
 curl -s -o /dev/null -H "Cookie: wa_sid=$BO" -d "csrf=$t" "$U/logout"
 check_same "no secret in the server's output, the log or the pages: token, session ids, hashes" "0 0 0" \
-	"$(cat "$TMP/web.err" "$TMP/web.out" "$WA_HOME/inbox.jsonl" | grep -c "$TOKEN\|$ANN\|$BO\|$OWN\|scrypt") $(cat "$TMP"/*.html | grep -c "$TOKEN\|scrypt") $(grep -c "$ANN\|$BO" "$WA_HOME/web-sessions")"
+	"$(cat "$TMP/inbox.err" "$TMP/inbox.out" "$WA_HOME/inbox.jsonl" | grep -c "$TOKEN\|$ANN\|$BO\|$OWN\|scrypt") $(cat "$TMP"/*.html | grep -c "$TOKEN\|scrypt") $(grep -c "$ANN\|$BO" "$WA_HOME/web-sessions")"
 check_same "a stolen session after logout: 401 to a script, 303 to a page" "401 303" \
 	"$(code "$BO" /rows -H 'X-Requested-With: fetch') $(code "$BO" /)"

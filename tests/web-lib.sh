@@ -34,27 +34,14 @@ start_world() {
 		-o "$TMP/api.log" --webhook "http://127.0.0.1:$HPORT/webhook" --webhook-delay 10 \
 		--read 1 --reply 0 "$@" ||
 		{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
+	APID=$PID
 	WA_API_URL=http://127.0.0.1:$PORT/v21.0
 	export WA_API_URL
 }
 # setpw AGENT PASSWORD
 setpw() { printf '%s\n' "$2" | wa-inbox passwd "$1" >/dev/null; }
-# start_web ARGS...: wa-inbox serve on a free port; sets U (its base URL) and WPID
-start_web() {
-	WA_TOKEN=$TOKEN wa-inbox serve -l 127.0.0.1:0 "$@" >"$TMP/web.out" 2>"$TMP/web.err" &
-	WPID=$!
-	PIDS="$PIDS $WPID"
-	_i=0
-	until grep -q 'serving on ' "$TMP/web.err" 2>/dev/null; do
-		_i=$((_i + 1))
-		if [ $_i -gt 200 ] || ! kill -0 $WPID 2>/dev/null; then
-			sed 's/^/# /' "$TMP/web.err"
-			return 1
-		fi
-		sleep 0.05
-	done
-	U=$(sed -n 's/^wa-inbox: serving on \(http:[^ ]*\)\/$/\1/p' "$TMP/web.err")
-}
+# start_web ARGS...: lib.sh's start_inbox over start_world's hook and mock; sets U (its base URL)
+start_web() { start_inbox "$@" && U=$W; }
 # login AGENT PASSWORD: the session id of a login, or nothing
 login() {
 	curl -s -o /dev/null -D "$TMP/login.h" --data-urlencode "agent=$1" \
