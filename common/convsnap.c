@@ -167,6 +167,7 @@ follow(struct run *r, int s)
 {
 	struct scur *cur = &r->cur[s];
 	unsigned long long dev, ino;
+	size_t from = 0;	/* a walk's place among the segments */
 	struct stat st;
 	FILE *fp;
 	int rc;
@@ -190,7 +191,7 @@ follow(struct run *r, int s)
 		if (fp)
 			fclose(fp);
 		dev = cur->dev, ino = cur->ino;
-		if ((fp = wa_seg_byid(r->paths[s], &dev, &ino)) == NULL)
+		if ((fp = wa_seg_byid(r->paths[s], &dev, &ino, &from)) == NULL)
 			return -1;
 		rc = readfrom(r, s, fp);
 		fclose(fp);

@@ -69,7 +69,7 @@ wa_cursor_open(const char *live, struct wa_cursor *cur, struct wa_cursor *next,
 		return 0;
 	}
 	*next = *cur;
-	if ((seg = wa_seg_byid(live, &next->dev, &next->ino)) == NULL) {
+	if ((seg = wa_seg_byid(live, &next->dev, &next->ino, &next->seg)) == NULL) {
 		/* rewritten by wa-forget, or gzipped before segments kept their inode */
 		memset(next, 0, sizeof *next);
 		memset(cur, 0, sizeof *cur);

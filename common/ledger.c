@@ -336,7 +336,7 @@ static int
 catchup(struct wa_ledger *l, const char *events, FILE **fp,
     struct wa_hash *seen, struct news **list)
 {
-	struct wa_cursor cur, next;
+	struct wa_cursor cur = { 0 }, next;
 	int k, walked = 0;
 	FILE *f;
 

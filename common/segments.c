@@ -505,20 +505,20 @@ segid(FILE *ix, const struct seg *v, unsigned long long *dev, unsigned long long
 
 /* Of segments V[0..N), the one that was DEV/INO: its index, or N. */
 static size_t
-findid(FILE *ix, const struct seg *v, size_t n, unsigned long long dev,
+findid(FILE *ix, const struct seg *v, size_t n, size_t from, unsigned long long dev,
     unsigned long long ino)
 {
 	unsigned long long d, i;
 	size_t k;
 
-	for (k = 0; k < n; k++)
+	for (k = from; k < n; k++)
 		if (segid(ix, &v[k], &d, &i) == 0 && d == dev && i == ino)
 			return k;
 	return n;
 }
 
 FILE *
-wa_seg_byid(const char *live, unsigned long long *dev, unsigned long long *ino)
+wa_seg_byid(const char *live, unsigned long long *dev, unsigned long long *ino, size_t *from)
 {
 	char *dir = wa_seg_dir(live), *ixpath = wa_strjoin(dir, "/", "index");
 	FILE *ix, *fp = NULL;
@@ -533,10 +533,13 @@ wa_seg_byid(const char *live, unsigned long long *dev, unsigned long long *ino)
 	}
 	ix = wa_state_read(ixpath);
 	v = wa_seg_list(dir, &n);
-	if ((k = findid(ix, v, n, *dev, *ino)) < n &&
+	if ((k = findid(ix, v, n, *from, *dev, *ino)) == n && *from > 0)
+		k = findid(ix, v, n, 0, *dev, *ino);
+	if (k < n &&
 	    (fp = v[k].gz ? gunzip(v[k].path) : wa_state_read(v[k].path)) != NULL) {
 		while (++k < n && wa_seg_same(&v[k - 1], &v[k]))
 			;	/* a plain copy of the .gz */
+		*from = k;
 		*dev = *ino = 0;
 		if (k < n)
 			segid(ix, &v[k], dev, ino);

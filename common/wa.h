@@ -668,10 +668,14 @@ int wa_seg_pack(const char *live);
  * its own, a .gz by its index line), open at its beginning: a .gz
  * decompressed, so that offsets are the plain file's. *DEV and *INO are
  * then the next file's (the next segment, or LIVE), 0 when not known.
- * NULL when no segment was that file.
+ * NULL when no segment was that file. A freed inode comes back for a
+ * later live file, so two segments may share one: the search starts at
+ * *FROM (0: the first), which is then the next segment's place, so a
+ * walk only goes forward; it falls back to the first when a listing
+ * changed under it.
  */
 FILE *wa_seg_byid(const char *live, unsigned long long *dev,
-    unsigned long long *ino);
+    unsigned long long *ino, size_t *from);
 /* PATH of a segment without ".jsonl" or ".jsonl.gz" (events/2026-11.2), allocated. */
 char *wa_seg_stem(const char *path);
 /* The stem of LIVE's newest segment (the one a roll just made), or NULL. */
@@ -754,6 +758,7 @@ void wa_recfold_free(struct wa_recfold *f);
 struct wa_cursor {
 	unsigned long long dev, ino;	/* 0: not known (an offset alone) */
 	long long off;
+	size_t seg;	/* in memory only: where a walk is among the segments (wa_seg_byid) */
 };
 /*
  * Seek SPOOL to CUR: to 0 when CUR names another file (replaced) or lies
