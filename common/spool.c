@@ -174,8 +174,11 @@ writekeys(const char *stem, const struct wa_buf *fps, const struct wa_buf *cons)
 
 	if (fp != NULL) {
 		fprintf(fp, "wa-keys 1 %zu\n", fps->len / sizeof(unsigned long long));
-		fwrite(fps->s, 1, fps->len, fp);
-		fwrite(cons->s, 1, cons->len, fp);
+		/* An empty buffer has no storage, and fwrite may not take NULL. */
+		if (fps->len)
+			fwrite(fps->s, 1, fps->len, fp);
+		if (cons->len)
+			fwrite(cons->s, 1, cons->len, fp);
 		rc = wa_rewrite_commit(fp, tmp, path);
 	}
 	free(path);
