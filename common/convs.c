@@ -242,7 +242,8 @@ wa_inbox_load(const struct wa_inbox_paths *p)
 	ib->custids = wa_hash_new();
 	ib->win = wa_window_new();
 	wa_snap_load(ib, p);
-	qsort(ib->conv, ib->n, sizeof *ib->conv, byopened);
+	if (ib->n)	/* an empty inbox has no array, and qsort may not take NULL */
+		qsort(ib->conv, ib->n, sizeof *ib->conv, byopened);
 	ib->snap->custpath = wa_strdup0(p->customers);
 	customers(ib, p->customers, 0);
 	for (i = 0; i < ib->n; i++) {

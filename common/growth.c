@@ -111,7 +111,8 @@ wa_growth_rows(struct wa_growth *g)
 	json_t *a = json_array();
 	size_t i;
 
-	qsort(g->c, g->n, sizeof *g->c, cmpcell);
+	if (g->n)	/* no cells, no array: qsort may not take NULL */
+		qsort(g->c, g->n, sizeof *g->c, cmpcell);
 	for (i = 0; i < g->n; i++)
 		json_array_append_new(a, row(g->c[i].week, g->c[i].source,
 		    g->c[i].in, g->c[i].out));
