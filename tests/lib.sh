@@ -105,7 +105,7 @@ _serve() {
 	_i=0
 	until grep -q 'listening on ' "$TMP/$_name.$_out" 2>/dev/null; do
 		_i=$((_i + 1))
-		if [ $_i -gt 200 ] || ! kill -0 $_pid 2>/dev/null; then
+		if [ $_i -gt 600 ] || ! kill -0 $_pid 2>/dev/null; then
 			sed 's/^/# /' "$TMP/$_name.err"
 			_port=0
 			return 1
@@ -200,7 +200,7 @@ start_inbox() {
 	_i=0
 	until tail -n +$_l "$TMP/inbox.err" 2>/dev/null | grep -q 'serving on http://127\.0\.0\.1:'; do
 		_i=$((_i + 1))
-		if [ $_i -gt 400 ] || ! kill -0 $IPID 2>/dev/null; then
+		if [ $_i -gt 1200 ] || ! kill -0 $IPID 2>/dev/null; then
 			sed 's/^/# /' "$TMP/inbox.err"
 			return 1
 		fi
