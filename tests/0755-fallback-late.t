@@ -24,6 +24,10 @@ WA_PUBLIC_URL=https://shop.example.com/wa
 WA_CA_FILE=$TMP/cert.pem
 export WA_TOKEN WA_PHONE_NUMBER_ID WA_APP_SECRET WA_VERIFY_TOKEN WA_UNSUBSCRIBE_SECRET WA_PUBLIC_URL WA_CA_FILE
 unset WA_SMTP_USER WA_SMTP_PASSWORD WA_SMTP_PASSWORD_FILE WA_SMTP_STARTTLS
+# The journey runs on the wall clock (wa-hook stamps the webhook now): no
+# quiet hours, or from 21:00 it defers every e-mail.
+QUIET=
+export QUIET
 mkdir -p "$WA_HOME"
 
 printf '%s\n' '{"name":"spring_sale","language":"en_US","body_params":1}' >"$TMP/tpl.jsonl"
