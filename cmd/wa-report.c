@@ -92,29 +92,6 @@ usage(int status)
 	exit(status);
 }
 
-/* What takes one record of a file in: 0, or -1 with the reason in *WHY. */
-typedef int feed_fn(struct wa_report *r, json_t *o, const char **why);
-
-/* The bad lines each reader said: --compare reads the files again. */
-static struct {
-	feed_fn *fn;
-	struct wa_hash *h;
-} said[8];
-
-static struct wa_hash *
-saidby(feed_fn *fn)
-{
-	size_t i;
-
-	for (i = 0; i < NELEM(said) - 1 && said[i].fn && said[i].fn != fn; i++)
-		;
-	if (said[i].fn == NULL) {
-		said[i].fn = fn;
-		said[i].h = wa_hash_new();
-	}
-	return said[i].h;
-}
-
 /* Orders files: wa-import's order records, or wa-hook's order events. */
 static int
 order(struct wa_report *r, json_t *o, const char **why)
@@ -164,50 +141,12 @@ customer(struct wa_report *r, json_t *c, const char **why)
 	return 0;
 }
 
-/* With --since, the log's records before this are not read: see readlog. */
-static time_t cutoff;
-
-/* Is the record O dated ("at", an order's "created_at") before the cutoff? */
+/* -b channel's customers, before the events: a number and an id are one person. */
 static int
-tooold(json_t *o)
+joined(struct wa_report *r, json_t *c, const char **why)
 {
-	const char *s = wa_json_nestr(o, "at");
-	time_t t;
-
-	if (s == NULL)
-		s = wa_json_nestr(o, "created_at");
-	return s && wa_time_parse(s, WA_DATES_ANY, &t) == 0 && t < cutoff;
-}
-
-static int
-onrecord(struct wa_rec *r, void *ctx)
-{
-	feed_fn *fn = *(feed_fn **)ctx;
-	const char *why;
-
-	if (cutoff && tooold(r->json))
-		return 0;
-	if (fn(rep, r->json, &why) < 0)
-		wa_reject(r, "%s", why);
-	return 0;
-}
-
-/* Read the JSON lines of PATH into FN, parsing only FIELDS; a missing default file is empty. */
-static void
-readfile(const char *path, int isdefault, const char *const *fields,
-    size_t n, feed_fn *fn)
-{
-	struct wa_input *in;
-	char *argv[1];
-
-	if (isdefault && access(path, F_OK) < 0)
-		return;
-	in = wa_input_new(WA_FMT_JSON);
-	wa_input_once(in, saidby(fn));
-	argv[0] = (char *)path;
-	wa_input_fields(in, fields, n);
-	wa_input_run(in, 1, argv, onrecord, &fn);
-	wa_input_free(in);
+	wa_report_join(r, c);
+	return customer(r, c, why);
 }
 
 /*
@@ -529,33 +468,12 @@ setup(struct opts *o, char **dl, char **de)
  */
 static void
 readlog(const struct opts *o, const char *path, int isdefault,
-    const char *const *fields, size_t n, feed_fn *fn)
+    const char *const *fields, size_t n, wa_rfeed_fn *fn)
 {
 	time_t from = o->r.since ? o->r.since - (time_t)(o->r.window +
 	    o->r.replywin) - 86400 : 0;
-	struct wa_segs *sg = wa_segs_open(path, from > 0 ? from : 0, 0, 0);
-	struct wa_input *in;
-	size_t i, nf;
-	char **argv;
 
-	cutoff = from > 0 ? from : 0;
-	if (sg == NULL)
-		wa_die(WA_EXIT_FATAL, "%s:", path);
-	if (!isdefault && access(path, F_OK) < 0 && wa_segs_count(sg) == 0)
-		wa_die(WA_EXIT_FATAL, "cannot open '%s':", path);
-	nf = wa_segs_count(sg);
-	argv = wa_calloc(nf + 1, sizeof *argv);
-	for (i = 0; i < nf; i++)
-		argv[i] = (char *)wa_segs_path(sg, i);
-	in = wa_input_new(WA_FMT_JSON);
-	wa_input_once(in, saidby(fn));
-	wa_input_fields(in, fields, n);
-	if (nf > 0)
-		wa_input_run(in, (int)nf, argv, onrecord, &fn);
-	wa_input_free(in);
-	free(argv);
-	wa_segs_close(sg);
-	cutoff = 0;
+	wa_rread_log(rep, path, isdefault, from > 0 ? from : 0, fields, n, fn);
 }
 
 /*
@@ -572,12 +490,19 @@ readall(const struct opts *o, int dl, int de, struct wa_store_kpi *st)
 	wa_report_index(rep);
 	if (esupp && wa_report_unsubs(rep, esupp) < 0)
 		wa_die(WA_EXIT_FATAL, "%s:", esupp);
+	/* -b channel: before the events, what a number writes joins the e-mails to its id */
+	if (o->customers && esupp) {
+		wa_rread_file(rep, o->customers, 0, custfields, NELEM(custfields), joined);
+		wa_report_index(rep);
+	}
 	readlog(o, o->events, de, eventfields, NELEM(eventfields), event);
 	/* After the events: a customer's id joins the number that wrote. */
-	if (o->customers)
-		readfile(o->customers, 0, custfields, NELEM(custfields), customer);
+	if (o->customers && !esupp)
+		wa_rread_file(rep, o->customers, 0, custfields, NELEM(custfields), customer);
 	for (i = 0; i < o->norders; i++)
-		readfile(o->orders[i], 0, orderfields, NELEM(orderfields), order);
+		wa_rread_file(rep, o->orders[i], 0, orderfields, NELEM(orderfields), order);
+	if (esupp && access(ibp.log, F_OK) == 0)
+		wa_report_ratings(rep, &ibp);
 	wa_report_store(rep, st);
 	if (fx && wa_fx_cur(fx) == NULL)
 		wa_fx_setmost(fx, st->site, st->ncur);
@@ -624,7 +549,7 @@ readconsent(const struct opts *o)
 {
 	char *path = o->consent ? NULL : wa_home_path(WA_SF_CONSENT);
 
-	readfile(path ? path : o->consent, path != NULL, consentfields,
+	wa_rread_file(rep, path ? path : o->consent, path != NULL, consentfields,
 	    NELEM(consentfields), growth);
 	free(path);
 }
@@ -666,7 +591,6 @@ main(int argc, char **argv)
 		.by = WA_BY_CAMPAIGN, .fmt = isatty(1) ? O_TABLE : O_JSON,
 	};
 	char *dl = NULL, *de = NULL;
-	size_t i;
 	int status;
 
 	wa_init(&argc, &argv);
@@ -684,8 +608,7 @@ main(int argc, char **argv)
 	json_decref(tiercount);
 	wa_tiermoves_free(tm);
 	json_decref(prev);
-	for (i = 0; i < NELEM(said); i++)
-		wa_hash_free(said[i].h);
+	wa_rread_free();
 	free(o.orders);
 	free(o.surveys);
 	free(dl);

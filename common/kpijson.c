@@ -133,6 +133,10 @@ static const struct wa_kfield kpifields[] = {
 static const struct wa_kfield chanfields[] = {
 	KF("bounced", bounced, WA_KF_COUNT, sent),
 	KF("unsubscribed", unsubscribed, WA_KF_COUNT, sent),
+	KF("responded", responded, WA_KF_COUNT, sent),
+	KF("responded_rate", responded, WA_KF_RATE, reached),
+	KF("customer_response_p50_s", respond_p50, WA_KF_SECS, sent),
+	KF("ratings", nrated, WA_KF_COUNT, sent),
 };
 
 void
@@ -193,6 +197,8 @@ void
 wa_kpi_channeljson(json_t *o, const struct wa_kpi *k)
 {
 	wa_kpi_setfields(o, k, chanfields, sizeof chanfields / sizeof *chanfields);
+	json_object_set_new(o, "rating", k->nrated ?
+	    real((double)k->sumrated / (double)k->nrated, 2) : json_null());
 }
 
 json_t *

@@ -149,7 +149,8 @@ count(struct wa_kpi *k, const struct msg *m, const uint32_t *g, struct set *s)
 	int refused = m->ledger == WA_LEDGER_FAILED || m->ledger == WA_LEDGER_RETRY;
 	int new[2] = { 0, 0 };
 
-	if (dlv)
+	/* an e-mail has no delivery status: its recipient counts once the server took it */
+	if (dlv || ((m->flags & F_EMAIL) && wa_rep_reached(m)))
 		new[0] = distinct(s, 0, g[0], g[1], m->recip, &new[1]);
 	for (i = 0; i < 2; i++) {
 		if (!wa_rep_wentout(m)) {
@@ -160,6 +161,7 @@ count(struct wa_kpi *k, const struct msg *m, const uint32_t *g, struct set *s)
 		k[g[i]].sent++;
 		k[g[i]].unsubscribed += (m->flags & F_UNSUB) != 0;
 		k[g[i]].failed += m->status == ST_FAILED;
+		k[g[i]].recips += new[i];
 		if (!dlv)
 			continue;
 		k[g[i]].delivered++;
@@ -168,7 +170,6 @@ count(struct wa_kpi *k, const struct msg *m, const uint32_t *g, struct set *s)
 		k[g[i]].opted_out += (m->flags & F_OPTOUT) != 0;
 		/* STOP is WhatsApp's unsubscribe */
 		k[g[i]].unsubscribed += (m->flags & (F_OPTOUT | F_EMAIL)) == F_OPTOUT;
-		k[g[i]].recips += new[i];
 	}
 }
 
@@ -193,7 +194,7 @@ sorted(const struct names *nm, uint32_t *rank)
 		if (i < nm->n)
 			rank[gn[i].i] = (uint32_t)i;
 		k[i].group = wa_strdup(gn[i].name);
-		k[i].median_s = k[i].p90_s = -1;
+		k[i].median_s = k[i].p90_s = k[i].respond_p50 = -1;
 	}
 	free(gn);
 	return k;
@@ -476,6 +477,8 @@ wa_report_kpis(struct wa_report *r, int by, size_t *np)
 		}
 	}
 	surveys(r, k, rank, gof, ng);
+	if (by == WA_BY_CHANNEL)
+		wa_rep_respond(r, k, rank, gof, ng);
 	free(s.k);
 	free(rs);
 	free(rank);
@@ -575,6 +578,7 @@ wa_report_free(struct wa_report *r)
 	wa_hash_free(r->bybuyer);
 	wa_hash_free(r->orders);
 	wa_hash_free(r->scales);
+	wa_hash_free(r->scores);
 	wa_rep_names_free(&r->variants);
 	wa_rep_names_free(&r->refs);
 	free(r->replycamps);
@@ -585,6 +589,7 @@ wa_report_free(struct wa_report *r)
 	free(r->m);
 	free(r->rc);
 	free(r->byrecip);
+	free(r->alias);
 	free(r->a);
 	free(r->b);
 	free(r->site);

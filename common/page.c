@@ -1,4 +1,4 @@
-/* page.c: wa-report's HTML page: the scorecard, trends, campaigns, customers, service, A/B tests. */
+/* page.c: wa-report's HTML page: the scorecard, trends, campaigns, customers, service; its tables in pagetab.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +33,8 @@ str(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-/* A figure as a number: money objects by their one currency; NAN: none. */
-static double
-num(json_t *o, const char *k)
+double
+wa_page_num(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
 
@@ -129,7 +128,7 @@ card(const struct wa_page *p, json_t *all, const struct card *c)
 {
 	char metname[64];
 	const char *t = p->store->target ? p->store->target(c->name) : NULL;
-	double v = num(all, c->name);
+	double v = wa_page_num(all, c->name);
 	json_t *met;
 	struct wa_buf b = { 0 };
 
@@ -139,14 +138,14 @@ card(const struct wa_page *p, json_t *all, const struct card *c)
 	    json_is_true(met) ? " met" : json_is_false(met) ? " unmet" : "",
 	    c->name, v);
 	printf("%s<span class=\"fig\">%s</span>", c->label, wa_chart_fmt(&b, v, c->kind));
-	if (c->kind == WA_COL_MONEY && !isnan(num(all, "aov_site")))
+	if (c->kind == WA_COL_MONEY && !isnan(wa_page_num(all, "aov_site")))
 		printf("<small>all orders: %s</small>",
-		    wa_chart_fmt(&b, num(all, "aov_site"), c->kind));
+		    wa_chart_fmt(&b, wa_page_num(all, "aov_site"), c->kind));
 	printf("<small>target %s: <span class=\"verdict\">%s</span></small>",
 	    t ? t : "-", json_is_true(met) ? "&#10003; met" :
 	    json_is_false(met) ? "&#10007; not met" : "no figure");
 	if (p->prev)
-		change(&b, c, v, num(p->prev, c->name), p->compare);
+		change(&b, c, v, wa_page_num(p->prev, c->name), p->compare);
 	printf("</div>\n");
 	wa_buf_free(&b);
 }
@@ -156,14 +155,14 @@ static void
 tiercard(json_t *o)
 {
 	json_t *met = json_object_get(o, "first_response_p50_s_met");
-	double v = num(o, "first_response_p50_s"), rate = num(o, "sla_met_rate");
+	double v = wa_page_num(o, "first_response_p50_s"), rate = wa_page_num(o, "sla_met_rate");
 	struct wa_buf b = { 0 };
 
 	printf("<div class=\"card%s\" data-tier=\"", json_is_true(met) ? " met" :
 	    json_is_false(met) ? " unmet" : "");
 	wa_html(str(o, "group"));
 	printf("\" data-figure=\"first_response_p50_s\" data-value=\"%.6g\" data-target=\"%.6g\">",
-	    v, num(o, "sla_target_s"));
+	    v, wa_page_num(o, "sla_target_s"));
 	wa_html(str(o, "group"));
 	printf(": median first response<span class=\"fig\">%s</span>",
 	    wa_chart_fmt(&b, v, WA_COL_SECS));
@@ -172,7 +171,7 @@ tiercard(json_t *o)
 		    wa_chart_fmt(&b, rate, WA_COL_RATE),
 		    (long long)json_integer_value(json_object_get(o, "conversations")));
 	printf("<small>target %s: <span class=\"verdict\">%s</span></small></div>\n",
-	    wa_chart_fmt(&b, num(o, "sla_target_s"), WA_COL_SECS),
+	    wa_chart_fmt(&b, wa_page_num(o, "sla_target_s"), WA_COL_SECS),
 	    json_is_true(met) ? "&#10003; met" : json_is_false(met) ? "&#10007; not met" :
 	    "no figure");
 	wa_buf_free(&b);
@@ -190,7 +189,7 @@ scorecard(const struct wa_page *p, json_t *all)
 			card(p, all, &cards[i]);
 	/* the tiers' SLAs: a tier's customers, not those of none or all */
 	for (i = 0; (o = json_array_get(p->convs, i)) != NULL; i++)
-		if (num(o, "conversations") > 0 && strcmp(str(o, "group"), "all") != 0 &&
+		if (wa_page_num(o, "conversations") > 0 && strcmp(str(o, "group"), "all") != 0 &&
 		    strcmp(str(o, "group"), "-") != 0)
 			tiercard(o);
 	printf("</div>\n");
@@ -238,7 +237,7 @@ column(json_t *a, size_t n, const char *name)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		v[i] = num(json_array_get(a, i), name);
+		v[i] = wa_page_num(json_array_get(a, i), name);
 	return v;
 }
 
@@ -296,8 +295,8 @@ static json_t *sortrev_a;
 static int
 cmprev(const void *x, const void *y)
 {
-	double a = num(json_array_get(sortrev_a, *(const size_t *)x), "revenue");
-	double b = num(json_array_get(sortrev_a, *(const size_t *)y), "revenue");
+	double a = wa_page_num(json_array_get(sortrev_a, *(const size_t *)x), "revenue");
+	double b = wa_page_num(json_array_get(sortrev_a, *(const size_t *)y), "revenue");
 
 	a = isnan(a) ? -1 : a;
 	b = isnan(b) ? -1 : b;
@@ -329,7 +328,7 @@ funnels(json_t *a, const size_t *idx, size_t n)
 
 		x[i] = str(o, "group");
 		for (k = 0; k < NELEM(field); k++)
-			v[k][i] = num(o, field[k]);
+			v[k][i] = wa_page_num(o, field[k]);
 	}
 	c.id = "funnel"; c.title = "Funnel per campaign";
 	c.desc = "Sent, delivered, read, replied and converted for each campaign, "
@@ -361,7 +360,7 @@ rowtable(json_t *a, const size_t *idx, size_t n, const char *first,
 		printf("</td>");
 		for (j = 0; j < nc; j++)
 			printf("<td data-figure=\"%s\">%s</td>", names[j],
-			    wa_chart_fmt(&b, num(o, names[j]), kinds[j]));
+			    wa_chart_fmt(&b, wa_page_num(o, names[j]), kinds[j]));
 		printf("</tr>\n");
 	}
 	printf("</table></div>\n");
@@ -480,11 +479,11 @@ waits(const struct wa_page *p, json_t *all)
 	for (i = 0; i < WA_PAGE_NWAITS; i++)
 		v[i] = (double)p->waits[i];
 	printf("<h3>Response time</h3>\n<p>Median <strong data-figure=\"median_response_s\" "
-	    "data-value=\"%.6g\">%s</strong>", num(all, "median_response_s"),
-	    wa_chart_fmt(&b, num(all, "median_response_s"), WA_COL_SECS));
+	    "data-value=\"%.6g\">%s</strong>", wa_page_num(all, "median_response_s"),
+	    wa_chart_fmt(&b, wa_page_num(all, "median_response_s"), WA_COL_SECS));
 	printf(", 90%% within <strong data-figure=\"p90_response_s\" data-value=\"%.6g\">"
-	    "%s</strong>.</p>\n", num(all, "p90_response_s"),
-	    wa_chart_fmt(&b, num(all, "p90_response_s"), WA_COL_SECS));
+	    "%s</strong>.</p>\n", wa_page_num(all, "p90_response_s"),
+	    wa_chart_fmt(&b, wa_page_num(all, "p90_response_s"), WA_COL_SECS));
 	c.id = "waits"; c.title = "How long customers waited";
 	c.desc = "Customer messages by the time to our next message.";
 	c.xhead = "wait"; c.x = waitname; c.nx = WA_PAGE_NWAITS; c.s = &s; c.ns = 1;
@@ -503,7 +502,7 @@ optouts(const struct wa_page *p)
 	size_t *idx = wa_calloc(all + 1, sizeof *idx);
 
 	for (i = 0; i < all; i++)
-		if (num(json_array_get(p->camps, i), "opted_out") > 0)
+		if (wa_page_num(json_array_get(p->camps, i), "opted_out") > 0)
 			idx[n++] = i;
 	printf("<h3>Opt-outs, by the campaign before them</h3>\n");
 	if (n)
@@ -533,149 +532,6 @@ service(const struct wa_page *p, json_t *all)
 	printf("</div></div>\n");
 }
 
-/* The verdict of each arm that is no baseline. */
-static void
-abverdicts(json_t *arms)
-{
-	json_t *o;
-	size_t i;
-
-	printf("<div class=\"scroll\"><table class=\"verdicts\"><tr><th>campaign</th><th>arm</th>"
-	    "<th>figure</th><th>verdict</th></tr>\n");
-	json_array_foreach(arms, i, o) {
-		if (str(o, "verdict") == NULL || strcmp(str(o, "verdict"), "baseline") == 0)
-			continue;
-		printf("<tr><td>");
-		wa_html(str(o, "campaign"));
-		printf("</td><td>");
-		wa_html(str(o, "variant"));
-		printf("</td><td>");
-		wa_html(str(o, "metric"));
-		printf("</td><td>");
-		wa_html(str(o, "verdict"));
-		printf("</td></tr>\n");
-	}
-	printf("</table></div>\n");
-}
-
-/* A/B tests: each arm's difference from its baseline, with its interval. */
-static void
-abtests(const struct wa_page *p)
-{
-	size_t i, n = 0, na = json_array_size(p->arms);
-	const char **x = wa_calloc(na + 1, sizeof *x);
-	char **names = wa_calloc(na + 1, sizeof *names), *arm;
-	double *v[3];
-	struct wa_series s[3];
-	struct wa_chart c = { 0 };
-	json_t *o;
-
-	for (i = 0; i < 3; i++)
-		v[i] = wa_calloc(na + 1, sizeof *v[i]);
-	json_array_foreach(p->arms, i, o) {
-		if (isnan(num(o, "ci_low")) || str(o, "currency"))
-			continue;
-		arm = wa_strjoin(str(o, "campaign"), " ", str(o, "variant"));
-		names[n] = wa_strjoin(arm, ", ", str(o, "metric"));
-		free(arm);
-		x[n] = names[n];
-		v[0][n] = num(o, "diff");
-		v[1][n] = num(o, "ci_low");
-		v[2][n++] = num(o, "ci_high");
-	}
-	s[0] = (struct wa_series){ "difference", v[0], WA_COL_RATE };
-	s[1] = (struct wa_series){ "95% low", v[1], WA_COL_RATE };
-	s[2] = (struct wa_series){ "95% high", v[2], WA_COL_RATE };
-	c.id = "ab"; c.title = "A/B tests: each arm against its baseline";
-	c.desc = "The difference of each arm's rate from its baseline's, the dot, "
-	    "and its 95% interval, the bar; a bar clear of the line is a difference.";
-	c.xhead = "arm, figure"; c.x = x; c.nx = n; c.s = s; c.ns = 3;
-	if (n) {
-		printf("<h2>A/B tests</h2>\n");
-		wa_chart_intervals(&c);
-		abverdicts(p->arms);
-	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	for (i = 0; i < 3; i++)
-		free(v[i]);
-	free(names);
-	free(x);
-}
-
-static void
-htmlcell(struct wa_buf *b, json_t *o, const struct wa_tcol *c)
-{
-	const char *m = wa_cell_mark(o, c);
-
-	printf("<td%s>", m == NULL || *m == '\0' ? "" :
-	    strcmp(m, " met") == 0 ? " class=\"met\"" : " class=\"unmet\"");
-	wa_html(wa_cell(b, o, c));
-	if (m && *m)
-		wa_html(m);
-	printf("</td>");
-}
-
-/* The head of column C, with its target. */
-static void
-htmlhead(const struct wa_tcols *v, const struct wa_tcol *c)
-{
-	wa_html(c->head);
-	if (wa_col_target(v, c)) {
-		printf(" ");
-		wa_html(wa_col_target(v, c));
-	}
-}
-
-/* Every figure of the view, as the table and CSV have them. */
-static void
-viewtable(const struct wa_page *p)
-{
-	struct wa_buf b = { 0 };
-	size_t i, j;
-	json_t *o;
-
-	printf("<h2>By %s</h2>\n<div class=\"scroll\"><table>\n<tr>", p->by);
-	for (j = 0; j < p->view->n; j++) {
-		printf("<th>");
-		htmlhead(p->view, &p->view->col[j]);
-		printf("</th>");
-	}
-	printf("</tr>\n");
-	json_array_foreach(p->rows, i, o) {
-		printf("<tr>");
-		for (j = 0; j < p->view->n; j++)
-			htmlcell(&b, o, &p->view->col[j]);
-		printf("</tr>\n");
-	}
-	printf("</table></div>\n");
-	wa_buf_free(&b);
-}
-
-static void
-storetable(const struct wa_page *p, json_t *all)
-{
-	struct wa_buf b = { 0 };
-	json_t *other = json_object_get(all, "revenue_other");
-	size_t j;
-
-	printf("<h2>Store-wide</h2>\n<div class=\"scroll\"><table class=\"store\">\n");
-	for (j = 0; j < p->store->n; j++) {
-		printf("<tr><th>");
-		htmlhead(p->store, &p->store->col[j]);
-		printf("</th>");
-		htmlcell(&b, all, &p->store->col[j]);
-		printf("</tr>\n");
-	}
-	if (json_object_size(other) > 0) {
-		printf("<tr><th>other currencies, not converted</th><td>");
-		wa_html(wa_cell_text(&b, other, WA_COL_MONEY, 1));
-		printf("</td></tr>\n");
-	}
-	printf("</table></div>\n");
-	wa_buf_free(&b);
-}
-
 void
 wa_page_put(const struct wa_page *p)
 {
@@ -690,10 +546,12 @@ wa_page_put(const struct wa_page *p)
 		customers(p);
 		service(p, all);
 		if (p->arms)
-			abtests(p);
+			wa_pagetab_ab(p);
 	}
-	viewtable(p);
+	if (p->by && strcmp(p->by, "channel") == 0)
+		wa_pagetab_channels(p);
+	wa_pagetab_view(p);
 	if (p->store)
-		storetable(p, all);
+		wa_pagetab_store(p, all);
 	printf("</body></html>\n");
 }

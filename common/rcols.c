@@ -67,6 +67,11 @@ const struct wa_tcol wa_rcols_channel[] = {
 	{ "revenue_other", "other cur.", WA_COL_MONEY },
 	{ "revenue_converted", "converted", WA_COL_TEXT },
 	{ "rates_date", "rates of", WA_COL_TEXT },
+	{ "responded", "responded", WA_COL_COUNT },
+	{ "responded_rate", "responded%", WA_COL_RATE },
+	{ "customer_response_p50_s", "cust resp p50", WA_COL_SECS | WA_COL_NA },
+	{ "rating", "rating", WA_COL_NUM | WA_COL_NA },
+	{ "ratings", "ratings", WA_COL_COUNT },
 	{ "csat", "csat", WA_COL_NUM },
 	{ "csat_answers", "csat n", WA_COL_COUNT },
 	{ "nps", "nps", WA_COL_NUM },
@@ -80,9 +85,12 @@ const struct wa_tcol wa_rcols_chkey[] = {
 	{ "sent", "sent", WA_COL_COUNT },
 	{ "bounced", "bounced", WA_COL_COUNT },
 	{ "unsubscribed", "unsub", WA_COL_COUNT },
+	{ "responded_rate", "resp'd%", WA_COL_RATE },
+	{ "customer_response_p50_s", "cust resp p50", WA_COL_SECS | WA_COL_NA },
 	{ "conversions", "conv", WA_COL_COUNT },
 	{ "conversion_rate", "conv%", WA_COL_RATE },
 	{ "revenue", "revenue", WA_COL_MONEY },
+	{ "rating", "rating", WA_COL_NUM | WA_COL_NA },
 };
 
 /* -b ref: the writers of tagged messages by their first tag. */

@@ -37,19 +37,22 @@ struct recip {
  * What a recipient did, matched to our messages once every status is
  * known: only a message that reached them can be replied to or convert.
  */
-enum { A_WROTE, A_OPTOUT, A_ORDER, A_SCORE, A_BARE };
+enum { A_WROTE, A_OPTOUT, A_ORDER, A_SCORE, A_BARE, A_UNSUB, A_RATED };
 struct act {
 	time_t t;
 	long long amount;	/* A_ORDER: minor units */
 	uint32_t recip;
-	uint32_t msg;		/* A_WROTE: the one quoted; A_ORDER: the one
-				   it counts for, when matched; + 1, 0: none */
+	uint32_t msg;		/* A_WROTE, A_RATED: the one quoted; A_UNSUB: the
+				   e-mail; A_ORDER: the one it counts for, when
+				   matched; + 1, 0: none */
 	uint32_t cur;		/* A_ORDER: in curs; 0: no amount */
 	uint32_t shopcur;	/* A_ORDER: in shopcurs; 0: none other */
 	long long shopamt;	/* A_ORDER: in it, minor units */
+	uint32_t camp;		/* A_WROTE, A_RATED: the campaign of the e-mail
+				   its ref names, in camps; 0: none */
 	unsigned char kind;
 	unsigned char inperiod;	/* A_ORDER: placed in the period */
-	signed char score;	/* A_SCORE, A_BARE: the answer */
+	signed char score;	/* A_SCORE, A_BARE, A_RATED: the answer */
 	unsigned char stop;	/* A_WROTE: an opt-out (STOP), which is no reply */
 };
 
@@ -74,8 +77,10 @@ struct wa_report {
 	/* Values are indexes + 1, stored as pointers. */
 	struct wa_hash *bykey, *bywamid, *byphone, *byid, *bybuyer, *orders;
 	uint32_t *byrecip;	/* message indexes by recipient, then time */
+	uint32_t *alias;	/* wa_report_join: the recipient each became; NULL: none */
 	struct names camps, tiers, curs, variants, refs, shopcurs;
 	struct wa_hash *scales;	/* --survey campaigns: their scale + 1 (1: guess) */
+	struct wa_hash *scores;	/* SCORE answers by the wamid they answer: score + 1 */
 	uint32_t *replycamps;	/* campaigns of wa-send --reply: ids are wamids */
 	size_t nreplycamps;
 	struct act *a;
@@ -111,4 +116,17 @@ void wa_rep_addamount(struct wa_amount *a, long long amount,
     const char *shopcur, long long shopamt);
 /* Match the acts to the messages, once every status is known. */
 void wa_rep_match(struct wa_report *r);
+/* The latest message that reached recipient RC sent at most MAXAGE before T, or NULL. */
+struct msg *wa_rep_latest(struct wa_report *r, uint32_t rc, time_t t, long long maxage);
+
+/* respond.c: -b channel's customer responses and ratings */
+/* The campaign (in camps) whose e-mail REF names: CAMPAIGN or email-CAMPAIGN; 0: none. */
+uint32_t wa_rep_refcamp(struct wa_report *r, const char *ref);
+/*
+ * Into each group K[RANK[GOF[i]]] of message i and into K[ALL]: the
+ * messages a customer responded to within the window, the median time
+ * to it, and the close-survey ratings of the conversations they began.
+ */
+void wa_rep_respond(struct wa_report *r, struct wa_kpi *k, const uint32_t *rank,
+    const uint32_t *gof, size_t all);
 #endif

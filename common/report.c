@@ -91,6 +91,7 @@ wa_report_new(const struct wa_report_opt *o)
 	r->bybuyer = wa_hash_new();
 	r->orders = wa_hash_new();
 	r->scales = wa_hash_new();
+	r->scores = wa_hash_new();
 	wa_rep_intern(&r->camps, "-");
 	wa_rep_intern(&r->tiers, "-");
 	wa_rep_intern(&r->variants, "-");
@@ -215,8 +216,10 @@ unsub(const char *addr, const char *campaign, time_t at, void *ctx)
 	char *key = wa_strjoin(campaign, "/email:", addr);
 	uint32_t i = wa_rep_get(r->bykey, key);
 
-	if (i && r->m[i - 1].at <= at)
+	if (i && r->m[i - 1].at <= at) {
 		r->m[i - 1].flags |= F_UNSUB;
+		wa_rep_newact(r, A_UNSUB, r->m[i - 1].recip, at)->msg = i;
+	}
 	free(key);
 }
 
@@ -224,6 +227,52 @@ int
 wa_report_unsubs(struct wa_report *r, const char *path)
 {
 	return wa_esupp_unsubs(path, unsub, r);
+}
+
+/* The recipient RC became, joined to another (wa_report_join). */
+static uint32_t
+root(const struct wa_report *r, uint32_t rc)
+{
+	while (r->alias && r->alias[rc] != rc)
+		rc = r->alias[rc];
+	return rc;
+}
+
+void
+wa_report_join(struct wa_report *r, json_t *c)
+{
+	const char *id = wa_json_nestr(c, "id"), *phone = wa_json_nestr(c, "phone");
+	char pk[WA_PHONE_MAX];
+	uint32_t i, j;
+	size_t k;
+
+	if (id == NULL || phone == NULL || (i = wa_rep_get(r->byid, id)) == 0)
+		return;
+	wa_phone_key(phone, pk);
+	i = root(r, i - 1);
+	if ((j = wa_rep_get(r->byphone, pk)) != 0 && (j = root(r, j - 1)) != i) {
+		if (r->alias == NULL) {
+			r->alias = wa_calloc(r->nrc + 1, sizeof *r->alias);
+			for (k = 0; k < r->nrc; k++)
+				r->alias[k] = (uint32_t)k;
+		}
+		r->alias[j] = i;
+	}
+	wa_rep_put(r->byphone, pk, i);
+}
+
+/* The joins of wa_report_join made: each message and act to its recipient's root. */
+static void
+rejoin(struct wa_report *r)
+{
+	size_t i;
+
+	for (i = 0; r->alias && i < r->nm; i++)
+		r->m[i].recip = root(r, r->m[i].recip);
+	for (i = 0; r->alias && i < r->na; i++)
+		r->a[i].recip = root(r, r->a[i].recip);
+	free(r->alias);
+	r->alias = NULL;
 }
 
 /*
@@ -236,6 +285,7 @@ wa_report_index(struct wa_report *r)
 	size_t i, j, k;
 	uint32_t v, *p;
 
+	rejoin(r);
 	for (i = 0; i < r->nrc; i++)
 		r->rc[i].n = 0;
 	for (i = 0; i < r->nm; i++)
@@ -280,9 +330,8 @@ wa_rep_after(struct wa_report *r, const struct recip *c, time_t t)
 	return lo;
 }
 
-/* The latest message that reached recipient RC sent at most MAXAGE before T, or NULL. */
-static struct msg *
-latest(struct wa_report *r, uint32_t rc, time_t t, long long maxage)
+struct msg *
+wa_rep_latest(struct wa_report *r, uint32_t rc, time_t t, long long maxage)
 {
 	const struct recip *c = &r->rc[rc];
 	uint32_t k = wa_rep_after(r, c, t);
@@ -426,6 +475,9 @@ answer(struct wa_report *r, json_t *e, uint32_t rc, time_t t, uint32_t i)
 	a = wa_rep_newact(r, kind, rc, t);
 	a->msg = i;
 	a->score = (signed char)score;
+	/* the inbox's close surveys (respond.c) may have gone before the period */
+	if (kind == A_SCORE && wa_json_nestr(e, "context"))
+		wa_hash_put(r->scores, wa_json_nestr(e, "context"), (void *)(intptr_t)(score + 1));
 }
 
 /* A customer wrote: a reply to what it quotes, and a wait for our answer. */
@@ -435,6 +487,7 @@ wrote(struct wa_report *r, json_t *e, time_t t)
 	const char *ctx = wa_json_nestr(e, "context"), *ref = wa_json_nestr(e, "ref");
 	uint32_t rc = sender(r, e), i = ctx ? wa_rep_get(r->bywamid, ctx) : 0;
 	uint32_t ans = wa_rep_autoreply(r, wa_json_nestr(e, "wamid"));
+	struct act *a;
 
 	/* What answered by itself is no person's answer. */
 	if (ans)
@@ -446,7 +499,9 @@ wrote(struct wa_report *r, json_t *e, time_t t)
 		rc = r->m[i - 1].recip + 1;
 	if (rc == 0)
 		return;
-	wa_rep_newact(r, A_WROTE, rc - 1, t)->msg = i;
+	a = wa_rep_newact(r, A_WROTE, rc - 1, t);
+	a->msg = i;
+	a->camp = ref ? wa_rep_refcamp(r, ref) : 0;
 	answer(r, e, rc - 1, t, i);
 }
 
@@ -549,7 +604,7 @@ wa_rep_match(struct wa_report *r)
 				break;
 			if (a->msg)
 				r->m[a->msg - 1].flags |= F_REPLIED;
-			else if ((m = latest(r, a->recip, a->t,
+			else if ((m = wa_rep_latest(r, a->recip, a->t,
 			    r->o.replywin)) != NULL)
 				m->flags |= F_REPLIED;
 			if ((m = next(r, a->recip, a->t)) != NULL &&
@@ -557,13 +612,13 @@ wa_rep_match(struct wa_report *r)
 				m->waitfrom = a->t;
 			break;
 		case A_OPTOUT:
-			if ((m = latest(r, a->recip, a->t, r->o.replywin)) != NULL)
+			if ((m = wa_rep_latest(r, a->recip, a->t, r->o.replywin)) != NULL)
 				m->flags |= F_OPTOUT;
 			break;
 		case A_SCORE:
 		case A_BARE:
 			if (a->msg == 0)
-				a->msg = idx(r, latest(r, a->recip, a->t,
+				a->msg = idx(r, wa_rep_latest(r, a->recip, a->t,
 				    r->o.replywin));
 			/* A bare number answers a --survey campaign only. */
 			if (a->kind == A_BARE && a->msg && wa_rep_get(r->scales,
@@ -571,9 +626,9 @@ wa_rep_match(struct wa_report *r)
 				a->msg = 0;
 			break;
 		case A_ORDER:
-			a->msg = idx(r, latest(r, a->recip, a->t, r->o.window));
+			a->msg = idx(r, wa_rep_latest(r, a->recip, a->t, r->o.window));
 			if (a->cur && a->inperiod)
-				wa_rep_addamount(latest(r, a->recip, a->t, LLONG_MAX) ?
+				wa_rep_addamount(wa_rep_latest(r, a->recip, a->t, LLONG_MAX) ?
 				    &r->messaged[a->cur] : &r->others[a->cur],
 				    a->amount, a->shopcur ?
 				    r->shopcurs.s[a->shopcur] : NULL, a->shopamt);

@@ -94,6 +94,11 @@ struct wa_kpi {
 	struct wa_amount *rev;	/* revenue per currency */
 	size_t nrev;
 	struct wa_survey survey;
+	/* -b channel: how customers responded (respond.c) */
+	long reached;		/* messages that left and did not fail */
+	long responded;		/* of those, a reaction came within the window */
+	long long respond_p50;	/* the median time to it; -1: none */
+	long nrated, sumrated;	/* close-survey ratings (1-5) of conversations they began */
 };
 /* Store-wide: orders of the period, and first-time buyers of the period. */
 struct wa_store_kpi {
@@ -120,6 +125,12 @@ int wa_report_unsubs(struct wa_report *r, const char *path);
 int wa_report_event(struct wa_report *r, json_t *e, const char **why);
 /* A wa-import order record (or an order event). */
 int wa_report_order(struct wa_report *r, json_t *o, const char **why);
+/*
+ * Before the events, a customer record C as one person: what its phone
+ * was sent and writes joins what went to its id (e-mails); then
+ * wa_report_index again.
+ */
+void wa_report_join(struct wa_report *r, json_t *c);
 /* A customer record: its "tier", else "segment", for WA_BY_TIER; 1 if it was a recipient. */
 int wa_report_customer(struct wa_report *r, json_t *c);
 /* The groups of messages by BY, in name order, then "all": *N in all. */
@@ -312,6 +323,8 @@ struct wa_page {
 /* The response times' buckets: under 5 min, 15 min, 1 h, 4 h, 24 h, and more. */
 #define WA_PAGE_NWAITS 6
 extern const long long wa_page_waits[WA_PAGE_NWAITS - 1];
+/* A figure of O as a number: money objects by their one currency; NAN: none. */
+double wa_page_num(json_t *o, const char *k);
 void wa_page_put(const struct wa_page *p);
 
 /* pdf.c: wa-report's page as PDF, printed by headless Chromium */
@@ -375,9 +388,9 @@ json_t *wa_convkpi_rows(const struct wa_inbox_paths *p, const struct wa_sla *sla
 #define WA_RCOLS_NSURVEY 5	/* the KPIs' last, shown once there are survey answers */
 /* The figures of a group, in the order every format shows them. */
 extern const struct wa_tcol wa_rcols_kpi[25];
-/* -b channel's: the KPIs with bounced and unsubscribed; within a terminal. */
-extern const struct wa_tcol wa_rcols_channel[27];
-extern const struct wa_tcol wa_rcols_chkey[7];
+/* -b channel's: the KPIs with bounced, unsubscribed, responses and ratings; within a terminal. */
+extern const struct wa_tcol wa_rcols_channel[32];
+extern const struct wa_tcol wa_rcols_chkey[10];
 /* The table's columns for the KPIs, within a terminal; --wide: all. */
 extern const struct wa_tcol wa_rcols_key[7];
 /* -b ref: the writers of tagged messages by their first tag. */
@@ -423,5 +436,43 @@ json_t *wa_tiermoves_json(struct wa_tiermoves *m);
 /* Those moves on the page: counts, and a row per move with its first 20 ids. */
 void wa_tiermoves_html(json_t *moves);
 void wa_tiermoves_free(struct wa_tiermoves *m);
+
+/* respond.c: -b channel's customer responses and ratings */
+/*
+ * After the events and orders, before the figures: the close-survey
+ * ratings of the conversations of the inbox at P, each for the message
+ * that began the conversation or came last before it within the window.
+ */
+struct wa_inbox_paths;
+void wa_report_ratings(struct wa_report *r, const struct wa_inbox_paths *p);
+
+/* rread.c: wa-report's files read into a report */
+/* What takes one record in: 0, or -1 with the reason in *WHY. */
+typedef int wa_rfeed_fn(struct wa_report *r, json_t *o, const char **why);
+/*
+ * The JSON lines of PATH into FN with R, parsing only FIELDS[0..N); a
+ * missing file is none when ISDEFAULT. A bad line is said once per
+ * reader however often it is read (--compare), and rejected.
+ */
+void wa_rread_file(struct wa_report *r, const char *path, int isdefault,
+    const char *const *fields, size_t n, wa_rfeed_fn *fn);
+/*
+ * The same for the log at PATH and its rolled segments (segments.c), the
+ * segments all before FROM unopened and its records dated before FROM
+ * unread (0: all); a missing log dies with status 3 unless ISDEFAULT.
+ */
+void wa_rread_log(struct wa_report *r, const char *path, int isdefault, time_t from,
+    const char *const *fields, size_t n, wa_rfeed_fn *fn);
+void wa_rread_free(void);
+
+/* pagetab.c: the tables of wa-report's page (page.c) */
+/* -b channel: each channel's responses, conversion and rating side by side. */
+void wa_pagetab_channels(const struct wa_page *p);
+/* Every figure of the view, as the table and CSV have them. */
+void wa_pagetab_view(const struct wa_page *p);
+/* The store-wide figures of ALL. */
+void wa_pagetab_store(const struct wa_page *p, json_t *all);
+/* A/B tests: each arm's difference from its baseline, with its interval, and the verdicts. */
+void wa_pagetab_ab(const struct wa_page *p);
 
 #endif

@@ -79,8 +79,14 @@ wa_cell_text(struct wa_buf *b, json_t *v, int kind, int human_)
 const char *
 wa_cell(struct wa_buf *b, json_t *o, const struct wa_tcol *c)
 {
-	return wa_cell_text(b, json_object_get(o, c->name),
-	    c->kind & ~WA_COL_LEFT, 1);
+	json_t *v = json_object_get(o, c->name);
+
+	if ((c->kind & WA_COL_NA) && json_is_null(v)) {
+		wa_buf_reset(b);
+		wa_buf_adds(b, "n/a");
+		return wa_buf_str(b);
+	}
+	return wa_cell_text(b, v, c->kind & ~(WA_COL_LEFT | WA_COL_NA), 1);
 }
 
 const char *

@@ -261,6 +261,7 @@ void wa_out_free(struct wa_out *o);
 enum { WA_COL_TEXT, WA_COL_COUNT, WA_COL_RATE, WA_COL_SECS, WA_COL_MONEY,
     WA_COL_NUM };
 #define WA_COL_LEFT 0x10	/* with a kind: aligned left in the table, else right */
+#define WA_COL_NA 0x20		/* with a kind: no value reads n/a (nothing to count), not - */
 /* A column: the rows' key NAME, shown as KIND. */
 struct wa_tcol {
 	const char *name;	/* in JSON and CSV */

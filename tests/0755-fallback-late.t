@@ -24,9 +24,8 @@ WA_PUBLIC_URL=https://shop.example.com/wa
 WA_CA_FILE=$TMP/cert.pem
 export WA_TOKEN WA_PHONE_NUMBER_ID WA_APP_SECRET WA_VERIFY_TOKEN WA_UNSUBSCRIBE_SECRET WA_PUBLIC_URL WA_CA_FILE
 unset WA_SMTP_USER WA_SMTP_PASSWORD WA_SMTP_PASSWORD_FILE WA_SMTP_STARTTLS
-# The webhooks carry the real clock, so the journey runs on it too: without
-# this, its default quiet hours (21:00-09:00 in the customer's day) would
-# defer every e-mail when the suite runs in a British evening.
+# The journey runs on the wall clock (wa-hook stamps the webhook now): no
+# quiet hours, or from 21:00 it defers every e-mail.
 QUIET=
 export QUIET
 mkdir -p "$WA_HOME"
