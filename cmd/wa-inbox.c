@@ -191,6 +191,7 @@ routeall(void)
 
 	opt.set.kw = opt.kw;
 	opt.set.orders = opt.orders;
+	opt.set.customers = opt.p.customers;
 	r.routes = opt.routes;
 	r.bot = opt.bot;
 	r.set = &opt.set;

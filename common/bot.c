@@ -43,6 +43,7 @@ struct wa_bot {
 	json_t *orders;		/* the spool's order events, folded by id, first seen first */
 	struct wa_hash *byid;	/* order id -> its object in orders */
 	struct wa_hash *out;	/* wamids of this run's opt-outs */
+	struct wa_hash *seen;	/* the phones that wrote since the cursor */
 	struct wa_inbox *ib;
 	struct wa_hash *last;	/* phone -> latest order (built once a run) */
 	struct wa_hash *known;	/* phone -> a customer or an order's */
@@ -111,6 +112,7 @@ wa_bot_open(const struct wa_bot_set *s, const char *state, struct wa_inbox *ib)
 	if (wa_tz_local(s->tz ? s->tz : "UTC", 0, &tm) < 0)
 		wa_die(WA_EXIT_USAGE, "--tz: no zone '%s'", s->tz);
 	b->out = wa_hash_new();
+	b->seen = wa_hash_new();
 	loadstate(b);
 	return b;
 }
@@ -216,6 +218,7 @@ wa_bot_see(struct wa_bot *b, json_t *ev)
 	    (at = wa_json_str(ev, "at")) == NULL)
 		return;
 	w = writer(b, from);
+	wa_hash_put(b->seen, from, b);
 	wamid = wa_json_str(ev, "wamid");
 	first = wa_json_str(w, "first_at");
 	/* the first message: the least [at, wamid], as jq sorts them */
@@ -228,54 +231,142 @@ wa_bot_see(struct wa_bot *b, json_t *ev)
 	json_array_append_new(json_object_get(w, "times"), json_string(at));
 }
 
+/* What a customer key stands for in orderindex: one with no phone, or one whose phone did not write. */
+static char nophone, other;
+
+/* Does the record O (picked or whole) touch a writer of this run, through a customer of IDS or MAILS, or its phone? */
+static int
+touches(struct wa_bot *b, json_t *o, struct wa_hash *ids, struct wa_hash *mails)
+{
+	char buf[32];
+	const char *k;
+	void *c;
+
+	if ((k = keyof(o, "customer", buf, sizeof buf)) && (c = wa_hash_get(ids, k)) &&
+	    c != &nophone && c != &other)
+		return 1;
+	if ((k = wa_json_str(o, "email")) && (c = wa_hash_get(mails, k)) && c != &nophone && c != &other)
+		return 1;
+	return (k = wa_json_str(o, "phone")) && wa_hash_get(b->seen, k);
+}
+
+/*
+ * FILE's lines, each picked of KEYS into P, given to EACH with the whole
+ * line; a line that is no JSON object is left out.
+ */
+static void
+eachline(const char *file, const char *const *keys, size_t nkeys,
+    void (*each)(json_t *, const char *, size_t, void *), void *arg)
+{
+	json_t *p = json_object();
+	char *line = NULL;
+	size_t cap = 0, bad;
+	ssize_t len;
+	FILE *fp;
+
+	if (file == NULL || (fp = fopen(file, "r")) == NULL) {
+		if (file && errno != ENOENT)
+			wa_die(WA_EXIT_FATAL, "%s:", file);
+		json_decref(p);
+		return;
+	}
+	while ((len = getline(&line, &cap, fp)) > 0)
+		if (wa_json_pick(line, (size_t)len, keys, nkeys, p, &bad) == 0)
+			each(p, line, (size_t)len, arg);
+	if (ferror(fp))
+		wa_die(WA_EXIT_FATAL, "%s:", file);
+	free(line);
+	fclose(fp);
+	json_decref(p);
+}
+
+struct ix {
+	struct wa_bot *b;
+	struct wa_hash *ids, *mails, *cand, *pos;
+	json_t *all, *cs;
+};
+
+/* A customer: by id and e-mail, what its phone is to this run; a writer's record is kept. */
+static void
+onecust(json_t *p, const char *line, size_t n, void *arg)
+{
+	struct ix *x = arg;
+	const char *ph = wa_json_str(p, "phone"), *k;
+	char buf[32];
+	void *v = ph == NULL ? &nophone : &other;
+	json_t *c;
+
+	(void)line, (void)n;
+	if (ph && wa_hash_get(x->b->seen, ph)) {
+		json_array_append_new(x->cs, c = json_deep_copy(p));
+		wa_hash_put(x->b->known, ph, c);
+		v = c;
+	}
+	if ((k = keyof(p, "id", buf, sizeof buf)))
+		wa_hash_put(x->ids, k, v);
+	if ((k = wa_json_str(p, "email")))
+		wa_hash_put(x->mails, k, v);
+}
+
+/* An order's line: is it one of a writer's (first pass), or merged when it is (second)? */
+static void
+oneorder(json_t *p, const char *line, size_t n, void *arg)
+{
+	struct ix *x = arg;
+	char buf[32];
+	const char *k = keyof(p, "id", buf, sizeof buf);
+	json_t *o;
+
+	if (k == NULL || wa_json_str(p, "type") == NULL || strcmp(wa_json_str(p, "type"), "order"))
+		return;
+	if (x->all == NULL) {
+		if (touches(x->b, p, x->ids, x->mails))
+			wa_hash_put(x->cand, k, x);
+	} else if (wa_hash_get(x->cand, k) && (o = json_loadb(line, n, 0, NULL))) {
+		merge(orderof(x->all, x->pos, k), o);
+		json_decref(o);
+	}
+}
+
 /*
  * ORDERS and the folded order events, joined to their customers (by id,
- * else e-mail, else phone): each phone's latest order, and who is known.
+ * else e-mail, else phone): the latest order of each phone that wrote
+ * since the cursor, and which of them are known. Only those phones: a
+ * year's store has some 200,000 customers and 100,000 orders, and a run
+ * answers a few people, so the files are read picking a few fields of
+ * each line, and only the lines of those people are parsed whole. An
+ * order's lines are found in a first pass, then merged in a second: a
+ * line that names nobody (a webhook's update) still counts.
  */
 static void
 orderindex(struct wa_bot *b)
 {
-	struct wa_hash *ids = wa_hash_new(), *mails = wa_hash_new(), *phones = wa_hash_new();
-	json_t *all = json_array(), *o, *c, *cur;
-	struct wa_hash *pos = wa_hash_new();
+	static const char *const ck[] = { "id", "email", "phone" };
+	static const char *const ok[] = { "type", "id", "customer", "email", "phone" };
+	struct ix x = { b, wa_hash_new(), wa_hash_new(), wa_hash_new(), wa_hash_new(), NULL, json_array() };
 	const char *k, *ph;
-	char buf[32], *line = NULL;
-	size_t i, cap = 0;
-	ssize_t len;
-	FILE *fp;
+	char buf[32];
+	json_t *o, *cur;
+	void *c;
+	size_t i;
 
-	b->last = wa_hash_new(), b->known = wa_hash_new(), b->held = all;
-	wa_inbox_allcust(b->ib);
-	json_array_foreach(b->ib->custlist, i, c) {
-		if ((k = keyof(c, "id", buf, sizeof buf)))
-			wa_hash_put(ids, k, c);
-		if ((k = wa_json_str(c, "email")))
-			wa_hash_put(mails, k, c);
-		if ((k = wa_json_str(c, "phone")))
-			wa_hash_put(phones, k, c), wa_hash_put(b->known, k, c);
-	}
-	if (b->s.orders && (fp = fopen(b->s.orders, "r")) != NULL) {
-		while ((len = getline(&line, &cap, fp)) > 0) {
-			if ((o = json_loadb(line, (size_t)len, 0, NULL)) && wa_json_str(o, "type") &&
-			    strcmp(wa_json_str(o, "type"), "order") == 0 && (k = keyof(o, "id", buf, sizeof buf)))
-				merge(orderof(all, pos, k), o);
-			json_decref(o);
-		}
-		fclose(fp);
-	} else if (b->s.orders && errno != ENOENT)
-		wa_die(WA_EXIT_FATAL, "%s:", b->s.orders);
-	free(line);
+	b->last = wa_hash_new(), b->known = wa_hash_new();
+	eachline(b->s.customers, ck, 3, onecust, &x);
+	eachline(b->s.orders, ok, 5, oneorder, &x);
 	json_array_foreach(b->orders, i, o)
-		json_object_update(orderof(all, pos, wa_json_str(o, "id")), o);
-	json_array_foreach(all, i, o) {
-		c = NULL;
-		if ((k = keyof(o, "customer", buf, sizeof buf)))
-			c = wa_hash_get(ids, k);
-		if (c == NULL && (k = wa_json_str(o, "email")))
-			c = wa_hash_get(mails, k);
-		if (c == NULL && (k = wa_json_str(o, "phone")))
-			c = wa_hash_get(phones, k);
-		if ((ph = c && wa_json_str(c, "phone") ? wa_json_str(c, "phone") : wa_json_str(o, "phone")) == NULL)
+		if (touches(b, o, x.ids, x.mails))
+			wa_hash_put(x.cand, wa_json_str(o, "id"), &x);
+	x.all = json_array();
+	eachline(b->s.orders, ok, 5, oneorder, &x);
+	json_array_foreach(b->orders, i, o)
+		if (wa_hash_get(x.cand, wa_json_str(o, "id")))
+			json_object_update(orderof(x.all, x.pos, wa_json_str(o, "id")), o);
+	json_array_foreach(x.all, i, o) {
+		if (!(k = keyof(o, "customer", buf, sizeof buf)) || !(c = wa_hash_get(x.ids, k)))
+			c = (k = wa_json_str(o, "email")) ? wa_hash_get(x.mails, k) : NULL;
+		if (c == &other)
+			continue;
+		if ((ph = c && c != &nophone ? wa_json_str(c, "phone") : wa_json_str(o, "phone")) == NULL)
 			continue;
 		wa_hash_put(b->known, ph, o);
 		cur = wa_hash_get(b->last, ph);
@@ -283,7 +374,8 @@ orderindex(struct wa_bot *b)
 		    wa_json_str(o, "created_at") ? wa_json_str(o, "created_at") : "") <= 0)
 			wa_hash_put(b->last, ph, o);
 	}
-	wa_hash_free(ids), wa_hash_free(mails), wa_hash_free(phones), wa_hash_free(pos);
+	b->held = json_pack("[oo]", x.all, x.cs);
+	wa_hash_free(x.ids), wa_hash_free(x.mails), wa_hash_free(x.cand), wa_hash_free(x.pos);
 }
 
 static int
@@ -538,7 +630,7 @@ wa_bot_free(struct wa_bot *b)
 	for (i = 0; i < b->nkw; i++)
 		free(b->kw[i].name), regfree(&b->kw[i].re);
 	free(b->kw);
-	wa_hash_free(b->byid), wa_hash_free(b->out);
+	wa_hash_free(b->byid), wa_hash_free(b->out), wa_hash_free(b->seen);
 	if (b->last)
 		wa_hash_free(b->last), wa_hash_free(b->known);
 	json_decref(b->held);

@@ -239,6 +239,7 @@ struct wa_bot_set {
 	long long every;	/* the away answer, not again within */
 	int misses;		/* unanswered messages in a row that hand off; 0 never */
 	const char *orders;	/* the orders file, or NULL */
+	const char *customers;	/* the customers file, or NULL */
 };
 /*
  * The bot with settings S (kept, not copied) and its state at STATE (none

@@ -60,6 +60,10 @@ fi
 : "${EVENTS=$WA_HOME/events.jsonl}"
 : "${LOG=$WA_HOME/journeys.jsonl}"
 : "${CONSENT=$WA_HOME/consent.jsonl}"
+# The orders the order journeys see: those created, fulfilled or cancelled
+# in the last ORDERS_KEEP, so that a run costs the recent orders, not a
+# year of them
+: "${ORDERS_KEEP=90d}"
 # Sending rules
 : "${QUIET=21:00-09:00}"
 : "${CAP=2/7d}"
@@ -168,41 +172,100 @@ fold() {
 	[ "$_rc" -le 1 ] || die "$_rc" "wa-segment --fold failed (exit $_rc)"
 }
 
+# KEEP_EXPR: a record created, fulfilled or cancelled in the last ORDERS_KEEP
+KEEP_EXPR="(exists(created_at) && since(created_at) < $ORDERS_KEEP) ||
+	(exists(fulfilled_at) && since(fulfilled_at) < $ORDERS_KEEP) ||
+	(exists(cancelled_at) && since(cancelled_at) < $ORDERS_KEEP)"
+
 # events_fold: $STORE_EVENTS, the order and checkout events of $EVENTS folded
 # by id, brought up to date with what wa-hook appended since the last
-# journey did it (wa-segment --cursor): no run reads the whole spool again.
+# journey did it (wa-segment --cursor): no run reads the whole spool again;
+# and $STORE_ORDERS, the same for ORDERS (orders_fold).  Each keeps only
+# the records of KEEP_EXPR, so that neither grows with history.
 # The fold is renamed into place, then its cursor: a crash between them folds
 # some events twice, which changes nothing.  wa-forget removes both (they
 # hold numbers), and the next run folds the spool from its start.
 STORE_EVENTS=$WA_HOME/journey-events.state
+STORE_ORDERS=$WA_HOME/journey-orders.state
 events_fold() {
 	[ -f "$T/fold.done" ] && return 0
-	if [ ! -f "$EVENTS" ]; then
-		: >"$T/fold.done"
-		return 0
-	fi
-	# one journey at a time brings it up to date
+	# one journey at a time brings them up to date
 	exec 8>>"$WA_HOME/.journey-events.lock"
 	! command -v flock >/dev/null 2>&1 || flock 8
-	_rc=0
-	wa-segment --cursor "$STORE_EVENTS.cursor" '(type == "order" || type == "checkout") && exists(id)' \
-		"$EVENTS" </dev/null >"$T/fold.new" || _rc=$?
-	[ "$_rc" -le 1 ] || die "$_rc" "wa-segment failed (exit $_rc)"
-	if [ -s "$T/fold.new" ]; then
-		fold "$STORE_EVENTS.tmp" true "$STORE_EVENTS" "$T/fold.new"
-		mv -f "$STORE_EVENTS.tmp" "$STORE_EVENTS"
+	orders_fold
+	if [ -f "$EVENTS" ]; then
+		_rc=0
+		wa-segment --cursor "$STORE_EVENTS.cursor" '(type == "order" || type == "checkout") && exists(id)' \
+			"$EVENTS" </dev/null >"$T/fold.new" || _rc=$?
+		[ "$_rc" -le 1 ] || die "$_rc" "wa-segment failed (exit $_rc)"
+		if [ -s "$T/fold.new" ]; then
+			fold "$STORE_EVENTS.tmp" "$KEEP_EXPR" "$STORE_EVENTS" "$T/fold.new"
+			mv -f "$STORE_EVENTS.tmp" "$STORE_EVENTS"
+		fi
+		mv -f "$STORE_EVENTS.cursor.new" "$STORE_EVENTS.cursor"
 	fi
-	mv -f "$STORE_EVENTS.cursor.new" "$STORE_EVENTS.cursor"
 	exec 8>&-
 	: >"$T/fold.done"
 }
 
+# wholelines FILE OFFSET OUT: the whole lines of FILE from byte OFFSET into
+# OUT (a last line without its newline is still being written), and _end,
+# the offset after them
+wholelines() {
+	tail -c +"$(($2 + 1))" "$1" >"$3"
+	_n=$(wc -c <"$3")
+	_end=$(($2 + _n))
+	[ "$_n" -gt 0 ] && [ "$(tail -c 1 "$3" | od -An -tx1 | tr -d ' ')" != 0a ] || return 0
+	_p=$(tail -n 1 "$3" | wc -c)
+	head -c "$((_n - _p))" "$3" >"$3.w" && mv -f "$3.w" "$3"
+	_end=$((_end - _p))
+}
+
+# before FILE OFFSET: a checksum of the 4 KiB of FILE before OFFSET
+before() {
+	_k=$(($2 < 4096 ? $2 : 4096))
+	tail -c +"$(($2 - _k + 1))" "$1" | head -c "$_k" | cksum
+}
+
+# orders_fold: $STORE_ORDERS, the orders of ORDERS (those of KEEP_EXPR)
+# folded by id, brought up to date with the lines appended to ORDERS since
+# the last run (wa-import ... >> orders.jsonl), from the cursor in
+# $STORE_ORDERS.cursor: "OFFSET INODE CHECKSUM", the checksum of the bytes
+# before OFFSET.  An ORDERS replaced (another inode), cut short, or
+# rewritten in place (other bytes before OFFSET) is folded again whole.
+orders_fold() {
+	if [ ! -f "$ORDERS" ]; then
+		: >"$STORE_ORDERS"
+		rm -f "$STORE_ORDERS.cursor"
+		return 0
+	fi
+	_off=0 _ino='' _sum=''
+	[ ! -f "$STORE_ORDERS.cursor" ] || read -r _off _ino _sum <"$STORE_ORDERS.cursor" || :
+	# shellcheck disable=SC2012 # the inode of a path we name
+	_inode=$(ls -id "$ORDERS" | awk '{ print $1 }')
+	_base=$STORE_ORDERS
+	case $_off in '' | *[!0-9]*) _off=0 ;; esac
+	if [ "$_off" -eq 0 ] || [ "$_ino" != "$_inode" ] || [ ! -f "$STORE_ORDERS" ] ||
+		[ "$(wc -c <"$ORDERS")" -lt "$_off" ] || [ "$(before "$ORDERS" "$_off" | tr ' ' _)" != "$_sum" ]; then
+		_off=0 _base=
+	fi
+	wholelines "$ORDERS" "$_off" "$T/orders.new"
+	[ "$_end" -gt "$_off" ] || [ -z "$_base" ] || return 0
+	fold "$STORE_ORDERS.tmp" "type == \"order\" && exists(id) && ($KEEP_EXPR)" \
+		${_base:+"$_base"} "$T/orders.new"
+	mv -f "$STORE_ORDERS.tmp" "$STORE_ORDERS"
+	printf '%s %s %s\n' "$_end" "$_inode" "$(before "$ORDERS" "$_end" | tr ' ' _)" \
+		>"$STORE_ORDERS.cursor.tmp"
+	mv -f "$STORE_ORDERS.cursor.tmp" "$STORE_ORDERS.cursor"
+}
+
 # orders_all: $T/orders.jsonl, the orders of $ORDERS and the order events
-# of $EVENTS (through events_fold), one record per order id
+# of $EVENTS (through events_fold) of the last ORDERS_KEEP, one record per
+# order id
 orders_all() {
 	[ -f "$T/orders.jsonl" ] && return 0
 	events_fold
-	fold "$T/orders.jsonl" 'type == "order" && exists(id)' "$ORDERS" "$STORE_EVENTS"
+	fold "$T/orders.jsonl" 'type == "order" && exists(id)' "$STORE_ORDERS" "$STORE_EVENTS"
 }
 
 # The jq definitions that join orders and checkouts to their customers.

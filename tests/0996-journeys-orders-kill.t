@@ -1,0 +1,81 @@
+#!/bin/sh
+# The order journeys' cursors survive a crash: orders are appended to ORDERS and order
+# events to the spool between runs of order-confirmation and shipping-update killed with
+# -9 at random points (the fold renamed, its cursor not yet; a send in flight), each killed
+# run followed by a clean one: every order is confirmed and shipped exactly once (or left
+# open in flight, which wa-send never sends again), and the folds hold each order once.
+. "$(dirname "$0")/lib.sh"
+
+J=$TOP/scripts/journeys
+# Made up for the test; never a real secret.
+WA_TOKEN=test-token-0996
+WA_PHONE_NUMBER_ID=106540352242922
+WA_NOW=2026-11-23T15:00:00Z
+UTILITY_QUIET=
+UTILITY_CAP=
+export WA_TOKEN WA_PHONE_NUMBER_ID WA_NOW UTILITY_QUIET UTILITY_CAP
+PIDS=
+trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+cat >"$TMP/tpl.jsonl" <<'EOF'
+{"name":"order_confirmation","language":"en_US","body_params":3}
+{"name":"shipping_update","language":"en_US","body_params":3}
+EOF
+start_mock graph -T "$TMP/tpl.jsonl" -o "$TMP/graph.log" ||
+	{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
+WA_API_URL=http://127.0.0.1:$PORT/v21.0
+export WA_API_URL
+
+H=$WA_HOME
+mkdir -p "$H"
+awk 'BEGIN { for (i = 1; i <= 60; i++)
+	printf "{\"id\":\"c%d\",\"first_name\":\"N%d\",\"phone\":\"+447700900%03d\",\"tz\":\"Europe/London\",\"opt_in\":true}\n", i, i, i }' \
+	>"$H/customers.jsonl"
+# a year of old orders, which no run must confirm
+awk 'BEGIN { for (i = 1; i <= 200; i++)
+	printf "{\"type\":\"order\",\"id\":\"old%d\",\"name\":\"#O%d\",\"customer\":\"c%d\",\"created_at\":\"2025-11-01T10:00:00Z\",\"fulfilled_at\":\"2025-11-02T10:00:00Z\",\"fulfillment_status\":\"fulfilled\",\"total\":5,\"currency\":\"GBP\"}\n", i, i, i % 60 + 1 }' \
+	>"$H/orders.jsonl"
+: >"$H/events.jsonl"
+# batch N: orders 5N-4..5N of today appended to ORDERS, and an order event fulfilling each
+# of them and of the batch before into the spool
+batch() {
+	awk -v b="$1" 'BEGIN { for (i = 5 * b - 4; i <= 5 * b; i++)
+		printf "{\"type\":\"order\",\"id\":\"n%d\",\"name\":\"#%d\",\"customer\":\"c%d\",\"created_at\":\"2026-11-23T10:%02d:00Z\",\"fulfilled_at\":null,\"fulfillment_status\":null,\"total\":10,\"currency\":\"GBP\"}\n", i, i, i, i }' \
+		>>"$H/orders.jsonl"
+	awk -v b="$1" 'BEGIN { for (i = 5 * b - 9; i <= 5 * b; i++) if (i > 0)
+		printf "{\"event\":\"order\",\"type\":\"order\",\"id\":\"n%d\",\"fulfilled_at\":\"2026-11-23T12:%02d:00Z\",\"fulfillment_status\":\"fulfilled\",\"extra\":{\"tracking_url\":\"https://t.example/%d\"}}\n", i, i, i }' \
+		>>"$H/events.jsonl"
+}
+kills=0
+b=1
+while [ "$b" -le 10 ]; do
+	batch "$b"
+	for j in order-confirmation shipping-update; do
+		setsid "$J/$j" >/dev/null 2>&1 &
+		p=$!
+		sleep "$(awk -v b="$b" -v j="${#j}" 'BEGIN { srand(b * 97 + j); printf "%.3f", rand() * 0.6 }')"
+		kill -9 "-$p" 2>/dev/null && kills=$((kills + 1))
+		wait "$p" 2>/dev/null
+		"$J/$j" >>"$TMP/clean.log" 2>&1 || echo "$j: exit $?" >>"$TMP/clean.log"
+	done
+	b=$((b + 1))
+done
+echo "# $kills runs killed"
+# open: the keys the ledger leaves in flight (an attempt, or unknown): never sent again
+jq -r '"\(.key) \(.event)"' "$H/ledger.jsonl" |
+	awk '{ last[$1] = $2 } END { for (k in last) if (last[k] == "attempt" || last[k] == "unknown") print k }' |
+	sort >"$TMP/open"
+jq -r .key "$TMP/graph.log" | sort >"$TMP/keys"
+check_same "clean runs: exit 0, nothing printed" "" "$(cat "$TMP/clean.log")"
+check_same "no order confirmed or shipped twice" "" "$(uniq -d "$TMP/keys")"
+awk 'BEGIN { for (i = 1; i <= 50; i++) print "order-confirmation/n" i; for (i = 1; i <= 50; i++) print "shipping-update/n" i }' |
+	sort >"$TMP/want"
+sort -u "$TMP/keys" "$TMP/open" >"$TMP/got"
+check_same "every new order confirmed and shipped (or left open in flight), no old one" "" \
+	"$(diff "$TMP/want" "$TMP/got")"
+check_same "the orders' fold: each new order once, no old one" "50 50" \
+	"$(jq -r .id "$H/journey-orders.state" | sort -u | wc -l | tr -d ' ') $(lines "$H/journey-orders.state")"
+check_same "its cursor at the end of ORDERS" "$(wc -c <"$H/orders.jsonl" | tr -d ' ')" \
+	"$(cut -d' ' -f1 "$H/journey-orders.state.cursor")"
+check_same "the events' fold: each order once, fulfilled" "50 50" \
+	"$(jq -r 'select(.fulfillment_status == "fulfilled") | .id' "$H/journey-events.state" | sort -u | wc -l | tr -d ' ') $(lines "$H/journey-events.state")"
+done_testing
