@@ -17,6 +17,19 @@
  * not 20, makes pages of twice the orders (45 to 83) for the same points.
  */
 #define LINEITEMS "10"
+/*
+ * The page cursor is made durable at most once a second, not after every
+ * page. Why that keeps the rule (a cursor never passes records that are not
+ * on disk): before each commit the page callback is asked for durable
+ * records (wa-import fsyncs its output), and the cursor written is that of
+ * the last page handed out, never one further. What a crash can cost is
+ * only pages read again: those out since the last commit, a second's worth
+ * at most, which a reader of the orders takes once by id as it does an
+ * order that changed. Each commit costs an fsync of the output, of the
+ * cursor's new file and of its directory: after every one of 1,205 pages of
+ * 100,000 orders they took a quarter of the run's wall time.
+ */
+#define COMMIT_EVERY 1.0	/* seconds */
 
 struct wa_shopsync {
 	struct wa_fetch *f;
@@ -33,6 +46,9 @@ struct wa_shopsync {
 	char *since, *after, *seen;	/* seen: the latest updatedAt out */
 	char *stored;		/* the cursor's since when the run began */
 	int forced;		/* --since: the cursor moves only forward, at the end */
+	const struct wa_shopsync_cb *cb;
+	int dirty;		/* pages out since the cursor last moved */
+	double committed;	/* wa_mono() when it did */
 };
 
 static const char CUSTFIELDS[] =
@@ -221,13 +237,25 @@ errcode(json_t *ans, const char **msg)
 	return code ? code : "";
 }
 
-/* Die of a failed answer, its text scrubbed of secrets. */
+/* The pages out so far on disk, then the cursor past them (see COMMIT_EVERY). */
+static void
+commit(struct wa_shopsync *s)
+{
+	if (!s->dirty || s->cb->page(s->cb->arg, 1) != 0)
+		return;
+	cursor_write(s, s->since, s->after, s->seen);
+	s->dirty = 0;
+	s->committed = wa_mono();
+}
+
+/* Die of a failed answer, its text scrubbed of secrets; the pages out are kept. */
 static void WA_NORETURN
 refused(struct wa_shopsync *s, const char *what)
 {
 	char *clean = wa_scrub(what);
 	long st = wa_fetch_status(s->f);
 
+	commit(s);
 	if (st == 401 || st == 403)
 		wa_die(WA_EXIT_FATAL, "%s: HTTP %ld: the access token was refused "
 		    "(SHOPIFY_TOKEN or SHOPIFY_TOKEN_FILE; the app needs read_customers "
@@ -435,8 +463,11 @@ pages(struct wa_shopsync *s, const struct wa_shopsync_cb *cb)
 			n += take(s, json_object_get(edge, "node"), cb);
 		info = json_object_get(conn, "pageInfo");
 		wa_strset(&s->after, wa_json_str(info, "endCursor"));
-		if (!s->forced && cb->page != NULL && cb->page(cb->arg) == 0)
-			cursor_write(s, s->since, s->after, s->seen);
+		if (!s->forced && cb->page != NULL && cb->page(cb->arg, 0) == 0) {
+			s->dirty = 1;
+			if (wa_mono() - s->committed >= COMMIT_EVERY)
+				commit(s);
+		}
 		if (s->cost > 0)
 			fit(s, s->cost);
 		if (!json_is_true(json_object_get(info, "hasNextPage"))) {
@@ -550,6 +581,8 @@ wa_shopsync_run(struct wa_shopsync *s, const char *since, int bulk,
 	long n;
 
 	cursor_read(s);
+	s->cb = cb;
+	s->committed = wa_mono();
 	free(s->stored);
 	s->stored = wa_strdup0(s->since);
 	if (since != NULL || bulk) {
