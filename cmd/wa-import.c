@@ -1,8 +1,10 @@
 /* wa-import: turn Shopify and WooCommerce exports into customer or order records. */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -177,11 +179,19 @@ woosync(struct wa_import *im, struct wa_input *in)
 	return s;
 }
 
-/* The records of a page are out (on disk, as far as stdio goes) before the cursor moves. */
+/*
+ * The records of a page are out, in one write, and with DURABLE on disk
+ * before the cursor moves past them; a pipe or a terminal is as far as they
+ * go (fsync says EINVAL), the reader's to keep.
+ */
 static int
-flushed(void *arg)
+flushed(void *arg, int durable)
 {
+	(void)arg;
 	if (fflush(stdout) == EOF || ferror(stdout))
+		wa_die(WA_EXIT_FATAL, "error writing output:");
+	if (durable && fsync(fileno(stdout)) < 0 && errno != EINVAL &&
+	    errno != EROFS)
 		wa_die(WA_EXIT_FATAL, "error writing output:");
 	return 0;
 }
@@ -206,7 +216,7 @@ shopsync(struct wa_import *im, struct wa_out *out)
 	if (n > 0)
 		wa_import_end(im);
 	wa_warns_end();
-	flushed(NULL);
+	flushed(NULL, 1);
 	wa_shopsync_done(s);
 	wa_shopsync_free(s);
 	if (fold != NULL)
@@ -258,11 +268,15 @@ run(struct wa_import *im, struct wa_out *out)
 int
 main(int argc, char **argv)
 {
+	/* A sync's page goes out in one write: a run killed cuts no record in two. */
+	static char pagebuf[1 << 20];
 	struct wa_out *out;
 	struct wa_import *im;
 
 	wa_init(&argc, &argv);
 	parseargs(argc, argv);
+	if (opt.shopify)
+		setvbuf(stdout, pagebuf, _IOFBF, sizeof pagebuf);
 	out = wa_out_new(opt.ofmt, opt.fields);
 	im = setup(out);
 	if (opt.shopify)

@@ -165,6 +165,9 @@ headmark(const char *p, size_t *n, char code[4])
 {
 	size_t i;
 
+	/* No mark starts with a digit: most amounts are read without the table. */
+	if (isdigit((unsigned char)*p))
+		return NULL;
 	if (isocode(p) && !isalpha((unsigned char)p[3])) {
 		memcpy(code, p, 3);
 		code[3] = '\0';
@@ -185,6 +188,9 @@ tailmark(const char *s, size_t *len, char code[4])
 	const char *curs;
 	size_t i, n;
 
+	/* nor ends with one */
+	if (*len == 0 || isdigit((unsigned char)s[*len - 1]))
+		return NULL;
 	for (i = *len > 8 ? *len - 8 : 0; i < *len; i++) {
 		/* not inside a word: "12 EUR" is not "R" */
 		if (i > 0 && isalpha((unsigned char)s[i - 1]))

@@ -429,8 +429,11 @@ struct wa_shopsync_cb {
 	void (*cust)(struct wa_cust *c, int phoneerr, void *arg);
 	void (*order)(struct wa_order *o, struct wa_cust *who, int phoneerr,
 	    void *arg);
-	/* NULL, or after each page: 0 when its records are out, so the cursor may move */
-	int (*page)(void *arg);
+	/*
+	 * NULL, or after each page: 0 when its records are out, so the cursor
+	 * may move; with DURABLE, out on disk, as it is about to move past them
+	 */
+	int (*page)(void *arg, int durable);
 	void *arg;
 };
 /* What a sync reads: customers, orders, or orders to fold into customers (a cursor of their own). */
