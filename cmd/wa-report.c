@@ -550,6 +550,7 @@ readlog(const struct opts *o, const char *path, int isdefault,
 	in = wa_input_new(WA_FMT_JSON);
 	wa_input_once(in, saidby(fn));
 	wa_input_fields(in, fields, n);
+	wa_input_since(in, cutoff);
 	if (nf > 0)
 		wa_input_run(in, (int)nf, argv, onrecord, &fn);
 	wa_input_free(in);

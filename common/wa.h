@@ -152,6 +152,13 @@ void wa_input_onend(struct wa_input *in, wa_end_fn *fn);
  * need not build the other thirty. The array must outlive the loop.
  */
 void wa_input_fields(struct wa_input *in, const char *const *fields, size_t n);
+/*
+ * JSON lines dated before SINCE ("at", else "created_at", a plain string)
+ * are passed over unread: neither checked, counted nor given to the loop's
+ * FN, so a report of the last week costs the lines of its window, not
+ * jansson's reading of a year. A line whose date is not plain text is read.
+ */
+void wa_input_since(struct wa_input *in, time_t since);
 /* Run FN over every record of the files in ARGV (none or "-": stdin). */
 void wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
     void *ctx);
