@@ -691,10 +691,10 @@ char *wa_seg_newest(const char *live);
 char *wa_seg_newestname(const char *live);
 /*
  * wa_seg_byid among the segments named after AFTER (a segment's name, as
- * 2026-11.2; "-" or a bad name: all of them; "": all, the first match
- * as wa_seg_byid), with no going back: AFTER is then set to the name of the one found (AFTERSZ
- * bytes), the segment the next file comes after. A cursor that keeps it
- * finds a freed inode's later segment, not the earlier one.
+ * 2026-11.2; "-", "" or a bad name: all of them), with no going back:
+ * AFTER is then set to the name of the one found (AFTERSZ bytes), the
+ * segment the next file comes after. A cursor that keeps it finds a freed
+ * inode's later segment, not the earlier one.
  */
 FILE *wa_seg_after(const char *live, char *after, size_t aftersz,
     unsigned long long *dev, unsigned long long *ino);
