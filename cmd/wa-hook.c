@@ -527,6 +527,16 @@ enum {
 	OPT_TRUSTPROXY, OPT_VERSION
 };
 
+/* The least --dedupe-horizon: Meta's 7 days of retries, or WA_HOOK_HORIZON_MIN's (tests). */
+static long long
+least(void)
+{
+	const char *e = getenv("WA_HOOK_HORIZON_MIN");
+	long long v;
+
+	return e && wa_dur_parse(e, &v) == 0 && v > 0 ? v : 7 * 86400;
+}
+
 static void
 parseargs(int argc, char **argv)
 {
@@ -573,7 +583,7 @@ parseargs(int argc, char **argv)
 			break;
 		case OPT_CONSENT: o.consent = wa_strdup(optarg); break;
 		case OPT_HORIZON:
-			if (wa_dur_parse(optarg, &o.horizon) < 0 || o.horizon < 7 * 86400)
+			if (wa_dur_parse(optarg, &o.horizon) < 0 || o.horizon < least())
 				wa_die(WA_EXIT_USAGE, "--dedupe-horizon: want 7d or more, not '%s'", optarg);
 			break;
 		case OPT_MAXBUFFER: o.maxbuffer = wa_optsize("--max-buffer", optarg); break;

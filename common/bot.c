@@ -121,11 +121,14 @@ void
 wa_bot_cursor(struct wa_bot *b, struct wa_cursor *cur)
 {
 	json_t *c = json_object_get(b->st, "cursor");
+	const char *a;
 
 	memset(cur, 0, sizeof *cur);
 	cur->dev = (unsigned long long)json_integer_value(json_object_get(c, "dev"));
 	cur->ino = (unsigned long long)json_integer_value(json_object_get(c, "ino"));
 	cur->off = (long long)json_integer_value(json_object_get(c, "off"));
+	a = wa_json_str(c, "after");
+	snprintf(cur->after, sizeof cur->after, "%s", a ? a : "");
 }
 
 static json_t *
@@ -605,6 +608,8 @@ wa_bot_save(struct wa_bot *b, const struct wa_cursor *cur)
 	json_object_set_new(c, "dev", json_integer((json_int_t)cur->dev));
 	json_object_set_new(c, "ino", json_integer((json_int_t)cur->ino));
 	json_object_set_new(c, "off", json_integer((json_int_t)cur->off));
+	if (*cur->after)
+		json_object_set_new(c, "after", json_string(cur->after));
 	json_object_set_new(b->st, "cursor", c);
 	prune(b);
 	if ((fp = wa_rewrite_open(next, &tmp)) == NULL) {

@@ -12,6 +12,34 @@ blank(const char *p, size_t n)
 	return n == 0;
 }
 
+/* The time of KEY in P[0..N): 0, -1 when it has none, 1 when it is not plain (read the line). */
+static int
+rawtime(const char *p, size_t n, const char *key, time_t *t)
+{
+	char buf[64];
+	size_t s, e;
+
+	if (wa_json_span(p, n, key, &s, &e) < 0 || p[s] != '"' || e - s <= 2)
+		return -1;
+	if (e - s - 2 >= sizeof buf || memchr(p + s, '\\', e - s) != NULL)
+		return 1;
+	memcpy(buf, p + s + 1, e - s - 2);
+	buf[e - s - 2] = '\0';
+	return wa_time_parse(buf, WA_DATES_ANY, t) < 0 ? 1 : 0;
+}
+
+/* Is P[0..N) dated before the loop's --since (wa_input_since)? */
+static int
+tooold(const struct wa_input *in, const char *p, size_t n)
+{
+	time_t t;
+	int r = rawtime(p, n, "at", &t);
+
+	if (r < 0)
+		r = rawtime(p, n, "created_at", &t);
+	return r == 0 && t < in->since;
+}
+
 static void
 jsonline(struct wa_input *in, const char *p, size_t n, int islong)
 {
@@ -23,7 +51,7 @@ jsonline(struct wa_input *in, const char *p, size_t n, int islong)
 	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
 		n--;
 	r.rawlen = n;
-	if (blank(p, n))
+	if (blank(p, n) || (in->since && !islong && tooold(in, p, n)))
 		return;
 	in->nread++;
 	if (islong) {

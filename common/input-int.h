@@ -24,6 +24,7 @@ struct wa_input {
 	const char *const *fields;	/* JSON: only these are parsed */
 	size_t nfields;
 	json_t *picked;
+	time_t since;		/* JSON: lines dated before this are passed over */
 	int tty;		/* stderr is a terminal: show progress */
 	unsigned tick;		/* lines since the clock was last looked at */
 	double began, shown;	/* when the run began, when progress was last shown */

@@ -46,6 +46,12 @@ wa_input_fields(struct wa_input *in, const char *const *fields, size_t n)
 }
 
 void
+wa_input_since(struct wa_input *in, time_t since)
+{
+	in->since = since;
+}
+
+void
 wa_input_onheader(struct wa_input *in, wa_hdr_fn *fn)
 {
 	in->onhdr = fn;

@@ -66,6 +66,7 @@ run(int n, char **argv, const char *const *fields, size_t nf, struct feed *f)
 
 	wa_input_once(in, saidby(f->fn));
 	wa_input_fields(in, fields, nf);
+	wa_input_since(in, f->cutoff);
 	if (n > 0)
 		wa_input_run(in, n, argv, onrecord, f);
 	wa_input_free(in);

@@ -98,6 +98,15 @@ segcmp(const void *a, const void *b)
 	return y->gz - x->gz;	/* the .gz first: it wins over its plain copy */
 }
 
+/* The name of segment V (2026-11.2) into BUF, of SZ bytes. */
+static void
+nameof(const struct seg *v, char *buf, size_t sz)
+{
+	const char *base = strrchr(v->path, '/') + 1;
+
+	snprintf(buf, sz, "%.*s", (int)(strlen(base) - (v->gz ? 9 : 6)), base);
+}
+
 /* The segments in DIR, in roll order, a .gz before its plain copy; *N of them. */
 struct seg *
 wa_seg_list(const char *dir, size_t *n)
@@ -438,6 +447,21 @@ wa_seg_stem(const char *path)
 }
 
 char *
+wa_seg_newestname(const char *live)
+{
+	char *dir = wa_seg_dir(live), name[64] = "-";
+	struct seg *v;
+	size_t n;
+
+	v = wa_seg_list(dir, &n);
+	if (n > 0)
+		nameof(&v[n - 1], name, sizeof name);
+	wa_seg_free(v, n);
+	free(dir);
+	return wa_strdup(name);
+}
+
+char *
 wa_seg_newest(const char *live)
 {
 	char *dir = wa_seg_dir(live), *stem = NULL;
@@ -517,8 +541,30 @@ findid(FILE *ix, const struct seg *v, size_t n, size_t from, unsigned long long 
 	return n;
 }
 
-FILE *
-wa_seg_byid(const char *live, unsigned long long *dev, unsigned long long *ino, size_t *from)
+/* Of segments V[0..N), the first named after AFTER (a name as 2026-11.2), or 0 for a bad name. */
+static size_t
+pastname(const struct seg *v, size_t n, const char *after)
+{
+	char name[64];
+	struct seg a;
+	size_t k;
+
+	snprintf(name, sizeof name, "%s.jsonl", after);
+	if (!parsename(name, &a))
+		return 0;
+	for (k = 0; k < n && segcmp(&v[k], &a) <= 0; k++)
+		;
+	return k;
+}
+
+/*
+ * wa_seg_byid, and wa_seg_after when AFTER is not NULL: the search then
+ * starts past the segment it names, with no going back, and AFTER is set
+ * to the name of the one found.
+ */
+static FILE *
+byid(const char *live, unsigned long long *dev, unsigned long long *ino,
+    size_t *from, char *after, size_t aftersz)
 {
 	char *dir = wa_seg_dir(live), *ixpath = wa_strjoin(dir, "/", "index");
 	FILE *ix, *fp = NULL;
@@ -533,8 +579,13 @@ wa_seg_byid(const char *live, unsigned long long *dev, unsigned long long *ino, 
 	}
 	ix = wa_state_read(ixpath);
 	v = wa_seg_list(dir, &n);
-	if ((k = findid(ix, v, n, *from, *dev, *ino)) == n && *from > 0)
+	if (after && *after)
+		*from = pastname(v, n, after);
+	if ((k = findid(ix, v, n, *from, *dev, *ino)) == n && *from > 0 &&
+	    !(after && *after))
 		k = findid(ix, v, n, 0, *dev, *ino);
+	if (k < n && after)
+		nameof(&v[k], after, aftersz);
 	if (k < n &&
 	    (fp = v[k].gz ? gunzip(v[k].path) : wa_state_read(v[k].path)) != NULL) {
 		while (++k < n && wa_seg_same(&v[k - 1], &v[k]))
@@ -554,6 +605,21 @@ wa_seg_byid(const char *live, unsigned long long *dev, unsigned long long *ino, 
 	close(dfd);
 	free(dir), free(ixpath);
 	return fp;
+}
+
+FILE *
+wa_seg_byid(const char *live, unsigned long long *dev, unsigned long long *ino, size_t *from)
+{
+	return byid(live, dev, ino, from, NULL, 0);
+}
+
+FILE *
+wa_seg_after(const char *live, char *after, size_t aftersz,
+    unsigned long long *dev, unsigned long long *ino)
+{
+	size_t from = 0;
+
+	return byid(live, dev, ino, &from, after, aftersz);
 }
 
 /*

@@ -26,6 +26,11 @@
  * an event seen before a roll is still known after it, within the horizon.
  * A segment without keys file (a crash after the roll, or rolled before
  * keys were kept) is read once, within the horizon, and its keys written.
+ * A wa-hook that runs for months keeps to the horizon too: the keys are
+ * held in a set per segment, beside the live file's, and a segment's set
+ * is dropped once its last write (its roll) falls behind the horizon, so
+ * memory holds the keys of the horizon and of the live file, not of the
+ * history.
  * The consent rule that a START older than the last STOP is not applied
  * needs no more: a START redelivered now is at most 7 days old, so a later
  * STOP was stored after it, within the horizon.
@@ -45,13 +50,21 @@
 
 #define RING 65536	/* batches remembered as failed */
 
+/* The keys of a rolled segment, known while it is within the horizon. */
+struct gen {
+	struct wa_fpset *set;
+	time_t at;	/* its last write: its roll, its keys file's mtime */
+};
+
 struct wa_spool {
 	int fd;
 	char *path;
 	off_t size;
 	pthread_mutex_t mu;
 	pthread_cond_t written;
-	struct wa_fpset *done;	/* keys of the events on disk */
+	struct wa_fpset *done;	/* keys of the events in the live file */
+	struct gen *gens;	/* and of the segments within the horizon */
+	size_t ngens, gcap;
 	struct wa_hash *pend;	/* keys of the batch being gathered */
 	struct wa_hash *fl;	/* keys of the batch being written, or NULL */
 	struct wa_buf pending;	/* lines of the batch being gathered */
@@ -78,11 +91,51 @@ struct wa_spool {
 static long
 lookup(struct wa_spool *s, const char *key)
 {
+	unsigned long long fp;
+	size_t i;
+
 	if (wa_hash_get(s->pend, key))
 		return s->batch;
 	if (s->fl && wa_hash_get(s->fl, key))
 		return s->batch - 1;
-	return wa_fpset_has(s->done, wa_fp(key)) ? 0 : -1;
+	if (wa_fpset_has(s->done, fp = wa_fp(key)))
+		return 0;
+	for (i = 0; i < s->ngens; i++)
+		if (wa_fpset_has(s->gens[i].set, fp))
+			return 0;
+	return -1;
+}
+
+/* SET (NULL: a new one), the keys of a segment last written at AT; SET. */
+static struct wa_fpset *
+newgen(struct wa_spool *s, time_t at, struct wa_fpset *set)
+{
+	s->gens = wa_grow(s->gens, &s->gcap, s->ngens, sizeof *s->gens);
+	s->gens[s->ngens].at = at;
+	return s->gens[s->ngens++].set = set ? set : wa_fpset_new();
+}
+
+/* Drop the keys of the segments last written before the horizon. */
+static void
+evict(struct wa_spool *s)
+{
+	time_t edge = time(NULL) - s->horizon;
+	size_t i, k = 0, n = 0, kept = wa_fpset_count(s->done);
+
+	if (s->horizon <= 0)
+		return;
+	for (i = 0; i < s->ngens; i++)
+		if (s->gens[i].at < edge) {
+			n += wa_fpset_count(s->gens[i].set);
+			wa_fpset_free(s->gens[i].set);
+		} else {
+			kept += wa_fpset_count(s->gens[i].set);
+			s->gens[k++] = s->gens[i];
+		}
+	if (k < s->ngens)
+		wa_warn("%s: forgot the keys of %zu events of segments rolled "
+		    "before the dedupe horizon; %zu known", s->path, n, kept);
+	s->ngens = k;
 }
 
 /* Cut a last line the crash left without its newline: it was never acknowledged. */
@@ -120,13 +173,14 @@ consentline(const char *line, size_t n)
 }
 
 /*
- * The events of SG: their keys into the set and FPS, the consent lines
+ * The events of SG: their keys into SET and FPS, the consent lines
  * into CONS, each event to FN (all of them, or only the consent ones when
  * ALL is 0). Broken lines are counted, the first one said.
  */
 static void
-readkeys(struct wa_spool *s, struct wa_segs *sg, struct wa_buf *fps,
-    struct wa_buf *cons, int all, wa_spool_fn *fn, void *arg)
+readkeys(struct wa_spool *s, struct wa_fpset *set, struct wa_segs *sg,
+    struct wa_buf *fps, struct wa_buf *cons, int all, wa_spool_fn *fn,
+    void *arg)
 {
 	static const char *const keys[] = { "event", "wamid", "hook_id",
 	    "status", "group", "to", "user_id", "from", "at" };
@@ -149,7 +203,7 @@ readkeys(struct wa_spool *s, struct wa_segs *sg, struct wa_buf *fps,
 		}
 		wa_hook_key(o, line, (size_t)n - 1, &key);
 		fp = wa_fp(wa_buf_str(&key));
-		wa_fpset_add(s->done, fp);
+		wa_fpset_add(set, fp);
 		wa_buf_add(fps, (const char *)&fp, sizeof fp);
 		if ((c = consentline(line, (size_t)n)))
 			wa_buf_add(cons, line, (size_t)n);
@@ -185,9 +239,9 @@ writekeys(const char *stem, const struct wa_buf *fps, const struct wa_buf *cons)
 	return rc;
 }
 
-/* The keys file at PATH into the set, its consent lines to FN; 0, or -1 when it is none. */
+/* The keys file at PATH into SET, its consent lines to FN; 0, or -1 when it is none. */
 static int
-loadkeys(struct wa_spool *s, const char *path, wa_spool_fn *fn, void *arg)
+loadkeys(struct wa_fpset *set, const char *path, wa_spool_fn *fn, void *arg)
 {
 	static const char *const keys[] = { "event", "wamid", "user_id",
 	    "from", "at" };
@@ -206,7 +260,7 @@ loadkeys(struct wa_spool *s, const char *path, wa_spool_fn *fn, void *arg)
 		if (fread(v, sizeof *v, k, fp) != k)
 			goto out;
 		for (i = 0; i < k; i++)
-			wa_fpset_add(s->done, v[i]);
+			wa_fpset_add(set, v[i]);
 	}
 	while (fn && (n = getline(&line, &cap, fp)) > 0)
 		if (wa_json_pick(line, (size_t)n - 1, keys, sizeof keys /
@@ -221,15 +275,15 @@ out:
 	return rc;
 }
 
-/* Segment SEG (its stem STEM) read for its keys, which are then written beside it. */
+/* Segment SEG (its stem STEM) read for its keys into SET, which are then written beside it. */
 static void
-rebuild(struct wa_spool *s, const char *seg, const char *stem, wa_spool_fn *fn,
-    void *arg)
+rebuild(struct wa_spool *s, struct wa_fpset *set, const char *seg,
+    const char *stem, wa_spool_fn *fn, void *arg)
 {
 	struct wa_buf fps = { 0 }, cons = { 0 };
 	struct wa_segs *one = wa_segs_one(seg);
 
-	readkeys(s, one, &fps, &cons, 0, fn, arg);
+	readkeys(s, set, one, &fps, &cons, 0, fn, arg);
 	if (!wa_segs_error(one) && writekeys(stem, &fps, &cons) < 0)
 		wa_warn("%s.keys: cannot write:", stem);
 	wa_segs_close(one);
@@ -247,24 +301,29 @@ load(struct wa_spool *s, wa_spool_fn *fn, void *arg)
 {
 	struct wa_segs *sg = wa_segs_open(s->path, 0, 0, WA_SEGS_NOLIVE), *live;
 	time_t edge = s->horizon > 0 ? time(NULL) - s->horizon : 0;
+	struct wa_fpset *set;
 	const char *seg;
 	char *stem, *kp;
 	struct stat st;
 	size_t i;
+	int has;
 
 	for (i = 0; sg && i < wa_segs_count(sg); i++) {
 		seg = wa_segs_path(sg, i);
 		stem = wa_seg_stem(seg);
 		kp = wa_strjoin(stem, "", ".keys");
-		if (stat(kp, &st) == 0 ? st.st_mtime >= edge && loadkeys(s, kp, fn, arg) < 0 :
-		    stat(seg, &st) == 0 && st.st_mtime >= edge)
-			rebuild(s, seg, stem, fn, arg);
+		if (((has = stat(kp, &st) == 0) || stat(seg, &st) == 0) &&
+		    st.st_mtime >= edge) {
+			set = newgen(s, st.st_mtime, NULL);
+			if (!has || loadkeys(set, kp, fn, arg) < 0)
+				rebuild(s, set, seg, stem, fn, arg);
+		}
 		free(stem);
 		free(kp);
 	}
 	wa_segs_close(sg);
 	live = wa_segs_one(s->path);
-	readkeys(s, live, &s->livefp, &s->livecons, 1, fn, arg);
+	readkeys(s, s->done, live, &s->livefp, &s->livecons, 1, fn, arg);
 	wa_segs_close(live);
 	if (s->nbad > 1)
 		wa_warn("%s: %ld lines in all are no events, ignored", s->path,
@@ -444,6 +503,11 @@ flush(struct wa_spool *s)
 	if (rc == 0 && s->out && b.len)
 		wa_outq_put(s->out, b.s, b.len);
 	pthread_mutex_lock(&s->mu);
+	if (rolled == 0) {
+		/* the batch went to the new live file: its keys go to a new set */
+		newgen(s, time(NULL), s->done);
+		s->done = wa_fpset_new();
+	}
 	if (rc < 0) {
 		s->failed[batch % RING] = batch;
 	} else {
@@ -464,6 +528,7 @@ flush(struct wa_spool *s)
 	s->fl = NULL;
 	s->committed = batch;
 	s->flushing = 0;
+	evict(s);
 	if (rolled == 0)
 		startpack(s);
 	else if (want && rolled > 0 && s->size > 0)
@@ -613,6 +678,9 @@ wa_spool_close(struct wa_spool *s)
 		wa_warn("%ld events not written to the output, which was not "
 		    "read (the spool has them)", lost);
 	wa_fpset_free(s->done);
+	while (s->ngens > 0)
+		wa_fpset_free(s->gens[--s->ngens].set);
+	free(s->gens);
 	wa_buf_free(&s->livefp);
 	wa_buf_free(&s->livecons);
 	wa_hash_free(s->pend);

@@ -152,6 +152,13 @@ void wa_input_onend(struct wa_input *in, wa_end_fn *fn);
  * need not build the other thirty. The array must outlive the loop.
  */
 void wa_input_fields(struct wa_input *in, const char *const *fields, size_t n);
+/*
+ * JSON lines dated before SINCE ("at", else "created_at", a plain string)
+ * are passed over unread: neither checked, counted nor given to the loop's
+ * FN, so a report of the last week costs the lines of its window, not
+ * jansson's reading of a year. A line whose date is not plain text is read.
+ */
+void wa_input_since(struct wa_input *in, time_t since);
 /* Run FN over every record of the files in ARGV (none or "-": stdin). */
 void wa_input_run(struct wa_input *in, int argc, char **argv, wa_rec_fn *fn,
     void *ctx);
@@ -681,6 +688,17 @@ FILE *wa_seg_byid(const char *live, unsigned long long *dev,
 char *wa_seg_stem(const char *path);
 /* The stem of LIVE's newest segment (the one a roll just made), or NULL. */
 char *wa_seg_newest(const char *live);
+/* The name of LIVE's newest segment (2026-11.2), "-" when none; allocated. */
+char *wa_seg_newestname(const char *live);
+/*
+ * wa_seg_byid among the segments named after AFTER (a segment's name, as
+ * 2026-11.2; "-", "" or a bad name: all of them), with no going back:
+ * AFTER is then set to the name of the one found (AFTERSZ bytes), the
+ * segment the next file comes after. A cursor that keeps it finds a freed
+ * inode's later segment, not the earlier one.
+ */
+FILE *wa_seg_after(const char *live, char *after, size_t aftersz,
+    unsigned long long *dev, unsigned long long *ino);
 /*
  * Rewrite segment PATH (plain or .gz) through FN(IN, OUT, ARG), which
  * copies IN's lines to OUT as they should be and returns how many it
@@ -759,7 +777,7 @@ void wa_recfold_free(struct wa_recfold *f);
 struct wa_cursor {
 	unsigned long long dev, ino;	/* 0: not known (an offset alone) */
 	long long off;
-	size_t seg;	/* in memory only: where a walk is among the segments (wa_seg_byid) */
+	char after[32];	/* the segment the file comes after ("-": none, "": not known) */
 };
 /*
  * Seek SPOOL to CUR: to 0 when CUR names another file (replaced) or lies
@@ -777,7 +795,11 @@ void wa_cursor_seek(FILE *spool, struct wa_cursor *cur);
  */
 int wa_cursor_open(const char *live, struct wa_cursor *cur,
     struct wa_cursor *next, FILE **fp);
-/* The cursor kept in the file PATH ("OFFSET INODE DEVICE"), zero when none. */
+/*
+ * The cursor kept in the file PATH ("OFFSET INODE DEVICE AFTER", AFTER
+ * left out when not known, as in the files of before it was kept), zero
+ * when none.
+ */
 void wa_cursor_load(const char *path, struct wa_cursor *cur);
 /* Keep CUR in PATH, by write-then-rename; 0 or -1. */
 int wa_cursor_save(const char *path, const struct wa_cursor *cur);
