@@ -401,7 +401,9 @@ setup(const char *verb)
 		if ((g.log = wa_inlog_open(opt.p.log)) == NULL)
 			wa_die(WA_EXIT_FATAL, "%s:", opt.p.log);
 	}
-	g.ib = wa_inbox_load(&opt.p);
+	/* the server loads its own, again after each change */
+	if (strcmp(verb, "serve") != 0)
+		g.ib = wa_inbox_load(&opt.p);
 }
 
 /* wa-inbox serve: the web inbox, over the same files and verbs (common/webserve.c). */

@@ -171,52 +171,73 @@ shown(const char *w)
 	return strncmp(w, "pw=", 3) == 0 ? "pw=..." : w;
 }
 
-/* Line LINE (NUL-terminated, no newline) into a new agent of AS; dies with status 2 when bad. */
-static void
-parseline(struct wa_agents *as, char *line, long lineno)
+/* Line LINE (NUL-terminated, no newline) into a new agent of AS; -1 with the message in ERR when bad. */
+static int
+parseline(struct wa_agents *as, char *line, long lineno, char *err, size_t errsz)
 {
 	struct wa_agent a = { 0 };
-	const char *why;
+	const char *why = NULL;
 	char *w, *save;
 
 	if ((w = strtok_r(line, " \t", &save)) == NULL || *w == '#')
-		return;
+		return 0;
 	if (strchr(w, '=') || wa_agents_get(as, w))
-		wa_die(WA_EXIT_USAGE, "%s:%ld: %s: %s", as->path, lineno, shown(w),
-		    strchr(w, '=') ? "want the agent's name first" : "a second line of this agent");
-	a.name = wa_strdup(w);
-	while ((w = strtok_r(NULL, " \t", &save)) != NULL)
-		if ((why = field(&a, w)) != NULL)
-			wa_die(WA_EXIT_USAGE, "%s:%ld: %s: %s", as->path, lineno, shown(w), why);
+		why = strchr(w, '=') ? "want the agent's name first" : "a second line of this agent";
+	else
+		a.name = wa_strdup(w);
+	while (why == NULL && (w = strtok_r(NULL, " \t", &save)) != NULL)
+		why = field(&a, w);
+	if (why) {
+		snprintf(err, errsz, "%s:%ld: %s: %s", as->path, lineno, shown(w), why);
+		agentfree(&a);
+		return -1;
+	}
 	as->a = wa_realloc(as->a, (as->n + 1) * sizeof *as->a);
 	as->a[as->n++] = a;
+	return 0;
 }
 
 struct wa_agents *
-wa_agents_load(const char *path)
+wa_agents_read(const char *path, char *err, size_t errsz)
 {
 	struct wa_agents *as;
 	char *line = NULL;
 	size_t cap = 0;
 	long lineno = 0;
 	FILE *fp;
+	int bad = 0;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return NULL;
-		wa_die(WA_EXIT_FATAL, "%s:", path);
-	}
+	*err = '\0';
+	if ((fp = fopen(path, "r")) == NULL)
+		return NULL;
 	as = wa_calloc(1, sizeof *as);
 	as->path = wa_strdup(path);
-	while (getline(&line, &cap, fp) > 0) {
+	while (!bad && getline(&line, &cap, fp) > 0) {
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
-		parseline(as, line, lineno);
+		bad = parseline(as, line, lineno, err, errsz) < 0;
 	}
-	if (ferror(fp))
-		wa_die(WA_EXIT_FATAL, "%s:", path);
+	bad = bad || ferror(fp);
 	free(line);
 	fclose(fp);
+	if (bad) {
+		wa_agents_free(as);
+		errno = *err ? EINVAL : EIO;
+		return NULL;
+	}
+	return as;
+}
+
+struct wa_agents *
+wa_agents_load(const char *path)
+{
+	char err[512];
+	struct wa_agents *as = wa_agents_read(path, err, sizeof err);
+
+	if (as == NULL && *err)
+		wa_die(WA_EXIT_USAGE, "%s", err);
+	if (as == NULL && errno != ENOENT)
+		wa_die(WA_EXIT_FATAL, "%s:", path);
 	return as;
 }
 

@@ -304,6 +304,12 @@ struct wa_agents {
 };
 /* The agents of PATH, or NULL when there is no such file; dies with status 2 on a bad line. */
 struct wa_agents *wa_agents_load(const char *path);
+/*
+ * The same for a server, which must not die of a bad edit: NULL with
+ * errno ENOENT (no file, ERR empty), EINVAL (a bad line: ERR says
+ * "PATH:LINE: WORD: what") or another (the file could not be read).
+ */
+struct wa_agents *wa_agents_read(const char *path, char *err, size_t errsz);
 /* Agent NAME of AS (may be NULL), or NULL. */
 const struct wa_agent *wa_agents_get(const struct wa_agents *as, const char *name);
 /* Does A work for department DEPT (NULL: none)? */

@@ -86,6 +86,9 @@ collect(const struct wa_inlist *l, struct wa_inbox *ib, struct wa_rule *e, int t
 	json_t *o;
 
 	for (i = 0; i < ib->n; i++) {
+		/* a year's closed conversations are most of them: no row made for them */
+		if (!l->all && ib->conv[i]->closed)
+			continue;
 		if (!wanted(l, o = wa_conv_row(ib->conv[i], l->sla, wa_now()), e)) {
 			json_decref(o);
 			continue;

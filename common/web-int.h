@@ -1,13 +1,15 @@
 /*
  * web-int.h: the state of wa-inbox serve, shared by the web*.c files
  * that make the server and private to them: one thread runs it all
- * (MHD's external loop), so none of it needs a lock; an action that
- * sends runs in a child process, under the inbox log's lock as the
- * terminal's does.
+ * (its own select loop over MHD's sockets and the actions' pipes), so
+ * none of it needs a lock; an action that sends runs in a child process,
+ * under the inbox log's lock as the terminal's does, while its request
+ * waits suspended and the server goes on with the others.
  */
 #ifndef WA_WEB_INT_H
 #define WA_WEB_INT_H
 
+#include <sys/select.h>
 #include <microhttpd.h>
 
 #define WEB_FIELDMAX (64 << 10)	/* a form field, in bytes */
@@ -22,11 +24,18 @@ struct web_watch {
 };
 
 struct web_req;
+struct web_job;
 
 struct wa_web {
 	const struct wa_webcfg *cfg;
 	struct MHD_Daemon *d;
 	struct wa_inbox *ib;	/* NULL: to be loaded again before use */
+	struct wa_agents *agents;	/* the agents file as last read */
+	struct web_watch agentsw;	/* and when */
+	struct wa_sla *sla;	/* cfg's, with those agents */
+	struct wa_hash *media;	/* a media id of a thread read -> its conversation's id */
+	struct web_req **jobs;	/* requests waiting for their action's child */
+	size_t njobs, capjobs;
 	struct wa_sessions *sess;
 	struct wa_throttle *thr;
 	char *uploads, *snippets, *templates, *agentspath;
@@ -54,6 +63,7 @@ struct web_req {
 	int answered;		/* refused before its body: the rest ignored */
 	int sse;		/* an event stream */
 	int suspended;
+	struct web_job *job;	/* an action running in a child */
 	unsigned long gen;	/* the stream's last change told */
 	time_t pinged;		/* and its last ping */
 };
@@ -89,11 +99,24 @@ void web_thread_msgs(struct wa_buf *b, const struct wa_conv *c);
 void web_thread_forms(struct wa_buf *b, struct web_req *q, const struct wa_conv *c);
 void web_csrf_field(struct wa_buf *b, struct web_req *q);
 
-/* webact.c: the POSTs to /c/ID/VERB, through the terminal's verbs */
+/*
+ * webact.c: the POSTs to /c/ID/VERB, through the terminal's verbs, each in
+ * a child while its request waits suspended; the child's end (its pipe
+ * read to EOF) resumes it, and the handler's next call answers.
+ */
 enum MHD_Result web_act(struct web_req *q, struct wa_conv *c, const char *verb);
+/* The answer of Q's action, once its child ended. */
+enum MHD_Result web_act_done(struct web_req *q);
+/* Add the running actions' pipes to RS (and MAX). */
+void web_jobs_fdset(struct wa_web *w, fd_set *rs, int *max);
+/* Resume the requests whose child ended (their pipe in RS); WAIT: wait for them all (stop). */
+void web_jobs_poll(struct wa_web *w, fd_set *rs, int wait);
+void web_job_free(struct web_job *j);
 
 /* webmedia.c: /media/ID, streamed from the Cloud API */
 enum MHD_Result web_media(struct web_req *q, const char *id);
+/* Index the media of C's thread (read) by id, for /media/ID. */
+void web_media_index(struct wa_web *w, const struct wa_conv *c);
 /* May Q's agent see C? */
 int web_may_see(struct web_req *q, const struct wa_conv *c);
 /* Is Q's agent an owner? */
@@ -101,7 +124,7 @@ int web_owner(struct web_req *q);
 
 /* websse.c: /events, and the files watched */
 void web_watch_init(struct wa_web *w);
-/* Look at the files again; a change resumes every stream. */
+/* Look at the files again; a change resumes every stream; the agents file read again when it changed. */
 void web_watch_poll(struct wa_web *w);
 enum MHD_Result web_events(struct web_req *q);
 void web_sse_gone(struct web_req *q);

@@ -7,6 +7,7 @@
  * server goes on. The child's outcome line and message come back
  * through two temporary files.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,7 +106,7 @@ parse(struct web_req *q, const struct wa_conv *c, const char *verb, struct act *
 	case REPLY:
 		return replyform(q, a);
 	case ASSIGN:
-		if ((a->arg = web_field(q, "agent")) == NULL || !wa_agents_get(q->w->cfg->agents, a->arg))
+		if ((a->arg = web_field(q, "agent")) == NULL || !wa_agents_get(q->w->agents, a->arg))
 			return "no such agent";
 		/* an agent takes a conversation nobody has; an owner reassigns */
 		if (!web_owner(q) && (strcmp(a->arg, q->agent) ||
@@ -179,32 +180,96 @@ slurp(FILE *fp, struct wa_buf *b)
 	fclose(fp);
 }
 
-/* Run A in a child; its status, what it said on stderr (else its outcome) in MSG. */
-static int
-run(struct web_req *q, const char *id, struct act *a, struct wa_buf *msg)
-{
-	FILE *out = tmpfile(), *err = tmpfile();
-	int st = 0;
+/* An action in its child: what the answer needs once it ended. */
+struct web_job {
 	pid_t pid;
+	int fd;			/* the pipe's read end: EOF when the child is gone */
+	FILE *out, *err;	/* its stdout and stderr */
+	int rc;			/* its exit status, once ended; -1 before */
+	struct act a;
+	char id[WA_CONV_IDSZ], phone[WA_PHONE_MAX];
+};
 
-	if (out == NULL || err == NULL)
-		wa_die(WA_EXIT_FATAL, "cannot make a temporary file:");
+/*
+ * Start J's action in a child. The child holds the pipe's write end only:
+ * no other child inherits it (each is closed in the parent at once), so
+ * its EOF says this child ended.
+ */
+static int
+start(struct web_req *q, struct web_job *j)
+{
+	struct wa_web *w = q->w;
+	int p[2];
+	size_t i;
+
+	if ((j->out = tmpfile()) == NULL || (j->err = tmpfile()) == NULL || pipe(p) < 0)
+		return -1;
 	fflush(stdout), fflush(stderr);
-	if ((pid = fork()) < 0)
-		wa_die(WA_EXIT_FATAL, "cannot fork:");
-	if (pid == 0) {
-		signal(SIGTERM, SIG_DFL), signal(SIGINT, SIG_DFL);
-		dup2(fileno(out), 1), dup2(fileno(err), 2);
-		child(q, id, a);
+	if ((j->pid = fork()) < 0) {
+		close(p[0]), close(p[1]);
+		return -1;
 	}
-	while (waitpid(pid, &st, 0) < 0)
-		;
-	slurp(err, msg);
-	if (msg->len == 0)
-		slurp(out, msg);
-	else
-		fclose(out);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : WA_EXIT_FATAL;
+	if (j->pid == 0) {
+		signal(SIGTERM, SIG_DFL), signal(SIGINT, SIG_DFL);
+		close(p[0]);
+		for (i = 0; i < w->njobs; i++)
+			close(w->jobs[i]->job->fd);
+		dup2(fileno(j->out), 1), dup2(fileno(j->err), 2);
+		child(q, j->id, &j->a);
+	}
+	close(p[1]);
+	j->fd = p[0];
+	return 0;
+}
+
+void
+web_job_free(struct web_job *j)
+{
+	if (j == NULL)
+		return;
+	if (j->fd >= 0)
+		close(j->fd);
+	if (j->out)
+		fclose(j->out);
+	if (j->err)
+		fclose(j->err);
+	free(j);
+}
+
+void
+web_jobs_fdset(struct wa_web *w, fd_set *rs, int *max)
+{
+	size_t i;
+
+	for (i = 0; i < w->njobs; i++) {
+		FD_SET(w->jobs[i]->job->fd, rs);
+		if (w->jobs[i]->job->fd > *max)
+			*max = w->jobs[i]->job->fd;
+	}
+}
+
+void
+web_jobs_poll(struct wa_web *w, fd_set *rs, int wait)
+{
+	struct web_job *j;
+	char c;
+	size_t i = 0;
+	int st;
+
+	while (i < w->njobs) {
+		j = w->jobs[i]->job;
+		if (!wait && (!FD_ISSET(j->fd, rs) || read(j->fd, &c, 1) != 0)) {
+			i++;
+			continue;
+		}
+		while (waitpid(j->pid, &st, 0) < 0 && errno == EINTR)
+			;
+		j->rc = WIFEXITED(st) ? WEXITSTATUS(st) : WA_EXIT_FATAL;
+		close(j->fd);
+		j->fd = -1;
+		MHD_resume_connection(w->jobs[i]->conn);
+		w->jobs[i] = w->jobs[--w->njobs];
+	}
 }
 
 /* After a refusal: the thread again with the message, a collision marked as one. */
@@ -221,33 +286,60 @@ refused(struct web_req *q, struct wa_conv *c, const struct act *a, const char *m
 enum MHD_Result
 web_act(struct web_req *q, struct wa_conv *c, const char *verb)
 {
-	struct act a = { 0 };
-	struct wa_buf msg = { 0 }, to = { 0 };
+	struct web_job *j = wa_calloc(1, sizeof *j);
 	const char *bad;
-	char id[WA_CONV_IDSZ], phone[WA_PHONE_MAX];
-	enum MHD_Result ret;
-	int rc;
 
-	if ((bad = parse(q, c, verb, &a)) != NULL && *bad == '\0')
-		return web_text(q->conn, MHD_HTTP_FORBIDDEN, "forbidden");
-	if (bad)
-		return web_thread(q, c, MHD_HTTP_UNPROCESSABLE_CONTENT, "error", bad);
-	snprintf(id, sizeof id, "%s", c->id);
-	snprintf(phone, sizeof phone, "%s", c->phone);
-	rc = run(q, id, &a, &msg);
+	j->fd = -1;
+	j->rc = -1;
+	if ((bad = parse(q, c, verb, &j->a)) != NULL) {
+		web_job_free(j);
+		return *bad == '\0' ? web_text(q->conn, MHD_HTTP_FORBIDDEN, "forbidden") :
+		    web_thread(q, c, MHD_HTTP_UNPROCESSABLE_CONTENT, "error", bad);
+	}
+	snprintf(j->id, sizeof j->id, "%s", c->id);
+	snprintf(j->phone, sizeof j->phone, "%s", c->phone);
+	if (start(q, j) < 0) {
+		web_job_free(j);
+		return web_text(q->conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot start the action");
+	}
+	q->job = j;
+	q->w->jobs = wa_grow(q->w->jobs, &q->w->capjobs, q->w->njobs + 1, sizeof *q->w->jobs);
+	q->w->jobs[q->w->njobs++] = q;
+	MHD_suspend_connection(q->conn);
+	return MHD_YES;
+}
+
+enum MHD_Result
+web_act_done(struct web_req *q)
+{
+	struct web_job *j = q->job;
+	struct wa_buf msg = { 0 }, to = { 0 };
+	struct wa_conv *c;
+	enum MHD_Result ret;
+	int rc = j->rc;
+
+	slurp(j->err, &msg);
+	j->err = NULL;
+	if (msg.len == 0) {
+		slurp(j->out, &msg);
+		j->out = NULL;
+	}
 	web_reload(q->w);
 	/* a note or an assignment on a closed conversation opens the next one */
-	if ((c = wa_inbox_find(web_inbox(q->w), id)) == NULL || (rc == 0 && c->closed &&
-	    a.verb != CLOSE))
-		c = wa_inbox_find(web_inbox(q->w), phone);
+	if ((c = wa_inbox_find(web_inbox(q->w), j->id)) == NULL || (rc == 0 && c->closed &&
+	    j->a.verb != CLOSE))
+		c = wa_inbox_find(web_inbox(q->w), j->phone);
 	if (c == NULL) {	/* forgotten meanwhile (wa-forget) */
 		wa_buf_free(&msg);
 		return web_redirect(q->conn, "/", NULL);
 	}
-	ret = rc ? refused(q, c, &a, wa_buf_str(&msg)) : MHD_NO;
-	wa_buf_free(&msg);
-	if (rc)
+	if (rc) {
+		wa_conv_thread(web_inbox(q->w), c);
+		ret = refused(q, c, &j->a, wa_buf_str(&msg));
+		wa_buf_free(&msg);
 		return ret;
+	}
+	wa_buf_free(&msg);
 	wa_buf_adds(&to, "/c/");
 	wa_html_urlpart(&to, c->id);
 	ret = web_redirect(q->conn, wa_buf_str(&to), NULL);

@@ -1,10 +1,12 @@
 /*
  * webmedia.c: /media/ID, a message's photo or file fetched from the
  * Cloud API with the token, which stays on the server, for an agent who
- * may see a conversation holding that media; any other id is a 404,
- * told apart from no media at all by nothing. Its type is the bytes',
+ * may see a conversation holding that media, found by an index of the
+ * threads the server read; any other id is a 404, told apart from no
+ * media at all by nothing. Its type is the bytes',
  * and only a photo is shown inline: a file is an attachment.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "wa.h"
@@ -16,7 +18,7 @@
 int
 web_may_see(struct web_req *q, const struct wa_conv *c)
 {
-	const struct wa_agent *a = wa_agents_get(q->w->cfg->agents, q->agent);
+	const struct wa_agent *a = wa_agents_get(q->w->agents, q->agent);
 
 	return c && a && wa_web_may_see(a, c);
 }
@@ -24,27 +26,46 @@ web_may_see(struct web_req *q, const struct wa_conv *c)
 int
 web_owner(struct web_req *q)
 {
-	const struct wa_agent *a = wa_agents_get(q->w->cfg->agents, q->agent);
+	const struct wa_agent *a = wa_agents_get(q->w->agents, q->agent);
 
 	return a && a->owner;
 }
 
-/* Does a conversation Q's agent may see hold media ID? */
+void
+web_media_index(struct wa_web *w, const struct wa_conv *c)
+{
+	size_t i;
+	char *was;
+
+	for (i = 0; i < c->nmsg; i++)
+		if (c->msg[i].media && ((was = wa_hash_get(w->media, c->msg[i].media)) == NULL ||
+		    strcmp(was, c->id) != 0)) {
+			free(was);
+			wa_hash_put(w->media, c->msg[i].media, wa_strdup(c->id));
+		}
+}
+
+/*
+ * Does a conversation Q's agent may see hold media ID? The index names
+ * the conversation whose thread showed it (a page holds a media's address
+ * only after its thread was read), so one thread is read again, not those
+ * of every conversation the agent sees: the conversation may have been
+ * forgotten since, or the agent's departments changed.
+ */
 static int
 held(struct web_req *q, const char *id)
 {
-	struct wa_inbox *ib = web_inbox(q->w);
-	size_t i, j;
+	const char *conv = wa_hash_get(q->w->media, id);
+	struct wa_conv *c;
+	size_t j;
 
-	for (i = 0; i < ib->n; i++) {
-		if (!web_may_see(q, ib->conv[i]))
-			continue;
-		/* a thread the fold left unread is read once, then kept until the next load */
-		wa_conv_thread(ib, ib->conv[i]);
-		for (j = 0; j < ib->conv[i]->nmsg; j++)
-			if (ib->conv[i]->msg[j].media && strcmp(ib->conv[i]->msg[j].media, id) == 0)
-				return 1;
-	}
+	if (conv == NULL || (c = wa_inbox_find(web_inbox(q->w), conv)) == NULL ||
+	    strcmp(c->id, conv) != 0 || !web_may_see(q, c))
+		return 0;
+	wa_conv_thread(web_inbox(q->w), c);
+	for (j = 0; j < c->nmsg; j++)
+		if (c->msg[j].media && strcmp(c->msg[j].media, id) == 0)
+			return 1;
 	return 0;
 }
 

@@ -132,7 +132,7 @@ row(struct wa_buf *b, json_t *r)
 	wa_buf_adds(b, "</tr>\n");
 }
 
-/* The list's filters from the query: wa-inbox list's --agent, --mine, --dept, --all, --breached. */
+/* The list's filters from the query: wa-inbox list's --agent, --mine, --dept, --all, --breached, -e. */
 static void
 filters(struct web_req *q, struct wa_inlist *l)
 {
@@ -146,19 +146,22 @@ filters(struct web_req *q, struct wa_inlist *l)
 		l->agent = NULL;
 	if (l->dept && *l->dept == '\0')
 		l->dept = NULL;
+	l->expr = MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, "e");
+	if (l->expr && l->expr[strspn(l->expr, " \t\r\n")] == '\0')
+		l->expr = NULL;
 	l->all = (v = MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, "all")) && *v;
 	l->breached = (v = MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND,
 	    "breached")) && *v;
 	l->fmt = "json";
-	l->sla = q->w->cfg->sla;
+	l->sla = q->w->sla;
 }
 
 /* The rows Q's agent may see, by deadline. */
 static void
-rows(struct wa_buf *b, struct web_req *q, const struct wa_inlist *l)
+rows(struct wa_buf *b, struct web_req *q, const struct wa_inlist *l, struct wa_rule *e)
 {
 	struct wa_inbox *ib = web_inbox(q->w);
-	json_t *rs = wa_inlist_rows(l, ib, NULL), *r;
+	json_t *rs = wa_inlist_rows(l, ib, e), *r;
 	size_t i, n = 0;
 
 	json_array_foreach(rs, i, r)
@@ -177,7 +180,9 @@ filterform(struct wa_buf *b, const struct wa_inlist *l, int mine)
 	wa_html_attr(b, l->agent && !mine ? l->agent : "");
 	wa_buf_adds(b, "\"></label><label>dept <input name=\"dept\" value=\"");
 	wa_html_attr(b, l->dept ? l->dept : "");
-	wa_buf_adds(b, "\"></label>");
+	wa_buf_adds(b, "\"></label><label class=\"expr\">-e <input name=\"e\" value=\"");
+	wa_html_attr(b, l->expr ? l->expr : "");
+	wa_buf_adds(b, "\" placeholder=\"tier == &quot;gold&quot;\"></label>");
 	wa_buf_adds(b, mine ? "<label><input type=\"checkbox\" name=\"mine\" value=\"1\" checked> mine</label>" :
 	    "<label><input type=\"checkbox\" name=\"mine\" value=\"1\"> mine</label>");
 	wa_buf_adds(b, l->all ? "<label><input type=\"checkbox\" name=\"all\" value=\"1\" checked> closed too</label>" :
@@ -187,28 +192,72 @@ filterform(struct wa_buf *b, const struct wa_inlist *l, int mine)
 	wa_buf_adds(b, "<button>filter</button></form>\n");
 }
 
+/*
+ * -e's expression into E, parsed as `wa-inbox list -e` parses it; a
+ * mistake is no exit here but the parser's message and its caret line in
+ * ERR, for a 400.
+ */
+static int
+expr(const struct wa_inlist *l, struct wa_rule *e, struct wa_buf *err)
+{
+	char msg[256], *s = NULL;
+	size_t n = 0;
+	int col;
+	FILE *fp;
+
+	if (l->expr == NULL)
+		return 0;
+	e->name = "-e", e->src = (char *)l->expr;
+	if ((e->e = wa_expr_parse(l->expr, msg, sizeof msg, &col)) != NULL)
+		return 0;
+	if ((fp = open_memstream(&s, &n)) == NULL)
+		wa_die(WA_EXIT_FATAL, "cannot make a page:");
+	fprintf(fp, "-e, column %d: %s\n", col, msg);
+	wa_expr_caret(fp, l->expr, col);
+	fclose(fp);
+	wa_buf_add(err, s, n);
+	free(s);
+	return -1;
+}
+
 enum MHD_Result
 web_list(struct web_req *q, int fragment)
 {
 	struct wa_inlist l = { 0 };
-	struct wa_buf b = { 0 };
+	struct wa_rule e = { 0 };
+	struct wa_buf b = { 0 }, err = { 0 };
 	const char *mine = MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, "mine");
+	unsigned st = MHD_HTTP_OK;
 
 	filters(q, &l);
+	if (expr(&l, &e, &err) < 0) {
+		st = MHD_HTTP_BAD_REQUEST;
+		if (fragment)
+			return web_send(q->conn, st, "text/plain; charset=utf-8", &err);
+	}
 	if (fragment) {
-		rows(&b, q, &l);
-		return web_send(q->conn, MHD_HTTP_OK, "text/html; charset=utf-8", &b);
+		rows(&b, q, &l, l.expr ? &e : NULL);
+		wa_expr_free(e.e);
+		return web_send(q->conn, st, "text/html; charset=utf-8", &b);
 	}
 	web_page_top(&b, "conversations", q);
 	filterform(&b, &l, mine && *mine);
+	if (err.len) {
+		wa_buf_adds(&b, "<pre class=\"error\" id=\"expr-error\">");
+		wa_html_textn(&b, err.s, err.len);
+		wa_buf_adds(&b, "</pre>\n");
+		wa_buf_free(&err);
+	}
 	wa_buf_adds(&b, "<table id=\"list\"><thead><tr><th>customer</th><th>tier</th>"
 	    "<th>dept</th><th>agent</th><th>state</th><th>waited</th><th>sla due</th>"
 	    "<th>breached</th><th>window</th><th>last message</th></tr></thead>\n"
 	    "<tbody id=\"rows\">\n");
-	rows(&b, q, &l);
+	if (st == MHD_HTTP_OK)
+		rows(&b, q, &l, l.expr ? &e : NULL);
 	wa_buf_adds(&b, "</tbody></table>\n");
 	web_page_end(&b);
-	return web_send(q->conn, MHD_HTTP_OK, "text/html; charset=utf-8", &b);
+	wa_expr_free(e.e);
+	return web_send(q->conn, st, "text/html; charset=utf-8", &b);
 }
 
 /* The customer card, as the terminal shows it, escaped. */
@@ -216,7 +265,7 @@ static void
 card(struct wa_buf *b, struct web_req *q, const struct wa_conv *c)
 {
 	struct wa_hash *supp = wa_supp_load(q->w->cfg->suppress, NULL);
-	json_t *r = wa_conv_row(c, q->w->cfg->sla, wa_now());
+	json_t *r = wa_conv_row(c, q->w->sla, wa_now());
 	char *s = NULL;
 	size_t n = 0;
 	FILE *fp = open_memstream(&s, &n);
@@ -269,6 +318,7 @@ web_thread(struct web_req *q, struct wa_conv *c, unsigned status, const char *cl
 		wa_buf_adds(&b, "</p>\n");
 	}
 	card(&b, q, c);
+	web_media_index(q->w, c);
 	web_thread_msgs(&b, c);
 	window(&b, q, c);
 	web_thread_forms(&b, q, c);

@@ -1,8 +1,8 @@
 /*
  * webserve.c: wa-inbox serve: libmicrohttpd driven by one thread's loop
- * (MHD's external select, the watched files looked at between its
- * turns), so that the inbox, the sessions and the streams need no lock
- * and an action may fork. The routes: who has no session is sent to
+ * (MHD's sockets and the running actions' pipes in one select, the
+ * watched files looked at between its turns), so that the inbox, the
+ * sessions and the streams need no lock and an action may fork. The routes: who has no session is sent to
  * /login (303), or answered 401 for a POST or a script's request; a GET
  * never changes anything; every POST but the login's carries the
  * session's CSRF token, else 403 and nothing done.
@@ -70,7 +70,7 @@ login(struct web_req *q)
 		return ret;
 	}
 	ok = wa_pw_check(q->w->agentspath, agent, pw) == 1 &&
-	    wa_agents_get(q->w->cfg->agents, agent) != NULL;
+	    wa_agents_get(q->w->agents, agent) != NULL;
 	wa_login_result(q->w->thr, agent, a, ok, time(NULL));
 	if (!ok)
 		return web_login_page(q->conn, MHD_HTTP_UNAUTHORIZED, "wrong agent or password");
@@ -106,6 +106,7 @@ conv(struct web_req *q, const char *rest, int post)
 	if (post)
 		return web_text(q->conn, MHD_HTTP_NOT_FOUND, "not found");
 	if (slash && strcmp(slash, "/msgs") == 0) {
+		web_media_index(q->w, c);
 		web_thread_msgs(&b, c);
 		return web_send(q->conn, MHD_HTTP_OK, "text/html; charset=utf-8", &b);
 	}
@@ -184,8 +185,10 @@ begin(struct wa_web *w, struct MHD_Connection *c, const char *url, const char *m
 	q->conn = c;
 	q->upfd = -1;
 	*qp = q;
+	/* the session of an agent no longer in the agents file is no session */
 	if (sid && strlen(sid) == WA_SID_HEX - 1 &&
-	    (a = wa_sess_agent(w->sess, sid, time(NULL))) != NULL) {
+	    (a = wa_sess_agent(w->sess, sid, time(NULL))) != NULL &&
+	    wa_agents_get(w->agents, a) != NULL) {
 		snprintf(q->sid, sizeof q->sid, "%s", sid);
 		q->agent = wa_strdup(a);
 	}
@@ -209,6 +212,8 @@ handler(void *cls, struct MHD_Connection *c, const char *url, const char *method
 	int isget = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 
 	(void)version;
+	if (q && q->job)
+		return web_act_done(q);	/* resumed: its child ended */
 	if (q == NULL) {
 		if (!isget && strcmp(method, "POST") != 0)
 			return web_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET or POST");
@@ -244,6 +249,7 @@ completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTermi
 	if (q->sse)
 		web_sse_gone(q);
 	free((char *)q->agent);
+	web_job_free(q->job);
 	explicit_bzero(q->sid, sizeof q->sid);
 	web_req_free(q);
 	*ctx = NULL;
@@ -271,7 +277,12 @@ setup(struct wa_web *w, const struct wa_webcfg *cfg)
 		wa_die(WA_EXIT_FATAL, "%s:", path);
 	free(path);
 	w->thr = wa_throttle_new();
+	w->sla = wa_malloc(sizeof *w->sla);
+	*w->sla = *cfg->sla;
+	w->media = wa_hash_new();
 	web_watch_init(w);
+	if (w->agents == NULL)
+		wa_die(WA_EXIT_USAGE, "%s: no agents", w->agentspath);
 }
 
 static void
@@ -280,8 +291,40 @@ teardown(struct wa_web *w)
 	wa_sess_close(w->sess);
 	wa_throttle_free(w->thr);
 	wa_inbox_free(w->ib);
-	free(w->sse);
+	wa_agents_free(w->agents);
+	free(w->sla);
+	wa_hash_free_with(w->media, free);
+	free(w->sse), free(w->jobs);
 	free(w->agentspath), free(w->snippets), free(w->templates), free(w->uploads);
+}
+
+/* One turn of the loop: MHD's sockets and the actions' pipes, 200 ms at most. */
+static void
+turn(struct wa_web *w)
+{
+	fd_set rs, ws, es;
+	MHD_socket max = 0;
+	MHD_UNSIGNED_LONG_LONG ms;
+	struct timeval tv = { 0, 200000 };
+	int jmax = 0;
+
+	FD_ZERO(&rs);
+	FD_ZERO(&ws);
+	FD_ZERO(&es);
+	if (MHD_get_fdset2(w->d, &rs, &ws, &es, &max, FD_SETSIZE) != MHD_YES)
+		wa_die(WA_EXIT_FATAL, "the HTTP server's sockets do not fit in select()");
+	web_jobs_fdset(w, &rs, &jmax);
+	if (jmax > max)
+		max = jmax;
+	if (MHD_get_timeout(w->d, &ms) == MHD_YES && ms < 200)
+		tv.tv_usec = (suseconds_t)ms * 1000;
+	if (select(max + 1, &rs, &ws, &es, &tv) < 0) {
+		if (errno != EINTR)
+			wa_die(WA_EXIT_FATAL, "select:");
+		return;
+	}
+	MHD_run_from_select(w->d, &rs, &ws, &es);
+	web_jobs_poll(w, &rs, 0);
 }
 
 int
@@ -310,12 +353,14 @@ wa_web_serve(const struct wa_webcfg *cfg)
 	sigaction(SIGINT, &sa, NULL);
 	fprintf(stderr, "%s: serving on http://%s/\n", wa_prog, where);
 	while (!stop) {
-		MHD_run_wait(w.d, 200);
+		turn(&w);
 		if (wa_mono() - polled >= 0.2) {
 			web_watch_poll(&w);
 			polled = wa_mono();
 		}
 	}
+	/* an action under way is let finish: its message may be going out */
+	web_jobs_poll(&w, NULL, 1);
 	MHD_stop_daemon(w.d);
 	teardown(&w);
 	return 0;

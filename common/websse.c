@@ -5,9 +5,11 @@
  * stream, so that a new message shows in the browsers within a second
  * of wa-hook storing it. A stream with nothing to say is suspended, not
  * polled; every 15 seconds a comment goes to each, so that one whose
- * browser went away is found and closed.
+ * browser went away is found and closed. The agents file is watched too,
+ * and read again when it changed.
  */
 #include <sys/stat.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,46 @@
 
 #define PING 15	/* seconds */
 
+/* Has F changed (inode, size, time) since last looked at? Then F says how it is now. */
+static int
+moved(struct web_watch *f)
+{
+	struct stat st;
+
+	if (stat(f->path, &st) < 0)
+		memset(&st, 0, sizeof st);
+	if ((long long)st.st_size == f->size && (unsigned long long)st.st_ino == f->ino &&
+	    (long long)st.st_mtime == f->mtime)
+		return 0;
+	f->size = (long long)st.st_size;
+	f->ino = (unsigned long long)st.st_ino;
+	f->mtime = (long long)st.st_mtime;
+	return 1;
+}
+
+/*
+ * The agents file read again: a new agent may log in, a removed one's
+ * sessions end at their next request. A bad edit keeps the agents as
+ * they were, said once on stderr, and the server goes on.
+ */
+static void
+agents(struct wa_web *w)
+{
+	struct wa_agents *as;
+	char err[512];
+
+	if ((as = wa_agents_read(w->agentspath, err, sizeof err)) == NULL && errno != ENOENT) {
+		if (*err)
+			wa_warn("%s; the agents stay as they were", err);
+		else
+			wa_warn("%s: %s; the agents stay as they were", w->agentspath, strerror(errno));
+		return;
+	}
+	wa_agents_free(w->agents);
+	w->agents = as;
+	w->sla->agents = as;
+}
+
 void
 web_watch_init(struct wa_web *w)
 {
@@ -31,6 +73,7 @@ web_watch_init(struct wa_web *w)
 	w->watch[w->nwatch++].path = p->log;
 	if (p->customers)
 		w->watch[w->nwatch++].path = p->customers;
+	w->agentsw.path = w->agentspath;
 	web_watch_poll(w);
 	w->gen = 1;
 	w->pinged = time(NULL);
@@ -52,26 +95,19 @@ wake(struct wa_web *w)
 void
 web_watch_poll(struct wa_web *w)
 {
-	struct stat st;
-	struct web_watch *f;
-	int changed = 0;
+	int changed = 0, who = moved(&w->agentsw);
 	size_t i;
 
-	for (i = 0; i < w->nwatch; i++) {
-		f = &w->watch[i];
-		if (stat(f->path, &st) < 0)
-			memset(&st, 0, sizeof st);
-		if ((long long)st.st_size != f->size || (unsigned long long)st.st_ino != f->ino ||
-		    (long long)st.st_mtime != f->mtime) {
-			f->size = (long long)st.st_size;
-			f->ino = (unsigned long long)st.st_ino;
-			f->mtime = (long long)st.st_mtime;
-			changed = 1;
-		}
-	}
+	for (i = 0; i < w->nwatch; i++)
+		changed |= moved(&w->watch[i]);
+	if (who)
+		agents(w);
 	if (changed) {
 		w->gen++;
 		web_reload(w);
+		wake(w);
+	} else if (who) {
+		w->gen++;	/* who sees what changed: the lists again, same inbox */
 		wake(w);
 	} else if (time(NULL) - w->pinged >= PING) {
 		w->pinged = time(NULL);
@@ -102,6 +138,9 @@ next(void *cls, uint64_t pos, char *buf, size_t max)
 	struct wa_web *w = q->w;
 	int n;
 
+	/* an agent taken out of the agents file hears no more */
+	if (wa_agents_get(w->agents, q->agent) == NULL)
+		return MHD_CONTENT_READER_END_OF_STREAM;
 	if (pos == 0)
 		n = snprintf(buf, max, "retry: 1000\n: ready\n\n");
 	else if (q->gen != w->gen)

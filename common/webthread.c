@@ -173,7 +173,7 @@ replybox(struct wa_buf *b, struct web_req *q, const struct wa_conv *c)
 static void
 assignbox(struct wa_buf *b, struct web_req *q, const struct wa_conv *c)
 {
-	const struct wa_agents *as = q->w->cfg->agents;
+	const struct wa_agents *as = q->w->agents;
 	size_t i;
 
 	form(b, q, c, "assign", " id=\"assign\"");
