@@ -482,6 +482,14 @@ int wa_syncdir(const char *path);
 /* fsync, close, and rename TMP over PATH; returns 0 or -1. */
 int wa_rewrite_commit(FILE *fp, char *tmp, const char *path);
 /*
+ * PATH, whose lock FD the caller holds, rewritten (rename) without the
+ * lines for which DROP(a copy of the line, ARG) is true, the line WITH
+ * (when not NULL) in the first one's place, every other line as it was:
+ * how many went (0: the file left alone), or -1.
+ */
+int wa_rewrite_lines(int fd, const char *path, int (*drop)(char *line, const void *arg),
+    const void *arg, const char *with);
+/*
  * flock(*FD, HOW) on the file PATH names now: a writer that waited while
  * another renamed a rewritten file into place would otherwise hold a lock
  * on, and append to, the old one. *FD is reopened (O_RDWR|O_APPEND) when
