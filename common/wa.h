@@ -789,4 +789,14 @@ void wa_cursor_load(const char *path, struct wa_cursor *cur);
 /* Keep CUR in PATH, by write-then-rename; 0 or -1. */
 int wa_cursor_save(const char *path, const struct wa_cursor *cur);
 
+/* proxy.c: the client a reverse proxy (nginx) names in its headers */
+/*
+ * The client of a request that came through a proxy, by the proxy's
+ * headers: REALIP (X-Real-IP) when not NULL, else the last address of
+ * XFF (X-Forwarded-For), blanks before it skipped, what follows left
+ * as it is; NULL when neither. Only a trusted proxy's headers are worth
+ * reading: anyone else's say what they like.
+ */
+const char *wa_proxy_client(const char *realip, const char *xff);
+
 #endif
