@@ -85,27 +85,18 @@ wa_conns_isproxy(const struct wa_conns *cs, const unsigned char *a, size_t n)
 	return n && n == cs->proxylen && memcmp(a, cs->proxy, n) == 0;
 }
 
-/*
- * Anyone's headers say what they like, so only the trusted proxy's are
- * read: the client it names in X-Real-IP, else last in X-Forwarded-For.
- */
 const char *
 wa_conns_client(const struct wa_conns *cs, const struct sockaddr *sa,
     const char *realip, const char *fwd, char *buf, size_t sz)
 {
 	unsigned char a[16];
+	const char *c;
 	size_t n;
 
 	if (sa == NULL || (n = wa_addrbytes(sa, a)) == 0)
 		return "?";
-	if (wa_conns_isproxy(cs, a, n)) {
-		if (realip != NULL)
-			return realip;
-		if (fwd != NULL) {
-			fwd = strrchr(fwd, ',') ? strrchr(fwd, ',') + 1 : fwd;
-			return fwd + strspn(fwd, " ");
-		}
-	}
+	if (wa_conns_isproxy(cs, a, n) && (c = wa_proxy_client(realip, fwd)) != NULL)
+		return c;
 	inet_ntop(n == 4 ? AF_INET : AF_INET6, a, buf, (socklen_t)sz);
 	return buf;
 }

@@ -276,44 +276,28 @@ out:
 	return rc;
 }
 
+/* Is LINE the line of the address ADDR? */
+static int
+isaddr(char *line, const void *addr)
+{
+	char a[WA_EMAIL_MAX];
+
+	return lineaddr(line, a) == 0 && strcmp(a, addr) == 0;
+}
+
 int
 wa_esupp_replace(const char *path, const char *addr, const char *with)
 {
-	int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW), rfd, gone = 0;
-	char *line = NULL, *copy, *tmp = NULL, a[WA_EMAIL_MAX];
-	FILE *in = NULL, *out = NULL;
-	size_t cap = 0;
+	int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW), gone;
 
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
-	if (wa_lock_current(&fd, path, LOCK_EX) < 0 ||
-	    (rfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0 || (in = fdopen(rfd, "r")) == NULL ||
-	    (out = wa_rewrite_open(path, &tmp)) == NULL) {
-		if (in)
-			fclose(in);
+	if (wa_lock_current(&fd, path, LOCK_EX) < 0) {
 		close(fd);
 		return -1;
 	}
 	/* the reason goes too: a bounce's SMTP reply may name the address */
-	while (getline(&line, &cap, in) != -1) {
-		copy = wa_strdup(line);
-		if (lineaddr(copy, a) == 0 && strcmp(a, addr) == 0) {
-			if (gone++ == 0)
-				fprintf(out, "%s\n", with);
-		} else {
-			fputs(line, out);
-		}
-		free(copy);
-	}
-	free(line);
-	fclose(in);
-	if (gone == 0) {
-		fclose(out);
-		unlink(tmp);
-		free(tmp);
-	} else if (wa_rewrite_commit(out, tmp, path) < 0) {
-		gone = -1;
-	}
+	gone = wa_rewrite_lines(fd, path, isaddr, addr, with);
 	close(fd);
 	return gone > 0 ? 1 : gone;
 }

@@ -50,12 +50,11 @@ makesalt(const char *path)
 	unsigned char r[SALTLEN / 2];
 	char *tmp, hex[SALTLEN + 2];
 	FILE *fp;
-	int i, rc;
+	int rc;
 
 	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
 		return -1;
-	for (i = 0; i < SALTLEN / 2; i++)
-		snprintf(hex + 2 * i, 3, "%02x", r[i]);
+	wa_hex_enc(hex, r, sizeof r);
 	strcat(hex, "\n");
 	if ((fp = wa_rewrite_open(path, &tmp)) == NULL)
 		return -1;
@@ -90,13 +89,12 @@ void
 wa_forget_hash(const char *value, char *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned len = 0, i;
+	unsigned len = 0;
 
 	HMAC(EVP_sha256(), salt, SALTLEN, (const unsigned char *)value,
 	    strlen(value), md, &len);
 	memcpy(out, "forgotten:", 10);
-	for (i = 0; i < 12; i++)
-		snprintf(out + 10 + 2 * i, 3, "%02x", md[i]);
+	wa_hex_enc(out + 10, md, 12);
 }
 
 /* Write the erased copy FROM (complete and synced) back over FD's file, keeping its inode. */

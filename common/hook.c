@@ -505,8 +505,8 @@ wa_hook_key(json_t *ev, const char *line, size_t n, struct wa_buf *key)
 	const char *id = wa_json_str(ev, "wamid");
 	const char *st = wa_json_str(ev, "status");
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned len, i;
-	char hex[3];
+	unsigned len;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
 
 	wa_buf_reset(key);
 	if (id == NULL)
@@ -529,8 +529,6 @@ wa_hook_key(json_t *ev, const char *line, size_t n, struct wa_buf *key)
 	/* no id: the record itself, which a redelivery reproduces byte for byte */
 	EVP_Digest(line, n, md, &len, EVP_sha256(), NULL);
 	wa_buf_addc(key, '#');
-	for (i = 0; i < len; i++) {
-		snprintf(hex, sizeof hex, "%02x", md[i]);
-		wa_buf_add(key, hex, 2);
-	}
+	wa_hex_enc(hex, md, len);
+	wa_buf_add(key, hex, 2 * len);
 }

@@ -87,12 +87,10 @@ void
 wa_media_sha256(const void *p, size_t n, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
+	unsigned int len = 0;
 
 	EVP_Digest(p, n, md, &len, EVP_sha256(), NULL);
-	for (i = 0; i < len && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[2 * i] = '\0';
+	wa_hex_enc(out, md, len < 32 ? len : 32);
 }
 
 int

@@ -22,12 +22,10 @@ void
 wa_sig_hex(const char *secret, const void *body, size_t n, char *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned i, len = mac(secret, body, n, md);
+	unsigned len = mac(secret, body, n, md);
 
 	memcpy(out, "sha256=", 7);
-	for (i = 0; i < len; i++)
-		snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
-	out[7 + 2 * len] = '\0';
+	wa_hex_enc(out + 7, md, len);
 }
 
 void

@@ -259,6 +259,45 @@ wa_rewrite_commit(FILE *fp, char *tmp, const char *path)
 }
 
 int
+wa_rewrite_lines(int fd, const char *path, int (*drop)(char *line, const void *arg),
+    const void *arg, const char *with)
+{
+	char *line = NULL, *copy, *tmp;
+	size_t cap = 0;
+	int rfd, gone = 0, d;
+	FILE *in, *out;
+
+	if ((rfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0)
+		return -1;
+	if ((in = fdopen(rfd, "r")) == NULL) {
+		close(rfd);
+		return -1;
+	}
+	if ((out = wa_rewrite_open(path, &tmp)) == NULL) {
+		fclose(in);
+		return -1;
+	}
+	while (getline(&line, &cap, in) != -1) {
+		copy = wa_strdup(line);
+		d = drop(copy, arg);
+		free(copy);
+		if (!d)
+			fputs(line, out);
+		else if (gone++ == 0 && with != NULL)
+			fprintf(out, "%s\n", with);
+	}
+	free(line);
+	fclose(in);
+	if (gone == 0) {
+		fclose(out);
+		unlink(tmp);
+		free(tmp);
+		return 0;
+	}
+	return wa_rewrite_commit(out, tmp, path) < 0 ? -1 : gone;
+}
+
+int
 wa_lock_current(int *fd, const char *path, int how)
 {
 	struct stat a, b;

@@ -223,48 +223,26 @@ wa_supp_add(const char *path, struct wa_hash *h, const char *e164)
 	return rc;
 }
 
+/* Does LINE name the same user as E164? */
+static int
+samenum(char *line, const void *e164)
+{
+	struct line l;
+
+	parse(line, NULL, &l);
+	return (l.n > 0 && wa_phone_same(l.num[0], e164)) ||
+	    (l.n > 1 && wa_phone_same(l.num[1], e164));
+}
+
 int
 wa_supp_replace(const char *path, const char *e164, const char *with)
 {
-	char *line = NULL, *tmp, *copy;
-	struct line l;
-	size_t cap = 0;
-	int fd, gone = 0, rc;
-	FILE *in, *out;
+	int fd, gone;
 
 	if ((fd = lockfile(path)) < 0)
 		return -1;
-	if ((in = fdopen(fcntl(fd, F_DUPFD_CLOEXEC, 0), "r")) == NULL ||
-	    (out = wa_rewrite_open(path, &tmp)) == NULL) {
-		if (in)
-			fclose(in);
-		close(fd);
-		return -1;
-	}
 	/* other lines, comments included, stay as they were */
-	while (getline(&line, &cap, in) != -1) {
-		copy = wa_strdup(line);
-		parse(copy, NULL, &l);
-		free(copy);
-		if ((l.n > 0 && wa_phone_same(l.num[0], e164)) ||
-		    (l.n > 1 && wa_phone_same(l.num[1], e164))) {
-			if (with && gone == 0)
-				fprintf(out, "%s\n", with);
-			gone++;
-			continue;
-		}
-		fputs(line, out);
-	}
-	free(line);
-	fclose(in);
-	if (gone == 0) {
-		fclose(out);
-		unlink(tmp);
-		free(tmp);
-		close(fd);
-		return 0;
-	}
-	rc = wa_rewrite_commit(out, tmp, path);
+	gone = wa_rewrite_lines(fd, path, samenum, e164, with);
 	close(fd);
-	return rc < 0 ? -1 : gone;
+	return gone;
 }

@@ -235,11 +235,7 @@ wa_login_addr(const char *peer, const char *xff, int trust, char *buf,
 	const char *p;
 	size_t n;
 
-	/* nginx appends the address it saw: only the last one is not the client's say */
-	if (trust && xff && *xff) {
-		p = strrchr(xff, ',');
-		p = p ? p + 1 : xff;
-		p += strspn(p, " \t");
+	if (trust && (p = wa_proxy_client(NULL, xff)) != NULL) {
 		n = strcspn(p, " \t");
 		if (n < sizeof last) {
 			memcpy(last, p, n);

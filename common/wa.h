@@ -490,6 +490,14 @@ int wa_syncdir(const char *path);
 /* fsync, close, and rename TMP over PATH; returns 0 or -1. */
 int wa_rewrite_commit(FILE *fp, char *tmp, const char *path);
 /*
+ * PATH, whose lock FD the caller holds, rewritten (rename) without the
+ * lines for which DROP(a copy of the line, ARG) is true, the line WITH
+ * (when not NULL) in the first one's place, every other line as it was:
+ * how many went (0: the file left alone), or -1.
+ */
+int wa_rewrite_lines(int fd, const char *path, int (*drop)(char *line, const void *arg),
+    const void *arg, const char *with);
+/*
  * flock(*FD, HOW) on the file PATH names now: a writer that waited while
  * another renamed a rewritten file into place would otherwise hold a lock
  * on, and append to, the old one. *FD is reopened (O_RDWR|O_APPEND) when
@@ -803,5 +811,15 @@ int wa_cursor_open(const char *live, struct wa_cursor *cur,
 void wa_cursor_load(const char *path, struct wa_cursor *cur);
 /* Keep CUR in PATH, by write-then-rename; 0 or -1. */
 int wa_cursor_save(const char *path, const struct wa_cursor *cur);
+
+/* proxy.c: the client a reverse proxy (nginx) names in its headers */
+/*
+ * The client of a request that came through a proxy, by the proxy's
+ * headers: REALIP (X-Real-IP) when not NULL, else the last address of
+ * XFF (X-Forwarded-For), blanks before it skipped, what follows left
+ * as it is; NULL when neither. Only a trusted proxy's headers are worth
+ * reading: anyone else's say what they like.
+ */
+const char *wa_proxy_client(const char *realip, const char *xff);
 
 #endif

@@ -6,34 +6,13 @@
 # it answers on fresh state with the same routing rules (the bench compares them so).
 . "$(dirname "$0")/lib.sh"
 
-/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null && command -v openssl >/dev/null || {
-	echo "1..0 # SKIP no aiosmtpd or openssl (scripts/deps installs python3-aiosmtpd, openssl)"
-	exit 0
-}
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-J=$TOP/scripts/journeys
-make_cert || { echo "Bail out! openssl could not make a certificate"; exit 1; }
-# Made up for the test; never real secrets.
-WA_TOKEN=test-token-0656
-WA_PHONE_NUMBER_ID=106540352242922
-WA_UNSUBSCRIBE_SECRET=t-0656-unsub-secret
-WA_PUBLIC_URL=https://shop.example.com/wa
-WA_CA_FILE=$TMP/cert.pem
+mail_world 0656
 WA_NOW=2026-11-23T15:00:00Z
-export WA_TOKEN WA_PHONE_NUMBER_ID WA_UNSUBSCRIBE_SECRET WA_PUBLIC_URL WA_CA_FILE WA_NOW
-unset WA_SMTP_USER WA_SMTP_PASSWORD WA_SMTP_PASSWORD_FILE WA_SMTP_STARTTLS
+export WA_NOW
 cat >"$TMP/tpl.jsonl" <<'EOF'
 {"name":"shipping_update","language":"en_US","body_params":3}
 EOF
-start_mock graph -T "$TMP/tpl.jsonl" -o "$TMP/graph.log" ||
-	{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
-WA_API_URL=http://127.0.0.1:$PORT/v21.0
-export WA_API_URL
-start_smtp sink --cert "$TMP/cert.pem" --key "$TMP/key.pem" ||
-	{ echo "Bail out! tests/smtp-sink.py did not start"; exit 1; }
-WA_SMTP_URL=smtp://127.0.0.1:$SPORT
-export WA_SMTP_URL
+start_mail
 
 # --- the fold: an export's orders, then webhooks adding fields, as the journeys' jq did it
 cat >"$TMP/orders.jsonl" <<'EOF'

@@ -3,48 +3,9 @@
 # listed by SLA, shown, answered once through the mock Cloud API, assigned, noted, closed.
 . "$(dirname "$0")/lib.sh"
 
-# Made up for the test; never real secrets.
-TOKEN=test-token-$$
-WA_APP_SECRET=app-secret-$$
-WA_VERIFY_TOKEN=verify-$$
-WA_PHONE_NUMBER_ID=106540352242922
-WA_WABA_ID=102290129340398
-export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID WA_WABA_ID
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-mkdir -p "$WA_HOME"
-SP=$WA_HOME/events.jsonl
-T0=1795428000	# 2026-11-23T10:00:00Z
-
-start_hook hook ||
-	{ echo "Bail out! bin/wa-hook did not start (make)"; exit 1; }
+inbox_world
 # The mock's clock starts at 10:19, a minute before the first wa-inbox run.
-WA_NOW=2026-11-23T10:19:00Z WA_TOKEN=$TOKEN start_mock api --inbound "$SP" -o "$TMP/api.log" \
-	--webhook "http://127.0.0.1:$HPORT/webhook" --webhook-delay 10 --read 1 --reply 0 ||
-	{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
-WA_API_URL=http://127.0.0.1:$PORT/v21.0
-export WA_API_URL
-
-hmac() { openssl dgst -sha256 -hmac "$WA_APP_SECRET" -r <"$1" | cut -d' ' -f1; }
-post() {
-	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-		-H "X-Hub-Signature-256: sha256=$(hmac "$1")" \
-		--data-binary @"$1" "http://127.0.0.1:$HPORT/webhook"
-}
-# msg NAME FROM WAMID SECONDS-AFTER-T0 MESSAGE-JSON: a customer writes, through wa-hook
-msg() {
-	printf '{"object":"whatsapp_business_account","entry":[{"id":"880480571844883","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"%s"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"%s","timestamp":"%s",%s}]}}]}]}' \
-		"$1" "$2" "$2" "$3" $((T0 + $4)) "$5" >"$TMP/body.json"
-	post "$TMP/body.json"
-}
-# wait_for COMMAND...: until it succeeds, 20 s at most
-wait_for() {
-	_i=0
-	until "$@" 2>/dev/null; do
-		_i=$((_i + 1)); [ $_i -lt 400 ] || return 1
-		sleep 0.05
-	done
-}
+start_world
 # ib TIME ARGS...: wa-inbox at TIME
 ib() { _at=$1; shift; WA_TOKEN=$TOKEN wa-inbox --now "2026-11-23T$_at" "$@"; }
 

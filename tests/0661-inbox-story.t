@@ -7,17 +7,7 @@
 # she closes with a survey; the customer answers 5; wa-report -b agent, by hand.
 . "$(dirname "$0")/lib.sh"
 
-# Made up for the test; never real secrets.
-TOKEN=test-token-$$
-WA_APP_SECRET=app-secret-$$
-WA_VERIFY_TOKEN=verify-$$
-WA_PHONE_NUMBER_ID=106540352242922
-export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-mkdir -p "$WA_HOME"
-SP=$WA_HOME/events.jsonl
-T0=1795428000	# Monday 23 November 2026, 10:00:00Z (London: the same)
+inbox_world	# T0: Monday 23 November 2026, 10:00:00Z (London: the same)
 J=$TOP/scripts/journeys
 
 # The store: Ana and Rui are customers (Rui gold, with an order); Tom is not.
@@ -43,36 +33,15 @@ printf '%s\n' '{"name":"csat","language":"en_US","body_params":1,"category":"uti
 
 # wa-hook; the mock Cloud API, which knows who wrote (the window), reads every message,
 # and posts its statuses, signed, to wa-hook; a real SMTP server with STARTTLS and AUTH.
-start_hook hook || { echo "Bail out! bin/wa-hook did not start (make)"; exit 1; }
-WA_NOW=2026-11-23T10:03:00Z WA_TOKEN=$TOKEN start_mock api -T "$TMP/tpl.jsonl" --inbound "$SP" \
-	-o "$TMP/api.log" --webhook "http://127.0.0.1:$HPORT/webhook" --webhook-delay 10 --read 1 --reply 0 ||
-	{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
-WA_API_URL=http://127.0.0.1:$PORT/v21.0
+WA_NOW=2026-11-23T10:03:00Z start_world -T "$TMP/tpl.jsonl"
 make_cert || { echo "Bail out! openssl could not make a certificate"; exit 1; }
 SINK_AUTH=inbox:smtp-pass-$$ start_smtp smtp --cert "$TMP/cert.pem" --key "$TMP/key.pem" --auth ||
 	{ echo "Bail out! tests/smtp-sink.py did not start (python3-aiosmtpd)"; exit 1; }
 printf 'smtp-pass-%s\n' $$ >"$TMP/smtp.pass"
 WA_SMTP_URL=smtp://127.0.0.1:$SPORT WA_SMTP_USER=inbox WA_SMTP_PASSWORD_FILE=$TMP/smtp.pass
 WA_SMTP_FROM=inbox@shop.example WA_CA_FILE=$TMP/cert.pem STORE_TZ=Europe/London
-export WA_API_URL WA_SMTP_URL WA_SMTP_USER WA_SMTP_PASSWORD_FILE WA_SMTP_FROM WA_CA_FILE STORE_TZ
+export WA_SMTP_URL WA_SMTP_USER WA_SMTP_PASSWORD_FILE WA_SMTP_FROM WA_CA_FILE STORE_TZ
 
-hmac() { openssl dgst -sha256 -hmac "$WA_APP_SECRET" -r <"$1" | cut -d' ' -f1; }
-# msg NAME FROM WAMID SECONDS-AFTER-T0 MESSAGE-JSON: a customer writes, through wa-hook; the status
-msg() {
-	printf '{"object":"whatsapp_business_account","entry":[{"id":"880480571844883","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"%s"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"%s","timestamp":"%s",%s}]}}]}]}' \
-		"$1" "$2" "$2" "$3" $((T0 + $4)) "$5" >"$TMP/body.json"
-	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-		-H "X-Hub-Signature-256: sha256=$(hmac "$TMP/body.json")" \
-		--data-binary @"$TMP/body.json" "http://127.0.0.1:$HPORT/webhook"
-}
-# wait_for COMMAND...: until it succeeds, 20 s at most
-wait_for() {
-	_i=0
-	until "$@" 2>/dev/null; do
-		_i=$((_i + 1)); [ $_i -lt 400 ] || return 1
-		sleep 0.05
-	done
-}
 # ib TIME ARGS...: wa-inbox at TIME on the 23rd, as ann
 ib() { _at=$1; shift; WA_AGENT=ann WA_TOKEN=$TOKEN wa-inbox --now "2026-11-23T$_at" "$@"; }
 api() { jq -r "$1" "$TMP/api.log"; }

@@ -2,17 +2,7 @@
 # wa-inbox reply --media and fetch, over the mock Cloud API's media upload and download.
 . "$(dirname "$0")/lib.sh"
 
-# Made up for the test; never real secrets.
-TOKEN=test-token-$$
-WA_APP_SECRET=app-secret-$$
-WA_VERIFY_TOKEN=verify-$$
-WA_PHONE_NUMBER_ID=106540352242922
-export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-mkdir -p "$WA_HOME"
-SP=$WA_HOME/events.jsonl
-T0=1795428000	# 2026-11-23T10:00:00Z
+inbox_world
 
 # Media files by their first bytes; their names lie on purpose.
 printf '\211PNG\r\n\032\n\000\000\000\rIHDR-a-photo' >"$TMP/invoice.pdf"	# a PNG
@@ -21,17 +11,8 @@ printf '\377\330\377\340 a customer photo' >"$TMP/in.jpg"
 printf 'GIF89a not taken' >"$TMP/anim.gif"
 { printf '\377\330\377\340'; head -c 5300000 /dev/zero; } >"$TMP/big.jpg"
 
-start_hook hook ||
-	{ echo "Bail out! bin/wa-hook did not start (make)"; exit 1; }
-startapi() {
-	WA_NOW=2026-11-23T10:19:00Z WA_TOKEN=$TOKEN start_mock "$@" --inbound "$SP" \
-		-o "$TMP/api.log" --webhook "http://127.0.0.1:$HPORT/webhook" --webhook-delay 10 \
-		--read 1 --reply 0 --media 777001="$TMP/in.jpg"
-}
-startapi api || { echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
-API=$PID
-WA_API_URL=http://127.0.0.1:$PORT/v21.0
-export WA_API_URL
+start_world --media 777001="$TMP/in.jpg"
+API=$APID
 printf 'Authorization: Bearer %s\n' "$TOKEN" >"$TMP/auth"
 
 # upload FILE TYPE: POST it as the Cloud API takes it; the HTTP status, the answer in $TMP/resp
@@ -55,23 +36,7 @@ curl -s -H @"$TMP/auth" -o "$TMP/got" "$URL"
 check_same "mock: the url gives the bytes with the token, 401 without" "same 401" \
 	"$(cmp -s "$TMP/got" "$TMP/in.jpg" && echo same) $(curl -s -o /dev/null -w '%{http_code}' "$URL")"
 
-hmac() { openssl dgst -sha256 -hmac "$WA_APP_SECRET" -r <"$1" | cut -d' ' -f1; }
-# msg NAME FROM WAMID SECONDS-AFTER-T0 MESSAGE-JSON: a customer writes, through wa-hook
-msg() {
-	printf '{"object":"whatsapp_business_account","entry":[{"id":"880480571844883","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"%s"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"%s","timestamp":"%s",%s}]}}]}]}' \
-		"$1" "$2" "$2" "$3" $((T0 + $4)) "$5" >"$TMP/body.json"
-	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-		-H "X-Hub-Signature-256: sha256=$(hmac "$TMP/body.json")" \
-		--data-binary @"$TMP/body.json" "http://127.0.0.1:$HPORT/webhook"
-}
 ib() { _at=$1; shift; WA_TOKEN=$TOKEN WA_AGENT=ann wa-inbox --now "2026-11-23T$_at" "$@"; }
-wait_for() {
-	_i=0
-	until "$@" 2>/dev/null; do
-		_i=$((_i + 1)); [ $_i -lt 400 ] || return 1
-		sleep 0.05
-	done
-}
 
 m1=$(msg Bo 447700900102 wamid.B1 60 '"type":"image","image":{"caption":"it came broken","mime_type":"image/jpeg","id":"777001"}')
 m2=$(msg Ana 447700900101 wamid.A1 90 '"type":"text","text":{"body":"can I have the invoice?"}')
@@ -128,7 +93,7 @@ check_same "none of those uploaded or sent" "2 2" \
 # A crash after the upload, the message never answered: wa-inbox killed
 # while the mock holds the answer. Run again, it neither uploads nor sends twice.
 kill "$API"; wait "$API" 2>/dev/null
-startapi api2 --latency 2500 --media "$MID=$TMP/photo.jpg" ||
+start_api api2 --media 777001="$TMP/in.jpg" --latency 2500 --media "$MID=$TMP/photo.jpg" ||
 	{ echo "Bail out! bin/mock-graph did not start again"; exit 1; }
 API=$PID WA_API_URL=http://127.0.0.1:$PORT/v21.0
 printf 'Authorization: Bearer %s\n' "$TOKEN" >"$TMP/auth"

@@ -3,19 +3,7 @@
 # read back, consent, the suppression list, exactly once, bounces, retries, unknown outcomes, caps.
 . "$(dirname "$0")/lib.sh"
 
-/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null && command -v openssl >/dev/null || {
-	echo "1..0 # SKIP no aiosmtpd or openssl (scripts/deps installs python3-aiosmtpd, openssl)"
-	exit 0
-}
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-make_cert || { echo "Bail out! openssl could not make a certificate"; exit 1; }
-# Made up for the test; never real secrets.
-WA_UNSUBSCRIBE_SECRET=t-0750-unsub-secret
-WA_PUBLIC_URL=https://shop.example.com/wa
-WA_CA_FILE=$TMP/cert.pem
-export WA_UNSUBSCRIBE_SECRET WA_PUBLIC_URL WA_CA_FILE
-unset WA_SMTP_USER WA_SMTP_PASSWORD WA_SMTP_PASSWORD_FILE WA_SMTP_STARTTLS
+mail_world 0750
 T=$FIX/mail/cart.eml
 
 start_smtp sink --cert "$TMP/cert.pem" --key "$TMP/key.pem" --rcpt-5xx '^hard@' \

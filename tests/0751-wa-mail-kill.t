@@ -3,19 +3,7 @@
 # end: no address gets a message twice, and every one is sent, unknown or bounced.
 . "$(dirname "$0")/lib.sh"
 
-/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null && command -v openssl >/dev/null || {
-	echo "1..0 # SKIP no aiosmtpd or openssl (scripts/deps installs python3-aiosmtpd, openssl)"
-	exit 0
-}
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-make_cert || { echo "Bail out! openssl could not make a certificate"; exit 1; }
-# Made up for the test; never a real secret.
-WA_UNSUBSCRIBE_SECRET=t-0751-unsub-secret
-WA_PUBLIC_URL=https://shop.example.com/wa
-WA_CA_FILE=$TMP/cert.pem
-export WA_UNSUBSCRIBE_SECRET WA_PUBLIC_URL WA_CA_FILE
-unset WA_SMTP_USER WA_SMTP_PASSWORD WA_SMTP_PASSWORD_FILE WA_SMTP_STARTTLS
+mail_world 0751
 # one address in 25 bounces, one in 50 loses its connection after the data; the server
 # answers each message 10 ms after it kept it, so that most kills land in that gap: a
 # message kept by the server whose attempt was not in the ledger would go twice

@@ -5,24 +5,10 @@
 # and wa-link --html in an e-mail.
 . "$(dirname "$0")/lib.sh"
 
-/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null && command -v openssl >/dev/null || {
-	echo "1..0 # SKIP no aiosmtpd or openssl (scripts/deps installs python3-aiosmtpd, openssl)"
-	exit 0
-}
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-J=$TOP/scripts/journeys
+mail_world 0753
 M=$FIX/mail
-make_cert || { echo "Bail out! openssl could not make a certificate"; exit 1; }
-# Made up for the test; never real secrets.
-WA_TOKEN=test-token-0753
-WA_PHONE_NUMBER_ID=106540352242922
-WA_UNSUBSCRIBE_SECRET=t-0753-unsub-secret
-WA_PUBLIC_URL=https://shop.example.com/wa
-WA_CA_FILE=$TMP/cert.pem
 WA_NOW=2026-11-23T15:00:00Z
-export WA_TOKEN WA_PHONE_NUMBER_ID WA_UNSUBSCRIBE_SECRET WA_PUBLIC_URL WA_CA_FILE WA_NOW
-unset WA_SMTP_USER WA_SMTP_PASSWORD WA_SMTP_PASSWORD_FILE WA_SMTP_STARTTLS
+export WA_NOW
 
 cat >"$TMP/tpl.jsonl" <<'EOF'
 {"name":"spring_sale","language":"en_US","body_params":1}
@@ -30,15 +16,7 @@ cat >"$TMP/tpl.jsonl" <<'EOF'
 {"name":"abandoned_cart","language":"en_US","body_params":2}
 {"name":"abandoned_cart_coupon","language":"en_US","body_params":3}
 EOF
-start_mock graph -T "$TMP/tpl.jsonl" --error +447700900002=131026 --error +447700900006=131026 \
-	-o "$TMP/graph.log" || { echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
-WA_API_URL=http://127.0.0.1:$PORT/v21.0
-export WA_API_URL
-start_smtp sink --cert "$TMP/cert.pem" --key "$TMP/key.pem" ||
-	{ echo "Bail out! tests/smtp-sink.py did not start"; exit 1; }
-WA_SMTP_URL=smtp://127.0.0.1:$SPORT
-export WA_SMTP_URL
-got() { jq -r 'select(.event == "delivered") | .to[0]' "$TMP/sink/log.jsonl" 2>/dev/null | sort | paste -sd' '; }
+start_mail --error +447700900002=131026 --error +447700900006=131026
 tos() { jq -r '.to' "$TMP/graph.log" 2>/dev/null | sort | paste -sd' '; }
 
 mkdir -p "$WA_HOME"
@@ -68,7 +46,7 @@ wa-mail -c spring -T "$TMP/spring.eml" --rate 6000 "$TMP/fbc.jsonl" >"$TMP/m1" 2
 check_same "wa-mail: e-mail to those who agreed to it; no e-mail consent, no e-mail" \
 	"c2 sent|c3 sent|c4 sent|c5 skipped no_consent|c6 skipped no_consent" \
 	"$(jq -r '[.id, .event, .reason // empty] | join(" ")' "$TMP/m1" | paste -sd'|')"
-check_same "  the server got them" "bob@example.org cy@example.org di@example.org" "$(got)"
+check_same "  the server got them" "bob@example.org cy@example.org di@example.org" "$(mailed)"
 /usr/bin/python3 "$TOP/tests/mail-parse.py" "$TMP"/sink/*.eml >"$TMP/p1"
 check "wa-link --html's button arrives whole in the HTML part" sh -c \
 	"jq -r 'select(.to == \"bob@example.org\") | .html' '$TMP/p1' | tr -d '\\r' | grep -qF \"\$(cat '$TMP/button.html')\""
@@ -80,7 +58,7 @@ check_same "the ledger: one key per channel for Bob, failed on WhatsApp, sent by
 # The journey fallback-email does the same from the journeys' log: nothing again
 cp "$TMP/wa.jsonl" "$WA_HOME/journeys.jsonl"
 sh "$J/fallback-email" spring "$TMP/spring.eml"
-check_same "fallback-email after it: exit 0, nothing sent twice" "0 bob@example.org cy@example.org di@example.org" "$? $(got)"
+check_same "fallback-email after it: exit 0, nothing sent twice" "0 bob@example.org cy@example.org di@example.org" "$? $(mailed)"
 check_same "  its lines in the log, channel email" "3" \
 	"$(jq -r 'select(.channel == "email" and .reason == "already_sent") | .id' "$WA_HOME/journeys.jsonl" | wc -l | tr -d ' ')"
 

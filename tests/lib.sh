@@ -233,6 +233,107 @@ inbound() {
 	inbound_body "$@" >"$TMP/inbound.json" && hook_post "$TMP/inbound.json"
 }
 
+# The servers a test starts (their pids in PIDS) are killed at its end; KEEP=1 keeps $TMP.
+_kill_at_exit() {
+	PIDS=
+	trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+}
+
+# inbox_world: the set-up of the wa-inbox tests (web-lib.sh's too): secrets
+# made up for the test (TOKEN, WA_APP_SECRET, WA_VERIFY_TOKEN,
+# WA_PHONE_NUMBER_ID, WA_WABA_ID), the servers killed at the end, $WA_HOME,
+# SP (its spool) and T0 (2026-11-23T10:00:00Z as Unix time), which msg counts from
+inbox_world() {
+	TOKEN=test-token-$$
+	WA_APP_SECRET=app-secret-$$
+	WA_VERIFY_TOKEN=verify-$$
+	WA_PHONE_NUMBER_ID=106540352242922
+	WA_WABA_ID=102290129340398
+	export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID WA_WABA_ID
+	_kill_at_exit
+	mkdir -p "$WA_HOME"
+	SP=$WA_HOME/events.jsonl
+	T0=1795428000
+}
+
+# start_api NAME [ARGS...]: mock-graph as start_mock starts it, with TOKEN,
+# answering on the spool: it knows who wrote (the window), reads every message
+# and posts its statuses, signed, to wa-hook (HPORT); its requests in
+# $TMP/api.log, its clock at WA_NOW (2026-11-23T10:19:00Z when unset)
+start_api() {
+	_n2=$1; shift
+	WA_NOW=${WA_NOW:-2026-11-23T10:19:00Z} WA_TOKEN=$TOKEN start_mock "$_n2" --inbound "$SP" \
+		-o "$TMP/api.log" --webhook "http://127.0.0.1:$HPORT/webhook" --webhook-delay 10 \
+		--read 1 --reply 0 "$@"
+}
+
+# start_world [MOCK-ARGS...]: after inbox_world, wa-hook (HPORT) and
+# start_api's mock with MOCK-ARGS (PORT, APID, WA_API_URL); bails out when
+# one does not start
+start_world() {
+	start_hook hook || { echo "Bail out! bin/wa-hook did not start (make)"; exit 1; }
+	start_api api "$@" || { echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
+	APID=$PID
+	WA_API_URL=http://127.0.0.1:$PORT/v21.0
+	export WA_API_URL
+}
+
+# msg NAME FROM WAMID SECONDS-AFTER-T0 MESSAGE-JSON: a customer writes,
+# through wa-hook; prints the HTTP status
+msg() {
+	printf '{"object":"whatsapp_business_account","entry":[{"id":"880480571844883","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"%s"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"%s","timestamp":"%s",%s}]}}]}]}' \
+		"$1" "$2" "$2" "$3" $((T0 + $4)) "$5" >"$TMP/body.json"
+	hook_post "$TMP/body.json"
+}
+
+# wait_for COMMAND...: until it succeeds, 20 s at most
+wait_for() {
+	_i=0
+	until "$@" 2>/dev/null; do
+		_i=$((_i + 1)); [ $_i -lt 400 ] || return 1
+		sleep 0.05
+	done
+}
+
+# mail_world TAG: the set-up of the e-mail tests, before their plan: the
+# file skipped without aiosmtpd or openssl; the servers killed at the end;
+# J, the journeys; a certificate (make_cert) that WA_CA_FILE trusts; secrets
+# made up for the test (WA_TOKEN test-token-TAG, WA_UNSUBSCRIBE_SECRET
+# t-TAG-unsub-secret), WA_PHONE_NUMBER_ID, WA_PUBLIC_URL; no SMTP login
+mail_world() {
+	/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null && command -v openssl >/dev/null || {
+		echo "1..0 # SKIP no aiosmtpd or openssl (scripts/deps installs python3-aiosmtpd, openssl)"
+		exit 0
+	}
+	_kill_at_exit
+	J=$TOP/scripts/journeys
+	make_cert || { echo "Bail out! openssl could not make a certificate"; exit 1; }
+	WA_TOKEN=test-token-$1
+	WA_PHONE_NUMBER_ID=106540352242922
+	WA_UNSUBSCRIBE_SECRET=t-$1-unsub-secret
+	WA_PUBLIC_URL=https://shop.example.com/wa
+	WA_CA_FILE=$TMP/cert.pem
+	export WA_TOKEN WA_PHONE_NUMBER_ID WA_UNSUBSCRIBE_SECRET WA_PUBLIC_URL WA_CA_FILE
+	unset WA_SMTP_USER WA_SMTP_PASSWORD WA_SMTP_PASSWORD_FILE WA_SMTP_STARTTLS
+}
+
+# start_mail [MOCK-ARGS...]: after mail_world, mock-graph with the templates
+# of $TMP/tpl.jsonl and MOCK-ARGS, its requests in $TMP/graph.log (PORT,
+# WA_API_URL), and tests/smtp-sink.py with STARTTLS, its messages in $TMP/sink
+# (SPORT, WA_SMTP_URL); bails out when one does not start
+start_mail() {
+	start_mock graph -T "$TMP/tpl.jsonl" -o "$TMP/graph.log" "$@" ||
+		{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
+	WA_API_URL=http://127.0.0.1:$PORT/v21.0
+	start_smtp sink --cert "$TMP/cert.pem" --key "$TMP/key.pem" ||
+		{ echo "Bail out! tests/smtp-sink.py did not start"; exit 1; }
+	WA_SMTP_URL=smtp://127.0.0.1:$SPORT
+	export WA_API_URL WA_SMTP_URL
+}
+
+# mailed: the addresses the SMTP server of start_mail delivered to, sorted, on one line
+mailed() { jq -r 'select(.event == "delivered") | .to[0]' "$TMP/sink/log.jsonl" 2>/dev/null | sort | paste -sd' '; }
+
 # ev FILE ID: the wa-send event (and reason or error class) of record ID in FILE
 ev() {
 	jq -r --arg id "$2" 'select(.id == $id) |

@@ -1,43 +1,7 @@
 # Helpers of the wa-inbox serve tests (0680-0684): the server, sessions, forms.
 # Source it after lib.sh.
 
-# Made up for the tests; never real secrets.
-TOKEN=test-token-$$
-WA_APP_SECRET=app-secret-$$
-WA_VERIFY_TOKEN=verify-$$
-WA_PHONE_NUMBER_ID=106540352242922
-WA_WABA_ID=102290129340398
-export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID WA_WABA_ID
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-mkdir -p "$WA_HOME"
-SP=$WA_HOME/events.jsonl
-T0=1795428000	# 2026-11-23T10:00:00Z
-
-# msg NAME FROM WAMID SECONDS-AFTER-T0 MESSAGE-JSON: a customer writes, through wa-hook
-msg() {
-	printf '{"object":"whatsapp_business_account","entry":[{"id":"880480571844883","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"%s"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"%s","timestamp":"%s",%s}]}}]}]}' \
-		"$1" "$2" "$2" "$3" $((T0 + $4)) "$5" >"$TMP/body.json"
-	hook_post "$TMP/body.json"
-}
-wait_for() {
-	_i=0
-	until "$@" 2>/dev/null; do
-		_i=$((_i + 1)); [ $_i -lt 400 ] || return 1
-		sleep 0.05
-	done
-}
-# start_hook and the mock Cloud API answering on the spool
-start_world() {
-	start_hook hook || { echo "Bail out! bin/wa-hook did not start (make)"; exit 1; }
-	WA_NOW=2026-11-23T10:19:00Z WA_TOKEN=$TOKEN start_mock api --inbound "$SP" \
-		-o "$TMP/api.log" --webhook "http://127.0.0.1:$HPORT/webhook" --webhook-delay 10 \
-		--read 1 --reply 0 "$@" ||
-		{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
-	APID=$PID
-	WA_API_URL=http://127.0.0.1:$PORT/v21.0
-	export WA_API_URL
-}
+inbox_world
 # setpw AGENT PASSWORD
 setpw() { printf '%s\n' "$2" | wa-inbox passwd "$1" >/dev/null; }
 # start_web ARGS...: lib.sh's start_inbox over start_world's hook and mock; sets U (its base URL)
