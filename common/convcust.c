@@ -362,9 +362,9 @@ ids(struct wa_inbox *ib)
 	free(v);
 }
 
-/* A record of someone with no conversation, O at OFF: into custlist and the indexes. */
+/* Record O at OFF into custlist and the indexes (by its phone too unless TALK: a person's earlier record). */
 static void
-other(struct wa_inbox *ib, json_t *o, long long off, size_t len)
+other(struct wa_inbox *ib, json_t *o, long long off, size_t len, int talk)
 {
 	struct wa_ccust *cc = newcc(ib);
 	char pk[WA_PHONE_MAX], num[32];
@@ -372,49 +372,76 @@ other(struct wa_inbox *ib, json_t *o, long long off, size_t len)
 
 	cc->rec = o, cc->off = off, cc->len = len;
 	json_array_append(ib->custlist, o);
-	if (objkey(o, pk) == 0)
+	if (!talk && objkey(o, pk) == 0)
 		wa_hash_put(ib->custs, pk, cc);
 	if ((k = idkey(json_object_get(o, "id"), num, sizeof num)) != NULL)
 		wa_hash_put(ib->custids, k, cc);
+}
+
+/*
+ * The file's records in its order: of the people with a conversation
+ * (TALK; each one's last is its entry's), or of the others, as the load
+ * read the first and this the second when records were read whole.
+ */
+static void
+allpass(struct wa_inbox *ib, int talk)
+{
+	struct wa_convsnap *sn = ib->snap;
+	char pk[WA_PHONE_MAX], num[32], *line = NULL;
+	struct wa_ccust *cc;
+	const char *id;
+	long long off = 0;
+	size_t cap = 0;
+	ssize_t len;
+	json_t *o;
+	int k;
+
+	if (fseeko(sn->custfp, 0, SEEK_SET) < 0)
+		wa_die(WA_EXIT_FATAL, "%s:", sn->custpath);
+	for (; (len = getline(&line, &cap, sn->custfp)) > 0; off += len) {
+		o = NULL;
+		if ((k = linekey(line, (size_t)len, pk)) > 0) {
+			if ((o = json_loadb(line, (size_t)len, 0, NULL)) == NULL || !json_is_object(o))
+				goto next;
+			k = objkey(o, pk);
+		}
+		cc = k == 0 ? wa_hash_get(ib->custs, pk) : NULL;
+		if ((cc && cc->talks) != talk)
+			goto next;
+		if (talk && cc->off == off) {	/* the entry's own: its id wins again */
+			json_array_append(ib->custlist, wa_ccust_rec(cc));
+			if ((id = idkey(json_object_get(cc->rec, "id"), num, sizeof num)) != NULL)
+				wa_hash_put(ib->custids, id, cc);
+			goto next;
+		}
+		if (o == NULL && ((o = json_loadb(line, (size_t)len, 0, NULL)) == NULL || !json_is_object(o)))
+			goto next;
+		other(ib, json_incref(o), off, (size_t)len, talk);
+next:
+		json_decref(o);
+	}
+	if (ferror(sn->custfp))
+		wa_die(WA_EXIT_FATAL, "%s: cannot read it", sn->custpath);
+	free(line);
 }
 
 void
 wa_inbox_allcust(struct wa_inbox *ib)
 {
 	struct wa_convsnap *sn = ib->snap;
-	char pk[WA_PHONE_MAX], *line = NULL;
-	struct wa_ccust **v, *cc;
-	long long off = 0;
-	size_t i, n, cap = 0;
-	ssize_t len;
-	json_t *o;
-	int k;
+	size_t i;
 
 	if (sn == NULL || sn->allcust)
 		return;
 	sn->allcust = 1;
 	ids(ib);
 	ib->custlist = json_array();
-	v = talkers(ib, &n);
-	for (i = 0; i < n; i++)
-		v[i]->talks = 1, json_array_append(ib->custlist, wa_ccust_rec(v[i]));
-	free(v);
-	if (sn->custfp == NULL || fseeko(sn->custfp, 0, SEEK_SET) < 0)
+	for (i = 0; i < sn->ncl; i++)
+		sn->cl[i]->talks = 1;
+	if (sn->custfp == NULL)
 		return;
-	for (; (len = getline(&line, &cap, sn->custfp)) > 0; off += len) {
-		if ((k = linekey(line, (size_t)len, pk)) == 0 &&
-		    (cc = wa_hash_get(ib->custs, pk)) != NULL && cc->talks)
-			continue;
-		if ((o = json_loadb(line, (size_t)len, 0, NULL)) == NULL || !json_is_object(o) ||
-		    (k > 0 && objkey(o, pk) == 0 && (cc = wa_hash_get(ib->custs, pk)) && cc->talks)) {
-			json_decref(o);
-			continue;
-		}
-		other(ib, o, off, (size_t)len);
-	}
-	if (ferror(sn->custfp))
-		wa_die(WA_EXIT_FATAL, "%s: cannot read it", sn->custpath);
-	free(line);
+	allpass(ib, 1);
+	allpass(ib, 0);
 }
 
 struct wa_ccust *
