@@ -362,8 +362,8 @@ assigned(struct wa_inlog *log, struct wa_conv *c, const struct wa_agent *a,
 	json_object_set_new(e, "event", json_string("assigned"));
 	json_object_set_new(e, "conv", json_string(c->id));
 	json_object_set_new(e, "phone", json_string(c->phone));
-	json_object_set(e, "customer", c->cust && json_object_get(c->cust, "id") ?
-	    json_object_get(c->cust, "id") : json_null());
+	json_object_set(e, "customer", wa_conv_cust(c) && json_object_get(wa_conv_cust(c), "id") ?
+	    json_object_get(wa_conv_cust(c), "id") : json_null());
 	json_object_set_new(e, "agent", json_string(a->name));
 	json_object_set_new(e, "by", json_string("route"));
 	json_object_set_new(e, "reason", json_string(why));

@@ -77,7 +77,7 @@ static struct wa_conv *
 whophone(struct wa_inbox *ib, const char *who, char e164[WA_PHONE_MAX])
 {
 	struct wa_conv *c = wa_inbox_find(ib, who);
-	json_t *cust = c ? c->cust : wa_inbox_customer(ib, who);
+	json_t *cust = c ? wa_conv_cust(c) : wa_inbox_customer(ib, who);
 
 	if (c)
 		snprintf(e164, WA_PHONE_MAX, "%s", c->phone);

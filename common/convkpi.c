@@ -189,8 +189,11 @@ wa_convkpis(struct wa_inbox *ib, const struct wa_sla *sla, int bytier,
 	for (i = 0; i < ib->n; i++) {
 		struct wa_conv *c = ib->conv[i];
 
+		/* a thread is read only in the period: a year's are a hundred megabytes */
+		if (c->opened < since || (until && c->opened >= until))
+			continue;
 		wa_conv_thread(ib, c);
-		if (c->opened < since || (until && c->opened >= until) || answersonly(&r, c))
+		if (answersonly(&r, c))
 			continue;
 		gs[0] = bytier ? group(&r, c->tier ? c->tier : "-", wa_sla_for(sla, c->tier)) :
 		    group(&r, agentof(c), KPISLA);

@@ -8,6 +8,7 @@
 #ifndef WA_CONVS_INT_H
 #define WA_CONVS_INT_H
 
+struct stat;
 enum { K_IN, K_OUT, K_LOG };
 
 /* A line of a person's history before it is cut into conversations. */
@@ -52,12 +53,34 @@ struct fold {
 	int tail;		/* reading tails onto a snapshot */
 };
 
+/* The customer file as a snapshot read it: a record's offset holds while these do. */
+struct wa_ccfile {
+	unsigned long long dev, ino;
+	long long size, mtime, mtns;
+};
+/* A person's customer record: trimmed, and where the whole one is (convcust.c). */
+struct wa_ccust {
+	long long off;		/* its line in the customer file */
+	size_t len;		/* 0: no record */
+	char *name;		/* first and last name, or NULL */
+	char *tier;
+	char *id, *tags;	/* JSON texts of its "id" and "tags", or NULL */
+	json_t *rec;		/* the whole record, once read */
+	struct wa_convsnap *sn;	/* the file it is read from */
+	int want;		/* to be looked for in the file */
+	int talks;		/* a person with a conversation (wa_inbox_allcust) */
+};
 /* What a load keeps for later: the threads not read yet, the customers. */
 struct wa_convsnap {
 	FILE *items;		/* convs.items */
 	struct wa_hash *where;	/* same-user key -> its block there */
 	char *custpath;		/* the customer file */
+	FILE *custfp;		/* it, open since the load */
+	struct wa_ccfile cf;	/* as it was then */
+	struct wa_ccust **cl;	/* the records' entries, owned */
+	size_t ncl, clcap;
 	int allcust;		/* all of it read, not only the people with a conversation */
+	int ided;		/* custids made */
 };
 
 /* convfold.c */
@@ -84,9 +107,40 @@ void wa_snap_putblock(FILE *fp, struct person *p);
 /* P's block at OFF, LEN of FP into P's items, their keys into OUTS (NULL: none); -1 when unreadable. */
 int wa_snap_readblock(FILE *fp, long long off, long long len, struct person *p,
     struct wa_hash *outs);
-/* C's fields but its thread, and back into IB (the thread left unread); -1 for a bad line. */
-json_t *wa_snap_convout(const struct wa_conv *c);
-int wa_snap_convin(struct wa_inbox *ib, const char *line, size_t len);
+/*
+ * PATH (ITEMS open, just appended to under its lock, IST its stat)
+ * rewritten with only the blocks F's people hold, when its dead part is
+ * large enough: 1 with their new places and the new file's stat in IST,
+ * 0 when not needed, -1 when it failed (the old file stands).
+ */
+int wa_snap_compact(const char *path, FILE *items, struct fold *f, struct stat *ist);
+/* C's fields but its thread, a "c" line of FP, and back into IB (the thread left unread; LINE is changed); -1 for a bad line. */
+void wa_snap_convout(FILE *fp, const struct wa_conv *c);
+int wa_snap_convin(struct wa_inbox *ib, char *line);
+
+/* convcust.c */
+/*
+ * The customer entries of IB's conversations, from the snapshot's when PATH
+ * is the file WAS describes, else from PATH (only the people not known
+ * yet, or all when it changed); 1 when it changed (the snapshot is to be saved).
+ */
+int wa_ccust_resolve(struct wa_inbox *ib, const char *path, const struct wa_ccfile *was);
+/* The customer file as the snapshot's header has it, "[dev,ino,size,mtime,ns]"; -1 for none. */
+int wa_ccust_filein(json_t *a, struct wa_ccfile *cf);
+json_t *wa_ccust_fileout(const struct wa_ccfile *cf);
+/* The entries of IB's conversations as "u" lines of the snapshot, and one back (LINE is changed). */
+void wa_ccust_put(FILE *fp, struct wa_inbox *ib);
+int wa_ccust_in(struct wa_inbox *ib, char *line);
+/* A field of a snapshot line after a tab: "\\N" for NULL, backslash, tab and newline escaped. */
+void wa_ccust_putf(FILE *fp, const char *s);
+/* The field at *P, unescaped in place, *P moved past its tab (NULL after the last). */
+char *wa_ccust_getf(char **p);
+/* The whole record of CC, read once; NULL for none. */
+json_t *wa_ccust_rec(struct wa_ccust *cc);
+/* The record of a person with a conversation whose id is ID, or NULL. */
+json_t *wa_ccust_byid(struct wa_inbox *ib, const char *id);
+int wa_ccust_byoff(const void *a, const void *b);
+void wa_ccust_free(struct wa_convsnap *sn);
 
 /* convsnap.c */
 /* P's items kept in the snapshot, read once, or -1 (the snapshot is stale). */

@@ -95,128 +95,6 @@ wa_conv_makeid(const char *phone, const char *seed, char *out)
 	free(k);
 }
 
-/* String field K of the JSON line L (N bytes) into BUF, unparsed; 0, 1 for an escape in it, -1 for none. */
-static int
-field(const char *l, size_t n, const char *k, char *buf, size_t size)
-{
-	size_t s, e;
-
-	if (wa_json_span(l, n, k, &s, &e) < 0 || e - s < 2 || l[s] != '"' || e - s - 2 >= size)
-		return -1;
-	if (memchr(l + s, '\\', e - s) != NULL)
-		return 1;
-	memcpy(buf, l + s + 1, e - s - 2);
-	buf[e - s - 2] = '\0';
-	return 0;
-}
-
-/* Has the customer of line L (N bytes) a conversation in IB? -1 when the line must be parsed to tell. */
-static int
-talks(struct wa_inbox *ib, const char *l, size_t n)
-{
-	char ph[64], cc[16], e164[WA_PHONE_MAX], pk[WA_PHONE_MAX];
-	int r = field(l, n, "phone", ph, sizeof ph), rc = field(l, n, "country", cc, sizeof cc);
-
-	if (r > 0 || rc > 0)
-		return -1;
-	if (r < 0 || wa_phone_norm(ph, rc == 0 ? cc : NULL, e164) != WA_PHONE_OK)
-		return 0;
-	wa_phone_key(e164, pk);
-	return wa_hash_get(ib->byphone, pk) != NULL;
-}
-
-static int
-objtalks(struct wa_inbox *ib, json_t *o)
-{
-	char e164[WA_PHONE_MAX], pk[WA_PHONE_MAX];
-	const char *ph = wa_json_str(o, "phone");
-
-	if (ph == NULL || wa_phone_norm(ph, wa_json_str(o, "country"), e164) != WA_PHONE_OK)
-		return 0;
-	wa_phone_key(e164, pk);
-	return wa_hash_get(ib->byphone, pk) != NULL;
-}
-
-static void
-index1(struct wa_inbox *ib, json_t *o)
-{
-	char e164[WA_PHONE_MAX], pk[WA_PHONE_MAX], num[32];
-	const char *ph, *id;
-
-	json_array_append_new(ib->custlist, o);
-	if ((ph = wa_json_str(o, "phone")) && wa_phone_norm(ph,
-	    wa_json_str(o, "country"), e164) == WA_PHONE_OK) {
-		wa_phone_key(e164, pk);
-		wa_hash_put(ib->custs, pk, o);
-	}
-	if (json_is_integer(json_object_get(o, "id")))
-		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(json_object_get(o, "id")));
-	id = json_is_integer(json_object_get(o, "id")) ? num : wa_json_nestr(o, "id");
-	if (id)
-		wa_hash_put(ib->custids, id, o);
-}
-
-/*
- * The customer file, indexed by same-user key and by id: the records of
- * people with a conversation (a year's store has ten times more people
- * than conversations), or with ALL the others.
- */
-static void
-customers(struct wa_inbox *ib, const char *path, int all)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	json_t *o;
-	FILE *fp;
-	int t;
-
-	if (ib->custlist == NULL)
-		ib->custlist = json_array();
-	if (path == NULL || (fp = fopen(path, "r")) == NULL) {
-		if (path && errno != ENOENT)
-			wa_die(WA_EXIT_FATAL, "%s:", path);
-		return;
-	}
-	while ((len = getline(&line, &cap, fp)) > 0) {
-		if ((t = talks(ib, line, (size_t)len)) == all)
-			continue;
-		if ((o = json_loadb(line, (size_t)len, 0, NULL)) == NULL || !json_is_object(o) ||
-		    (t < 0 && objtalks(ib, o) == all)) {
-			json_decref(o);
-			continue;
-		}
-		index1(ib, o);
-	}
-	free(line);
-	fclose(fp);
-}
-
-void
-wa_inbox_allcust(struct wa_inbox *ib)
-{
-	if (ib->snap == NULL || ib->snap->allcust)
-		return;
-	ib->snap->allcust = 1;
-	customers(ib, ib->snap->custpath, 1);
-}
-
-/* The tier: the record's, else the first of wa-segment --tiers it matches. */
-static char *
-tier(json_t *cust, struct wa_rules *rs)
-{
-	size_t i;
-
-	if (cust == NULL)
-		return NULL;
-	if (wa_json_nestr(cust, "tier"))
-		return wa_strdup(wa_json_nestr(cust, "tier"));
-	for (i = 0; i < rs->n; i++)
-		if (wa_rules_test(&rs->r[i], cust, wa_now()))
-			return wa_strdup(rs->r[i].name);
-	return NULL;
-}
-
 /* Oldest first, then by id: the same order however the fold went (all of it, or tails onto a snapshot). */
 static int
 byopened(const void *a, const void *b)
@@ -232,7 +110,6 @@ struct wa_inbox *
 wa_inbox_load(const struct wa_inbox_paths *p)
 {
 	struct wa_inbox *ib = wa_calloc(1, sizeof *ib);
-	struct wa_rules *rs = wa_rules_parse(wa_rules_tiers, "--tiers", WA_RULES_SEGMENTS);
 	char pk[WA_PHONE_MAX];
 	size_t i;
 
@@ -244,38 +121,17 @@ wa_inbox_load(const struct wa_inbox_paths *p)
 	wa_snap_load(ib, p);
 	if (ib->n)	/* an empty inbox has no array, and qsort may not take NULL */
 		qsort(ib->conv, ib->n, sizeof *ib->conv, byopened);
-	ib->snap->custpath = wa_strdup0(p->customers);
-	customers(ib, p->customers, 0);
 	for (i = 0; i < ib->n; i++) {
 		struct wa_conv *c = ib->conv[i];
 
 		wa_phone_key(c->phone, pk);
-		c->cust = wa_hash_get(ib->custs, pk);
-		c->tier = tier(c->cust, rs);
+		if ((c->cc = wa_hash_get(ib->custs, pk)) != NULL && c->cc->len == 0)
+			c->cc = NULL;
+		c->tier = wa_strdup0(c->cc ? c->cc->tier : NULL);
 		if (c->last_in)
 			wa_window_note(ib->win, c->phone, c->last_in);
 	}
-	wa_rules_free(rs);
 	return ib;
-}
-
-json_t *
-wa_inbox_customer(struct wa_inbox *ib, const char *who)
-{
-	char e164[WA_PHONE_MAX], pk[WA_PHONE_MAX];
-	json_t *c;
-
-	if ((c = wa_hash_get(ib->custids, who)) != NULL)
-		return c;
-	if (wa_phone_norm(who, NULL, e164) == WA_PHONE_OK) {
-		wa_phone_key(e164, pk);
-		if ((c = wa_hash_get(ib->custs, pk)) != NULL)
-			return c;
-	}
-	if (ib->snap == NULL || ib->snap->allcust)
-		return NULL;
-	wa_inbox_allcust(ib);
-	return wa_inbox_customer(ib, who);
 }
 
 struct wa_conv *
@@ -288,7 +144,7 @@ wa_inbox_find(struct wa_inbox *ib, const char *who)
 
 	if ((c = wa_hash_get(ib->byid, who)) != NULL)
 		return c;
-	if ((cust = wa_hash_get(ib->custids, who)) != NULL && wa_json_str(cust, "phone"))
+	if ((cust = wa_ccust_byid(ib, who)) != NULL && wa_json_str(cust, "phone"))
 		ph = wa_json_str(cust, "phone");
 	if (wa_phone_norm(ph, cust ? wa_json_str(cust, "country") : NULL, e164) != WA_PHONE_OK)
 		return NULL;
@@ -311,15 +167,21 @@ wa_conv_state(const struct wa_conv *c, time_t now)
 	return "bot";
 }
 
-static char *
-fullname(const struct wa_conv *c)
+/* JSON text T as a value, or NULL for none. */
+static json_t *
+jval(const char *t)
 {
-	const char *f = wa_json_nestr(c->cust, "first_name");
-	const char *l = wa_json_nestr(c->cust, "last_name");
+	return t ? json_loads(t, JSON_DECODE_ANY, NULL) : NULL;
+}
 
-	if (f && l)
-		return wa_strjoin(f, " ", l);
-	return wa_strdup0(f ? f : l ? l : c->name);
+time_t
+wa_conv_due(const struct wa_conv *c, const struct wa_sla *s, time_t now)
+{
+	const char *st = wa_conv_state(c, now);
+	int waits = strcmp(st, "waiting") == 0 || strcmp(st, "handed_off") == 0;
+
+	return waits && c->wait_since ? wa_agent_due(s->working ?
+	    wa_agents_get(s->agents, c->agent) : NULL, c->wait_since, wa_sla_for(s, c->tier)) : 0;
 }
 
 json_t *
@@ -327,20 +189,17 @@ wa_conv_row(const struct wa_conv *c, const struct wa_sla *s, time_t now)
 {
 	const char *st = wa_conv_state(c, now);
 	int waits = strcmp(st, "waiting") == 0 || strcmp(st, "handed_off") == 0;
-	time_t due = waits && c->wait_since ? wa_agent_due(s->working ?
-	    wa_agents_get(s->agents, c->agent) : NULL, c->wait_since, wa_sla_for(s, c->tier)) : 0;
-	json_t *o = json_object(), *id = c->cust ? json_object_get(c->cust, "id") : NULL;
+	time_t due = wa_conv_due(c, s, now);
+	json_t *o = json_object(), *id = c->cc ? jval(c->cc->id) : NULL;
+	json_t *tags = c->cc ? jval(c->cc->tags) : NULL;
 	long long left = c->last_in ? (long long)(c->last_in + WA_WINDOW - now) : 0;
-	char *name = fullname(c);
 
 	json_object_set_new(o, "id", json_string(c->id));
 	json_object_set_new(o, "phone", json_string(c->phone));
-	json_object_set(o, "customer", id ? id : json_null());
-	wa_json_setstr(o, "name", name);
-	free(name);
+	json_object_set_new(o, "customer", id ? id : json_null());
+	wa_json_setstr(o, "name", c->cc && c->cc->name ? c->cc->name : c->name);
 	wa_json_setstr(o, "tier", c->tier);
-	json_object_set_new(o, "tags", c->cust && json_object_get(c->cust, "tags") ?
-	    json_incref(json_object_get(c->cust, "tags")) : json_array());
+	json_object_set_new(o, "tags", tags ? tags : json_array());
 	wa_json_setstr(o, "dept", c->dept);
 	wa_json_setstr(o, "agent", c->agent);
 	json_object_set_new(o, "state", json_string(st));

@@ -7,8 +7,9 @@
  * (where each of the three logs was read to, a line each: file, offset and
  * checksums; the next reading order; the paths), then every conversation's
  * fields without its thread (what `list` shows), every person's place in
- * convs.items, and the ledger keys still open. $WA_HOME/convs.items, only
- * appended to (under its lock) between rebuilds: per person, a block of the
+ * convs.items, the ledger keys still open, the customers (convcust.c).
+ * $WA_HOME/convs.items, appended to (under its lock) between rebuilds, its
+ * dead blocks dropped now and then (convrec.c): per person, a block of the
  * items the fold kept (their messages, the log's lines), which is what it
  * takes to cut that person's conversations again, or to show a thread of
  * any length with one read. The thread is not in convs.state: 3 million
@@ -60,7 +61,7 @@
 #include "inbox.h"
 #include "convs-int.h"
 
-#define VERSION 1
+#define VERSION 2
 #define HORIZON (7 * 86400)
 #define SAVE (1LL << 20)
 
@@ -73,9 +74,6 @@ struct scur {
 	long long off;
 	unsigned long long head, tail;
 };
-struct block {
-	long long off, len;
-};
 /* One load. */
 struct run {
 	struct fold f;
@@ -85,6 +83,8 @@ struct run {
 	char *state, *itemspath;
 	unsigned long long idev, iino;	/* convs.items as the header knew it */
 	long long isize;
+	struct wa_ccfile cf;	/* the customer file as the snapshot read it */
+	int cfok;
 	long long tailbytes;
 	char **okk;		/* the open keys read, in order */
 	size_t nok, okcap;
@@ -249,12 +249,18 @@ tget(json_t *o, const char *k)
 static int
 personin(struct run *r, const char *line)
 {
-	char phone[WA_PHONE_MAX];
+	char phone[WA_PHONE_MAX], *e;
+	const char *s = line + 2;
 	long long off, len, drop;
 	struct person *p;
+	size_t n = strcspn(s, " ");
 
-	if (sscanf(line, "p %23s %lld %lld %lld", phone, &off, &len, &drop) != 4 ||
-	    (p = wa_fold_e164(&r->f, phone)) == NULL)
+	/* strtoll, not sscanf: a year has 80,000 of these lines */
+	if (n == 0 || n >= sizeof phone || s[n] != ' ')
+		return -1;
+	memcpy(phone, s, n), phone[n] = '\0';
+	off = strtoll(s + n, &e, 10), len = strtoll(e, &e, 10), drop = strtoll(e, &e, 10);
+	if (*e != '\n' || (p = wa_fold_e164(&r->f, phone)) == NULL)
 		return -1;
 	p->off = off, p->len = len, p->lastdrop = (time_t)drop;
 	p->loaded = len == 0;
@@ -307,6 +313,12 @@ headin(struct run *r, const char *line, size_t len)
 	r->f.seq = (size_t)json_integer_value(json_object_get(h, "seq"));
 	r->f.maxat = tget(h, "maxat");
 	r->f.horizon = tget(h, "horizon");
+	if ((a = json_object_get(h, "n")) != NULL) {	/* what the tables will hold */
+		wa_hash_reserve(r->ib->byid, (size_t)json_integer_value(json_array_get(a, 0)));
+		wa_hash_reserve(r->ib->byphone, (size_t)json_integer_value(json_array_get(a, 0)));
+		wa_hash_reserve(r->ib->custs, (size_t)json_integer_value(json_array_get(a, 1)));
+	}
+	r->cfok = wa_ccust_filein(json_object_get(h, "custs"), &r->cf) == 0;
 	rc = 0;
 out:
 	json_decref(h);
@@ -348,11 +360,13 @@ readsnap(struct run *r)
 		if (line[len - 1] != '\n')
 			rc = -1;
 		else if (line[0] == 'c')
-			rc = wa_snap_convin(r->ib, line + 2, (size_t)len - 3);
+			line[len - 1] = '\0', rc = wa_snap_convin(r->ib, line + 2);
 		else if (line[0] == 'p')
 			rc = personin(r, line);
 		else if (line[0] == 'k')
 			line[len - 1] = '\0', rc = okeyin(r, line);
+		else if (line[0] == 'u')
+			line[len - 1] = '\0', rc = wa_ccust_in(r->ib, line);
 		else
 			rc = -1;
 	}
@@ -397,10 +411,11 @@ okeysout(struct run *r, FILE *fp)
 static void
 headout(struct run *r, FILE *fp, const struct stat *ist, time_t horizon)
 {
-	json_t *h = json_pack("{s:i,s:I,s:I,s:I,s:[I,I,I]}", "version", VERSION,
+	json_t *h = json_pack("{s:i,s:I,s:I,s:I,s:[I,I,I],s:o,s:[I,I]}", "version", VERSION,
 	    "seq", (json_int_t)r->f.seq, "maxat", (json_int_t)r->f.maxat,
 	    "horizon", (json_int_t)horizon, "items",
-	    (json_int_t)ist->st_dev, (json_int_t)ist->st_ino, (json_int_t)ist->st_size);
+	    (json_int_t)ist->st_dev, (json_int_t)ist->st_ino, (json_int_t)ist->st_size, "custs",
+	    wa_ccust_fileout(&r->ib->snap->cf), "n", (json_int_t)r->ib->n, (json_int_t)r->ib->snap->ncl);
 	char a[20], b[20];
 	int s;
 
@@ -422,7 +437,6 @@ stateout(struct run *r, const struct stat *ist)
 	/* a line dated ahead of the clock does not push the others out */
 	time_t horizon = (r->f.maxat < wa_now() ? r->f.maxat : wa_now()) - HORIZON;
 	struct person *p;
-	json_t *o;
 	char *tmp;
 	size_t i;
 	FILE *fp = wa_rewrite_open(r->state, &tmp);
@@ -430,16 +444,14 @@ stateout(struct run *r, const struct stat *ist)
 	if (fp == NULL)
 		return -1;
 	headout(r, fp, ist, horizon);
-	for (i = 0; i < r->ib->n; i++) {
-		fputs("c ", fp);
-		wa_json_put(fp, o = wa_snap_convout(r->ib->conv[i]));
-		json_decref(o);
-	}
+	for (i = 0; i < r->ib->n; i++)
+		wa_snap_convout(fp, r->ib->conv[i]);
 	for (i = 0; i < r->f.npl; i++)
 		if ((p = r->f.pl[i])->len > 0 || p->lastdrop > horizon)
 			fprintf(fp, "p %s %lld %lld %lld\n", p->phone, p->off, p->len,
 			    (long long)p->lastdrop);
 	okeysout(r, fp);
+	wa_ccust_put(fp, r->ib);
 	if (ferror(fp)) {
 		fclose(fp);
 		unlink(tmp);
@@ -466,7 +478,10 @@ save(struct run *r, int all)
 	if (all)
 		fp = wa_rewrite_open(r->itemspath, &tmp);
 	else if ((fd = open(r->itemspath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-	    0600)) < 0 || flock(fd, LOCK_EX) < 0 || (fp = fdopen(fd, "a")) == NULL) {
+	    0600)) < 0 || wa_lock_current(&fd, r->itemspath, LOCK_EX) < 0 ||
+	    fstat(fd, &st) < 0 || (unsigned long long)st.st_ino != r->iino ||
+	    (unsigned long long)st.st_dev != r->idev || (fp = fdopen(fd, "a")) == NULL) {
+		/* another run rewrote it since the load: its snapshot stands */
 		if (fd >= 0)
 			close(fd);
 		return;
@@ -485,6 +500,10 @@ save(struct run *r, int all)
 		return;
 	}
 	if (!all) {	/* under the lock: another run's blocks are not counted out */
+		if (wa_snap_compact(r->itemspath, r->f.items, &r->f, &st) > 0) {
+			fclose(r->f.items);
+			r->f.items = wa_state_read(r->itemspath);
+		}
 		stateout(r, &st);
 		fclose(fp);
 		return;
@@ -573,37 +592,36 @@ savesize(void)
 	return v && *v ? strtoll(v, NULL, 10) : SAVE;
 }
 
-/* Where each person's kept items are, for wa_conv_thread. */
+/* Where each person's kept items are, for wa_conv_thread: the fold's people, their items let go. */
 static void
 keep(struct run *r)
 {
-	struct wa_convsnap *sn = wa_calloc(1, sizeof *sn);
-	struct block *b;
-	char pk[WA_PHONE_MAX];
-	size_t i;
+	struct wa_convsnap *sn = r->ib->snap;
+	struct person *p;
+	size_t i, j;
 
 	sn->items = r->f.items;
 	r->f.items = NULL;
-	sn->where = wa_hash_new();
 	for (i = 0; i < r->f.npl; i++) {
-		if (r->f.pl[i]->len == 0)
-			continue;
-		b = wa_malloc(sizeof *b);
-		b->off = r->f.pl[i]->off, b->len = r->f.pl[i]->len;
-		wa_phone_key(r->f.pl[i]->phone, pk);
-		wa_hash_put(sn->where, pk, b);
+		p = r->f.pl[i];
+		for (j = 0; j < p->n; j++)
+			wa_fold_itemfree(p->it[j]);
+		free(p->it);
+		p->it = NULL, p->n = p->cap = 0;
 	}
-	r->ib->snap = sn;
+	sn->where = r->f.people;
+	r->f.people = wa_hash_new();
 }
 
 void
 wa_snap_load(struct wa_inbox *ib, const struct wa_inbox_paths *p)
 {
 	struct run r = { 0 };
-	int s, all = 0;
+	int s, all = 0, custs;
 	size_t i;
 
 	r.ib = ib;
+	ib->snap = wa_calloc(1, sizeof *ib->snap);
 	r.paths[S_LOG] = p->log, r.paths[S_LEDGER] = p->ledger, r.paths[S_SPOOL] = p->events;
 	r.state = wa_home_path(WA_SF_CONVS);
 	r.itemspath = wa_home_path(WA_SF_CONVITEMS);
@@ -623,7 +641,8 @@ wa_snap_load(struct wa_inbox *ib, const struct wa_inbox_paths *p)
 			wa_fold_cut(ib, r.f.pl[i]);
 	} else
 		recut(&r);
-	if (all || r.tailbytes >= savesize())
+	custs = wa_ccust_resolve(ib, p->customers, r.cfok ? &r.cf : NULL);
+	if (all || custs || r.tailbytes >= savesize())
 		save(&r, all);
 	keep(&r);
 	wa_fold_free(&r.f);
@@ -636,8 +655,7 @@ void
 wa_conv_thread(struct wa_inbox *ib, struct wa_conv *c)
 {
 	struct wa_inbox t = { 0 };
-	struct person *p;
-	struct block *b;
+	struct person *p, *b;
 	char pk[WA_PHONE_MAX];
 	size_t i;
 
@@ -645,7 +663,7 @@ wa_conv_thread(struct wa_inbox *ib, struct wa_conv *c)
 		return;
 	c->partial = 0;
 	wa_phone_key(c->phone, pk);
-	if (ib->snap == NULL || (b = wa_hash_get(ib->snap->where, pk)) == NULL)
+	if (ib->snap == NULL || (b = wa_hash_get(ib->snap->where, pk)) == NULL || b->len == 0)
 		return;
 	p = wa_calloc(1, sizeof *p);
 	p->phone = wa_strdup(c->phone);
@@ -673,8 +691,8 @@ wa_snap_free(struct wa_inbox *ib)
 		return;
 	if (ib->snap->items)
 		fclose(ib->snap->items);
-	wa_hash_free_with(ib->snap->where, free);
-	free(ib->snap->custpath);
+	wa_hash_free_with(ib->snap->where, wa_fold_personfree);
+	wa_ccust_free(ib->snap);
 	free(ib->snap);
 	ib->snap = NULL;
 }

@@ -39,7 +39,8 @@ wa_hash_new(void)
 static struct slot *
 find(struct wa_hash *h, const char *key, unsigned long long hv)
 {
-	size_t i = hv & (h->cap - 1);
+	/* the high bits mixed down: keys differing in their last digits (phones) fill runs of slots otherwise */
+	size_t i = (size_t)(hv ^ hv >> 32) & (h->cap - 1);
 
 	while (h->s[i].key && (h->s[i].h != hv || strcmp(h->s[i].key, key)))
 		i = (i + 1) & (h->cap - 1);
@@ -58,6 +59,13 @@ grow(struct wa_hash *h)
 		if (old[i].key)
 			*find(h, old[i].key, old[i].h) = old[i];
 	free(old);
+}
+
+void
+wa_hash_reserve(struct wa_hash *h, size_t n)
+{
+	while ((n + 1) * 4 > h->cap * 3)
+		grow(h);
 }
 
 void *

@@ -52,11 +52,12 @@ struct wa_tmsg {
 	int state;		/* '>': WA_LEDGER_* */
 	int status;		/* '>': 0, 1 sent, 2 delivered, 3 read, 4 failed */
 };
+struct wa_ccust;
 struct wa_conv {
 	char id[WA_CONV_IDSZ];
 	char *phone;		/* E.164 */
 	char *name;		/* the WhatsApp profile name */
-	json_t *cust;		/* the customer record, or NULL */
+	struct wa_ccust *cc;	/* its customer: wa_conv_cust, the row's fields */
 	char *tier, *dept, *agent;
 	int handed;		/* handed off to a person */
 	time_t handed_at;	/* when (the log's time) */
@@ -95,9 +96,9 @@ struct wa_inbox {
 	size_t n, cap;
 	struct wa_hash *byid;	/* conversation id -> wa_conv */
 	struct wa_hash *byphone;	/* same-user key -> the latest wa_conv */
-	struct wa_hash *custs;	/* same-user key -> customer record */
-	struct wa_hash *custids;	/* customer id -> customer record */
-	json_t *custlist;	/* the records, owned: of the people with a conversation, or all (wa_inbox_allcust) */
+	struct wa_hash *custs;	/* same-user key -> its customer entry (convcust.c) */
+	struct wa_hash *custids;	/* customer id -> its entry, once asked for */
+	json_t *custlist;	/* after wa_inbox_allcust, every record: those of people with a conversation first */
 	struct wa_window *win;	/* who wrote when: the 24-hour window */
 	struct wa_convsnap *snap;	/* where the threads not read yet are */
 };
@@ -112,15 +113,21 @@ struct wa_inbox *wa_inbox_load(const struct wa_inbox_paths *p);
 struct wa_conv *wa_inbox_find(struct wa_inbox *ib, const char *who);
 /* The customer record of WHO, or NULL. */
 json_t *wa_inbox_customer(struct wa_inbox *ib, const char *who);
+/* The entry of WHO's customer record, for a new conversation's cc, or NULL. */
+struct wa_ccust *wa_inbox_custref(struct wa_inbox *ib, const char *who);
+/* C's customer record, read from the customer file when first asked for; NULL for none. */
+json_t *wa_conv_cust(const struct wa_conv *c);
 /*
  * Read the records of the customers with no conversation too: a load
- * reads only the others. custlist then holds them all.
+ * reads none. custlist then holds them all.
  */
 void wa_inbox_allcust(struct wa_inbox *ib);
 /* The id of a conversation with PHONE opened by the message or time SEED. */
 void wa_conv_makeid(const char *phone, const char *seed, char *out);
 /* bot, waiting, answered, handed_off or closed, as of NOW. */
 const char *wa_conv_state(const struct wa_conv *c, time_t now);
+/* C's service deadline as of NOW, while it waits for a person; 0 for none. */
+time_t wa_conv_due(const struct wa_conv *c, const struct wa_sla *s, time_t now);
 /*
  * The fields of C for a list and for -e: customer, name, tier, tags, dept,
  * agent, state, waited, sla_due, breached, window_left, last...
@@ -139,6 +146,8 @@ void wa_inbox_free(struct wa_inbox *ib);
 /* convsnap.c: the fold kept between runs, $WA_HOME/convs.state and convs.items */
 /* Read C's thread into C->msg when it is not there yet (C->partial). */
 void wa_conv_thread(struct wa_inbox *ib, struct wa_conv *c);
+
+/* convcust.c: the conversations' customers, trimmed in the snapshot, whole on demand (convs-int.h, private) */
 
 /* thread.c: a conversation for a person to read, or as JSON lines */
 /*

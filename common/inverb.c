@@ -31,7 +31,7 @@ find(struct wa_iv *v, const char *who)
 void
 wa_iv_log(struct wa_iv *v, struct wa_conv *c, json_t *e)
 {
-	json_t *id = c->cust ? json_object_get(c->cust, "id") : NULL;
+	json_t *id = wa_conv_cust(c) ? json_object_get(wa_conv_cust(c), "id") : NULL;
 
 	json_object_set_new(e, "conv", json_string(c->id));
 	json_object_set_new(e, "phone", json_string(c->phone));
@@ -73,7 +73,7 @@ openconv(struct wa_iv *v, const char *who)
 	c = wa_calloc(1, sizeof *c);
 	wa_conv_makeid(e164, wa_time_fmt(wa_now(), tb), c->id);
 	c->phone = e164;
-	c->cust = cust;
+	c->cc = wa_inbox_custref(v->ib, who);
 	wa_iv_log(v, c, e);
 	free(c);
 	wa_inbox_free(v->ib);
@@ -85,7 +85,7 @@ openconv(struct wa_iv *v, const char *who)
 static json_t *
 record(struct wa_iv *v, struct wa_conv *c)
 {
-	json_t *r = c->cust ? json_deep_copy(c->cust) : json_object();
+	json_t *r = wa_conv_cust(c) ? json_deep_copy(wa_conv_cust(c)) : json_object();
 
 	if (wa_json_nestr(r, "first_name") == NULL && c->name)
 		wa_json_setstr(r, "first_name", c->name);

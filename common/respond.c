@@ -155,7 +155,8 @@ score(struct wa_report *r, const struct wa_conv *c)
 static void
 rated(struct wa_report *r, const struct wa_conv *c, int s)
 {
-	const char *id = c->cust ? wa_json_nestr(c->cust, "id") : NULL;
+	json_t *cust = wa_conv_cust(c);
+	const char *id = cust ? wa_json_nestr(cust, "id") : NULL;
 	const struct wa_tmsg *in = NULL;
 	char pk[WA_PHONE_MAX], ref[WA_REF_MAX + 1];
 	uint32_t rc = 0;

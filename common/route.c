@@ -19,7 +19,7 @@ static json_t *
 subject(const struct wa_conv *c, json_t *ev)
 {
 	static const char *const own[] = { "text", "type", "payload", "name", "ref" };
-	json_t *r = c->cust ? json_deep_copy(c->cust) : json_object();
+	json_t *r = wa_conv_cust(c) ? json_deep_copy(wa_conv_cust(c)) : json_object();
 	size_t i;
 
 	wa_json_setstr(r, "tier", c->tier);
@@ -82,8 +82,8 @@ logline(struct run *r, const struct wa_conv *c, json_t *ev, const char *what,
 	json_object_set_new(e, "event", json_string(what));
 	json_object_set_new(e, "conv", json_string(c->id));
 	json_object_set_new(e, "phone", json_string(c->phone));
-	json_object_set(e, "customer", c->cust && json_object_get(c->cust, "id") ?
-	    json_object_get(c->cust, "id") : json_null());
+	json_object_set(e, "customer", wa_conv_cust(c) && json_object_get(wa_conv_cust(c), "id") ?
+	    json_object_get(wa_conv_cust(c), "id") : json_null());
 	json_object_set_new(e, key, json_string(val));
 	wa_json_setstr(e, "wamid", wa_json_str(ev, "wamid"));
 	if (facts)

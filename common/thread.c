@@ -102,7 +102,7 @@ void
 wa_thread_card(FILE *fp, const struct wa_conv *c, json_t *row, const char *orderpath,
     int suppressed)
 {
-	json_t *cust = c->cust, *oi = json_object_get(cust, "opt_in");
+	json_t *cust = wa_conv_cust(c), *oi = json_object_get(cust, "opt_in");
 	const char *v;
 
 	fprintf(fp, "conversation: %s, %s, opened %s%s%s\n", c->id,

@@ -517,6 +517,8 @@ struct wa_hash *wa_hash_new(void);
 void *wa_hash_get(struct wa_hash *h, const char *key);
 /* Store V under KEY (copied), replacing what was there. */
 void wa_hash_put(struct wa_hash *h, const char *key, void *v);
+/* Room for N keys in all, so that filling it to N moves none (a table read from a file whose count is known). */
+void wa_hash_reserve(struct wa_hash *h, size_t n);
 size_t wa_hash_count(struct wa_hash *h);
 void wa_hash_free(struct wa_hash *h);
 /* Free the table, calling FN on each value first. */
