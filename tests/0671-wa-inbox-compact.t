@@ -38,17 +38,20 @@ done
 export WA_CONVS_SAVE=0 WA_CONVS_COMPACT=0
 ib list >/dev/null
 i1=$(ino) s1=$(size)
-n=0 grew=
+# A rewrite is seen from one run to the next: the new file is made while the
+# old one still holds its inode, where a second rewrite may get i1 back.
+n=0 grew= moved=
 while [ $n -lt 12 ]; do
 	m "11:$(printf %02d $n):00" +447700900200 "wamid.R$n" "and again, $n"
+	was=$(ino)
 	ib list >/dev/null
-	[ "$(ino)" = "$i1" ] && grew=$(size)
+	if [ "$(ino)" != "$was" ]; then moved=yes; elif [ -z "$moved" ]; then grew=$(size); fi
 	n=$((n + 1))
 done
 check_same "appended to while the dead part was smaller than the live" "yes" \
 	"$([ -n "$grew" ] && [ "$grew" -gt "$s1" ] && echo yes)"
 check_same "then rewritten (another file) and smaller than at its largest" "yes" \
-	"$([ "$(ino)" != "$i1" ] && [ "$(size)" -lt "$grew" ] && echo yes)"
+	"$([ -n "$moved" ] && [ "$(size)" -lt "$grew" ] && echo yes)"
 live=$(awk '$1 == "p" { n += $4 } END { print n + 0 }' "$H/convs.state")
 check_same "after the last save, dead bytes at most the live ones" "yes" \
 	"$([ $(($(size) - live)) -le "$live" ] && echo yes)"
