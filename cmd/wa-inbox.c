@@ -527,7 +527,11 @@ run(int argc, char **argv)
 	else
 		rc = doverb(i, argc - 1, argv + 1);
 	curl_global_cleanup();
-	wa_inbox_free(g.ib);
+	/*
+	 * The inbox is left for the kernel to take back at exit: freeing a
+	 * year's 60,000 conversations one by one was a seventh of a list's
+	 * time at 3M events. g keeps it reachable, so leak checkers pass it.
+	 */
 	wa_inlog_close(g.log);
 	wa_agents_free(g.agents);
 	n = wa_finish();
