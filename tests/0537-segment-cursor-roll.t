@@ -4,13 +4,7 @@
 # SIGHUP), then the later segments and the live file: every event once, nothing read again.
 . "$(dirname "$0")/lib.sh"
 
-# Made up for the test; never real secrets.
-WA_APP_SECRET=app-secret-$$
-WA_VERIFY_TOKEN=verify-$$
-WA_PHONE_NUMBER_ID=106540352242922
-export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+hook_world
 BASE=$WA_HOME
 
 # o N: an order event N in the spool, and a status wa-segment's expression leaves out

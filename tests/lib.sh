@@ -239,18 +239,25 @@ _kill_at_exit() {
 	trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 }
 
-# inbox_world: the set-up of the wa-inbox tests (web-lib.sh's too): secrets
-# made up for the test (TOKEN, WA_APP_SECRET, WA_VERIFY_TOKEN,
-# WA_PHONE_NUMBER_ID, WA_WABA_ID), the servers killed at the end, $WA_HOME,
-# SP (its spool) and T0 (2026-11-23T10:00:00Z as Unix time), which msg counts from
-inbox_world() {
-	TOKEN=test-token-$$
+# hook_world: the set-up of the tests of wa-hook and its spool: the secrets
+# wa-hook reads, made up for the test (WA_APP_SECRET, WA_VERIFY_TOKEN,
+# WA_PHONE_NUMBER_ID), and the servers killed at the end
+hook_world() {
 	WA_APP_SECRET=app-secret-$$
 	WA_VERIFY_TOKEN=verify-$$
 	WA_PHONE_NUMBER_ID=106540352242922
-	WA_WABA_ID=102290129340398
-	export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID WA_WABA_ID
+	export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID
 	_kill_at_exit
+}
+
+# inbox_world: the set-up of the wa-inbox tests (web-lib.sh's too): hook_world,
+# TOKEN and WA_WABA_ID made up for the test, $WA_HOME, SP (its spool) and T0
+# (2026-11-23T10:00:00Z as Unix time), which msg counts from
+inbox_world() {
+	hook_world
+	TOKEN=test-token-$$
+	WA_WABA_ID=102290129340398
+	export WA_WABA_ID
 	mkdir -p "$WA_HOME"
 	SP=$WA_HOME/events.jsonl
 	T0=1795428000
