@@ -338,6 +338,30 @@ start_mail() {
 	export WA_API_URL WA_SMTP_URL
 }
 
+# orders_world TAG: the set-up of the order journeys' tests: the servers
+# killed at the end; J, the journeys; WA_TOKEN (test-token-TAG) and
+# WA_PHONE_NUMBER_ID made up for the test; WA_NOW 2026-11-23T15:00:00Z and no
+# quiet hours (UTILITY_QUIET); mock-graph with the order_confirmation and
+# shipping_update templates ($TMP/tpl.jsonl), its requests in $TMP/graph.log
+# (PORT, WA_API_URL); H, the made $WA_HOME. Bails out when the mock does not start
+orders_world() {
+	_kill_at_exit
+	J=$TOP/scripts/journeys
+	WA_TOKEN=test-token-$1
+	WA_PHONE_NUMBER_ID=106540352242922
+	WA_NOW=2026-11-23T15:00:00Z
+	UTILITY_QUIET=
+	export WA_TOKEN WA_PHONE_NUMBER_ID WA_NOW UTILITY_QUIET
+	printf '%s\n' '{"name":"order_confirmation","language":"en_US","body_params":3}' \
+		'{"name":"shipping_update","language":"en_US","body_params":3}' >"$TMP/tpl.jsonl"
+	start_mock graph -T "$TMP/tpl.jsonl" -o "$TMP/graph.log" ||
+		{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
+	WA_API_URL=http://127.0.0.1:$PORT/v21.0
+	export WA_API_URL
+	H=$WA_HOME
+	mkdir -p "$H"
+}
+
 # mailed: the addresses the SMTP server of start_mail delivered to, sorted, on one line
 mailed() { jq -r 'select(.event == "delivered") | .to[0]' "$TMP/sink/log.jsonl" 2>/dev/null | sort | paste -sd' '; }
 
