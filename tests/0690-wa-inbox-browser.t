@@ -5,20 +5,14 @@
 # scroll at 390 and 1280 px; no console message, no dialog, no request
 # leaving 127.0.0.1; a customer's new message shows in the open list.
 . "$(dirname "$0")/lib.sh"
-need_browser
-
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-mkdir -p "$WA_HOME"
+browser_world
 cat >"$WA_HOME/customers.jsonl" <<'EOF'
 {"id":"101","first_name":"Ana","last_name":"Lima","phone":"+447700900101","tier":"gold","orders":3,"spent":420.5,"currency":"GBP","opt_in":true}
 EOF
 printf 'ann dept=* role=owner\n' >"$WA_HOME/agents"
 printf 'ships\tHi {{first_name|there}}, your order ships today.\n' >"$WA_HOME/snippets"
 PW='a long test password'
-printf '%s\n' "$PW" | wa-inbox passwd ann >"$TMP/passwd.out" 2>&1 ||
-	{ echo "Bail out! wa-inbox passwd: $(cat "$TMP/passwd.out")"; exit 1; }
-start_inbox || { echo "Bail out! wa-inbox serve did not start (make build-tests)"; exit 1; }
+browser_inbox "$PW" ann
 
 plan 18
 

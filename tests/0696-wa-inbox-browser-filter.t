@@ -7,10 +7,7 @@
 # with no sideways scroll at 390 px, no dialog and no exception, and the
 # server goes on.
 . "$(dirname "$0")/lib.sh"
-need_browser
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-mkdir -p "$WA_HOME"
+browser_world
 cat >"$WA_HOME/customers.jsonl" <<'EOF'
 {"id":"101","first_name":"Ana","last_name":"Lima","phone":"+447700900101","tier":"gold","orders":3,"spent":420.5,"currency":"GBP","opt_in":true}
 {"id":"102","first_name":"Bo","last_name":"Berg","phone":"+447700900102","tier":"silver","orders":1,"spent":20,"currency":"GBP","opt_in":true}
@@ -18,9 +15,7 @@ cat >"$WA_HOME/customers.jsonl" <<'EOF'
 EOF
 printf 'ann dept=* role=owner\n' >"$WA_HOME/agents"
 PW='a long test password'
-printf '%s\n' "$PW" | wa-inbox passwd ann >"$TMP/passwd.out" 2>&1 ||
-	{ echo "Bail out! wa-inbox passwd: $(cat "$TMP/passwd.out")"; exit 1; }
-start_inbox || { echo "Bail out! wa-inbox serve did not start (make build-tests)"; exit 1; }
+browser_inbox "$PW" ann
 plan 8
 
 c1=$(inbound Ana 447700900101 wamid.A1 -300 '{"type": "text", "text": {"body": "where is my order?"}}')

@@ -165,6 +165,26 @@ need_browser() {
 		{ echo "1..0 # SKIP no python3-websockets (apt-get install python3-websockets)"; exit 0; }
 }
 
+# browser_world: the set-up of the headless Chromium tests, before their
+# plan: need_browser, the servers killed at the end, $WA_HOME made
+browser_world() {
+	need_browser
+	_kill_at_exit
+	mkdir -p "$WA_HOME"
+}
+
+# browser_inbox PASSWORD AGENT...: after browser_world and the agents file,
+# each AGENT's password set to PASSWORD (wa-inbox passwd), then start_inbox;
+# bails out when one fails
+browser_inbox() {
+	_pw=$1; shift
+	for _a; do
+		printf '%s\n' "$_pw" | wa-inbox passwd "$_a" >"$TMP/passwd.out" 2>&1 ||
+			{ echo "Bail out! wa-inbox passwd: $(cat "$TMP/passwd.out")"; exit 1; }
+	done
+	start_inbox || { echo "Bail out! wa-inbox serve did not start (make build-tests)"; exit 1; }
+}
+
 # cdp [DIR] <SCRIPT: headless Chromium runs SCRIPT (tests/cdp.py says its
 # commands); what it reads on stdout, the pages' console messages, dialogs
 # and requests appended to DIR ($TMP/cdp): console.jsonl, dialogs.jsonl,
