@@ -136,6 +136,24 @@ start_hook() {
 	return $_rc
 }
 
+# start_shop NAME ARGS...: tests/mock-shopify.c in the background with ARGS,
+# its requests in $TMP/NAME.log; sets MPID and URL, bails out when it does
+# not start. stop_shop ends it; shop_import HOME ARGS...: wa-import
+# --shopify teststore ARGS against it, WA_HOME=HOME (made)
+start_shop() {
+	_n1=$1; shift
+	_serve "$_n1" out '' mock-shopify -o "$TMP/$_n1.log" "$@" ||
+		{ echo "Bail out! mock-shopify did not start"; exit 1; }
+	MPID=$_pid
+	URL=http://127.0.0.1:$_port
+}
+stop_shop() { kill "$MPID" 2>/dev/null; wait "$MPID" 2>/dev/null; }
+shop_import() {
+	_h=$1; shift
+	mkdir -p "$_h"
+	WA_HOME=$_h WA_SHOPIFY_URL=$URL wa-import --shopify teststore "$@"
+}
+
 # make_cert: a certificate for 127.0.0.1 made by openssl, $TMP/cert.pem and
 # $TMP/key.pem (a test's own CA: WA_CA_FILE=$TMP/cert.pem trusts it)
 make_cert() {
