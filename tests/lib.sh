@@ -301,6 +301,32 @@ inbox_world() {
 	T0=1795428000
 }
 
+# fold_world: the set-up of the tests of wa-inbox's folded snapshot
+# (convs.state, convs.items): $TMP removed at the end, H (the made $WA_HOME),
+# RE (its copy, folded anew) and NOW (2026-11-23T12:00:00Z); ib runs wa-inbox
+# at NOW, ino prints the inode of H's convs.items
+fold_world() {
+	_kill_at_exit
+	H=$WA_HOME
+	RE=$TMP/re
+	mkdir -p "$H"
+	NOW=2026-11-23T12:00:00Z
+	ib() { wa-inbox --now "$NOW" "$@"; }
+	ino() { stat -c %i "$H/convs.items" 2>/dev/null; }
+}
+
+# fold_same STEP [WHAT]: after fold_world, H copied to RE without its
+# snapshot, each dumped by the test's own dump HOME (HOME.l, list --all;
+# HOME.s, the shows); two checks that H's list and its shows (WHAT: "show of
+# each conversation") are what a fold of everything gives
+fold_same() {
+	rm -rf "$RE" && cp -r "$H" "$RE" && rm -f "$RE/convs.state" "$RE/convs.items"
+	dump "$H"
+	dump "$RE"
+	check_same "$1: list --all as a fold of everything" "$(cat "$RE.l")" "$(cat "$H.l")"
+	check_same "$1: ${2:-show of each conversation} as a fold of everything" "$(cat "$RE.s")" "$(cat "$H.s")"
+}
+
 # start_api NAME [ARGS...]: mock-graph as start_mock starts it, with TOKEN,
 # answering on the spool: it knows who wrote (the window), reads every message
 # and posts its statuses, signed, to wa-hook (HPORT); its requests in
