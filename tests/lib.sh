@@ -429,6 +429,24 @@ orders_world() {
 # mailed: the addresses the SMTP server of start_mail delivered to, sorted, on one line
 mailed() { jq -r 'select(.event == "delivered") | .to[0]' "$TMP/sink/log.jsonl" 2>/dev/null | sort | paste -sd' '; }
 
+# channel_world: the set-up of the wa-report -b channel tests: $WA_HOME made,
+# L its ledger, E its spool, C its customer file
+channel_world() {
+	mkdir -p "$WA_HOME"
+	L=$WA_HOME/ledger.jsonl
+	E=$WA_HOME/events.jsonl
+	C=$WA_HOME/customers.jsonl
+}
+
+# spring_mail ID:USER...: the spring campaign's e-mail to USER@example.org
+# (customer ID), sent 2026-10-01 10:00, appended to L as wa-mail writes it
+spring_mail() {
+	for _c; do
+		printf '{"event":"sent","key":"spring/email:%s@example.org","campaign":"spring","id":"%s","to":"mail:%s","email":"%s@example.org","channel":"email","at":"2026-10-01T10:00:00Z"}\n' \
+			"${_c#*:}" "${_c%:*}" "${_c#*:}" "${_c#*:}" >>"$L"
+	done
+}
+
 # ev FILE ID: the wa-send event (and reason or error class) of record ID in FILE
 ev() {
 	jq -r --arg id "$2" 'select(.id == $id) |
