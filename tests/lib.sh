@@ -277,6 +277,25 @@ _kill_at_exit() {
 	trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 }
 
+# reused_rolls: three rolls of $WA_HOME's spool by hand, each segment
+# gzipped, orders N1 and N2 (the test's own o N) before roll N; the index
+# gives the first and the third segments one inode (7 1001), as when a roll
+# frees an inode that a later live file gets
+reused_rolls() {
+	mkdir -p "$WA_HOME/events"
+	: >"$WA_HOME/events.jsonl"
+	for _r in 1 2 3; do
+		o "${_r}1"; o "${_r}2"
+		_f=$WA_HOME/events/2026-11$([ $_r = 1 ] || echo ".$_r").jsonl
+		mv "$WA_HOME/events.jsonl" "$_f"
+		gzip "$_f"
+		: >"$WA_HOME/events.jsonl"
+	done
+	printf '%s\n' '2026-11 2026-11-23T10:11:00Z 2026-11-23T10:12:00Z 7 1001' \
+		'2026-11.2 2026-11-23T10:21:00Z 2026-11-23T10:22:00Z 7 1002' \
+		'2026-11.3 2026-11-23T10:31:00Z 2026-11-23T10:32:00Z 7 1001' >"$WA_HOME/events/index"
+}
+
 # hook_world: the set-up of the tests of wa-hook and its spool: the secrets
 # wa-hook reads, made up for the test (WA_APP_SECRET, WA_VERIFY_TOKEN,
 # WA_PHONE_NUMBER_ID), and the servers killed at the end
