@@ -307,6 +307,50 @@ hook_world() {
 	_kill_at_exit
 }
 
+# hook_send FIRST N [TS [TEXT]]: N message webhooks posted to wa-hook (HPORT),
+# signed with WA_APP_SECRET, wamid.FIRST on, from +447700900001, at Unix time
+# TS a second apart (now when no TS), with TEXT ("hello N" when none);
+# prints the wamids acknowledged with 200
+hook_send() {
+	/usr/bin/python3 - "$HPORT" "$@" <<'PYEOF'
+import hashlib, hmac, json, os, sys, time, urllib.request
+port, first, n = (int(a) for a in sys.argv[1:4])
+ts = int(sys.argv[4]) if len(sys.argv) > 4 else None
+text = sys.argv[5] if len(sys.argv) > 5 else None
+secret = os.environ["WA_APP_SECRET"].encode()
+for i in range(first, first + n):
+    wamid = "wamid.%d" % i
+    at = ts + i - first if ts is not None else int(time.time())
+    body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [
+        {"field": "messages", "value": {"messaging_product": "whatsapp",
+         "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+         "contacts": [{"profile": {"name": "C"}, "wa_id": "447700900001"}],
+         "messages": [{"from": "447700900001", "id": wamid, "timestamp": str(at),
+                       "type": "text", "text": {"body": text or "hello %d" % i}}]}}]}]}).encode()
+    sig = hmac.new(secret, body, hashlib.sha256).hexdigest()
+    req = urllib.request.Request("http://127.0.0.1:%d/webhook" % port, data=body,
+        headers={"Content-Type": "application/json", "X-Hub-Signature-256": "sha256=" + sig})
+    with urllib.request.urlopen(req, timeout=20) as r:
+        if r.status == 200:
+            print(wamid)
+PYEOF
+}
+
+# hook_roll: wa-hook (HPID) rolls its spool by SIGHUP; waits (10 s at most)
+# until $SEG, its segments, counts one more .gz
+hook_roll() {
+	_nz=$(ls "$SEG"/*.jsonl.gz 2>/dev/null | wc -l)
+	kill -HUP "$HPID"
+	_i=0
+	until [ "$(ls "$SEG"/*.jsonl.gz 2>/dev/null | wc -l)" -gt "$_nz" ] || [ $_i -gt 200 ]; do
+		sleep 0.05; _i=$((_i + 1))
+	done
+}
+
+# hook_stored NAME: "STORED DROPPED", the events wa-hook NAME said it stored
+# and the duplicates it dropped, from $TMP/NAME.err
+hook_stored() { sed -n 's/.* \([0-9]*\) events stored, \([0-9]*\) duplicates dropped.*/\1 \2/p' "$TMP/$1.err"; }
+
 # inbox_world: the set-up of the wa-inbox tests (web-lib.sh's too): hook_world,
 # TOKEN and WA_WABA_ID made up for the test, $WA_HOME, SP (its spool) and T0
 # (2026-11-23T10:00:00Z as Unix time), which msg counts from
