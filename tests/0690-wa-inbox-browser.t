@@ -79,18 +79,10 @@ check_same "the inbox log: both replies by ann, via web" "ann web|ann web" \
 
 # A customer writes while the list is open: the row comes without a reload.
 inbound_body Cy 447700900103 wamid.C1 0 '{"type": "text", "text": {"body": "hello from Cy"}}' >"$TMP/cy.json"
-sig=$(openssl dgst -sha256 -hmac "$WA_APP_SECRET" -r <"$TMP/cy.json" | cut -d' ' -f1)
-cat >"$TMP/post-cy" <<EOF
-curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \\
-	-H 'X-Hub-Signature-256: sha256=$sig' --data-binary @$TMP/cy.json http://127.0.0.1:$HPORT/webhook
-EOF
+post_script "$TMP/cy.json" "$TMP/post-cy"
 cdp >"$TMP/run2" 2>"$TMP/cdp2.err" <<EOF
 viewport 390 844
-goto $W/login
-type "#login input[name=agent]" ann
-type "#login input[name=password]" "$PW"
-follow "#login button"
-wait tr.conv
+$(cdp_login ann "$PW")
 eval "(window.stayed = 'yes') && location.pathname"
 run sh $TMP/post-cy
 until "[...document.querySelectorAll('tr.conv')].some(r => r.textContent.includes('hello from Cy'))" 10

@@ -24,20 +24,12 @@ check_same "two customers write through wa-hook" "200 200" "$c1 $c2"
 ANA=$(WA_TOKEN=$TOKEN wa-inbox list -e 'tier == "gold"' | jq -r .id)
 # Dee, gold too, writes while the filtered list is open
 inbound_body Dee 447700900104 wamid.D1 0 '{"type": "text", "text": {"body": "hello from Dee"}}' >"$TMP/dee.json"
-sig=$(openssl dgst -sha256 -hmac "$WA_APP_SECRET" -r <"$TMP/dee.json" | cut -d' ' -f1)
-cat >"$TMP/post-dee" <<EOF
-curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \\
-	-H 'X-Hub-Signature-256: sha256=$sig' --data-binary @$TMP/dee.json http://127.0.0.1:$HPORT/webhook
-EOF
+post_script "$TMP/dee.json" "$TMP/post-dee"
 over='document.documentElement.scrollWidth - innerWidth'
 ids="[...document.querySelectorAll('tr.conv')].map(r => r.dataset.id).join(' ')"
 cdp >"$TMP/run" 2>"$TMP/cdp.err" <<EOF
 viewport 390 844
-goto $W/login
-type "#login input[name=agent]" ann
-type "#login input[name=password]" "$PW"
-follow "#login button"
-wait tr.conv
+$(cdp_login ann "$PW")
 type "#filters input[name=e]" 'tier == "gold"'
 follow "#filters button"
 eval "$ids"

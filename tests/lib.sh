@@ -248,6 +248,21 @@ start_inbox() {
 	W=http://127.0.0.1:$IPORT
 }
 
+# post_script FILE SCRIPT: SCRIPT, a shell script that posts FILE to wa-hook
+# as Meta signs it and prints the HTTP status (for cdp's run, mid-page)
+post_script() {
+	_sig=$(openssl dgst -sha256 -hmac "$WA_APP_SECRET" -r <"$1" | cut -d' ' -f1)
+	printf '%s\n' "curl -s -o /dev/null -w '%{http_code}\\n' -H 'Content-Type: application/json' \\" \
+		"	-H 'X-Hub-Signature-256: sha256=$_sig' --data-binary @$1 http://127.0.0.1:$HPORT/webhook" >"$2"
+}
+
+# cdp_login AGENT PASSWORD: the lines of a cdp script that log AGENT in at
+# $W and wait for the list
+cdp_login() {
+	printf '%s\n' "goto $W/login" "type \"#login input[name=agent]\" $1" \
+		"type \"#login input[name=password]\" \"$2\"" 'follow "#login button"' 'wait tr.conv'
+}
+
 # hook_post FILE: FILE posted to wa-hook as Meta signs it; prints the HTTP status
 hook_post() {
 	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
