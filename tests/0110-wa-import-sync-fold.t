@@ -15,20 +15,6 @@ PIDS=
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 NOW=2024-06-01T00:00:00Z
 
-shop() {
-	_n2=$1; shift
-	_serve "$_n2" out '' mock-shopify -o "$TMP/$_n2.log" "$@" ||
-		{ echo "Bail out! mock-shopify did not start"; exit 1; }
-	MPID=$_pid
-	URL=http://127.0.0.1:$_port
-}
-stop() { kill "$MPID" 2>/dev/null; wait "$MPID" 2>/dev/null; }
-imp() {
-	_h=$1; shift
-	mkdir -p "$_h"
-	WA_HOME=$_h WA_SHOPIFY_URL=$URL wa-import --now "$NOW" --shopify teststore "$@"
-}
-
 # The store's nodes as its two CSV exports, the same data.
 num() { jq -r "$1"' | sub("gid://shopify/[A-Za-z]*/"; "")'; }
 csvtime='if . then sub("T"; " ") | sub("Z$"; " +0000") else "" end'
@@ -78,8 +64,8 @@ plan 9
 wa-import --now "$NOW" "$TMP/customers_export.csv" "$TMP/orders_export.csv" \
 	>"$TMP/csv.jsonl" 2>"$TMP/csv.err"
 check_same "the CSV path: exit 0" 0 $?
-shop full -c "$FIX/customers.jsonl" -O "$FIX/orders.jsonl"
-imp "$TMP/h1" >"$TMP/sync.jsonl" 2>"$TMP/sync.err"
+start_shop full -c "$FIX/customers.jsonl" -O "$FIX/orders.jsonl"
+shop_import "$TMP/h1" --now "$NOW" >"$TMP/sync.jsonl" 2>"$TMP/sync.err"
 check_same "the sync: exit 0" 0 $?
 check_same "the same customers, by id" "$(jq -r .id "$TMP/csv.jsonl" | sort)" \
 	"$(jq -r .id "$TMP/sync.jsonl" | sort)"
@@ -91,17 +77,17 @@ check_same "a customer's count, last order and its items, from the orders" \
 check_same "the orders read for customers move a cursor of their own" \
 	'null 2024-04-28T12:27:00Z' \
 	"$(jq -r '"\(.orders.since) \(.orders_folded.since)"' "$TMP/h1/shopify-teststore.myshopify.com.cursor")"
-imp "$TMP/h1" >"$TMP/sync2.jsonl" 2>&1
+shop_import "$TMP/h1" --now "$NOW" >"$TMP/sync2.jsonl" 2>&1
 check_same "nothing new: nothing out" 0 "$(lines "$TMP/sync2.jsonl")"
-stop
+stop_shop
 
 # --- A day later: the new orders fold into the earlier records ---
-shop later -c "$FIX/customers-later.jsonl" -O "$FIX/orders-later.jsonl"
-imp "$TMP/h1" --merge "$TMP/sync.jsonl" >"$TMP/sync3.jsonl" 2>"$TMP/sync3.err"
+start_shop later -c "$FIX/customers-later.jsonl" -O "$FIX/orders-later.jsonl"
+shop_import "$TMP/h1" --now "$NOW" --merge "$TMP/sync.jsonl" >"$TMP/sync3.jsonl" 2>"$TMP/sync3.err"
 check_same "--merge: exit 0" 0 $?
 check_same "an order new since: the customer's last order now" \
 	"$(jq -r 'select(.id == "gid://shopify/Order/9031") | .createdAt' "$FIX/orders-later.jsonl")" \
 	"$(jq -r --arg c "$(jq -r 'select(.id == "gid://shopify/Order/9031") | .customer.id | sub("gid://shopify/Customer/"; "shopify:")' "$FIX/orders-later.jsonl")" \
 	'select(.id == $c) | .last_order_at' "$TMP/sync3.jsonl")"
-stop
+stop_shop
 done_testing

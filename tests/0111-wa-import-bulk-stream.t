@@ -14,28 +14,14 @@ PIDS=
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 N=15000
 
-shop() {
-	_n2=$1; shift
-	_serve "$_n2" out '' mock-shopify -b 100000 -r 100000 --bulk-polls 0 \
-		-o "$TMP/$_n2.log" "$@" ||
-		{ echo "Bail out! mock-shopify did not start"; exit 1; }
-	MPID=$_pid
-	URL=http://127.0.0.1:$_port
-}
-stop() { kill "$MPID" 2>/dev/null; wait "$MPID" 2>/dev/null; }
-imp() {
-	_h=$1; shift
-	mkdir -p "$_h"
-	WA_HOME=$_h WA_SHOPIFY_URL=$URL wa-import --shopify teststore -t orders "$@"
-}
 # an order's items as the mock makes them: (number % 3) + 1, named by number + k
 badItems='select((.items | length) != ((.id | ltrimstr("shopify:") | tonumber - 1000000) % 3 + 1)
 	or .items[0].name != "Product \((.id | ltrimstr("shopify:") | tonumber - 1000000) % 400)")'
 
 plan 8
 
-shop shuffled -g $N --bulk-shuffle
-imp "$TMP/h1" --bulk >"$TMP/b1" 2>"$TMP/e1"
+start_shop shuffled -b 100000 -r 100000 --bulk-polls 0 -g $N --bulk-shuffle
+shop_import "$TMP/h1" -t orders --bulk >"$TMP/b1" 2>"$TMP/e1"
 check_same "children before their parents: exit 0, nothing said" "0 0" "$? $(lines "$TMP/e1")"
 check_same "every order once" "$N $N" "$(lines "$TMP/b1") $(jq -r .id "$TMP/b1" | sort -u | wc -l | tr -d ' ')"
 check_same "each with its line items, in the file's order" "" "$(jq -c "$badItems | .id" "$TMP/b1" | head -3)"
@@ -44,13 +30,13 @@ check_same "every line item" "$(awk -v n=$N 'BEGIN { for (i = 1; i <= n; i++) s 
 url=$(jq -r 'select(.op == "download") | .n' "$TMP/shuffled.log" | head -1)
 check_same "the file was over 16 MiB" 1 \
 	"$(curl -s "$URL/bulk/$url.jsonl" | wc -c | awk '{ print ($1 > 16777216) }')"
-stop
+stop_shop
 
-shop grouped -g $N
-imp "$TMP/h2" --bulk >"$TMP/b2" 2>"$TMP/e2"
+start_shop grouped -b 100000 -r 100000 --bulk-polls 0 -g $N
+shop_import "$TMP/h2" -t orders --bulk >"$TMP/b2" 2>"$TMP/e2"
 check_same "children after their parents: exit 0" 0 $?
 check_same "the same records either way" "$(sort "$TMP/b1" | cksum)" "$(sort "$TMP/b2" | cksum)"
-imp "$TMP/h3" >"$TMP/p3" 2>"$TMP/e3"
+shop_import "$TMP/h3" -t orders >"$TMP/p3" 2>"$TMP/e3"
 check_same "the same records as the pages give" "$(sort "$TMP/b1" | cksum)" "$(sort "$TMP/p3" | cksum)"
-stop
+stop_shop
 done_testing

@@ -27,19 +27,6 @@ jq -c --slurpfile o "$TMP/one" -n 'range(1; 601) as $i | $o[0] |
 	    if length < 2 then "0" + . else . end)Z" |
 	.lineItems = .lineItems[: (if $i == 300 then 14 else 1 + $i % 2 end)]' >"$TMP/orders.jsonl"
 
-shop() {
-	_n2=$1; shift
-	_serve "$_n2" out '' mock-shopify -o "$TMP/$_n2.log" -O "$TMP/orders.jsonl" "$@" ||
-		{ echo "Bail out! mock-shopify did not start"; exit 1; }
-	MPID=$_pid
-	URL=http://127.0.0.1:$_port
-}
-stop() { kill "$MPID" 2>/dev/null; wait "$MPID" 2>/dev/null; }
-imp() {
-	_h=$1; shift
-	mkdir -p "$_h"
-	WA_HOME=$_h WA_SHOPIFY_URL=$URL wa-import --shopify teststore -t orders "$@"
-}
 # asked LOG: the line items each page asked of an order, from the mock's
 # cost of a page (2 + first x (2 + items)), and its first, one page a line
 asked() {
@@ -49,8 +36,8 @@ asked() {
 
 plan 9
 
-shop big -b 1000000 -r 1000000
-imp "$TMP/h1" >"$TMP/o1" 2>"$TMP/e1"
+start_shop big -O "$TMP/orders.jsonl" -b 1000000 -r 1000000
+shop_import "$TMP/h1" -t orders >"$TMP/o1" 2>"$TMP/e1"
 check_same "exit 0, nothing said" "0 0" "$? $(lines "$TMP/e1")"
 check_same "every order once" "600 600" \
 	"$(lines "$TMP/o1") $(jq -r .id "$TMP/o1" | sort -u | wc -l | tr -d ' ')"
@@ -65,17 +52,17 @@ check_same "items asked: 10, then the most seen (2), then 10 again" "10 2 10" \
 check_same "pages of 2 items hold 249 orders, of 10 only 83" "10 83 2 249" \
 	"$(asked "$TMP/big.log" | sed -n 5p) $(asked "$TMP/big.log" | sed -n 3p)"
 # The records are made durable before the cursor moves; a pipe cannot be (EINVAL).
-{ imp "$TMP/h3" 2>"$TMP/e3"; echo $? >"$TMP/rc3"; } | cat >"$TMP/o3"
+{ shop_import "$TMP/h3" -t orders 2>"$TMP/e3"; echo $? >"$TMP/rc3"; } | cat >"$TMP/o3"
 check_same "to a pipe: exit 0, every order, the cursor moved" "0 600 2024-05-01T10:10:00Z" \
 	"$(cat "$TMP/rc3") $(lines "$TMP/o3") $(jq -r .orders.since "$TMP/h3/shopify-teststore.myshopify.com.cursor")"
-stop
+stop_shop
 
 # A small bucket: the page after the order of 14 is made smaller first.
-shop small -b 120 -r 2000
-imp "$TMP/h2" >"$TMP/o2" 2>"$TMP/e2"
+start_shop small -O "$TMP/orders.jsonl" -b 120 -r 2000
+shop_import "$TMP/h2" -t orders >"$TMP/o2" 2>"$TMP/e2"
 check_same "a small bucket: exit 0, every order" "0 600" "$? $(jq -r .id "$TMP/o2" | sort -u | wc -l | tr -d ' ')"
 check_same "a small bucket: no query throttled, none over the cost limit once one fit" "0 0" \
 	"$(jq -s '[.[] | select(.throttled == true)] | length' "$TMP/small.log") $(jq -s \
 	    'until(.[0].error == null; .[1:]) | [.[] | select(.error != null)] | length' "$TMP/small.log")"
-stop
+stop_shop
 done_testing

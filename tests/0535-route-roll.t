@@ -3,13 +3,7 @@
 # last run and the roll are read from the segment (plain, or gzipped), each message once.
 . "$(dirname "$0")/lib.sh"
 
-# Made up for the test; never real secrets.
-WA_APP_SECRET=app-secret-$$
-WA_VERIFY_TOKEN=verify-$$
-WA_PHONE_NUMBER_ID=106540352242922
-export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+hook_world
 BASE=$WA_HOME
 
 # m N: a message from customer N, shipping asked, in the spool

@@ -6,49 +6,11 @@
 # segment still outranks an older START.
 . "$(dirname "$0")/lib.sh"
 
-# Made up for the test; never real secrets.
-WA_APP_SECRET=app-secret-$$
-WA_VERIFY_TOKEN=verify-$$
-WA_PHONE_NUMBER_ID=106540352242922
-export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+hook_world
 mkdir -p "$WA_HOME"
 SEG=$WA_HOME/events
-PY=/usr/bin/python3
 
-# send PORT FIRST N TS [TEXT]: N signed message webhooks, wamid.FIRST on, at Unix time TS (a
-# second apart), from +447700900001 (TEXT: "hello N"); prints the wamids acknowledged with 200
-cat >"$TMP/send.py" <<'EOF'
-import hashlib, hmac, json, os, sys, urllib.request
-port, first, n, ts = (int(a) for a in sys.argv[1:5])
-text = sys.argv[5] if len(sys.argv) > 5 else None
-secret = os.environ["WA_APP_SECRET"].encode()
-for i in range(first, first + n):
-    wamid = "wamid.%d" % i
-    body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [
-        {"field": "messages", "value": {"messaging_product": "whatsapp",
-         "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
-         "contacts": [{"profile": {"name": "C"}, "wa_id": "447700900001"}],
-         "messages": [{"from": "447700900001", "id": wamid, "timestamp": str(ts + i - first),
-                       "type": "text", "text": {"body": text or "hello %d" % i}}]}}]}]}).encode()
-    sig = hmac.new(secret, body, hashlib.sha256).hexdigest()
-    req = urllib.request.Request("http://127.0.0.1:%d/webhook" % port, data=body,
-        headers={"Content-Type": "application/json", "X-Hub-Signature-256": "sha256=" + sig})
-    with urllib.request.urlopen(req, timeout=20) as r:
-        if r.status == 200:
-            print(wamid)
-EOF
-send() { $PY "$TMP/send.py" "$HPORT" "$@"; }
-# roll: SIGHUP, until the segments count one more .gz
-roll() {
-	nz=$(ls "$SEG"/*.jsonl.gz 2>/dev/null | wc -l)
-	kill -HUP "$HPID"
-	tries=0; until [ "$(ls "$SEG"/*.jsonl.gz 2>/dev/null | wc -l)" -gt "$nz" ] || [ $tries -gt 100 ]; do
-		sleep 0.05; tries=$((tries + 1)); done
-}
 stop() { kill "$HPID"; wait "$HPID"; }
-stored() { sed -n 's/.* \([0-9]*\) events stored, \([0-9]*\) duplicates dropped.*/\1 \2/p' "$TMP/$1.err"; }
 # away / back: the segments swapped for broken ones (reading one would warn), the keys files left
 away() {
 	mkdir -p "$TMP/away" && mv "$SEG"/*.jsonl.gz "$TMP/away/" &&
@@ -59,11 +21,11 @@ NOW=$(date +%s)
 
 # three rolls: wamid.1-3 (and a STOP, wamid.4), then 5-7, then 8-10, each rolled by SIGHUP
 start_hook h1 || { echo "Bail out! bin/wa-hook did not start"; exit 1; }
-send 1 3 "$NOW" >/dev/null
-send 4 1 "$((NOW + 10))" STOP >/dev/null
-roll
-send 5 3 "$NOW" >/dev/null; roll
-send 8 3 "$NOW" >/dev/null; roll
+hook_send 1 3 "$NOW" >/dev/null
+hook_send 4 1 "$((NOW + 10))" STOP >/dev/null
+hook_roll
+hook_send 5 3 "$NOW" >/dev/null; hook_roll
+hook_send 8 3 "$NOW" >/dev/null; hook_roll
 stop
 check_same "each roll wrote its segment's keys beside it" "3 3" \
 	"$(ls "$SEG"/*.keys | wc -l | tr -d ' ') $(ls "$SEG"/*.jsonl.gz | wc -l | tr -d ' ')"
@@ -76,17 +38,17 @@ check_same "a keys file: its header, a fingerprint an event, then the opt-out's 
 # a restart with the segments broken: only the keys files can know the events
 away
 start_hook h2 || { echo "Bail out! bin/wa-hook did not start"; exit 1; }
-send 1 3 "$NOW" >/dev/null	# three rolls ago
-send 8 3 "$NOW" >/dev/null	# one roll ago
+hook_send 1 3 "$NOW" >/dev/null	# three rolls ago
+hook_send 8 3 "$NOW" >/dev/null	# one roll ago
 stop
 back
-check_same "after one and after several rolls and a restart: duplicates, none stored" "0 6" "$(stored h2)"
+check_same "after one and after several rolls and a restart: duplicates, none stored" "0 6" "$(hook_stored h2)"
 check_same "and no segment was read for it" "" "$(grep -v 'listening on\|events stored' "$TMP/h2.err")"
 
 # the STOP of wamid.4 is in the oldest segment: a START dated before it is stored, not applied
 away
 start_hook h3 || { echo "Bail out! bin/wa-hook did not start"; exit 1; }
-send 20 1 "$((NOW - 60))" START >/dev/null
+hook_send 20 1 "$((NOW - 60))" START >/dev/null
 stop
 back
 check "a START older than the STOP rolled away three rolls ago: not applied" \
@@ -97,21 +59,21 @@ check_same "and the number stays suppressed" "+447700900001" "$(cat "$WA_HOME/su
 newest=$(keysfile 3)
 rm "$newest"
 start_hook h4 || { echo "Bail out! bin/wa-hook did not start"; exit 1; }
-send 8 3 "$NOW" >/dev/null
+hook_send 8 3 "$NOW" >/dev/null
 stop
 check_same "a segment without keys file: read at start, its keys written again, duplicates" \
-	"0 3 yes" "$(stored h4) $([ -f "$newest" ] && echo yes)"
+	"0 3 yes" "$(hook_stored h4) $([ -f "$newest" ] && echo yes)"
 
 # the oldest segment, written to 40 days ago: outside the horizon, neither it nor its keys read
 touch -d '40 days ago' "$first" "${first%.keys}.jsonl.gz"
 start_hook h5 || { echo "Bail out! bin/wa-hook did not start"; exit 1; }
-send 1 3 "$NOW" >/dev/null
+hook_send 1 3 "$NOW" >/dev/null
 stop
-check_same "a webhook of a segment written to before the 30-day horizon is stored again" "3 0" "$(stored h5)"
+check_same "a webhook of a segment written to before the 30-day horizon is stored again" "3 0" "$(hook_stored h5)"
 start_hook h6 --dedupe-horizon 60d || { echo "Bail out! bin/wa-hook did not start"; exit 1; }
-send 1 3 "$NOW" >/dev/null
+hook_send 1 3 "$NOW" >/dev/null
 stop
-check_same "--dedupe-horizon 60d: known again" "0 3" "$(stored h6)"
+check_same "--dedupe-horizon 60d: known again" "0 3" "$(hook_stored h6)"
 
 # start-up reads nothing older than the horizon: an old segment without keys, broken, and an old
 # broken keys file are not opened (reading either would warn)

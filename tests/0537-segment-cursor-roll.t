@@ -4,13 +4,7 @@
 # SIGHUP), then the later segments and the live file: every event once, nothing read again.
 . "$(dirname "$0")/lib.sh"
 
-# Made up for the test; never real secrets.
-WA_APP_SECRET=app-secret-$$
-WA_VERIFY_TOKEN=verify-$$
-WA_PHONE_NUMBER_ID=106540352242922
-export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+hook_world
 BASE=$WA_HOME
 
 # o N: an order event N in the spool, and a status wa-segment's expression leaves out
@@ -64,18 +58,7 @@ done
 # A freed inode comes back: the live file of a later roll had the inode of a segment gzipped
 # before it, so two index lines name one file. The walk goes forward, once each, and ends.
 WA_HOME=$BASE/reuse; export WA_HOME
-mkdir -p "$WA_HOME/events"
-: >"$WA_HOME/events.jsonl"
-for n in 1 2 3; do
-	o "${n}1"; o "${n}2"
-	f=$WA_HOME/events/2026-11$([ $n = 1 ] || echo ".$n").jsonl
-	mv "$WA_HOME/events.jsonl" "$f"
-	gzip "$f"
-	: >"$WA_HOME/events.jsonl"
-done
-printf '%s\n' '2026-11 2026-11-23T10:11:00Z 2026-11-23T10:12:00Z 7 1001' \
-	'2026-11.2 2026-11-23T10:21:00Z 2026-11-23T10:22:00Z 7 1002' \
-	'2026-11.3 2026-11-23T10:31:00Z 2026-11-23T10:32:00Z 7 1001' >"$WA_HOME/events/index"
+reused_rolls
 first=$(gzip -dc "$WA_HOME/events/2026-11.jsonl.gz" | head -2 | wc -c | tr -d ' ')
 echo "$first 1001 7" >"$WA_HOME/c"
 got=$(timeout 20 wa-segment --now 2026-11-23T11:00:00Z --cursor "$WA_HOME/c" 'type == "order"' \

@@ -16,18 +16,8 @@ run() {
 }
 
 # three rolls by hand, the first and the third segments with one inode (7 1001), as 0537
-: >"$WA_HOME/events.jsonl"
-for n in 1 2 3; do
-	o "${n}1"; o "${n}2"
-	f=$WA_HOME/events/2026-11$([ $n = 1 ] || echo ".$n").jsonl
-	mv "$WA_HOME/events.jsonl" "$f"
-	gzip "$f"
-	: >"$WA_HOME/events.jsonl"
-done
+reused_rolls
 o 41
-printf '%s\n' '2026-11 2026-11-23T10:11:00Z 2026-11-23T10:12:00Z 7 1001' \
-	'2026-11.2 2026-11-23T10:21:00Z 2026-11-23T10:22:00Z 7 1002' \
-	'2026-11.3 2026-11-23T10:31:00Z 2026-11-23T10:32:00Z 7 1001' >"$WA_HOME/events/index"
 first=$(gzip -dc "$WA_HOME/events/2026-11.3.jsonl.gz" | head -1 | wc -c | tr -d ' ')
 echo "$first 1001 7 2026-11.2" >"$TMP/c1"
 check_same "a cursor in the third segment, which comes after 2026-11.2: its rest, then the live file" \

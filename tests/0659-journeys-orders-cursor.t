@@ -6,26 +6,7 @@
 # whole; the fold keeps only the orders of the last ORDERS_KEEP, the order events' fold too.
 . "$(dirname "$0")/lib.sh"
 
-J=$TOP/scripts/journeys
-# Made up for the test; never a real secret.
-WA_TOKEN=test-token-0659
-WA_PHONE_NUMBER_ID=106540352242922
-WA_NOW=2026-11-23T15:00:00Z
-UTILITY_QUIET=
-export WA_TOKEN WA_PHONE_NUMBER_ID WA_NOW UTILITY_QUIET
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-cat >"$TMP/tpl.jsonl" <<'EOF'
-{"name":"order_confirmation","language":"en_US","body_params":3}
-{"name":"shipping_update","language":"en_US","body_params":3}
-EOF
-start_mock graph -T "$TMP/tpl.jsonl" -o "$TMP/graph.log" ||
-	{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
-WA_API_URL=http://127.0.0.1:$PORT/v21.0
-export WA_API_URL
-
-H=$WA_HOME
-mkdir -p "$H"
+orders_world 0659
 awk 'BEGIN { for (i = 1; i <= 9; i++)
 	printf "{\"id\":\"c%d\",\"first_name\":\"N%d\",\"phone\":\"+44770090000%d\",\"tz\":\"Europe/London\",\"opt_in\":true}\n", i, i, i }' \
 	>"$H/customers.jsonl"

@@ -5,12 +5,8 @@
 # reopening, rolls (plain and gzipped), wa-forget; a corrupt or stale snapshot is rebuilt.
 . "$(dirname "$0")/lib.sh"
 
-trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-H=$WA_HOME
-RE=$TMP/re
-mkdir -p "$H"
+fold_world
 T0=1795428000	# 2026-11-23T10:00:00Z
-NOW=2026-11-23T12:00:00Z
 A=+447700900101 B=+447700900102 C=+447700900103 D=+447700900104
 
 t() { date -u -d "@$((T0 + $1))" +%Y-%m-%dT%H:%M:%SZ; }
@@ -26,8 +22,6 @@ camp() {
 # st KEY TO STATUS SEC: a status of the spool
 st() { printf '{"event":"status","key":"%s","wamid":"wamid.O","status":"%s","to":"%s","at":"%s"}\n' \
 	"$1" "$3" "$2" "$(t "$4")" >>"$H/events.jsonl"; }
-ib() { wa-inbox --now "$NOW" "$@"; }
-ino() { stat -c %i "$H/convs.items" 2>/dev/null; }
 
 # dump HOME: list --all, and each conversation shown, by id and by phone, as JSON
 dump() {
@@ -38,14 +32,6 @@ dump() {
 	for ph in $(jq -r .phone "$1.l" | sort -u); do
 		WA_HOME=$1 ib show "$ph" -o json 2>>"$TMP/err" || echo "show exit $?"
 	done >>"$1.s"
-}
-# same STEP: list and show from the snapshot and its tails, as from everything folded again
-same() {
-	rm -rf "$RE" && cp -r "$H" "$RE" && rm -f "$RE/convs.state" "$RE/convs.items"
-	dump "$H"
-	dump "$RE"
-	check_same "$1: list --all as a fold of everything" "$(cat "$RE.l")" "$(cat "$H.l")"
-	check_same "$1: show of each conversation as a fold of everything" "$(cat "$RE.s")" "$(cat "$H.s")"
 }
 # recursor: the copy's route cursor names the copy of the file the home's names (a plain one, by inode)
 recursor() {
@@ -78,7 +64,7 @@ export WA_CONVS_SAVE=0	# every run saves what it folded: the next reads that
 camp -3600 $A spring/101
 m 0 $A wamid.A1 "hello"
 m 60 $B wamid.B1 "a human please"
-same "1 (the first fold)"
+fold_same "1 (the first fold)"
 i1=$(ino)
 check_same "1: the snapshot was saved" "yes" "$([ -s "$H/convs.state" ] && [ -n "$i1" ] && echo yes)"
 
@@ -92,7 +78,7 @@ camp 120 $B spring/102
 m 180 $A wamid.A2 "where is my order"
 WA_AGENT=amy ib note "$A" "asked twice" >/dev/null
 st spring/102 $B read 200
-same "3 (the tails onto the snapshot)"
+fold_same "3 (the tails onto the snapshot)"
 check_same "3: no rebuild: convs.items was appended to" "$i1" "$(ino)"
 
 # 4. A reply's attempt, saved before its replied line; then the line gives it its agent, and it is read.
@@ -102,21 +88,21 @@ ib list >/dev/null
 printf '{"event":"replied","conv":"%s","phone":"%s","agent":"amy","key":"inbox/%s/r1","text":"Hi Bo, amy here","at":"%s"}\n' \
 	"$BC" $B "$BC" "$(t 241)" >>"$H/inbox.jsonl"
 st "inbox/$BC/r1" $B read 250
-same "4 (a replied line after its attempt)"
+fold_same "4 (a replied line after its attempt)"
 check_same "4: Bo answered by amy, read, without a rebuild" "answered amy read $i1" \
 	"$(jq -r "select(.phone == \"$B\") | .state" "$H.l") $(jq -r 'select(.dir == "out" and .text == "Hi Bo, amy here") | "\(.by) \(.status)"' "$H.s" | sort -u) $(ino)"
 
 # 5. Ana's conversation closed, then she writes again: a second one.
 WA_AGENT=amy wa-inbox --now "$(t 390)" close "$A" >/dev/null
 m 400 $A wamid.A3 "one more thing"
-same "5 (closed, then reopened)"
+fold_same "5 (closed, then reopened)"
 check_same "5: Ana has two conversations" "2" "$(jq -r "select(.phone == \"$A\") | .id" "$H.l" | wc -l | tr -d ' ')"
 
 # 6. A campaign to Cy (no conversation), then his message dated before it arrives late.
 camp 500 $C spring/103
 ib list >/dev/null
 m 450 $C wamid.C1 "did you write to me?"
-same "6 (a late message before a campaign)"
+fold_same "6 (a late message before a campaign)"
 check_same "6: the campaign joined Cy's conversation" "spring" \
 	"$(jq -r "select(.conv != null and .dir == \"out\" and .key == \"spring/103\") | .by" "$H.s" | sort -u)"
 
@@ -125,7 +111,7 @@ WA_CONVS_SAVE=
 m 600 $D wamid.D1 "hi there"
 route_same "7 (route, the snapshot not saved)"
 m 620 $D wamid.D2 "anyone?"
-same "7 (list, the snapshot not saved)"
+fold_same "7 (list, the snapshot not saved)"
 WA_CONVS_SAVE=0
 
 # 8. All three files rolled by hand (plain segments), more lines after.
@@ -136,7 +122,7 @@ done
 m 700 $B wamid.B2 "thanks"
 camp 710 $D spring/104
 WA_AGENT=amy ib assign "$D" amy >/dev/null
-same "8 (after a roll)"
+fold_same "8 (after a roll)"
 check_same "8: no rebuild across the roll" "$i1" "$(ino)"
 
 # 9. The spool rolled again, its segments gzipped as wa-hook packs them (the plain file's device
@@ -153,24 +139,24 @@ m 810 $A wamid.A4 "still there?"
 check_same "9: the segments gzipped" "2026-11.2.jsonl.gz 2026-11.jsonl.gz index|2026-11.2.jsonl.gz 2026-11.jsonl.gz index" \
 	"$(ls "$H/events" | paste -sd' ' -)|$(ls "$H/inbox" | paste -sd' ' -)"
 route_same "9 (route after a gzipped roll)"
-same "9 (after a gzipped roll)"
+fold_same "9 (after a gzipped roll)"
 check_same "9: no rebuild across the roll and the gzip" "$i1" "$(ino)"
 
 # 10. wa-forget erases Bo: the snapshot goes with what it held.
 wa-forget $B >/dev/null 2>&1 || echo "wa-forget: exit $?" >>"$TMP/err"
 check_same "10: wa-forget removed the snapshot" "" "$(ls "$H" | grep convs)"
-same "10 (after wa-forget)"
+fold_same "10 (after wa-forget)"
 
 # 11. A corrupt snapshot, and a spool rewritten in place under it: both rebuilt.
 i2=$(ino)
 printf 'c {"id":\n' >>"$H/convs.state"
 m 900 $D wamid.D3 "ok"
-same "11 (a corrupt snapshot)"
+fold_same "11 (a corrupt snapshot)"
 check_same "11: rebuilt" "new" "$([ "$(ino)" != "$i2" ] && echo new)"
 i2=$(ino)
 sed 's/still there?/STILL THERE?/' "$H/events.jsonl" >"$TMP/live"
 cat "$TMP/live" >"$H/events.jsonl"
-same "11 (the spool rewritten in place)"
+fold_same "11 (the spool rewritten in place)"
 check_same "11: rebuilt, the new text shown" "new STILL THERE?" \
 	"$([ "$(ino)" != "$i2" ] && echo new) $(jq -r 'select(.wamid == "wamid.A4") | .text' "$H.s" | sort -u)"
 check_same "no error on the way" "" "$(cat "$TMP/err")"

@@ -5,30 +5,17 @@
 # same, after it is rewritten (other names, tiers, tags, lines moved), and for a person new since.
 . "$(dirname "$0")/lib.sh"
 
-trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-H=$WA_HOME
-RE=$TMP/re
-mkdir -p "$H"
-NOW=2026-11-23T12:00:00Z
+fold_world
 A=+447700900101 B=+447700900102 C=+447700900103
 m() { printf '{"event":"message","wamid":"%s","from":"%s","name":"N%s","at":"2026-11-23T%sZ","type":"text","text":"%s"}\n' \
 	"$3" "$2" "${2#+}" "$1" "$4" >>"$H/events.jsonl"; }
-ib() { wa-inbox --now "$NOW" "$@"; }
-ino() { stat -c %i "$H/convs.items" 2>/dev/null; }
 dump() {
 	WA_HOME=$1 ib list --all -o json >"$1.l" 2>>"$TMP/err" || echo "list exit $?" >>"$1.l"
 	for w in $(jq -r .id "$1.l") $A $B $C 101 c-102 777; do
 		WA_HOME=$1 ib show "$w" 2>&1 || echo "show exit $?"
 	done >"$1.s"
 }
-same() {
-	rm -rf "$RE" && cp -r "$H" "$RE" && rm -f "$RE/convs.state" "$RE/convs.items"
-	dump "$H"
-	dump "$RE"
-	check_same "$1: list --all as a fold of everything" "$(cat "$RE.l")" "$(cat "$H.l")"
-	check_same "$1: show's cards, by conversation, phone and customer id, as a fold of everything" \
-		"$(cat "$RE.s")" "$(cat "$H.s")"
-}
+same() { fold_same "$1" "show's cards, by conversation, phone and customer id,"; }
 
 cat >"$H/customers.jsonl" <<'EOF2'
 {"id":101,"first_name":"Ana","last_name":"Lee","phone":"+447700900101","tier":"gold","tags":["vip","tab\there"],"orders":2,"spent":120,"currency":"GBP","opt_in":true}

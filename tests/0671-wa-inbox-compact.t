@@ -5,28 +5,15 @@
 # loses nothing: the old file stays until the rename, and the next run reads or rebuilds.
 . "$(dirname "$0")/lib.sh"
 
-trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-H=$WA_HOME
-RE=$TMP/re
-mkdir -p "$H"
-NOW=2026-11-23T12:00:00Z
+fold_world
 m() { printf '{"event":"message","wamid":"%s","from":"%s","name":"N%s","at":"2026-11-23T%sZ","type":"text","text":"%s"}\n' \
 	"$3" "$2" "${2#+}" "$1" "$4" >>"$H/events.jsonl"; }
-ib() { wa-inbox --now "$NOW" "$@"; }
-ino() { stat -c %i "$H/convs.items" 2>/dev/null; }
 size() { wc -c <"$H/convs.items" | tr -d ' '; }
 dump() {
 	WA_HOME=$1 ib list --all -o json >"$1.l" 2>>"$TMP/err" || echo "list exit $?" >>"$1.l"
 	for id in $(jq -r .id "$1.l"); do
 		WA_HOME=$1 ib show "$id" -o json 2>>"$TMP/err" || echo "show exit $?"
 	done >"$1.s"
-}
-same() {
-	rm -rf "$RE" && cp -r "$H" "$RE" && rm -f "$RE/convs.state" "$RE/convs.items"
-	dump "$H"
-	dump "$RE"
-	check_same "$1: list --all as a fold of everything" "$(cat "$RE.l")" "$(cat "$H.l")"
-	check_same "$1: show of each conversation as a fold of everything" "$(cat "$RE.s")" "$(cat "$H.s")"
 }
 
 # 20 people write; then one writes again and again: each save appends their block anew.
@@ -55,7 +42,7 @@ check_same "then rewritten (another file) and smaller than at its largest" "yes"
 live=$(awk '$1 == "p" { n += $4 } END { print n + 0 }' "$H/convs.state")
 check_same "after the last save, dead bytes at most the live ones" "yes" \
 	"$([ $(($(size) - live)) -le "$live" ] && echo yes)"
-same "after compactions"
+fold_same "after compactions"
 
 # Kills during a compaction, with strace's fault injection: at the rename of the new
 # convs.items (the first of the run), and at the rename of convs.state after it. The dead
@@ -85,7 +72,7 @@ else
 			check_same "killed after the rename: the new convs.items is in place" "new" \
 				"$([ "$(ino)" != "$i2" ] && echo new)"
 		fi
-		same "after a kill at rename $at"
+		fold_same "after a kill at rename $at"
 	done
 fi
 check_same "no errors" "" "$(cat "$TMP/err")"

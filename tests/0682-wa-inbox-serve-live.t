@@ -6,16 +6,8 @@
 . "$(dirname "$0")/web-lib.sh"
 plan 7
 
-start_world
-printf 'ann dept=*\nbo dept=*\n' >"$WA_HOME/agents"
-setpw ann 'ann-password-1'
-setpw bo 'bo-password-22'
-msg Ana 447700900101 wamid.A1 0 '"type":"text","text":{"body":"where is my order?"}' >/dev/null
-NOW=2026-11-23T10:20:00Z
-start_web --now $NOW || { echo "Bail out! wa-inbox serve did not start"; exit 1; }
-ANN=$(login ann 'ann-password-1')
-BO=$(login bo 'bo-password-22')
-C_ANA=$(convid +447700900101)
+two_agents
+serve_two
 
 curl -s -N -H "Cookie: wa_sid=$ANN" -H 'Accept: text/event-stream' "$U/events" >"$TMP/sse" 2>/dev/null &
 SSE=$!

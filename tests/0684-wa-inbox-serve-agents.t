@@ -9,16 +9,8 @@
 . "$(dirname "$0")/web-lib.sh"
 plan 9
 
-start_world
-printf 'ann dept=*\nbo dept=*\n' >"$WA_HOME/agents"
-setpw ann 'ann-password-1'
-setpw bo 'bo-password-22'
-msg Ana 447700900101 wamid.A1 0 '"type":"text","text":{"body":"where is my order?"}' >/dev/null
-NOW=2026-11-23T10:20:00Z
-start_web --now $NOW || { echo "Bail out! wa-inbox serve did not start"; exit 1; }
-ANN=$(login ann 'ann-password-1')
-BO=$(login bo 'bo-password-22')
-C_ANA=$(convid +447700900101)
+two_agents
+serve_two
 check_same "zed is no agent yet: no login" "" "$(login zed 'zed-password-333')"
 
 # stream NAME SID: an event stream of the session, to $TMP/NAME.sse; $TMP/NAME.end once it ended

@@ -5,20 +5,14 @@
 # scroll at 390 and 1280 px; no console message, no dialog, no request
 # leaving 127.0.0.1; a customer's new message shows in the open list.
 . "$(dirname "$0")/lib.sh"
-need_browser
-
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-mkdir -p "$WA_HOME"
+browser_world
 cat >"$WA_HOME/customers.jsonl" <<'EOF'
 {"id":"101","first_name":"Ana","last_name":"Lima","phone":"+447700900101","tier":"gold","orders":3,"spent":420.5,"currency":"GBP","opt_in":true}
 EOF
 printf 'ann dept=* role=owner\n' >"$WA_HOME/agents"
 printf 'ships\tHi {{first_name|there}}, your order ships today.\n' >"$WA_HOME/snippets"
 PW='a long test password'
-printf '%s\n' "$PW" | wa-inbox passwd ann >"$TMP/passwd.out" 2>&1 ||
-	{ echo "Bail out! wa-inbox passwd: $(cat "$TMP/passwd.out")"; exit 1; }
-start_inbox || { echo "Bail out! wa-inbox serve did not start (make build-tests)"; exit 1; }
+browser_inbox "$PW" ann
 
 plan 18
 
@@ -85,18 +79,10 @@ check_same "the inbox log: both replies by ann, via web" "ann web|ann web" \
 
 # A customer writes while the list is open: the row comes without a reload.
 inbound_body Cy 447700900103 wamid.C1 0 '{"type": "text", "text": {"body": "hello from Cy"}}' >"$TMP/cy.json"
-sig=$(openssl dgst -sha256 -hmac "$WA_APP_SECRET" -r <"$TMP/cy.json" | cut -d' ' -f1)
-cat >"$TMP/post-cy" <<EOF
-curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \\
-	-H 'X-Hub-Signature-256: sha256=$sig' --data-binary @$TMP/cy.json http://127.0.0.1:$HPORT/webhook
-EOF
+post_script "$TMP/cy.json" "$TMP/post-cy"
 cdp >"$TMP/run2" 2>"$TMP/cdp2.err" <<EOF
 viewport 390 844
-goto $W/login
-type "#login input[name=agent]" ann
-type "#login input[name=password]" "$PW"
-follow "#login button"
-wait tr.conv
+$(cdp_login ann "$PW")
 eval "(window.stayed = 'yes') && location.pathname"
 run sh $TMP/post-cy
 until "[...document.querySelectorAll('tr.conv')].some(r => r.textContent.includes('hello from Cy'))" 10

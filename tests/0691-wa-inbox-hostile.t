@@ -6,16 +6,11 @@
 # dialog, no console message, no element or attribute the page did not
 # make, and each payload shown as the text it is.
 . "$(dirname "$0")/lib.sh"
-need_browser
-
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-mkdir -p "$WA_HOME" "$TMP/bodies"
+browser_world
+mkdir -p "$TMP/bodies"
 printf 'own role=owner\n' >"$WA_HOME/agents"
 PW='the owner has a password'
-printf '%s\n' "$PW" | wa-inbox passwd own >"$TMP/passwd.out" 2>&1 ||
-	{ echo "Bail out! wa-inbox passwd: $(cat "$TMP/passwd.out")"; exit 1; }
-start_inbox || { echo "Bail out! wa-inbox serve did not start (make build-tests)"; exit 1; }
+browser_inbox "$PW" own
 
 plan 11
 

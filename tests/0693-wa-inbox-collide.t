@@ -4,18 +4,10 @@
 # same moment: one reply goes out (the mock Cloud API takes one), the other
 # agent sees the collision warning, and nothing of hers is sent.
 . "$(dirname "$0")/lib.sh"
-need_browser
-
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-mkdir -p "$WA_HOME"
+browser_world
 printf 'ann dept=*\nbea dept=*\n' >"$WA_HOME/agents"
 PW='both have a long password'
-for a in ann bea; do
-	printf '%s\n' "$PW" | wa-inbox passwd $a >"$TMP/passwd.out" 2>&1 ||
-		{ echo "Bail out! wa-inbox passwd: $(cat "$TMP/passwd.out")"; exit 1; }
-done
-start_inbox || { echo "Bail out! wa-inbox serve did not start (make build-tests)"; exit 1; }
+browser_inbox "$PW" ann bea
 
 plan 8
 

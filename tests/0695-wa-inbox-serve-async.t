@@ -11,24 +11,16 @@
 plan 9
 
 # every answer of the mock held 15 s: far longer than a page takes, even loaded
-start_world --latency 15000
-printf 'ann dept=*\nbo dept=*\n' >"$WA_HOME/agents"
-setpw ann 'ann-password-1'
-setpw bo 'bo-password-22'
-msg Ana 447700900101 wamid.A1 0 '"type":"text","text":{"body":"where is my order?"}' >/dev/null
+two_agents --latency 15000
 msg Bo 447700900102 wamid.B1 60 '"type":"text","text":{"body":"it came broken"}' >/dev/null
-NOW=2026-11-23T10:20:00Z
-start_web --now $NOW || { echo "Bail out! wa-inbox serve did not start"; exit 1; }
-ANN=$(login ann 'ann-password-1')
-BO=$(login bo 'bo-password-22')
-C_A=$(convid +447700900101)
+serve_two
 C_B=$(convid +447700900102)
 : >"$TMP/api.log"
 
 # A's reply, in the background, until the mock has it (and holds its answer)
 t=$(csrf "$ANN")
 curl -s -o "$TMP/a.out" -w '%{http_code}' -H "Cookie: wa_sid=$ANN" --form-string "csrf=$t" \
-	--form-string 'text=it ships today' "$U/c/$C_A/reply" >"$TMP/a.st" &
+	--form-string 'text=it ships today' "$U/c/$C_ANA/reply" >"$TMP/a.st" &
 A=$!
 wait_for grep -q '"to":"+447700900101"' "$TMP/api.log"
 check_same "A's reply reached the mock, which holds its answer" "1" "$(lines "$TMP/api.log")"
@@ -60,5 +52,5 @@ check_same "the mock took A's message once" "1" "$(lines "$TMP/api.log")"
 check_same "the log's lock kept the writes in turn: A's reply, then B's note" "replied ann|note bo" \
 	"$(jq -r 'select(.event == "replied" or .event == "note") | "\(.event) \(.agent)"' "$WA_HOME/inbox.jsonl" | paste -sd'|' -)"
 check_same "both show in their threads" "1 1" \
-	"$(get "$ANN" "/c/$C_A" | grep -c 'class="msg out".*it ships today') $(get "$BO" "/c/$C_B" | grep -c 'class="msg log".*photo asked for')"
+	"$(get "$ANN" "/c/$C_ANA" | grep -c 'class="msg out".*it ships today') $(get "$BO" "/c/$C_B" | grep -c 'class="msg log".*photo asked for')"
 done_testing

@@ -7,10 +7,7 @@
 # with no sideways scroll at 390 px, no dialog and no exception, and the
 # server goes on.
 . "$(dirname "$0")/lib.sh"
-need_browser
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-mkdir -p "$WA_HOME"
+browser_world
 cat >"$WA_HOME/customers.jsonl" <<'EOF'
 {"id":"101","first_name":"Ana","last_name":"Lima","phone":"+447700900101","tier":"gold","orders":3,"spent":420.5,"currency":"GBP","opt_in":true}
 {"id":"102","first_name":"Bo","last_name":"Berg","phone":"+447700900102","tier":"silver","orders":1,"spent":20,"currency":"GBP","opt_in":true}
@@ -18,9 +15,7 @@ cat >"$WA_HOME/customers.jsonl" <<'EOF'
 EOF
 printf 'ann dept=* role=owner\n' >"$WA_HOME/agents"
 PW='a long test password'
-printf '%s\n' "$PW" | wa-inbox passwd ann >"$TMP/passwd.out" 2>&1 ||
-	{ echo "Bail out! wa-inbox passwd: $(cat "$TMP/passwd.out")"; exit 1; }
-start_inbox || { echo "Bail out! wa-inbox serve did not start (make build-tests)"; exit 1; }
+browser_inbox "$PW" ann
 plan 8
 
 c1=$(inbound Ana 447700900101 wamid.A1 -300 '{"type": "text", "text": {"body": "where is my order?"}}')
@@ -29,20 +24,12 @@ check_same "two customers write through wa-hook" "200 200" "$c1 $c2"
 ANA=$(WA_TOKEN=$TOKEN wa-inbox list -e 'tier == "gold"' | jq -r .id)
 # Dee, gold too, writes while the filtered list is open
 inbound_body Dee 447700900104 wamid.D1 0 '{"type": "text", "text": {"body": "hello from Dee"}}' >"$TMP/dee.json"
-sig=$(openssl dgst -sha256 -hmac "$WA_APP_SECRET" -r <"$TMP/dee.json" | cut -d' ' -f1)
-cat >"$TMP/post-dee" <<EOF
-curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \\
-	-H 'X-Hub-Signature-256: sha256=$sig' --data-binary @$TMP/dee.json http://127.0.0.1:$HPORT/webhook
-EOF
+post_script "$TMP/dee.json" "$TMP/post-dee"
 over='document.documentElement.scrollWidth - innerWidth'
 ids="[...document.querySelectorAll('tr.conv')].map(r => r.dataset.id).join(' ')"
 cdp >"$TMP/run" 2>"$TMP/cdp.err" <<EOF
 viewport 390 844
-goto $W/login
-type "#login input[name=agent]" ann
-type "#login input[name=password]" "$PW"
-follow "#login button"
-wait tr.conv
+$(cdp_login ann "$PW")
 type "#filters input[name=e]" 'tier == "gold"'
 follow "#filters button"
 eval "$ids"

@@ -7,9 +7,7 @@
 # unsubscribe by the e-mail's link.
 . "$(dirname "$0")/lib.sh"
 plan 9
-mkdir -p "$WA_HOME"
-L=$WA_HOME/ledger.jsonl
-E=$WA_HOME/events.jsonl
+channel_world
 C=$TMP/customers.jsonl
 
 cat >"$C" <<'X'
@@ -21,10 +19,7 @@ cat >"$C" <<'X'
 {"id":"7","phone":"+447700900107","email":"g@example.org"}
 X
 # spring by e-mail, 2026-10-01 10:00, to 1, 2, 3, 4, 5 and 7
-for c in 1:a 2:b 3:c 4:d 5:e 7:g; do
-	printf '{"event":"sent","key":"spring/email:%s@example.org","campaign":"spring","id":"%s","to":"mail:%s","email":"%s@example.org","channel":"email","at":"2026-10-01T10:00:00Z"}\n' \
-		"${c#*:}" "${c%:*}" "${c#*:}" "${c#*:}" >>"$L"
-done
+spring_mail 1:a 2:b 3:c 4:d 5:e 7:g
 # promo by WhatsApp, 2026-10-02 10:00, to 3, 4 and 6 (6 has no e-mail), all delivered
 for n in 3 4 6; do
 	printf '{"event":"sent","key":"promo/%s","campaign":"promo","id":"%s","to":"+44770090010%s","at":"2026-10-02T10:00:00Z","wamid":"wamid.P%s"}\n' $n $n $n $n >>"$L"

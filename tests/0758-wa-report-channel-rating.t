@@ -5,10 +5,7 @@
 # conversation, or came last before it within the window.
 . "$(dirname "$0")/lib.sh"
 plan 7
-mkdir -p "$WA_HOME"
-L=$WA_HOME/ledger.jsonl
-E=$WA_HOME/events.jsonl
-C=$WA_HOME/customers.jsonl
+channel_world
 
 cat >"$C" <<'X'
 {"id":"1","phone":"+447700900101","email":"a@example.org"}
@@ -19,10 +16,7 @@ cat >"$C" <<'X'
 X
 # spring by e-mail, 2026-10-01 10:00, to 1, 2 and 4; promo by WhatsApp at
 # the same time to 3, delivered
-for c in 1:a 2:b 4:d; do
-	printf '{"event":"sent","key":"spring/email:%s@example.org","campaign":"spring","id":"%s","to":"mail:%s","email":"%s@example.org","channel":"email","at":"2026-10-01T10:00:00Z"}\n' \
-		"${c#*:}" "${c%:*}" "${c#*:}" "${c#*:}" >>"$L"
-done
+spring_mail 1:a 2:b 4:d
 printf '{"event":"sent","key":"promo/3","campaign":"promo","id":"3","to":"+447700900103","at":"2026-10-01T10:00:00Z","wamid":"wamid.P3"}\n' >>"$L"
 printf '{"event":"status","wamid":"wamid.P3","status":"delivered","at":"2026-10-01T10:00:05Z"}\n' >>"$E"
 msg() { # N AT TEXT [EXTRA]: customer N's message

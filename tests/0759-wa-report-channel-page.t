@@ -4,10 +4,7 @@
 # chat, and a conversation rated by its close survey.
 . "$(dirname "$0")/lib.sh"
 plan 6
-mkdir -p "$WA_HOME"
-L=$WA_HOME/ledger.jsonl
-E=$WA_HOME/events.jsonl
-C=$WA_HOME/customers.jsonl
+channel_world
 cat >"$C" <<'X'
 {"id":"1","phone":"+447700900101","email":"a@example.org"}
 {"id":"2","phone":"+447700900102"}

@@ -5,14 +5,9 @@
 # room recovers. A torn last ledger line is cut and the run goes on.
 . "$(dirname "$0")/lib.sh"
 
-# Made up for the test; never real secrets.
+hook_world
+# Made up for the test; never a real secret.
 TOKEN=test-token-$$
-WA_APP_SECRET=app-secret-$$
-WA_VERIFY_TOKEN=verify-$$
-WA_PHONE_NUMBER_ID=106540352242922
-export WA_PHONE_NUMBER_ID WA_APP_SECRET WA_VERIFY_TOKEN
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 
 lines() { if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi; }
 

@@ -6,27 +6,9 @@
 # open in flight, which wa-send never sends again), and the folds hold each order once.
 . "$(dirname "$0")/lib.sh"
 
-J=$TOP/scripts/journeys
-# Made up for the test; never a real secret.
-WA_TOKEN=test-token-0996
-WA_PHONE_NUMBER_ID=106540352242922
-WA_NOW=2026-11-23T15:00:00Z
-UTILITY_QUIET=
+orders_world 0996
 UTILITY_CAP=
-export WA_TOKEN WA_PHONE_NUMBER_ID WA_NOW UTILITY_QUIET UTILITY_CAP
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-cat >"$TMP/tpl.jsonl" <<'EOF'
-{"name":"order_confirmation","language":"en_US","body_params":3}
-{"name":"shipping_update","language":"en_US","body_params":3}
-EOF
-start_mock graph -T "$TMP/tpl.jsonl" -o "$TMP/graph.log" ||
-	{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
-WA_API_URL=http://127.0.0.1:$PORT/v21.0
-export WA_API_URL
-
-H=$WA_HOME
-mkdir -p "$H"
+export UTILITY_CAP
 awk 'BEGIN { for (i = 1; i <= 60; i++)
 	printf "{\"id\":\"c%d\",\"first_name\":\"N%d\",\"phone\":\"+447700900%03d\",\"tz\":\"Europe/London\",\"opt_in\":true}\n", i, i, i }' \
 	>"$H/customers.jsonl"

@@ -136,6 +136,24 @@ start_hook() {
 	return $_rc
 }
 
+# start_shop NAME ARGS...: tests/mock-shopify.c in the background with ARGS,
+# its requests in $TMP/NAME.log; sets MPID and URL, bails out when it does
+# not start. stop_shop ends it; shop_import HOME ARGS...: wa-import
+# --shopify teststore ARGS against it, WA_HOME=HOME (made)
+start_shop() {
+	_n1=$1; shift
+	_serve "$_n1" out '' mock-shopify -o "$TMP/$_n1.log" "$@" ||
+		{ echo "Bail out! mock-shopify did not start"; exit 1; }
+	MPID=$_pid
+	URL=http://127.0.0.1:$_port
+}
+stop_shop() { kill "$MPID" 2>/dev/null; wait "$MPID" 2>/dev/null; }
+shop_import() {
+	_h=$1; shift
+	mkdir -p "$_h"
+	WA_HOME=$_h WA_SHOPIFY_URL=$URL wa-import --shopify teststore "$@"
+}
+
 # make_cert: a certificate for 127.0.0.1 made by openssl, $TMP/cert.pem and
 # $TMP/key.pem (a test's own CA: WA_CA_FILE=$TMP/cert.pem trusts it)
 make_cert() {
@@ -163,6 +181,26 @@ need_browser() {
 		{ echo "1..0 # SKIP no chromium (apt-get install chromium)"; exit 0; }
 	/usr/bin/python3 -c 'import websockets' 2>/dev/null ||
 		{ echo "1..0 # SKIP no python3-websockets (apt-get install python3-websockets)"; exit 0; }
+}
+
+# browser_world: the set-up of the headless Chromium tests, before their
+# plan: need_browser, the servers killed at the end, $WA_HOME made
+browser_world() {
+	need_browser
+	_kill_at_exit
+	mkdir -p "$WA_HOME"
+}
+
+# browser_inbox PASSWORD AGENT...: after browser_world and the agents file,
+# each AGENT's password set to PASSWORD (wa-inbox passwd), then start_inbox;
+# bails out when one fails
+browser_inbox() {
+	_pw=$1; shift
+	for _a; do
+		printf '%s\n' "$_pw" | wa-inbox passwd "$_a" >"$TMP/passwd.out" 2>&1 ||
+			{ echo "Bail out! wa-inbox passwd: $(cat "$TMP/passwd.out")"; exit 1; }
+	done
+	start_inbox || { echo "Bail out! wa-inbox serve did not start (make build-tests)"; exit 1; }
 }
 
 # cdp [DIR] <SCRIPT: headless Chromium runs SCRIPT (tests/cdp.py says its
@@ -210,6 +248,21 @@ start_inbox() {
 	W=http://127.0.0.1:$IPORT
 }
 
+# post_script FILE SCRIPT: SCRIPT, a shell script that posts FILE to wa-hook
+# as Meta signs it and prints the HTTP status (for cdp's run, mid-page)
+post_script() {
+	_sig=$(openssl dgst -sha256 -hmac "$WA_APP_SECRET" -r <"$1" | cut -d' ' -f1)
+	printf '%s\n' "curl -s -o /dev/null -w '%{http_code}\\n' -H 'Content-Type: application/json' \\" \
+		"	-H 'X-Hub-Signature-256: sha256=$_sig' --data-binary @$1 http://127.0.0.1:$HPORT/webhook" >"$2"
+}
+
+# cdp_login AGENT PASSWORD: the lines of a cdp script that log AGENT in at
+# $W and wait for the list
+cdp_login() {
+	printf '%s\n' "goto $W/login" "type \"#login input[name=agent]\" $1" \
+		"type \"#login input[name=password]\" \"$2\"" 'follow "#login button"' 'wait tr.conv'
+}
+
 # hook_post FILE: FILE posted to wa-hook as Meta signs it; prints the HTTP status
 hook_post() {
 	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
@@ -239,21 +292,117 @@ _kill_at_exit() {
 	trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 }
 
-# inbox_world: the set-up of the wa-inbox tests (web-lib.sh's too): secrets
-# made up for the test (TOKEN, WA_APP_SECRET, WA_VERIFY_TOKEN,
-# WA_PHONE_NUMBER_ID, WA_WABA_ID), the servers killed at the end, $WA_HOME,
-# SP (its spool) and T0 (2026-11-23T10:00:00Z as Unix time), which msg counts from
-inbox_world() {
-	TOKEN=test-token-$$
+# reused_rolls: three rolls of $WA_HOME's spool by hand, each segment
+# gzipped, orders N1 and N2 (the test's own o N) before roll N; the index
+# gives the first and the third segments one inode (7 1001), as when a roll
+# frees an inode that a later live file gets
+reused_rolls() {
+	mkdir -p "$WA_HOME/events"
+	: >"$WA_HOME/events.jsonl"
+	for _r in 1 2 3; do
+		o "${_r}1"; o "${_r}2"
+		_f=$WA_HOME/events/2026-11$([ $_r = 1 ] || echo ".$_r").jsonl
+		mv "$WA_HOME/events.jsonl" "$_f"
+		gzip "$_f"
+		: >"$WA_HOME/events.jsonl"
+	done
+	printf '%s\n' '2026-11 2026-11-23T10:11:00Z 2026-11-23T10:12:00Z 7 1001' \
+		'2026-11.2 2026-11-23T10:21:00Z 2026-11-23T10:22:00Z 7 1002' \
+		'2026-11.3 2026-11-23T10:31:00Z 2026-11-23T10:32:00Z 7 1001' >"$WA_HOME/events/index"
+}
+
+# hook_world: the set-up of the tests of wa-hook and its spool: the secrets
+# wa-hook reads, made up for the test (WA_APP_SECRET, WA_VERIFY_TOKEN,
+# WA_PHONE_NUMBER_ID), and the servers killed at the end
+hook_world() {
 	WA_APP_SECRET=app-secret-$$
 	WA_VERIFY_TOKEN=verify-$$
 	WA_PHONE_NUMBER_ID=106540352242922
-	WA_WABA_ID=102290129340398
-	export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID WA_WABA_ID
+	export WA_APP_SECRET WA_VERIFY_TOKEN WA_PHONE_NUMBER_ID
 	_kill_at_exit
+}
+
+# hook_send FIRST N [TS [TEXT]]: N message webhooks posted to wa-hook (HPORT),
+# signed with WA_APP_SECRET, wamid.FIRST on, from +447700900001, at Unix time
+# TS a second apart (now when no TS), with TEXT ("hello N" when none);
+# prints the wamids acknowledged with 200
+hook_send() {
+	/usr/bin/python3 - "$HPORT" "$@" <<'PYEOF'
+import hashlib, hmac, json, os, sys, time, urllib.request
+port, first, n = (int(a) for a in sys.argv[1:4])
+ts = int(sys.argv[4]) if len(sys.argv) > 4 else None
+text = sys.argv[5] if len(sys.argv) > 5 else None
+secret = os.environ["WA_APP_SECRET"].encode()
+for i in range(first, first + n):
+    wamid = "wamid.%d" % i
+    at = ts + i - first if ts is not None else int(time.time())
+    body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [
+        {"field": "messages", "value": {"messaging_product": "whatsapp",
+         "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+         "contacts": [{"profile": {"name": "C"}, "wa_id": "447700900001"}],
+         "messages": [{"from": "447700900001", "id": wamid, "timestamp": str(at),
+                       "type": "text", "text": {"body": text or "hello %d" % i}}]}}]}]}).encode()
+    sig = hmac.new(secret, body, hashlib.sha256).hexdigest()
+    req = urllib.request.Request("http://127.0.0.1:%d/webhook" % port, data=body,
+        headers={"Content-Type": "application/json", "X-Hub-Signature-256": "sha256=" + sig})
+    with urllib.request.urlopen(req, timeout=20) as r:
+        if r.status == 200:
+            print(wamid)
+PYEOF
+}
+
+# hook_roll: wa-hook (HPID) rolls its spool by SIGHUP; waits (10 s at most)
+# until $SEG, its segments, counts one more .gz
+hook_roll() {
+	_nz=$(ls "$SEG"/*.jsonl.gz 2>/dev/null | wc -l)
+	kill -HUP "$HPID"
+	_i=0
+	until [ "$(ls "$SEG"/*.jsonl.gz 2>/dev/null | wc -l)" -gt "$_nz" ] || [ $_i -gt 200 ]; do
+		sleep 0.05; _i=$((_i + 1))
+	done
+}
+
+# hook_stored NAME: "STORED DROPPED", the events wa-hook NAME said it stored
+# and the duplicates it dropped, from $TMP/NAME.err
+hook_stored() { sed -n 's/.* \([0-9]*\) events stored, \([0-9]*\) duplicates dropped.*/\1 \2/p' "$TMP/$1.err"; }
+
+# inbox_world: the set-up of the wa-inbox tests (web-lib.sh's too): hook_world,
+# TOKEN and WA_WABA_ID made up for the test, $WA_HOME, SP (its spool) and T0
+# (2026-11-23T10:00:00Z as Unix time), which msg counts from
+inbox_world() {
+	hook_world
+	TOKEN=test-token-$$
+	WA_WABA_ID=102290129340398
+	export WA_WABA_ID
 	mkdir -p "$WA_HOME"
 	SP=$WA_HOME/events.jsonl
 	T0=1795428000
+}
+
+# fold_world: the set-up of the tests of wa-inbox's folded snapshot
+# (convs.state, convs.items): $TMP removed at the end, H (the made $WA_HOME),
+# RE (its copy, folded anew) and NOW (2026-11-23T12:00:00Z); ib runs wa-inbox
+# at NOW, ino prints the inode of H's convs.items
+fold_world() {
+	_kill_at_exit
+	H=$WA_HOME
+	RE=$TMP/re
+	mkdir -p "$H"
+	NOW=2026-11-23T12:00:00Z
+	ib() { wa-inbox --now "$NOW" "$@"; }
+	ino() { stat -c %i "$H/convs.items" 2>/dev/null; }
+}
+
+# fold_same STEP [WHAT]: after fold_world, H copied to RE without its
+# snapshot, each dumped by the test's own dump HOME (HOME.l, list --all;
+# HOME.s, the shows); two checks that H's list and its shows (WHAT: "show of
+# each conversation") are what a fold of everything gives
+fold_same() {
+	rm -rf "$RE" && cp -r "$H" "$RE" && rm -f "$RE/convs.state" "$RE/convs.items"
+	dump "$H"
+	dump "$RE"
+	check_same "$1: list --all as a fold of everything" "$(cat "$RE.l")" "$(cat "$H.l")"
+	check_same "$1: ${2:-show of each conversation} as a fold of everything" "$(cat "$RE.s")" "$(cat "$H.s")"
 }
 
 # start_api NAME [ARGS...]: mock-graph as start_mock starts it, with TOKEN,
@@ -331,8 +480,50 @@ start_mail() {
 	export WA_API_URL WA_SMTP_URL
 }
 
+# orders_world TAG: the set-up of the order journeys' tests: the servers
+# killed at the end; J, the journeys; WA_TOKEN (test-token-TAG) and
+# WA_PHONE_NUMBER_ID made up for the test; WA_NOW 2026-11-23T15:00:00Z and no
+# quiet hours (UTILITY_QUIET); mock-graph with the order_confirmation and
+# shipping_update templates ($TMP/tpl.jsonl), its requests in $TMP/graph.log
+# (PORT, WA_API_URL); H, the made $WA_HOME. Bails out when the mock does not start
+orders_world() {
+	_kill_at_exit
+	J=$TOP/scripts/journeys
+	WA_TOKEN=test-token-$1
+	WA_PHONE_NUMBER_ID=106540352242922
+	WA_NOW=2026-11-23T15:00:00Z
+	UTILITY_QUIET=
+	export WA_TOKEN WA_PHONE_NUMBER_ID WA_NOW UTILITY_QUIET
+	printf '%s\n' '{"name":"order_confirmation","language":"en_US","body_params":3}' \
+		'{"name":"shipping_update","language":"en_US","body_params":3}' >"$TMP/tpl.jsonl"
+	start_mock graph -T "$TMP/tpl.jsonl" -o "$TMP/graph.log" ||
+		{ echo "Bail out! bin/mock-graph did not start (make build-tests)"; exit 1; }
+	WA_API_URL=http://127.0.0.1:$PORT/v21.0
+	export WA_API_URL
+	H=$WA_HOME
+	mkdir -p "$H"
+}
+
 # mailed: the addresses the SMTP server of start_mail delivered to, sorted, on one line
 mailed() { jq -r 'select(.event == "delivered") | .to[0]' "$TMP/sink/log.jsonl" 2>/dev/null | sort | paste -sd' '; }
+
+# channel_world: the set-up of the wa-report -b channel tests: $WA_HOME made,
+# L its ledger, E its spool, C its customer file
+channel_world() {
+	mkdir -p "$WA_HOME"
+	L=$WA_HOME/ledger.jsonl
+	E=$WA_HOME/events.jsonl
+	C=$WA_HOME/customers.jsonl
+}
+
+# spring_mail ID:USER...: the spring campaign's e-mail to USER@example.org
+# (customer ID), sent 2026-10-01 10:00, appended to L as wa-mail writes it
+spring_mail() {
+	for _c; do
+		printf '{"event":"sent","key":"spring/email:%s@example.org","campaign":"spring","id":"%s","to":"mail:%s","email":"%s@example.org","channel":"email","at":"2026-10-01T10:00:00Z"}\n' \
+			"${_c#*:}" "${_c%:*}" "${_c#*:}" "${_c#*:}" >>"$L"
+	done
+}
 
 # ev FILE ID: the wa-send event (and reason or error class) of record ID in FILE
 ev() {

@@ -6,6 +6,25 @@ inbox_world
 setpw() { printf '%s\n' "$2" | wa-inbox passwd "$1" >/dev/null; }
 # start_web ARGS...: lib.sh's start_inbox over start_world's hook and mock; sets U (its base URL)
 start_web() { start_inbox "$@" && U=$W; }
+# two_agents [MOCK-ARGS...]: start_world with MOCK-ARGS, agents ann and bo of
+# every department (passwords ann-password-1, bo-password-22) and Ana's
+# message (+447700900101, wamid.A1 at T0) through wa-hook
+two_agents() {
+	start_world "$@"
+	printf 'ann dept=*\nbo dept=*\n' >"$WA_HOME/agents"
+	setpw ann 'ann-password-1'
+	setpw bo 'bo-password-22'
+	msg Ana 447700900101 wamid.A1 0 '"type":"text","text":{"body":"where is my order?"}' >/dev/null
+}
+# serve_two: after two_agents, the server at NOW (2026-11-23T10:20:00Z), or
+# bail out; ANN and BO, the two agents' sessions; C_ANA, Ana's conversation
+serve_two() {
+	NOW=2026-11-23T10:20:00Z
+	start_web --now $NOW || { echo "Bail out! wa-inbox serve did not start"; exit 1; }
+	ANN=$(login ann 'ann-password-1')
+	BO=$(login bo 'bo-password-22')
+	C_ANA=$(convid +447700900101)
+}
 # login AGENT PASSWORD: the session id of a login, or nothing
 login() {
 	curl -s -o /dev/null -D "$TMP/login.h" --data-urlencode "agent=$1" \
