@@ -204,6 +204,11 @@ start(struct web_req *q, struct web_job *j)
 
 	if ((j->out = tmpfile()) == NULL || (j->err = tmpfile()) == NULL || pipe(p) < 0)
 		return -1;
+	/* the server's loop watches the pipe in an fd_set, which holds no more */
+	if (p[0] >= FD_SETSIZE) {
+		close(p[0]), close(p[1]);
+		return -1;
+	}
 	fflush(stdout), fflush(stderr);
 	if ((j->pid = fork()) < 0) {
 		close(p[0]), close(p[1]);
