@@ -287,12 +287,14 @@ wa_rewrite_lines(int fd, const char *path, int (*drop)(char *line, const void *a
 			fprintf(out, "%s\n", with);
 	}
 	free(line);
+	/* A read error is no end of file: the list stays as it was, all of it. */
+	d = ferror(in);
 	fclose(in);
-	if (gone == 0) {
+	if (gone == 0 || d) {
 		fclose(out);
 		unlink(tmp);
 		free(tmp);
-		return 0;
+		return d ? -1 : 0;
 	}
 	return wa_rewrite_commit(out, tmp, path) < 0 ? -1 : gone;
 }
