@@ -4,6 +4,7 @@
 
 #include "wa.h"
 #include "report.h"
+#include "report-int.h"
 
 #define NELEM(a) (sizeof (a) / sizeof *(a))
 
@@ -37,12 +38,11 @@ struct feed {
 static int
 tooold(json_t *o, time_t cutoff)
 {
-	const char *s = wa_json_nestr(o, "at");
 	time_t t;
 
-	if (s == NULL)
-		s = wa_json_nestr(o, "created_at");
-	return s && wa_time_parse(s, WA_DATES_ANY, &t) == 0 && t < cutoff;
+	if (wa_rep_timeof(o, "at", &t) < 0 && wa_rep_timeof(o, "created_at", &t) < 0)
+		return 0;
+	return t < cutoff;
 }
 
 static int
