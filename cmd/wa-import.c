@@ -268,7 +268,11 @@ run(struct wa_import *im, struct wa_out *out)
 int
 main(int argc, char **argv)
 {
-	/* A sync's page goes out in one write: a run killed cuts no record in two. */
+	/*
+	 * A sync's page goes out in one write when it fits (250 orders of 4 KiB
+	 * do), so a run killed cuts no record in two; a larger page may still
+	 * leave its last line cut.
+	 */
 	static char pagebuf[1 << 20];
 	struct wa_out *out;
 	struct wa_import *im;
