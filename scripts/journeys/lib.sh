@@ -172,6 +172,15 @@ fold() {
 	[ "$_rc" -le 1 ] || die "$_rc" "wa-segment --fold failed (exit $_rc)"
 }
 
+# replace TMP FILE: TMP's data on disk, then renamed to FILE, and the rename
+# on disk too, so that a cursor replaced after a fold never goes further than
+# the fold does after a power cut
+replace() {
+	if ! { sync "$1" && mv -f "$1" "$2" && sync "$(dirname "$2")"; }; then
+		die 3 "cannot replace $2"
+	fi
+}
+
 # KEEP_EXPR: a record created, fulfilled or cancelled in the last ORDERS_KEEP
 KEEP_EXPR="(exists(created_at) && since(created_at) < $ORDERS_KEEP) ||
 	(exists(fulfilled_at) && since(fulfilled_at) < $ORDERS_KEEP) ||
@@ -200,9 +209,9 @@ events_fold() {
 		[ "$_rc" -le 1 ] || die "$_rc" "wa-segment failed (exit $_rc)"
 		if [ -s "$T/fold.new" ]; then
 			fold "$STORE_EVENTS.tmp" "$KEEP_EXPR" "$STORE_EVENTS" "$T/fold.new"
-			mv -f "$STORE_EVENTS.tmp" "$STORE_EVENTS"
+			replace "$STORE_EVENTS.tmp" "$STORE_EVENTS"
 		fi
-		mv -f "$STORE_EVENTS.cursor.new" "$STORE_EVENTS.cursor"
+		replace "$STORE_EVENTS.cursor.new" "$STORE_EVENTS.cursor"
 	fi
 	exec 8>&-
 	: >"$T/fold.done"
@@ -253,10 +262,10 @@ orders_fold() {
 	[ "$_end" -gt "$_off" ] || [ -z "$_base" ] || return 0
 	fold "$STORE_ORDERS.tmp" "type == \"order\" && exists(id) && ($KEEP_EXPR)" \
 		${_base:+"$_base"} "$T/orders.new"
-	mv -f "$STORE_ORDERS.tmp" "$STORE_ORDERS"
+	replace "$STORE_ORDERS.tmp" "$STORE_ORDERS"
 	printf '%s %s %s\n' "$_end" "$_inode" "$(before "$ORDERS" "$_end" | tr ' ' _)" \
 		>"$STORE_ORDERS.cursor.tmp"
-	mv -f "$STORE_ORDERS.cursor.tmp" "$STORE_ORDERS.cursor"
+	replace "$STORE_ORDERS.cursor.tmp" "$STORE_ORDERS.cursor"
 }
 
 # orders_all: $T/orders.jsonl, the orders of $ORDERS and the order events
