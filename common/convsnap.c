@@ -502,7 +502,8 @@ save(struct run *r, int all)
 	if (!all) {	/* under the lock: another run's blocks are not counted out */
 		if (wa_snap_compact(r->itemspath, r->f.items, &r->f, &st) > 0) {
 			fclose(r->f.items);
-			r->f.items = wa_state_read(r->itemspath);
+			if ((r->f.items = wa_state_read(r->itemspath)) == NULL)
+				wa_die(WA_EXIT_FATAL, "%s:", r->itemspath);
 		}
 		stateout(r, &st);
 		fclose(fp);

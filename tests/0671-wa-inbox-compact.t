@@ -64,13 +64,14 @@ else
 		strace -f -o /dev/null -e trace=rename,renameat,renameat2 \
 			-e inject=rename,renameat,renameat2:signal=KILL:when=$at \
 			wa-inbox --now "$NOW" list >/dev/null 2>&1
+		rc=$?
 		if [ $at = 1 ]; then
 			check_same "killed at the rename: the old convs.items stays, as it was but the run's appended blocks" \
-				"$i2 same" "$(ino) $(head -c "$(wc -c <"$TMP/items.before")" "$H/convs.items" |
+				"137 $i2 same" "$rc $(ino) $(head -c "$(wc -c <"$TMP/items.before")" "$H/convs.items" |
 					cmp -s - "$TMP/items.before" && echo same)"
 		else
-			check_same "killed after the rename: the new convs.items is in place" "new" \
-				"$([ "$(ino)" != "$i2" ] && echo new)"
+			check_same "killed after the rename: the new convs.items is in place" "137 new" \
+				"$rc $([ "$(ino)" != "$i2" ] && echo new)"
 		fi
 		fold_same "after a kill at rename $at"
 	done
