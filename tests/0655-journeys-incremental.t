@@ -5,13 +5,7 @@
 # so do runs whose answers the mock leaves unknown (accepted, answered oddly).
 . "$(dirname "$0")/lib.sh"
 
-# Made up for the test; never a real secret.
-WA_TOKEN=test-token-$$
-WA_PHONE_NUMBER_ID=106540352242922
-export WA_TOKEN WA_PHONE_NUMBER_ID
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-J=$TOP/scripts/journeys
+journey_world
 # The journey as it was, a jq program over the whole spool, kept only here.
 mkdir -p "$TMP/old"
 cp "$FIX/auto-replies.old" "$TMP/old/auto-replies"

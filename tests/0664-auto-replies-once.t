@@ -5,13 +5,7 @@
 # for a message answered already; the ledger says it was.
 . "$(dirname "$0")/lib.sh"
 
-# Made up for the test; never a real secret.
-WA_TOKEN=test-token-$$
-WA_PHONE_NUMBER_ID=106540352242922
-export WA_TOKEN WA_PHONE_NUMBER_ID
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-J=$TOP/scripts/journeys
+journey_world
 mkdir -p "$WA_HOME"
 SP=$WA_HOME/events.jsonl
 : >"$SP"

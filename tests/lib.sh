@@ -292,6 +292,17 @@ _kill_at_exit() {
 	trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 }
 
+# journey_world: the set-up of a test of scripts/journeys/ (J): a made-up
+# WA_TOKEN and WA_PHONE_NUMBER_ID, the servers killed and $TMP removed at
+# the end
+journey_world() {
+	WA_TOKEN=test-token-$$
+	WA_PHONE_NUMBER_ID=106540352242922
+	export WA_TOKEN WA_PHONE_NUMBER_ID
+	J=$TOP/scripts/journeys
+	_kill_at_exit
+}
+
 # reused_rolls: three rolls of $WA_HOME's spool by hand, each segment
 # gzipped, orders N1 and N2 (the test's own o N) before roll N; the index
 # gives the first and the third segments one inode (7 1001), as when a roll
